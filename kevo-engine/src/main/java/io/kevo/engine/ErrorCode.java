@@ -1,0 +1,28 @@
+package io.kevo.engine;
+
+/** The kinds of failure the engine reports through {@link KevoException}. */
+public enum ErrorCode {
+  /** The caller passed something the engine will not take (too large a key, a null, ...). */
+  INVALID_ARGUMENT(false),
+  /** On-disk data failed a checksum or is malformed; the message names the file and offset. */
+  CORRUPTION(false),
+  /** An I/O operation failed. */
+  IO_ERROR(false),
+  /** The database directory is held by another handle or process. */
+  LOCKED(true),
+  /** The handle was closed. */
+  CLOSED(false),
+  /** An earlier write-path failure made the engine refuse writes until it is reopened. */
+  WRITES_REFUSED(false);
+
+  private final boolean retriable;
+
+  ErrorCode(boolean retriable) {
+    this.retriable = retriable;
+  }
+
+  /** Whether the same call may succeed if simply tried again later. */
+  public boolean retriable() {
+    return retriable;
+  }
+}

@@ -1,0 +1,21 @@
+package io.kevo.engine.internal.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** File-system helpers the JDK lacks. */
+public final class Files2 {
+  private Files2() {}
+
+  /**
+   * Makes a directory's entries (files created, renamed or deleted in it) durable. On Linux a
+   * directory can be opened read-only and fsynced.
+   */
+  public static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,475 @@
+package io.kevo.engine.internal.wal;
+
+import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.Options;
+import io.kevo.engine.RetentionHold;
+import io.kevo.engine.SyncMode;
+import io.kevo.engine.WalAccess;
+import io.kevo.engine.WalCursor;
+import io.kevo.engine.WalListener;
+import io.kevo.engine.WalRecord;
+import io.kevo.engine.WalSubscription;
+import io.kevo.engine.internal.io.Files2;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead log: an ordered list of segment files, the last of which is being appended to.
+ *
+ * <p>Threading: {@link #append} and {@link #sync} are called by one thread at a time (the
+ * group-commit leader; the commit queue's lock orders successive leaders), which owns the active
+ * segment, the sequence counter and the encode buffer. Everything else — readers, listeners,
+ * retention holds, segment deletion — is thread-safe and never blocks the writer: readers only read
+ * bytes the writer has finished ({@link Segment#size()}), listeners get records through their own
+ * bounded queues.
+ *
+ * <p>Segment deletion: a segment may be deleted only once every operation in it is persisted
+ * elsewhere (in SSTables: {@link #deleteObsoleteSegments(long)} is given the persisted sequence)
+ * <em>and</em> no {@link RetentionHold} needs any of its sequences. The active segment is never
+ * deleted.
+ */
+public final class Wal implements WalAccess, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
+  private static final int INITIAL_BUFFER = 64 * 1024;
+  private static final int MAX_RETAINED_BUFFER = 4 << 20;
+
+  private final Path dir;
+  private final Options options;
+  private final List<Segment> segments = new ArrayList<>();
+  private final CopyOnWriteArrayList<ListenerDispatcher> dispatchers = new CopyOnWriteArrayList<>();
+  private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+  private final CRC32 crc = new CRC32();
+
+  private FileChannel active;
+  private Segment activeSegment;
+  private long nextSequence;
+  private long unsyncedBytes;
+  private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+
+  private volatile long writtenSequence;
+  private volatile long durableSequence;
+  private volatile long unsyncedSinceNanos;
+  private volatile long recordsWritten;
+  private volatile long groupCommits;
+  private volatile long syncs;
+  private volatile boolean closed;
+
+  private Wal(Path dir, Options options, List<Segment> recovered, long lastSequence) {
+    this.dir = dir;
+    this.options = options;
+    this.segments.addAll(recovered);
+    this.nextSequence = lastSequence + 1;
+    this.writtenSequence = lastSequence;
+    this.durableSequence = lastSequence;
+  }
+
+  /**
+   * Opens the log for appending after {@link WalRecovery} replayed it: empty segments are removed
+   * and a new active segment is started after the last one.
+   */
+  public static Wal open(Path dir, Options options, WalRecovery.Result recovered)
+      throws IOException {
+    List<Segment> kept = new ArrayList<>();
+    long maxNumber = 0;
+    for (Segment s : recovered.segments()) {
+      maxNumber = Math.max(maxNumber, s.number());
+      if (s.size() == 0) {
+        Files.deleteIfExists(s.path());
+      } else {
+        kept.add(s);
+      }
+    }
+    Wal wal = new Wal(dir, options, kept, recovered.lastSequence());
+    wal.startSegment(maxNumber + 1);
+    return wal;
+  }
+
+  private void startSegment(long number) throws IOException {
+    Path path = dir.resolve(Segment.fileName(number));
+    FileChannel ch =
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Files2.fsyncDirectory(dir);
+    Segment seg = new Segment(number, path, 0, 0, 0);
+    synchronized (segments) {
+      segments.add(seg);
+    }
+    active = ch;
+    activeSegment = seg;
+  }
+
+  /**
+   * Appends each write of {@code group} as one logical record, assigning consecutive sequence
+   * numbers, in one write system call; then fsyncs if {@code forceSync}, the sync mode or the
+   * {@link SyncMode#BATCH} byte threshold asks for it. Leader only.
+   */
+  public void append(List<PendingWrite> group, boolean forceSync) throws IOException {
+    long total = 0;
+    for (PendingWrite w : group) {
+      total += w.framedSize();
+    }
+    if (total > 0
+        && activeSegment.size() > 0
+        && activeSegment.size() + total > options.segmentSize()) {
+      rotate();
+    }
+    long first = nextSequence;
+    if (total > 0) {
+      ByteBuffer buf = buffer(total);
+      for (PendingWrite w : group) {
+        w.assign(nextSequence);
+        nextSequence += w.count();
+        if (w.count() > 0) {
+          frame(buf, w);
+        }
+      }
+      buf.flip();
+      long pos = activeSegment.size();
+      while (buf.hasRemaining()) {
+        pos += active.write(buf, pos);
+      }
+      long last = nextSequence - 1;
+      activeSegment.appended(pos, first, last);
+      writtenSequence = last;
+      unsyncedBytes += total;
+      if (unsyncedSinceNanos == 0) {
+        unsyncedSinceNanos = System.nanoTime();
+      }
+      recordsWritten += group.size();
+      if (!dispatchers.isEmpty()) {
+        for (PendingWrite w : group) {
+          if (w.count() > 0) {
+            WalRecord r = w.toRecord();
+            for (ListenerDispatcher d : dispatchers) {
+              d.offerRecord(r, w.dataSize());
+            }
+          }
+        }
+      }
+    } else {
+      for (PendingWrite w : group) {
+        w.assign(nextSequence);
+      }
+    }
+    groupCommits++;
+    boolean needSync =
+        forceSync
+            || options.syncMode() == SyncMode.IMMEDIATE
+            || (options.syncMode() == SyncMode.BATCH && unsyncedBytes >= options.batchSyncBytes());
+    if (needSync) {
+      sync();
+    }
+  }
+
+  /** Forces everything written so far to stable storage, if anything is unsynced. Leader only. */
+  public void sync() throws IOException {
+    if (unsyncedBytes == 0) {
+      return;
+    }
+    long upTo = writtenSequence;
+    active.force(false);
+    syncs++;
+    unsyncedBytes = 0;
+    unsyncedSinceNanos = 0;
+    durableSequence = upTo;
+    for (ListenerDispatcher d : dispatchers) {
+      d.syncAdvanced();
+    }
+  }
+
+  /** {@link System#nanoTime()} of the oldest unsynced append, or 0 if all is synced. */
+  public long unsyncedSinceNanos() {
+    return unsyncedSinceNanos;
+  }
+
+  private void rotate() throws IOException {
+    // The old segment is forced whatever the sync mode, so that a later sync of the new segment
+    // also covers everything before it: durability is a prefix of the log.
+    sync();
+    active.close();
+    activeSegment.seal();
+    LOG.debug("WAL segment {} sealed", activeSegment);
+    startSegment(activeSegment.number() + 1);
+  }
+
+  private ByteBuffer buffer(long total) {
+    if (total > MAX_RETAINED_BUFFER) {
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new KevoException(ErrorCode.INVALID_ARGUMENT, "write of " + total + " bytes");
+      }
+      return ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    if (out.capacity() < total) {
+      int cap = out.capacity();
+      while (cap < total) {
+        cap *= 2;
+      }
+      out = ByteBuffer.allocateDirect(cap).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    out.clear();
+    return out;
+  }
+
+  private void frame(ByteBuffer buf, PendingWrite w) {
+    int hdr = buf.position();
+    buf.position(hdr + RecordFormat.HEADER_SIZE);
+    w.encode(buf);
+    int len = buf.position() - hdr - RecordFormat.HEADER_SIZE;
+    if (len <= RecordFormat.MAX_DATA) {
+      header(buf, hdr, RecordFormat.FULL, len);
+      return;
+    }
+    byte[] data = new byte[len];
+    buf.get(hdr + RecordFormat.HEADER_SIZE, data);
+    buf.position(hdr);
+    for (int off = 0; off < len; ) {
+      int n = Math.min(RecordFormat.MAX_DATA, len - off);
+      byte type =
+          off == 0 ? RecordFormat.FIRST : off + n == len ? RecordFormat.LAST : RecordFormat.MIDDLE;
+      int h = buf.position();
+      buf.position(h + RecordFormat.HEADER_SIZE);
+      buf.put(data, off, n);
+      header(buf, h, type, n);
+      off += n;
+    }
+  }
+
+  private void header(ByteBuffer buf, int at, byte type, int len) {
+    ByteBuffer data = buf.duplicate();
+    data.limit(at + RecordFormat.HEADER_SIZE + len).position(at + RecordFormat.HEADER_SIZE);
+    crc.reset();
+    crc.update(data);
+    buf.putInt(at, (int) crc.getValue());
+    buf.putShort(at + 4, (short) len);
+    buf.put(at + 6, type);
+  }
+
+  // ---- reading, listening, retention (thread-safe) ----
+
+  @Override
+  public long nextSequence() {
+    return writtenSequence + 1;
+  }
+
+  @Override
+  public long durableSequence() {
+    return durableSequence;
+  }
+
+  /** The last sequence written to the OS. */
+  public long writtenSequence() {
+    return writtenSequence;
+  }
+
+  @Override
+  public long firstRetainedSequence() {
+    synchronized (segments) {
+      for (Segment s : segments) {
+        if (s.firstSequence() > 0) {
+          return s.firstSequence();
+        }
+      }
+    }
+    return nextSequence();
+  }
+
+  @Override
+  public WalCursor readFrom(long sequence) {
+    checkOpen();
+    long next = nextSequence();
+    if (sequence > next) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT,
+          "sequence " + sequence + " is in the future: the log's next sequence is " + next);
+    }
+    Hold pin = new Hold(sequence);
+    holds.add(pin);
+    long first = firstRetainedSequence();
+    if (sequence < first) {
+      pin.close();
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT,
+          "sequence " + sequence + " is no longer retained: the log starts at " + first);
+    }
+    return new WalCursorImpl(this, sequence, pin);
+  }
+
+  /** The segment to start reading {@code sequence} from: the last one starting at or before it. */
+  Segment segmentFor(long sequence) {
+    synchronized (segments) {
+      Segment found = null;
+      for (Segment s : segments) {
+        if (s.firstSequence() > 0 && s.firstSequence() <= sequence) {
+          found = s;
+        } else if (s.firstSequence() > sequence) {
+          break;
+        }
+      }
+      return found != null ? found : segments.get(0);
+    }
+  }
+
+  /** The segment after {@code s}, or null if {@code s} is the last. */
+  Segment segmentAfter(Segment s) {
+    synchronized (segments) {
+      int i = segments.indexOf(s);
+      return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
+    }
+  }
+
+  @Override
+  public WalSubscription subscribe(String name, WalListener listener) {
+    checkOpen();
+    ListenerDispatcher d = new ListenerDispatcher(name, listener, this, writtenSequence);
+    dispatchers.add(d);
+    d.start();
+    return d;
+  }
+
+  void unsubscribe(ListenerDispatcher d) {
+    dispatchers.remove(d);
+  }
+
+  @Override
+  public RetentionHold retain(long fromSequence) {
+    checkOpen();
+    Hold h = new Hold(fromSequence);
+    holds.add(h);
+    return h;
+  }
+
+  /** The lowest sequence any retention hold needs, or {@link Long#MAX_VALUE}. */
+  public long minHeldSequence() {
+    long min = Long.MAX_VALUE;
+    for (Hold h : holds) {
+      min = Math.min(min, h.fromSequence());
+    }
+    return min;
+  }
+
+  /**
+   * Deletes sealed segments, oldest first, whose every operation is at or below {@code
+   * persistedSequence} and below every retention hold. Stops at the first segment it must keep.
+   *
+   * @return the number of segments deleted
+   */
+  public int deleteObsoleteSegments(long persistedSequence) throws IOException {
+    long keepFrom = Math.min(persistedSequence + 1, minHeldSequence());
+    List<Segment> doomed = new ArrayList<>();
+    synchronized (segments) {
+      Iterator<Segment> it = segments.iterator();
+      while (it.hasNext()) {
+        Segment s = it.next();
+        if (!s.sealed() || s == activeSegment || s.lastSequence() >= keepFrom) {
+          break;
+        }
+        doomed.add(s);
+        it.remove();
+      }
+    }
+    for (Segment s : doomed) {
+      Files.deleteIfExists(s.path());
+      LOG.debug("deleted obsolete WAL segment {}", s);
+    }
+    if (!doomed.isEmpty()) {
+      Files2.fsyncDirectory(dir);
+    }
+    return doomed.size();
+  }
+
+  /** A copy of the current segment list, oldest first. */
+  public List<Segment> segments() {
+    synchronized (segments) {
+      return List.copyOf(segments);
+    }
+  }
+
+  public long recordsWritten() {
+    return recordsWritten;
+  }
+
+  public long groupCommits() {
+    return groupCommits;
+  }
+
+  public long syncs() {
+    return syncs;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new KevoException(ErrorCode.CLOSED, "the write-ahead log is closed");
+    }
+  }
+
+  /**
+   * Syncs (unless the log failed) and closes the active segment and stops listeners. Called once,
+   * by the owner, when no writer is active.
+   */
+  public void close(boolean syncFirst) throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (syncFirst) {
+        sync();
+      }
+    } finally {
+      active.close();
+      activeSegment.seal();
+      for (ListenerDispatcher d : dispatchers) {
+        d.close();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    close(true);
+  }
+
+  /** A retention hold; also pins segments under a cursor. */
+  final class Hold implements RetentionHold {
+    private volatile long from;
+
+    Hold(long from) {
+      this.from = from;
+    }
+
+    @Override
+    public long fromSequence() {
+      return from;
+    }
+
+    @Override
+    public synchronized void advanceTo(long fromSequence) {
+      if (fromSequence > from) {
+        from = fromSequence;
+      }
+    }
+
+    @Override
+    public void close() {
+      holds.remove(this);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.kevo.engine.internal.wal;
+
+import io.kevo.engine.OpType;
+import io.kevo.engine.WalOperation;
+import io.kevo.engine.WalRecord;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Logical WAL record layouts (the {@code data} reassembled from physical records), little-endian.
+ *
+ * <p>A single operation is exactly the replication payload of PROTOCOL.md §2:
+ *
+ * <pre>
+ *   op u8 (1=PUT, 2=DELETE) | sequence u64 | keyLen u32 | key | valLen u32 | value
+ * </pre>
+ *
+ * (the {@code valLen | value} part is absent for DELETE; a PUT with {@code valLen = 0} stores an
+ * empty value). An atomic batch is:
+ *
+ * <pre>
+ *   0x10 u8 | firstSequence u64 | count u32 | operation payload * count
+ * </pre>
+ *
+ * where operation {@code i} is a single-operation payload as above whose sequence must equal {@code
+ * firstSequence + i}. Decoding checks every length against the record's size and the sequences for
+ * consistency, so a record that passed its CRC but is malformed is reported, never half-applied.
+ */
+public final class WalCodec {
+  public static final byte BATCH_TAG = 0x10;
+  static final int OP_HEADER = 1 + 8 + 4;
+  static final int BATCH_HEADER = 1 + 8 + 4;
+
+  private WalCodec() {}
+
+  /** Encoded size of one operation payload. */
+  public static int operationSize(byte[] key, byte[] value) {
+    return OP_HEADER + key.length + (value == null ? 0 : 4 + value.length);
+  }
+
+  /** Writes one operation payload at the buffer's position (the buffer must be little-endian). */
+  public static void writeOperation(
+      ByteBuffer out, OpType type, long sequence, byte[] key, byte[] value) {
+    out.put((byte) type.code());
+    out.putLong(sequence);
+    out.putInt(key.length);
+    out.put(key);
+    if (type == OpType.PUT) {
+      out.putInt(value.length);
+      out.put(value);
+    }
+  }
+
+  /** Writes a batch header; the caller writes {@code count} operation payloads after it. */
+  public static void writeBatchHeader(ByteBuffer out, long firstSequence, int count) {
+    out.put(BATCH_TAG);
+    out.putLong(firstSequence);
+    out.putInt(count);
+  }
+
+  /** Encodes one operation as a standalone payload (what replication sends). */
+  public static byte[] encodeOperation(WalOperation op) {
+    byte[] out = new byte[operationSize(op.key(), op.type() == OpType.PUT ? op.value() : null)];
+    ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    writeOperation(buf, op.type(), op.sequence(), op.key(), op.value());
+    return out;
+  }
+
+  /**
+   * Decodes one operation payload occupying the whole of {@code payload}.
+   *
+   * @throws WalFormatException if it is malformed
+   */
+  public static WalOperation decodeOperation(byte[] payload) {
+    ByteBuffer buf = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+    WalOperation op = readOperation(buf);
+    if (buf.hasRemaining()) {
+      throw new WalFormatException(buf.remaining() + " trailing bytes after an operation");
+    }
+    return op;
+  }
+
+  /**
+   * Decodes a logical record.
+   *
+   * @throws WalFormatException if it is malformed
+   */
+  public static WalRecord decode(byte[] data) {
+    if (data.length == 0) {
+      throw new WalFormatException("empty logical record");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    if (data[0] == BATCH_TAG) {
+      if (data.length < BATCH_HEADER) {
+        throw new WalFormatException("batch header truncated");
+      }
+      buf.get();
+      long first = buf.getLong();
+      int count = buf.getInt();
+      if (count <= 0 || count > (data.length - BATCH_HEADER) / OP_HEADER) {
+        throw new WalFormatException("batch count " + count + " does not fit its record");
+      }
+      List<WalOperation> ops = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        WalOperation op = readOperation(buf);
+        if (op.sequence() != first + i) {
+          throw new WalFormatException(
+              "batch operation "
+                  + i
+                  + " has sequence "
+                  + op.sequence()
+                  + ", expected "
+                  + (first + i));
+        }
+        ops.add(op);
+      }
+      if (buf.hasRemaining()) {
+        throw new WalFormatException(buf.remaining() + " trailing bytes after a batch");
+      }
+      return new WalRecord(ops, true);
+    }
+    WalOperation op = readOperation(buf);
+    if (buf.hasRemaining()) {
+      throw new WalFormatException(buf.remaining() + " trailing bytes after an operation");
+    }
+    return new WalRecord(List.of(op), false);
+  }
+
+  private static WalOperation readOperation(ByteBuffer buf) {
+    if (buf.remaining() < OP_HEADER) {
+      throw new WalFormatException("operation header truncated");
+    }
+    int code = buf.get() & 0xFF;
+    OpType type = OpType.fromCode(code);
+    if (type == null) {
+      throw new WalFormatException("unknown operation code " + code);
+    }
+    long sequence = buf.getLong();
+    if (sequence <= 0) {
+      throw new WalFormatException("invalid sequence " + sequence);
+    }
+    byte[] key = readBytes(buf, "key");
+    byte[] value = type == OpType.PUT ? readBytes(buf, "value") : null;
+    return new WalOperation(type, sequence, key, value);
+  }
+
+  private static byte[] readBytes(ByteBuffer buf, String what) {
+    if (buf.remaining() < 4) {
+      throw new WalFormatException(what + " length truncated");
+    }
+    int len = buf.getInt();
+    if (len < 0 || len > buf.remaining()) {
+      throw new WalFormatException(what + " length " + len + " exceeds the record");
+    }
+    byte[] out = new byte[len];
+    buf.get(out);
+    return out;
+  }
+}
