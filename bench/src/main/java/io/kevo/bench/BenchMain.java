@@ -1,0 +1,32 @@
+package io.kevo.bench;
+
+import io.kevo.bench.engine.EngineCommand;
+import io.kevo.bench.engine.WorkerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kevo-bench}: the benchmark driver's entry point. */
+@Command(
+    name = "kevo-bench",
+    mixinStandardHelpOptions = true,
+    version = "kevo-bench 0.1.0-SNAPSHOT",
+    description = "Benchmarks for Kevo.",
+    subcommands = {EngineCommand.class, WorkerCommand.class})
+public final class BenchMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line {@code args} and returns the exit code, without exiting. */
+  public static int execute(String... args) {
+    return new CommandLine(new BenchMain()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand (try: engine)");
+  }
+}

@@ -1,0 +1,38 @@
+package io.kevo.bench.adapter;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The engines the driver can run, and how to open each in a fresh directory. */
+public enum EngineKind {
+  KEVO {
+    @Override
+    public EngineAdapter open(Path dir) {
+      return KevoAdapter.open(dir);
+    }
+  },
+  ROCKSDB {
+    @Override
+    public EngineAdapter open(Path dir) {
+      return RocksDbAdapter.open(dir);
+    }
+  };
+
+  /** Opens (creating) a database of this engine in the empty directory {@code dir}. */
+  public abstract EngineAdapter open(Path dir);
+
+  /** The lower-case name used on the command line and in results. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a command-line name ({@code kevo}, {@code rocksdb}), case-insensitively. */
+  public static EngineKind fromId(String id) {
+    for (EngineKind kind : values()) {
+      if (kind.id().equalsIgnoreCase(id.trim())) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown engine '" + id + "' (known: kevo, rocksdb)");
+  }
+}

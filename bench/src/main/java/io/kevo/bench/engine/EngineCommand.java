@@ -1,0 +1,184 @@
+package io.kevo.bench.engine;
+
+import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Json;
+import io.kevo.bench.report.RunResult;
+import io.kevo.bench.workload.Workload;
+import io.kevo.bench.workload.WorkloadParams;
+import io.kevo.bench.workload.Workloads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kevo-bench engine}: runs each selected workload on each selected engine, every pair in a
+ * fresh database directory and (by default) its own child JVM, then prints one table with the
+ * Kevo/RocksDB ops/s ratio and optionally writes the JSON report. Exit code 0 when every pair ran
+ * (whether or not the bar is met), 1 when any failed.
+ */
+@Command(
+    name = "engine",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compares Kevo with RocksDB on the same write workloads in one run.",
+      "  a: random puts, 1 thread, WAL on, no sync",
+      "  b: random puts in batches (--batch-size), 1 thread, WAL on, no sync",
+      "  c: random puts, --threads writers, sync on every write (group commit), --sync-num ops"
+    })
+public final class EngineCommand implements Callable<Integer> {
+  @Mixin WorkloadOptions workloadOptions = new WorkloadOptions();
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      defaultValue = "a,b,c",
+      description = "Workloads to run, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<String> workloads;
+
+  @Option(
+      names = "--engines",
+      split = ",",
+      defaultValue = "kevo,rocksdb",
+      description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<String> engines;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Where the databases are created, one fresh directory per run, deleted afterwards"
+              + " (default: ./bench-work). Use a real disk: tmpfs makes fsync free.")
+  Path dir;
+
+  @Option(
+      names = "--heap",
+      defaultValue = "4g",
+      description = "Maximum heap (-Xmx) of each child JVM (default: ${DEFAULT-VALUE}).")
+  String heap;
+
+  @Option(
+      names = "--jvm-arg",
+      paramLabel = "ARG",
+      description = "Extra option for the child JVMs; repeatable.")
+  List<String> jvmArgs = new ArrayList<>();
+
+  @Option(
+      names = "--fork",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Run each (workload, engine) pair in its own JVM so peak RSS is per engine"
+              + " (default: ${DEFAULT-VALUE}; --no-fork runs in this JVM).")
+  boolean fork;
+
+  @Override
+  public Integer call() throws IOException {
+    List<Workload> selected = new ArrayList<>();
+    for (String id : workloads) {
+      selected.add(Workloads.byId(id));
+    }
+    List<EngineKind> kinds = new ArrayList<>();
+    for (String id : engines) {
+      kinds.add(EngineKind.fromId(id));
+    }
+    WorkloadParams params = workloadOptions.toParams();
+    PairRunner runner = fork ? new ForkedRunner(heap, jvmArgs) : PairRunner.IN_PROCESS;
+
+    boolean defaultBase = dir == null;
+    Path base = defaultBase ? Path.of("bench-work") : dir;
+    Files.createDirectories(base);
+    Path runDir = Files.createTempDirectory(base, "run-");
+    List<Outcome> outcomes = new ArrayList<>();
+    try {
+      for (Workload w : selected) {
+        for (EngineKind e : kinds) {
+          outcomes.add(runPair(runner, w, e, params, runDir.resolve(w.id() + "-" + e.id())));
+        }
+      }
+    } finally {
+      deleteRecursively(runDir);
+      if (defaultBase) {
+        deleteIfEmpty(base);
+      }
+    }
+
+    Map<String, Object> runConfig = new LinkedHashMap<>();
+    runConfig.put("forked", fork);
+    runConfig.put("child_heap", fork ? heap : null);
+    runConfig.put("child_jvm_args", fork ? List.copyOf(jvmArgs) : List.of());
+    runConfig.put("data_dir", base.toAbsolutePath().toString());
+    EngineReport report = new EngineReport(selected, kinds, params, runConfig, outcomes);
+    System.out.print(report.table());
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
+      System.err.println("wrote " + json);
+    }
+    return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
+  }
+
+  private static Outcome runPair(
+      PairRunner runner, Workload w, EngineKind e, WorkloadParams params, Path pairDir) {
+    System.err.printf("running %s (%s) on %s in %s%n", w.id(), w.description(), e.id(), pairDir);
+    try {
+      Files.createDirectories(pairDir);
+      RunResult r = runner.run(w, e, params, pairDir);
+      System.err.printf(
+          "  %s/%s: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, peak RSS %.0f MiB%n",
+          w.id(),
+          e.id(),
+          r.phase().opsPerSec(),
+          r.phase().p50Us(),
+          r.phase().p99Us(),
+          r.peakRssMb());
+      return Outcome.ok(r);
+    } catch (RuntimeException | IOException ex) {
+      System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);
+      return Outcome.failed(w.id(), e.id(), String.valueOf(ex.getMessage()));
+    } finally {
+      deleteRecursively(pairDir);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(dir);
+      }
+    } catch (IOException e) {
+      System.err.println("could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.kevo.bench.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kevo.bench.BenchMain;
+import io.kevo.bench.report.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineCommandTest {
+  private static final List<String> FIELDS =
+      List.of("ops_per_sec", "p50_us", "p99_us", "p999_us", "peak_rss_mb");
+
+  @TempDir Path tmp;
+
+  @Test
+  void forkedRunReportsEveryWorkloadForBothEnginesInJson() throws Exception {
+    Path json = tmp.resolve("out/engine.json");
+    Path data = tmp.resolve("data");
+
+    int exit =
+        BenchMain.execute(
+            "engine",
+            "--num=2000",
+            "--sync-num=200",
+            "--warmup=100",
+            "--heap=256m",
+            "--json=" + json,
+            "--dir=" + data);
+
+    assertThat(exit).isZero();
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    assertThat(report).containsKeys("date", "machine", "config", "workloads");
+    assertThat(asMap(report.get("machine"))).containsKeys("cores", "java_version");
+    Map<String, Object> workloads = asMap(report.get("workloads"));
+    assertThat(workloads).containsOnlyKeys("a", "b", "c");
+    for (String w : List.of("a", "b", "c")) {
+      Map<String, Object> entry = asMap(workloads.get(w));
+      assertThat(entry.get("kevo_over_rocksdb_ops")).isInstanceOf(Number.class);
+      for (String engine : List.of("kevo", "rocksdb")) {
+        Map<String, Object> result = asMap(entry.get(engine));
+        assertThat(result).as("%s/%s", w, engine).containsKeys(FIELDS.toArray(String[]::new));
+        assertThat(((Number) result.get("ops_per_sec")).doubleValue()).isPositive();
+        assertThat(((Number) result.get("peak_rss_mb")).doubleValue()).isPositive();
+        long expectedOps = w.equals("c") ? 200 : 2000;
+        assertThat(((Number) result.get("ops")).longValue()).isEqualTo(expectedOps);
+      }
+    }
+    assertThat(((Number) asMap(asMap(workloads.get("b")).get("kevo")).get("batch_size")))
+        .isEqualTo(100L);
+    assertThat(((Number) asMap(asMap(workloads.get("c")).get("rocksdb")).get("threads")))
+        .isEqualTo(8L);
+    try (var left = Files.list(data)) {
+      assertThat(left).as("databases are deleted after the run").isEmpty();
+    }
+  }
+
+  @Test
+  void inProcessRunOfOneWorkloadSucceeds() throws Exception {
+    Path json = tmp.resolve("one.json");
+
+    int exit =
+        BenchMain.execute(
+            "engine",
+            "--no-fork",
+            "--num=500",
+            "--workloads=b",
+            "--engines=kevo",
+            "--json=" + json,
+            "--dir=" + tmp.resolve("d"));
+
+    assertThat(exit).isZero();
+    Map<String, Object> b =
+        asMap(asMap(Json.parseObject(Files.readString(json)).get("workloads")).get("b"));
+    assertThat(b).containsKey("kevo").doesNotContainKey("rocksdb");
+    assertThat(b.get("kevo_over_rocksdb_ops")).isNull();
+  }
+
+  @Test
+  void unknownWorkloadIsRejected() {
+    assertThat(BenchMain.execute("engine", "--workloads=z", "--dir=" + tmp)).isNotZero();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object o) {
+    assertThat(o).isInstanceOf(Map.class);
+    return (Map<String, Object>) o;
+  }
+}
