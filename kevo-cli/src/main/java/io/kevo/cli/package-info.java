@@ -1,0 +1,14 @@
+/**
+ * The {@code kevo} command line: picocli commands, one small class each.
+ *
+ * <p>{@link io.kevo.cli.Main} is the entry point of the runnable distribution ({@code
+ * kevo-cli/target/kevo-cli.jar}, started by the {@code kevo} script at the repository root). Exit
+ * statuses are listed in {@link io.kevo.cli.ExitCodes}. The shell itself (parsing, execution,
+ * display) lives in {@link io.kevo.cli.shell}; commands here only wire options, streams and the
+ * terminal to it.
+ *
+ * <p>Logging goes through SLF4J to logback; the bundled {@code logback.xml} sends warnings and
+ * above to stderr so that stdout carries only command results. {@code -Dkevo.log.level=DEBUG} (e.g.
+ * through {@code KEVO_JAVA_OPTS}) raises the level.
+ */
+package io.kevo.cli;

@@ -1,0 +1,97 @@
+package io.kevo.cli.shell;
+
+import io.kevo.engine.DbStats;
+import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.KevoIterator;
+import io.kevo.engine.KeyValue;
+import io.kevo.engine.Options;
+import io.kevo.engine.ScanOptions;
+import io.kevo.engine.SyncMode;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/** A {@link ShellBackend} over a {@link KevoDB} opened in this process. Not thread-safe. */
+public final class EmbeddedBackend implements ShellBackend {
+  private final KevoDB db;
+
+  private EmbeddedBackend(KevoDB db) {
+    this.db = db;
+  }
+
+  /**
+   * Opens (creating if needed) the database in {@code dir}.
+   *
+   * @throws KevoException as {@link KevoDB#open(Path, Options)}, e.g. {@link ErrorCode#LOCKED}
+   */
+  public static EmbeddedBackend open(Path dir, SyncMode syncMode) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new KevoException(ErrorCode.IO_ERROR, "cannot create directory: " + e, e);
+    }
+    Options options = Options.builder().syncMode(syncMode).build();
+    return new EmbeddedBackend(KevoDB.open(dir, options));
+  }
+
+  @Override
+  public String describe() {
+    return "embedded database at " + db.directory() + " (sync " + db.options().syncMode() + ")";
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    db.put(key, value);
+  }
+
+  @Override
+  public Optional<byte[]> get(byte[] key) {
+    return db.get(key);
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    db.delete(key);
+  }
+
+  @Override
+  public void scan(ScanOptions scan, BiConsumer<byte[], byte[]> sink) {
+    try (KevoIterator it = db.scan(scan)) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        sink.accept(kv.key(), kv.value());
+      }
+    }
+  }
+
+  /**
+   * Every {@link DbStats} component, in declaration order. Read reflectively so that counters the
+   * engine adds later show up without a change here.
+   */
+  @Override
+  public List<Stat> stats() {
+    DbStats stats = db.stats();
+    List<Stat> rows = new ArrayList<>();
+    for (RecordComponent component : DbStats.class.getRecordComponents()) {
+      try {
+        Object value = component.getAccessor().invoke(stats);
+        rows.add(new Stat(component.getName(), String.valueOf(value)));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read DbStats." + component.getName(), e);
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

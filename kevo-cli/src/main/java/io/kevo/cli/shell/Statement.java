@@ -1,0 +1,34 @@
+package io.kevo.cli.shell;
+
+import io.kevo.engine.ScanOptions;
+
+/** One parsed shell command. Byte arrays are owned by the statement; nobody mutates them. */
+public sealed interface Statement {
+  /** {@code PUT key value}. */
+  record Put(byte[] key, byte[] value) implements Statement {}
+
+  /** {@code GET key}. */
+  record Get(byte[] key) implements Statement {}
+
+  /** {@code DELETE key}. */
+  record Delete(byte[] key) implements Statement {}
+
+  /**
+   * {@code SCAN [prefix]} or {@code SCAN RANGE start end}: keys in {@code [start, end)} with the
+   * prefix; {@code null} means unbounded.
+   */
+  record Scan(byte[] prefix, byte[] start, byte[] end) implements Statement {
+    public ScanOptions toScanOptions() {
+      return ScanOptions.builder().prefix(prefix).start(start).end(end).build();
+    }
+  }
+
+  /** {@code .stats}. */
+  record Stats() implements Statement {}
+
+  /** {@code .help}. */
+  record Help() implements Statement {}
+
+  /** {@code .exit}, {@code exit} or {@code quit}. */
+  record Exit() implements Statement {}
+}

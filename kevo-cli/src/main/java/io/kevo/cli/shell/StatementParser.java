@@ -1,0 +1,93 @@
+package io.kevo.cli.shell;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns a shell line into a {@link Statement}. Command words are case-insensitive; blank lines and
+ * lines starting with {@code #} are no statement at all.
+ */
+public final class StatementParser {
+  static final String PUT_USAGE = "usage: PUT key value";
+  static final String GET_USAGE = "usage: GET key";
+  static final String DELETE_USAGE = "usage: DELETE key";
+  static final String SCAN_USAGE = "usage: SCAN [prefix] | SCAN RANGE start end";
+
+  private StatementParser() {}
+
+  /**
+   * The statement on {@code line}, or empty for a blank line or a comment.
+   *
+   * @throws UsageException for malformed quoting, unknown commands and wrong arguments; the message
+   *     says what was expected
+   */
+  public static Optional<Statement> parse(String line) throws UsageException {
+    if (line.isBlank() || line.strip().startsWith("#")) {
+      return Optional.empty();
+    }
+    List<Token> tokens = Tokenizer.tokenize(line);
+    if (tokens.isEmpty()) {
+      return Optional.empty();
+    }
+    String verb = tokens.get(0).text().toLowerCase(Locale.ROOT);
+    List<Token> args = tokens.subList(1, tokens.size());
+    return Optional.of(
+        switch (verb) {
+          case "put" -> {
+            expect(args, 2, PUT_USAGE);
+            yield new Statement.Put(args.get(0).bytes(), args.get(1).bytes());
+          }
+          case "get" -> {
+            expect(args, 1, GET_USAGE);
+            yield new Statement.Get(args.get(0).bytes());
+          }
+          case "delete" -> {
+            expect(args, 1, DELETE_USAGE);
+            yield new Statement.Delete(args.get(0).bytes());
+          }
+          case "scan" -> scan(args);
+          case ".stats" -> {
+            expect(args, 0, "usage: .stats");
+            yield new Statement.Stats();
+          }
+          case ".help", "help" -> new Statement.Help();
+          case ".exit", "exit", "quit" -> {
+            expect(args, 0, "usage: .exit");
+            yield new Statement.Exit();
+          }
+          case "begin", "commit", "rollback" ->
+              throw new UsageException(
+                  "transactions are not supported yet: "
+                      + verb.toUpperCase(Locale.ROOT)
+                      + " is coming in a later release");
+          default ->
+              throw new UsageException(
+                  "unknown command: " + tokens.get(0).text() + " (type .help for the list)");
+        });
+  }
+
+  private static Statement scan(List<Token> args) throws UsageException {
+    if (args.isEmpty()) {
+      return new Statement.Scan(null, null, null);
+    }
+    if (args.get(0).isKeyword("range")) {
+      if (args.size() != 3) {
+        throw new UsageException("usage: SCAN RANGE start end");
+      }
+      byte[] end = args.get(2).bytes();
+      // An empty end would make [start, "") empty; it is more useful as "no upper bound".
+      return new Statement.Scan(null, args.get(1).bytes(), end.length == 0 ? null : end);
+    }
+    if (args.size() != 1) {
+      throw new UsageException(SCAN_USAGE);
+    }
+    return new Statement.Scan(args.get(0).bytes(), null, null);
+  }
+
+  private static void expect(List<Token> args, int count, String usage) throws UsageException {
+    if (args.size() != count) {
+      throw new UsageException(usage);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The Kevo shell: a line-oriented language over a {@link io.kevo.cli.shell.ShellBackend}.
+ *
+ * <p>Pipeline: a {@link io.kevo.cli.shell.LineSource} yields lines, {@link
+ * io.kevo.cli.shell.Tokenizer} splits one into byte-string tokens, {@link
+ * io.kevo.cli.shell.StatementParser} turns the tokens into a {@link io.kevo.cli.shell.Statement},
+ * and {@link io.kevo.cli.shell.Shell} executes it against the backend and prints the result with
+ * {@link io.kevo.cli.shell.ByteText}. Only the backend knows where the data lives: {@link
+ * io.kevo.cli.shell.EmbeddedBackend} opens a {@link io.kevo.engine.KevoDB} in-process; a gRPC
+ * backend for {@code kevo shell --connect} is meant to implement the same interface.
+ *
+ * <p>Text rules: keys and values are byte strings written as UTF-8 text. A token is either bare or
+ * double-quoted; backslash escapes ({@code \\ \" \n \t \r \0 \xNN}) work in both, {@code \xNN}
+ * writes one raw byte. Output uses the same syntax: a key or value is printed bare when that
+ * round-trips, otherwise quoted and escaped, so printed values can be pasted back as input.
+ *
+ * <p>Threading: everything here is single-threaded; a shell and its backend belong to one thread.
+ */
+package io.kevo.cli.shell;

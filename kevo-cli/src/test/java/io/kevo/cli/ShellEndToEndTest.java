@@ -1,0 +1,221 @@
+package io.kevo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kevo.engine.KevoDB;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code kevo shell} in-process with a script on stdin, as {@code printf ... | kevo shell}.
+ */
+class ShellEndToEndTest {
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+  }
+
+  private static Run kevo(String stdin, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        Main.execute(
+            args,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            false);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  private Run shell(String script) {
+    return kevo(script, "shell", "--data", dir.toString());
+  }
+
+  @Test
+  void scriptedSessionPrintsOnlyResults() {
+    Run run =
+        shell(
+            String.join(
+                "\n",
+                "PUT user:1 alice",
+                "put user:2 \"bob smith\"",
+                "PUT empty \"\"",
+                "PUT zeta z",
+                "GET user:1",
+                "GET user:2",
+                "GET empty",
+                "GET missing",
+                "SCAN user:",
+                "SCAN RANGE empty user:2",
+                "DELETE user:1",
+                "get user:1",
+                "SCAN",
+                ""));
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.status()).isEqualTo(ExitCodes.OK);
+    assertThat(run.outLines())
+        .containsExactly(
+            "OK",
+            "OK",
+            "OK",
+            "OK",
+            "alice",
+            "\"bob smith\"",
+            "\"\"",
+            "(not found)",
+            "user:1 = alice",
+            "user:2 = \"bob smith\"",
+            "(2 entries)",
+            "empty = \"\"",
+            "user:1 = alice",
+            "(2 entries)",
+            "OK",
+            "(not found)",
+            "empty = \"\"",
+            "user:2 = \"bob smith\"",
+            "zeta = z",
+            "(3 entries)");
+  }
+
+  @Test
+  void dataSurvivesReopen() {
+    assertThat(shell("PUT k1 v1\nPUT k2 \"two words\"\nPUT gone x\nDELETE gone\n").status())
+        .isZero();
+
+    Run reopened = shell("GET k1\nGET k2\nGET gone\nSCAN k\n");
+
+    assertThat(reopened.status()).isZero();
+    assertThat(reopened.outLines())
+        .containsExactly(
+            "v1", "\"two words\"", "(not found)", "k1 = v1", "k2 = \"two words\"", "(2 entries)");
+
+    try (KevoDB db = KevoDB.open(dir)) {
+      assertThat(db.get("k1".getBytes(StandardCharsets.UTF_8)))
+          .hasValueSatisfying(v -> assertThat(v).isEqualTo("v1".getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  void binaryValuesAreShownEscaped() {
+    Run run = shell("PUT bin \"\\x00\\xff\\n\"\nGET bin\nSCAN b\n");
+
+    assertThat(run.outLines())
+        .containsExactly("OK", "\"\\x00\\xff\\n\"", "bin = \"\\x00\\xff\\n\"", "(1 entry)");
+    try (KevoDB db = KevoDB.open(dir)) {
+      assertThat(db.get("bin".getBytes(StandardCharsets.UTF_8)))
+          .hasValueSatisfying(v -> assertThat(v).containsExactly(0x00, 0xff, '\n'));
+    }
+  }
+
+  @Test
+  void statsPrintsAnAlignedTableOfEngineCounters() {
+    Run run = shell("PUT a 1\nPUT b 2\n.stats\n");
+
+    assertThat(run.status()).isZero();
+    List<String> table = run.outLines().subList(2, run.outLines().size());
+    assertThat(table).anySatisfy(line -> assertThat(line).matches("latestSequence +\\d+"));
+    assertThat(table).anySatisfy(line -> assertThat(line).matches("walSegments +\\d+"));
+    assertThat(table).anySatisfy(line -> assertThat(line).matches("recoveryMillis +\\d+"));
+    // Names padded to one column, values right-aligned to another: every row is as wide.
+    assertThat(table).extracting(String::length).containsOnly(table.get(0).length());
+    long latest =
+        Long.parseLong(
+            table.stream()
+                .filter(l -> l.startsWith("latestSequence"))
+                .findFirst()
+                .orElseThrow()
+                .replaceAll("\\D", ""));
+    assertThat(latest).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void failedCommandsAreReportedAndMakeTheExitStatusOne() {
+    Run run = shell("PUT a\nFETCH a\nPUT a 1\nPUT \"unterminated\nBEGIN\nGET a\n");
+
+    assertThat(run.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+    // The shell kept going after each failure.
+    assertThat(run.outLines()).containsExactly("OK", "1");
+    assertThat(run.err().lines().toList())
+        .containsExactly(
+            "line 1: usage: PUT key value",
+            "line 2: unknown command: FETCH (type .help for the list)",
+            "line 4: unterminated quote: add the closing \"",
+            "line 5: transactions are not supported yet: BEGIN is coming in a later release");
+  }
+
+  @Test
+  void exitStopsReadingAndKeepsTheStatusSoFar() {
+    Run ok = shell("PUT a 1\n.exit\nPUT b 2\n");
+    assertThat(ok.status()).isZero();
+    assertThat(ok.outLines()).containsExactly("OK");
+    assertThat(shell("GET b\n").outLines()).containsExactly("(not found)");
+
+    Run failed = shell("nope\nquit\n");
+    assertThat(failed.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+  }
+
+  @Test
+  void emptyInputIsASuccessfulSession() {
+    Run run = shell("");
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void helpDocumentsCommandsAndTheExitStatusRule() {
+    Run run = shell(".help\n");
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("PUT key value", "SCAN RANGE start end", ".stats", "transactions")
+        .contains("exit status is 1 if any");
+  }
+
+  @Test
+  void lockedDatabaseIsFatalWithExitTwo() {
+    try (KevoDB holder = KevoDB.open(dir)) {
+      Run run = shell("PUT a 1\n");
+
+      assertThat(run.status()).isEqualTo(ExitCodes.FATAL);
+      assertThat(run.out()).isEmpty();
+      String prefix = "error: cannot open database at " + dir.toAbsolutePath() + ": ";
+      assertThat(run.err()).startsWith(prefix);
+      assertThat(run.err().strip()).hasSizeGreaterThan(prefix.length());
+      assertThat(holder.get("a".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+  }
+
+  @Test
+  void syncModeIsCaseInsensitiveAndValidated() {
+    assertThat(kevo("PUT a 1\n", "shell", "--data", dir.toString(), "--sync", "IMMEDIATE").status())
+        .isZero();
+    assertThat(kevo("GET a\n", "shell", "--data", dir.toString(), "--sync", "none").out())
+        .isEqualTo("1\n");
+
+    Run bad = kevo("", "shell", "--data", dir.toString(), "--sync", "sometimes");
+    assertThat(bad.status()).isEqualTo(ExitCodes.FATAL);
+    assertThat(bad.err()).contains("--sync", "sometimes");
+  }
+
+  @Test
+  void versionAndMissingSubcommand() {
+    Run version = kevo("", "--version");
+    assertThat(version.status()).isZero();
+    assertThat(version.out()).startsWith("kevo ");
+
+    Run none = kevo("");
+    assertThat(none.status()).isEqualTo(ExitCodes.FATAL);
+    assertThat(none.err()).contains("Missing required subcommand", "shell");
+  }
+}
