@@ -1,0 +1,16 @@
+package io.kevo.engine.internal;
+
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.internal.wal.Wal;
+import java.lang.reflect.Field;
+
+/** Test access to the engine internals behind a {@link KevoDB}. */
+public final class DbCoreAccess {
+  private DbCoreAccess() {}
+
+  public static Wal wal(KevoDB db) throws ReflectiveOperationException {
+    Field f = KevoDB.class.getDeclaredField("core");
+    f.setAccessible(true);
+    return ((DbCore) f.get(db)).walInternal();
+  }
+}
