@@ -1,0 +1,16 @@
+/**
+ * The write-ahead log: segment files ({@code <20-digit number>.wal}, sorted in log order) of
+ * records framed as in {@link io.kevo.engine.internal.wal.RecordFormat}, holding logical records
+ * laid out as in {@link io.kevo.engine.internal.wal.WalCodec}.
+ *
+ * <p>Threading: one writer at a time (the group-commit leader) appends; readers ({@link
+ * io.kevo.engine.internal.wal.SegmentReader}, cursors) read only up to a segment's published size;
+ * listeners are fed through per-listener queues and threads. Recovery ({@link
+ * io.kevo.engine.internal.wal.WalRecovery}) runs before the writer exists.
+ *
+ * <p>Design choices: no block alignment or padding (the framing is fixed by PROTOCOL.md and records
+ * are packed); a new segment is started at every open rather than appending to a recovered one, so
+ * recovery never writes into a file it may have truncated; the old segment is fsynced before
+ * rotation in every sync mode, so what is durable is always a prefix of the log.
+ */
+package io.kevo.engine.internal.wal;
