@@ -87,8 +87,19 @@ public final class EngineCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}; --no-fork runs in this JVM).")
   boolean fork;
 
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description =
+          "Runs of each (workload, engine) pair; the run with the median ops/s is reported and"
+              + " every run's ops/s is kept in the JSON (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
   @Override
   public Integer call() throws IOException {
+    if (repeat < 1) {
+      throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+    }
     List<Workload> selected = new ArrayList<>();
     for (String id : workloads) {
       selected.add(Workloads.byId(id));
@@ -107,9 +118,16 @@ public final class EngineCommand implements Callable<Integer> {
     List<Outcome> outcomes = new ArrayList<>();
     try {
       for (Workload w : selected) {
-        for (EngineKind e : kinds) {
-          outcomes.add(runPair(runner, w, e, params, runDir.resolve(w.id() + "-" + e.id())));
+        // Repeats alternate the engines so that drift on a shared machine hits both alike.
+        Map<EngineKind, List<Outcome>> runs = new LinkedHashMap<>();
+        for (int r = 0; r < repeat; r++) {
+          for (EngineKind e : kinds) {
+            Path pairDir = runDir.resolve(w.id() + "-" + e.id() + "-" + r);
+            runs.computeIfAbsent(e, k -> new ArrayList<>())
+                .add(runPair(runner, w, e, params, pairDir));
+          }
         }
+        runs.values().forEach(list -> outcomes.add(Outcome.median(list)));
       }
     } finally {
       deleteRecursively(runDir);
@@ -119,6 +137,7 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
+    runConfig.put("repeat", repeat);
     runConfig.put("forked", fork);
     runConfig.put("child_heap", fork ? heap : null);
     runConfig.put("child_jvm_args", fork ? List.copyOf(jvmArgs) : List.of());

@@ -68,13 +68,14 @@ final class EngineReport {
     String header =
         String.format(
             Locale.ROOT,
-            "| %-8s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %12s | %12s |%n",
+            "| %-8s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %9s | %12s | %12s |%n",
             "workload",
             "engine",
             "ops",
             "threads",
             "batch",
             "ops/s",
+            "mean µs",
             "p50 µs",
             "p99 µs",
             "p99.9 µs",
@@ -84,13 +85,14 @@ final class EngineReport {
     out.append(
         String.format(
             Locale.ROOT,
-            "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n",
+            "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n",
             "-".repeat(10),
             "-".repeat(9),
             "-".repeat(10) + ":",
             "-".repeat(8) + ":",
             "-".repeat(6) + ":",
             "-".repeat(13) + ":",
+            "-".repeat(10) + ":",
             "-".repeat(10) + ":",
             "-".repeat(10) + ":",
             "-".repeat(10) + ":",
@@ -121,13 +123,14 @@ final class EngineReport {
         out.append(
             String.format(
                 Locale.ROOT,
-                "| %-8s | %-7s | %9d | %7d | %5d | %12.0f | %9.1f | %9.1f | %9.1f | %12.1f | %12s |%n",
+                "| %-8s | %-7s | %9d | %7d | %5d | %12.0f | %9.1f | %9.1f | %9.1f | %9.1f | %12.1f | %12s |%n",
                 w.id(),
                 e.id(),
                 r.phase().ops(),
                 r.phase().threads(),
                 r.phase().batchSize(),
                 r.phase().opsPerSec(),
+                r.phase().meanUs(),
                 r.phase().p50Us(),
                 r.phase().p99Us(),
                 r.phase().p999Us(),
@@ -155,7 +158,8 @@ final class EngineReport {
     }
     out.append(
             "Timing covers the write loop only (key generation included, open/close excluded);"
-                + " latency is per engine call (per batch in b); peak RSS is the child JVM's VmHWM.")
+                + " latency is per engine call (per batch in b); peak RSS is the child JVM's VmHWM;"
+                + " with --repeat, each row is the run with the median ops/s.")
         .append(System.lineSeparator());
     return out.toString();
   }
@@ -191,7 +195,9 @@ final class EngineReport {
           continue;
         }
         if (o.succeeded()) {
-          entry.put(e.id(), o.result().toJson());
+          Map<String, Object> result = o.result().toJson();
+          result.put("ops_per_sec_runs", o.opsPerSecRuns());
+          entry.put(e.id(), result);
         } else {
           entry.put(e.id(), Map.of("error", o.error()));
         }

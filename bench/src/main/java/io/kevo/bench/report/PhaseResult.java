@@ -10,6 +10,8 @@ package io.kevo.bench.report;
  * @param seconds wall time of the write loop
  * @param opsPerSec {@code ops / seconds}
  * @param samples latency samples (engine calls)
+ * @param meanUs mean call latency in microseconds; {@code samples * meanUs} against {@code seconds}
+ *     shows how much of the wall time was spent inside the engine
  * @param p50Us median call latency in microseconds
  * @param p99Us 99th percentile call latency in microseconds
  * @param p999Us 99.9th percentile call latency in microseconds
@@ -23,6 +25,7 @@ public record PhaseResult(
     double seconds,
     double opsPerSec,
     long samples,
+    double meanUs,
     double p50Us,
     double p99Us,
     double p999Us,
@@ -40,13 +43,22 @@ public record PhaseResult(
         seconds,
         seconds > 0 ? ops / seconds : 0,
         sorted.length,
+        sorted.length == 0 ? 0 : micros(sum(sorted)) / sorted.length,
         micros(LatencyRecorder.percentile(sorted, 50)),
         micros(LatencyRecorder.percentile(sorted, 99)),
         micros(LatencyRecorder.percentile(sorted, 99.9)),
         micros(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
   }
 
-  private static double micros(long nanos) {
+  private static long sum(long[] values) {
+    long total = 0;
+    for (long v : values) {
+      total += v;
+    }
+    return total;
+  }
+
+  private static double micros(double nanos) {
     return nanos / 1000.0;
   }
 }

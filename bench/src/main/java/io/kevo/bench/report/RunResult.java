@@ -38,6 +38,7 @@ public record RunResult(
     m.put("seconds", round(phase.seconds(), 4));
     m.put("ops_per_sec", round(phase.opsPerSec(), 1));
     m.put("latency_samples", phase.samples());
+    m.put("mean_us", round(phase.meanUs(), 2));
     m.put("p50_us", round(phase.p50Us(), 2));
     m.put("p99_us", round(phase.p99Us(), 2));
     m.put("p999_us", round(phase.p999Us(), 2));
@@ -61,6 +62,7 @@ public record RunResult(
             num(m, "seconds").doubleValue(),
             num(m, "ops_per_sec").doubleValue(),
             num(m, "latency_samples").longValue(),
+            num(m, "mean_us").doubleValue(),
             num(m, "p50_us").doubleValue(),
             num(m, "p99_us").doubleValue(),
             num(m, "p999_us").doubleValue(),

@@ -67,6 +67,7 @@ class EngineCommandTest {
         BenchMain.execute(
             "engine",
             "--no-fork",
+            "--repeat=3",
             "--num=500",
             "--workloads=b",
             "--engines=kevo",
@@ -78,6 +79,7 @@ class EngineCommandTest {
         asMap(asMap(Json.parseObject(Files.readString(json)).get("workloads")).get("b"));
     assertThat(b).containsKey("kevo").doesNotContainKey("rocksdb");
     assertThat(b.get("kevo_over_rocksdb_ops")).isNull();
+    assertThat((List<?>) asMap(b.get("kevo")).get("ops_per_sec_runs")).hasSize(3);
   }
 
   @Test
