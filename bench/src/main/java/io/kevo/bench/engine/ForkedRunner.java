@@ -52,8 +52,9 @@ final class ForkedRunner implements PairRunner {
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     String resultLine = null;
+    Process child = null;
     try {
-      Process child = pb.start();
+      child = pb.start();
       child.getOutputStream().close();
       try (BufferedReader out =
           new BufferedReader(
@@ -80,6 +81,7 @@ final class ForkedRunner implements PairRunner {
     } catch (IOException e) {
       throw new IllegalStateException("cannot run child JVM: " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      child.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the child JVM", e);
     }
