@@ -2,36 +2,32 @@ package io.kevo.engine.internal.memtable;
 
 import io.kevo.engine.KeyValue;
 import io.kevo.engine.ScanOptions;
-import java.util.Arrays;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every version of every key written since the last flush, in a concurrent skiplist ordered by (key
+ * Every version of every key written since the last flush, in a {@link SkipList} ordered by (key
  * ascending, sequence descending). Deletes are stored as tombstones.
  *
- * <p>Thread-safety: any number of readers run concurrently with one inserting thread (the write
- * leader) or several. Readers pass a read sequence and see, per key, the newest version at or below
- * it; versions inserted above it are skipped, which is how an atomic batch stays invisible until
- * the engine publishes its last sequence.
+ * <p>Thread-safety: {@link #add} has one caller at a time (the write leader, or recovery before the
+ * database opens); readers run concurrently with it and with each other. Readers pass a read
+ * sequence and see, per key, the newest version at or below it; versions inserted above it are
+ * skipped, which is how an atomic batch stays invisible until the engine publishes its last
+ * sequence.
  */
 public final class MemTable {
-  /** Per-entry overhead estimate (skiplist node, index levels, key object, array headers). */
-  private static final int ENTRY_OVERHEAD = 96;
+  /** Per-entry overhead estimate (node, its pointer array, array headers). */
+  private static final int ENTRY_OVERHEAD = 80;
 
-  private static final byte[] TOMBSTONE = new byte[0];
+  private final SkipList list = new SkipList();
+  private volatile long entries;
+  private volatile long bytes;
 
-  private final ConcurrentSkipListMap<InternalKey, byte[]> map = new ConcurrentSkipListMap<>();
-  private final AtomicLong bytes = new AtomicLong();
-
-  /** Inserts a version of {@code key}; {@code value == null} records a delete. */
+  /** Inserts a version of {@code key}; {@code value == null} records a delete. Single writer. */
   public void add(byte[] key, long sequence, byte[] value) {
-    map.put(new InternalKey(key, sequence), value == null ? TOMBSTONE : value);
-    bytes.addAndGet(ENTRY_OVERHEAD + key.length + (value == null ? 0 : value.length));
+    list.insert(key, sequence, value);
+    entries = entries + 1;
+    bytes = bytes + ENTRY_OVERHEAD + key.length + (value == null ? 0 : value.length);
   }
 
   /** Result of a point lookup. */
@@ -47,71 +43,59 @@ public final class MemTable {
    * Lookup#ABSENT} if this table has no visible version.
    */
   public Lookup get(byte[] key, long readSequence, byte[][] out) {
-    Map.Entry<InternalKey, byte[]> e = map.ceilingEntry(new InternalKey(key, readSequence));
-    if (e == null || !Arrays.equals(e.getKey().key(), key)) {
+    SkipList.Node n = list.seek(key, readSequence);
+    if (n == null || n.compareKey(key) != 0) {
       return Lookup.ABSENT;
     }
-    byte[] v = e.getValue();
-    if (v == TOMBSTONE) {
+    if (n.isTombstone()) {
       return Lookup.DELETED;
     }
-    out[0] = v;
+    out[0] = n.value();
     return Lookup.FOUND;
-  }
-
-  /** Whether a stored value is the tombstone marker. */
-  public static boolean isTombstone(byte[] value) {
-    return value == TOMBSTONE;
   }
 
   /** Number of stored versions (tombstones included). */
   public long entryCount() {
-    return map.size();
+    return entries;
   }
 
   /** Approximate bytes held. */
   public long approximateBytes() {
-    return bytes.get();
+    return bytes;
   }
 
   /**
    * Live keys in {@code scan} as of {@code readSequence}, ascending: per key the newest visible
-   * version, tombstoned keys skipped. Weakly consistent with concurrent inserts, which all carry
-   * sequences above {@code readSequence} and so are never seen.
+   * version, tombstoned keys skipped. Concurrent inserts carry sequences above {@code readSequence}
+   * and so are never seen.
    */
   public Iterator<KeyValue> scan(ScanOptions scan, long readSequence) {
     byte[] start = scan.effectiveStart();
-    ConcurrentNavigableMap<InternalKey, byte[]> tail =
-        start == null ? map : map.tailMap(new InternalKey(start, Long.MAX_VALUE), true);
-    Iterator<Map.Entry<InternalKey, byte[]>> it = tail.entrySet().iterator();
+    SkipList.Node first = start == null ? list.first() : list.seek(start, Long.MAX_VALUE);
     return new Iterator<>() {
-      private byte[] lastKey;
+      private SkipList.Node cursor = first;
+      private SkipList.Node last;
       private KeyValue next;
-      private boolean done;
 
       @Override
       public boolean hasNext() {
-        while (next == null && !done) {
-          if (!it.hasNext()) {
-            done = true;
-            break;
-          }
-          Map.Entry<InternalKey, byte[]> e = it.next();
-          InternalKey ik = e.getKey();
-          if (ik.sequence() > readSequence) {
+        while (next == null && cursor != null) {
+          SkipList.Node n = cursor;
+          cursor = n.next(0);
+          if (n.sequence > readSequence) {
             continue;
           }
-          if (lastKey != null && Arrays.equals(lastKey, ik.key())) {
+          if (last != null && last.sameKey(n)) {
             continue;
           }
-          lastKey = ik.key();
-          if (scan.isPastEnd(ik.key())) {
-            done = true;
+          last = n;
+          byte[] key = n.key();
+          if (scan.isPastEnd(key)) {
+            cursor = null;
             break;
           }
-          byte[] v = e.getValue();
-          if (v != TOMBSTONE && scan.contains(ik.key())) {
-            next = new KeyValue(ik.key().clone(), v.clone());
+          if (!n.isTombstone() && scan.contains(key)) {
+            next = new KeyValue(key, n.value());
           }
         }
         return next != null;
