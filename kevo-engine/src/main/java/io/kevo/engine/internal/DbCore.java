@@ -165,7 +165,6 @@ public final class DbCore {
 
   public long put(byte[] key, byte[] value, WriteOptions wo) {
     checkKey(key);
-    Objects.requireNonNull(value, "value");
     checkValue(value);
     PendingWrite w = PendingWrite.single(key, value, wo.sync());
     submit(w);
@@ -272,7 +271,9 @@ public final class DbCore {
   }
 
   private void checkKey(byte[] key) {
-    Objects.requireNonNull(key, "key");
+    if (key == null) {
+      throw new KevoException(ErrorCode.INVALID_ARGUMENT, "key must not be null");
+    }
     if (key.length == 0) {
       throw new KevoException(ErrorCode.INVALID_ARGUMENT, "key must not be empty");
     }
@@ -284,6 +285,10 @@ public final class DbCore {
   }
 
   private void checkValue(byte[] value) {
+    if (value == null) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT, "value must not be null (an empty array is a value)");
+    }
     if (value.length > options.maxValueSize()) {
       throw new KevoException(
           ErrorCode.INVALID_ARGUMENT,
@@ -395,7 +400,9 @@ public final class DbCore {
       }
       closed = true;
       if (syncer != null) {
-        syncer.shutdownNow();
+        // shutdown, not shutdownNow: never interrupt a thread that may be in file I/O. A sync
+        // task that runs after this finds the database closed and does nothing.
+        syncer.shutdown();
       }
       try {
         wal.close(writeFailure == null);
