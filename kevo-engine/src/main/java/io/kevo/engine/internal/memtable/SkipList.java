@@ -27,13 +27,24 @@ import java.util.Arrays;
 final class SkipList {
   static final int MAX_HEIGHT = 12;
   private static final VarHandle NEXT = MethodHandles.arrayElementVarHandle(Node[].class);
+  private static final VarHandle NEXT0;
+
+  static {
+    try {
+      NEXT0 = MethodHandles.lookup().findVarHandle(Node.class, "next0", Node.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /**
    * An entry. Key and value bytes live in an arena chunk ({@code key} at {@code offset}, the value
-   * right after it); {@code valueLength < 0} marks a tombstone. {@code next} holds one forward
-   * pointer per level of the node.
+   * right after it); {@code valueLength < 0} marks a tombstone. The level-0 link is a field (three
+   * nodes in four have no other level, and every search ends at level 0); {@code upper} holds the
+   * links of levels 1 and up, or is {@code null}.
    */
   static final class Node {
     final long prefix;
@@ -42,7 +53,8 @@ final class SkipList {
     final int offset;
     final int keyLength;
     final int valueLength;
-    final Node[] next;
+    final Node[] upper;
+    Node next0;
 
     Node(
         long prefix,
@@ -58,11 +70,29 @@ final class SkipList {
       this.offset = offset;
       this.keyLength = keyLength;
       this.valueLength = valueLength;
-      this.next = new Node[height];
+      this.upper = height > 1 ? new Node[height - 1] : null;
     }
 
     Node next(int level) {
-      return (Node) NEXT.getAcquire(next, level);
+      return level == 0 ? (Node) NEXT0.getAcquire(this) : (Node) NEXT.getAcquire(upper, level - 1);
+    }
+
+    /** Sets a link before the node is published (plain store). */
+    void initNext(int level, Node n) {
+      if (level == 0) {
+        next0 = n;
+      } else {
+        upper[level - 1] = n;
+      }
+    }
+
+    /** Links {@code n} after this node at {@code level} (release store: publishes {@code n}). */
+    void publishNext(int level, Node n) {
+      if (level == 0) {
+        NEXT0.setRelease(this, n);
+      } else {
+        NEXT.setRelease(upper, level - 1, n);
+      }
     }
 
     /** Compares this node's key with {@code key} as unsigned bytes. */
@@ -154,8 +184,8 @@ final class SkipList {
     }
     Node n = new Node(prefix, sequence, chunk, offset, key.length, valueLength, nh);
     for (int level = 0; level < nh; level++) {
-      n.next[level] = prev[level].next(level);
-      NEXT.setRelease(prev[level].next, level, n);
+      n.initNext(level, prev[level].next(level));
+      prev[level].publishNext(level, n);
     }
   }
 

@@ -57,6 +57,7 @@ public final class Wal implements WalAccess, AutoCloseable {
 
   private FileChannel active;
   private Segment activeSegment;
+  private final List<FileChannel> sealedUnsynced = new ArrayList<>();
   private long nextSequence;
   private long unsyncedBytes;
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
@@ -181,6 +182,13 @@ public final class Wal implements WalAccess, AutoCloseable {
       return;
     }
     long upTo = writtenSequence;
+    // Older segments first: what is durable is always a prefix of the log.
+    for (FileChannel ch : sealedUnsynced) {
+      ch.force(false);
+      syncs++;
+      ch.close();
+    }
+    sealedUnsynced.clear();
     active.force(false);
     syncs++;
     unsyncedBytes = 0;
@@ -197,10 +205,20 @@ public final class Wal implements WalAccess, AutoCloseable {
   }
 
   private void rotate() throws IOException {
-    // The old segment is forced whatever the sync mode, so that a later sync of the new segment
-    // also covers everything before it: durability is a prefix of the log.
-    sync();
-    active.close();
+    // A later sync must cover the old segment too, so that durability is always a prefix of the
+    // log. With BATCH or IMMEDIATE the unsynced tail is small: force it now. With NONE it can be
+    // the whole segment, and nobody asked for durability yet: keep the channel open and let the
+    // next sync (a SYNC write, or close) force it before the new segment.
+    if (options.syncMode() == SyncMode.NONE) {
+      if (unsyncedBytes > 0) {
+        sealedUnsynced.add(active);
+      } else {
+        active.close();
+      }
+    } else {
+      sync();
+      active.close();
+    }
     activeSegment.seal();
     LOG.debug("WAL segment {} sealed", activeSegment);
     startSegment(activeSegment.number() + 1);
@@ -434,6 +452,9 @@ public final class Wal implements WalAccess, AutoCloseable {
         sync();
       }
     } finally {
+      for (FileChannel ch : sealedUnsynced) {
+        ch.close();
+      }
       active.close();
       activeSegment.seal();
       for (ListenerDispatcher d : dispatchers) {

@@ -10,7 +10,8 @@
  *
  * <p>Design choices: no block alignment or padding (the framing is fixed by PROTOCOL.md and records
  * are packed); a new segment is started at every open rather than appending to a recovered one, so
- * recovery never writes into a file it may have truncated; the old segment is fsynced before
- * rotation in every sync mode, so what is durable is always a prefix of the log.
+ * recovery never writes into a file it may have truncated; a sync forces sealed segments before the
+ * active one (with BATCH and IMMEDIATE at rotation, with NONE at the next sync), so what is durable
+ * is always a prefix of the log.
  */
 package io.kevo.engine.internal.wal;
