@@ -2,6 +2,7 @@ package io.kevo.engine.internal.memtable;
 
 import io.kevo.engine.KeyValue;
 import io.kevo.engine.ScanOptions;
+import io.kevo.engine.internal.iter.InternalIterator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -52,6 +53,15 @@ public final class MemTable {
     }
     out[0] = n.value();
     return Lookup.FOUND;
+  }
+
+  /**
+   * An iterator over every stored version in internal order (see {@link InternalIterator}), for
+   * merging with other sources. Safe to use while the writer inserts; the returned key and value
+   * arrays are copies the caller may keep. The iterator starts unpositioned and pins nothing.
+   */
+  public InternalIterator newIterator() {
+    return new MemTableIterator(list);
   }
 
   /** Number of stored versions (tombstones included). */

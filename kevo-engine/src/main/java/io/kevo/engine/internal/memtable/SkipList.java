@@ -209,6 +209,65 @@ final class SkipList {
   }
 
   /**
+   * The last node at or before {@code (key, sequence)} in list order, or {@code null}. Why a search
+   * and not back links: back links would need a second publication per insert and could be seen
+   * half-linked by a reader; reverse steps are rare enough that O(log n) each is the better trade
+   * (LevelDB's FindLessThan).
+   */
+  Node seekForPrev(byte[] key, long sequence) {
+    long prefix = prefixOf(key);
+    Node x = head;
+    for (int level = height - 1; level >= 0; level--) {
+      Node nx = x.next(level);
+      while (nx != null && compare(nx, prefix, key, sequence) <= 0) {
+        x = nx;
+        nx = x.next(level);
+      }
+    }
+    return x == head ? null : x;
+  }
+
+  /** The last node strictly before {@code target} in list order, or {@code null}. */
+  Node findLessThan(Node target) {
+    Node x = head;
+    for (int level = height - 1; level >= 0; level--) {
+      Node nx = x.next(level);
+      while (nx != null && compareNodes(nx, target) < 0) {
+        x = nx;
+        nx = x.next(level);
+      }
+    }
+    return x == head ? null : x;
+  }
+
+  /**
+   * The last node in the list, or {@code null}. Nodes inserted while it runs may or may not be
+   * seen; each step only moves forward, so the answer is a node that was last at some moment.
+   */
+  Node last() {
+    Node x = head;
+    for (int level = height - 1; level >= 0; level--) {
+      Node nx = x.next(level);
+      while (nx != null) {
+        x = nx;
+        nx = x.next(level);
+      }
+    }
+    return x == head ? null : x;
+  }
+
+  /** List order of two nodes: key ascending (unsigned), then sequence descending. */
+  private static int compareNodes(Node a, Node b) {
+    if (a.prefix != b.prefix) {
+      return Long.compareUnsigned(a.prefix, b.prefix);
+    }
+    int c =
+        Arrays.compareUnsigned(
+            a.chunk, a.offset, a.offset + a.keyLength, b.chunk, b.offset, b.offset + b.keyLength);
+    return c != 0 ? c : Long.compare(b.sequence, a.sequence);
+  }
+
+  /**
    * Bump allocation of key and value bytes in large chunks. Why: memtable entries live until the
    * flush, so as separate small arrays they would be copied by every young collection; a few big
    * chunks are allocated straight into the old generation by G1 (as humongous objects) and never
