@@ -25,6 +25,23 @@ package io.kevo.engine;
  * @param walCorruptBytesDiscarded bytes discarded at open under {@link
  *     WalRecoveryMode#TRUNCATE_ON_CORRUPTION}
  * @param recoveryMillis time spent replaying the WAL at open
+ * @param levels files and bytes per level, L0 first
+ * @param immutableMemtables frozen memtables waiting for flush
+ * @param liveSnapshots snapshots open
+ * @param persistedSequence every operation at or below it is in SSTables
+ * @param flushes memtable flushes completed
+ * @param compactions compactions completed (trivial moves included)
+ * @param bytesFlushed bytes of SSTables written by flushes
+ * @param compactionBytesRead bytes of SSTables read by compactions
+ * @param compactionBytesWritten bytes of SSTables written by compactions
+ * @param writeAmplification bytes written to the WAL and SSTables per byte of keys and values
+ *     accepted, since open (0 before the first write)
+ * @param blockCacheHits data blocks served from the block cache
+ * @param blockCacheMisses data blocks read from disk
+ * @param bloomChecks point lookups that consulted a bloom filter
+ * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
+ * @param bloomFalsePositives lookups a bloom filter let through for a key the table did not hold
+ * @param backgroundError the sticky flush or compaction failure refusing writes, or null
  */
 public record DbStats(
     long latestSequence,
@@ -46,4 +63,39 @@ public record DbStats(
     long recoveredOperations,
     long walTornBytesTruncated,
     long walCorruptBytesDiscarded,
-    long recoveryMillis) {}
+    long recoveryMillis,
+    java.util.List<LevelStats> levels,
+    int immutableMemtables,
+    int liveSnapshots,
+    long persistedSequence,
+    long flushes,
+    long compactions,
+    long bytesFlushed,
+    long compactionBytesRead,
+    long compactionBytesWritten,
+    double writeAmplification,
+    long blockCacheHits,
+    long blockCacheMisses,
+    long bloomChecks,
+    long bloomUseful,
+    long bloomFalsePositives,
+    String backgroundError) {
+
+  /** One level of the LSM tree. */
+  public record LevelStats(int level, int files, long bytes) {}
+
+  /** SSTable files in all levels. */
+  public int sstableCount() {
+    int n = 0;
+    for (LevelStats l : levels) {
+      n += l.files();
+    }
+    return n;
+  }
+
+  /** Block cache hit rate in [0, 1] (0 when nothing was read). */
+  public double blockCacheHitRate() {
+    long total = blockCacheHits + blockCacheMisses;
+    return total == 0 ? 0 : (double) blockCacheHits / total;
+  }
+}

@@ -55,7 +55,12 @@ public final class KevoDB implements AutoCloseable {
 
   /** The current value of {@code key}; empty if absent or deleted. An empty array is a value. */
   public Optional<byte[]> get(byte[] key) {
-    return Optional.ofNullable(core.get(key));
+    return get(key, ReadOptions.DEFAULT);
+  }
+
+  /** The value of {@code key} as of {@code options} (a snapshot, or the latest writes). */
+  public Optional<byte[]> get(byte[] key, ReadOptions options) {
+    return Optional.ofNullable(core.get(key, options));
   }
 
   /** Deletes {@code key} (absent keys too: a tombstone is written). Returns its sequence. */
@@ -87,11 +92,46 @@ public final class KevoDB implements AutoCloseable {
   }
 
   /**
-   * Live key-value pairs in ascending key order within {@code scan}, as of the moment of the call
-   * (later writes are not seen). Until SSTables exist every key lives in the memtable.
+   * Live key-value pairs within {@code scan}, in ascending (or, with {@link ScanOptions#reverse()},
+   * descending) key order, as of the moment of the call: later writes are not seen. The iterator
+   * pins the files it reads; close it.
    */
   public KevoIterator scan(ScanOptions scan) {
-    return core.scan(scan);
+    return core.scan(scan, ReadOptions.DEFAULT);
+  }
+
+  /** As {@link #scan(ScanOptions)}, reading at {@code options}' snapshot if it has one. */
+  public KevoIterator scan(ScanOptions scan, ReadOptions options) {
+    return core.scan(scan, options);
+  }
+
+  /**
+   * A cursor over live keys within {@code scan} (its direction flag is ignored: cursors move both
+   * ways), unpositioned: call a seek first. Pins the files it reads until closed.
+   */
+  public KevoCursor cursor(ScanOptions scan, ReadOptions options) {
+    return core.cursor(scan, options);
+  }
+
+  /** A consistent view at the current sequence; close it when done. */
+  public Snapshot snapshot() {
+    return core.snapshot();
+  }
+
+  /**
+   * Freezes the memtable and returns once every write made before the call is in SSTables (and its
+   * WAL segments are deletable).
+   */
+  public void flush() {
+    core.flush();
+  }
+
+  /**
+   * Flushes, then compacts every level's files overlapping {@code [from, to]} ({@code null} = open)
+   * down the tree, dropping overwritten versions and tombstones nobody can see.
+   */
+  public void compactRange(byte[] from, byte[] to) {
+    core.compactRange(from, to);
   }
 
   /** The write-ahead log as seen by replication: reading, listening and retention holds. */

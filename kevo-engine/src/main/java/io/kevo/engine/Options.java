@@ -28,6 +28,17 @@ public final class Options {
   private final int maxKeySize;
   private final int maxValueSize;
   private final WalRecoveryMode walRecoveryMode;
+  private final Compression compression;
+  private final int blockSize;
+  private final int bloomBitsPerKey;
+  private final long blockCacheSize;
+  private final long targetFileSize;
+  private final long level1MaxBytes;
+  private final int levelSizeRatio;
+  private final int l0CompactionTrigger;
+  private final int l0SlowdownTrigger;
+  private final int l0StopTrigger;
+  private final int maxImmutableMemtables;
 
   private Options(Builder b) {
     this.walDirectory = b.walDirectory;
@@ -39,6 +50,27 @@ public final class Options {
     this.maxKeySize = b.maxKeySize;
     this.maxValueSize = b.maxValueSize;
     this.walRecoveryMode = b.walRecoveryMode;
+    this.compression = b.compression;
+    this.blockSize = b.blockSize;
+    this.bloomBitsPerKey = b.bloomBitsPerKey;
+    this.blockCacheSize = b.blockCacheSize;
+    this.targetFileSize = b.targetFileSize;
+    this.level1MaxBytes = b.level1MaxBytes;
+    this.levelSizeRatio = b.levelSizeRatio;
+    this.l0CompactionTrigger = b.l0CompactionTrigger;
+    this.l0SlowdownTrigger = b.l0SlowdownTrigger;
+    this.l0StopTrigger = b.l0StopTrigger;
+    this.maxImmutableMemtables = b.maxImmutableMemtables;
+    if (l0SlowdownTrigger > l0StopTrigger || l0CompactionTrigger > l0SlowdownTrigger) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT,
+          "need l0CompactionTrigger <= l0SlowdownTrigger <= l0StopTrigger, got "
+              + l0CompactionTrigger
+              + ", "
+              + l0SlowdownTrigger
+              + ", "
+              + l0StopTrigger);
+    }
   }
 
   public static Builder builder() {
@@ -57,6 +89,17 @@ public final class Options {
     b.maxKeySize = maxKeySize;
     b.maxValueSize = maxValueSize;
     b.walRecoveryMode = walRecoveryMode;
+    b.compression = compression;
+    b.blockSize = blockSize;
+    b.bloomBitsPerKey = bloomBitsPerKey;
+    b.blockCacheSize = blockCacheSize;
+    b.targetFileSize = targetFileSize;
+    b.level1MaxBytes = level1MaxBytes;
+    b.levelSizeRatio = levelSizeRatio;
+    b.l0CompactionTrigger = l0CompactionTrigger;
+    b.l0SlowdownTrigger = l0SlowdownTrigger;
+    b.l0StopTrigger = l0StopTrigger;
+    b.maxImmutableMemtables = maxImmutableMemtables;
     return b;
   }
 
@@ -84,10 +127,7 @@ public final class Options {
     return batchSyncInterval;
   }
 
-  /**
-   * Target size of the mutable memtable in bytes. Flushing to SSTables (and so enforcing this
-   * bound) arrives with the LSM issue; until then it is validated and reported only.
-   */
+  /** Once the mutable memtable holds about this many bytes it is frozen and flushed to L0. */
   public long memtableSize() {
     return memtableSize;
   }
@@ -104,6 +144,61 @@ public final class Options {
 
   public WalRecoveryMode walRecoveryMode() {
     return walRecoveryMode;
+  }
+
+  /** Block compression of SSTables. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** Target uncompressed size of an SSTable data block, in bytes. */
+  public int blockSize() {
+    return blockSize;
+  }
+
+  /** Bloom filter bits per key (0 disables the filter). */
+  public int bloomBitsPerKey() {
+    return bloomBitsPerKey;
+  }
+
+  /** Bytes of decompressed blocks kept in the block cache (0 disables it). */
+  public long blockCacheSize() {
+    return blockCacheSize;
+  }
+
+  /** Compaction output files are cut at about this size. */
+  public long targetFileSize() {
+    return targetFileSize;
+  }
+
+  /** Target total size of level 1; level n holds {@code levelSizeRatio} times level n-1. */
+  public long level1MaxBytes() {
+    return level1MaxBytes;
+  }
+
+  /** Size ratio between consecutive levels. */
+  public int levelSizeRatio() {
+    return levelSizeRatio;
+  }
+
+  /** Number of L0 files that starts an L0 compaction. */
+  public int l0CompactionTrigger() {
+    return l0CompactionTrigger;
+  }
+
+  /** Number of L0 files at which each write group is delayed by 1 ms. */
+  public int l0SlowdownTrigger() {
+    return l0SlowdownTrigger;
+  }
+
+  /** Number of L0 files at which writes wait for compaction. */
+  public int l0StopTrigger() {
+    return l0StopTrigger;
+  }
+
+  /** Full memtables waiting for flush before writes wait. */
+  public int maxImmutableMemtables() {
+    return maxImmutableMemtables;
   }
 
   @Override
@@ -126,6 +221,28 @@ public final class Options {
         + maxValueSize
         + ", walRecoveryMode="
         + walRecoveryMode
+        + ", compression="
+        + compression
+        + ", blockSize="
+        + blockSize
+        + ", bloomBitsPerKey="
+        + bloomBitsPerKey
+        + ", blockCacheSize="
+        + blockCacheSize
+        + ", targetFileSize="
+        + targetFileSize
+        + ", level1MaxBytes="
+        + level1MaxBytes
+        + ", levelSizeRatio="
+        + levelSizeRatio
+        + ", l0CompactionTrigger="
+        + l0CompactionTrigger
+        + ", l0SlowdownTrigger="
+        + l0SlowdownTrigger
+        + ", l0StopTrigger="
+        + l0StopTrigger
+        + ", maxImmutableMemtables="
+        + maxImmutableMemtables
         + '}';
   }
 
@@ -140,6 +257,17 @@ public final class Options {
     private int maxKeySize = DEFAULT_MAX_KEY_SIZE;
     private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
     private WalRecoveryMode walRecoveryMode = WalRecoveryMode.STOP_ON_CORRUPTION;
+    private Compression compression = Compression.SNAPPY;
+    private int blockSize = 4 << 10;
+    private int bloomBitsPerKey = 10;
+    private long blockCacheSize = 64L << 20;
+    private long targetFileSize = 64L << 20;
+    private long level1MaxBytes = 256L << 20;
+    private int levelSizeRatio = 10;
+    private int l0CompactionTrigger = 4;
+    private int l0SlowdownTrigger = 20;
+    private int l0StopTrigger = 36;
+    private int maxImmutableMemtables = 1;
 
     private Builder() {}
 
@@ -194,6 +322,72 @@ public final class Options {
 
     public Builder walRecoveryMode(WalRecoveryMode mode) {
       this.walRecoveryMode = Objects.requireNonNull(mode, "walRecoveryMode");
+      return this;
+    }
+
+    /** Block compression of new SSTables (existing files keep theirs). */
+    public Builder compression(Compression v) {
+      this.compression = Objects.requireNonNull(v, "compression");
+      return this;
+    }
+
+    /** Data block size in bytes, from 512 B to 1 MiB. */
+    public Builder blockSize(int v) {
+      this.blockSize = (int) check("blockSize", v, 512, 1 << 20);
+      return this;
+    }
+
+    /** Bloom filter bits per key, from 0 (none) to 30. */
+    public Builder bloomBitsPerKey(int v) {
+      this.bloomBitsPerKey = (int) check("bloomBitsPerKey", v, 0, 30);
+      return this;
+    }
+
+    /** Block cache capacity in bytes, from 0 to 64 GiB. */
+    public Builder blockCacheSize(long v) {
+      this.blockCacheSize = check("blockCacheSize", v, 0, 64L << 30);
+      return this;
+    }
+
+    /** Target SSTable size in bytes, from 64 KiB to 4 GiB. */
+    public Builder targetFileSize(long v) {
+      this.targetFileSize = check("targetFileSize", v, 64L << 10, 4L << 30);
+      return this;
+    }
+
+    /** Level 1 target size in bytes, from 64 KiB to 1 TiB. */
+    public Builder level1MaxBytes(long v) {
+      this.level1MaxBytes = check("level1MaxBytes", v, 64L << 10, 1L << 40);
+      return this;
+    }
+
+    /** Size ratio between levels, from 2 to 100. */
+    public Builder levelSizeRatio(int v) {
+      this.levelSizeRatio = (int) check("levelSizeRatio", v, 2, 100);
+      return this;
+    }
+
+    /** L0 files that start a compaction, from 1 to 1000. */
+    public Builder l0CompactionTrigger(int v) {
+      this.l0CompactionTrigger = (int) check("l0CompactionTrigger", v, 1, 1000);
+      return this;
+    }
+
+    /** L0 files at which writes slow down, from 1 to 1000. */
+    public Builder l0SlowdownTrigger(int v) {
+      this.l0SlowdownTrigger = (int) check("l0SlowdownTrigger", v, 1, 1000);
+      return this;
+    }
+
+    /** L0 files at which writes wait, from 1 to 1000. */
+    public Builder l0StopTrigger(int v) {
+      this.l0StopTrigger = (int) check("l0StopTrigger", v, 1, 1000);
+      return this;
+    }
+
+    /** Full memtables allowed to wait for flush, from 1 to 16. */
+    public Builder maxImmutableMemtables(int v) {
+      this.maxImmutableMemtables = (int) check("maxImmutableMemtables", v, 1, 16);
       return this;
     }
 

@@ -4,20 +4,25 @@ import java.util.Arrays;
 
 /**
  * What a scan covers: keys in {@code [start, end)} (a {@code null} bound is open) that begin with
- * {@code prefix} (if set). Immutable; build with {@link #builder()} or the factories.
+ * {@code prefix} and end with {@code suffix} (each if set), in ascending or descending order.
+ * Immutable; build with {@link #builder()} or the factories.
  */
 public final class ScanOptions {
   /** Every live key. */
-  public static final ScanOptions ALL = new ScanOptions(null, null, null);
+  public static final ScanOptions ALL = new ScanOptions(null, null, null, null, false);
 
   private final byte[] start;
   private final byte[] end;
   private final byte[] prefix;
+  private final byte[] suffix;
+  private final boolean reverse;
 
-  private ScanOptions(byte[] start, byte[] end, byte[] prefix) {
+  private ScanOptions(byte[] start, byte[] end, byte[] prefix, byte[] suffix, boolean reverse) {
     this.start = start;
     this.end = end;
     this.prefix = prefix;
+    this.suffix = suffix;
+    this.reverse = reverse;
   }
 
   /** Keys in {@code [start, end)}; either bound may be {@code null} (open). */
@@ -49,15 +54,14 @@ public final class ScanOptions {
     return prefix == null ? null : prefix.clone();
   }
 
-  /** The effective inclusive lower bound: the larger of {@code start} and {@code prefix}. */
-  public byte[] effectiveStart() {
-    if (prefix == null) {
-      return start == null ? null : start.clone();
-    }
-    if (start == null || Arrays.compareUnsigned(prefix, start) > 0) {
-      return prefix.clone();
-    }
-    return start.clone();
+  /** Required key suffix, or {@code null}. A copy. */
+  public byte[] suffixBytes() {
+    return suffix == null ? null : suffix.clone();
+  }
+
+  /** Whether {@link KevoDB#scan} returns keys in descending order. */
+  public boolean reverse() {
+    return reverse;
   }
 
   /** Whether {@code key} lies inside {@code [start, end)} and carries the prefix. */
@@ -68,15 +72,13 @@ public final class ScanOptions {
     if (end != null && Arrays.compareUnsigned(key, end) >= 0) {
       return false;
     }
-    return prefix == null || hasPrefix(key, prefix);
-  }
-
-  /** Whether no key at or after {@code key} (in ascending order) can be in range. */
-  public boolean isPastEnd(byte[] key) {
-    if (end != null && Arrays.compareUnsigned(key, end) >= 0) {
-      return true;
+    if (prefix != null && !hasPrefix(key, prefix)) {
+      return false;
     }
-    return prefix != null && !hasPrefix(key, prefix) && Arrays.compareUnsigned(key, prefix) > 0;
+    return suffix == null
+        || (key.length >= suffix.length
+            && Arrays.equals(
+                key, key.length - suffix.length, key.length, suffix, 0, suffix.length));
   }
 
   private static boolean hasPrefix(byte[] key, byte[] prefix) {
@@ -89,6 +91,8 @@ public final class ScanOptions {
     private byte[] start;
     private byte[] end;
     private byte[] prefix;
+    private byte[] suffix;
+    private boolean reverse;
 
     private Builder() {}
 
@@ -107,8 +111,20 @@ public final class ScanOptions {
       return this;
     }
 
+    /** Only keys ending with {@code suffix} (a filter: the scan still walks the range). */
+    public Builder suffix(byte[] suffix) {
+      this.suffix = suffix == null || suffix.length == 0 ? null : suffix.clone();
+      return this;
+    }
+
+    /** Return keys in descending order. */
+    public Builder reverse(boolean reverse) {
+      this.reverse = reverse;
+      return this;
+    }
+
     public ScanOptions build() {
-      return new ScanOptions(start, end, prefix);
+      return new ScanOptions(start, end, prefix, suffix, reverse);
     }
   }
 }

@@ -34,12 +34,33 @@ class CrashRecoveryTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.MINUTES)
   void everyAcknowledgedWriteSurvivesKillDashNine() throws Exception {
+    run(false);
+  }
+
+  /** Tiny memtables and levels: the kill lands during flushes and compactions. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.MINUTES)
+  void everyAcknowledgedWriteSurvivesKillDashNineDuringFlushAndCompaction() throws Exception {
+    run(true);
+    try (KevoDB db = KevoDB.open(dir, CrashWriterMain.options(true))) {
+      assertThat(db.stats().sstableCount()).as("the children flushed tables").isPositive();
+    }
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")))
+          .as("temporary files left after reopen")
+          .isEmpty();
+    }
+  }
+
+  private void run(boolean lsm) throws Exception {
     int rounds = Integer.getInteger("kevo.crash.rounds", 20);
     Random random = new Random(Long.getLong("kevo.crash.seed", System.nanoTime()));
     Set<String> acked = new HashSet<>();
     for (int round = 0; round < rounds; round++) {
       Set<String> roundAcks = ConcurrentHashMap.newKeySet();
-      Process p = ChildJvm.start(CrashWriterMain.class, dir.toString(), "" + round, "4");
+      Process p =
+          ChildJvm.start(
+              CrashWriterMain.class, dir.toString(), "" + round, "4", lsm ? "lsm" : "plain");
       try {
         BufferedReader in =
             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -67,13 +88,13 @@ class CrashRecoveryTest {
         p.destroyForcibly();
       }
       acked.addAll(roundAcks);
-      verify(acked, round);
+      verify(acked, round, lsm);
     }
     assertThat(acked).as("the children acknowledged writes").isNotEmpty();
   }
 
-  private void verify(Set<String> acked, int round) {
-    try (KevoDB db = KevoDB.open(dir)) {
+  private void verify(Set<String> acked, int round, boolean lsm) {
+    try (KevoDB db = KevoDB.open(dir, CrashWriterMain.options(lsm))) {
       for (String k : acked) {
         assertThat(db.get(k.getBytes(StandardCharsets.UTF_8)))
             .as("acknowledged key %s after round %d", k, round)

@@ -7,10 +7,26 @@ import java.nio.file.Path;
 /**
  * Child process of {@link CrashRecoveryTest}: writes with {@link SyncMode#IMMEDIATE} from several
  * threads until killed and prints {@code ACK <key> END} for every write the engine acknowledged.
- * Args: directory, round, threads.
+ * Args: directory, round, threads, and optionally {@code lsm}: tiny memtables and levels, so that
+ * flushes and compactions run all the time and the kill lands in the middle of them.
  */
 public final class CrashWriterMain {
   private CrashWriterMain() {}
+
+  static Options options(boolean lsm) {
+    Options.Builder b = Options.builder().syncMode(SyncMode.IMMEDIATE);
+    if (lsm) {
+      b.memtableSize(64 * 1024)
+          .segmentSize(64 * 1024)
+          .targetFileSize(64 * 1024)
+          .level1MaxBytes(256 * 1024)
+          .l0CompactionTrigger(2)
+          .l0SlowdownTrigger(6)
+          .l0StopTrigger(10)
+          .blockSize(1024);
+    }
+    return b.build();
+  }
 
   static String value(String key) {
     return "value-of-" + key + "-" + Integer.toHexString(key.hashCode());
@@ -21,7 +37,7 @@ public final class CrashWriterMain {
     String round = args[1];
     int threads = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    KevoDB db = KevoDB.open(dir, Options.builder().syncMode(SyncMode.IMMEDIATE).build());
+    KevoDB db = KevoDB.open(dir, options(args.length > 3 && args[3].equals("lsm")));
     out.println("READY");
     out.flush();
     Thread[] ts = new Thread[threads];

@@ -2,18 +2,26 @@ package io.kevo.engine.internal;
 
 import io.kevo.engine.DbStats;
 import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoCursor;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.OpType;
 import io.kevo.engine.Options;
+import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
+import io.kevo.engine.Snapshot;
 import io.kevo.engine.SyncMode;
 import io.kevo.engine.WalAccess;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
+import io.kevo.engine.internal.compaction.Background;
 import io.kevo.engine.internal.memtable.MemTable;
+import io.kevo.engine.internal.sstable.BlockCache;
+import io.kevo.engine.internal.sstable.TableOptions;
+import io.kevo.engine.internal.sstable.TableStats;
+import io.kevo.engine.internal.version.Version;
+import io.kevo.engine.internal.version.VersionSet;
 import io.kevo.engine.internal.wal.PendingWrite;
 import io.kevo.engine.internal.wal.Segment;
 import io.kevo.engine.internal.wal.Wal;
@@ -21,9 +29,8 @@ import io.kevo.engine.internal.wal.WalRecovery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link io.kevo.engine.KevoDB}: owns the directory lock, the WAL, the memtable
- * and the group-commit queue.
+ * The engine behind {@link io.kevo.engine.KevoDB}: owns the directory lock, the WAL, the memtables
+ * and file set ({@link LsmState}, {@link VersionSet}), the background worker and the group-commit
+ * queue.
  *
  * <p>Write path: validate → queue → (leader) WAL append, fsync per sync mode → memtable insert →
  * publish the group's last sequence as visible → wake the group. Reads use the published sequence,
@@ -52,10 +60,15 @@ public final class DbCore {
   private final Path dir;
   private final Options options;
   private final DirectoryLock lock;
-  private final MemTable memtable;
   private final Wal wal;
   private final WriteQueue queue;
   private final WalRecovery.Result recovery;
+  private final VersionSet versions;
+  private final BlockCache cache;
+  private final TableStats tableStats;
+  private final Snapshots snapshots;
+  private final LsmState lsm;
+  private final Background background;
   private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
   private final ScheduledExecutorService syncer;
 
@@ -69,25 +82,48 @@ public final class DbCore {
   private final LongAdder gets = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
 
-  private DbCore(
-      Path dir,
-      Options options,
-      DirectoryLock lock,
-      MemTable memtable,
-      Wal wal,
-      WalRecovery.Result recovery) {
+  private DbCore(Path dir, Options options, DirectoryLock lock, Opened o) {
     this.dir = dir;
     this.options = options;
     this.lock = lock;
-    this.memtable = memtable;
-    this.wal = wal;
-    this.recovery = recovery;
-    this.visibleSequence = recovery.lastSequence();
+    this.wal = o.wal;
+    this.recovery = o.recovery;
+    this.versions = o.versions;
+    this.cache = o.cache;
+    this.tableStats = o.tableStats;
+    this.visibleSequence = o.lastSequence;
+    this.snapshots = new Snapshots(() -> visibleSequence);
+    this.lsm = new LsmState(options, versions, wal, snapshots, o.memtable, o.lastSequence);
+    this.background =
+        new Background(
+            dir.getFileName() == null ? "db" : dir.getFileName().toString(),
+            versions,
+            lsm,
+            tableOptions(options),
+            options);
     this.queue = new WriteQueue(this::commitGroup);
     this.syncer = options.syncMode() == SyncMode.BATCH ? startSyncer() : null;
+    lsm.start(background);
   }
 
-  /** Locks {@code dir}, replays its WAL into a memtable and opens the WAL for appending. */
+  private static TableOptions tableOptions(Options o) {
+    return new TableOptions(o.blockSize(), 16, o.compression(), o.bloomBitsPerKey());
+  }
+
+  /** What recovery produced. */
+  private record Opened(
+      Wal wal,
+      WalRecovery.Result recovery,
+      VersionSet versions,
+      BlockCache cache,
+      TableStats tableStats,
+      MemTable memtable,
+      long lastSequence) {}
+
+  /**
+   * Locks {@code dir}, recovers the file set from the manifest, replays the WAL operations not yet
+   * in SSTables into a memtable and opens the WAL for appending.
+   */
   public static DbCore open(Path dir, Options options) {
     try {
       Files.createDirectories(dir);
@@ -95,40 +131,83 @@ public final class DbCore {
       throw new KevoException(ErrorCode.IO_ERROR, "cannot create " + dir + ": " + e, e);
     }
     DirectoryLock lock = DirectoryLock.acquire(dir);
+    VersionSet versions = null;
     try {
       Path walDir = options.walDirectory() != null ? options.walDirectory() : dir.resolve("wal");
       Files.createDirectories(walDir);
+      TableStats tableStats = new TableStats();
+      BlockCache cache = new BlockCache(options.blockCacheSize());
+      versions = VersionSet.open(dir, cache, tableStats);
+      long persisted = versions.persistedSequence();
       MemTable memtable = new MemTable();
+      long[] firstReplayed = {0};
       WalRecovery.Result result =
           WalRecovery.recover(
               walDir,
               options.walRecoveryMode(),
+              persisted,
               rec -> {
+                if (firstReplayed[0] == 0) {
+                  firstReplayed[0] = rec.firstSequence();
+                }
                 for (WalOperation op : rec.operations()) {
-                  memtable.add(
-                      op.key(), op.sequence(), op.type() == OpType.PUT ? op.value() : null);
+                  if (op.sequence() > persisted) {
+                    memtable.add(
+                        op.key(), op.sequence(), op.type() == OpType.PUT ? op.value() : null);
+                  }
                 }
               });
-      Wal wal = Wal.open(walDir, options, result);
+      if (firstReplayed[0] > persisted + 1) {
+        throw new KevoException(
+            ErrorCode.CORRUPTION,
+            "the WAL in "
+                + walDir
+                + " starts at sequence "
+                + firstReplayed[0]
+                + " but SSTables hold only up to "
+                + persisted
+                + ": operations "
+                + (persisted + 1)
+                + ".."
+                + (firstReplayed[0] - 1)
+                + " are missing");
+      }
+      Wal wal = Wal.open(walDir, options, result, persisted);
+      wal.deleteObsoleteSegments(persisted);
+      long last = Math.max(result.lastSequence(), persisted);
       LOG.info(
-          "opened {}: {} WAL records ({} operations) replayed from {} segments in {} ms, last"
-              + " sequence {}{}",
+          "opened {}: {} tables, persisted sequence {}, {} WAL records replayed from {} segments"
+              + " in {} ms, last sequence {}{}",
           dir,
+          versions.peek().totalFiles(),
+          persisted,
           result.records(),
-          result.operations(),
           result.segments().size(),
           result.millis(),
-          result.lastSequence(),
+          last,
           result.tornBytes() > 0
               ? ", torn tail of " + result.tornBytes() + " bytes truncated"
               : "");
-      return new DbCore(dir, options, lock, memtable, wal, result);
+      return new DbCore(
+          dir, options, lock, new Opened(wal, result, versions, cache, tableStats, memtable, last));
     } catch (IOException e) {
+      closeQuietly(versions);
       lock.close();
       throw new KevoException(ErrorCode.IO_ERROR, "cannot open " + dir + ": " + e, e);
     } catch (RuntimeException e) {
+      closeQuietly(versions);
       lock.close();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(VersionSet versions) {
+    if (versions != null) {
+      try {
+        versions.close();
+      } catch (IOException | RuntimeException ignored) {
+        // already failing
+      }
     }
   }
 
@@ -219,6 +298,9 @@ public final class DbCore {
       throw e;
     } catch (IOException e) {
       throw new KevoException(ErrorCode.IO_ERROR, "WAL write failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while waiting to write", e);
     } catch (Exception e) {
       throw new KevoException(ErrorCode.IO_ERROR, "write failed: " + e, e);
     } finally {
@@ -226,12 +308,16 @@ public final class DbCore {
     }
   }
 
-  /** Leader only: one WAL append for the group, then the memtable, then visibility. */
-  private void commitGroup(List<PendingWrite> group, boolean sync) throws IOException {
+  /**
+   * Leader only: make room (freeze a full memtable, honour L0 stalls), one WAL append for the
+   * group, then the memtable, then visibility.
+   */
+  private void commitGroup(List<PendingWrite> group, boolean sync) throws Exception {
     Throwable failure = writeFailure;
     if (failure != null) {
       throw refused(failure);
     }
+    lsm.maybeSwitch();
     try {
       wal.append(group, sync);
     } catch (IOException | RuntimeException e) {
@@ -239,13 +325,15 @@ public final class DbCore {
       LOG.error("WAL write failed; refusing further writes until reopened", e);
       throw e;
     }
+    MemTable m = lsm.active();
     long last = visibleSequence;
     for (PendingWrite w : group) {
-      w.forEachOperation((seq, k, v) -> memtable.add(k, seq, v));
+      w.forEachOperation((seq, k, v) -> m.add(k, seq, v));
       if (w.count() > 0) {
         last = w.lastSequence();
       }
     }
+    lsm.inserted(last);
     visibleSequence = last;
   }
 
@@ -254,6 +342,9 @@ public final class DbCore {
       throw new KevoException(ErrorCode.CLOSED, "database " + dir + " is closed");
     }
     Throwable failure = writeFailure;
+    if (failure == null) {
+      failure = lsm.failure();
+    }
     if (failure != null) {
       throw refused(failure);
     }
@@ -264,7 +355,7 @@ public final class DbCore {
         ErrorCode.WRITES_REFUSED,
         "database "
             + dir
-            + " refuses writes after an earlier WAL failure ("
+            + " refuses writes after an earlier failure ("
             + failure
             + "); reopen it to recover",
         failure);
@@ -298,43 +389,89 @@ public final class DbCore {
 
   // ---- reads ----
 
-  public byte[] get(byte[] key) {
+  private long readSequence(ReadOptions ro) {
+    return ro.snapshot() != null ? snapshots.sequenceOf(ro.snapshot()) : visibleSequence;
+  }
+
+  public byte[] get(byte[] key, ReadOptions ro) {
     checkOpen();
     checkKey(key);
     gets.increment();
-    byte[][] out = new byte[1][];
-    return memtable.get(key, visibleSequence, out) == MemTable.Lookup.FOUND ? out[0].clone() : null;
+    ReadView view = lsm.acquireView();
+    try {
+      return ReadPath.get(view, key, readSequence(ro));
+    } finally {
+      view.unref();
+    }
   }
 
-  public KevoIterator scan(ScanOptions scan) {
+  public KevoCursor cursor(ScanOptions scan, ReadOptions ro) {
     checkOpen();
     Objects.requireNonNull(scan, "scan");
-    Iterator<KeyValue> it = memtable.scan(scan, visibleSequence);
-    return new KevoIterator() {
-      private boolean closedIt;
+    ReadView view = lsm.acquireView();
+    long seq;
+    try {
+      seq = readSequence(ro);
+    } catch (RuntimeException e) {
+      view.unref();
+      throw e;
+    }
+    return new Cursor(ReadPath.iterator(view, seq, scan, view::unref));
+  }
 
-      @Override
-      public boolean hasNext() {
-        return !closedIt && it.hasNext();
-      }
+  public KevoIterator scan(ScanOptions scan, ReadOptions ro) {
+    KevoCursor c = cursor(scan, ro);
+    if (scan.reverse()) {
+      c.seekToLast();
+    } else {
+      c.seekToFirst();
+    }
+    return new ScanIterator(c, scan.reverse());
+  }
 
-      @Override
-      public KeyValue next() {
-        if (closedIt) {
-          throw new NoSuchElementException("iterator closed");
-        }
-        return it.next();
-      }
-
-      @Override
-      public void close() {
-        closedIt = true;
-      }
-    };
+  public Snapshot snapshot() {
+    checkOpen();
+    return snapshots.take();
   }
 
   public long latestSequence() {
     return visibleSequence;
+  }
+
+  // ---- admin ----
+
+  /** Freezes the memtable and waits until everything written so far is in SSTables. */
+  public void flush() {
+    checkWritable();
+    long target = visibleSequence;
+    if (target <= versions.persistedSequence()) {
+      return;
+    }
+    lsm.requestSwitch();
+    submit(PendingWrite.syncOnly());
+    try {
+      lsm.awaitPersisted(target);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while waiting for a flush", e);
+    }
+  }
+
+  /** Flushes, then compacts every level's files overlapping {@code [from, to]} (null = open). */
+  public void compactRange(byte[] from, byte[] to) {
+    flush();
+    try {
+      background.compactRange(from, to).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while compacting", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof KevoException k) {
+        throw k;
+      }
+      throw new KevoException(ErrorCode.IO_ERROR, "compaction failed: " + c, c);
+    }
   }
 
   public WalAccess wal() {
@@ -361,18 +498,40 @@ public final class DbCore {
     for (Segment s : segs) {
       walBytes += s.size();
     }
+    ReadView view = lsm.acquireView();
+    long memEntries;
+    long memBytes;
+    List<DbStats.LevelStats> levels = new ArrayList<>();
+    try {
+      memEntries = view.active.entryCount();
+      memBytes = view.active.approximateBytes();
+      for (ReadView.Frozen f : view.frozen) {
+        memEntries += f.table().entryCount();
+        memBytes += f.table().approximateBytes();
+      }
+      for (int l = 0; l < Version.MAX_LEVELS; l++) {
+        levels.add(
+            new DbStats.LevelStats(l, view.version.fileCount(l), view.version.levelBytes(l)));
+      }
+    } finally {
+      view.unref();
+    }
+    long user = bytesWritten.sum();
+    long written =
+        wal.bytesWritten() + background.bytesFlushed() + background.compactionBytesWritten();
+    Throwable failure = writeFailure != null ? writeFailure : lsm.failure();
     return new DbStats(
         visibleSequence,
         wal.durableSequence(),
-        memtable.entryCount(),
-        memtable.approximateBytes(),
+        memEntries,
+        memBytes,
         segs.size(),
         walBytes,
         puts.sum(),
         deletes.sum(),
         batches.sum(),
         gets.sum(),
-        bytesWritten.sum(),
+        user,
         wal.recordsWritten(),
         wal.groupCommits(),
         wal.syncs(),
@@ -381,7 +540,23 @@ public final class DbCore {
         recovery.operations(),
         recovery.tornBytes(),
         recovery.discardedBytes(),
-        recovery.millis());
+        recovery.millis(),
+        List.copyOf(levels),
+        lsm.frozenCount(),
+        snapshots.count(),
+        versions.persistedSequence(),
+        background.flushes(),
+        background.compactions(),
+        background.bytesFlushed(),
+        background.compactionBytesRead(),
+        background.compactionBytesWritten(),
+        user == 0 ? 0 : (double) written / user,
+        tableStats.cacheHits(),
+        tableStats.cacheMisses(),
+        tableStats.bloomChecks(),
+        tableStats.bloomUseful(),
+        tableStats.bloomFalsePositives(),
+        failure == null ? null : failure.toString());
   }
 
   private void checkOpen() {
@@ -390,7 +565,10 @@ public final class DbCore {
     }
   }
 
-  /** Waits for writes in progress, syncs and closes the log, releases the lock. Idempotent. */
+  /**
+   * Waits for writes in progress, stops background work after its current job, syncs and closes the
+   * log, releases the lock. Idempotent.
+   */
   public void close() {
     ReentrantReadWriteLock.WriteLock wl = closeLock.writeLock();
     wl.lock();
@@ -403,6 +581,14 @@ public final class DbCore {
         // shutdown, not shutdownNow: never interrupt a thread that may be in file I/O. A sync
         // task that runs after this finds the database closed and does nothing.
         syncer.shutdown();
+      }
+      lsm.closing();
+      background.stop();
+      lsm.release();
+      try {
+        versions.close();
+      } catch (IOException e) {
+        LOG.error("closing the manifest of {} failed", dir, e);
       }
       try {
         wal.close(writeFailure == null);

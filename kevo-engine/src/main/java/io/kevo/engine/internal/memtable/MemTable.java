@@ -1,10 +1,6 @@
 package io.kevo.engine.internal.memtable;
 
-import io.kevo.engine.KeyValue;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.internal.iter.InternalIterator;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * Every version of every key written since the last flush, in a {@link SkipList} ordered by (key
@@ -72,54 +68,5 @@ public final class MemTable {
   /** Approximate bytes held. */
   public long approximateBytes() {
     return bytes;
-  }
-
-  /**
-   * Live keys in {@code scan} as of {@code readSequence}, ascending: per key the newest visible
-   * version, tombstoned keys skipped. Concurrent inserts carry sequences above {@code readSequence}
-   * and so are never seen.
-   */
-  public Iterator<KeyValue> scan(ScanOptions scan, long readSequence) {
-    byte[] start = scan.effectiveStart();
-    SkipList.Node first = start == null ? list.first() : list.seek(start, Long.MAX_VALUE);
-    return new Iterator<>() {
-      private SkipList.Node cursor = first;
-      private SkipList.Node last;
-      private KeyValue next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && cursor != null) {
-          SkipList.Node n = cursor;
-          cursor = n.next(0);
-          if (n.sequence > readSequence) {
-            continue;
-          }
-          if (last != null && last.sameKey(n)) {
-            continue;
-          }
-          last = n;
-          byte[] key = n.key();
-          if (scan.isPastEnd(key)) {
-            cursor = null;
-            break;
-          }
-          if (!n.isTombstone() && scan.contains(key)) {
-            next = new KeyValue(key, n.value());
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public KeyValue next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        KeyValue kv = next;
-        next = null;
-        return kv;
-      }
-    };
   }
 }

@@ -31,6 +31,30 @@ public final class RecordFormat {
     return dataLength + fragments * HEADER_SIZE;
   }
 
+  /**
+   * Frames one logical record as physical records (for small logs such as the manifest; the WAL
+   * frames in place into its write buffer).
+   */
+  public static byte[] frame(byte[] data) {
+    int len = data.length;
+    byte[] out = new byte[(int) framedSize(len)];
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    int off = 0;
+    do {
+      int n = Math.min(MAX_DATA, len - off);
+      byte type = n == len ? FULL : off == 0 ? FIRST : off + n == len ? LAST : MIDDLE;
+      crc.reset();
+      crc.update(data, off, n);
+      buf.putInt((int) crc.getValue());
+      buf.putShort((short) n);
+      buf.put(type);
+      buf.put(data, off, n);
+      off += n;
+    } while (off < len);
+    return out;
+  }
+
   static boolean isValidType(int type) {
     return type >= FULL && type <= LAST;
   }

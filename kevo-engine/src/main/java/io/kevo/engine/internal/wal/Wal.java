@@ -66,6 +66,7 @@ public final class Wal implements WalAccess, AutoCloseable {
   private volatile long durableSequence;
   private volatile long unsyncedSinceNanos;
   private volatile long recordsWritten;
+  private volatile long bytesWritten;
   private volatile long groupCommits;
   private volatile long syncs;
   private volatile boolean closed;
@@ -85,6 +86,17 @@ public final class Wal implements WalAccess, AutoCloseable {
    */
   public static Wal open(Path dir, Options options, WalRecovery.Result recovered)
       throws IOException {
+    return open(dir, options, recovered, 0);
+  }
+
+  /**
+   * As {@link #open(Path, Options, WalRecovery.Result)}, continuing sequences after {@code
+   * persistedSequence} when the log holds nothing newer (its segments were deleted once their
+   * operations reached SSTables).
+   */
+  public static Wal open(
+      Path dir, Options options, WalRecovery.Result recovered, long persistedSequence)
+      throws IOException {
     List<Segment> kept = new ArrayList<>();
     long maxNumber = 0;
     for (Segment s : recovered.segments()) {
@@ -95,7 +107,7 @@ public final class Wal implements WalAccess, AutoCloseable {
         kept.add(s);
       }
     }
-    Wal wal = new Wal(dir, options, kept, recovered.lastSequence());
+    Wal wal = new Wal(dir, options, kept, Math.max(recovered.lastSequence(), persistedSequence));
     wal.startSegment(maxNumber + 1);
     return wal;
   }
@@ -151,6 +163,7 @@ public final class Wal implements WalAccess, AutoCloseable {
         unsyncedSinceNanos = System.nanoTime();
       }
       recordsWritten += group.size();
+      bytesWritten += total;
       if (!dispatchers.isEmpty()) {
         for (PendingWrite w : group) {
           if (w.count() > 0) {
@@ -418,6 +431,11 @@ public final class Wal implements WalAccess, AutoCloseable {
 
   public long recordsWritten() {
     return recordsWritten;
+  }
+
+  /** Bytes appended to segments since open (framing included). */
+  public long bytesWritten() {
+    return bytesWritten;
   }
 
   public long groupCommits() {

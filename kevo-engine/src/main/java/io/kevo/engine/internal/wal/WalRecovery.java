@@ -72,6 +72,15 @@ public final class WalRecovery {
    * Replays every segment in {@code dir}, handing each logical record to {@code apply} in order.
    */
   public static Result recover(Path dir, WalRecoveryMode mode, Consumer<WalRecord> apply) {
+    return recover(dir, mode, 0, apply);
+  }
+
+  /**
+   * As {@link #recover(Path, WalRecoveryMode, Consumer)}, but records wholly at or below {@code
+   * persistedSequence} (already in SSTables) are checked and skipped, not applied or counted.
+   */
+  public static Result recover(
+      Path dir, WalRecoveryMode mode, long persistedSequence, Consumer<WalRecord> apply) {
     long startNanos = System.nanoTime();
     try {
       List<Path> files = listSegments(dir);
@@ -153,9 +162,11 @@ public final class WalRecovery {
               files = files.subList(0, i + 1);
               break;
             }
-            apply.accept(rec);
-            records++;
-            operations += rec.operations().size();
+            if (rec.lastSequence() > persistedSequence) {
+              apply.accept(rec);
+              records++;
+              operations += rec.operations().size();
+            }
             lastSeq = rec.lastSequence();
             if (segFirst == 0) {
               segFirst = rec.firstSequence();

@@ -1,0 +1,244 @@
+package io.kevo.engine.internal.compaction;
+
+import io.kevo.engine.Options;
+import io.kevo.engine.internal.iter.InternalIterator;
+import io.kevo.engine.internal.sstable.TableOptions;
+import io.kevo.engine.internal.version.Version;
+import io.kevo.engine.internal.version.VersionSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one background worker: flushes frozen memtables (first, since writers may be waiting for
+ * them), then runs manual compactions, then whatever compaction the policy picks, until nothing is
+ * left to do. One job at a time, so the file set has a single writer besides the manifest lock.
+ *
+ * <p>Failure is sticky: the first exception stops all background work and is handed to the host,
+ * which refuses writes with it until the database is reopened (a retried flush after an I/O error
+ * could silently lose or duplicate data). Stopped by a flag and an orderly executor shutdown —
+ * never by interrupting a thread that may be writing files.
+ */
+public final class Background {
+  private static final Logger LOG = LoggerFactory.getLogger(Background.class);
+
+  /** What the worker needs from the database. */
+  public interface Host {
+    /** The oldest frozen memtable's iterator and last sequence, or null if none waits. */
+    FlushInput oldestFrozen();
+
+    /** The oldest frozen memtable is now in L0 (the edit is durable): stop reading it. */
+    void flushed();
+
+    /** The file set changed: readers should see the new version. */
+    void versionChanged();
+
+    long oldestSnapshot();
+
+    void failed(Throwable cause);
+  }
+
+  /** A frozen memtable to flush. */
+  public record FlushInput(InternalIterator entries, long maxSequence) {}
+
+  private record Manual(byte[] from, byte[] to, CompletableFuture<Void> done) {}
+
+  private final VersionSet versions;
+  private final Host host;
+  private final TableOptions tableOptions;
+  private final long targetFileSize;
+  private final CompactionPicker picker;
+  private final ExecutorService executor;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final ConcurrentLinkedQueue<Manual> manual = new ConcurrentLinkedQueue<>();
+  private volatile boolean stopped;
+  private Manual running;
+  private volatile Throwable failure;
+
+  private final LongAdder flushes = new LongAdder();
+  private final LongAdder compactions = new LongAdder();
+  private final LongAdder bytesFlushed = new LongAdder();
+  private final LongAdder compactionBytesRead = new LongAdder();
+  private final LongAdder compactionBytesWritten = new LongAdder();
+
+  public Background(
+      String name, VersionSet versions, Host host, TableOptions tableOptions, Options options) {
+    this.versions = versions;
+    this.host = host;
+    this.tableOptions = tableOptions;
+    this.targetFileSize = options.targetFileSize();
+    this.picker =
+        new CompactionPicker(
+            options.l0CompactionTrigger(), options.level1MaxBytes(), options.levelSizeRatio());
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kevo-background-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Makes sure the worker will look for work soon. Cheap; call after anything that adds some. */
+  public void schedule() {
+    if (!stopped && failure == null && scheduled.compareAndSet(false, true)) {
+      executor.execute(this::work);
+    }
+  }
+
+  /** Compacts every level's files overlapping {@code [from, to]} (null = open) down the tree. */
+  public CompletableFuture<Void> compactRange(byte[] from, byte[] to) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Throwable f = failure;
+    if (f != null) {
+      done.completeExceptionally(f);
+      return done;
+    }
+    manual.add(new Manual(from, to, done));
+    schedule();
+    return done;
+  }
+
+  private void work() {
+    scheduled.set(false);
+    try {
+      while (!stopped && failure == null) {
+        FlushInput in = host.oldestFrozen();
+        if (in != null) {
+          runFlush(in);
+          continue;
+        }
+        Manual m = manual.poll();
+        if (m != null) {
+          runManual(m);
+          continue;
+        }
+        if (!runPicked()) {
+          break;
+        }
+      }
+    } catch (Throwable t) {
+      // Record the failure before anyone waiting on a manual compaction learns of it, so that a
+      // caller who sees compactRange fail also sees writes refused.
+      failure = t;
+      LOG.error("background flush/compaction failed; writes are refused until reopen", t);
+      host.failed(t);
+      Manual m = running;
+      if (m != null) {
+        m.done().completeExceptionally(t);
+      }
+      while ((m = manual.poll()) != null) {
+        m.done().completeExceptionally(t);
+      }
+    } finally {
+      running = null;
+    }
+  }
+
+  private void runFlush(FlushInput in) throws Exception {
+    Jobs.Outcome o =
+        Jobs.flush(in.entries(), in.maxSequence(), host.oldestSnapshot(), versions, tableOptions);
+    flushes.increment();
+    bytesFlushed.add(o.bytesWritten());
+    LOG.debug("flushed memtable up to sequence {} into {}", in.maxSequence(), o.files());
+    host.flushed();
+  }
+
+  private boolean runPicked() throws Exception {
+    Version v = versions.acquire();
+    try {
+      Compaction c = picker.pick(v);
+      if (c == null) {
+        return false;
+      }
+      run(c, v);
+      return true;
+    } finally {
+      v.unref();
+    }
+  }
+
+  private void runManual(Manual m) throws Exception {
+    running = m;
+    for (int level = 0; level < Version.MAX_LEVELS - 1 && !stopped; level++) {
+      Version v = versions.acquire();
+      try {
+        Compaction c = picker.forRange(v, level, m.from(), m.to());
+        if (c != null) {
+          run(c, v);
+        }
+      } finally {
+        v.unref();
+      }
+    }
+    running = null;
+    m.done().complete(null);
+  }
+
+  private void run(Compaction c, Version v) throws Exception {
+    long t0 = System.nanoTime();
+    Jobs.Outcome o =
+        Jobs.compact(c, v, host.oldestSnapshot(), versions, tableOptions, targetFileSize);
+    compactions.increment();
+    compactionBytesRead.add(o.bytesRead());
+    compactionBytesWritten.add(o.bytesWritten());
+    LOG.debug(
+        "compaction ({}) L{} {} + L{} {} -> {} in {} ms, {} versions dropped",
+        c.reason(),
+        c.level(),
+        c.inputs(),
+        c.outputLevel(),
+        c.nextInputs(),
+        o.files(),
+        (System.nanoTime() - t0) / 1_000_000,
+        o.dropped());
+    host.versionChanged();
+  }
+
+  public Throwable failure() {
+    return failure;
+  }
+
+  public long flushes() {
+    return flushes.sum();
+  }
+
+  public long compactions() {
+    return compactions.sum();
+  }
+
+  public long bytesFlushed() {
+    return bytesFlushed.sum();
+  }
+
+  public long compactionBytesRead() {
+    return compactionBytesRead.sum();
+  }
+
+  public long compactionBytesWritten() {
+    return compactionBytesWritten.sum();
+  }
+
+  /** Stops after the job in progress; waits for it (bounded). Idempotent. */
+  public void stop() {
+    stopped = true;
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.MINUTES)) {
+        LOG.warn("background work did not stop within 10 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Manual m;
+    while ((m = manual.poll()) != null) {
+      m.done().completeExceptionally(new IllegalStateException("database closed"));
+    }
+  }
+}

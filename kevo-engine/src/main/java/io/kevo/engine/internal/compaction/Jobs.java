@@ -1,0 +1,118 @@
+package io.kevo.engine.internal.compaction;
+
+import io.kevo.engine.internal.iter.InternalIterator;
+import io.kevo.engine.internal.iter.MergingIterator;
+import io.kevo.engine.internal.sstable.TableOptions;
+import io.kevo.engine.internal.version.FileMeta;
+import io.kevo.engine.internal.version.LevelIterator;
+import io.kevo.engine.internal.version.TableFile;
+import io.kevo.engine.internal.version.Version;
+import io.kevo.engine.internal.version.VersionEdit;
+import io.kevo.engine.internal.version.VersionSet;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Flush and compaction as functions: read a sorted input, keep what {@link VersionFilter} keeps,
+ * write new tables, then commit one {@link VersionEdit}. Until the edit is in the manifest the new
+ * tables are not part of the database (a crash leaves them as stray files, removed at the next
+ * open); after it, the inputs are obsolete and leave the disk when no reader holds them.
+ */
+final class Jobs {
+  private Jobs() {}
+
+  /** What a job wrote. */
+  record Outcome(List<FileMeta> files, long bytesRead, long bytesWritten, long dropped) {}
+
+  /**
+   * Writes a frozen memtable to L0 and records {@code maxSequence} as persisted in the same edit,
+   * so that the WAL up to it may be deleted.
+   */
+  static Outcome flush(
+      InternalIterator memtable,
+      long maxSequence,
+      long oldestSnapshot,
+      VersionSet versions,
+      TableOptions options)
+      throws IOException {
+    TableSink sink = new TableSink(versions, options, Long.MAX_VALUE);
+    VersionFilter filter = new VersionFilter(oldestSnapshot, null);
+    List<FileMeta> files;
+    try (memtable) {
+      for (memtable.seekToFirst(); memtable.valid(); memtable.next()) {
+        byte[] key = memtable.userKey();
+        if (filter.keep(key, memtable.sequence(), memtable.isTombstone())) {
+          sink.add(key, memtable.sequence(), memtable.isTombstone(), memtable.value());
+        }
+      }
+      files = sink.finish();
+      VersionEdit edit = new VersionEdit().persistedSequence(maxSequence);
+      for (FileMeta f : files) {
+        edit.add(0, f);
+      }
+      versions.logAndApply(edit);
+    } catch (IOException | RuntimeException e) {
+      sink.abandon();
+      throw e;
+    }
+    return new Outcome(files, 0, sink.bytesWritten(), filter.dropped());
+  }
+
+  /** Runs {@code c} against {@code version} (referenced by the caller). */
+  static Outcome compact(
+      Compaction c,
+      Version version,
+      long oldestSnapshot,
+      VersionSet versions,
+      TableOptions options,
+      long targetFileSize)
+      throws IOException {
+    if (c.isTrivialMove(version.fileCount(0))) {
+      TableFile f = c.inputs().get(0);
+      versions.logAndApply(
+          new VersionEdit().delete(c.level(), f.number()).add(c.outputLevel(), f.meta()));
+      return new Outcome(List.of(f.meta()), 0, 0, 0);
+    }
+    List<InternalIterator> sources = new ArrayList<>();
+    if (c.level() == 0) {
+      for (TableFile f : c.inputs()) {
+        sources.add(f.reader().newIterator());
+      }
+    } else {
+      sources.add(new LevelIterator(c.inputs()));
+    }
+    if (!c.nextInputs().isEmpty()) {
+      sources.add(new LevelIterator(c.nextInputs()));
+    }
+    int out = c.outputLevel();
+    TableSink sink = new TableSink(versions, options, targetFileSize);
+    VersionFilter filter =
+        new VersionFilter(oldestSnapshot, key -> version.deeperLevelsMayContain(out, key));
+    List<FileMeta> files;
+    try (InternalIterator it = new MergingIterator(sources)) {
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        byte[] key = it.userKey();
+        if (filter.keep(key, it.sequence(), it.isTombstone())) {
+          sink.add(key, it.sequence(), it.isTombstone(), it.value());
+        }
+      }
+      files = sink.finish();
+      VersionEdit edit = new VersionEdit();
+      for (TableFile f : c.inputs()) {
+        edit.delete(c.level(), f.number());
+      }
+      for (TableFile f : c.nextInputs()) {
+        edit.delete(out, f.number());
+      }
+      for (FileMeta f : files) {
+        edit.add(out, f);
+      }
+      versions.logAndApply(edit);
+    } catch (IOException | RuntimeException e) {
+      sink.abandon();
+      throw e;
+    }
+    return new Outcome(files, c.inputBytes(), sink.bytesWritten(), filter.dropped());
+  }
+}

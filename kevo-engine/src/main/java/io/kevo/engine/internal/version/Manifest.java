@@ -1,0 +1,182 @@
+package io.kevo.engine.internal.version;
+
+import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.internal.io.Files2;
+import io.kevo.engine.internal.wal.RecordFormat;
+import io.kevo.engine.internal.wal.SegmentReadException;
+import io.kevo.engine.internal.wal.SegmentReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The durable history of the file set: {@code MANIFEST-<n>} files of {@link VersionEdit} records,
+ * framed and checksummed exactly like WAL records (PROTOCOL.md §3), and a {@code CURRENT} file
+ * naming the live manifest, replaced by write-temp-fsync-rename so that it always names a complete
+ * manifest.
+ *
+ * <p>A change is durable once its record is fsynced; until then the previous file set is the state.
+ * On recovery a torn final record (a crash mid-append) is that unfinished change and is ignored;
+ * any other damage is corruption and stops the open. Each open writes a fresh manifest holding one
+ * snapshot record, so manifests stay small.
+ *
+ * <p>Thread-safety: appends are serialized by the owner ({@link VersionSet}).
+ */
+final class Manifest implements AutoCloseable {
+  static final String CURRENT = "CURRENT";
+  static final String PREFIX = "MANIFEST-";
+
+  private final Path path;
+  private final FileChannel channel;
+  private long size;
+
+  private Manifest(Path path, FileChannel channel, long size) {
+    this.path = path;
+    this.channel = channel;
+    this.size = size;
+  }
+
+  static String fileName(long number) {
+    return PREFIX + String.format("%06d", number);
+  }
+
+  /** The edits of the manifest CURRENT names, or null if there is no CURRENT (a new database). */
+  static List<VersionEdit> recover(Path dir) {
+    Path current = dir.resolve(CURRENT);
+    if (!Files.exists(current)) {
+      return null;
+    }
+    Path file;
+    try {
+      String name = Files.readString(current, StandardCharsets.UTF_8).trim();
+      if (!name.startsWith(PREFIX) || name.contains("/")) {
+        throw new KevoException(
+            ErrorCode.CORRUPTION, current + " does not name a manifest: '" + name + "'");
+      }
+      file = dir.resolve(name);
+      if (!Files.exists(file)) {
+        throw new KevoException(
+            ErrorCode.CORRUPTION, current + " names " + name + ", which does not exist");
+      }
+      List<VersionEdit> edits = new ArrayList<>();
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        SegmentReader r = new SegmentReader(ch, 0, ch.size());
+        while (true) {
+          long at = r.position();
+          byte[] data;
+          try {
+            data = r.next();
+          } catch (SegmentReadException e) {
+            if (isTail(ch, e)) {
+              break;
+            }
+            throw new KevoException(
+                ErrorCode.CORRUPTION,
+                "manifest "
+                    + file
+                    + " is corrupt at offset "
+                    + e.physicalStart()
+                    + ": "
+                    + e.getMessage());
+          }
+          if (data == null) {
+            break;
+          }
+          try {
+            edits.add(VersionEdit.decode(data));
+          } catch (IllegalArgumentException e) {
+            throw new KevoException(
+                ErrorCode.CORRUPTION,
+                "manifest "
+                    + file
+                    + " has a malformed record at offset "
+                    + at
+                    + ": "
+                    + e.getMessage());
+          }
+        }
+      }
+      if (edits.isEmpty()) {
+        throw new KevoException(ErrorCode.CORRUPTION, "manifest " + file + " holds no record");
+      }
+      return edits;
+    } catch (IOException e) {
+      throw new KevoException(ErrorCode.IO_ERROR, "reading the manifest in " + dir + ": " + e, e);
+    }
+  }
+
+  /** A torn final append: nothing but the damaged record (or zeros) up to end of file. */
+  private static boolean isTail(FileChannel ch, SegmentReadException e) throws IOException {
+    if (e.problem() == SegmentReadException.Problem.INCOMPLETE) {
+      return true;
+    }
+    long end = e.physicalEnd() > 0 ? e.physicalEnd() : e.physicalStart();
+    ByteBuffer rest = ByteBuffer.allocate((int) Math.max(0, Math.min(ch.size() - end, 1 << 20)));
+    ch.read(rest, end);
+    for (int i = 0; i < rest.position(); i++) {
+      if (rest.get(i) != 0) {
+        return false;
+      }
+    }
+    return ch.size() - end <= (1 << 20);
+  }
+
+  /**
+   * Starts manifest {@code number} holding {@code snapshot}, makes it durable, then points CURRENT
+   * at it. Until CURRENT is renamed the previous manifest remains the state.
+   */
+  static Manifest create(Path dir, long number, VersionEdit snapshot) throws IOException {
+    Path file = dir.resolve(fileName(number));
+    FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+    Manifest m = new Manifest(file, ch, 0);
+    m.append(snapshot);
+    Path tmp = dir.resolve(CURRENT + ".tmp");
+    try (FileChannel c =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap((fileName(number) + "\n").getBytes(StandardCharsets.UTF_8)));
+      c.force(true);
+    }
+    Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE);
+    Files2.fsyncDirectory(dir);
+    return m;
+  }
+
+  /** Appends one edit and fsyncs it: when this returns, the change survives a crash. */
+  void append(VersionEdit edit) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(RecordFormat.frame(edit.encode()));
+    while (buf.hasRemaining()) {
+      size += channel.write(buf, size);
+    }
+    channel.force(false);
+  }
+
+  long size() {
+    return size;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
