@@ -1,9 +1,9 @@
 package io.kevo.engine.internal;
 
 import io.kevo.engine.internal.memtable.MemTable;
+import io.kevo.engine.internal.util.RefCount;
 import io.kevo.engine.internal.version.Version;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a read consults, captured together: the mutable memtable, the frozen ones (newest first) and
@@ -22,7 +22,7 @@ final class ReadView {
   final MemTable active;
   final List<Frozen> frozen;
   final Version version;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  private final RefCount refs = new RefCount();
 
   /** Takes over the caller's reference on {@code version}. */
   ReadView(MemTable active, List<Frozen> frozenNewestFirst, Version version) {
@@ -32,19 +32,11 @@ final class ReadView {
   }
 
   boolean tryRef() {
-    while (true) {
-      int n = refs.get();
-      if (n <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
+    return refs.tryRef();
   }
 
   void unref() {
-    if (refs.decrementAndGet() == 0) {
+    if (refs.unref()) {
       version.unref();
     }
   }

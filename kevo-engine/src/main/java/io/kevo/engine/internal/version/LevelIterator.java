@@ -2,7 +2,6 @@ package io.kevo.engine.internal.version;
 
 import io.kevo.engine.internal.iter.InternalIterator;
 import io.kevo.engine.internal.iter.InternalOrder;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,24 +75,9 @@ public final class LevelIterator implements InternalIterator {
     }
   }
 
-  /** The first file whose largest user key is at or after {@code key}. */
-  private int firstFileEndingAtOrAfter(byte[] key) {
-    int lo = 0;
-    int hi = files.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (Arrays.compareUnsigned(files.get(mid).meta().largestKey(), key) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
   @Override
   public void seek(byte[] userKey, long sequence) {
-    int i = firstFileEndingAtOrAfter(userKey);
+    int i = Version.firstEndingAtOrAfter(files, userKey);
     open(i);
     if (current != null) {
       current.seek(userKey, sequence);

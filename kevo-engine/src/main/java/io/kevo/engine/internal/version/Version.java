@@ -1,10 +1,10 @@
 package io.kevo.engine.internal.version;
 
+import io.kevo.engine.internal.util.RefCount;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An immutable file set: L0 files newest first (they may overlap), and for each level from 1 a list
@@ -18,7 +18,7 @@ public final class Version {
   public static final int MAX_LEVELS = 7;
 
   private final List<List<TableFile>> levels;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  private final RefCount refs = new RefCount();
 
   Version(List<List<TableFile>> levels) {
     List<List<TableFile>> copy = new ArrayList<>(MAX_LEVELS);
@@ -33,27 +33,16 @@ public final class Version {
 
   /** Takes a reference if the version is still alive. */
   public boolean tryRef() {
-    while (true) {
-      int n = refs.get();
-      if (n <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
+    return refs.tryRef();
   }
 
   public void unref() {
-    int n = refs.decrementAndGet();
-    if (n == 0) {
+    if (refs.unref()) {
       for (List<TableFile> l : levels) {
         for (TableFile f : l) {
           f.unref();
         }
       }
-    } else if (n < 0) {
-      throw new IllegalStateException("version released too often");
     }
   }
 
@@ -85,9 +74,11 @@ public final class Version {
     return out;
   }
 
-  /** For levels 1 and up: the one file whose range may hold {@code key}, or null. */
-  public TableFile fileFor(int level, byte[] key) {
-    List<TableFile> files = levels.get(level);
+  /**
+   * In a sorted, non-overlapping file list: the index of the first file whose largest key is at or
+   * after {@code key} ({@code files.size()} if none).
+   */
+  static int firstEndingAtOrAfter(List<TableFile> files, byte[] key) {
     int lo = 0;
     int hi = files.size();
     while (lo < hi) {
@@ -98,6 +89,13 @@ public final class Version {
         hi = mid;
       }
     }
+    return lo;
+  }
+
+  /** For levels 1 and up: the one file whose range may hold {@code key}, or null. */
+  public TableFile fileFor(int level, byte[] key) {
+    List<TableFile> files = levels.get(level);
+    int lo = firstEndingAtOrAfter(files, key);
     if (lo < files.size() && Arrays.compareUnsigned(files.get(lo).meta().smallestKey(), key) <= 0) {
       return files.get(lo);
     }
