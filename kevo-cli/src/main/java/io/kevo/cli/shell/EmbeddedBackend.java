@@ -82,11 +82,23 @@ public final class EmbeddedBackend implements ShellBackend {
     for (RecordComponent component : DbStats.class.getRecordComponents()) {
       try {
         Object value = component.getAccessor().invoke(stats);
-        rows.add(new Stat(component.getName(), String.valueOf(value)));
+        if (value instanceof List<?> list) {
+          // The per-level list reads better as one row per level.
+          for (Object item : list) {
+            if (item instanceof DbStats.LevelStats l) {
+              rows.add(
+                  new Stat("level " + l.level(), l.files() + " files, " + l.bytes() + " bytes"));
+            }
+          }
+        } else {
+          rows.add(new Stat(component.getName(), String.valueOf(value)));
+        }
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read DbStats." + component.getName(), e);
       }
     }
+    rows.add(new Stat("sstableCount", String.valueOf(stats.sstableCount())));
+    rows.add(new Stat("blockCacheHitRate", String.format("%.3f", stats.blockCacheHitRate())));
     return rows;
   }
 
