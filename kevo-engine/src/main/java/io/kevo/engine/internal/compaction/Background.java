@@ -123,6 +123,15 @@ public final class Background {
           break;
         }
       }
+    } catch (Jobs.Cancelled c) {
+      LOG.debug("compaction abandoned: closing");
+      Manual m = running;
+      if (m != null) {
+        m.done()
+            .completeExceptionally(
+                new io.kevo.engine.KevoException(
+                    io.kevo.engine.ErrorCode.CLOSED, "the database closed during compaction"));
+      }
     } catch (Throwable t) {
       // Record the failure before anyone waiting on a manual compaction learns of it, so that a
       // caller who sees compactRange fail also sees writes refused.
@@ -184,7 +193,8 @@ public final class Background {
   private void run(Compaction c, Version v) throws Exception {
     long t0 = System.nanoTime();
     Jobs.Outcome o =
-        Jobs.compact(c, v, host.oldestSnapshot(), versions, tableOptions, targetFileSize);
+        Jobs.compact(
+            c, v, host.oldestSnapshot(), versions, tableOptions, targetFileSize, () -> stopped);
     compactions.increment();
     compactionBytesRead.add(o.bytesRead());
     compactionBytesWritten.add(o.bytesWritten());

@@ -59,14 +59,28 @@ final class Jobs {
     return new Outcome(files, 0, sink.bytesWritten(), filter.dropped());
   }
 
-  /** Runs {@code c} against {@code version} (referenced by the caller). */
+  /** Thrown out of a compaction abandoned because the database is closing. */
+  static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("compaction cancelled: the database is closing", null, false, false);
+    }
+  }
+
+  /**
+   * Runs {@code c} against {@code version} (referenced by the caller). Checks {@code cancelled} as
+   * it goes, so that closing the database does not wait for a long compaction: a cancelled
+   * compaction deletes what it wrote and changes nothing.
+   */
   static Outcome compact(
       Compaction c,
       Version version,
       long oldestSnapshot,
       VersionSet versions,
       TableOptions options,
-      long targetFileSize)
+      long targetFileSize,
+      java.util.function.BooleanSupplier cancelled)
       throws IOException {
     if (c.isTrivialMove(version.fileCount(0))) {
       TableFile f = c.inputs().get(0);
@@ -91,7 +105,11 @@ final class Jobs {
         new VersionFilter(oldestSnapshot, key -> version.deeperLevelsMayContain(out, key));
     List<FileMeta> files;
     try (InternalIterator it = new MergingIterator(sources)) {
+      long n = 0;
       for (it.seekToFirst(); it.valid(); it.next()) {
+        if ((++n & 1023) == 0 && cancelled.getAsBoolean()) {
+          throw new Cancelled();
+        }
         byte[] key = it.userKey();
         if (filter.keep(key, it.sequence(), it.isTombstone())) {
           sink.add(key, it.sequence(), it.isTombstone(), it.value());
