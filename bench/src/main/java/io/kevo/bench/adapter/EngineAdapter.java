@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * One open database of the engine under test, seen through the few operations the workloads need.
- * Implementations must be safe for concurrent use by the workload's writer threads, as the engines
- * they wrap are.
+ * Implementations must be safe for concurrent use by the workload's threads, as the engines they
+ * wrap are; a {@link ReadCursor} is used by one thread only.
  */
 public interface EngineAdapter extends AutoCloseable {
 
@@ -24,7 +24,38 @@ public interface EngineAdapter extends AutoCloseable {
    */
   void writeBatch(byte[][] keys, byte[][] values, int count, boolean sync);
 
-  /** Engine counters worth recording next to the result (flushes, syncs…), read before close. */
+  /** The latest value of {@code key}, or {@code null} if it has none. */
+  byte[] get(byte[] key);
+
+  /**
+   * A cursor over the whole key space at the current state of the database, unpositioned: call a
+   * seek first. Close it when done.
+   */
+  ReadCursor cursor();
+
+  /** Writes every memtable to SSTables and returns once they are there. */
+  void flush();
+
+  /** Flushes, then compacts the whole key space (the engine's manual full compaction). */
+  void compactAll();
+
+  /**
+   * Returns once the engine has no flush or compaction pending or running, so that counters read
+   * afterwards describe a settled tree. Flushes first when {@code flush} is set.
+   *
+   * @throws IllegalStateException if the engine is still busy after a generous timeout
+   */
+  void awaitQuiescent(boolean flush);
+
+  /**
+   * Cumulative write-amplification counters since open: bytes the engine wrote to its WAL and
+   * SSTables (flushes and compactions), and key and value bytes accepted from writes.
+   */
+  WriteCounters writeCounters();
+
+  /**
+   * Engine counters worth recording next to the result (flushes, cache hits…), read before close.
+   */
   Map<String, Long> stats();
 
   /** A one-line description of the options the engine was opened with. */

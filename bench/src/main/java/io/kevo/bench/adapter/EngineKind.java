@@ -7,19 +7,19 @@ import java.util.Locale;
 public enum EngineKind {
   KEVO {
     @Override
-    public EngineAdapter open(Path dir) {
-      return KevoAdapter.open(dir);
+    public EngineAdapter open(Path dir, EngineSettings settings) {
+      return KevoAdapter.open(dir, settings);
     }
   },
   ROCKSDB {
     @Override
-    public EngineAdapter open(Path dir) {
-      return RocksDbAdapter.open(dir);
+    public EngineAdapter open(Path dir, EngineSettings settings) {
+      return RocksDbAdapter.open(dir, settings);
     }
   };
 
   /** Opens (creating) a database of this engine in the empty directory {@code dir}. */
-  public abstract EngineAdapter open(Path dir);
+  public abstract EngineAdapter open(Path dir, EngineSettings settings);
 
   /** The lower-case name used on the command line and in results. */
   public String id() {

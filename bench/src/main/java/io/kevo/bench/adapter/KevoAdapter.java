@@ -1,19 +1,25 @@
 package io.kevo.bench.adapter;
 
+import io.kevo.engine.Compression;
 import io.kevo.engine.DbStats;
+import io.kevo.engine.KevoCursor;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
+import io.kevo.engine.ReadOptions;
+import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Kevo opened with {@link SyncMode#NONE}: the WAL is always written, and a write is fsynced only
  * when it asks for {@link WriteOptions#SYNC} — the same contract as RocksDB's per-write {@code
- * sync} flag, so both engines are driven identically. Thread-safe, as {@link KevoDB} is.
+ * sync} flag, so both engines are driven identically. Snappy, bloom bits and block cache are set
+ * explicitly to the values RocksDB gets. Thread-safe, as {@link KevoDB} is.
  */
 final class KevoAdapter implements EngineAdapter {
   private final KevoDB db;
@@ -22,8 +28,14 @@ final class KevoAdapter implements EngineAdapter {
     this.db = db;
   }
 
-  static KevoAdapter open(Path dir) {
-    Options options = Options.builder().syncMode(SyncMode.NONE).build();
+  static KevoAdapter open(Path dir, EngineSettings settings) {
+    Options options =
+        Options.builder()
+            .syncMode(SyncMode.NONE)
+            .compression(Compression.SNAPPY)
+            .bloomBitsPerKey(settings.bloomBitsPerKey())
+            .blockCacheSize(settings.blockCacheBytes())
+            .build();
     return new KevoAdapter(KevoDB.open(dir, options));
   }
 
@@ -47,6 +59,115 @@ final class KevoAdapter implements EngineAdapter {
   }
 
   @Override
+  public byte[] get(byte[] key) {
+    return db.get(key).orElse(null);
+  }
+
+  @Override
+  public ReadCursor cursor() {
+    KevoCursor c = db.cursor(ScanOptions.ALL, ReadOptions.DEFAULT);
+    return new ReadCursor() {
+      @Override
+      public void seekToFirst() {
+        c.seekToFirst();
+      }
+
+      @Override
+      public void seek(byte[] key) {
+        c.seek(key);
+      }
+
+      @Override
+      public boolean valid() {
+        return c.valid();
+      }
+
+      @Override
+      public void next() {
+        c.next();
+      }
+
+      @Override
+      public byte[] key() {
+        return c.key();
+      }
+
+      @Override
+      public byte[] value() {
+        return c.value();
+      }
+
+      @Override
+      public void close() {
+        c.close();
+      }
+    };
+  }
+
+  @Override
+  public void flush() {
+    db.flush();
+  }
+
+  @Override
+  public void compactAll() {
+    db.compactRange(null, null);
+  }
+
+  /**
+   * Kevo exposes no "compaction pending" flag, so this polls {@link KevoDB#stats()} until no
+   * memtable waits for flush and no level scores at or above 1 by the engine's own leveled policy
+   * (L0 file count against {@code l0CompactionTrigger}, Ln bytes against {@code level1MaxBytes *
+   * levelSizeRatio^(n-1)}), and the compaction count has stopped moving.
+   */
+  @Override
+  public void awaitQuiescent(boolean flush) {
+    if (flush) {
+      db.flush();
+    }
+    long deadline = System.nanoTime() + Quiesce.TIMEOUT_NANOS;
+    long lastCompactions = -1;
+    while (true) {
+      DbStats s = db.stats();
+      if (s.backgroundError() != null) {
+        throw new IllegalStateException("Kevo background error: " + s.backgroundError());
+      }
+      boolean idle = s.immutableMemtables() == 0 && !compactionDue(s.levels());
+      if (idle && s.compactions() == lastCompactions) {
+        return;
+      }
+      lastCompactions = idle ? s.compactions() : -1;
+      Quiesce.pause(deadline, "Kevo");
+    }
+  }
+
+  private boolean compactionDue(List<DbStats.LevelStats> levels) {
+    Options o = db.options();
+    long max = o.level1MaxBytes();
+    for (int i = 0; i < levels.size() - 1; i++) {
+      DbStats.LevelStats l = levels.get(i);
+      if (l.level() == 0) {
+        if (l.files() >= o.l0CompactionTrigger()) {
+          return true;
+        }
+        continue;
+      }
+      if (l.bytes() >= max) {
+        return true;
+      }
+      max *= o.levelSizeRatio();
+    }
+    return false;
+  }
+
+  @Override
+  public WriteCounters writeCounters() {
+    DbStats s = db.stats();
+    return new WriteCounters(
+        Math.round(s.writeAmplification() * s.bytesWritten()), s.bytesWritten());
+  }
+
+  @Override
   public Map<String, Long> stats() {
     DbStats s = db.stats();
     Map<String, Long> out = new LinkedHashMap<>();
@@ -56,6 +177,24 @@ final class KevoAdapter implements EngineAdapter {
     out.put("wal_bytes", s.walBytes());
     out.put("wal_group_commits", s.walGroupCommits());
     out.put("wal_syncs", s.walSyncs());
+    out.put("sstables", (long) s.sstableCount());
+    for (DbStats.LevelStats l : s.levels()) {
+      if (l.files() > 0) {
+        out.put("l" + l.level() + "_files", (long) l.files());
+        out.put("l" + l.level() + "_bytes", l.bytes());
+      }
+    }
+    out.put("flushes", s.flushes());
+    out.put("compactions", s.compactions());
+    out.put("bytes_flushed", s.bytesFlushed());
+    out.put("compaction_bytes_read", s.compactionBytesRead());
+    out.put("compaction_bytes_written", s.compactionBytesWritten());
+    out.put("user_bytes_written", s.bytesWritten());
+    out.put("block_cache_hits", s.blockCacheHits());
+    out.put("block_cache_misses", s.blockCacheMisses());
+    out.put("bloom_checks", s.bloomChecks());
+    out.put("bloom_useful", s.bloomUseful());
+    out.put("bloom_false_positives", s.bloomFalsePositives());
     return out;
   }
 

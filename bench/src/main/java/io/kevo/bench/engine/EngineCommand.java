@@ -32,10 +32,18 @@ import picocli.CommandLine.Option;
     name = "engine",
     mixinStandardHelpOptions = true,
     description = {
-      "Compares Kevo with RocksDB on the same write workloads in one run.",
+      "Compares Kevo with RocksDB on the same workloads in one run.",
       "  a: random puts, 1 thread, WAL on, no sync",
       "  b: random puts in batches (--batch-size), 1 thread, WAL on, no sync",
-      "  c: random puts, --threads writers, sync on every write (group commit), --sync-num ops"
+      "  c: random puts, --threads writers, sync on every write (group commit), --sync-num ops",
+      "  fillrandom, fillseq: --num puts (random / ascending keys) into an empty database",
+      "  overwrite: --num random puts over --num loaded keys",
+      "  readrandom, readrandom10m: random point reads of --num / --big-num loaded keys",
+      "  readmissing: point reads of keys never written (bloom filters)",
+      "  seekrandom: seek to a random loaded key + 10 nexts",
+      "  scan: full forward scans, keys/s",
+      "  mixed: --threads threads, 90% reads / 10% overwrites, --num ops",
+      "Read, overwrite and mixed workloads load, flush and fully compact first (untimed)."
     })
 public final class EngineCommand implements Callable<Integer> {
   @Mixin WorkloadOptions workloadOptions = new WorkloadOptions();
@@ -44,7 +52,7 @@ public final class EngineCommand implements Callable<Integer> {
       names = "--workloads",
       split = ",",
       defaultValue = "a,b,c",
-      description = "Workloads to run, comma-separated (default: ${DEFAULT-VALUE}).")
+      description = "Workloads to run, comma-separated, or 'all' (default: ${DEFAULT-VALUE}).")
   List<String> workloads;
 
   @Option(
@@ -102,7 +110,11 @@ public final class EngineCommand implements Callable<Integer> {
     }
     List<Workload> selected = new ArrayList<>();
     for (String id : workloads) {
-      selected.add(Workloads.byId(id));
+      if (id.trim().equalsIgnoreCase("all")) {
+        selected.addAll(Workloads.engineWorkloads());
+      } else {
+        selected.add(Workloads.byId(id));
+      }
     }
     List<EngineKind> kinds = new ArrayList<>();
     for (String id : engines) {
@@ -162,13 +174,17 @@ public final class EngineCommand implements Callable<Integer> {
       Files.createDirectories(pairDir);
       RunResult r = runner.run(w, e, params, pairDir);
       System.err.printf(
-          "  %s/%s: %.0f ops/s, p50 %.1f µs, p99 %.1f µs, peak RSS %.0f MiB%n",
+          "  %s/%s: %.0f %s/s, p50 %.1f µs, p99 %.1f µs, peak RSS %.0f MiB%s%n",
           w.id(),
           e.id(),
           r.phase().opsPerSec(),
+          r.unit(),
           r.phase().p50Us(),
           r.phase().p99Us(),
-          r.peakRssMb());
+          r.peakRssMb(),
+          r.writeAmp() == null
+              ? ""
+              : String.format(", write amp %.3f", r.writeAmp().amplification()));
       return Outcome.ok(r);
     } catch (RuntimeException | IOException ex) {
       System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);

@@ -3,6 +3,7 @@ package io.kevo.bench.engine;
 import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.RunResult;
+import io.kevo.bench.workload.Bar;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
 import java.time.Instant;
@@ -15,12 +16,10 @@ import java.util.OptionalDouble;
 /**
  * The results of one {@code engine} run: the console table and the JSON document. The JSON field
  * names ({@code ops_per_sec}, {@code p50_us}, {@code p99_us}, {@code p999_us}, {@code peak_rss_mb},
- * per workload and engine) are tracked over time; extend, do not rename.
+ * {@code write_amplification} per workload and engine; {@code kevo_over_rocksdb_ops}, {@code
+ * bar_met} per workload) are tracked over time; extend, do not rename.
  */
 final class EngineReport {
-  /** Kevo must reach at least this fraction of RocksDB's ops/s on every workload. */
-  static final double BAR = 1.0;
-
   private final List<Workload> workloads;
   private final List<EngineKind> engines;
   private final WorkloadParams params;
@@ -40,6 +39,15 @@ final class EngineReport {
     this.outcomes = outcomes;
   }
 
+  private RunResult result(String workload, EngineKind engine) {
+    for (Outcome o : outcomes) {
+      if (o.workload().equals(workload) && o.engine().equals(engine.id()) && o.succeeded()) {
+        return o.result();
+      }
+    }
+    return null;
+  }
+
   private Outcome find(String workload, EngineKind engine) {
     for (Outcome o : outcomes) {
       if (o.workload().equals(workload) && o.engine().equals(engine.id())) {
@@ -51,24 +59,65 @@ final class EngineReport {
 
   /** Kevo's ops/s over RocksDB's for {@code workload}, if both ran. */
   OptionalDouble ratio(String workload) {
-    Outcome kevo = find(workload, EngineKind.KEVO);
-    Outcome rocks = find(workload, EngineKind.ROCKSDB);
-    if (kevo == null || rocks == null || !kevo.succeeded() || !rocks.succeeded()) {
+    RunResult kevo = result(workload, EngineKind.KEVO);
+    RunResult rocks = result(workload, EngineKind.ROCKSDB);
+    if (kevo == null || rocks == null || rocks.phase().opsPerSec() <= 0) {
       return OptionalDouble.empty();
     }
-    double denominator = rocks.result().phase().opsPerSec();
-    return denominator > 0
-        ? OptionalDouble.of(kevo.result().phase().opsPerSec() / denominator)
-        : OptionalDouble.empty();
+    return OptionalDouble.of(kevo.phase().opsPerSec() / rocks.phase().opsPerSec());
   }
+
+  /** Kevo's write amplification over RocksDB's for {@code workload}, if both measured one. */
+  OptionalDouble writeAmpRatio(String workload) {
+    RunResult kevo = result(workload, EngineKind.KEVO);
+    RunResult rocks = result(workload, EngineKind.ROCKSDB);
+    if (kevo == null
+        || rocks == null
+        || kevo.writeAmp() == null
+        || rocks.writeAmp() == null
+        || rocks.writeAmp().amplification() <= 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(kevo.writeAmp().amplification() / rocks.writeAmp().amplification());
+  }
+
+  /** Whether each part of the workload's bar is met: null where there is no target or no data. */
+  private Boolean opsBarMet(Workload w) {
+    Double min = w.bar().minOpsRatio();
+    OptionalDouble r = ratio(w.id());
+    return min == null || r.isEmpty() ? null : r.getAsDouble() >= min;
+  }
+
+  private Boolean writeAmpBarMet(Workload w) {
+    Double max = w.bar().maxWriteAmpRatio();
+    OptionalDouble r = writeAmpRatio(w.id());
+    return max == null || r.isEmpty() ? null : r.getAsDouble() <= max;
+  }
+
+  /** All targets of the workload met; null when it has none or a needed number is missing. */
+  private Boolean barMet(Workload w) {
+    if (!w.bar().any()) {
+      return null;
+    }
+    Boolean ops = opsBarMet(w);
+    Boolean wa = writeAmpBarMet(w);
+    if ((w.bar().minOpsRatio() != null && ops == null)
+        || (w.bar().maxWriteAmpRatio() != null && wa == null)) {
+      return null;
+    }
+    return (ops == null || ops) && (wa == null || wa);
+  }
+
+  private static final String ROW =
+      "| %-13s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %9s | %8s | %9s | %8s | %8s |%n";
 
   /** The console table, Markdown-compatible, followed by the bar verdict per workload. */
   String table() {
     StringBuilder out = new StringBuilder();
-    String header =
+    out.append(
         String.format(
             Locale.ROOT,
-            "| %-8s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %9s | %12s | %12s |%n",
+            ROW,
             "workload",
             "engine",
             "ops",
@@ -79,89 +128,95 @@ final class EngineReport {
             "p50 µs",
             "p99 µs",
             "p99.9 µs",
-            "peak RSS MiB",
-            "kevo/rocksdb");
-    out.append(header);
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n",
-            "-".repeat(10),
-            "-".repeat(9),
-            "-".repeat(10) + ":",
-            "-".repeat(8) + ":",
-            "-".repeat(6) + ":",
-            "-".repeat(13) + ":",
-            "-".repeat(10) + ":",
-            "-".repeat(10) + ":",
-            "-".repeat(10) + ":",
-            "-".repeat(10) + ":",
-            "-".repeat(13) + ":",
-            "-".repeat(13) + ":"));
+            "RSS MiB",
+            "write amp",
+            "k/r ops",
+            "k/r WA"));
+    out.append("|---------------|---------|----------:|--------:|------:|-------------:|")
+        .append("----------:|----------:|----------:|----------:|---------:|----------:|")
+        .append("---------:|---------:|")
+        .append(System.lineSeparator());
     for (Workload w : workloads) {
       for (EngineKind e : engines) {
         Outcome o = find(w.id(), e);
         if (o == null) {
           continue;
         }
-        String ratio = "";
-        if (e == EngineKind.KEVO) {
-          OptionalDouble r = ratio(w.id());
-          ratio = r.isPresent() ? String.format(Locale.ROOT, "%.2f×", r.getAsDouble()) : "n/a";
-        }
         if (!o.succeeded()) {
           out.append(
               String.format(
                   Locale.ROOT,
-                  "| %-8s | %-7s | FAILED: %s |%n",
+                  "| %-13s | %-7s | FAILED: %s |%n",
                   w.id(),
                   e.id(),
                   o.error().replace('|', '/')));
           continue;
         }
+        String ratio = "";
+        String waRatio = "";
+        if (e == EngineKind.KEVO) {
+          ratio = times(ratio(w.id()));
+          waRatio = times(writeAmpRatio(w.id()));
+        }
         RunResult r = o.result();
         out.append(
             String.format(
                 Locale.ROOT,
-                "| %-8s | %-7s | %9d | %7d | %5d | %12.0f | %9.1f | %9.1f | %9.1f | %9.1f | %12.1f | %12s |%n",
+                ROW,
                 w.id(),
                 e.id(),
                 r.phase().ops(),
                 r.phase().threads(),
                 r.phase().batchSize(),
-                r.phase().opsPerSec(),
-                r.phase().meanUs(),
-                r.phase().p50Us(),
-                r.phase().p99Us(),
-                r.phase().p999Us(),
-                r.peakRssMb(),
-                ratio));
+                String.format(Locale.ROOT, "%.0f", r.phase().opsPerSec())
+                    + ("keys".equals(r.unit()) ? " k" : ""),
+                fixed(r.phase().meanUs()),
+                fixed(r.phase().p50Us()),
+                fixed(r.phase().p99Us()),
+                fixed(r.phase().p999Us()),
+                fixed(r.peakRssMb()),
+                r.writeAmp() == null
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.3f", r.writeAmp().amplification()),
+                ratio,
+                waRatio));
       }
     }
     out.append(System.lineSeparator());
     for (Workload w : workloads) {
-      OptionalDouble r = ratio(w.id());
+      Boolean met = barMet(w);
       out.append(
           String.format(
               Locale.ROOT,
-              "%s: %s%n   bar kevo >= %.2f× rocksdb ops/s: %s%n",
+              "%s: %s%n   kevo/rocksdb ops/s %s, write amp %s; bar: %s%s%n",
               w.id(),
               w.description(),
-              BAR,
-              r.isEmpty()
-                  ? "n/a (needs both engines)"
-                  : String.format(
-                      Locale.ROOT,
-                      "%s (%.2f×)",
-                      r.getAsDouble() >= BAR ? "met" : "NOT met",
-                      r.getAsDouble())));
+              times(ratio(w.id())),
+              times(writeAmpRatio(w.id())),
+              w.bar().describe(),
+              !w.bar().any()
+                  ? ""
+                  : met == null
+                      ? " -> n/a (needs both engines)"
+                      : met ? " -> met" : " -> NOT met"));
     }
     out.append(
-            "Timing covers the write loop only (key generation included, open/close excluded);"
-                + " latency is per engine call (per batch in b); peak RSS is the child JVM's VmHWM;"
+            "Timing covers the timed loop only (key generation included; open, load, compaction,"
+                + " warm-up and close excluded); latency is per engine call (per batch in b, per 100"
+                + " keys in scan, per seek + 10 nexts in seekrandom); ops/s marked k are keys/s;"
+                + " peak RSS is the child JVM's VmHWM over the whole run, load included; write amp ="
+                + " (WAL + flush + compaction bytes) / key+value bytes, read after flush and settle;"
                 + " with --repeat, each row is the run with the median ops/s.")
         .append(System.lineSeparator());
     return out.toString();
+  }
+
+  private static String times(OptionalDouble r) {
+    return r.isPresent() ? String.format(Locale.ROOT, "%.2f×", r.getAsDouble()) : "n/a";
+  }
+
+  private static String fixed(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** The JSON document written by {@code --json}. */
@@ -180,15 +235,24 @@ final class EngineReport {
     config.put("value_size", params.valueSize());
     config.put("seed", params.seed());
     config.put("warmup_max", params.warmup());
+    config.put("big_num", params.bigNum());
+    config.put("block_cache_bytes", params.blockCacheBytes());
+    config.put("bloom_bits_per_key", params.bloomBitsPerKey());
     config.putAll(runConfig);
     config.put(
         "timing",
-        "write loop only (key generation included; open/close excluded); latency per engine call");
+        "timed loop only (key generation included; open, load, compaction, warm-up and close"
+            + " excluded); latency per engine call");
+    config.put(
+        "write_amplification",
+        "(WAL bytes + flush output + compaction output) / key+value bytes of the workload's writes,"
+            + " read after flushing and waiting until no flush or compaction is pending");
     root.put("config", config);
     Map<String, Object> perWorkload = new LinkedHashMap<>();
     for (Workload w : workloads) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("description", w.description());
+      entry.put("unit", w.unit());
       for (EngineKind e : engines) {
         Outcome o = find(w.id(), e);
         if (o == null) {
@@ -203,8 +267,16 @@ final class EngineReport {
         }
       }
       OptionalDouble r = ratio(w.id());
+      OptionalDouble wa = writeAmpRatio(w.id());
       entry.put("kevo_over_rocksdb_ops", r.isPresent() ? round3(r.getAsDouble()) : null);
-      entry.put("bar_met", r.isPresent() ? r.getAsDouble() >= BAR : null);
+      entry.put("kevo_over_rocksdb_write_amp", wa.isPresent() ? round3(wa.getAsDouble()) : null);
+      Bar bar = w.bar();
+      entry.put("bar", bar.describe());
+      entry.put("bar_min_ops_ratio", bar.minOpsRatio());
+      entry.put("bar_max_write_amp_ratio", bar.maxWriteAmpRatio());
+      entry.put("ops_bar_met", opsBarMet(w));
+      entry.put("write_amp_bar_met", writeAmpBarMet(w));
+      entry.put("bar_met", barMet(w));
       perWorkload.put(w.id(), entry);
     }
     root.put("workloads", perWorkload);

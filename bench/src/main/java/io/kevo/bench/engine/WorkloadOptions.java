@@ -10,7 +10,9 @@ public final class WorkloadOptions {
   @Option(
       names = "--num",
       defaultValue = "1000000",
-      description = "Operations for workloads a and b (default: ${DEFAULT-VALUE}).")
+      description =
+          "Operations of a, b and the LSM workloads, and keys loaded before the read, overwrite"
+              + " and mixed workloads (default: ${DEFAULT-VALUE}).")
   long num;
 
   @Option(
@@ -21,7 +23,7 @@ public final class WorkloadOptions {
   @Option(
       names = "--threads",
       defaultValue = "8",
-      description = "Writer threads of workload c (default: ${DEFAULT-VALUE}).")
+      description = "Threads of workloads c and mixed (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(
@@ -57,9 +59,37 @@ public final class WorkloadOptions {
               + " (default: ${DEFAULT-VALUE}).")
   long warmup;
 
+  @Option(
+      names = "--big-num",
+      defaultValue = "10000000",
+      description = "Keys loaded before readrandom10m (default: ${DEFAULT-VALUE}).")
+  long bigNum;
+
+  @Option(
+      names = "--block-cache-mb",
+      defaultValue = "64",
+      description = "Block cache of both engines, MiB (default: ${DEFAULT-VALUE}).")
+  long blockCacheMb;
+
+  @Option(
+      names = "--bloom-bits",
+      defaultValue = "10",
+      description = "Bloom filter bits per key of both engines (default: ${DEFAULT-VALUE}).")
+  int bloomBits;
+
   WorkloadParams toParams() {
     return new WorkloadParams(
-        num, syncNum == null ? num : syncNum, threads, batchSize, keySize, valueSize, seed, warmup);
+        num,
+        syncNum == null ? num : syncNum,
+        threads,
+        batchSize,
+        keySize,
+        valueSize,
+        seed,
+        warmup,
+        bigNum,
+        blockCacheMb << 20,
+        bloomBits);
   }
 
   /** These options as command-line arguments, to hand them to a child JVM. */
@@ -73,6 +103,9 @@ public final class WorkloadOptions {
     args.add("--value-size=" + p.valueSize());
     args.add("--seed=" + p.seed());
     args.add("--warmup=" + p.warmup());
+    args.add("--big-num=" + p.bigNum());
+    args.add("--block-cache-mb=" + (p.blockCacheBytes() >> 20));
+    args.add("--bloom-bits=" + p.bloomBitsPerKey());
     return args;
   }
 }

@@ -1,5 +1,6 @@
 package io.kevo.bench.report;
 
+import io.kevo.bench.adapter.WriteCounters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param closeMs time to close it after the run (not part of the timed phase)
  * @param engineStats engine counters read just before close
  * @param engineOptions how the engine was configured
+ * @param unit what one counted operation is ({@code ops}, or {@code keys} for a scan)
+ * @param writeAmp write-amplification counters of the workload's writes, or {@code null}
+ * @param details workload counters (keys loaded, load time, keys found…)
  */
 public record RunResult(
     String workload,
@@ -24,7 +28,10 @@ public record RunResult(
     double openMs,
     double closeMs,
     Map<String, Long> engineStats,
-    String engineOptions) {
+    String engineOptions,
+    String unit,
+    WriteCounters writeAmp,
+    Map<String, Long> details) {
 
   /** The JSON object for this result; the field names are part of the tracked report format. */
   public Map<String, Object> toJson() {
@@ -48,6 +55,11 @@ public record RunResult(
     m.put("close_ms", round(closeMs, 2));
     m.put("engine_stats", new LinkedHashMap<>(engineStats));
     m.put("engine_options", engineOptions);
+    m.put("unit", unit);
+    m.put("write_amplification", writeAmp == null ? null : round(writeAmp.amplification(), 4));
+    m.put("write_amp_device_bytes", writeAmp == null ? null : writeAmp.deviceBytes());
+    m.put("write_amp_user_bytes", writeAmp == null ? null : writeAmp.userBytes());
+    m.put("workload_details", new LinkedHashMap<>(details));
     return m;
   }
 
@@ -67,11 +79,12 @@ public record RunResult(
             num(m, "p99_us").doubleValue(),
             num(m, "p999_us").doubleValue(),
             num(m, "max_us").doubleValue());
-    Map<String, Long> stats = new LinkedHashMap<>();
-    Object rawStats = m.get("engine_stats");
-    if (rawStats instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> stats.put(String.valueOf(k), ((Number) v).longValue()));
-    }
+    WriteCounters writeAmp =
+        m.get("write_amp_device_bytes") instanceof Number
+            ? new WriteCounters(
+                num(m, "write_amp_device_bytes").longValue(),
+                num(m, "write_amp_user_bytes").longValue())
+            : null;
     return new RunResult(
         (String) m.get("workload"),
         (String) m.get("engine"),
@@ -79,8 +92,19 @@ public record RunResult(
         num(m, "peak_rss_mb").doubleValue(),
         num(m, "open_ms").doubleValue(),
         num(m, "close_ms").doubleValue(),
-        stats,
-        String.valueOf(m.get("engine_options")));
+        longs(m.get("engine_stats")),
+        String.valueOf(m.get("engine_options")),
+        m.get("unit") == null ? "ops" : String.valueOf(m.get("unit")),
+        writeAmp,
+        longs(m.get("workload_details")));
+  }
+
+  private static Map<String, Long> longs(Object raw) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (raw instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> out.put(String.valueOf(k), ((Number) v).longValue()));
+    }
+    return out;
   }
 
   private static Number num(Map<String, Object> m, String key) {

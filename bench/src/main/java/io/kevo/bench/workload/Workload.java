@@ -1,11 +1,11 @@
 package io.kevo.bench.workload;
 
 import io.kevo.bench.adapter.EngineAdapter;
-import io.kevo.bench.report.PhaseResult;
 
 /**
- * One benchmark scenario, identified by a short id ({@code a}, {@code b}, …). A workload is
- * stateless and is run once per engine, each time against a freshly opened, empty database.
+ * One benchmark scenario, identified by a short id ({@code a}, {@code fillrandom}, …). A workload
+ * is stateless and is run once per engine, each time against a freshly opened, empty database: any
+ * data it reads it loads itself, untimed.
  */
 public interface Workload {
 
@@ -15,9 +15,20 @@ public interface Workload {
   /** One line saying what the workload does, printed with the results. */
   String description();
 
+  /** What one counted operation is: {@code ops}, or {@code keys} for a scan. */
+  default String unit() {
+    return "ops";
+  }
+
+  /** What Kevo must reach against RocksDB on this workload. */
+  default Bar bar() {
+    return Bar.NONE;
+  }
+
   /**
-   * Runs the workload's timed phase (after its own untimed warm-up) against {@code engine} and
-   * returns what was measured. Opening and closing the engine are the caller's business.
+   * Loads what it needs (untimed), runs the untimed warm-up and the timed phase against {@code
+   * engine}, and returns what was measured. Opening and closing the engine are the caller's
+   * business.
    */
-  PhaseResult run(EngineAdapter engine, WorkloadParams params);
+  WorkloadResult run(EngineAdapter engine, WorkloadParams params);
 }

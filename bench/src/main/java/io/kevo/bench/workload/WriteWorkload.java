@@ -4,7 +4,9 @@ import io.kevo.bench.adapter.EngineAdapter;
 import io.kevo.bench.report.LatencyRecorder;
 import io.kevo.bench.report.PhaseResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
@@ -74,13 +76,28 @@ public final class WriteWorkload implements Workload {
   }
 
   @Override
-  public PhaseResult run(EngineAdapter engine, WorkloadParams params) {
+  public Bar bar() {
+    return Bar.OPS;
+  }
+
+  /**
+   * Warm-up, timed phase, then a flush and settle (untimed) so that the write amplification, which
+   * covers warm-up and timed writes, is read with every byte in SSTables on both engines.
+   */
+  @Override
+  public WorkloadResult run(EngineAdapter engine, WorkloadParams params) {
     long ops = operations(params);
     long warmup = Math.min(params.warmup(), ops / 10);
     if (warmup > 0) {
       writePhase(engine, params, warmup, params.seed() ^ WARMUP_SALT);
     }
-    return writePhase(engine, params, ops, params.seed());
+    PhaseResult timed = writePhase(engine, params, ops, params.seed());
+    long t0 = System.nanoTime();
+    engine.awaitQuiescent(true);
+    Map<String, Long> details = new LinkedHashMap<>();
+    details.put("warmup_ops", warmup);
+    details.put("settle_ms", (System.nanoTime() - t0) / 1_000_000);
+    return new WorkloadResult(timed, engine.writeCounters(), details);
   }
 
   private PhaseResult writePhase(EngineAdapter engine, WorkloadParams params, long ops, long seed) {
@@ -110,11 +127,11 @@ public final class WriteWorkload implements Workload {
       writers.add(writer);
       writer.start();
     }
-    awaitUninterruptibly(ready);
+    Uninterruptibly.await(ready);
     long begin = System.nanoTime();
     start.countDown();
     for (Thread writer : writers) {
-      joinUninterruptibly(writer);
+      Uninterruptibly.join(writer);
     }
     long elapsed = System.nanoTime() - begin;
     if (failure.get() != null) {
@@ -152,36 +169,6 @@ public final class WriteWorkload implements Workload {
       engine.writeBatch(keys, values, count, sync);
       recorder.record(System.nanoTime() - t0);
       done += count;
-    }
-  }
-
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void joinUninterruptibly(Thread thread) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

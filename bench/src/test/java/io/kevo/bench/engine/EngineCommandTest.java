@@ -60,6 +60,91 @@ class EngineCommandTest {
   }
 
   @Test
+  void forkedRunReportsEveryLsmWorkloadForBothEngines() throws Exception {
+    List<String> lsm =
+        List.of(
+            "fillrandom",
+            "fillseq",
+            "overwrite",
+            "readrandom",
+            "readrandom10m",
+            "readmissing",
+            "seekrandom",
+            "scan",
+            "mixed");
+    Path json = tmp.resolve("lsm.json");
+    Path data = tmp.resolve("lsm-data");
+
+    int exit =
+        BenchMain.execute(
+            "engine",
+            "--num=2000",
+            "--big-num=5000",
+            "--warmup=100",
+            "--heap=256m",
+            "--workloads=" + String.join(",", lsm),
+            "--json=" + json,
+            "--dir=" + data);
+
+    assertThat(exit).isZero();
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    assertThat(asMap(report.get("config")))
+        .containsEntry("block_cache_bytes", 64L << 20)
+        .containsEntry("bloom_bits_per_key", 10L)
+        .containsEntry("big_num", 5000L);
+    Map<String, Object> workloads = asMap(report.get("workloads"));
+    assertThat(workloads).containsOnlyKeys(lsm.toArray(String[]::new));
+    for (String w : lsm) {
+      Map<String, Object> entry = asMap(workloads.get(w));
+      assertThat(entry.get("kevo_over_rocksdb_ops")).as(w).isInstanceOf(Number.class);
+      boolean writes = List.of("fillrandom", "fillseq", "overwrite", "mixed").contains(w);
+      for (String engine : List.of("kevo", "rocksdb")) {
+        Map<String, Object> result = asMap(entry.get(engine));
+        assertThat(result)
+            .as("%s/%s", w, engine)
+            .containsKeys(FIELDS.toArray(String[]::new))
+            .containsKeys("write_amplification", "unit", "workload_details");
+        assertThat(((Number) result.get("ops_per_sec")).doubleValue()).isPositive();
+        assertThat(((Number) result.get("p999_us")).doubleValue()).isPositive();
+        assertThat(((Number) result.get("peak_rss_mb")).doubleValue()).isPositive();
+        if (writes) {
+          // At least the WAL and the final flush: every user byte is written twice or more.
+          assertThat(((Number) result.get("write_amplification")).doubleValue())
+              .as("%s/%s write amp", w, engine)
+              .isGreaterThan(1.0);
+        } else {
+          assertThat(result.get("write_amplification")).as("%s/%s", w, engine).isNull();
+        }
+        Map<String, Object> details = asMap(result.get("workload_details"));
+        long ops = ((Number) result.get("ops")).longValue();
+        switch (w) {
+          case "scan" -> assertThat(ops).isEqualTo(3 * 2000L);
+          case "readrandom10m" -> {
+            assertThat(details.get("load_keys")).isEqualTo(5000L);
+            assertThat(details.get("found")).isEqualTo(2000L);
+          }
+          case "readrandom", "seekrandom" -> assertThat(details.get("found")).isEqualTo(2000L);
+          case "readmissing" -> assertThat(details.get("found")).isEqualTo(0L);
+          default -> assertThat(ops).isEqualTo(2000L);
+        }
+      }
+      if (writes) {
+        assertThat(entry.get("kevo_over_rocksdb_write_amp")).as(w).isInstanceOf(Number.class);
+      }
+    }
+    Map<String, Object> fill = asMap(workloads.get("fillrandom"));
+    assertThat(fill.get("bar_max_write_amp_ratio")).isEqualTo(1.5);
+    assertThat(fill.get("bar_met")).isInstanceOf(Boolean.class);
+    assertThat(asMap(workloads.get("scan")).get("unit")).isEqualTo("keys");
+    assertThat(asMap(workloads.get("fillseq")).get("bar_met")).isNull();
+    assertThat(((Number) asMap(asMap(workloads.get("mixed")).get("kevo")).get("threads")))
+        .isEqualTo(8L);
+    try (var left = Files.list(data)) {
+      assertThat(left).as("databases are deleted after the run").isEmpty();
+    }
+  }
+
+  @Test
   void inProcessRunOfOneWorkloadSucceeds() throws Exception {
     Path json = tmp.resolve("one.json");
 

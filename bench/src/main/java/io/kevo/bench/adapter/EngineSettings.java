@@ -1,0 +1,22 @@
+package io.kevo.bench.adapter;
+
+/**
+ * The options both engines are given alike; everything else stays at each engine's default.
+ *
+ * @param blockCacheBytes capacity of the block cache (Kevo {@code blockCacheSize}, RocksDB {@code
+ *     LRUCache})
+ * @param bloomBitsPerKey bloom filter bits per key (RocksDB has no filter unless given one)
+ */
+public record EngineSettings(long blockCacheBytes, int bloomBitsPerKey) {
+  /** 64 MiB of block cache and 10-bit bloom filters for both engines. */
+  public static final EngineSettings DEFAULT = new EngineSettings(64L << 20, 10);
+
+  public EngineSettings {
+    if (blockCacheBytes < 0) {
+      throw new IllegalArgumentException("blockCacheBytes must be >= 0, got " + blockCacheBytes);
+    }
+    if (bloomBitsPerKey < 0) {
+      throw new IllegalArgumentException("bloomBitsPerKey must be >= 0, got " + bloomBitsPerKey);
+    }
+  }
+}
