@@ -13,7 +13,14 @@ public enum ErrorCode {
   /** The handle was closed. */
   CLOSED(false),
   /** An earlier write-path failure made the engine refuse writes until it is reopened. */
-  WRITES_REFUSED(false);
+  WRITES_REFUSED(false),
+  /**
+   * A transaction could not commit because a key it wrote (or, when serializable, read) was
+   * committed by someone else after its snapshot. Nothing was written; run it again.
+   */
+  CONFLICT(true),
+  /** A transaction's buffered writes would exceed its limit. */
+  TRANSACTION_TOO_LARGE(false);
 
   private final boolean retriable;
 

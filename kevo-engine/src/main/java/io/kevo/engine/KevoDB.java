@@ -113,6 +113,16 @@ public final class KevoDB implements AutoCloseable {
     return core.cursor(scan, options);
   }
 
+  /** Begins a transaction (see {@link Transaction}); close it when done. */
+  public Transaction beginTransaction(TransactionOptions options) {
+    return core.beginTransaction(options);
+  }
+
+  /** Begins a read-write snapshot-isolation transaction. */
+  public Transaction beginTransaction() {
+    return beginTransaction(TransactionOptions.DEFAULT);
+  }
+
   /** A consistent view at the current sequence; close it when done. */
   public Snapshot snapshot() {
     return core.snapshot();

@@ -52,15 +52,25 @@ class CrashRecoveryTest {
     }
   }
 
+  /** Every tenth write is a three-key transaction: a commit is all-or-nothing across a crash. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.MINUTES)
+  void transactionsCommittedBeforeKillDashNineAreWholeAndOthersAbsent() throws Exception {
+    run("txn");
+  }
+
   private void run(boolean lsm) throws Exception {
+    run(lsm ? "lsm" : "plain");
+  }
+
+  private void run(String mode) throws Exception {
+    boolean lsm = mode.equals("lsm");
     int rounds = Integer.getInteger("kevo.crash.rounds", 20);
     Random random = new Random(Long.getLong("kevo.crash.seed", System.nanoTime()));
     Set<String> acked = new HashSet<>();
     for (int round = 0; round < rounds; round++) {
       Set<String> roundAcks = ConcurrentHashMap.newKeySet();
-      Process p =
-          ChildJvm.start(
-              CrashWriterMain.class, dir.toString(), "" + round, "4", lsm ? "lsm" : "plain");
+      Process p = ChildJvm.start(CrashWriterMain.class, dir.toString(), "" + round, "4", mode);
       try {
         BufferedReader in =
             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -37,7 +37,9 @@ public final class CrashWriterMain {
     String round = args[1];
     int threads = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    KevoDB db = KevoDB.open(dir, options(args.length > 3 && args[3].equals("lsm")));
+    String mode = args.length > 3 ? args[3] : "plain";
+    boolean txn = mode.equals("txn");
+    KevoDB db = KevoDB.open(dir, options(mode.equals("lsm")));
     out.println("READY");
     out.flush();
     Thread[] ts = new Thread[threads];
@@ -56,7 +58,16 @@ public final class CrashWriterMain {
                           k.getBytes(StandardCharsets.UTF_8),
                           value(k).getBytes(StandardCharsets.UTF_8));
                     }
-                    db.write(batch);
+                    if (txn) {
+                      try (Transaction tx = db.beginTransaction()) {
+                        for (WriteBatch.Op op : batch.ops()) {
+                          tx.put(op.key(), op.value());
+                        }
+                        tx.commit();
+                      }
+                    } else {
+                      db.write(batch);
+                    }
                     synchronized (out) {
                       for (int j = 0; j < 3; j++) {
                         out.println("ACK " + base + "-b" + j + " END");

@@ -11,11 +11,18 @@ import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
 import io.kevo.engine.Snapshot;
 import io.kevo.engine.SyncMode;
+import io.kevo.engine.Transaction;
+import io.kevo.engine.TransactionOptions;
 import io.kevo.engine.WalAccess;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import io.kevo.engine.internal.compaction.Background;
+import io.kevo.engine.internal.iter.InternalIterator;
+import io.kevo.engine.internal.iter.InternalOrder;
+import io.kevo.engine.internal.iter.MergingIterator;
+import io.kevo.engine.internal.iter.SequenceFilter;
+import io.kevo.engine.internal.iter.SortedMapIterator;
 import io.kevo.engine.internal.memtable.MemTable;
 import io.kevo.engine.internal.sstable.BlockCache;
 import io.kevo.engine.internal.sstable.TableOptions;
@@ -81,6 +88,8 @@ public final class DbCore {
   private final LongAdder batches = new LongAdder();
   private final LongAdder gets = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicLong transactionIds =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private DbCore(Path dir, Options options, DirectoryLock lock, Opened o) {
     this.dir = dir;
@@ -318,6 +327,7 @@ public final class DbCore {
       throw refused(failure);
     }
     lsm.maybeSwitch();
+    group = checkTransactions(group);
     try {
       wal.append(group, sync);
     } catch (IOException | RuntimeException e) {
@@ -335,6 +345,41 @@ public final class DbCore {
     }
     lsm.inserted(last);
     visibleSequence = last;
+  }
+
+  /**
+   * Leader only: runs the commit check of every transaction in the group, in order, against the
+   * committed state plus the writes accepted before it in this group; a transaction that fails is
+   * dropped from the group (its caller gets the conflict) and the others go on.
+   */
+  private List<PendingWrite> checkTransactions(List<PendingWrite> group) {
+    boolean any = false;
+    for (PendingWrite w : group) {
+      any |= w.attachment() != null;
+    }
+    if (!any) {
+      return group;
+    }
+    List<PendingWrite> accepted = new ArrayList<>(group.size());
+    CommitCheck.GroupKeys earlier = new CommitCheck.GroupKeys();
+    ReadView view = lsm.acquireView();
+    try {
+      for (PendingWrite w : group) {
+        if (w.attachment() instanceof CommitCheck c) {
+          try {
+            c.check(view, earlier);
+          } catch (KevoException e) {
+            w.reject(e);
+            continue;
+          }
+        }
+        accepted.add(w);
+        w.forEachOperation((seq, k, v) -> earlier.add(k));
+      }
+    } finally {
+      view.unref();
+    }
+    return accepted;
   }
 
   private void checkWritable() {
@@ -361,7 +406,7 @@ public final class DbCore {
         failure);
   }
 
-  private void checkKey(byte[] key) {
+  void checkKey(byte[] key) {
     if (key == null) {
       throw new KevoException(ErrorCode.INVALID_ARGUMENT, "key must not be null");
     }
@@ -375,7 +420,7 @@ public final class DbCore {
     }
   }
 
-  private void checkValue(byte[] value) {
+  void checkValue(byte[] value) {
     if (value == null) {
       throw new KevoException(
           ErrorCode.INVALID_ARGUMENT, "value must not be null (an empty array is a value)");
@@ -432,6 +477,54 @@ public final class DbCore {
   public Snapshot snapshot() {
     checkOpen();
     return snapshots.take();
+  }
+
+  // ---- transactions ----
+
+  public Transaction beginTransaction(TransactionOptions options) {
+    checkOpen();
+    Objects.requireNonNull(options, "options");
+    if (!options.readOnly()) {
+      checkWritable();
+    }
+    return new TransactionImpl(this, transactionIds.incrementAndGet(), options, snapshots.take());
+  }
+
+  /** Logs {@code batch} if {@code check} passes in the write leader; returns its last sequence. */
+  long commitTransaction(WriteBatch batch, CommitCheck check) {
+    PendingWrite w = PendingWrite.batch(List.copyOf(batch.ops()), false).attach(check);
+    submit(w);
+    batches.increment();
+    for (WriteBatch.Op op : batch.ops()) {
+      if (op.type() == OpType.PUT) {
+        puts.increment();
+      } else {
+        deletes.increment();
+      }
+    }
+    bytesWritten.add(batch.byteSize());
+    return w.lastSequence();
+  }
+
+  /**
+   * A cursor over a transaction's view: its buffered writes ranked above everything, over the
+   * committed state at {@code snapshotSequence}.
+   */
+  KevoCursor transactionCursor(
+      ScanOptions scan,
+      long snapshotSequence,
+      java.util.NavigableMap<byte[], byte[]> writes,
+      byte[] deleted) {
+    checkOpen();
+    ReadView view = lsm.acquireView();
+    List<InternalIterator> sources = ReadPath.sources(view, view::unref);
+    long mine = InternalOrder.MAX_SEQUENCE - 1;
+    InternalIterator merged =
+        new MergingIterator(
+            List.of(
+                new SortedMapIterator(writes, deleted, mine),
+                new SequenceFilter(new MergingIterator(sources), snapshotSequence)));
+    return new Cursor(ReadPath.user(merged, mine, scan, view::unref));
   }
 
   public long latestSequence() {

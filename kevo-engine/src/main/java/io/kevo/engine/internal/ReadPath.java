@@ -59,6 +59,27 @@ final class ReadPath {
    * closing it runs {@code onClose} (which releases the view).
    */
   static UserIterator iterator(ReadView view, long sequence, ScanOptions scan, Runnable onClose) {
+    return user(new MergingIterator(sources(view, onClose)), sequence, scan, onClose);
+  }
+
+  /** A user iterator over {@code merged} at {@code sequence} within {@code scan}'s bounds. */
+  static UserIterator user(
+      InternalIterator merged, long sequence, ScanOptions scan, Runnable onClose) {
+    return new UserIterator(
+        merged,
+        sequence,
+        scan.start(),
+        scan.end(),
+        scan.prefixBytes(),
+        scan.suffixBytes(),
+        onClose);
+  }
+
+  /**
+   * One internal iterator per source of {@code view}, newest first (levels from 1 as one iterator
+   * each). On failure closes what it opened and runs {@code onFailure}.
+   */
+  static List<InternalIterator> sources(ReadView view, Runnable onFailure) {
     List<InternalIterator> sources = new ArrayList<>();
     try {
       sources.add(view.active.newIterator());
@@ -78,16 +99,9 @@ final class ReadPath {
       for (InternalIterator it : sources) {
         it.close();
       }
-      onClose.run();
+      onFailure.run();
       throw e;
     }
-    return new UserIterator(
-        new MergingIterator(sources),
-        sequence,
-        scan.start(),
-        scan.end(),
-        scan.prefixBytes(),
-        scan.suffixBytes(),
-        onClose);
+    return sources;
   }
 }

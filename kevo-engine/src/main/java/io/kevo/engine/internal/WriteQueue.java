@@ -51,7 +51,8 @@ final class WriteQueue {
    * Commits {@code write}, alone or in a group; returns once it is in the WAL (durable if the group
    * synced) and applied.
    *
-   * @throws Exception what the committer threw for this write's group
+   * @throws Exception what the committer threw for this write's group, or the reason the committer
+   *     rejected this write alone ({@link PendingWrite#rejection()})
    */
   void submit(PendingWrite write) throws Exception {
     Waiter me = new Waiter(write, lock.newCondition());
@@ -97,7 +98,7 @@ final class WriteQueue {
       for (Waiter w : group) {
         queue.pollFirst();
         if (w != me) {
-          w.error = error;
+          w.error = error != null ? error : w.write.rejection();
           w.done = true;
           w.turn.signal();
         }
@@ -111,6 +112,9 @@ final class WriteQueue {
     }
     if (error != null) {
       throwUnchecked(error);
+    }
+    if (write.rejection() != null) {
+      throw write.rejection();
     }
   }
 

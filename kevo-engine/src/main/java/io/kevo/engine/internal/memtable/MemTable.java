@@ -60,6 +60,12 @@ public final class MemTable {
     return new MemTableIterator(list);
   }
 
+  /** The sequence of the newest version of {@code key} (a put or a delete), or -1 if none. */
+  public long latestSequence(byte[] key) {
+    SkipList.Node n = list.seek(key, Long.MAX_VALUE);
+    return n != null && n.compareKey(key) == 0 ? n.sequence : -1;
+  }
+
   /** Number of stored versions (tombstones included). */
   public long entryCount() {
     return entries;

@@ -21,6 +21,8 @@ public final class PendingWrite {
   private final boolean sync;
   private final int dataSize;
   private long firstSequence;
+  private Object attachment;
+  private RuntimeException rejection;
 
   private PendingWrite(
       OpType type, byte[] key, byte[] value, List<WriteBatch.Op> batch, boolean sync) {
@@ -88,6 +90,29 @@ public final class PendingWrite {
 
   void assign(long first) {
     this.firstSequence = first;
+  }
+
+  /**
+   * Something the write leader must look at before logging this write (a transaction's commit
+   * check); set by the submitter before queueing.
+   */
+  public PendingWrite attach(Object attachment) {
+    this.attachment = attachment;
+    return this;
+  }
+
+  public Object attachment() {
+    return attachment;
+  }
+
+  /** Leader: this write is dropped from its group and its caller gets {@code cause}. */
+  public void reject(RuntimeException cause) {
+    this.rejection = cause;
+  }
+
+  /** Why the leader dropped this write, or null. */
+  public RuntimeException rejection() {
+    return rejection;
   }
 
   /** Encodes the logical record's data at the buffer's position (little-endian buffer). */
