@@ -13,18 +13,15 @@ import io.kevo.engine.internal.iter.InternalIterator;
  * sequence.
  */
 public final class MemTable {
-  /** Per-entry overhead estimate (node, its pointer array, array headers). */
-  private static final int ENTRY_OVERHEAD = 80;
-
   private final SkipList list = new SkipList();
   private volatile long entries;
   private volatile long bytes;
 
   /** Inserts a version of {@code key}; {@code value == null} records a delete. Single writer. */
   public void add(byte[] key, long sequence, byte[] value) {
-    list.insert(key, sequence, value);
+    int node = list.insert(key, sequence, value);
     entries = entries + 1;
-    bytes = bytes + ENTRY_OVERHEAD + key.length + (value == null ? 0 : value.length);
+    bytes = bytes + node + key.length + (value == null ? 0 : value.length);
   }
 
   /** Result of a point lookup. */
@@ -71,7 +68,10 @@ public final class MemTable {
     return entries;
   }
 
-  /** Approximate bytes held. */
+  /**
+   * Heap bytes held: key and value bytes plus each node's own size (assuming compressed
+   * references); arena chunk slack (under 2 MiB) is not counted.
+   */
   public long approximateBytes() {
     return bytes;
   }

@@ -153,10 +153,21 @@ final class SkipList {
   }
 
   /**
+   * Heap bytes of a node of {@code height}: the object (12-byte header, two longs, six 4-byte
+   * fields with compressed references) and, above height 1, its array of upper links.
+   */
+  static int nodeBytes(int height) {
+    int node = 56;
+    return height == 1 ? node : node + ((16 + 4 * (height - 1) + 7) & ~7);
+  }
+
+  /**
    * Single writer only. {@code (key, sequence)} must not be present already; {@code value == null}
    * stores a tombstone. The bytes are copied into the arena.
+   *
+   * @return the heap bytes of the node created (the key and value bytes come on top)
    */
-  void insert(byte[] key, long sequence, byte[] value) {
+  int insert(byte[] key, long sequence, byte[] value) {
     long prefix = prefixOf(key);
     int h = height;
     Node x = head;
@@ -187,6 +198,7 @@ final class SkipList {
       n.initNext(level, prev[level].next(level));
       prev[level].publishNext(level, n);
     }
+    return nodeBytes(nh);
   }
 
   /** The first node at or after {@code (key, sequence)} in list order, or {@code null}. */
