@@ -88,7 +88,12 @@ public final class Background {
   /** Makes sure the worker will look for work soon. Cheap; call after anything that adds some. */
   public void schedule() {
     if (!stopped && failure == null && scheduled.compareAndSet(false, true)) {
-      executor.execute(this::work);
+      try {
+        executor.execute(this::work);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stop() ran concurrently: there is nothing left to schedule work for
+        scheduled.set(false);
+      }
     }
   }
 
