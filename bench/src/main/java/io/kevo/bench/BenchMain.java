@@ -2,6 +2,8 @@ package io.kevo.bench;
 
 import io.kevo.bench.engine.EngineCommand;
 import io.kevo.bench.engine.WorkerCommand;
+import io.kevo.bench.tx.TxCommand;
+import io.kevo.bench.tx.TxWorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
     description = "Benchmarks for Kevo.",
-    subcommands = {EngineCommand.class, WorkerCommand.class})
+    subcommands = {
+      EngineCommand.class,
+      WorkerCommand.class,
+      TxCommand.class,
+      TxWorkerCommand.class
+    })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -27,6 +34,6 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand (try: engine)");
+        spec.commandLine(), "Missing subcommand (try: engine, tx)");
   }
 }

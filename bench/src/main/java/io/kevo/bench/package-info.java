@@ -5,8 +5,11 @@
  * <p>Layout: {@code adapter} wraps each engine behind {@link io.kevo.bench.adapter.EngineAdapter};
  * {@code workload} holds the scenarios (one {@link io.kevo.bench.workload.Workload} per letter);
  * {@code engine} is the {@code engine} command, which runs every (workload, engine) pair in its own
- * child JVM so peak RSS is per engine; {@code report} measures and formats (latency samples, VmHWM,
- * a dependency-free JSON writer and parser).
+ * child JVM so peak RSS is per engine; {@code tx} is the {@code tx} command (transactions on Kevo
+ * and on RocksDB's {@code OptimisticTransactionDB}, through {@link
+ * io.kevo.bench.adapter.TransactionalEngine}); {@code run} starts the child JVMs of both commands;
+ * {@code report} measures and formats (latency samples and histograms, VmHWM, a dependency-free
+ * JSON writer and parser).
  *
  * <p>Priorities: the same keys, values, threads and durability for every engine; numbers that are
  * honest about what they include (the timed region is the write loop only). Not a library: the

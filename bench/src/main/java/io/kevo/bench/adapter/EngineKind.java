@@ -10,16 +10,32 @@ public enum EngineKind {
     public EngineAdapter open(Path dir, EngineSettings settings) {
       return KevoAdapter.open(dir, settings);
     }
+
+    @Override
+    public TransactionalEngine openTransactional(Path dir, EngineSettings settings) {
+      return KevoAdapter.open(dir, settings);
+    }
   },
   ROCKSDB {
     @Override
     public EngineAdapter open(Path dir, EngineSettings settings) {
       return RocksDbAdapter.open(dir, settings);
     }
+
+    @Override
+    public TransactionalEngine openTransactional(Path dir, EngineSettings settings) {
+      return RocksDbOptimisticAdapter.open(dir, settings);
+    }
   };
 
   /** Opens (creating) a database of this engine in the empty directory {@code dir}. */
   public abstract EngineAdapter open(Path dir, EngineSettings settings);
+
+  /**
+   * Opens (creating) a database of this engine for transactions, with the same options as {@link
+   * #open}: Kevo as is, RocksDB as an {@code OptimisticTransactionDB}.
+   */
+  public abstract TransactionalEngine openTransactional(Path dir, EngineSettings settings);
 
   /** The lower-case name used on the command line and in results. */
   public String id() {

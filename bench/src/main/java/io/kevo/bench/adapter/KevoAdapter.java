@@ -8,6 +8,9 @@ import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
+import io.kevo.engine.Transaction;
+import io.kevo.engine.TransactionConflictException;
+import io.kevo.engine.TransactionOptions;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import java.nio.file.Path;
@@ -19,9 +22,11 @@ import java.util.Map;
  * Kevo opened with {@link SyncMode#NONE}: the WAL is always written, and a write is fsynced only
  * when it asks for {@link WriteOptions#SYNC} — the same contract as RocksDB's per-write {@code
  * sync} flag, so both engines are driven identically. Snappy, bloom bits and block cache are set
- * explicitly to the values RocksDB gets. Thread-safe, as {@link KevoDB} is.
+ * explicitly to the values RocksDB gets. Transactions are {@link TransactionOptions#DEFAULT}
+ * (read-write, {@link io.kevo.engine.Isolation#SNAPSHOT}: commit validates the written keys only).
+ * Thread-safe, as {@link KevoDB} is.
  */
-final class KevoAdapter implements EngineAdapter {
+final class KevoAdapter implements TransactionalEngine {
   private final KevoDB db;
 
   private KevoAdapter(KevoDB db) {
@@ -61,6 +66,44 @@ final class KevoAdapter implements EngineAdapter {
   @Override
   public byte[] get(byte[] key) {
     return db.get(key).orElse(null);
+  }
+
+  @Override
+  public EngineTransaction begin() {
+    Transaction tx = db.beginTransaction(TransactionOptions.DEFAULT);
+    return new EngineTransaction() {
+      @Override
+      public byte[] get(byte[] key) {
+        return tx.get(key).orElse(null);
+      }
+
+      @Override
+      public void put(byte[] key, byte[] value) {
+        tx.put(key, value);
+      }
+
+      @Override
+      public boolean commit() {
+        try {
+          tx.commit();
+          return true;
+        } catch (TransactionConflictException e) {
+          return false;
+        }
+      }
+
+      @Override
+      public void close() {
+        tx.close();
+      }
+    };
+  }
+
+  @Override
+  public String describeTransactions() {
+    return "KevoDB.beginTransaction(TransactionOptions.DEFAULT): SNAPSHOT isolation, reads at the"
+        + " begin snapshot, commit validates written keys (first committer wins),"
+        + " TransactionConflictException = abort; commit writes the WAL, no sync (SyncMode.NONE)";
   }
 
   @Override

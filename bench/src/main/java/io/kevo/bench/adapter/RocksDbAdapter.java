@@ -62,7 +62,20 @@ final class RocksDbAdapter implements EngineAdapter {
     this.sync = new WriteOptions().setSync(true).setDisableWAL(false);
   }
 
+  /** How the database is opened: plain {@link RocksDB#open}, or as a transactional subclass. */
+  @FunctionalInterface
+  interface Opener {
+    RocksDB open(Options options, String path) throws RocksDBException;
+  }
+
   static RocksDbAdapter open(Path dir, EngineSettings settings) {
+    return open(dir, settings, RocksDB::open);
+  }
+
+  /**
+   * Opens with the shared options through {@code opener} (e.g. {@code OptimisticTransactionDB}).
+   */
+  static RocksDbAdapter open(Path dir, EngineSettings settings, Opener opener) {
     Cache cache = new LRUCache(settings.blockCacheBytes());
     BloomFilter filter = new BloomFilter(settings.bloomBitsPerKey());
     Statistics statistics = new Statistics(EnumSet.allOf(HistogramType.class));
@@ -74,7 +87,7 @@ final class RocksDbAdapter implements EngineAdapter {
                 new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
     try {
       return new RocksDbAdapter(
-          settings, options, cache, filter, statistics, RocksDB.open(options, dir.toString()));
+          settings, options, cache, filter, statistics, opener.open(options, dir.toString()));
     } catch (RocksDBException e) {
       options.close();
       statistics.close();
@@ -82,6 +95,21 @@ final class RocksDbAdapter implements EngineAdapter {
       cache.close();
       throw new IllegalStateException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The open database, of the class {@link Opener} returned. */
+  RocksDB db() {
+    return db;
+  }
+
+  /** The shared {@code sync=false} write options (WAL on); owned by this adapter. */
+  WriteOptions noSyncWriteOptions() {
+    return noSync;
+  }
+
+  /** Adds key and value bytes written around {@link #put} and {@link #writeBatch}. */
+  void countUserBytes(long bytes) {
+    userBytes.add(bytes);
   }
 
   @Override

@@ -3,21 +3,19 @@ package io.kevo.bench.engine;
 import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.report.RunResult;
+import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
 import io.kevo.bench.workload.Workloads;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -142,9 +140,9 @@ public final class EngineCommand implements Callable<Integer> {
         runs.values().forEach(list -> outcomes.add(Outcome.median(list)));
       }
     } finally {
-      deleteRecursively(runDir);
+      Dirs.deleteRecursively(runDir);
       if (defaultBase) {
-        deleteIfEmpty(base);
+        Dirs.deleteIfEmpty(base);
       }
     }
 
@@ -190,30 +188,7 @@ public final class EngineCommand implements Callable<Integer> {
       System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);
       return Outcome.failed(w.id(), e.id(), String.valueOf(ex.getMessage()));
     } finally {
-      deleteRecursively(pairDir);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
-  }
-
-  private static void deleteIfEmpty(Path dir) {
-    try (Stream<Path> entries = Files.list(dir)) {
-      if (entries.findAny().isEmpty()) {
-        Files.delete(dir);
-      }
-    } catch (IOException e) {
-      System.err.println("could not remove " + dir + ": " + e.getMessage());
+      Dirs.deleteRecursively(pairDir);
     }
   }
 }

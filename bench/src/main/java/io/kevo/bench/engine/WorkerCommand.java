@@ -1,8 +1,8 @@
 package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
-import io.kevo.bench.report.Json;
 import io.kevo.bench.report.RunResult;
+import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.workload.Workloads;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "worker", hidden = true, description = "Runs one (workload, engine) pair.")
 public final class WorkerCommand implements Callable<Integer> {
   /** Marks the result line among anything else a child might print on stdout. */
-  public static final String RESULT_PREFIX = "KEVO-BENCH-RESULT ";
+  public static final String RESULT_PREFIX = ChildJvm.RESULT_PREFIX;
 
   @Option(names = "--workload", required = true)
   String workload;
@@ -36,8 +36,7 @@ public final class WorkerCommand implements Callable<Integer> {
     RunResult result =
         PairRun.execute(
             Workloads.byId(workload), EngineKind.fromId(engine), options.toParams(), dir);
-    System.out.println(RESULT_PREFIX + Json.compact(result.toJson()));
-    System.out.flush();
+    ChildJvm.printResult(result.toJson());
     return 0;
   }
 }

@@ -1,0 +1,198 @@
+package io.kevo.bench.tx;
+
+import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.workload.TxParams;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The results of one {@code tx} run: the console table and the JSON document. The JSON field names
+ * ({@code tx_per_sec}, {@code conflict_rate}, {@code commit_p50_us}, {@code commit_p99_us}, {@code
+ * commit_p999_us}, {@code peak_rss_mb} per engine; {@code kevo_over_rocksdb_tx_per_sec}, {@code
+ * bar_met}) are tracked over time; extend, do not rename.
+ */
+final class TxReport {
+  /** The bar: Kevo commits at least as many transactions per second as RocksDB. */
+  static final double BAR_MIN_RATIO = 1.0;
+
+  private final TxParams params;
+  private final Map<String, Object> runConfig;
+  private final List<TxOutcome> outcomes;
+
+  TxReport(TxParams params, Map<String, Object> runConfig, List<TxOutcome> outcomes) {
+    this.params = params;
+    this.runConfig = runConfig;
+    this.outcomes = outcomes;
+  }
+
+  private TxRunResult result(EngineKind engine) {
+    for (TxOutcome o : outcomes) {
+      if (o.engine().equals(engine.id()) && o.succeeded()) {
+        return o.result();
+      }
+    }
+    return null;
+  }
+
+  /** Kevo's committed tx/s over RocksDB's, if both ran. */
+  OptionalDouble ratio() {
+    TxRunResult kevo = result(EngineKind.KEVO);
+    TxRunResult rocks = result(EngineKind.ROCKSDB);
+    if (kevo == null || rocks == null || rocks.txPerSec() <= 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(kevo.txPerSec() / rocks.txPerSec());
+  }
+
+  /** Whether the bar holds; null without both engines. */
+  Boolean barMet() {
+    OptionalDouble r = ratio();
+    return r.isEmpty() ? null : r.getAsDouble() >= BAR_MIN_RATIO;
+  }
+
+  private static final String ROW =
+      "| %-7s | %10s | %10s | %9s | %8s | %8s | %9s | %8s | %8s | %9s | %8s |%n";
+
+  /** The console table, Markdown-compatible, followed by the ratio and the bar verdict. */
+  String table() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "engine",
+            "commits",
+            "tx/s",
+            "conflicts",
+            "commit",
+            "commit",
+            "commit",
+            "tx",
+            "tx",
+            "tx",
+            "RSS MiB"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "",
+            "",
+            "committed",
+            "rate",
+            "p50 µs",
+            "p99 µs",
+            "p99.9 µs",
+            "p50 µs",
+            "p99 µs",
+            "p99.9 µs",
+            ""));
+    out.append("|---------|-----------:|-----------:|----------:|---------:|---------:|")
+        .append("----------:|---------:|---------:|----------:|---------:|")
+        .append(System.lineSeparator());
+    for (TxOutcome o : outcomes) {
+      if (!o.succeeded()) {
+        out.append(
+            String.format(
+                Locale.ROOT, "| %-7s | FAILED: %s |%n", o.engine(), o.error().replace('|', '/')));
+        continue;
+      }
+      TxRunResult r = o.result();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              ROW,
+              r.engine(),
+              r.commits(),
+              String.format(Locale.ROOT, "%.0f", r.txPerSec()),
+              String.format(Locale.ROOT, "%.5f%%", 100 * r.conflictRate()),
+              fixed(r.commitUs().p50()),
+              fixed(r.commitUs().p99()),
+              fixed(r.commitUs().p999()),
+              fixed(r.txUs().p50()),
+              fixed(r.txUs().p99()),
+              fixed(r.txUs().p999()),
+              fixed(r.peakRssMb())));
+    }
+    out.append(System.lineSeparator());
+    OptionalDouble r = ratio();
+    Boolean met = barMet();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "tx: %d threads, %d reads + %d writes per transaction over %d keys, %s%n"
+                + "   kevo/rocksdb committed tx/s %s; bar: >= %.1fx RocksDB's committed tx/s%s%n",
+            params.threads(),
+            params.readsPerTx(),
+            params.writesPerTx(),
+            params.num(),
+            params.txns() > 0
+                ? params.txns() + " transactions"
+                : String.format(Locale.ROOT, "%.0f s", params.durationSeconds()),
+            r.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.getAsDouble()),
+            BAR_MIN_RATIO,
+            met == null ? " -> n/a (needs both engines)" : met ? " -> MET" : " -> NOT MET"));
+    return out.toString();
+  }
+
+  private static String fixed(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** The JSON document written by {@code --json}. */
+  Map<String, Object> json() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("benchmark", "tx");
+    root.put("date", Instant.now().toString());
+    root.put("machine", MachineInfo.describe());
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("num", params.num());
+    config.put("threads", params.threads());
+    config.put("duration_s", params.txns() > 0 ? null : params.durationSeconds());
+    config.put("txns", params.txns() > 0 ? params.txns() : null);
+    config.put("warmup_s", params.warmupSeconds());
+    config.put("reads_per_tx", params.readsPerTx());
+    config.put("writes_per_tx", params.writesPerTx());
+    config.put("key_size", params.keySize());
+    config.put("value_size", params.valueSize());
+    config.put("seed", params.seed());
+    config.put("block_cache_bytes", params.blockCacheBytes());
+    config.put("bloom_bits_per_key", params.bloomBitsPerKey());
+    config.putAll(runConfig);
+    config.put(
+        "isolation",
+        "snapshot isolation, first committer wins on written keys: Kevo TransactionOptions.DEFAULT;"
+            + " RocksDB OptimisticTransactionDB with set_snapshot=true and reads at that snapshot"
+            + " (no getForUpdate)");
+    config.put(
+        "timing",
+        "tx_per_sec = commits / wall time of the timed phase (key and value generation included;"
+            + " load, compaction, warm-up, open and close excluded); commit latency = the commit"
+            + " call; tx latency = begin to close; both over every attempt, aborted ones included;"
+            + " percentiles from a log-linear histogram (<= 0.8% bucket error)");
+    root.put("config", config);
+    Map<String, Object> engines = new LinkedHashMap<>();
+    for (TxOutcome o : outcomes) {
+      if (o.succeeded()) {
+        Map<String, Object> result = o.result().toJson();
+        result.put("tx_per_sec_runs", o.txPerSecRuns());
+        engines.put(o.engine(), result);
+      } else {
+        engines.put(o.engine(), Map.of("error", o.error()));
+      }
+    }
+    root.put("engines", engines);
+    OptionalDouble r = ratio();
+    root.put(
+        "kevo_over_rocksdb_tx_per_sec",
+        r.isPresent() ? TxRunResult.round(r.getAsDouble(), 3) : null);
+    root.put("bar", ">= 1.0x RocksDB OptimisticTransactionDB committed tx/s");
+    root.put("bar_min_ratio", BAR_MIN_RATIO);
+    root.put("bar_met", barMet());
+    return root;
+  }
+}

@@ -1,0 +1,32 @@
+package io.kevo.bench.tx;
+
+import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.run.ChildJvm;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The child side of a forked {@code tx} run: runs the workload on one engine in this fresh JVM and
+ * prints the result as one JSON line on stdout ({@link ChildJvm#printResult}). Diagnostics go to
+ * stderr.
+ */
+@Command(name = "tx-worker", hidden = true, description = "Runs the tx workload on one engine.")
+public final class TxWorkerCommand implements Callable<Integer> {
+  @Option(names = "--engine", required = true)
+  String engine;
+
+  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
+  Path dir;
+
+  @Mixin TxOptions options = new TxOptions();
+
+  @Override
+  public Integer call() {
+    TxRunResult result = TxRun.execute(EngineKind.fromId(engine), options.toParams(), dir);
+    ChildJvm.printResult(result.toJson());
+    return 0;
+  }
+}
