@@ -86,7 +86,7 @@ final class CommitCheck {
   }
 
   private void checkKey(ReadView view, GroupKeys earlier, byte[] key, String how) {
-    if (earlier.contains(key) || ConflictChecks.latestSequence(view, key) > snapshot) {
+    if (earlier.contains(key) || ConflictChecks.writtenAfter(view, key, snapshot)) {
       throw conflict(key, how + " a key that another writer");
     }
   }

@@ -21,37 +21,45 @@ import java.util.List;
 final class ConflictChecks {
   private ConflictChecks() {}
 
-  /** The sequence of the newest committed write to {@code key}, or -1. */
-  static long latestSequence(ReadView view, byte[] key) {
+  /**
+   * Whether a write to {@code key} was committed after {@code snapshot}. Sources are consulted
+   * newest first, skipping every frozen memtable and table whose newest sequence is at or below the
+   * snapshot: none of their versions can be newer, and a version in a deeper source is older than
+   * any version of the same key in a shallower one. For a short transaction that leaves the mutable
+   * memtable and hardly any table.
+   */
+  static boolean writtenAfter(ReadView view, byte[] key, long snapshot) {
     long s = view.active.latestSequence(key);
     if (s >= 0) {
-      return s;
+      return s > snapshot;
     }
     for (ReadView.Frozen f : view.frozen) {
-      s = f.table().latestSequence(key);
-      if (s >= 0) {
-        return s;
+      if (f.maxSequence() > snapshot) {
+        s = f.table().latestSequence(key);
+        if (s >= 0) {
+          return s > snapshot;
+        }
       }
     }
     Version v = view.version;
     for (TableFile f : v.files(0)) {
-      if (f.meta().mayContain(key)) {
+      if (f.meta().maxSequence() > snapshot && f.meta().mayContain(key)) {
         TableGet g = f.reader().get(key, Long.MAX_VALUE);
         if (g.status() != TableGet.Status.ABSENT) {
-          return g.sequence();
+          return g.sequence() > snapshot;
         }
       }
     }
     for (int level = 1; level < Version.MAX_LEVELS; level++) {
       TableFile f = v.fileFor(level, key);
-      if (f != null) {
+      if (f != null && f.meta().maxSequence() > snapshot) {
         TableGet g = f.reader().get(key, Long.MAX_VALUE);
         if (g.status() != TableGet.Status.ABSENT) {
-          return g.sequence();
+          return g.sequence() > snapshot;
         }
       }
     }
-    return -1;
+    return false;
   }
 
   /**
