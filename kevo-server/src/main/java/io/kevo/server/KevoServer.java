@@ -1,0 +1,226 @@
+package io.kevo.server;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.kevo.engine.KevoDB;
+import io.kevo.proto.KevoServiceGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone Kevo node: {@code kevo.KevoService} on one engine over gRPC (Netty), with the
+ * standard health service ({@code SERVING} for {@code ""} and {@code kevo.KevoService}) and server
+ * reflection. The replication service is not served yet.
+ *
+ * <p>The server owns the engine from {@link #start} on. {@link #close()} stops accepting calls,
+ * lets calls in flight finish within {@link ServerOptions#shutdownGrace()}, then cancels the rest,
+ * rolls back open transactions and closes the engine. Thread-safe; {@code close} is idempotent and
+ * throws nothing.
+ */
+public final class KevoServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KevoServer.class);
+  private static final String SERVICE = KevoServiceGrpc.SERVICE_NAME;
+  private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
+
+  /** Room for a request's framing and fields around the largest key and value the engine takes. */
+  private static final int MESSAGE_OVERHEAD = 64 << 10;
+
+  private final KevoDB db;
+  private final ServerOptions options;
+  private final Server server;
+  private final TransactionRegistry transactions;
+  private final KevoServiceImpl service;
+  private final HealthStatusManager health;
+  private final ScheduledExecutorService sweeper;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KevoServer(
+      KevoDB db, ServerOptions options, ServerBuilder<?> builder, LongSupplier nanoTime) {
+    this.db = db;
+    this.options = options;
+    this.transactions =
+        new TransactionRegistry(
+            db,
+            options.transactionIdleTimeout(),
+            options.transactionMaxLifetime(),
+            options.maxOpenTransactions(),
+            nanoTime);
+    RpcMetrics metrics = new RpcMetrics(nanoTime);
+    this.service = new KevoServiceImpl(db, transactions, metrics, options, version());
+    this.health = new HealthStatusManager();
+    this.server =
+        builder
+            .addService(ServerInterceptors.intercept(service, metrics))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .maxInboundMessageSize(maxInbound(db, options))
+            .build();
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kevo-tx-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts serving {@code db} on {@link ServerOptions#host()}:{@link ServerOptions#port()}.
+   *
+   * @throws UncheckedIOException if the address cannot be bound (the engine is left open)
+   */
+  public static KevoServer start(KevoDB db, ServerOptions options) {
+    Objects.requireNonNull(options, "options");
+    return start(
+        db,
+        options,
+        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port())),
+        System::nanoTime);
+  }
+
+  /** Starts on any transport (in-process in tests), with a given monotonic clock. */
+  static KevoServer start(
+      KevoDB db, ServerOptions options, ServerBuilder<?> builder, LongSupplier nanoTime) {
+    Objects.requireNonNull(db, "db");
+    KevoServer s = new KevoServer(db, options, builder, nanoTime);
+    try {
+      s.server.start();
+    } catch (IOException e) {
+      s.sweeper.shutdownNow();
+      throw new UncheckedIOException(
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+    }
+    long sweepMillis =
+        Math.max(10, Math.min(1_000, options.transactionIdleTimeout().toMillis() / 2));
+    s.sweeper.scheduleWithFixedDelay(
+        s::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    s.health.setStatus("", ServingStatus.SERVING);
+    s.health.setStatus(SERVICE, ServingStatus.SERVING);
+    LOG.debug("serving {} on {} with {}", db.directory(), s.server.getListenSockets(), options);
+    return s;
+  }
+
+  /** The port bound (the chosen one when the options asked for port 0), or -1 if not TCP. */
+  public int port() {
+    for (SocketAddress a : server.getListenSockets()) {
+      if (a instanceof InetSocketAddress inet) {
+        return inet.getPort();
+      }
+    }
+    return -1;
+  }
+
+  /** {@code host:port} as bound, e.g. {@code 127.0.0.1:50051}. */
+  public String address() {
+    return options.host() + ":" + port();
+  }
+
+  /** The engine served. */
+  public KevoDB db() {
+    return db;
+  }
+
+  /** Scans streaming now; each holds an open engine iterator. */
+  int openScans() {
+    return service.openScans();
+  }
+
+  /** Key and value bytes sent to clients by reads so far. */
+  long bytesRead() {
+    return service.bytesRead();
+  }
+
+  /** Transactions open now. */
+  int openTransactions() {
+    return transactions.openCount();
+  }
+
+  /** Expires idle and too-old transactions now (the sweeper does this every second or so). */
+  int sweepTransactions() {
+    return transactions.sweep();
+  }
+
+  /** Blocks until the server has shut down (after {@link #close()} from another thread). */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Shuts down with {@link ServerOptions#shutdownGrace()}; see the class comment. */
+  @Override
+  public void close() {
+    close(options.shutdownGrace());
+  }
+
+  /**
+   * Stops accepting calls, waits up to {@code grace} for calls in flight, cancels what is left,
+   * rolls back open transactions and closes the engine. Idempotent; throws nothing.
+   */
+  public void close(Duration grace) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long started = System.nanoTime();
+    health.enterTerminalState();
+    server.shutdown();
+    boolean interrupted = false;
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("calls still running after {} ms; cancelling them", grace.toMillis());
+        service.abortScans();
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      server.shutdownNow();
+    }
+    sweeper.shutdownNow();
+    service.abortScans(); // iterators of cancelled streams whose handlers have not run yet
+    transactions.close();
+    db.close();
+    LOG.debug(
+        "server stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void sweepQuietly() {
+    try {
+      transactions.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("transaction sweep failed", e);
+    }
+  }
+
+  private static int maxInbound(KevoDB db, ServerOptions options) {
+    if (options.maxInboundMessageBytes() > 0) {
+      return options.maxInboundMessageBytes();
+    }
+    long derived =
+        (long) db.options().maxKeySize() + db.options().maxValueSize() + MESSAGE_OVERHEAD;
+    return (int) Math.min(Integer.MAX_VALUE, derived);
+  }
+
+  /** The version GetNodeInfo reports: the jar's Implementation-Version, else the build's. */
+  static String version() {
+    String v = KevoServer.class.getPackage().getImplementationVersion();
+    return v != null ? v : FALLBACK_VERSION;
+  }
+}

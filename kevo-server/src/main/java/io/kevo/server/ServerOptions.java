@@ -1,0 +1,224 @@
+package io.kevo.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link KevoServer} listens and what it allows. Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults: listen on {@code 127.0.0.1:50051}; transactions expire after 30 s idle or 5 min in
+ * all, at most 1,000 open at once; shutdown waits 10 s for calls in flight; the largest inbound
+ * message is derived from the engine's key and value limits (so an oversized key or value reaches
+ * the engine and gets its precise {@code INVALID_ARGUMENT}); {@code GetStats} counts up to
+ * 1,000,000 keys.
+ */
+public final class ServerOptions {
+  /** The defaults listed in the class comment. */
+  public static final ServerOptions DEFAULT = builder().build();
+
+  private final String host;
+  private final int port;
+  private final Duration transactionIdleTimeout;
+  private final Duration transactionMaxLifetime;
+  private final int maxOpenTransactions;
+  private final Duration shutdownGrace;
+  private final int maxInboundMessageBytes;
+  private final long statsKeyCountLimit;
+
+  private ServerOptions(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.transactionIdleTimeout = b.transactionIdleTimeout;
+    this.transactionMaxLifetime = b.transactionMaxLifetime;
+    this.maxOpenTransactions = b.maxOpenTransactions;
+    this.shutdownGrace = b.shutdownGrace;
+    this.maxInboundMessageBytes = b.maxInboundMessageBytes;
+    this.statsKeyCountLimit = b.statsKeyCountLimit;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this object's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .listen(host, port)
+        .transactionIdleTimeout(transactionIdleTimeout)
+        .transactionMaxLifetime(transactionMaxLifetime)
+        .maxOpenTransactions(maxOpenTransactions)
+        .shutdownGrace(shutdownGrace)
+        .maxInboundMessageBytes(maxInboundMessageBytes)
+        .statsKeyCountLimit(statsKeyCountLimit);
+  }
+
+  /** The host name or IP address to bind. */
+  public String host() {
+    return host;
+  }
+
+  /** The TCP port to bind; 0 picks a free one (see {@link KevoServer#port()}). */
+  public int port() {
+    return port;
+  }
+
+  /** A transaction unused for this long is rolled back and its id forgotten. */
+  public Duration transactionIdleTimeout() {
+    return transactionIdleTimeout;
+  }
+
+  /** A transaction older than this is rolled back and its id forgotten, however busy. */
+  public Duration transactionMaxLifetime() {
+    return transactionMaxLifetime;
+  }
+
+  /** Beyond this many open transactions, {@code BeginTransaction} fails with RESOURCE_EXHAUSTED. */
+  public int maxOpenTransactions() {
+    return maxOpenTransactions;
+  }
+
+  /** How long {@link KevoServer#close()} lets calls in flight finish before cancelling them. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** The largest request message accepted, in bytes; 0 derives it from the engine's limits. */
+  public int maxInboundMessageBytes() {
+    return maxInboundMessageBytes;
+  }
+
+  /** {@code GetStats} counts live keys by a scan that stops here (then the count is a floor). */
+  public long statsKeyCountLimit() {
+    return statsKeyCountLimit;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerOptions{listen="
+        + host
+        + ":"
+        + port
+        + ", transactionIdleTimeout="
+        + transactionIdleTimeout
+        + ", transactionMaxLifetime="
+        + transactionMaxLifetime
+        + ", maxOpenTransactions="
+        + maxOpenTransactions
+        + ", shutdownGrace="
+        + shutdownGrace
+        + ", maxInboundMessageBytes="
+        + maxInboundMessageBytes
+        + ", statsKeyCountLimit="
+        + statsKeyCountLimit
+        + "}";
+  }
+
+  /** Builder for {@link ServerOptions}; validates each value as it is set. Not thread-safe. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 50051;
+    private Duration transactionIdleTimeout = Duration.ofSeconds(30);
+    private Duration transactionMaxLifetime = Duration.ofMinutes(5);
+    private int maxOpenTransactions = 1_000;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private int maxInboundMessageBytes = 0;
+    private long statsKeyCountLimit = 1_000_000;
+
+    private Builder() {}
+
+    /** Host (name or address) and port ({@code 0..65535}, 0 = pick a free port). */
+    public Builder listen(String host, int port) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank");
+      }
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+      }
+      this.host = host;
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Parses {@code HOST:PORT} ({@code [v6addr]:PORT} for IPv6), e.g. {@code 127.0.0.1:50051}.
+     *
+     * @throws IllegalArgumentException if it is not of that form
+     */
+    public Builder listen(String hostPort) {
+      Objects.requireNonNull(hostPort, "hostPort");
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0 || colon == hostPort.length() - 1) {
+        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
+      }
+      String h = hostPort.substring(0, colon);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      int p;
+      try {
+        p = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'", e);
+      }
+      return listen(h, p);
+    }
+
+    public Builder transactionIdleTimeout(Duration d) {
+      this.transactionIdleTimeout = positive(d, "transactionIdleTimeout");
+      return this;
+    }
+
+    public Builder transactionMaxLifetime(Duration d) {
+      this.transactionMaxLifetime = positive(d, "transactionMaxLifetime");
+      return this;
+    }
+
+    public Builder maxOpenTransactions(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxOpenTransactions must be at least 1, got " + n);
+      }
+      this.maxOpenTransactions = n;
+      return this;
+    }
+
+    /** Zero cancels calls in flight at once. */
+    public Builder shutdownGrace(Duration d) {
+      Objects.requireNonNull(d, "shutdownGrace");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative, got " + d);
+      }
+      this.shutdownGrace = d;
+      return this;
+    }
+
+    /** Bytes, or 0 to derive the limit from the engine's key and value limits. */
+    public Builder maxInboundMessageBytes(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxInboundMessageBytes must not be negative");
+      }
+      this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
+    public Builder statsKeyCountLimit(long keys) {
+      if (keys < 0) {
+        throw new IllegalArgumentException("statsKeyCountLimit must not be negative");
+      }
+      this.statsKeyCountLimit = keys;
+      return this;
+    }
+
+    public ServerOptions build() {
+      return new ServerOptions(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

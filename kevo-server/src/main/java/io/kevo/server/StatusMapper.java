@@ -1,0 +1,94 @@
+package io.kevo.server;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.kevo.engine.KevoException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become gRPC statuses. Known cases never map to {@code UNKNOWN}; the
+ * status description is the engine's (or the server's) message.
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><th>failure</th><th>status</th></tr>
+ *   <tr><td>engine INVALID_ARGUMENT (empty, null or oversized key or value)</td>
+ *       <td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>engine TRANSACTION_TOO_LARGE</td><td>RESOURCE_EXHAUSTED (a server-side buffer limit,
+ *       like the cap on transactions; retrying the same transaction cannot succeed)</td></tr>
+ *   <tr><td>engine CONFLICT</td><td>ABORTED (run the transaction again)</td></tr>
+ *   <tr><td>engine CLOSED</td><td>UNAVAILABLE (the node is shutting down)</td></tr>
+ *   <tr><td>engine WRITES_REFUSED</td><td>UNAVAILABLE, with the failure that caused it</td></tr>
+ *   <tr><td>engine IO_ERROR</td><td>UNAVAILABLE (the node's storage failed)</td></tr>
+ *   <tr><td>engine CORRUPTION</td><td>DATA_LOSS</td></tr>
+ *   <tr><td>engine LOCKED</td><td>FAILED_PRECONDITION</td></tr>
+ *   <tr><td>server BAD_REQUEST</td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>server UNKNOWN_TRANSACTION (never issued, ended or expired)</td><td>NOT_FOUND</td></tr>
+ *   <tr><td>server TOO_MANY_TRANSACTIONS</td><td>RESOURCE_EXHAUSTED</td></tr>
+ *   <tr><td>server SHUTTING_DOWN</td><td>UNAVAILABLE</td></tr>
+ *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
+ *   <tr><td>anything else (a bug)</td><td>INTERNAL, logged at ERROR</td></tr>
+ * </table>
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class StatusMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusMapper.class);
+
+  private StatusMapper() {}
+
+  /** The status {@code failure} is reported with. Never {@code UNKNOWN}. */
+  static Status toStatus(Throwable failure) {
+    if (failure instanceof StatusRuntimeException e) {
+      return e.getStatus();
+    }
+    if (failure instanceof StatusException e) {
+      return e.getStatus();
+    }
+    if (failure instanceof KevoException e) {
+      return engineStatus(e).withDescription(describe(e)).withCause(e);
+    }
+    if (failure instanceof ServerException e) {
+      return serverStatus(e.reason()).withDescription(e.getMessage());
+    }
+    LOG.error("unexpected failure serving a request", failure);
+    return Status.INTERNAL.withDescription("internal error: " + failure).withCause(failure);
+  }
+
+  /** {@link #toStatus} as an exception to pass to {@code StreamObserver.onError}. */
+  static StatusRuntimeException toException(Throwable failure) {
+    return toStatus(failure).asRuntimeException();
+  }
+
+  private static Status engineStatus(KevoException e) {
+    return switch (e.code()) {
+      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+      case TRANSACTION_TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
+      case CONFLICT -> Status.ABORTED;
+      case CLOSED, WRITES_REFUSED, IO_ERROR -> Status.UNAVAILABLE;
+      case CORRUPTION -> Status.DATA_LOSS;
+      case LOCKED -> Status.FAILED_PRECONDITION;
+    };
+  }
+
+  private static Status serverStatus(ServerException.Reason reason) {
+    return switch (reason) {
+      case BAD_REQUEST -> Status.INVALID_ARGUMENT;
+      case UNKNOWN_TRANSACTION -> Status.NOT_FOUND;
+      case TOO_MANY_TRANSACTIONS -> Status.RESOURCE_EXHAUSTED;
+      case SHUTTING_DOWN -> Status.UNAVAILABLE;
+    };
+  }
+
+  /** The engine's message, plus the underlying cause where the message alone would hide it. */
+  private static String describe(KevoException e) {
+    String message = e.getMessage() == null ? e.code().name() : e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+      return message + " (cause: " + cause + ")";
+    }
+    return message;
+  }
+}

@@ -1,0 +1,252 @@
+package io.kevo.server;
+
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.Transaction;
+import io.kevo.engine.TransactionOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Open transactions by id, for clients that address them across RPCs.
+ *
+ * <p>Ids are random UUIDs (not guessable from another client's). A transaction ends by commit,
+ * rollback, expiry (idle longer than the idle timeout, or older than the maximum lifetime) or
+ * server shutdown; an ended transaction is rolled back unless committed and its id is unknown from
+ * then on ({@link ServerException.Reason#UNKNOWN_TRANSACTION}, with a message saying how it ended
+ * while the id is among the last {@value #REMEMBERED_ENDINGS} to end). Expired transactions are
+ * found by {@link #sweep()}, which the server schedules, and by any call that uses one.
+ *
+ * <p>Thread-safe. Each transaction is used by one call at a time: {@link #use} holds the entry's
+ * monitor while the transaction runs, so concurrent calls on one id are serialized.
+ */
+final class TransactionRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionRegistry.class);
+  static final int REMEMBERED_ENDINGS = 10_000;
+
+  private final KevoDB db;
+  private final long idleNanos;
+  private final long lifetimeNanos;
+  private final int maxOpen;
+  private final LongSupplier nanoTime;
+  private final ConcurrentHashMap<String, Entry> open = new ConcurrentHashMap<>();
+  private final Map<String, String> endings =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > REMEMBERED_ENDINGS;
+            }
+          });
+  private boolean closed; // guarded by this
+
+  /**
+   * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime} outside tests)
+   */
+  TransactionRegistry(
+      KevoDB db, Duration idle, Duration lifetime, int maxOpen, LongSupplier nanoTime) {
+    this.db = db;
+    this.idleNanos = idle.toNanos();
+    this.lifetimeNanos = lifetime.toNanos();
+    this.maxOpen = maxOpen;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Begins a transaction and returns its id.
+   *
+   * @throws ServerException TOO_MANY_TRANSACTIONS at the cap (after expiring what has expired)
+   */
+  synchronized String begin(boolean readOnly) {
+    if (closed) {
+      throw new ServerException(ServerException.Reason.SHUTTING_DOWN, "server is shutting down");
+    }
+    if (open.size() >= maxOpen) {
+      sweep();
+      if (open.size() >= maxOpen) {
+        throw new ServerException(
+            ServerException.Reason.TOO_MANY_TRANSACTIONS,
+            "too many open transactions ("
+                + maxOpen
+                + "); commit or roll back some, or wait for idle ones to expire");
+      }
+    }
+    Transaction tx =
+        db.beginTransaction(readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT);
+    String id = UUID.randomUUID().toString();
+    open.put(id, new Entry(id, tx, nanoTime.getAsLong()));
+    LOG.debug("transaction {} begun (engine id {}, read-only {})", id, tx.id(), readOnly);
+    return id;
+  }
+
+  /**
+   * Runs {@code body} on the open transaction {@code id}, counting as activity.
+   *
+   * @throws ServerException UNKNOWN_TRANSACTION if the id is not open (or has just expired)
+   */
+  <R> R use(String id, Function<Transaction, R> body) {
+    Entry e = live(id);
+    synchronized (e) {
+      if (e.ended) {
+        throw unknown(id);
+      }
+      e.lastUsed = nanoTime.getAsLong();
+      return body.apply(e.tx);
+    }
+  }
+
+  /**
+   * Commits and forgets {@code id}. On a conflict the transaction is rolled back and forgotten too,
+   * and the engine's exception propagates.
+   */
+  void commit(String id) {
+    Entry e = take(id);
+    synchronized (e) {
+      String how = "aborted at commit";
+      try {
+        e.tx.commit();
+        how = "committed";
+      } finally {
+        end(e, how);
+      }
+    }
+  }
+
+  /** Rolls back and forgets {@code id}. */
+  void rollback(String id) {
+    Entry e = take(id);
+    synchronized (e) {
+      end(e, "rolled back");
+    }
+  }
+
+  /** Rolls back every transaction past its idle timeout or lifetime. Returns how many. */
+  int sweep() {
+    long now = nanoTime.getAsLong();
+    int expired = 0;
+    for (Entry e : open.values()) {
+      String why = expiry(e, now);
+      if (why != null && open.remove(e.id, e)) {
+        synchronized (e) {
+          end(e, why);
+        }
+        expired++;
+      }
+    }
+    if (expired > 0) {
+      LOG.debug("rolled back {} expired transactions", expired);
+    }
+    return expired;
+  }
+
+  /** Transactions open now. */
+  int openCount() {
+    return open.size();
+  }
+
+  /** Rolls back every open transaction and refuses new ones. Idempotent; throws nothing. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    List<Entry> left = new ArrayList<>(open.values());
+    for (Entry e : left) {
+      if (open.remove(e.id, e)) {
+        synchronized (e) {
+          end(e, "rolled back at server shutdown");
+        }
+      }
+    }
+    if (!left.isEmpty()) {
+      LOG.info("rolled back {} open transactions at shutdown", left.size());
+    }
+  }
+
+  private Entry live(String id) {
+    Entry e = open.get(id);
+    if (e == null) {
+      throw unknown(id);
+    }
+    String why = expiry(e, nanoTime.getAsLong());
+    if (why != null) {
+      if (open.remove(id, e)) {
+        synchronized (e) {
+          end(e, why);
+        }
+      }
+      throw unknown(id);
+    }
+    return e;
+  }
+
+  private Entry take(String id) {
+    Entry e = live(id);
+    if (!open.remove(id, e)) {
+      throw unknown(id); // another call ended it first
+    }
+    return e;
+  }
+
+  private String expiry(Entry e, long now) {
+    if (now - e.created > lifetimeNanos) {
+      return "expired: older than the maximum lifetime of "
+          + Duration.ofNanos(lifetimeNanos).toMillis()
+          + " ms";
+    }
+    if (now - e.lastUsed > idleNanos) {
+      return "expired: idle longer than " + Duration.ofNanos(idleNanos).toMillis() + " ms";
+    }
+    return null;
+  }
+
+  /** Marks {@code e} ended (caller holds its monitor and has removed it from {@code open}). */
+  private void end(Entry e, String how) {
+    if (e.ended) {
+      return;
+    }
+    e.ended = true;
+    endings.put(e.id, how);
+    e.tx.close(); // rolls back unless committed; throws nothing
+    LOG.debug("transaction {} {}", e.id, how);
+  }
+
+  private ServerException unknown(String id) {
+    if (id.isEmpty()) {
+      return new ServerException(
+          ServerException.Reason.UNKNOWN_TRANSACTION, "transaction_id must not be empty");
+    }
+    String how = endings.get(id);
+    String message =
+        how == null
+            ? "unknown transaction id '" + id + "' (never begun here, or ended long ago)"
+            : "transaction '" + id + "' has ended: " + how;
+    return new ServerException(ServerException.Reason.UNKNOWN_TRANSACTION, message);
+  }
+
+  private static final class Entry {
+    final String id;
+    final Transaction tx;
+    final long created;
+    volatile long lastUsed;
+    boolean ended; // guarded by this
+
+    Entry(String id, Transaction tx, long now) {
+      this.id = id;
+      this.tx = tx;
+      this.created = now;
+      this.lastUsed = now;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.kevo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoException;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class StatusMapperTest {
+  @ParameterizedTest
+  @EnumSource(ErrorCode.class)
+  void everyEngineErrorHasAPreciseStatusWithTheEngineMessage(ErrorCode code) {
+    Status s = StatusMapper.toStatus(new KevoException(code, "what went wrong"));
+    assertThat(s.getCode()).isNotIn(Status.Code.UNKNOWN, Status.Code.OK, Status.Code.INTERNAL);
+    assertThat(s.getDescription()).contains("what went wrong");
+  }
+
+  @Test
+  void mapsTheDocumentedCases() {
+    assertThat(code(new KevoException(ErrorCode.INVALID_ARGUMENT, "x")))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(code(new KevoException(ErrorCode.CONFLICT, "x"))).isEqualTo(Status.Code.ABORTED);
+    assertThat(code(new KevoException(ErrorCode.CORRUPTION, "x"))).isEqualTo(Status.Code.DATA_LOSS);
+    assertThat(code(new KevoException(ErrorCode.LOCKED, "x")))
+        .isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(code(new KevoException(ErrorCode.TRANSACTION_TOO_LARGE, "x")))
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(code(new ServerException(ServerException.Reason.UNKNOWN_TRANSACTION, "x")))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(new ServerException(ServerException.Reason.TOO_MANY_TRANSACTIONS, "x")))
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(code(new IllegalStateException("bug"))).isEqualTo(Status.Code.INTERNAL);
+  }
+
+  @Test
+  void writesRefusedCarriesItsCause() {
+    Status s =
+        StatusMapper.toStatus(
+            new KevoException(
+                ErrorCode.WRITES_REFUSED, "refuses writes", new IOException("disk full")));
+    assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(s.getDescription()).contains("refuses writes").contains("disk full");
+  }
+
+  private static Status.Code code(Throwable t) {
+    return StatusMapper.toStatus(t).getCode();
+  }
+}
