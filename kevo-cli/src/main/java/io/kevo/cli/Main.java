@@ -59,6 +59,7 @@ public final class Main implements Runnable {
       String[] args, InputStream in, PrintWriter out, PrintWriter err, boolean interactive) {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand(new ShellCommand(in, interactive));
+    cli.addSubcommand(new ServerCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);

@@ -1,0 +1,240 @@
+package io.kevo.cli;
+
+import io.kevo.engine.Compression;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.Options;
+import io.kevo.engine.SyncMode;
+import io.kevo.server.KevoServer;
+import io.kevo.server.ServerOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevo server}: serves a database over gRPC ({@code kevo.KevoService}) until SIGINT or
+ * SIGTERM, then shuts down cleanly (stop accepting, let calls in flight finish within the grace
+ * period, roll back open transactions, close the engine) and exits with status 0.
+ *
+ * <p>Settings come from the flags, else from the {@code --config} properties file (same keys as the
+ * long options without dashes: {@code data}, {@code listen}, {@code sync}, {@code memtable-mb},
+ * {@code cache-mb}, {@code compression}), else from the defaults.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Serve a database over gRPC (kevo.KevoService, health, reflection) until SIGINT/SIGTERM."
+    })
+final class ServerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+  private static final Duration GRACE = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Database directory, created if missing. Default: ./kevo-data")
+  private String data;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on; port 0 picks a free one. Default: 127.0.0.1:50051")
+  private String listen;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with the same keys as these options; flags override it.")
+  private Path config;
+
+  @Option(
+      names = "--sync",
+      paramLabel = "MODE",
+      description = "WAL sync mode: none, batch or immediate. Default: the engine's (batch).")
+  private String sync;
+
+  @Option(
+      names = "--memtable-mb",
+      paramLabel = "MB",
+      description = "Memtable size in MiB. Default: the engine's.")
+  private String memtableMb;
+
+  @Option(
+      names = "--cache-mb",
+      paramLabel = "MB",
+      description = "Block cache size in MiB. Default: the engine's.")
+  private String cacheMb;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "CODEC",
+      description = "SSTable block compression: none, snappy, lz4 or zstd. Default: the engine's.")
+  private String compression;
+
+  @Option(
+      names = "--port-file",
+      paramLabel = "FILE",
+      description = "Write the bound port to FILE once listening (for scripts and tests).")
+  private Path portFile;
+
+  @Spec private CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    Properties file = loadConfig();
+    Path dir = Path.of(setting(data, file, "data", "./kevo-data"));
+    ServerOptions serverOptions;
+    Options engineOptions;
+    try {
+      serverOptions =
+          ServerOptions.builder()
+              .listen(setting(listen, file, "listen", "127.0.0.1:50051"))
+              .shutdownGrace(GRACE)
+              .build();
+      engineOptions = engineOptions(file);
+    } catch (IllegalArgumentException | KevoException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+
+    KevoDB db;
+    try {
+      db = KevoDB.open(dir, engineOptions);
+    } catch (KevoException e) {
+      LOG.debug("cannot open {}", dir, e);
+      err.println(
+          "error: cannot open database at "
+              + dir.toAbsolutePath().normalize()
+              + ": "
+              + e.getMessage());
+      err.flush();
+      return ExitCodes.FATAL;
+    }
+    KevoServer server;
+    try {
+      server = KevoServer.start(db, serverOptions);
+    } catch (UncheckedIOException e) {
+      db.close();
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FATAL;
+    }
+
+    CountDownLatch stop = new CountDownLatch(1);
+    // Safety net for exits not caused by SIGINT/SIGTERM (e.g. SIGHUP): close is idempotent.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> server.close(GRACE), "kevo-server-shutdown"));
+    boolean handled = Signals.onTermination(stop::countDown);
+    writePortFile(server.port());
+    LOG.info(
+        "Kevo server listening on {} (data {})",
+        server.address(),
+        dir.toAbsolutePath().normalize());
+    if (handled) {
+      stop.await();
+      server.close(GRACE);
+    } else {
+      server.awaitTermination(); // the shutdown hook closes it
+    }
+    return ExitCodes.OK;
+  }
+
+  private Options engineOptions(Properties file) {
+    Options.Builder b = Options.builder();
+    String s = setting(sync, file, "sync", null);
+    if (s != null) {
+      b.syncMode(parseEnum(SyncMode.class, s, "--sync"));
+    }
+    String m = setting(memtableMb, file, "memtable-mb", null);
+    if (m != null) {
+      b.memtableSize(mib(m, "--memtable-mb"));
+    }
+    String c = setting(cacheMb, file, "cache-mb", null);
+    if (c != null) {
+      b.blockCacheSize(mib(c, "--cache-mb"));
+    }
+    String z = setting(compression, file, "compression", null);
+    if (z != null) {
+      b.compression(parseEnum(Compression.class, z, "--compression"));
+    }
+    return b.build();
+  }
+
+  private Properties loadConfig() {
+    Properties p = new Properties();
+    if (config == null) {
+      return p;
+    }
+    try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "cannot read config file " + config + ": " + e.getMessage(), e);
+    }
+    return p;
+  }
+
+  private void writePortFile(int port) {
+    if (portFile == null) {
+      return;
+    }
+    try {
+      Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+      Files.writeString(tmp, Integer.toString(port), StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          portFile,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write port file {}: {}", portFile, e.toString());
+    }
+  }
+
+  private static String setting(String flag, Properties file, String key, String fallback) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = file.getProperty(key);
+    return v != null ? v.trim() : fallback;
+  }
+
+  private static long mib(String value, String name) {
+    long mb = parse(value, Long::parseLong, name);
+    if (mb <= 0 || mb > (1L << 20)) {
+      throw new IllegalArgumentException(name + " must be in 1.." + (1L << 20) + ", got " + value);
+    }
+    return mb << 20;
+  }
+
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String name) {
+    return parse(value, v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)), name);
+  }
+
+  private static <T> T parse(String value, Function<String, T> parser, String name) {
+    try {
+      return parser.apply(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid value for " + name + ": '" + value + "'", e);
+    }
+  }
+}
