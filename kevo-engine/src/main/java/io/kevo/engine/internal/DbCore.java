@@ -148,7 +148,7 @@ public final class DbCore {
       BlockCache cache = new BlockCache(options.blockCacheSize());
       versions = VersionSet.open(dir, cache, tableStats);
       long persisted = versions.persistedSequence();
-      MemTable memtable = new MemTable();
+      MemTable memtable = new MemTable(options.memtableSize());
       long[] firstReplayed = {0};
       WalRecovery.Result result =
           WalRecovery.recover(

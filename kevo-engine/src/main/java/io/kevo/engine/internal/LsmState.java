@@ -124,7 +124,7 @@ final class LsmState implements Background.Host {
         }
         checkFailure();
         frozen.addLast(new ReadView.Frozen(m, activeMaxSequence));
-        active = new MemTable();
+        active = new MemTable(options.memtableSize());
         installView();
       }
       background.schedule();

@@ -14,11 +14,24 @@ import io.kevo.engine.internal.iter.InternalIterator;
  */
 public final class MemTable {
   private final SkipList list = new SkipList();
+  private final KeyFilter filter;
   private volatile long entries;
   private volatile long bytes;
 
+  /** A memtable with a key filter sized for the default memtable size. */
+  public MemTable() {
+    this(io.kevo.engine.Options.DEFAULT_MEMTABLE_SIZE);
+  }
+
+  /** A memtable expected to grow to about {@code expectedBytes} (sizes its key filter). */
+  public MemTable(long expectedBytes) {
+    this.filter = KeyFilter.forMemtableBytes(expectedBytes);
+    this.bytes = filter.sizeInBytes();
+  }
+
   /** Inserts a version of {@code key}; {@code value == null} records a delete. Single writer. */
   public void add(byte[] key, long sequence, byte[] value) {
+    filter.add(key);
     int node = list.insert(key, sequence, value);
     entries = entries + 1;
     bytes = bytes + node + key.length + (value == null ? 0 : value.length);
@@ -37,6 +50,9 @@ public final class MemTable {
    * Lookup#ABSENT} if this table has no visible version.
    */
   public Lookup get(byte[] key, long readSequence, byte[][] out) {
+    if (!filter.mayContain(key)) {
+      return Lookup.ABSENT;
+    }
     SkipList.Node n = list.seek(key, readSequence);
     if (n == null || n.compareKey(key) != 0) {
       return Lookup.ABSENT;
@@ -59,6 +75,9 @@ public final class MemTable {
 
   /** The sequence of the newest version of {@code key} (a put or a delete), or -1 if none. */
   public long latestSequence(byte[] key) {
+    if (!filter.mayContain(key)) {
+      return -1;
+    }
     SkipList.Node n = list.seek(key, Long.MAX_VALUE);
     return n != null && n.compareKey(key) == 0 ? n.sequence : -1;
   }
@@ -69,8 +88,8 @@ public final class MemTable {
   }
 
   /**
-   * Heap bytes held: key and value bytes plus each node's own size (assuming compressed
-   * references); arena chunk slack (under 2 MiB) is not counted.
+   * Heap bytes held: the key filter, key and value bytes, and each node's own size (assuming
+   * compressed references); arena chunk slack (under 2 MiB) is not counted.
    */
   public long approximateBytes() {
     return bytes;
