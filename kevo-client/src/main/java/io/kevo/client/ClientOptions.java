@@ -1,0 +1,252 @@
+package io.kevo.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link KevoClient} connects and retries. Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults ({@link #DEFAULT}): endpoint {@code 127.0.0.1:50051}, plaintext; each unary call
+ * (each attempt) has a 5 s deadline and a scan stream 10 minutes in all; calls safe to redo are
+ * tried up to 3 times on {@code UNAVAILABLE}, waiting 100 ms, then 200 ms, ... at most 2 s between
+ * attempts; the largest message accepted is 65 MiB (the engine's default value limit plus room).
+ */
+public final class ClientOptions {
+  /** The defaults listed in the class comment. */
+  public static final ClientOptions DEFAULT = builder().build();
+
+  private final List<String> endpoints;
+  private final Duration deadline;
+  private final Duration scanDeadline;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final boolean retryWrites;
+  private final TlsConfig tls;
+  private final int maxInboundMessageBytes;
+
+  private ClientOptions(Builder b) {
+    this.endpoints = b.endpoints;
+    this.deadline = b.deadline;
+    this.scanDeadline = b.scanDeadline;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.retryWrites = b.retryWrites;
+    this.tls = b.tls;
+    this.maxInboundMessageBytes = b.maxInboundMessageBytes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults with another endpoint: {@code HOST:PORT}. */
+  public static ClientOptions forEndpoint(String endpoint) {
+    return builder().endpoint(endpoint).build();
+  }
+
+  /** A builder holding this object's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.endpoints = endpoints;
+    b.deadline = deadline;
+    b.scanDeadline = scanDeadline;
+    b.maxAttempts = maxAttempts;
+    b.initialBackoff = initialBackoff;
+    b.maxBackoff = maxBackoff;
+    b.retryWrites = retryWrites;
+    b.tls = tls;
+    b.maxInboundMessageBytes = maxInboundMessageBytes;
+    return b;
+  }
+
+  /**
+   * The nodes to talk to, as {@code HOST:PORT}; at least one. Only the first is used for now (a
+   * later version will fail over and send writes to the primary).
+   */
+  public List<String> endpoints() {
+    return endpoints;
+  }
+
+  /** The deadline of each attempt of a unary call. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** The deadline of a whole scan stream, from its start to its last pair. */
+  public Duration scanDeadline() {
+    return scanDeadline;
+  }
+
+  /** Attempts per call safe to redo (1 means no retry). Other calls get exactly one. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** The wait before the second attempt; it doubles for each further one. */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** The longest wait between two attempts. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /**
+   * Whether put, delete and batch are retried like reads (see {@link KevoClient} for why that is
+   * safe). Transaction calls are never retried.
+   */
+  public boolean retryWrites() {
+    return retryWrites;
+  }
+
+  /** How the connection is secured; {@link TlsConfig#plaintext()} by default. */
+  public TlsConfig tls() {
+    return tls;
+  }
+
+  /** The largest response accepted, in bytes. */
+  public int maxInboundMessageBytes() {
+    return maxInboundMessageBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientOptions{endpoints="
+        + endpoints
+        + ", deadline="
+        + deadline
+        + ", scanDeadline="
+        + scanDeadline
+        + ", maxAttempts="
+        + maxAttempts
+        + ", backoff="
+        + initialBackoff
+        + ".."
+        + maxBackoff
+        + ", retryWrites="
+        + retryWrites
+        + "}";
+  }
+
+  /** Parses {@code HOST:PORT} (IPv6 hosts in brackets) or throws IllegalArgumentException. */
+  static HostPort parseEndpoint(String endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    int colon = endpoint.lastIndexOf(':');
+    if (colon <= 0 || colon == endpoint.length() - 1) {
+      throw new IllegalArgumentException("endpoint must be HOST:PORT, got '" + endpoint + "'");
+    }
+    String host = endpoint.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(endpoint.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("endpoint must be HOST:PORT, got '" + endpoint + "'", e);
+    }
+    if (host.isEmpty() || port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("endpoint must be HOST:PORT, got '" + endpoint + "'");
+    }
+    return new HostPort(host, port);
+  }
+
+  record HostPort(String host, int port) {}
+
+  /** Builds {@link ClientOptions}; {@link #build()} validates. */
+  public static final class Builder {
+    private List<String> endpoints = List.of("127.0.0.1:50051");
+    private Duration deadline = Duration.ofSeconds(5);
+    private Duration scanDeadline = Duration.ofMinutes(10);
+    private int maxAttempts = 3;
+    private Duration initialBackoff = Duration.ofMillis(100);
+    private Duration maxBackoff = Duration.ofSeconds(2);
+    private boolean retryWrites = true;
+    private TlsConfig tls = TlsConfig.plaintext();
+    private int maxInboundMessageBytes = (64 << 20) + (1 << 20);
+
+    private Builder() {}
+
+    /** One node, {@code HOST:PORT}. */
+    public Builder endpoint(String endpoint) {
+      return endpoints(List.of(endpoint));
+    }
+
+    /** Several nodes, {@code HOST:PORT} each; the first is used for now. */
+    public Builder endpoints(List<String> endpoints) {
+      this.endpoints = List.copyOf(endpoints);
+      return this;
+    }
+
+    public Builder deadline(Duration deadline) {
+      this.deadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    public Builder scanDeadline(Duration scanDeadline) {
+      this.scanDeadline = Objects.requireNonNull(scanDeadline, "scanDeadline");
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder backoff(Duration initial, Duration max) {
+      this.initialBackoff = Objects.requireNonNull(initial, "initial");
+      this.maxBackoff = Objects.requireNonNull(max, "max");
+      return this;
+    }
+
+    public Builder retryWrites(boolean retryWrites) {
+      this.retryWrites = retryWrites;
+      return this;
+    }
+
+    public Builder tls(TlsConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    public Builder maxInboundMessageBytes(int bytes) {
+      this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException for no endpoint or a malformed one, a non-positive deadline,
+     *     fewer than 1 attempt, a negative backoff or a maximum below the initial one
+     */
+    public ClientOptions build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalArgumentException("at least one endpoint is needed");
+      }
+      endpoints.forEach(ClientOptions::parseEndpoint);
+      positive("deadline", deadline);
+      positive("scanDeadline", scanDeadline);
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+      }
+      if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException(
+            "backoff must satisfy 0 <= initial <= max, got " + initialBackoff + ", " + maxBackoff);
+      }
+      if (maxInboundMessageBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxInboundMessageBytes must be positive, got " + maxInboundMessageBytes);
+      }
+      return new ClientOptions(this);
+    }
+
+    private static void positive(String name, Duration d) {
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.kevo.client;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.kevo.proto.CommitTransactionRequest;
+import io.kevo.proto.RollbackTransactionRequest;
+import io.kevo.proto.TxDeleteRequest;
+import io.kevo.proto.TxGetRequest;
+import io.kevo.proto.TxGetResponse;
+import io.kevo.proto.TxPutRequest;
+import io.kevo.proto.TxScanRequest;
+import io.kevo.proto.TxScanResponse;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transaction held by the server: reads see the snapshot taken at begin plus this transaction's
+ * own writes; writes are buffered on the server and applied atomically by {@link #commit()}, which
+ * fails with {@link TransactionConflictException} if another writer committed a key it wrote first.
+ *
+ * <p>States: {@code OPEN} → {@code COMMITTED} | {@code ROLLED_BACK} | {@code FAILED}. A call that
+ * fails with {@code ABORTED} or {@code NOT_FOUND} (the server has forgotten the transaction, e.g.
+ * after it sat idle too long) moves it to {@code FAILED}; other failures leave it open. Calls on a
+ * transaction that is not open throw {@link IllegalStateException}. Nothing here is retried.
+ *
+ * <p>{@link #close()} rolls back an open transaction, is idempotent and throws nothing. Not
+ * thread-safe: one thread at a time.
+ */
+public final class ClientTransaction implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientTransaction.class);
+
+  /** Where a transaction is in its life; see the class comment for the transitions. */
+  public enum State {
+    OPEN,
+    COMMITTED,
+    ROLLED_BACK,
+    FAILED
+  }
+
+  private final KevoClient client;
+  private final String id;
+  private final boolean readOnly;
+  private State state = State.OPEN;
+
+  ClientTransaction(KevoClient client, String id, boolean readOnly) {
+    this.client = client;
+    this.id = id;
+    this.readOnly = readOnly;
+  }
+
+  /** The server's id for this transaction. */
+  public String id() {
+    return id;
+  }
+
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The value of {@code key} as this transaction sees it, or empty if absent. */
+  public Optional<byte[]> get(byte[] key) {
+    TxGetRequest req =
+        TxGetRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
+    TxGetResponse r = call(() -> client.blocking().txGet(req));
+    return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
+  }
+
+  /** Buffers a put of {@code value} (possibly empty) under {@code key}. */
+  public void put(byte[] key, byte[] value) {
+    TxPutRequest req =
+        TxPutRequest.newBuilder()
+            .setTransactionId(id)
+            .setKey(KevoClient.bytes(key))
+            .setValue(KevoClient.bytes(value))
+            .build();
+    KevoClient.checkSuccess("TxPut", call(() -> client.blocking().txPut(req)).getSuccess());
+  }
+
+  /** Buffers a delete of {@code key}. */
+  public void delete(byte[] key) {
+    TxDeleteRequest req =
+        TxDeleteRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
+    KevoClient.checkSuccess("TxDelete", call(() -> client.blocking().txDelete(req)).getSuccess());
+  }
+
+  /** Streams the pairs {@code spec} selects as this transaction sees them. Close the result. */
+  public KevoScan scan(ScanSpec spec) {
+    requireOpen();
+    TxScanRequest.Builder b = TxScanRequest.newBuilder().setTransactionId(id);
+    b.setLimit(spec.limit());
+    if (spec.prefix() != null) {
+      b.setPrefix(ByteString.copyFrom(spec.prefix()));
+    }
+    if (spec.suffix() != null) {
+      b.setSuffix(ByteString.copyFrom(spec.suffix()));
+    }
+    if (spec.start() != null) {
+      b.setStartKey(ByteString.copyFrom(spec.start()));
+    }
+    if (spec.end() != null) {
+      b.setEndKey(ByteString.copyFrom(spec.end()));
+    }
+    TxScanRequest req = b.build();
+    return new KevoScan(
+        "TxScan", () -> map(client.streamingStub().txScan(req)), client.retrier(), false);
+  }
+
+  /**
+   * Applies the buffered writes atomically.
+   *
+   * @throws TransactionConflictException if another writer got there first (the transaction is then
+   *     over: nothing was written; run it again)
+   */
+  public void commit() {
+    CommitTransactionRequest req =
+        CommitTransactionRequest.newBuilder().setTransactionId(id).build();
+    boolean ok = call(() -> client.blocking().commitTransaction(req)).getSuccess();
+    transition(State.COMMITTED);
+    KevoClient.checkSuccess("CommitTransaction", ok);
+  }
+
+  /** Discards the buffered writes. */
+  public void rollback() {
+    RollbackTransactionRequest req =
+        RollbackTransactionRequest.newBuilder().setTransactionId(id).build();
+    call(() -> client.blocking().rollbackTransaction(req));
+    transition(State.ROLLED_BACK);
+  }
+
+  /** Rolls back if still open; a failure to do so is logged (the server expires it anyway). */
+  @Override
+  public void close() {
+    if (state != State.OPEN) {
+      return;
+    }
+    try {
+      rollback();
+    } catch (RuntimeException e) {
+      LOG.debug("rollback of transaction {} on close failed; the server will expire it", id, e);
+      transition(State.FAILED);
+    }
+  }
+
+  private <T> T call(Supplier<T> rpc) {
+    requireOpen();
+    try {
+      return rpc.get();
+    } catch (RuntimeException e) {
+      KevoClientException failure = KevoClientException.of(e);
+      if (failure.code() == Status.Code.ABORTED || failure.code() == Status.Code.NOT_FOUND) {
+        transition(State.FAILED);
+      }
+      throw failure;
+    }
+  }
+
+  private void requireOpen() {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("transaction " + id + " is " + state);
+    }
+  }
+
+  private void transition(State next) {
+    LOG.trace("transaction {}: {} -> {}", id, state, next);
+    state = next;
+  }
+
+  private static Iterator<KeyValue> map(Iterator<TxScanResponse> it) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public KeyValue next() {
+        TxScanResponse r = it.next();
+        return new KeyValue(r.getKey().toByteArray(), r.getValue().toByteArray());
+      }
+    };
+  }
+}
