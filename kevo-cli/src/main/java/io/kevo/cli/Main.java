@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 success, 1 a non-interactive shell had a failed command,",
-      "2 fatal (bad options, database cannot be opened)."
+      "2 fatal (bad options, database cannot be opened, server cannot be reached)."
     })
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -60,6 +60,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand(new ShellCommand(in, interactive));
     cli.addSubcommand(new ServerCommand());
+    cli.addSubcommand(new StatusCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);

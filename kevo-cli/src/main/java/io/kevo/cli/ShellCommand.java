@@ -2,9 +2,13 @@ package io.kevo.cli;
 
 import io.kevo.cli.shell.EmbeddedBackend;
 import io.kevo.cli.shell.JLineSource;
+import io.kevo.cli.shell.RemoteBackend;
 import io.kevo.cli.shell.Shell;
 import io.kevo.cli.shell.ShellBackend;
 import io.kevo.cli.shell.StreamLineSource;
+import io.kevo.client.ClientOptions;
+import io.kevo.client.KevoClient;
+import io.kevo.client.KevoClientException;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.SyncMode;
 import java.io.IOException;
@@ -17,10 +21,12 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kevo shell}: opens a database and runs shell commands against it.
+ * {@code kevo shell}: opens a database ({@code --data}) or connects to a server ({@code --connect})
+ * and runs shell commands against it.
  *
  * <p>With a terminal it is interactive (JLine line editing, history in {@code ~/.kevo_history}, a
  * prompt, exit status 0). Otherwise it reads one command per line from stdin and prints only
@@ -31,24 +37,39 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Run shell commands (PUT, GET, DELETE, SCAN, .stats, ...) against a database.",
+      "Run shell commands (PUT, GET, DELETE, SCAN, BEGIN, COMMIT, .stats, ...) against an",
+      "embedded database (--data) or a Kevo server (--connect).",
       "Interactive on a terminal; otherwise reads one command per line from stdin."
     })
 final class ShellCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ShellCommand.class);
+  private static final Path DEFAULT_DATA = Path.of("./kevo-data");
 
+  // No picocli default, so that an explicit --data can be told apart and refused with --connect.
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      defaultValue = "./kevo-data",
-      description = {"Database directory, created if missing.", "Default: ${DEFAULT-VALUE}"})
+      description = {
+        "Database directory, created if missing (embedded mode).",
+        "Default: ./kevo-data"
+      })
   private Path data;
+
+  @Option(
+      names = "--connect",
+      paramLabel = "HOST:PORT",
+      description = "Talk to a Kevo server instead of opening a database (not with --data).")
+  private String connect;
 
   @Option(
       names = "--sync",
       paramLabel = "MODE",
       defaultValue = "batch",
-      description = {"WAL sync mode: none, batch or immediate.", "Default: ${DEFAULT-VALUE}"})
+      description = {
+        "WAL sync mode: none, batch or immediate. With --connect, immediate asks the",
+        "server to sync each write; other modes leave it to the server's setting.",
+        "Default: ${DEFAULT-VALUE}"
+      })
   private SyncMode sync;
 
   @Spec private CommandSpec spec;
@@ -65,14 +86,33 @@ final class ShellCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (connect != null && data != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--data and --connect exclude each other: pick one mode");
+    }
     ShellBackend backend;
-    try {
-      backend = EmbeddedBackend.open(data, sync);
-    } catch (KevoException e) {
-      LOG.debug("cannot open {}", data, e);
-      err.println(openFailure(e));
-      err.flush();
-      return ExitCodes.FATAL;
+    if (connect != null) {
+      try {
+        ClientOptions options = ClientOptions.forEndpoint(connect);
+        backend = RemoteBackend.connect(KevoClient.connect(options), sync == SyncMode.IMMEDIATE);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--connect: " + e.getMessage());
+      } catch (KevoClientException e) {
+        LOG.debug("cannot reach {}", connect, e);
+        err.println("error: cannot reach a Kevo server at " + connect + ": " + e.getMessage());
+        err.flush();
+        return ExitCodes.FATAL;
+      }
+    } else {
+      Path dir = data != null ? data : DEFAULT_DATA;
+      try {
+        backend = EmbeddedBackend.open(dir, sync);
+      } catch (KevoException e) {
+        LOG.debug("cannot open {}", dir, e);
+        err.println(openFailure(dir, e));
+        err.flush();
+        return ExitCodes.FATAL;
+      }
     }
     try (backend) {
       if (interactive) {
@@ -94,10 +134,10 @@ final class ShellCommand implements Callable<Integer> {
     }
   }
 
-  private String openFailure(KevoException e) {
+  private static String openFailure(Path dir, KevoException e) {
     // The engine's message already says what holds the directory (e.g. the locking process).
     return "error: cannot open database at "
-        + data.toAbsolutePath().normalize()
+        + dir.toAbsolutePath().normalize()
         + ": "
         + e.getMessage();
   }

@@ -141,7 +141,7 @@ class ShellEndToEndTest {
 
   @Test
   void failedCommandsAreReportedAndMakeTheExitStatusOne() {
-    Run run = shell("PUT a\nFETCH a\nPUT a 1\nPUT \"unterminated\nBEGIN\nGET a\n");
+    Run run = shell("PUT a\nFETCH a\nPUT a 1\nPUT \"unterminated\nCOMMIT\nGET a\n");
 
     assertThat(run.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
     // The shell kept going after each failure.
@@ -151,7 +151,7 @@ class ShellEndToEndTest {
             "line 1: usage: PUT key value",
             "line 2: unknown command: FETCH (type .help for the list)",
             "line 4: unterminated quote: add the closing \"",
-            "line 5: transactions are not supported yet: BEGIN is coming in a later release");
+            "line 5: no transaction is open (BEGIN starts one)");
   }
 
   @Test
@@ -178,7 +178,8 @@ class ShellEndToEndTest {
     Run run = shell(".help\n");
     assertThat(run.status()).isZero();
     assertThat(run.out())
-        .contains("PUT key value", "SCAN RANGE start end", ".stats", "transactions")
+        .contains("PUT key value", "SCAN RANGE start end", ".stats")
+        .contains("BEGIN [READONLY]", "COMMIT", "ROLLBACK", "kevo(tx)>")
         .contains("exit status is 1 if any");
   }
 

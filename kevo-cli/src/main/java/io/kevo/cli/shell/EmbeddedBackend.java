@@ -9,6 +9,7 @@ import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
 import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
+import io.kevo.engine.TransactionOptions;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -63,12 +64,22 @@ public final class EmbeddedBackend implements ShellBackend {
 
   @Override
   public void scan(ScanOptions scan, BiConsumer<byte[], byte[]> sink) {
-    try (KevoIterator it = db.scan(scan)) {
+    drain(db.scan(scan), sink);
+  }
+
+  static void drain(KevoIterator iterator, BiConsumer<byte[], byte[]> sink) {
+    try (KevoIterator it = iterator) {
       while (it.hasNext()) {
         KeyValue kv = it.next();
         sink.accept(kv.key(), kv.value());
       }
     }
+  }
+
+  @Override
+  public ShellTransaction begin(boolean readOnly) {
+    return new EmbeddedTransaction(
+        db.beginTransaction(readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT));
   }
 
   /**

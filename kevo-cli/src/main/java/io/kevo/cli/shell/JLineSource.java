@@ -18,8 +18,6 @@ import org.jline.terminal.TerminalBuilder;
  * persistent history file. Ctrl-C discards the current line; Ctrl-D ends the input.
  */
 public final class JLineSource implements LineSource {
-  static final String PROMPT = "kevo> ";
-
   private final Terminal terminal;
   private final LineReader reader;
 
@@ -42,7 +40,16 @@ public final class JLineSource implements LineSource {
             .completer(
                 new ArgumentCompleter(
                     new StringsCompleter(
-                        "PUT", "GET", "DELETE", "SCAN", ".stats", ".help", ".exit"),
+                        "PUT",
+                        "GET",
+                        "DELETE",
+                        "SCAN",
+                        "BEGIN",
+                        "COMMIT",
+                        "ROLLBACK",
+                        ".stats",
+                        ".help",
+                        ".exit"),
                     NullCompleter.INSTANCE))
             .build();
     return new JLineSource(terminal, reader);
@@ -54,9 +61,9 @@ public final class JLineSource implements LineSource {
   }
 
   @Override
-  public String readLine() {
+  public String readLine(String prompt) {
     try {
-      return reader.readLine(PROMPT);
+      return reader.readLine(prompt);
     } catch (UserInterruptException e) {
       return "";
     } catch (EndOfFileException e) {

@@ -1,5 +1,6 @@
 package io.kevo.cli.shell;
 
+import io.kevo.client.KevoClientException;
 import io.kevo.engine.KevoException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,10 +25,14 @@ public final class Shell {
           "  DELETE key             delete key (absent keys too)",
           "  SCAN [prefix]          list keys (starting with prefix) in order",
           "  SCAN RANGE start end   list keys in [start, end); \"\" as end means no upper bound",
+          "  BEGIN [READONLY]       open a transaction: until COMMIT or ROLLBACK, GET, PUT,",
+          "                         DELETE and SCAN see its snapshot and its own writes",
+          "  COMMIT                 apply the transaction's writes atomically; if another",
+          "                         writer changed the same keys first, nothing is written",
+          "  ROLLBACK               discard the transaction's writes",
           "  .stats                 database counters",
           "  .help                  this text",
           "  .exit                  leave (also exit, quit, Ctrl-D / end of input)",
-          "  transactions (BEGIN, COMMIT, ROLLBACK): coming",
           "",
           "Keys and values are UTF-8 text. Use double quotes for spaces or the empty value:",
           "  PUT greeting \"hello world\"",
@@ -39,13 +44,19 @@ public final class Shell {
           "arguments) and the shell goes on. When commands come from a pipe or a file rather",
           "than a terminal, errors are prefixed with \"line N: \" and the exit status is 1 if any",
           "command failed, else 0; 2 means the database could not be opened.",
-          "Interactive history is kept in ~/.kevo_history.");
+          "Interactive history is kept in ~/.kevo_history. The prompt reads kevo(tx)> while a",
+          "transaction is open (kevo(tx ro)> if read-only); leaving the shell rolls it back.");
+
+  static final String PROMPT = "kevo> ";
+  static final String TX_PROMPT = "kevo(tx)> ";
+  static final String READ_ONLY_TX_PROMPT = "kevo(tx ro)> ";
 
   private final ShellBackend backend;
   private final PrintWriter out;
   private final PrintWriter err;
   private long lineNumber;
   private boolean numberErrors;
+  private ShellTransaction tx;
 
   /** What running one line did. */
   public enum Outcome {
@@ -71,7 +82,7 @@ public final class Shell {
     numberErrors = !interactive;
     boolean anyFailed = false;
     String line;
-    while ((line = source.readLine()) != null) {
+    while ((line = source.readLine(prompt())) != null) {
       lineNumber++;
       Outcome outcome = execute(line);
       if (outcome == Outcome.EXIT) {
@@ -79,9 +90,33 @@ public final class Shell {
       }
       anyFailed |= outcome == Outcome.FAILED;
     }
+    endOpenTransaction();
     out.flush();
     err.flush();
     return !interactive && anyFailed ? 1 : 0;
+  }
+
+  /** What to prompt with: {@code kevo> }, or {@code kevo(tx)> } while a transaction is open. */
+  public String prompt() {
+    if (tx == null) {
+      return PROMPT;
+    }
+    return tx.readOnly() ? READ_ONLY_TX_PROMPT : TX_PROMPT;
+  }
+
+  /** Whether a transaction is open. */
+  public boolean inTransaction() {
+    return tx != null;
+  }
+
+  /** Rolls back a transaction left open (end of input, {@code .exit}), saying so on stderr. */
+  public void endOpenTransaction() {
+    if (tx != null) {
+      tx.close();
+      tx = null;
+      err.println("the open transaction was rolled back (no COMMIT before the end)");
+      err.flush();
+    }
   }
 
   /** Runs one line; output is flushed before returning. */
@@ -91,9 +126,9 @@ public final class Shell {
       return statement.isPresent() ? execute(statement.get()) : Outcome.OK;
     } catch (UsageException e) {
       return fail(e.getMessage());
-    } catch (KevoException e) {
+    } catch (KevoException | KevoClientException e) {
       LOG.debug("command failed: {}", line, e);
-      return fail("error: " + e.getMessage());
+      return fail("error: " + e.getMessage() + transactionEndedNote());
     } catch (RuntimeException e) {
       // Not an engine error: a bug somewhere. Keep the shell alive but leave a trace.
       LOG.warn("unexpected failure running: {}", line, e);
@@ -105,16 +140,37 @@ public final class Shell {
 
   // Pattern matching for switch is a preview feature in Java 17, hence the instanceof chain.
   private Outcome execute(Statement statement) {
+    KeyValueStore store = tx != null ? tx : backend;
     if (statement instanceof Statement.Put put) {
-      backend.put(put.key(), put.value());
+      store.put(put.key(), put.value());
       out.println("OK");
     } else if (statement instanceof Statement.Get get) {
-      out.println(backend.get(get.key()).map(ByteText::display).orElse("(not found)"));
+      out.println(store.get(get.key()).map(ByteText::display).orElse("(not found)"));
     } else if (statement instanceof Statement.Delete delete) {
-      backend.delete(delete.key());
+      store.delete(delete.key());
       out.println("OK");
     } else if (statement instanceof Statement.Scan scan) {
-      scan(scan);
+      scan(store, scan);
+    } else if (statement instanceof Statement.Begin begin) {
+      if (tx != null) {
+        return fail("a transaction is already open: COMMIT or ROLLBACK it first");
+      }
+      tx = backend.begin(begin.readOnly());
+      out.println(begin.readOnly() ? "BEGIN (read-only)" : "BEGIN");
+    } else if (statement instanceof Statement.Commit) {
+      return commit();
+    } else if (statement instanceof Statement.Rollback) {
+      if (tx == null) {
+        return fail("no transaction is open (BEGIN starts one)");
+      }
+      ShellTransaction ending = tx;
+      tx = null;
+      try {
+        ending.rollback();
+      } finally {
+        ending.close();
+      }
+      out.println("ROLLBACK");
     } else if (statement instanceof Statement.Stats) {
       printStats(backend.stats());
     } else if (statement instanceof Statement.Help) {
@@ -127,9 +183,48 @@ public final class Shell {
     return Outcome.OK;
   }
 
-  private void scan(Statement.Scan scan) {
+  /** Commits the open transaction; whatever happens, it is over afterwards. */
+  private Outcome commit() {
+    if (tx == null) {
+      return fail("no transaction is open (BEGIN starts one)");
+    }
+    ShellTransaction ending = tx;
+    tx = null;
+    try {
+      ending.commit();
+      out.println("COMMIT");
+      return Outcome.OK;
+    } catch (KevoException | KevoClientException e) {
+      LOG.debug("commit failed", e);
+      if (ShellBackend.isConflict(e)) {
+        return fail(
+            "error: transaction conflict: another writer changed the same keys first; nothing"
+                + " was written, the transaction is rolled back ("
+                + e.getMessage()
+                + ")");
+      }
+      return fail("error: " + e.getMessage() + " (the transaction is over)");
+    } finally {
+      ending.close();
+    }
+  }
+
+  /**
+   * After a failed command inside a transaction: if the failure ended it (e.g. the server forgot an
+   * idle transaction), leave transaction mode and say so.
+   */
+  private String transactionEndedNote() {
+    if (tx != null && !tx.isOpen()) {
+      tx.close();
+      tx = null;
+      return " (the transaction has ended; its writes are discarded)";
+    }
+    return "";
+  }
+
+  private void scan(KeyValueStore store, Statement.Scan scan) {
     long[] count = {0};
-    backend.scan(
+    store.scan(
         scan.toScanOptions(),
         (key, value) -> {
           out.println(ByteText.display(key) + " = " + ByteText.display(value));

@@ -1,40 +1,38 @@
 package io.kevo.cli.shell;
 
-import io.kevo.engine.ScanOptions;
+import io.kevo.client.KevoClientException;
+import io.kevo.engine.TransactionConflictException;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /**
- * What the shell runs its commands against: an embedded database today, a remote server later.
+ * What the shell runs its commands against: an embedded database ({@link EmbeddedBackend}) or a
+ * server ({@link RemoteBackend}).
  *
- * <p>Failures are unchecked; {@link io.kevo.engine.KevoException} messages are shown to the user as
- * {@code error: <message>}. Not required to be thread-safe: the shell uses one thread.
+ * <p>Failures are unchecked: {@link io.kevo.engine.KevoException} or {@link KevoClientException},
+ * whose messages are shown to the user as {@code error: <message>}. Not required to be thread-safe:
+ * the shell uses one thread.
  */
-public interface ShellBackend extends AutoCloseable {
+public interface ShellBackend extends KeyValueStore, AutoCloseable {
   /**
    * One line for the interactive banner, e.g. {@code "embedded database at /data (sync BATCH)"}.
    */
   String describe();
 
-  /** Stores {@code value} (possibly empty) under {@code key}. */
-  void put(byte[] key, byte[] value);
-
-  /** The value of {@code key}, or empty if absent. An empty array is a value. */
-  Optional<byte[]> get(byte[] key);
-
-  /** Deletes {@code key}; deleting an absent key is not an error. */
-  void delete(byte[] key);
-
-  /** Calls {@code sink} with each live pair in {@code scan}, in ascending key order. */
-  void scan(ScanOptions scan, BiConsumer<byte[], byte[]> sink);
-
   /** Counters in display order. */
   List<Stat> stats();
+
+  /** Begins a transaction; a read-only one refuses writes. */
+  ShellTransaction begin(boolean readOnly);
 
   /** Releases the database or connection. Idempotent; throws nothing. */
   @Override
   void close();
+
+  /** Whether {@code failure} is a transaction lost to a concurrent writer, in either mode. */
+  static boolean isConflict(Throwable failure) {
+    return failure instanceof TransactionConflictException
+        || (failure instanceof KevoClientException e && e.isConflict());
+  }
 
   /** One named counter. */
   record Stat(String name, String value) {}

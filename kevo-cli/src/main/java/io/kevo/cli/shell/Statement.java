@@ -23,6 +23,15 @@ public sealed interface Statement {
     }
   }
 
+  /** {@code BEGIN [READONLY]}. */
+  record Begin(boolean readOnly) implements Statement {}
+
+  /** {@code COMMIT}. */
+  record Commit() implements Statement {}
+
+  /** {@code ROLLBACK}. */
+  record Rollback() implements Statement {}
+
   /** {@code .stats}. */
   record Stats() implements Statement {}
 

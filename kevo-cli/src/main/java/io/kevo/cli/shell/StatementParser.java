@@ -13,6 +13,7 @@ public final class StatementParser {
   static final String GET_USAGE = "usage: GET key";
   static final String DELETE_USAGE = "usage: DELETE key";
   static final String SCAN_USAGE = "usage: SCAN [prefix] | SCAN RANGE start end";
+  static final String BEGIN_USAGE = "usage: BEGIN [READONLY]";
 
   private StatementParser() {}
 
@@ -56,15 +57,29 @@ public final class StatementParser {
             expect(args, 0, "usage: .exit");
             yield new Statement.Exit();
           }
-          case "begin", "commit", "rollback" ->
-              throw new UsageException(
-                  "transactions are not supported yet: "
-                      + verb.toUpperCase(Locale.ROOT)
-                      + " is coming in a later release");
+          case "begin" -> begin(args);
+          case "commit" -> {
+            expect(args, 0, "usage: COMMIT");
+            yield new Statement.Commit();
+          }
+          case "rollback" -> {
+            expect(args, 0, "usage: ROLLBACK");
+            yield new Statement.Rollback();
+          }
           default ->
               throw new UsageException(
                   "unknown command: " + tokens.get(0).text() + " (type .help for the list)");
         });
+  }
+
+  private static Statement begin(List<Token> args) throws UsageException {
+    if (args.isEmpty()) {
+      return new Statement.Begin(false);
+    }
+    if (args.size() == 1 && args.get(0).isKeyword("readonly")) {
+      return new Statement.Begin(true);
+    }
+    throw new UsageException(BEGIN_USAGE);
   }
 
   private static Statement scan(List<Token> args) throws UsageException {

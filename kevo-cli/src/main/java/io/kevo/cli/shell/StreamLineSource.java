@@ -15,7 +15,7 @@ public final class StreamLineSource implements LineSource {
   }
 
   @Override
-  public String readLine() throws IOException {
+  public String readLine(String prompt) throws IOException {
     return reader.readLine();
   }
 }

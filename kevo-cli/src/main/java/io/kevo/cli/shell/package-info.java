@@ -6,8 +6,10 @@
  * io.kevo.cli.shell.StatementParser} turns the tokens into a {@link io.kevo.cli.shell.Statement},
  * and {@link io.kevo.cli.shell.Shell} executes it against the backend and prints the result with
  * {@link io.kevo.cli.shell.ByteText}. Only the backend knows where the data lives: {@link
- * io.kevo.cli.shell.EmbeddedBackend} opens a {@link io.kevo.engine.KevoDB} in-process; a gRPC
- * backend for {@code kevo shell --connect} is meant to implement the same interface.
+ * io.kevo.cli.shell.EmbeddedBackend} opens a {@link io.kevo.engine.KevoDB} in-process; {@link
+ * io.kevo.cli.shell.RemoteBackend} talks to a server through {@link io.kevo.client.KevoClient}
+ * ({@code kevo shell --connect}). {@code BEGIN} opens a {@link io.kevo.cli.shell.ShellTransaction}
+ * from the backend; until {@code COMMIT} or {@code ROLLBACK} the data commands go through it.
  *
  * <p>Text rules: keys and values are byte strings written as UTF-8 text. A token is either bare or
  * double-quoted; backslash escapes ({@code \\ \" \n \t \r \0 \xNN}) work in both, {@code \xNN}

@@ -44,13 +44,21 @@ class StatementParserTest {
   }
 
   @Test
-  void unknownCommandsAndTransactionsAreExplained() {
+  void unknownCommandsAreExplained() {
     assertThatThrownBy(() -> parse("FETCH k"))
         .isInstanceOf(UsageException.class)
         .hasMessage("unknown command: FETCH (type .help for the list)");
-    assertThatThrownBy(() -> parse("begin"))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("transactions are not supported yet");
+  }
+
+  @Test
+  void transactionStatements() throws Exception {
+    assertThat(parse("begin")).isEqualTo(new Statement.Begin(false));
+    assertThat(parse("BEGIN readonly")).isEqualTo(new Statement.Begin(true));
+    assertThat(parse("Commit")).isEqualTo(new Statement.Commit());
+    assertThat(parse("ROLLBACK")).isEqualTo(new Statement.Rollback());
+    assertThatThrownBy(() -> parse("BEGIN now")).hasMessage(StatementParser.BEGIN_USAGE);
+    assertThatThrownBy(() -> parse("COMMIT all")).hasMessage("usage: COMMIT");
+    assertThatThrownBy(() -> parse("ROLLBACK x")).hasMessage("usage: ROLLBACK");
   }
 
   @Test

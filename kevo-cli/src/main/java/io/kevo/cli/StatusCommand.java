@@ -1,0 +1,198 @@
+package io.kevo.cli;
+
+import io.kevo.client.ClientOptions;
+import io.kevo.client.KevoClient;
+import io.kevo.client.KevoClientException;
+import io.kevo.proto.GetNodeInfoResponse;
+import io.kevo.proto.GetStatsResponse;
+import io.kevo.proto.LatencyStats;
+import io.kevo.proto.ReplicaInfo;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevo status HOST:PORT}: asks a server for its node info and counters and prints them as
+ * aligned tables. Exit status 0, or 2 if the server cannot be reached.
+ */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Print a Kevo server's node info, key and storage counters, and operations.")
+final class StatusCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusCommand.class);
+
+  @Parameters(
+      index = "0",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:50051",
+      description = {"The server's client address.", "Default: ${DEFAULT-VALUE}"})
+  private String endpoint;
+
+  @Spec private CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ClientOptions options;
+    try {
+      options = ClientOptions.forEndpoint(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (KevoClient client = KevoClient.connect(options)) {
+      GetNodeInfoResponse info = client.nodeInfo();
+      GetStatsResponse stats = client.stats();
+      out.print(render(endpoint, info, stats));
+      out.flush();
+      return ExitCodes.OK;
+    } catch (KevoClientException e) {
+      LOG.debug("status of {} failed", endpoint, e);
+      err.println("error: cannot get the status of " + endpoint + ": " + e.getMessage());
+      err.flush();
+      return ExitCodes.FATAL;
+    }
+  }
+
+  /** The whole report, one section per table. */
+  static String render(String endpoint, GetNodeInfoResponse info, GetStatsResponse stats) {
+    StringBuilder sb = new StringBuilder();
+    List<String[]> node = new ArrayList<>();
+    node.add(row("role", info.getNodeRole().name()));
+    node.add(row("version", info.getVersion().isEmpty() ? "-" : info.getVersion()));
+    node.add(row("last sequence", Long.toUnsignedString(info.getLastSequence())));
+    node.add(row("read only", info.getReadOnly() ? "yes" : "no"));
+    node.add(row("primary", info.getPrimaryAddress().isEmpty() ? "-" : info.getPrimaryAddress()));
+    node.add(row("replicas", info.getReplicasCount() == 0 ? "none" : "" + info.getReplicasCount()));
+    for (ReplicaInfo r : info.getReplicasList()) {
+      node.add(
+          row(
+              "  " + r.getAddress(),
+              "seq "
+                  + Long.toUnsignedString(r.getLastSequence())
+                  + (r.getAvailable() ? ", available" : ", unavailable")));
+    }
+    section(sb, "Node " + endpoint, null, node);
+
+    List<String[]> keys = new ArrayList<>();
+    keys.add(row("keys", String.valueOf(stats.getKeyCount())));
+    keys.add(row("storage size", bytes(stats.getStorageSize())));
+    keys.add(row("memtables", String.valueOf(stats.getMemtableCount())));
+    keys.add(row("sstables", String.valueOf(stats.getSstableCount())));
+    keys.add(row("flushes", String.valueOf(stats.getFlushCount())));
+    keys.add(row("compactions", String.valueOf(stats.getCompactionCount())));
+    keys.add(
+        row(
+            "write amplification",
+            String.format(Locale.ROOT, "%.2f", stats.getWriteAmplification())));
+    keys.add(
+        row(
+            "read amplification",
+            String.format(Locale.ROOT, "%.2f", stats.getReadAmplification())));
+    keys.add(row("bytes read", bytes(stats.getTotalBytesRead())));
+    keys.add(row("bytes written", bytes(stats.getTotalBytesWritten())));
+    if (stats.hasRecoveryStats()) {
+      keys.add(
+          row(
+              "WAL recovery",
+              stats.getRecoveryStats().getWalEntriesRecovered()
+                  + " entries from "
+                  + stats.getRecoveryStats().getWalFilesRecovered()
+                  + " files in "
+                  + stats.getRecoveryStats().getWalRecoveryDurationMs()
+                  + " ms"));
+    }
+    sb.append('\n');
+    section(sb, "Keys and storage", null, keys);
+
+    Map<String, Long> counts = new TreeMap<>(stats.getOperationCountsMap());
+    Map<String, LatencyStats> latencies = stats.getLatencyStatsMap();
+    Map<String, Long> errors = stats.getErrorCountsMap();
+    if (!counts.isEmpty()) {
+      List<String[]> ops = new ArrayList<>();
+      for (Map.Entry<String, Long> e : counts.entrySet()) {
+        LatencyStats l = latencies.get(e.getKey());
+        ops.add(
+            new String[] {
+              e.getKey(),
+              Long.toUnsignedString(e.getValue()),
+              Long.toUnsignedString(errors.getOrDefault(e.getKey(), 0L)),
+              l == null ? "-" : micros(l.getAvgNs()),
+              l == null ? "-" : micros(l.getMaxNs())
+            });
+      }
+      sb.append('\n');
+      section(sb, "Operations", new String[] {"", "count", "errors", "avg", "max"}, ops);
+    }
+    return sb.toString();
+  }
+
+  private static String[] row(String name, String value) {
+    return new String[] {name, value};
+  }
+
+  /**
+   * A title line, then the rows indented by two with columns aligned: the first left-aligned, the
+   * others right-aligned when there is a header (numbers), else left-aligned.
+   */
+  private static void section(
+      StringBuilder sb, String title, String[] header, List<String[]> rows) {
+    List<String[]> all = new ArrayList<>();
+    if (header != null) {
+      all.add(header);
+    }
+    all.addAll(rows);
+    int columns = all.get(0).length;
+    int[] width = new int[columns];
+    for (String[] r : all) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    sb.append(title).append('\n');
+    for (String[] r : all) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int c = 0; c < columns; c++) {
+        boolean right = header != null && c > 0;
+        String cell = r[c];
+        String pad = " ".repeat(width[c] - cell.length());
+        line.append(c == 0 ? "" : "  ").append(right ? pad + cell : cell + pad);
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+  }
+
+  /** {@code 1536} as {@code 1.5 KiB (1536 bytes)}; small counts as plain bytes. */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " bytes";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s (%d bytes)", v, units[u], n);
+  }
+
+  private static String micros(long nanos) {
+    return nanos < 10_000
+        ? String.format(Locale.ROOT, "%.1f us", nanos / 1e3)
+        : String.format(Locale.ROOT, "%d us", nanos / 1_000);
+  }
+}
