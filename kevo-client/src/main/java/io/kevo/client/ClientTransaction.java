@@ -1,6 +1,5 @@
 package io.kevo.client;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.kevo.proto.CommitTransactionRequest;
 import io.kevo.proto.RollbackTransactionRequest;
@@ -93,21 +92,7 @@ public final class ClientTransaction implements AutoCloseable {
   /** Streams the pairs {@code spec} selects as this transaction sees them. Close the result. */
   public KevoScan scan(ScanSpec spec) {
     requireOpen();
-    TxScanRequest.Builder b = TxScanRequest.newBuilder().setTransactionId(id);
-    b.setLimit(spec.limit());
-    if (spec.prefix() != null) {
-      b.setPrefix(ByteString.copyFrom(spec.prefix()));
-    }
-    if (spec.suffix() != null) {
-      b.setSuffix(ByteString.copyFrom(spec.suffix()));
-    }
-    if (spec.start() != null) {
-      b.setStartKey(ByteString.copyFrom(spec.start()));
-    }
-    if (spec.end() != null) {
-      b.setEndKey(ByteString.copyFrom(spec.end()));
-    }
-    TxScanRequest req = b.build();
+    TxScanRequest req = spec.toTxRequest(id);
     return new KevoScan(
         "TxScan", () -> map(client.streamingStub().txScan(req)), client.retrier(), false);
   }

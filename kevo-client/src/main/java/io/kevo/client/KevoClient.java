@@ -202,20 +202,7 @@ public final class KevoClient implements AutoCloseable {
    * cancels the call if unfinished).
    */
   public KevoScan scan(ScanSpec spec) {
-    ScanRequest.Builder req = ScanRequest.newBuilder().setLimit(spec.limit());
-    if (spec.prefix() != null) {
-      req.setPrefix(ByteString.copyFrom(spec.prefix()));
-    }
-    if (spec.suffix() != null) {
-      req.setSuffix(ByteString.copyFrom(spec.suffix()));
-    }
-    if (spec.start() != null) {
-      req.setStartKey(ByteString.copyFrom(spec.start()));
-    }
-    if (spec.end() != null) {
-      req.setEndKey(ByteString.copyFrom(spec.end()));
-    }
-    ScanRequest request = req.build();
+    ScanRequest request = spec.toRequest();
     return new KevoScan(
         "Scan",
         () -> {

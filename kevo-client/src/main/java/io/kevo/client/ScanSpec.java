@@ -106,4 +106,35 @@ public final class ScanSpec {
       return new ScanSpec(this);
     }
   }
+
+  /** This scan as a {@code Scan} request. */
+  io.kevo.proto.ScanRequest toRequest() {
+    io.kevo.proto.ScanRequest.Builder b = io.kevo.proto.ScanRequest.newBuilder().setLimit(limit());
+    if (prefix() != null) {
+      b.setPrefix(com.google.protobuf.ByteString.copyFrom(prefix()));
+    }
+    if (suffix() != null) {
+      b.setSuffix(com.google.protobuf.ByteString.copyFrom(suffix()));
+    }
+    if (start() != null) {
+      b.setStartKey(com.google.protobuf.ByteString.copyFrom(start()));
+    }
+    if (end() != null) {
+      b.setEndKey(com.google.protobuf.ByteString.copyFrom(end()));
+    }
+    return b.build();
+  }
+
+  /** This scan as a {@code TxScan} request in transaction {@code id}. */
+  io.kevo.proto.TxScanRequest toTxRequest(String id) {
+    io.kevo.proto.ScanRequest r = toRequest();
+    return io.kevo.proto.TxScanRequest.newBuilder()
+        .setTransactionId(id)
+        .setLimit(r.getLimit())
+        .setPrefix(r.getPrefix())
+        .setSuffix(r.getSuffix())
+        .setStartKey(r.getStartKey())
+        .setEndKey(r.getEndKey())
+        .build();
+  }
 }
