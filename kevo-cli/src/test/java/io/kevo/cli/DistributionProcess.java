@@ -1,0 +1,188 @@
+package io.kevo.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * {@code java -jar kevo-cli.jar ...} child processes for tests of the distribution: a {@code kevo
+ * server} that runs until it is closed, and one-shot {@code kevo shell --connect} runs. Every wait
+ * is bounded; output goes to files under the test's directory (no pipes to drain).
+ */
+final class DistributionProcess {
+  /** Generous: JVM start, engine open and a cold JIT on a loaded build machine. */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  /** The server's own grace period is 10 s; anything near this bound is a hang. */
+  private static final Duration STOP = Duration.ofSeconds(30);
+
+  private static final Duration SHELL_RUN = Duration.ofSeconds(60);
+
+  private DistributionProcess() {}
+
+  /** The command line that starts {@code jar} with {@code jvmOptions}, then {@code args}. */
+  private static List<String> command(Path jar, List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * Starts {@code kevo server --data data --listen 127.0.0.1:0 --port-file ...} with stdout and
+   * stderr in {@code dir/name.log}, and waits until it has written its port file.
+   */
+  static Server startServer(Path jar, Path dir, Path data, String name, String... jvmOptions)
+      throws IOException {
+    Path portFile = dir.resolve(name + ".port");
+    Path log = dir.resolve(name + ".log");
+    Process process =
+        new ProcessBuilder(
+                command(
+                    jar,
+                    List.of(jvmOptions),
+                    "server",
+                    "--data",
+                    data.toString(),
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--port-file",
+                    portFile.toString()))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      await()
+          .atMost(STARTUP)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> Files.exists(portFile) || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      // Reported below, with the log.
+    }
+    if (!Files.exists(portFile)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          "server "
+              + name
+              + " wrote no port file within "
+              + STARTUP.toSeconds()
+              + " s (alive: "
+              + process.isAlive()
+              + "); log:\n"
+              + readQuietly(log));
+    }
+    int port = Integer.parseInt(Files.readString(portFile, UTF_8).trim());
+    return new Server(process, log, port);
+  }
+
+  /**
+   * Runs {@code kevo shell --connect address} with {@code lines} on stdin, as {@code kevo shell
+   * --connect HOST:PORT < script} would, and waits for it to exit.
+   */
+  static ShellRun runShell(Path jar, Path dir, String address, String... lines)
+      throws IOException, InterruptedException {
+    Path script = Files.createTempFile(dir, "shell", ".kevo");
+    Path out = Files.createTempFile(dir, "shell", ".out");
+    Path err = Files.createTempFile(dir, "shell", ".err");
+    Files.writeString(script, String.join("\n", lines) + "\n", UTF_8);
+    Process process =
+        new ProcessBuilder(command(jar, List.of(), "shell", "--connect", address))
+            .directory(dir.toFile())
+            .redirectInput(script.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      if (!process.waitFor(SHELL_RUN.toSeconds(), TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            "kevo shell did not exit within "
+                + SHELL_RUN.toSeconds()
+                + " s; stderr:\n"
+                + readQuietly(err));
+      }
+      return new ShellRun(process.exitValue(), readQuietly(out), readQuietly(err));
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file, UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+
+  /** What a shell run printed and its exit status. */
+  record ShellRun(int status, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+  }
+
+  /** A running {@code kevo server}; closing kills it if it is still alive. */
+  static final class Server implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private Server(Process process, Path log, int port) {
+      this.process = process;
+      this.log = log;
+      this.port = port;
+    }
+
+    /** {@code 127.0.0.1:PORT}, where it listens. */
+    String address() {
+      return "127.0.0.1:" + port;
+    }
+
+    /** Sends SIGTERM and returns the exit status; fails (after a kill) if it does not exit. */
+    int terminate() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(
+            "server did not exit within "
+                + STOP.toSeconds()
+                + " s of SIGTERM; log:\n"
+                + readQuietly(log));
+      }
+      return process.exitValue();
+    }
+
+    /** Its stdout and stderr so far, by line. */
+    List<String> logLines() {
+      return readQuietly(log).lines().toList();
+    }
+
+    /** Kills the process if it is still alive and waits (bounded) for it to go. Throws nothing. */
+    @Override
+    public void close() {
+      if (!process.isAlive()) {
+        return;
+      }
+      process.destroyForcibly();
+      try {
+        process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
