@@ -11,6 +11,9 @@ import java.util.Objects;
  * (each attempt) has a 5 s deadline and a scan stream 10 minutes in all; calls safe to redo are
  * tried up to 3 times on {@code UNAVAILABLE}, waiting 100 ms, then 200 ms, ... at most 2 s between
  * attempts; the largest message accepted is 65 MiB (the engine's default value limit plus room).
+ * Routing: reads prefer replicas ({@link ReadPreference#REPLICA_PREFERRED}); the topology is
+ * re-read every 30 s; a write follows at most 3 redirects; a node that failed with {@code
+ * UNAVAILABLE} is passed over for 5 s.
  */
 public final class ClientOptions {
   /** The defaults listed in the class comment. */
@@ -25,6 +28,10 @@ public final class ClientOptions {
   private final boolean retryWrites;
   private final TlsConfig tls;
   private final int maxInboundMessageBytes;
+  private final ReadPreference readPreference;
+  private final Duration topologyRefreshInterval;
+  private final int maxRedirects;
+  private final Duration unavailableNodeBackoff;
 
   private ClientOptions(Builder b) {
     this.endpoints = b.endpoints;
@@ -36,6 +43,10 @@ public final class ClientOptions {
     this.retryWrites = b.retryWrites;
     this.tls = b.tls;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
+    this.readPreference = b.readPreference;
+    this.topologyRefreshInterval = b.topologyRefreshInterval;
+    this.maxRedirects = b.maxRedirects;
+    this.unavailableNodeBackoff = b.unavailableNodeBackoff;
   }
 
   public static Builder builder() {
@@ -59,12 +70,18 @@ public final class ClientOptions {
     b.retryWrites = retryWrites;
     b.tls = tls;
     b.maxInboundMessageBytes = maxInboundMessageBytes;
+    b.readPreference = readPreference;
+    b.topologyRefreshInterval = topologyRefreshInterval;
+    b.maxRedirects = maxRedirects;
+    b.unavailableNodeBackoff = unavailableNodeBackoff;
     return b;
   }
 
   /**
-   * The nodes to talk to, as {@code HOST:PORT}; at least one. Only the first is used for now (a
-   * later version will fail over and send writes to the primary).
+   * The seed nodes, as {@code HOST:PORT} client addresses; at least one. Any node of the cluster
+   * will do: the client reads the topology from the first seed that answers and finds the others
+   * from it. The first seed is also the node {@link KevoClient#stats()}, {@link
+   * KevoClient#nodeInfo()} and {@link KevoClient#compact()} talk to.
    */
   public List<String> endpoints() {
     return endpoints;
@@ -113,6 +130,36 @@ public final class ClientOptions {
     return maxInboundMessageBytes;
   }
 
+  /** Which node serves reads; {@link ReadPreference#REPLICA_PREFERRED} by default. */
+  public ReadPreference readPreference() {
+    return readPreference;
+  }
+
+  /**
+   * How often the topology is re-read in the background ({@code GetNodeInfo}); zero disables the
+   * timer (the topology is then re-read only at the first call, after a failure and after a
+   * redirect).
+   */
+  public Duration topologyRefreshInterval() {
+    return topologyRefreshInterval;
+  }
+
+  /**
+   * How many redirects ({@code FAILED_PRECONDITION} with a {@code kevo-primary} trailer) one
+   * attempt of a call follows before it fails; 0 follows none.
+   */
+  public int maxRedirects() {
+    return maxRedirects;
+  }
+
+  /**
+   * How long a node that failed with {@code UNAVAILABLE} is passed over while another node can
+   * serve the call. A node that answers any call is reachable again at once.
+   */
+  public Duration unavailableNodeBackoff() {
+    return unavailableNodeBackoff;
+  }
+
   @Override
   public String toString() {
     return "ClientOptions{endpoints="
@@ -129,6 +176,14 @@ public final class ClientOptions {
         + maxBackoff
         + ", retryWrites="
         + retryWrites
+        + ", readPreference="
+        + readPreference
+        + ", topologyRefreshInterval="
+        + topologyRefreshInterval
+        + ", maxRedirects="
+        + maxRedirects
+        + ", unavailableNodeBackoff="
+        + unavailableNodeBackoff
         + "}";
   }
 
@@ -168,6 +223,10 @@ public final class ClientOptions {
     private boolean retryWrites = true;
     private TlsConfig tls = TlsConfig.plaintext();
     private int maxInboundMessageBytes = (64 << 20) + (1 << 20);
+    private ReadPreference readPreference = ReadPreference.REPLICA_PREFERRED;
+    private Duration topologyRefreshInterval = Duration.ofSeconds(30);
+    private int maxRedirects = 3;
+    private Duration unavailableNodeBackoff = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -176,7 +235,7 @@ public final class ClientOptions {
       return endpoints(List.of(endpoint));
     }
 
-    /** Several nodes, {@code HOST:PORT} each; the first is used for now. */
+    /** Several seed nodes, {@code HOST:PORT} each; see {@link ClientOptions#endpoints()}. */
     public Builder endpoints(List<String> endpoints) {
       this.endpoints = List.copyOf(endpoints);
       return this;
@@ -218,9 +277,31 @@ public final class ClientOptions {
       return this;
     }
 
+    public Builder readPreference(ReadPreference readPreference) {
+      this.readPreference = Objects.requireNonNull(readPreference, "readPreference");
+      return this;
+    }
+
+    /** Zero disables the background refresh. */
+    public Builder topologyRefreshInterval(Duration interval) {
+      this.topologyRefreshInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder maxRedirects(int maxRedirects) {
+      this.maxRedirects = maxRedirects;
+      return this;
+    }
+
+    public Builder unavailableNodeBackoff(Duration backoff) {
+      this.unavailableNodeBackoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException for no endpoint or a malformed one, a non-positive deadline,
-     *     fewer than 1 attempt, a negative backoff or a maximum below the initial one
+     *     fewer than 1 attempt, a negative backoff or a maximum below the initial one, a negative
+     *     refresh interval, redirect bound or node backoff
      */
     public ClientOptions build() {
       if (endpoints.isEmpty()) {
@@ -235,6 +316,17 @@ public final class ClientOptions {
       if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException(
             "backoff must satisfy 0 <= initial <= max, got " + initialBackoff + ", " + maxBackoff);
+      }
+      if (topologyRefreshInterval.isNegative()) {
+        throw new IllegalArgumentException(
+            "topologyRefreshInterval must be >= 0, got " + topologyRefreshInterval);
+      }
+      if (maxRedirects < 0) {
+        throw new IllegalArgumentException("maxRedirects must be >= 0, got " + maxRedirects);
+      }
+      if (unavailableNodeBackoff.isNegative()) {
+        throw new IllegalArgumentException(
+            "unavailableNodeBackoff must be >= 0, got " + unavailableNodeBackoff);
       }
       if (maxInboundMessageBytes < 1) {
         throw new IllegalArgumentException(

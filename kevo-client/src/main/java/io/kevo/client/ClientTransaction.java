@@ -9,9 +9,10 @@ import io.kevo.proto.TxGetResponse;
 import io.kevo.proto.TxPutRequest;
 import io.kevo.proto.TxScanRequest;
 import io.kevo.proto.TxScanResponse;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>States: {@code OPEN} → {@code COMMITTED} | {@code ROLLED_BACK} | {@code FAILED}. A call that
  * fails with {@code ABORTED} or {@code NOT_FOUND} (the server has forgotten the transaction, e.g.
  * after it sat idle too long) moves it to {@code FAILED}; other failures leave it open. Calls on a
- * transaction that is not open throw {@link IllegalStateException}. Nothing here is retried.
+ * transaction that is not open throw {@link IllegalStateException}. Nothing here is retried, and
+ * every call goes to the node that began the transaction ({@link #node()}), never elsewhere: the
+ * transaction exists only there.
  *
  * <p>{@link #close()} rolls back an open transaction, is idempotent and throws nothing. Not
  * thread-safe: one thread at a time.
@@ -40,12 +43,14 @@ public final class ClientTransaction implements AutoCloseable {
   }
 
   private final KevoClient client;
+  private final Node node;
   private final String id;
   private final boolean readOnly;
   private State state = State.OPEN;
 
-  ClientTransaction(KevoClient client, String id, boolean readOnly) {
+  ClientTransaction(KevoClient client, Node node, String id, boolean readOnly) {
     this.client = client;
+    this.node = node;
     this.id = id;
     this.readOnly = readOnly;
   }
@@ -53,6 +58,14 @@ public final class ClientTransaction implements AutoCloseable {
   /** The server's id for this transaction. */
   public String id() {
     return id;
+  }
+
+  /**
+   * The node that holds this transaction, {@code HOST:PORT}: every call of it goes there (for a
+   * read-write transaction, the primary at the time it began).
+   */
+  public String node() {
+    return node.address();
   }
 
   public boolean readOnly() {
@@ -67,7 +80,7 @@ public final class ClientTransaction implements AutoCloseable {
   public Optional<byte[]> get(byte[] key) {
     TxGetRequest req =
         TxGetRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
-    TxGetResponse r = call(() -> client.blocking().txGet(req));
+    TxGetResponse r = call(n -> client.stub(n).txGet(req));
     return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
   }
 
@@ -79,22 +92,26 @@ public final class ClientTransaction implements AutoCloseable {
             .setKey(KevoClient.bytes(key))
             .setValue(KevoClient.bytes(value))
             .build();
-    KevoClient.checkSuccess("TxPut", call(() -> client.blocking().txPut(req)).getSuccess());
+    KevoClient.checkSuccess("TxPut", call(n -> client.stub(n).txPut(req)).getSuccess());
   }
 
   /** Buffers a delete of {@code key}. */
   public void delete(byte[] key) {
     TxDeleteRequest req =
         TxDeleteRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
-    KevoClient.checkSuccess("TxDelete", call(() -> client.blocking().txDelete(req)).getSuccess());
+    KevoClient.checkSuccess("TxDelete", call(n -> client.stub(n).txDelete(req)).getSuccess());
   }
 
   /** Streams the pairs {@code spec} selects as this transaction sees them. Close the result. */
   public KevoScan scan(ScanSpec spec) {
     requireOpen();
     TxScanRequest req = spec.toTxRequest(id);
+    Duration deadline = client.options().scanDeadline();
     return new KevoScan(
-        "TxScan", () -> map(client.streamingStub().txScan(req)), client.retrier(), false);
+        "TxScan",
+        () -> client.router().reporting(node, map(node.blocking(deadline).txScan(req))),
+        client.retrier(),
+        false);
   }
 
   /**
@@ -106,7 +123,7 @@ public final class ClientTransaction implements AutoCloseable {
   public void commit() {
     CommitTransactionRequest req =
         CommitTransactionRequest.newBuilder().setTransactionId(id).build();
-    boolean ok = call(() -> client.blocking().commitTransaction(req)).getSuccess();
+    boolean ok = call(n -> client.stub(n).commitTransaction(req)).getSuccess();
     transition(State.COMMITTED);
     KevoClient.checkSuccess("CommitTransaction", ok);
   }
@@ -115,7 +132,7 @@ public final class ClientTransaction implements AutoCloseable {
   public void rollback() {
     RollbackTransactionRequest req =
         RollbackTransactionRequest.newBuilder().setTransactionId(id).build();
-    call(() -> client.blocking().rollbackTransaction(req));
+    call(n -> client.stub(n).rollbackTransaction(req));
     transition(State.ROLLED_BACK);
   }
 
@@ -133,10 +150,10 @@ public final class ClientTransaction implements AutoCloseable {
     }
   }
 
-  private <T> T call(Supplier<T> rpc) {
+  private <T> T call(Function<Node, T> rpc) {
     requireOpen();
     try {
-      return rpc.get();
+      return client.router().callOn(node, rpc);
     } catch (RuntimeException e) {
       KevoClientException failure = KevoClientException.of(e);
       if (failure.code() == Status.Code.ABORTED || failure.code() == Status.Code.NOT_FOUND) {

@@ -1,12 +1,12 @@
 package io.kevo.client;
 
-import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BatchWriteResponse;
 import io.kevo.proto.BeginTransactionRequest;
+import io.kevo.proto.BeginTransactionResponse;
 import io.kevo.proto.CompactRequest;
 import io.kevo.proto.DeleteRequest;
 import io.kevo.proto.GetNodeInfoRequest;
@@ -20,31 +20,66 @@ import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.ScanResponse;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connection to a Kevo node ({@code kevo.KevoService}). Thread-safe: share one client; each call
- * is independent. {@link #close()} is idempotent and throws nothing.
+ * A client of a Kevo cluster ({@code kevo.KevoService}): a standalone node, or a primary and its
+ * replicas. Thread-safe: share one client; each call is independent. {@link #close()} is idempotent
+ * and throws nothing.
+ *
+ * <p><b>Where each call goes.</b> The client reads the topology ({@code GetNodeInfo}) from any of
+ * the seed nodes ({@link ClientOptions#endpoints()}) at its first call, and again after a failure,
+ * after a redirect and every {@link ClientOptions#topologyRefreshInterval()}; see {@link
+ * #topology()}. A standalone node counts as a primary without replicas.
+ *
+ * <ul>
+ *   <li>{@code put}, {@code delete}, {@code batch} (and their async forms) and {@link
+ *       #beginTransaction(boolean) beginTransaction(false)}: the primary.
+ *   <li>{@code get}, {@code getAsync}, {@code scan} and {@code beginTransaction(true)}: by {@link
+ *       ClientOptions#readPreference()}. {@link ReadPreference#REPLICA_PREFERRED} (the default):
+ *       the available replicas in turn, the primary if none can serve; {@link
+ *       ReadPreference#PRIMARY_PREFERRED}: the primary, the replicas only while it is unreachable;
+ *       {@link ReadPreference#PRIMARY}: the primary. Replicas lag: see {@link ReadPreference}.
+ *   <li>Every call of a {@link ClientTransaction}, including commit and rollback: the node that
+ *       began it (the primary, for a read-write transaction), and no other.
+ *   <li>{@code stats}, {@code nodeInfo} and {@code compact}: the first seed, {@link #endpoint()}
+ *       (they describe or maintain one node).
+ * </ul>
+ *
+ * <p>Until the topology is known (the seeds did not answer {@code GetNodeInfo}) everything goes to
+ * the first seed that is not down. A write that reaches a replica is refused with {@code
+ * FAILED_PRECONDITION} and the primary's address in a {@code kevo-primary} trailer: the client
+ * sends it there (nothing was applied, so this is safe for any call, transactions included), up to
+ * {@link ClientOptions#maxRedirects()} times, and re-reads the topology. More redirects than that
+ * (e.g. two nodes naming each other) end in a {@link KevoClientException} with code {@code
+ * FAILED_PRECONDITION} and the chain of nodes in its message. A node that fails with {@code
+ * UNAVAILABLE} is passed over for {@link ClientOptions#unavailableNodeBackoff()} wherever another
+ * node can serve the call, and the topology is re-read from a node that is up before the next call.
  *
  * <p><b>Failures</b> are {@link KevoClientException}s carrying the gRPC status code and the
  * server's message; a transaction conflict is a {@link TransactionConflictException}.
  *
- * <p><b>Deadlines.</b> Each attempt of a unary call gets {@link ClientOptions#deadline()}; a scan
- * stream and a compaction get {@link ClientOptions#scanDeadline()} in all.
+ * <p><b>Deadlines.</b> Each attempt of a unary call (and each redirect it follows) gets {@link
+ * ClientOptions#deadline()}; a scan stream and a compaction get {@link
+ * ClientOptions#scanDeadline()} in all.
  *
  * <p><b>Retries.</b> A call that is safe to redo is retried on {@code UNAVAILABLE} with exponential
- * backoff ({@link ClientOptions#maxAttempts()}): {@code Get}, {@code Scan} (until it has delivered
- * a pair), {@code GetStats}, {@code GetNodeInfo}, and also {@code Put}, {@code Delete} and {@code
+ * backoff ({@link ClientOptions#maxAttempts()}), each attempt routed afresh (so a read whose
+ * replica went down is redone on another node): {@code Get}, {@code Scan} (until it has delivered a
+ * pair), {@code GetStats}, {@code GetNodeInfo}, and also {@code Put}, {@code Delete} and {@code
  * BatchWrite} unless {@link ClientOptions#retryWrites()} is off. The writes are idempotent by
  * value: applying the same put, delete or batch twice leaves the same state as applying it once, so
  * an attempt that reached the server before the connection failed does no harm when redone. (If
@@ -52,25 +87,20 @@ import org.slf4j.LoggerFactory;
  * if the first attempt had simply arrived late: last writer wins.) Transaction calls are never
  * retried: a transaction is server-side state, and a lost commit answer cannot be told from a
  * failed commit. {@code Compact} is not retried either: it is long and not worth repeating.
- *
- * <p>Only the first of {@link ClientOptions#endpoints()} is used for now.
  */
 public final class KevoClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoClient.class);
 
   private final ClientOptions options;
-  private final String endpoint;
-  private final ManagedChannel channel;
   private final ScheduledExecutorService scheduler;
   private final Retrier retrier;
-  private final KevoServiceGrpc.KevoServiceBlockingStub blocking;
-  private final KevoServiceGrpc.KevoServiceFutureStub future;
+  private final NodePool pool;
+  private final TopologyTracker tracker;
+  private final Router router;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private KevoClient(ClientOptions options, String endpoint, ManagedChannel channel) {
+  private KevoClient(ClientOptions options, Clock clock) {
     this.options = options;
-    this.endpoint = endpoint;
-    this.channel = channel;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,24 +109,24 @@ public final class KevoClient implements AutoCloseable {
               return t;
             });
     this.retrier = new Retrier(options, scheduler);
-    this.blocking = KevoServiceGrpc.newBlockingStub(channel);
-    this.future = KevoServiceGrpc.newFutureStub(channel);
+    this.pool = new NodePool(options);
+    this.tracker = new TopologyTracker(options, pool, clock);
+    this.router = new Router(options, pool, tracker);
   }
 
   /**
-   * A client for {@code options}' first endpoint. Connecting is lazy: an unreachable node shows up
-   * as {@code UNAVAILABLE} on the first call, not here.
+   * A client for the cluster {@code options}' endpoints belong to. Connecting is lazy: an
+   * unreachable node shows up as {@code UNAVAILABLE} on the first call, not here.
    */
   public static KevoClient connect(ClientOptions options) {
+    return connect(options, Clock.systemUTC());
+  }
+
+  /** {@link #connect(ClientOptions)} with another clock (for tests). */
+  static KevoClient connect(ClientOptions options, Clock clock) {
     Objects.requireNonNull(options, "options");
-    String endpoint = options.endpoints().get(0);
-    ClientOptions.HostPort hp = ClientOptions.parseEndpoint(endpoint);
-    ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress(hp.host(), hp.port(), options.tls().channelCredentials())
-            .maxInboundMessageSize(options.maxInboundMessageBytes())
-            .build();
-    LOG.debug("client for {} with {}", endpoint, options);
-    return new KevoClient(options, endpoint, channel);
+    LOG.debug("client with {}", options);
+    return new KevoClient(options, clock);
   }
 
   /** A client with the default options for {@code endpoint} ({@code HOST:PORT}). */
@@ -104,25 +134,47 @@ public final class KevoClient implements AutoCloseable {
     return connect(ClientOptions.forEndpoint(endpoint));
   }
 
-  /** The node this client talks to, {@code HOST:PORT}. */
+  /** The first seed node, {@code HOST:PORT}: where the admin calls go. */
   public String endpoint() {
-    return endpoint;
+    return options.endpoints().get(0);
   }
 
   public ClientOptions options() {
     return options;
   }
 
+  /**
+   * What the client currently knows of the cluster: an immutable snapshot, not refreshed by this
+   * call. Before the first call it knows nothing ({@link Topology#refreshedAt()} is null).
+   */
+  public Topology topology() {
+    return tracker.snapshot();
+  }
+
+  /**
+   * Re-reads the topology now from the first known node that answers (blocking, up to {@link
+   * ClientOptions#deadline()} per node asked) and returns it; keeps the previous one if no node
+   * answers.
+   */
+  public Topology refreshTopology() {
+    if (closed.get()) {
+      throw new KevoClientException(io.grpc.Status.Code.UNAVAILABLE, "the client is closed", null);
+    }
+    return tracker.refresh();
+  }
+
   /** The value of {@code key}, or empty if absent. An empty array is a value, not an absence. */
   public Optional<byte[]> get(byte[] key) {
     GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
-    return found(retrier.call("Get", true, () -> blocking().get(req)));
+    return found(retrier.call("Get", true, () -> read("Get", n -> stub(n).get(req))));
   }
 
   /** {@link #get} without blocking. */
   public CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
     GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
-    return retrier.callAsync("Get", true, () -> future().get(req)).thenApply(KevoClient::found);
+    return retrier
+        .callAsync("Get", true, () -> readAsync("Get", n -> futureStub(n).get(req)))
+        .thenApply(KevoClient::found);
   }
 
   /** Stores {@code value} (possibly empty) under {@code key}, without forcing it to disk. */
@@ -137,14 +189,16 @@ public final class KevoClient implements AutoCloseable {
    */
   public void put(byte[] key, byte[] value, boolean sync) {
     PutRequest req = putRequest(key, value, sync);
-    checkSuccess("Put", retrier.call("Put", retryWrites(), () -> blocking().put(req)).getSuccess());
+    checkSuccess(
+        "Put",
+        retrier.call("Put", retryWrites(), () -> write("Put", n -> stub(n).put(req))).getSuccess());
   }
 
   /** {@link #put(byte[], byte[], boolean)} without blocking. */
   public CompletableFuture<Void> putAsync(byte[] key, byte[] value, boolean sync) {
     PutRequest req = putRequest(key, value, sync);
     return retrier
-        .callAsync("Put", retryWrites(), () -> future().put(req))
+        .callAsync("Put", retryWrites(), () -> writeAsync("Put", n -> futureStub(n).put(req)))
         .thenAccept(r -> checkSuccess("Put", r.getSuccess()));
   }
 
@@ -161,14 +215,18 @@ public final class KevoClient implements AutoCloseable {
   public void delete(byte[] key, boolean sync) {
     DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(sync).build();
     checkSuccess(
-        "Delete", retrier.call("Delete", retryWrites(), () -> blocking().delete(req)).getSuccess());
+        "Delete",
+        retrier
+            .call("Delete", retryWrites(), () -> write("Delete", n -> stub(n).delete(req)))
+            .getSuccess());
   }
 
   /** {@link #delete(byte[], boolean)} without blocking. */
   public CompletableFuture<Void> deleteAsync(byte[] key, boolean sync) {
     DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(sync).build();
     return retrier
-        .callAsync("Delete", retryWrites(), () -> future().delete(req))
+        .callAsync(
+            "Delete", retryWrites(), () -> writeAsync("Delete", n -> futureStub(n).delete(req)))
         .thenAccept(r -> checkSuccess("Delete", r.getSuccess()));
   }
 
@@ -185,7 +243,8 @@ public final class KevoClient implements AutoCloseable {
   public void batch(List<Op> ops, boolean sync) {
     BatchWriteRequest req = batchRequest(ops, sync);
     BatchWriteResponse r =
-        retrier.call("BatchWrite", retryWrites(), () -> blocking().batchWrite(req));
+        retrier.call(
+            "BatchWrite", retryWrites(), () -> write("BatchWrite", n -> stub(n).batchWrite(req)));
     checkSuccess("BatchWrite", r.getSuccess());
   }
 
@@ -193,7 +252,10 @@ public final class KevoClient implements AutoCloseable {
   public CompletableFuture<Void> batchAsync(List<Op> ops, boolean sync) {
     BatchWriteRequest req = batchRequest(ops, sync);
     return retrier
-        .callAsync("BatchWrite", retryWrites(), () -> future().batchWrite(req))
+        .callAsync(
+            "BatchWrite",
+            retryWrites(),
+            () -> writeAsync("BatchWrite", n -> futureStub(n).batchWrite(req)))
         .thenAccept(r -> checkSuccess("BatchWrite", r.getSuccess()));
   }
 
@@ -206,8 +268,8 @@ public final class KevoClient implements AutoCloseable {
     return new KevoScan(
         "Scan",
         () -> {
-          Iterator<ScanResponse> it = streamingStub().scan(request);
-          return map(it);
+          Node node = router.pick(Router.Route.READ, true);
+          return router.reporting(node, map(node.blocking(options.scanDeadline()).scan(request)));
         },
         retrier,
         true);
@@ -216,74 +278,114 @@ public final class KevoClient implements AutoCloseable {
   /** The node's counters (keys, storage, operations, latencies, recovery). */
   public GetStatsResponse stats() {
     GetStatsRequest req = GetStatsRequest.getDefaultInstance();
-    return retrier.call("GetStats", true, () -> blocking().getStats(req));
+    return retrier.call("GetStats", true, () -> onHome(n -> stub(n).getStats(req)));
   }
 
   /** The node's role, last sequence, version and replicas. */
   public GetNodeInfoResponse nodeInfo() {
     GetNodeInfoRequest req = GetNodeInfoRequest.getDefaultInstance();
-    return retrier.call("GetNodeInfo", true, () -> blocking().getNodeInfo(req));
+    return retrier.call("GetNodeInfo", true, () -> onHome(n -> stub(n).getNodeInfo(req)));
   }
 
   /** Flushes and compacts the whole key range on the server; waits until it is done. */
   public void compact() {
     CompactRequest req = CompactRequest.newBuilder().setForce(true).build();
-    boolean ok = retrier.call("Compact", false, () -> streamingStub().compact(req)).getSuccess();
+    boolean ok =
+        retrier
+            .call(
+                "Compact",
+                false,
+                () -> onHome(n -> n.blocking(options.scanDeadline()).compact(req)))
+            .getSuccess();
     checkSuccess("Compact", ok);
   }
 
   /**
-   * Begins a transaction on the server. Close it (try-with-resources): an unfinished one is rolled
-   * back. The server forgets transactions left idle (30 s by default).
+   * Begins a transaction: a read-write one on the primary, a read-only one where reads go (see the
+   * class comment); all its calls go to that node. Close it (try-with-resources): an unfinished one
+   * is rolled back. The server forgets transactions left idle (30 s by default).
    *
    * @param readOnly whether writes are refused (a read-only transaction never conflicts)
    */
   public ClientTransaction beginTransaction(boolean readOnly) {
     BeginTransactionRequest req =
         BeginTransactionRequest.newBuilder().setReadOnly(readOnly).build();
+    Router.Route route = readOnly ? Router.Route.READ : Router.Route.WRITE;
+    AtomicReference<Node> began = new AtomicReference<>();
     String id =
         retrier
-            .call("BeginTransaction", false, () -> blocking().beginTransaction(req))
+            .call(
+                "BeginTransaction",
+                false,
+                () ->
+                    router.call(
+                        "BeginTransaction",
+                        route,
+                        n -> {
+                          BeginTransactionResponse r = stub(n).beginTransaction(req);
+                          began.set(n);
+                          return r;
+                        }))
             .getTransactionId();
-    return new ClientTransaction(this, id, readOnly);
+    return new ClientTransaction(this, began.get(), id, readOnly);
   }
 
-  /** Stops the channel, waiting up to 5 s for calls in flight. Idempotent; throws nothing. */
+  /**
+   * Stops background refreshes and every channel, waiting up to 5 s for calls in flight.
+   * Idempotent; throws nothing.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    tracker.close();
     scheduler.shutdownNow();
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    pool.close();
   }
 
-  // Package-private plumbing for ClientTransaction.
+  // Package-private plumbing for ClientTransaction and the tests.
 
-  KevoServiceGrpc.KevoServiceBlockingStub blocking() {
-    return blocking.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+  /** A blocking stub for one attempt of a unary call to {@code node}. */
+  KevoServiceGrpc.KevoServiceBlockingStub stub(Node node) {
+    return node.blocking(options.deadline());
   }
 
-  KevoServiceGrpc.KevoServiceBlockingStub streamingStub() {
-    return blocking.withDeadlineAfter(options.scanDeadline().toNanos(), TimeUnit.NANOSECONDS);
+  Router router() {
+    return router;
   }
 
   Retrier retrier() {
     return retrier;
   }
 
-  private KevoServiceGrpc.KevoServiceFutureStub future() {
-    return future
-        .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
-        .withExecutor(MoreExecutors.directExecutor());
+  /** The channels made so far, by node address. */
+  Map<String, ManagedChannel> channels() {
+    return pool.channels();
+  }
+
+  private KevoServiceGrpc.KevoServiceFutureStub futureStub(Node node) {
+    return node.future(options.deadline());
+  }
+
+  private <T> T read(String name, Function<Node, T> rpc) {
+    return router.call(name, Router.Route.READ, rpc);
+  }
+
+  private <T> T write(String name, Function<Node, T> rpc) {
+    return router.call(name, Router.Route.WRITE, rpc);
+  }
+
+  private <T> ListenableFuture<T> readAsync(String name, Function<Node, ListenableFuture<T>> rpc) {
+    return router.callAsync(name, Router.Route.READ, rpc);
+  }
+
+  private <T> ListenableFuture<T> writeAsync(String name, Function<Node, ListenableFuture<T>> rpc) {
+    return router.callAsync(name, Router.Route.WRITE, rpc);
+  }
+
+  private <T> T onHome(Function<Node, T> rpc) {
+    return router.callOn(router.home(), rpc);
   }
 
   private boolean retryWrites() {

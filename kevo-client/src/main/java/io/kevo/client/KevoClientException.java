@@ -10,8 +10,9 @@ import io.grpc.StatusRuntimeException;
  * (bad key or value, malformed request), {@code NOT_FOUND} (unknown, ended or expired transaction),
  * {@code ABORTED} (transaction conflict: see {@link TransactionConflictException}), {@code
  * RESOURCE_EXHAUSTED}, {@code UNAVAILABLE} (node down, shutting down or refusing writes), {@code
- * DATA_LOSS}, {@code FAILED_PRECONDITION}; the client adds {@code DEADLINE_EXCEEDED} and {@code
- * CANCELLED}.
+ * DATA_LOSS}, {@code FAILED_PRECONDITION} (also: a write sent to a replica, which names the
+ * primary; the client follows that redirect and reports FAILED_PRECONDITION only when it has
+ * followed too many); the client adds {@code DEADLINE_EXCEEDED} and {@code CANCELLED}.
  */
 public class KevoClientException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,6 +22,13 @@ public class KevoClientException extends RuntimeException {
 
   public KevoClientException(Status.Code code, String serverMessage, Throwable cause) {
     super(code + (serverMessage.isEmpty() ? "" : ": " + serverMessage), cause);
+    this.code = code;
+    this.serverMessage = serverMessage;
+  }
+
+  /** A failure the client diagnosed itself, with its own {@code message}. */
+  KevoClientException(Status.Code code, String serverMessage, String message, Throwable cause) {
+    super(message, cause);
     this.code = code;
     this.serverMessage = serverMessage;
   }

@@ -271,7 +271,7 @@ class KevoClientTest {
     ClientTransaction tx = client.beginTransaction(false);
     tx.commit();
     // The same id after the transaction ended, as a second handle would send it.
-    ClientTransaction stale = new ClientTransaction(client, tx.id(), false);
+    ClientTransaction stale = new ClientTransaction(client, client.router().home(), tx.id(), false);
 
     assertThatThrownBy(() -> stale.get(b("a")))
         .isInstanceOfSatisfying(
@@ -283,7 +283,8 @@ class KevoClientTest {
     assertThat(stale.state()).isEqualTo(ClientTransaction.State.FAILED);
     stale.close(); // nothing to roll back; throws nothing
 
-    ClientTransaction invented = new ClientTransaction(client, "no-such-tx", false);
+    ClientTransaction invented =
+        new ClientTransaction(client, client.router().home(), "no-such-tx", false);
     assertThatThrownBy(invented::commit)
         .isInstanceOfSatisfying(
             KevoClientException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND));

@@ -1,0 +1,20 @@
+package io.kevo.client;
+
+/**
+ * Which node serves a read ({@code Get}, {@code Scan}, a read-only transaction). Writes always go
+ * to the primary. A replica applies the primary's log asynchronously, so a read it serves may miss
+ * the latest writes, even this client's own: choose {@link #PRIMARY} to read your writes.
+ */
+public enum ReadPreference {
+  /** Every read goes to the primary. */
+  PRIMARY,
+  /**
+   * Reads go to the primary; to an available replica (round-robin) only while it is unreachable.
+   */
+  PRIMARY_PREFERRED,
+  /**
+   * Reads go to the available replicas in turn (round-robin); to the primary when none is available
+   * or reachable. The default.
+   */
+  REPLICA_PREFERRED
+}

@@ -1,0 +1,309 @@
+package io.kevo.client;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kevo.proto.GetNodeInfoRequest;
+import io.kevo.proto.GetNodeInfoResponse;
+import io.kevo.proto.ReplicaInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the client knows of the cluster, and how it learns more: the last {@link Topology} read with
+ * {@code GetNodeInfo}, plus the nodes it recently failed to reach ("down" marks, which expire after
+ * {@link ClientOptions#unavailableNodeBackoff()} or when the node answers).
+ *
+ * <p>When the topology is re-read: at the first routed call (the topology starts out stale); after
+ * a call failed with {@code UNAVAILABLE} (which marks it stale); after a redirect (in the
+ * background); every {@link ClientOptions#topologyRefreshInterval()}; and on request. A refresh
+ * asks the known nodes that are not down — primary first, then the replicas, then the seeds — and
+ * takes the first answer. If every known node is down it asks nobody: the node that just failed
+ * would fail again, and the caller's own retry probes it anyway.
+ *
+ * <p>How an answer becomes a topology: a STANDALONE node is the primary of a cluster without
+ * replicas; a PRIMARY gives itself and its replicas; a REPLICA gives the primary's address, which
+ * is then asked in turn; if the primary does not confirm, the replica's view is kept (with the
+ * replica itself added as an available replica).
+ *
+ * <p>Thread-safe. Refreshes are serialized; a caller that waited for another caller's refresh uses
+ * its result. Background refreshes run on one daemon thread of their own, so a slow node never
+ * delays retries.
+ */
+final class TopologyTracker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TopologyTracker.class);
+
+  private final ClientOptions options;
+  private final NodePool pool;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+  private final Map<String, Instant> downUntil = new ConcurrentHashMap<>();
+  private final AtomicBoolean stale = new AtomicBoolean(true);
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private final ReentrantLock refreshLock = new ReentrantLock();
+  private volatile Topology current = Topology.unknown();
+  private volatile long generation;
+
+  TopologyTracker(ClientOptions options, NodePool pool, Clock clock) {
+    this.options = options;
+    this.pool = pool;
+    this.clock = clock;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kevo-client-topology");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = options.topologyRefreshInterval().toNanos();
+    if (every > 0) {
+      executor.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The topology as last read, without the down marks. */
+  Topology known() {
+    return current;
+  }
+
+  /** The topology as last read, with the nodes down now. */
+  Topology snapshot() {
+    return current.withUnreachable(downNow());
+  }
+
+  /** Whether {@code address} failed with UNAVAILABLE less than the node backoff ago. */
+  boolean isDown(String address) {
+    Instant until = downUntil.get(address);
+    return until != null && clock.instant().isBefore(until);
+  }
+
+  /** {@code address} answered a call: it is reachable. */
+  void markUp(String address) {
+    if (downUntil.remove(address) != null) {
+      LOG.debug("node {} is reachable again", address);
+    }
+  }
+
+  /**
+   * Before a routed call: re-reads the topology if it is stale, on the caller's thread if it {@code
+   * mayBlock}, else in the background (the call then goes where the current topology says).
+   */
+  void beforeCall(boolean mayBlock) {
+    if (stale.compareAndSet(true, false)) {
+      if (mayBlock) {
+        refresh();
+      } else {
+        refreshSoon();
+      }
+    }
+  }
+
+  /**
+   * {@code from} refused a write and named {@code primary}: use it as the primary from now on, and
+   * re-read the topology in the background.
+   */
+  void redirected(String from, String primary) {
+    LOG.debug("{} redirected to primary {}", from, primary);
+    if (!primary.equals(current.primary())) {
+      current = current.withPrimary(primary);
+    }
+    refreshSoon();
+  }
+
+  /** Re-reads the topology in the background; at most one such refresh is queued at a time. */
+  void refreshSoon() {
+    if (!refreshQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            refreshQueued.set(false);
+            refreshQuietly();
+          });
+    } catch (RejectedExecutionException e) {
+      refreshQueued.set(false); // closed
+    }
+  }
+
+  /**
+   * Re-reads the topology now from the first known node that answers; keeps the old one if none
+   * does. Blocks for up to {@link ClientOptions#deadline()} per node asked.
+   *
+   * @return the topology afterwards, with the nodes down now
+   */
+  Topology refresh() {
+    long seen = generation;
+    refreshLock.lock();
+    try {
+      if (generation != seen) {
+        return snapshot(); // someone refreshed while we waited
+      }
+      for (String address : candidates()) {
+        Optional<GetNodeInfoResponse> info = ask(address);
+        if (info.isEmpty()) {
+          continue;
+        }
+        Topology next = interpret(address, info.get());
+        if (next == null) {
+          continue;
+        }
+        Topology previous = current;
+        current = next;
+        generation++;
+        if (!Objects.equals(next.primary(), previous.primary())
+            || !next.replicas().equals(previous.replicas())) {
+          LOG.info(
+              "topology from {}: primary {}, replicas {}",
+              address,
+              next.primary(),
+              next.replicas());
+        }
+        return snapshot();
+      }
+      LOG.debug("no known node answered GetNodeInfo; keeping {}", current);
+      return snapshot();
+    } finally {
+      refreshLock.unlock();
+    }
+  }
+
+  /** Stops background refreshes. Idempotent. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("background topology refresh failed", e);
+    }
+  }
+
+  /** The nodes to ask, primary first, then replicas, then seeds, skipping those down. */
+  private List<String> candidates() {
+    Topology t = current;
+    Set<String> all = new LinkedHashSet<>();
+    if (t.hasPrimary()) {
+      all.add(t.primary());
+    }
+    t.replicas().forEach(r -> all.add(r.address()));
+    all.addAll(options.endpoints());
+    return all.stream().filter(a -> !isDown(a)).toList();
+  }
+
+  /** {@code GetNodeInfo} on {@code address}, without retry; empty if it failed. */
+  private Optional<GetNodeInfoResponse> ask(String address) {
+    try {
+      GetNodeInfoResponse info =
+          pool.node(address)
+              .blocking(options.deadline())
+              .getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+      markUp(address);
+      return Optional.of(info);
+    } catch (StatusRuntimeException e) {
+      LOG.debug("GetNodeInfo on {} failed: {}", address, e.getStatus());
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        markDown(address, false); // the refresh under way already accounts for it
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The topology {@code address}'s answer describes; null if the answer is unusable. */
+  private Topology interpret(String address, GetNodeInfoResponse info) {
+    Instant now = clock.instant();
+    switch (info.getNodeRole()) {
+      case STANDALONE:
+        return new Topology(address, List.of(), Set.of(), now, address);
+      case PRIMARY:
+        return new Topology(address, replicas(info, address), Set.of(), now, address);
+      case REPLICA:
+        String primary = info.getPrimaryAddress().isEmpty() ? null : info.getPrimaryAddress();
+        if (primary != null && !primary.equals(address) && !isDown(primary) && valid(primary)) {
+          Optional<GetNodeInfoResponse> confirmed = ask(primary);
+          if (confirmed.isPresent()
+              && confirmed.get().getNodeRole() == GetNodeInfoResponse.NodeRole.PRIMARY) {
+            return new Topology(
+                primary, replicas(confirmed.get(), primary), Set.of(), now, primary);
+          }
+        }
+        List<Topology.Replica> replicas = new ArrayList<>(replicas(info, primary));
+        if (replicas.stream().noneMatch(r -> r.address().equals(address))) {
+          replicas.add(new Topology.Replica(address, info.getLastSequence(), true));
+        }
+        String known = primary != null && valid(primary) ? primary : current.primary();
+        return new Topology(known, replicas, Set.of(), now, address);
+      default:
+        LOG.debug("{} reported an unknown role {}", address, info.getNodeRoleValue());
+        return null;
+    }
+  }
+
+  /** The replicas {@code info} lists, without {@code primary}, duplicates or bad addresses. */
+  private static List<Topology.Replica> replicas(GetNodeInfoResponse info, String primary) {
+    Map<String, Topology.Replica> out = new LinkedHashMap<>();
+    for (ReplicaInfo r : info.getReplicasList()) {
+      String a = r.getAddress();
+      if (!a.equals(primary) && valid(a)) {
+        out.putIfAbsent(a, new Topology.Replica(a, r.getLastSequence(), r.getAvailable()));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** Whether {@code address} is {@code HOST:PORT}; a node that advertises garbage is ignored. */
+  static boolean valid(String address) {
+    try {
+      ClientOptions.parseEndpoint(address);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Marks {@code address} down after a call to it failed with UNAVAILABLE; if {@code
+   * requestRefresh}, the topology is stale too.
+   */
+  void markDown(String address, boolean requestRefresh) {
+    Instant until = clock.instant().plus(options.unavailableNodeBackoff());
+    if (downUntil.put(address, until) == null) {
+      LOG.debug("node {} is unreachable; passed over until {}", address, until);
+    }
+    if (requestRefresh) {
+      stale.set(true);
+    }
+  }
+
+  private Set<String> downNow() {
+    Set<String> out = new LinkedHashSet<>();
+    downUntil
+        .keySet()
+        .forEach(
+            a -> {
+              if (isDown(a)) {
+                out.add(a);
+              }
+            });
+    return out;
+  }
+}
