@@ -7,7 +7,6 @@ import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>How an answer becomes a topology: a STANDALONE node is the primary of a cluster without
  * replicas; a PRIMARY gives itself and its replicas; a REPLICA gives the primary's address, which
  * is then asked in turn; if the primary does not confirm, the replica's view is kept (with the
- * replica itself added as an available replica).
+ * replica itself, an available replica, merged into the replicas known before).
  *
  * <p>Thread-safe. Refreshes are serialized; a caller that waited for another caller's refresh uses
  * its result. Background refreshes run on one daemon thread of their own, so a slow node never
@@ -246,12 +245,15 @@ final class TopologyTracker implements AutoCloseable {
                 primary, replicas(confirmed.get(), primary), Set.of(), now, primary);
           }
         }
-        List<Topology.Replica> replicas = new ArrayList<>(replicas(info, primary));
-        if (replicas.stream().noneMatch(r -> r.address().equals(address))) {
-          replicas.add(new Topology.Replica(address, info.getLastSequence(), true));
-        }
+        // The primary did not confirm. A replica often knows only itself, so merge what it says
+        // into the replicas known already rather than forget the others.
         String known = primary != null && valid(primary) ? primary : current.primary();
-        return new Topology(known, replicas, Set.of(), now, address);
+        Map<String, Topology.Replica> merged = new LinkedHashMap<>();
+        current.replicas().forEach(r -> merged.put(r.address(), r));
+        replicas(info, known).forEach(r -> merged.put(r.address(), r));
+        merged.put(address, new Topology.Replica(address, info.getLastSequence(), true));
+        merged.remove(known);
+        return new Topology(known, List.copyOf(merged.values()), Set.of(), now, address);
       default:
         LOG.debug("{} reported an unknown role {}", address, info.getNodeRoleValue());
         return null;
