@@ -3,6 +3,10 @@ package io.kevo.client;
 import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -99,6 +103,9 @@ final class FakeNode extends KevoServiceGrpc.KevoServiceImplBase implements Auto
 
   volatile List<ReplicaInfo> replicas = List.of();
 
+  /** While set, every call is answered UNAVAILABLE (a node restarting), and logged as such. */
+  volatile boolean unavailable;
+
   FakeNode(String name, GetNodeInfoResponse.NodeRole role, CallLog log) {
     this.name = name;
     this.role = role;
@@ -106,7 +113,7 @@ final class FakeNode extends KevoServiceGrpc.KevoServiceImplBase implements Auto
     try {
       this.server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .addService(this)
+              .addService(ServerInterceptors.intercept(this, new Unavailable()))
               .build()
               .start();
     } catch (IOException e) {
@@ -267,6 +274,20 @@ final class FakeNode extends KevoServiceGrpc.KevoServiceImplBase implements Auto
             .withDescription("node " + name + " is a replica; writes go to the primary")
             .asRuntimeException(trailers));
     return true;
+  }
+
+  /** Answers every call UNAVAILABLE while {@link #unavailable} is set. */
+  private final class Unavailable implements ServerInterceptor {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      if (!unavailable) {
+        return next.startCall(call, headers);
+      }
+      log.add(name, "UNAVAILABLE " + call.getMethodDescriptor().getBareMethodName());
+      call.close(Status.UNAVAILABLE.withDescription(name + " is restarting"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
   }
 
   private ByteString nameBytes() {

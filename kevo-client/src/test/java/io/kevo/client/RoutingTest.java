@@ -10,7 +10,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -253,6 +257,86 @@ class RoutingTest {
     // The primary still reports R2 available; the refresh after the failure asked the primary.
     assertThat(t.source()).isEqualTo(primary.address());
     assertThat(log.nodes("GetNodeInfo")).containsExactly("P", "P");
+  }
+
+  @Test
+  void writesFollowAFailoverFoundByTheRefreshAfterThePrimaryStops() {
+    KevoClient client = client(r2);
+    client.put(b("k"), b("v"));
+    assertThat(log.nodes("Put")).containsExactly("P");
+
+    // The primary dies; R1 is promoted and R2 now follows it.
+    primary.close();
+    r1.role = PRIMARY;
+    r1.advertisedPrimary = r1.address();
+    r1.reportReplicas(List.of(r2), List.of(true));
+    r2.advertisedPrimary = r1.address();
+
+    client.put(b("k"), b("v2")); // fails on P, refreshes, is redone on R1: no user-visible failure
+    client.delete(b("k"));
+
+    assertThat(log.nodes("Put")).containsExactly("P", "R1");
+    assertThat(log.nodes("Delete")).containsExactly("R1");
+    assertThat(client.topology().primary()).isEqualTo(r1.address());
+    assertThat(client.topology().readableReplicas()).containsExactly(r2.address());
+  }
+
+  @Test
+  void aNodePassedOverIsTriedAgainAfterTheBackoff() {
+    MutableClock clock = new MutableClock();
+    ClientOptions options =
+        ClientOptions.builder()
+            .endpoint(primary.address())
+            .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .topologyRefreshInterval(Duration.ZERO)
+            .unavailableNodeBackoff(Duration.ofSeconds(5))
+            .build();
+    KevoClient client = KevoClient.connect(options, clock);
+    toClose.add(client);
+    assertThat(List.of(servedGet(client), servedGet(client))).containsExactly("R1", "R2");
+
+    r2.unavailable = true; // restarting: answers UNAVAILABLE
+    List<String> served = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      served.add(servedGet(client));
+    }
+    assertThat(served).containsOnly("R1");
+    assertThat(log.nodes("UNAVAILABLE Get")).containsExactly("R2"); // tried once, then passed over
+
+    r2.unavailable = false;
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(client.topology().unreachable()).containsExactly(r2.address());
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(client.topology().unreachable()).isEmpty();
+    served.clear();
+    for (int i = 0; i < 4; i++) {
+      served.add(servedGet(client));
+    }
+    assertThat(served).containsExactlyInAnyOrder("R1", "R1", "R2", "R2");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   @Test
