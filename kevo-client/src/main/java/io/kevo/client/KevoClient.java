@@ -67,7 +67,10 @@ import org.slf4j.LoggerFactory;
  * (e.g. two nodes naming each other) end in a {@link KevoClientException} with code {@code
  * FAILED_PRECONDITION} and the chain of nodes in its message. A node that fails with {@code
  * UNAVAILABLE} is passed over for {@link ClientOptions#unavailableNodeBackoff()} wherever another
- * node can serve the call, and the topology is re-read from a node that is up before the next call.
+ * node can serve the call; if the failed call was routed (not a transaction's or an admin call,
+ * which cannot go elsewhere), the topology is re-read from a node that is up before the next routed
+ * attempt, so a retry of a read or a write lands on the node the refreshed topology names. Scans
+ * are routed like {@code get} but do not follow redirects (replicas serve reads).
  *
  * <p><b>Failures</b> are {@link KevoClientException}s carrying the gRPC status code and the
  * server's message; a transaction conflict is a {@link TransactionConflictException}.
