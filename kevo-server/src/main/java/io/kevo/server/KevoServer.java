@@ -48,6 +48,7 @@ public final class KevoServer implements AutoCloseable {
   private final KevoServiceImpl service;
   private final HealthStatusManager health;
   private final ScheduledExecutorService sweeper;
+  private final CallDispatch dispatch;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -62,8 +63,11 @@ public final class KevoServer implements AutoCloseable {
             options.maxOpenTransactions(),
             nanoTime);
     RpcMetrics metrics = new RpcMetrics(nanoTime);
-    this.service = new KevoServiceImpl(db, transactions, metrics, options, version());
+    this.dispatch = new CallDispatch(options.dispatch(), db.options().syncMode());
+    this.service =
+        new KevoServiceImpl(db, transactions, metrics, options, version(), dispatch.syncWrites());
     this.health = new HealthStatusManager();
+    dispatch.configure(builder);
     this.server =
         builder
             .addService(ServerInterceptors.intercept(service, metrics))
@@ -103,6 +107,7 @@ public final class KevoServer implements AutoCloseable {
       s.server.start();
     } catch (IOException e) {
       s.sweeper.shutdownNow();
+      s.dispatch.close();
       throw new UncheckedIOException(
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
     }
@@ -191,6 +196,7 @@ public final class KevoServer implements AutoCloseable {
       server.shutdownNow();
     }
     sweeper.shutdownNow();
+    dispatch.close();
     service.abortScans(); // iterators of cancelled streams whose handlers have not run yet
     transactions.close();
     db.close();

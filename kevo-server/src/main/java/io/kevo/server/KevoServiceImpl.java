@@ -45,6 +45,8 @@ import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +65,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   private final RpcMetrics metrics;
   private final ServerOptions options;
   private final String version;
+  private final Executor syncWrites;
   private final Set<ScanPump<?>> scans = ConcurrentHashMap.newKeySet();
 
   KevoServiceImpl(
@@ -70,12 +73,14 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
       TransactionRegistry transactions,
       RpcMetrics metrics,
       ServerOptions options,
-      String version) {
+      String version,
+      Executor syncWrites) {
     this.db = db;
     this.transactions = transactions;
     this.metrics = metrics;
     this.options = options;
     this.version = version;
+    this.syncWrites = syncWrites;
   }
 
   // ---- key-value operations ----
@@ -95,7 +100,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
 
   @Override
   public void put(PutRequest req, StreamObserver<PutResponse> out) {
-    unary(
+    write(
+        req.getSync(),
         out,
         () -> {
           db.put(req.getKey().toByteArray(), req.getValue().toByteArray(), write(req.getSync()));
@@ -105,7 +111,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
 
   @Override
   public void delete(DeleteRequest req, StreamObserver<DeleteResponse> out) {
-    unary(
+    write(
+        req.getSync(),
         out,
         () -> {
           db.delete(req.getKey().toByteArray(), write(req.getSync()));
@@ -115,7 +122,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
 
   @Override
   public void batchWrite(BatchWriteRequest req, StreamObserver<BatchWriteResponse> out) {
-    unary(
+    write(
+        req.getSync(),
         out,
         () -> {
           WriteBatch batch = new WriteBatch();
@@ -354,6 +362,24 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   /** Copies: the engine does not promise that the arrays it returns are never reused. */
   private static ByteString wrap(byte[] bytes) {
     return ByteString.copyFrom(bytes);
+  }
+
+  /**
+   * A point write: run here, or on {@code syncWrites} when it asked for sync (this thread may be an
+   * event loop, which must not wait for an fsync; see {@link CallDispatch}).
+   */
+  private <T> void write(boolean sync, StreamObserver<T> out, Supplier<T> body) {
+    if (!sync) {
+      unary(out, body);
+      return;
+    }
+    try {
+      syncWrites.execute(() -> unary(out, body));
+    } catch (RejectedExecutionException e) {
+      out.onError(
+          StatusMapper.toException(
+              new ServerException(ServerException.Reason.SHUTTING_DOWN, "the server is stopping")));
+    }
   }
 
   private static <T> void unary(StreamObserver<T> out, Supplier<T> body) {

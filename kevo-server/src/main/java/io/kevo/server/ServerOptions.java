@@ -10,9 +10,29 @@ import java.util.Objects;
  * all, at most 1,000 open at once; shutdown waits 10 s for calls in flight; the largest inbound
  * message is derived from the engine's key and value limits (so an oversized key or value reaches
  * the engine and gets its precise {@code INVALID_ARGUMENT}); {@code GetStats} counts up to
- * 1,000,000 keys.
+ * 1,000,000 keys; point calls run on the event loop ({@link Dispatch#EVENT_LOOP}).
  */
 public final class ServerOptions {
+  /**
+   * Which threads run the RPC handlers. On a small machine the hand-off from the network thread to
+   * a pool thread and back costs several times what a point lookup or an unsynced write does
+   * (measured on 2 cores: about 38 µs of server CPU per {@code Get} through a pool, 8 µs inline;
+   * see BENCHMARKS.md, "Server (#5)").
+   */
+  public enum Dispatch {
+    /**
+     * {@code Get}, and {@code Put}, {@code Delete} and {@code BatchWrite} when they cannot wait for
+     * an fsync (the engine in {@link io.kevo.engine.SyncMode#NONE} and the request's {@code sync}
+     * off), run on the Netty event loop that read them, with no thread hand-off; every other call
+     * (scans, transactions, administration, writes that sync) runs on a pool. The price: while the
+     * engine holds back an unsynced write (a full memtable waiting for its flush, level-0
+     * throttling), the other calls of that event loop's connections wait too.
+     */
+    EVENT_LOOP,
+    /** Every call runs on a pool thread, so one stalled call never delays another. */
+    POOL
+  }
+
   /** The defaults listed in the class comment. */
   public static final ServerOptions DEFAULT = builder().build();
 
@@ -24,6 +44,7 @@ public final class ServerOptions {
   private final Duration shutdownGrace;
   private final int maxInboundMessageBytes;
   private final long statsKeyCountLimit;
+  private final Dispatch dispatch;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -34,6 +55,7 @@ public final class ServerOptions {
     this.shutdownGrace = b.shutdownGrace;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.statsKeyCountLimit = b.statsKeyCountLimit;
+    this.dispatch = b.dispatch;
   }
 
   public static Builder builder() {
@@ -49,7 +71,8 @@ public final class ServerOptions {
         .maxOpenTransactions(maxOpenTransactions)
         .shutdownGrace(shutdownGrace)
         .maxInboundMessageBytes(maxInboundMessageBytes)
-        .statsKeyCountLimit(statsKeyCountLimit);
+        .statsKeyCountLimit(statsKeyCountLimit)
+        .dispatch(dispatch);
   }
 
   /** The host name or IP address to bind. */
@@ -92,6 +115,11 @@ public final class ServerOptions {
     return statsKeyCountLimit;
   }
 
+  /** Which threads run the RPC handlers. */
+  public Dispatch dispatch() {
+    return dispatch;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{listen="
@@ -110,6 +138,8 @@ public final class ServerOptions {
         + maxInboundMessageBytes
         + ", statsKeyCountLimit="
         + statsKeyCountLimit
+        + ", dispatch="
+        + dispatch
         + "}";
   }
 
@@ -123,6 +153,7 @@ public final class ServerOptions {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private int maxInboundMessageBytes = 0;
     private long statsKeyCountLimit = 1_000_000;
+    private Dispatch dispatch = Dispatch.EVENT_LOOP;
 
     private Builder() {}
 
@@ -206,6 +237,11 @@ public final class ServerOptions {
         throw new IllegalArgumentException("statsKeyCountLimit must not be negative");
       }
       this.statsKeyCountLimit = keys;
+      return this;
+    }
+
+    public Builder dispatch(Dispatch dispatch) {
+      this.dispatch = Objects.requireNonNull(dispatch, "dispatch");
       return this;
     }
 

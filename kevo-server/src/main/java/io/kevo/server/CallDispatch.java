@@ -1,0 +1,92 @@
+package io.kevo.server;
+
+import io.grpc.Metadata;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import io.kevo.engine.SyncMode;
+import io.kevo.proto.KevoServiceGrpc;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Which thread runs each call, per {@link ServerOptions.Dispatch}. In {@code EVENT_LOOP} mode the
+ * server's executor is the direct one, so a call starts on the event loop that read it; this class
+ * then moves every call that may block onto the pool as soon as the method is known (gRPC's
+ * per-call executor), and keeps {@code Get} (and the unsynced point writes when the engine never
+ * syncs on its own) where it is. A point write whose request asks for {@code sync} is only known
+ * once its message is read, so the service hands it to {@link #syncWrites()} itself. In {@code
+ * POOL} mode every call runs on the pool, as with gRPC's default executor.
+ *
+ * <p>The pool is a cached one (idle threads expire), like gRPC's default executor, so that calls
+ * that wait (syncs, compactions, scans of slow clients) never starve each other. Thread-safe;
+ * {@link #close()} stops the pool once the server has terminated.
+ */
+final class CallDispatch implements AutoCloseable {
+  private static final Set<String> READS =
+      Set.of(KevoServiceGrpc.getGetMethod().getFullMethodName());
+  private static final Set<String> POINT_WRITES =
+      Set.of(
+          KevoServiceGrpc.getPutMethod().getFullMethodName(),
+          KevoServiceGrpc.getDeleteMethod().getFullMethodName(),
+          KevoServiceGrpc.getBatchWriteMethod().getFullMethodName());
+
+  private final ServerOptions.Dispatch mode;
+  private final boolean writesInline;
+  private final ExecutorService pool;
+
+  /**
+   * @param engineSyncMode the served engine's mode: unsynced writes run inline only under {@link
+   *     SyncMode#NONE}, since under the other modes any write may wait for an fsync
+   */
+  CallDispatch(ServerOptions.Dispatch mode, SyncMode engineSyncMode) {
+    this.mode = mode;
+    this.writesInline =
+        mode == ServerOptions.Dispatch.EVENT_LOOP && engineSyncMode == SyncMode.NONE;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "kevo-rpc-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Sets the builder's executors for this mode. */
+  void configure(ServerBuilder<?> builder) {
+    if (mode == ServerOptions.Dispatch.EVENT_LOOP) {
+      builder.directExecutor().callExecutor(new Routing());
+    } else {
+      builder.executor(pool);
+    }
+  }
+
+  /**
+   * Where a point write that asked for {@code sync} runs: the pool when point writes run on the
+   * event loop (an fsync must not hold it up), else the calling thread (already a pool thread).
+   */
+  Executor syncWrites() {
+    return writesInline ? pool : Runnable::run;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  /** gRPC's per-call choice: null keeps the call on the event loop. */
+  private final class Routing implements ServerCallExecutorSupplier {
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      String method = call.getMethodDescriptor().getFullMethodName();
+      if (READS.contains(method) || (writesInline && POINT_WRITES.contains(method))) {
+        return null;
+      }
+      return pool;
+    }
+  }
+}
