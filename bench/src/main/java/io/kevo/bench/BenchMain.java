@@ -2,6 +2,9 @@ package io.kevo.bench;
 
 import io.kevo.bench.engine.EngineCommand;
 import io.kevo.bench.engine.WorkerCommand;
+import io.kevo.bench.server.EmbeddedWorkerCommand;
+import io.kevo.bench.server.ServerCommand;
+import io.kevo.bench.server.ServerNodeCommand;
 import io.kevo.bench.tx.TxCommand;
 import io.kevo.bench.tx.TxWorkerCommand;
 import picocli.CommandLine;
@@ -12,12 +15,15 @@ import picocli.CommandLine.Command;
     name = "kevo-bench",
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
-    description = "Benchmarks for Kevo.",
+    description = "Benchmarks for Kevo: engine, tx, server.",
     subcommands = {
       EngineCommand.class,
       WorkerCommand.class,
       TxCommand.class,
-      TxWorkerCommand.class
+      TxWorkerCommand.class,
+      ServerCommand.class,
+      ServerNodeCommand.class,
+      EmbeddedWorkerCommand.class
     })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -34,6 +40,6 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand (try: engine, tx)");
+        spec.commandLine(), "Missing subcommand (try: engine, tx, server)");
   }
 }

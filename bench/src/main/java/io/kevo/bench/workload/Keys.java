@@ -7,9 +7,9 @@ package io.kevo.bench.workload;
  * give unrelated key spaces (a collision between 128-bit keys of two salts is negligible).
  * Stateless and thread-safe.
  */
-final class Keys {
+public final class Keys {
   /** The keys loaded before the read, overwrite and mixed workloads. */
-  static final long LOADED = 0x10AD_ED00L;
+  public static final long LOADED = 0x10AD_ED00L;
 
   /** Keys never written: the lookups of {@code readmissing}. */
   static final long MISSING = 0x0155_1E55L;
@@ -25,7 +25,7 @@ final class Keys {
   private Keys() {}
 
   /** The {@code i}-th key of the key space {@code (seed, salt)}, {@code size} bytes. */
-  static byte[] random(long seed, long salt, long i, int size) {
+  public static byte[] random(long seed, long salt, long i, int size) {
     long base = mix(seed ^ mix(salt));
     byte[] key = new byte[size];
     long x = base + i * GOLDEN;

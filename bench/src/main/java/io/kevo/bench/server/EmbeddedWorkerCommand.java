@@ -1,0 +1,30 @@
+package io.kevo.bench.server;
+
+import io.kevo.bench.run.ChildJvm;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded side of a {@code server} run, in a fresh JVM of the same heap as the server's: runs
+ * every phase on the engine in-process ({@link EmbeddedRun}) and prints the result as one JSON line
+ * on stdout ({@link ChildJvm#printResult}). Diagnostics go to stderr.
+ */
+@Command(
+    name = "server-embedded",
+    hidden = true,
+    description = "Runs the server workloads on the embedded engine.")
+public final class EmbeddedWorkerCommand implements Callable<Integer> {
+  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
+  Path dir;
+
+  @Mixin LoadOptions options = new LoadOptions();
+
+  @Override
+  public Integer call() {
+    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir).toJson());
+    return 0;
+  }
+}

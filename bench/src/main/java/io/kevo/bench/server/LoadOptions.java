@@ -1,0 +1,118 @@
+package io.kevo.bench.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The {@code server} workload options, shared by the command and its embedded-engine child. */
+public final class LoadOptions {
+  @Option(
+      names = "--workloads",
+      split = ",",
+      defaultValue = "get,put,delete,batch",
+      description =
+          "Workloads in the order they run: get, put, delete, batch (default: ${DEFAULT-VALUE}).")
+  List<String> workloads;
+
+  @Option(
+      names = "--clients",
+      split = ",",
+      defaultValue = "1,16,64",
+      description =
+          "Concurrencies to run each workload at: requests outstanding at once"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<Integer> clients;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "4",
+      paramLabel = "SECONDS",
+      description = "Timed window of each (workload, clients) phase (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      paramLabel = "SECONDS",
+      description = "Untimed lead-in of each phase, same requests (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(
+      names = "--jit-warmup",
+      defaultValue = "5",
+      paramLabel = "SECONDS",
+      description =
+          "Untimed gets at the largest --clients after loading, before the first phase, so that"
+              + " it does not pay for JIT compilation (default: ${DEFAULT-VALUE}).")
+  double jitWarmup;
+
+  @Option(
+      names = "--preload",
+      defaultValue = "1000000",
+      description =
+          "Keys loaded before the first phase (batched, then compacted); gets read them"
+              + " (default: ${DEFAULT-VALUE}).")
+  long preload;
+
+  @Option(
+      names = "--settle",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Before each phase that follows writes, flush and compact everything (untimed; Compact"
+              + " on the server, compactRange on the engine), so that no phase inherits the"
+              + " previous one's compaction debt (default: ${DEFAULT-VALUE}).")
+  boolean settle;
+
+  @Option(
+      names = "--key-size",
+      defaultValue = "16",
+      description = "Key bytes (default: ${DEFAULT-VALUE}).")
+  int keySize;
+
+  @Option(
+      names = "--value-size",
+      defaultValue = "100",
+      description = "Value bytes (default: ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "100",
+      description = "Puts per BatchWrite / WriteBatch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "20240501",
+      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  LoadParams toParams() {
+    List<Workload> kinds = new ArrayList<>();
+    for (String id : workloads) {
+      kinds.add(Workload.fromId(id));
+    }
+    return new LoadParams(
+        kinds, clients, duration, warmup, jitWarmup, preload, settle, keySize, valueSize, batchSize,
+        seed);
+  }
+
+  /** {@code p} as command-line arguments, to hand it to a child JVM. */
+  static List<String> toArgs(LoadParams p) {
+    List<String> args = new ArrayList<>();
+    args.add("--workloads=" + String.join(",", p.workloads().stream().map(Workload::id).toList()));
+    args.add("--clients=" + String.join(",", p.clients().stream().map(String::valueOf).toList()));
+    args.add("--duration=" + p.durationSeconds());
+    args.add("--warmup=" + p.warmupSeconds());
+    args.add("--jit-warmup=" + p.jitWarmupSeconds());
+    args.add("--preload=" + p.preload());
+    args.add(p.settle() ? "--settle" : "--no-settle");
+    args.add("--key-size=" + p.keySize());
+    args.add("--value-size=" + p.valueSize());
+    args.add("--batch-size=" + p.batchSize());
+    args.add("--seed=" + p.seed());
+    return args;
+  }
+}

@@ -1,0 +1,132 @@
+package io.kevo.bench.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One (workload, clients) phase on one side (server or embedded engine): what completed in the
+ * timed window and the CPU it cost. Immutable.
+ *
+ * @param workload the workload id
+ * @param clients requests outstanding at once
+ * @param opsPerCall operations per call (the batch size for batch, else 1)
+ * @param calls calls completed in the window
+ * @param found gets that found their key (0 for writes)
+ * @param seconds length of the window
+ * @param latencyUs per-call latency percentiles and mean/max, µs
+ * @param cpuSeconds CPU used in the window by the process serving the calls (the server process, or
+ *     the JVM running the embedded engine and its client threads); null if unknown
+ * @param driverCpuSeconds CPU used in the window by the load generator's JVM (server side only;
+ *     null for the embedded engine, whose clients are in {@code cpuSeconds})
+ * @param settleMs the untimed flush and compaction before the phase, ms (0 if none)
+ */
+record PhaseStats(
+    String workload,
+    int clients,
+    int opsPerCall,
+    long calls,
+    long found,
+    double seconds,
+    Latency latencyUs,
+    Double cpuSeconds,
+    Double driverCpuSeconds,
+    double settleMs) {
+
+  /** Per-call latency in µs. */
+  record Latency(double p50, double p99, double p999, double mean, double max) {}
+
+  long ops() {
+    return calls * opsPerCall;
+  }
+
+  double callsPerSec() {
+    return calls / seconds;
+  }
+
+  double opsPerSec() {
+    return ops() / seconds;
+  }
+
+  /** CPU seconds per wall second (cores kept busy); null if unknown. */
+  Double cpuCores() {
+    return cpuSeconds == null ? null : cpuSeconds / seconds;
+  }
+
+  /** CPU µs per operation; null if unknown. */
+  Double cpuUsPerOp() {
+    return cpuSeconds == null || ops() == 0 ? null : cpuSeconds * 1e6 / ops();
+  }
+
+  Double driverCpuCores() {
+    return driverCpuSeconds == null ? null : driverCpuSeconds / seconds;
+  }
+
+  Double driverCpuUsPerOp() {
+    return driverCpuSeconds == null || ops() == 0 ? null : driverCpuSeconds * 1e6 / ops();
+  }
+
+  Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", workload);
+    m.put("clients", clients);
+    m.put("ops_per_call", opsPerCall);
+    m.put("calls", calls);
+    m.put("ops", ops());
+    m.put("found", found);
+    m.put("seconds", round(seconds, 3));
+    m.put("calls_per_sec", round(callsPerSec(), 1));
+    m.put("ops_per_sec", round(opsPerSec(), 1));
+    m.put("p50_us", round(latencyUs.p50(), 1));
+    m.put("p99_us", round(latencyUs.p99(), 1));
+    m.put("p999_us", round(latencyUs.p999(), 1));
+    m.put("mean_us", round(latencyUs.mean(), 1));
+    m.put("max_us", round(latencyUs.max(), 1));
+    m.put("cpu_s", round(cpuSeconds, 3));
+    m.put("cpu_cores", round(cpuCores(), 3));
+    m.put("cpu_us_per_op", round(cpuUsPerOp(), 2));
+    m.put("driver_cpu_s", round(driverCpuSeconds, 3));
+    m.put("driver_cpu_cores", round(driverCpuCores(), 3));
+    m.put("driver_cpu_us_per_op", round(driverCpuUsPerOp(), 2));
+    m.put("settle_ms", round(settleMs, 1));
+    return m;
+  }
+
+  static PhaseStats fromJson(Map<String, Object> m) {
+    return new PhaseStats(
+        (String) m.get("workload"),
+        num(m, "clients").intValue(),
+        num(m, "ops_per_call").intValue(),
+        num(m, "calls").longValue(),
+        num(m, "found").longValue(),
+        num(m, "seconds").doubleValue(),
+        new Latency(
+            num(m, "p50_us").doubleValue(),
+            num(m, "p99_us").doubleValue(),
+            num(m, "p999_us").doubleValue(),
+            num(m, "mean_us").doubleValue(),
+            num(m, "max_us").doubleValue()),
+        nullableDouble(m, "cpu_s"),
+        nullableDouble(m, "driver_cpu_s"),
+        num(m, "settle_ms").doubleValue());
+  }
+
+  private static Number num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    if (!(v instanceof Number n)) {
+      throw new IllegalArgumentException("phase result lacks the number '" + key + "'");
+    }
+    return n;
+  }
+
+  private static Double nullableDouble(Map<String, Object> m, String key) {
+    return m.get(key) instanceof Number n ? n.doubleValue() : null;
+  }
+
+  static Double round(Double v, int digits) {
+    if (v == null || v.isNaN() || v.isInfinite()) {
+      return null;
+    }
+    double scale = Math.pow(10, digits);
+    return Math.round(v * scale) / scale;
+  }
+}

@@ -1,0 +1,104 @@
+package io.kevo.bench.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.kevo.client.ClientOptions;
+import io.kevo.client.KevoClient;
+import io.kevo.proto.KevoServiceGrpc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connections to the node under test: {@code connections} HTTP/2 connections, client {@code c}
+ * using connection {@code c % connections}. Through the raw generated stubs ({@link Api#STUB}, on
+ * channels with a direct executor so that completions run on the event loop that read them) or
+ * through {@link KevoClient} ({@link Api#CLIENT}, one client per connection). Thread-safe; close it
+ * when done.
+ */
+final class RemoteApi implements AutoCloseable {
+  /** How the load generator speaks the protocol. */
+  enum Api {
+    STUB,
+    CLIENT;
+
+    String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Api fromId(String id) {
+      for (Api a : values()) {
+        if (a.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+          return a;
+        }
+      }
+      throw new IllegalArgumentException("unknown --api '" + id + "' (expected stub or client)");
+    }
+  }
+
+  private static final int MAX_INBOUND = 64 << 20;
+
+  private final Api api;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<KevoClient> clients = new ArrayList<>();
+
+  RemoteApi(Api api, String host, int port, int connections) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("--connections must be at least 1, got " + connections);
+    }
+    this.api = api;
+    for (int i = 0; i < connections; i++) {
+      if (api == Api.STUB) {
+        channels.add(channel(host, port));
+      } else {
+        clients.add(KevoClient.connect(ClientOptions.forEndpoint(host + ":" + port)));
+      }
+    }
+  }
+
+  /** A plaintext channel whose callbacks run on the event loop; one HTTP/2 connection. */
+  static ManagedChannel channel(String host, int port) {
+    return NettyChannelBuilder.forAddress(host, port)
+        .usePlaintext()
+        .directExecutor()
+        .maxInboundMessageSize(MAX_INBOUND)
+        .build();
+  }
+
+  /** A caller for client number {@code client} of a {@code workload} phase. */
+  Caller caller(Workload workload, int client, KeyPlan keys, ValuePool values, LoadParams p) {
+    long seed = Seeds.client(p.seed(), workload, client);
+    if (api == Api.STUB) {
+      ManagedChannel ch = channels.get(client % channels.size());
+      return new StubCaller(
+          KevoServiceGrpc.newBlockingStub(ch),
+          KevoServiceGrpc.newStub(ch),
+          workload,
+          keys,
+          values,
+          p.batchSize(),
+          seed);
+    }
+    return new ClientCaller(
+        clients.get(client % clients.size()), workload, keys, values, p.batchSize(), seed);
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(KevoClient::close);
+    for (ManagedChannel ch : channels) {
+      ch.shutdown();
+    }
+    for (ManagedChannel ch : channels) {
+      try {
+        if (!ch.awaitTermination(5, TimeUnit.SECONDS)) {
+          ch.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        ch.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

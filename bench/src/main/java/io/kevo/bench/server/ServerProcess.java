@@ -1,0 +1,122 @@
+package io.kevo.bench.server;
+
+import io.kevo.bench.report.PeakRss;
+import io.kevo.bench.report.ProcessCpu;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link ServerNodeCommand} child JVM: started, asked for its port, its CPU and peak RSS read
+ * from {@code /proc/<pid>}, stopped by closing its stdin. Its stderr is passed through; its stdout
+ * lines after the port are echoed to stderr, labelled. {@link #close()} is idempotent and throws
+ * nothing.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final long START_TIMEOUT_SECONDS = 60;
+  private static final long STOP_TIMEOUT_SECONDS = 30;
+
+  private final Process process;
+  private final int port;
+
+  private ServerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * Starts {@code command} and waits until it prints its port.
+   *
+   * @throws IllegalStateException if it does not start listening within a minute
+   */
+  static ServerProcess start(List<String> command) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the server JVM: " + e.getMessage(), e);
+    }
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                  if (!port.isDone() && line.startsWith(ServerNodeCommand.LISTENING_PREFIX)) {
+                    port.complete(
+                        Integer.parseInt(
+                            line.substring(ServerNodeCommand.LISTENING_PREFIX.length()).trim()));
+                  } else {
+                    System.err.println("[server] " + line);
+                  }
+                }
+              } catch (IOException | RuntimeException e) {
+                port.completeExceptionally(e);
+              }
+              port.completeExceptionally(new IllegalStateException("the server JVM exited"));
+            },
+            "bench-server-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return new ServerProcess(p, port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the server JVM did not start listening: " + e, e);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the server JVM", e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** CPU nanoseconds the server JVM has used so far. */
+  OptionalLong cpuNanos() {
+    return ProcessCpu.nanos(process.pid());
+  }
+
+  /** The server JVM's VmHWM so far, MiB; -1 if unknown. */
+  double peakRssMb() {
+    return PeakRss.ofProcessMb(process.pid());
+  }
+
+  /** Closes the child's stdin, which stops it; kills it if it has not exited in 30 s. */
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Already closed: the child is stopping anyway.
+    }
+    try {
+      if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        System.err.println("server JVM did not stop; killing it");
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      } else if (process.exitValue() != 0) {
+        System.err.println("server JVM exited with " + process.exitValue());
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.kevo.bench.server;
+
+import io.kevo.bench.report.LatencyHistogram;
+
+/**
+ * What one client saw in a phase's timed window: calls completed, gets that found their key, and
+ * each call's latency. Not thread-safe: one per client (its calls run one after another), merged
+ * once every client has stopped.
+ */
+final class Tally {
+  final LatencyHistogram latency = new LatencyHistogram();
+  long calls;
+  long found;
+
+  void record(long nanos, boolean wasFound) {
+    latency.record(nanos);
+    calls++;
+    if (wasFound) {
+      found++;
+    }
+  }
+
+  void add(Tally other) {
+    latency.add(other.latency);
+    calls += other.calls;
+    found += other.found;
+  }
+}

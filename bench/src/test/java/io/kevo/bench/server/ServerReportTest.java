@@ -1,0 +1,115 @@
+package io.kevo.bench.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerReportTest {
+  private static final LoadParams PARAMS =
+      new LoadParams(
+          List.of(Workload.GET, Workload.PUT, Workload.BATCH),
+          List.of(1, 16),
+          2,
+          1,
+          0,
+          1000,
+          true,
+          16,
+          100,
+          100,
+          7);
+
+  @Test
+  void judgesTheThreeBarsAtSixteenClients() {
+    SideResult server =
+        side(
+            "server",
+            phase("get", 16, 1, 90_000, 2.0), // 45,000 gets/s
+            phase("put", 16, 1, 50_000, 2.0), // 25,000 puts/s
+            phase("batch", 16, 100, 2_000, 2.0)); // 100,000 ops/s
+    SideResult embedded =
+        side(
+            "embedded",
+            phase("get", 16, 1, 2_000_000, 2.0),
+            phase("put", 16, 1, 600_000, 2.0),
+            phase("batch", 16, 100, 3_000, 2.0)); // 150,000 ops/s
+
+    ServerReport report = new ServerReport(PARAMS, Map.of(), List.of(server), List.of(embedded));
+
+    List<ServerReport.Bar> bars = report.bars();
+    assertThat(bars).extracting(ServerReport.Bar::met).containsExactly(true, false, true);
+    assertThat(bars.get(0).value()).isEqualTo(45_000.0);
+    assertThat(bars.get(2).value()).isEqualTo(100_000.0 / 150_000.0);
+    assertThat(report.barsMet()).isFalse();
+    assertThat(report.row(Workload.GET, 1).server()).isNull();
+    assertThat(report.table())
+        .contains("server gets/s with 16 concurrent clients >= 40,000: 45,000 ops/s -> MET")
+        .contains("25,000 ops/s -> NOT MET")
+        .contains("0.667x -> MET");
+    Map<String, Object> json = report.json();
+    assertThat(json).containsEntry("bars_met", false).containsKeys("machine", "config", "results");
+  }
+
+  @Test
+  void aBarWithoutItsPhaseIsNotJudged() {
+    SideResult server = side("server", phase("get", 1, 1, 10_000, 1.0));
+
+    ServerReport report = new ServerReport(PARAMS, Map.of(), List.of(server), List.of());
+
+    assertThat(report.bars()).extracting(ServerReport.Bar::met).containsOnlyNulls();
+    assertThat(report.barsMet()).isNull();
+    assertThat(report.table()).contains("-> n/a (not measured)");
+    assertThat(report.row(Workload.GET, 1).ratio()).isNull();
+  }
+
+  @Test
+  void eachRowShowsTheRunWithTheMedianOpsAndKeepsEveryRun() {
+    List<SideResult> runs = new ArrayList<>();
+    for (long calls : new long[] {30_000, 10_000, 20_000}) {
+      runs.add(side("server", phase("put", 16, 1, calls, 1.0)));
+    }
+
+    ServerReport report = new ServerReport(PARAMS, Map.of(), runs, List.of());
+
+    ServerReport.Row row = report.row(Workload.PUT, 16);
+    assertThat(row.server().calls()).isEqualTo(20_000);
+    assertThat(row.serverRuns()).containsExactly(30_000.0, 10_000.0, 20_000.0);
+    assertThat(ServerReport.median(List.of())).isNull();
+  }
+
+  @Test
+  void phaseStatsSurviveTheChildsJsonLineAndDeriveCpuPerOperation() {
+    PhaseStats p = phase("batch", 64, 100, 1_000, 2.0);
+
+    PhaseStats back = PhaseStats.fromJson(p.toJson());
+
+    assertThat(back).isEqualTo(p);
+    assertThat(p.opsPerSec()).isEqualTo(50_000.0);
+    assertThat(p.callsPerSec()).isEqualTo(500.0);
+    assertThat(p.cpuCores()).isEqualTo(0.5);
+    assertThat(p.cpuUsPerOp()).isEqualTo(10.0); // 1 s of CPU over 100,000 ops
+    assertThat(p.toJson()).containsEntry("ops", 100_000L);
+  }
+
+  private static PhaseStats phase(
+      String workload, int clients, int opsPerCall, long calls, double seconds) {
+    return new PhaseStats(
+        workload,
+        clients,
+        opsPerCall,
+        calls,
+        workload.equals("get") ? calls : 0,
+        seconds,
+        new PhaseStats.Latency(10, 100, 1000, 20, 5000),
+        seconds / 2,
+        seconds / 4,
+        0);
+  }
+
+  private static SideResult side(String name, PhaseStats... phases) {
+    return new SideResult(name, 1000, 10, 20, List.of(phases), 100);
+  }
+}
