@@ -20,7 +20,12 @@ public enum ErrorCode {
    */
   CONFLICT(true),
   /** A transaction's buffered writes would exceed its limit. */
-  TRANSACTION_TOO_LARGE(false);
+  TRANSACTION_TOO_LARGE(false),
+  /**
+   * A replicated record does not start at the log's next sequence number: it is a duplicate of
+   * something already applied, or something before it is missing. Nothing was written.
+   */
+  SEQUENCE_MISMATCH(false);
 
   private final boolean retriable;
 

@@ -86,6 +86,28 @@ public final class KevoDB implements AutoCloseable {
     return core.write(batch, options);
   }
 
+  /**
+   * Replication: logs and applies {@code record}, received from a primary, at exactly its own
+   * sequence numbers, atomically (as one WAL record, a batch staying a batch). The record must
+   * start at the log's next sequence number, so a replica's log is the primary's, number for
+   * number. Returns the record's last sequence.
+   *
+   * @throws KevoException {@link ErrorCode#SEQUENCE_MISMATCH} (nothing written) if {@code
+   *     record.firstSequence()} is not {@link WalAccess#nextSequence()} or its operations are not
+   *     numbered consecutively; {@link ErrorCode#INVALID_ARGUMENT} for an oversized key or value
+   */
+  public long applyReplicated(WalRecord record, WriteOptions options) {
+    return core.applyReplicated(record, options);
+  }
+
+  /**
+   * Forces everything logged so far to stable storage and returns the highest durable sequence
+   * number (the replica's acknowledgement point).
+   */
+  public long syncWal() {
+    return core.syncWal();
+  }
+
   /** The last sequence number visible to reads; 0 for a database never written. */
   public long latestSequence() {
     return core.latestSequence();

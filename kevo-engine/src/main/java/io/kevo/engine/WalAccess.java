@@ -16,6 +16,12 @@ public interface WalAccess {
   long firstRetainedSequence();
 
   /**
+   * Bytes of log the segments holding {@code sequence} and everything after it take on disk: what a
+   * reader starting at {@code sequence} keeps alive (0 if nothing from there on is logged yet).
+   */
+  long bytesFrom(long sequence);
+
+  /**
    * A cursor over logical records from the one containing {@code sequence} onwards, across
    * segments, up to what has been written when each record is reached (the live segment included).
    * If {@code sequence} falls inside an atomic batch, the whole batch is returned: batches are

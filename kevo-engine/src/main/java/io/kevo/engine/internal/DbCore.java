@@ -15,6 +15,7 @@ import io.kevo.engine.Transaction;
 import io.kevo.engine.TransactionOptions;
 import io.kevo.engine.WalAccess;
 import io.kevo.engine.WalOperation;
+import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import io.kevo.engine.internal.compaction.Background;
@@ -297,6 +298,68 @@ public final class DbCore {
     return w.lastSequence();
   }
 
+  public long applyReplicated(WalRecord record, WriteOptions wo) {
+    Objects.requireNonNull(record, "record");
+    List<WalOperation> ops = record.operations();
+    long expected = record.firstSequence();
+    long p = 0;
+    long d = 0;
+    long bytes = 0;
+    List<WriteBatch.Op> batchOps = record.batch() ? new ArrayList<>(ops.size()) : null;
+    for (WalOperation op : ops) {
+      if (op.sequence() != expected) {
+        throw new KevoException(
+            ErrorCode.SEQUENCE_MISMATCH,
+            "replicated record is not numbered consecutively: sequence "
+                + op.sequence()
+                + " where "
+                + expected
+                + " was expected");
+      }
+      expected++;
+      checkKey(op.key());
+      if (op.type() == OpType.PUT) {
+        checkValue(op.value());
+        p++;
+        bytes += op.key().length + op.value().length;
+      } else {
+        d++;
+        bytes += op.key().length;
+      }
+      if (batchOps != null) {
+        batchOps.add(new WriteBatch.Op(op.type(), op.key(), op.value()));
+      }
+    }
+    if (batchOps == null && ops.size() != 1) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT,
+          "a replicated record that is not a batch holds one operation");
+    }
+    WalOperation only = ops.get(0);
+    PendingWrite w =
+        batchOps != null
+            ? PendingWrite.batch(batchOps, wo.sync())
+            : PendingWrite.single(
+                only.key(), only.type() == OpType.PUT ? only.value() : null, wo.sync());
+    w.attach(new ReplicatedAt(record.firstSequence()));
+    submit(w);
+    if (batchOps != null) {
+      batches.increment();
+    }
+    puts.add(p);
+    deletes.add(d);
+    bytesWritten.add(bytes);
+    return w.lastSequence();
+  }
+
+  /** Leader check of a replicated write: it must land at exactly this sequence. */
+  private record ReplicatedAt(long firstSequence) {}
+
+  public long syncWal() {
+    submit(PendingWrite.syncOnly());
+    return wal.durableSequence();
+  }
+
   private void submit(PendingWrite w) {
     ReentrantReadWriteLock.ReadLock rl = closeLock.readLock();
     rl.lock();
@@ -327,7 +390,7 @@ public final class DbCore {
       throw refused(failure);
     }
     lsm.maybeSwitch();
-    group = checkTransactions(group);
+    group = screen(group);
     try {
       wal.append(group, sync);
     } catch (IOException | RuntimeException e) {
@@ -348,11 +411,12 @@ public final class DbCore {
   }
 
   /**
-   * Leader only: runs the commit check of every transaction in the group, in order, against the
-   * committed state plus the writes accepted before it in this group; a transaction that fails is
-   * dropped from the group (its caller gets the conflict) and the others go on.
+   * Leader only: drops from the group the writes that must not be logged, each caller getting its
+   * reason. A transaction runs its commit check, in order, against the committed state plus the
+   * writes accepted before it in this group; a replicated write must start at exactly the sequence
+   * it would be given. The others go on.
    */
-  private List<PendingWrite> checkTransactions(List<PendingWrite> group) {
+  private List<PendingWrite> screen(List<PendingWrite> group) {
     boolean any = false;
     for (PendingWrite w : group) {
       any |= w.attachment() != null;
@@ -362,22 +426,39 @@ public final class DbCore {
     }
     List<PendingWrite> accepted = new ArrayList<>(group.size());
     CommitCheck.GroupKeys earlier = new CommitCheck.GroupKeys();
-    ReadView view = lsm.acquireView();
+    long next = wal.nextSequence();
+    ReadView view = null;
     try {
       for (PendingWrite w : group) {
         if (w.attachment() instanceof CommitCheck c) {
+          if (view == null) {
+            view = lsm.acquireView();
+          }
           try {
             c.check(view, earlier);
           } catch (KevoException e) {
             w.reject(e);
             continue;
           }
+        } else if (w.attachment() instanceof ReplicatedAt r && r.firstSequence() != next) {
+          w.reject(
+              new KevoException(
+                  ErrorCode.SEQUENCE_MISMATCH,
+                  "replicated record starts at sequence "
+                      + r.firstSequence()
+                      + " but the log's next sequence is "
+                      + next
+                      + (r.firstSequence() < next ? " (already applied)" : " (a gap)")));
+          continue;
         }
         accepted.add(w);
+        next += w.count();
         w.forEachOperation((seq, k, v) -> earlier.add(k));
       }
     } finally {
-      view.unref();
+      if (view != null) {
+        view.unref();
+      }
     }
     return accepted;
   }

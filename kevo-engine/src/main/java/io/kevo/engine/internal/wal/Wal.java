@@ -319,6 +319,21 @@ public final class Wal implements WalAccess, AutoCloseable {
   }
 
   @Override
+  public long bytesFrom(long sequence) {
+    long total = 0;
+    synchronized (segments) {
+      for (Segment s : segments) {
+        // An empty or still-open segment may receive `sequence`; a sealed one ending before it
+        // cannot.
+        if (s.lastSequence() == 0 || s.lastSequence() >= sequence) {
+          total += s.size();
+        }
+      }
+    }
+    return total;
+  }
+
+  @Override
   public WalCursor readFrom(long sequence) {
     checkOpen();
     long next = nextSequence();

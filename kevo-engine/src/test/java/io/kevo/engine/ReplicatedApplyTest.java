@@ -1,0 +1,110 @@
+package io.kevo.engine;
+
+import static io.kevo.engine.TestData.b;
+import static io.kevo.engine.TestData.s;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica's log is the primary's, number for number: records applied at their own sequences. */
+class ReplicatedApplyTest {
+  @TempDir Path tmp;
+
+  private static List<WalRecord> records(KevoDB db, long from) {
+    List<WalRecord> out = new ArrayList<>();
+    try (WalCursor c = db.wal().readFrom(from)) {
+      c.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  void replicaLogMatchesThePrimarysRecordForRecordAndSurvivesReopen() {
+    Path primaryDir = tmp.resolve("primary");
+    Path replicaDir = tmp.resolve("replica");
+    List<WalRecord> shipped;
+    try (KevoDB primary = KevoDB.open(primaryDir)) {
+      primary.put(b("a"), b("1"));
+      primary.write(new WriteBatch().put(b("b"), b("2")).delete(b("a")).put(b("c"), b("")));
+      try (Transaction tx = primary.beginTransaction()) {
+        tx.put(b("d"), b("4"));
+        tx.commit();
+      }
+      primary.delete(b("b"));
+      shipped = records(primary, 1);
+    }
+    try (KevoDB replica = KevoDB.open(replicaDir)) {
+      for (WalRecord r : shipped) {
+        assertThat(replica.applyReplicated(r, WriteOptions.DEFAULT)).isEqualTo(r.lastSequence());
+      }
+      assertThat(replica.syncWal()).isEqualTo(6);
+      assertThat(records(replica, 1)).usingRecursiveComparison().isEqualTo(shipped);
+    }
+    try (KevoDB replica = KevoDB.open(replicaDir)) {
+      assertThat(replica.wal().nextSequence()).isEqualTo(7);
+      assertThat(replica.get(b("a"))).isEmpty();
+      assertThat(replica.get(b("b"))).isEmpty();
+      assertThat(replica.get(b("c")).map(TestData::s)).contains("");
+      assertThat(s(replica.get(b("d")).orElseThrow())).isEqualTo("4");
+      assertThat(records(replica, 2).get(0).batch()).isTrue();
+      assertThat(records(replica, 2).get(0).operations()).hasSize(3);
+    }
+  }
+
+  @Test
+  void refusesDuplicatesAndGapsWithoutWritingAnything() {
+    try (KevoDB db = KevoDB.open(tmp.resolve("db"))) {
+      db.applyReplicated(put(1, "a"), WriteOptions.DEFAULT);
+      db.applyReplicated(put(2, "b"), WriteOptions.DEFAULT);
+      assertThatThrownBy(() -> db.applyReplicated(put(2, "dup"), WriteOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              KevoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SEQUENCE_MISMATCH))
+          .hasMessageContaining("already applied");
+      assertThatThrownBy(() -> db.applyReplicated(put(5, "gap"), WriteOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              KevoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SEQUENCE_MISMATCH))
+          .hasMessageContaining("a gap");
+      WalRecord holes =
+          new WalRecord(
+              List.of(
+                  new WalOperation(OpType.PUT, 3, b("x"), b("1")),
+                  new WalOperation(OpType.PUT, 5, b("y"), b("1"))),
+              true);
+      assertThatThrownBy(() -> db.applyReplicated(holes, WriteOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              KevoException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.SEQUENCE_MISMATCH));
+      assertThat(db.wal().nextSequence()).isEqualTo(3);
+      assertThat(db.get(b("dup"))).isEmpty();
+      assertThat(db.get(b("gap"))).isEmpty();
+      assertThat(db.get(b("x"))).isEmpty();
+      assertThat(db.applyReplicated(put(3, "c"), new WriteOptions(true))).isEqualTo(3);
+      assertThat(db.wal().durableSequence()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void bytesFromCountsTheSegmentsAReaderKeepsAlive() {
+    Options small = Options.builder().segmentSize(64 * 1024).syncMode(SyncMode.NONE).build();
+    try (KevoDB db = KevoDB.open(tmp.resolve("db"), small)) {
+      assertThat(db.wal().bytesFrom(1)).isZero();
+      for (int i = 0; i < 500; i++) {
+        db.put(b("k" + i), new byte[400]);
+      }
+      long all = db.wal().bytesFrom(1);
+      assertThat(all).isGreaterThan(500L * 400);
+      long tail = db.wal().bytesFrom(480);
+      assertThat(tail).isPositive().isLessThan(all);
+      assertThat(db.wal().bytesFrom(501)).isLessThanOrEqualTo(64 * 1024);
+    }
+  }
+
+  private static WalRecord put(long seq, String key) {
+    return new WalRecord(List.of(new WalOperation(OpType.PUT, seq, b(key), b("v"))), false);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Primary–replica replication: a primary streams its write-ahead log over {@code
+ * kevo.replication.WALReplicationService}; replicas apply it with the primary's sequence numbers,
+ * make it durable and acknowledge it.
+ *
+ * <p>The seed's interfaces, by Java name: {@link io.kevo.replication.WalProvider}, {@link
+ * io.kevo.replication.WalObserver}, {@link io.kevo.replication.WalEntryApplier}, {@link
+ * io.kevo.replication.PrimaryNode}, {@link io.kevo.replication.ReplicaNode}, {@link
+ * io.kevo.replication.ReplicaState}, {@link io.kevo.replication.Batcher}, {@link
+ * io.kevo.replication.Compressor}, {@link io.kevo.replication.SessionManager}. Where the seed was
+ * loose, we chose:
+ *
+ * <ul>
+ *   <li><b>Entries are logical records.</b> {@code WalProvider.getEntriesFrom} and {@code
+ *       WalEntryApplier.apply} deal in {@link io.kevo.engine.WalRecord}s: a single operation or a
+ *       whole atomic batch, so batches and transaction commits are applied on a replica as one
+ *       unit. On the wire every operation is one {@code WALEntry}; batch membership travels in
+ *       {@code batch_first_sequence}/{@code batch_count} (see {@code replication.proto}).
+ *   <li><b>Bounded everywhere.</b> Reads from the log are sliced by bytes; a session's memory is
+ *       one batch plus a capped number of unacknowledged bytes in flight; observers are fed through
+ *       a bounded queue and told what they missed instead of holding up writers.
+ *   <li><b>Sessions are explicit.</b> The gRPC layer sends {@code session-id} and passes the id to
+ *       {@link io.kevo.replication.PrimaryNode} methods as an argument; an ack or nack for an
+ *       unknown session is an error, never credited elsewhere.
+ *   <li><b>Refusals are explicit.</b> A position the primary no longer holds, or one from the
+ *       future, ends the stream with a status and a {@code kevo-repl-error} trailer ({@link
+ *       io.kevo.replication.ReplicationMetadata}); errors map to gRPC statuses in one place.
+ * </ul>
+ *
+ * <p>Threading: primary sessions send on gRPC's {@code onReady} callbacks and a small executor,
+ * never on the engine's write path; the replica has one thread that applies, syncs and acknowledges
+ * in order, fed by a bounded hand-off from the gRPC callback thread, with gRPC flow control (manual
+ * {@code request(n)}) keeping what is buffered bounded.
+ */
+package io.kevo.replication;
