@@ -28,6 +28,7 @@ public final class Options {
   private final int maxKeySize;
   private final int maxValueSize;
   private final WalRecoveryMode walRecoveryMode;
+  private final boolean holdWalAtOpen;
   private final Compression compression;
   private final int blockSize;
   private final int bloomBitsPerKey;
@@ -50,6 +51,7 @@ public final class Options {
     this.maxKeySize = b.maxKeySize;
     this.maxValueSize = b.maxValueSize;
     this.walRecoveryMode = b.walRecoveryMode;
+    this.holdWalAtOpen = b.holdWalAtOpen;
     this.compression = b.compression;
     this.blockSize = b.blockSize;
     this.bloomBitsPerKey = b.bloomBitsPerKey;
@@ -89,6 +91,7 @@ public final class Options {
     b.maxKeySize = maxKeySize;
     b.maxValueSize = maxValueSize;
     b.walRecoveryMode = walRecoveryMode;
+    b.holdWalAtOpen = holdWalAtOpen;
     b.compression = compression;
     b.blockSize = blockSize;
     b.bloomBitsPerKey = bloomBitsPerKey;
@@ -144,6 +147,15 @@ public final class Options {
 
   public WalRecoveryMode walRecoveryMode() {
     return walRecoveryMode;
+  }
+
+  /**
+   * Whether open keeps every WAL segment (even those already in SSTables) under a hold the owner
+   * takes with {@link WalAccess#takeOpeningHold()}: a replication primary re-creates its replicas'
+   * holds from its own records before letting the log be trimmed. Default false.
+   */
+  public boolean holdWalAtOpen() {
+    return holdWalAtOpen;
   }
 
   /** Block compression of SSTables. */
@@ -221,6 +233,8 @@ public final class Options {
         + maxValueSize
         + ", walRecoveryMode="
         + walRecoveryMode
+        + ", holdWalAtOpen="
+        + holdWalAtOpen
         + ", compression="
         + compression
         + ", blockSize="
@@ -257,6 +271,7 @@ public final class Options {
     private int maxKeySize = DEFAULT_MAX_KEY_SIZE;
     private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
     private WalRecoveryMode walRecoveryMode = WalRecoveryMode.STOP_ON_CORRUPTION;
+    private boolean holdWalAtOpen;
     private Compression compression = Compression.SNAPPY;
     private int blockSize = 4 << 10;
     private int bloomBitsPerKey = 10;
@@ -322,6 +337,12 @@ public final class Options {
 
     public Builder walRecoveryMode(WalRecoveryMode mode) {
       this.walRecoveryMode = Objects.requireNonNull(mode, "walRecoveryMode");
+      return this;
+    }
+
+    /** See {@link Options#holdWalAtOpen()}. */
+    public Builder holdWalAtOpen(boolean v) {
+      this.holdWalAtOpen = v;
       return this;
     }
 

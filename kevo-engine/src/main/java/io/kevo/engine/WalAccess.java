@@ -46,4 +46,11 @@ public interface WalAccess {
    * moved: segments holding them are not deleted even once their data is in SSTables.
    */
   RetentionHold retain(long fromSequence);
+
+  /**
+   * The hold that has kept every WAL segment since open when the database was opened with {@link
+   * Options#holdWalAtOpen()}, handed over to the caller, who closes it once its own holds are in
+   * place; null if there is none or it was already taken.
+   */
+  RetentionHold takeOpeningHold();
 }

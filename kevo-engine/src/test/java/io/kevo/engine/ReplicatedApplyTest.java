@@ -107,4 +107,45 @@ class ReplicatedApplyTest {
   private static WalRecord put(long seq, String key) {
     return new WalRecord(List.of(new WalOperation(OpType.PUT, seq, b(key), b("v"))), false);
   }
+
+  @Test
+  void openingHoldKeepsFlushedSegmentsUntilTheOwnerTakesAndClosesIt() {
+    Options small =
+        Options.builder()
+            .segmentSize(64 * 1024)
+            .syncMode(SyncMode.NONE)
+            .holdWalAtOpen(true)
+            .build();
+    Path dir = tmp.resolve("primary");
+    try (KevoDB db = KevoDB.open(dir, small)) {
+      db.wal().takeOpeningHold().close();
+      try (RetentionHold replica = db.wal().retain(1)) {
+        for (int i = 0; i < 500; i++) {
+          db.put(b("k" + i), new byte[400]);
+        }
+        db.flush();
+        assertThat(db.wal().firstRetainedSequence()).isEqualTo(1);
+      }
+    }
+    try (KevoDB db = KevoDB.open(dir, small)) {
+      // Everything is in SSTables, but nothing is trimmed until the owner re-created its holds.
+      assertThat(db.wal().firstRetainedSequence()).isEqualTo(1);
+      db.put(b("more"), b("v"));
+      db.flush();
+      assertThat(db.wal().firstRetainedSequence()).isEqualTo(1);
+      RetentionHold opening = db.wal().takeOpeningHold();
+      assertThat(opening).isNotNull();
+      assertThat(db.wal().takeOpeningHold()).isNull();
+      try (RetentionHold replica = db.wal().retain(300)) {
+        opening.close();
+        db.put(b("again"), b("v"));
+        db.flush();
+        assertThat(db.wal().firstRetainedSequence()).isGreaterThan(1).isLessThanOrEqualTo(300);
+      }
+    }
+    try (KevoDB db = KevoDB.open(dir, Options.builder().segmentSize(64 * 1024).build())) {
+      assertThat(db.wal().takeOpeningHold()).isNull();
+      assertThat(db.wal().firstRetainedSequence()).isGreaterThan(300);
+    }
+  }
 }

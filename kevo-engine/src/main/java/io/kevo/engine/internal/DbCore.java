@@ -183,7 +183,11 @@ public final class DbCore {
                 + " are missing");
       }
       Wal wal = Wal.open(walDir, options, result, persisted);
-      wal.deleteObsoleteSegments(persisted);
+      if (options.holdWalAtOpen()) {
+        wal.installOpeningHold();
+      } else {
+        wal.deleteObsoleteSegments(persisted);
+      }
       long last = Math.max(result.lastSequence(), persisted);
       LOG.info(
           "opened {}: {} tables, persisted sequence {}, {} WAL records replayed from {} segments"

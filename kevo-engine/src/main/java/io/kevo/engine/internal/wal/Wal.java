@@ -53,6 +53,8 @@ public final class Wal implements WalAccess, AutoCloseable {
   private final List<Segment> segments = new ArrayList<>();
   private final CopyOnWriteArrayList<ListenerDispatcher> dispatchers = new CopyOnWriteArrayList<>();
   private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicReference<RetentionHold> openingHold =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final CRC32 crc = new CRC32();
 
   private FileChannel active;
@@ -396,6 +398,16 @@ public final class Wal implements WalAccess, AutoCloseable {
     Hold h = new Hold(fromSequence);
     holds.add(h);
     return h;
+  }
+
+  /** Holds every segment until the owner takes the hold ({@link #takeOpeningHold()}). */
+  public void installOpeningHold() {
+    openingHold.set(retain(0));
+  }
+
+  @Override
+  public RetentionHold takeOpeningHold() {
+    return openingHold.getAndSet(null);
   }
 
   /** The lowest sequence any retention hold needs, or {@link Long#MAX_VALUE}. */
