@@ -1,0 +1,458 @@
+package io.kevo.replication;
+
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.WalAccess;
+import io.kevo.proto.replication.Ack;
+import io.kevo.proto.replication.AckResponse;
+import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.proto.replication.Nack;
+import io.kevo.proto.replication.NackResponse;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary side of WAL replication over a {@link KevoDB} the caller owns (and closes after
+ * this). Thread-safe.
+ *
+ * <p>Use: {@code Primary p = Primary.open(db, PrimaryOptions.DEFAULT)}; add {@link
+ * #bindableService()} to the gRPC server; report {@link #status()} / {@link #replicas()}; {@link
+ * #close()} before closing the database.
+ *
+ * <p>How it works: one {@link WalObserver} (a {@link WalTail}, fed on the engine's listener thread,
+ * never the writer's) keeps a bounded in-memory tail of recent records and wakes every {@link
+ * PrimarySession}; each session sends from the tail while its replica keeps up and reads the log
+ * files ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from
+ * its acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@code
+ * senderThreads} sender threads run the sessions' sends, heartbeats and a maintenance tick
+ * (timeouts, retention limits, coalesced position writes); they are stopped by shutdown and never
+ * interrupted (they read and write files).
+ */
+public final class Primary implements PrimaryNode {
+  private static final Logger LOG = LoggerFactory.getLogger(Primary.class);
+  private static final String OBSERVER_ID = "replication-primary";
+  private static final long LIMITS_EVERY_MS = 1000;
+  private static final long CLOSE_WAIT_MS = 5000;
+
+  private final KevoDB db;
+  private final WalAccess wal;
+  private final PrimaryOptions options;
+  private final Clock clock;
+  private final Compressor compressor = new CodecCompressor();
+  private final PrimaryCounters counters = new PrimaryCounters();
+  private final Sessions sessions = new Sessions();
+  private final ScheduledThreadPoolExecutor executor;
+  private final EngineWalProvider provider;
+  private final WalTail tail;
+  private final Retention retention;
+  private final ServerServiceDefinition service;
+  private final Object lifecycle = new Object();
+  private boolean closed; // guarded by lifecycle
+  private long lastLimitsCheck;
+
+  private Primary(KevoDB db, PrimaryOptions options) {
+    this.db = db;
+    this.wal = db.wal();
+    this.options = options;
+    this.clock = options.clock();
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory tf =
+        r -> {
+          Thread t = new Thread(r, "kevo-repl-primary-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor = new ScheduledThreadPoolExecutor(options.senderThreads(), tf);
+    this.executor.setRemoveOnCancelPolicy(true);
+    this.provider = new EngineWalProvider(wal, clock);
+    this.tail = new WalTail(options.tailBytes(), clock, this::wakeSessions);
+    Path stateDir =
+        options.stateDirectory() != null
+            ? options.stateDirectory()
+            : db.directory().resolve("replication");
+    this.retention = new Retention(wal, options, stateDir, counters.holdsDropped);
+    this.service =
+        ServerInterceptors.intercept(new ReplicationService(this), new SessionIdInterceptor());
+  }
+
+  /**
+   * Starts serving replication from {@code db}: loads persisted replica positions (re-creating
+   * their WAL holds), subscribes to the log and starts heartbeats and maintenance.
+   *
+   * @throws UncheckedIOException if the positions file exists but cannot be read
+   */
+  public static Primary open(KevoDB db, PrimaryOptions options) {
+    Primary p = new Primary(db, options);
+    try {
+      p.retention.load();
+    } catch (IOException e) {
+      p.executor.shutdown();
+      throw new UncheckedIOException("cannot read the replica positions", e);
+    }
+    p.provider.registerObserver(OBSERVER_ID, p.tail);
+    p.tail.startAt(p.wal.nextSequence());
+    long hb = options.heartbeatInterval().toMillis();
+    p.executor.scheduleAtFixedRate(p::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+    long tick =
+        Math.max(
+            10,
+            Math.min(
+                options.positionsFlushInterval().toMillis(),
+                options.sessionTimeout().toMillis() / 5));
+    p.executor.scheduleAtFixedRate(p::maintain, tick, tick, TimeUnit.MILLISECONDS);
+    LOG.info("replication primary open on {} ({})", db.directory(), options);
+    return p;
+  }
+
+  /** The gRPC service ({@code kevo.replication.WALReplicationService}, session ids included). */
+  public ServerServiceDefinition bindableService() {
+    return service;
+  }
+
+  /** Every replica the primary knows (connected, or holding the log while away). */
+  public List<PrimaryStatus.Replica> replicas() {
+    long last = lastSequence();
+    long now = clock.millis();
+    return retention.map(
+        t -> {
+          PrimarySession s = t.session;
+          long lagEntries = Math.max(0, last - t.lastAcked);
+          long lagMillis = 0;
+          if (lagEntries > 0) {
+            long at = tail.writtenAtMillis(t.lastAcked + 1);
+            lagMillis = at < 0 ? 0 : Math.max(0, now - at);
+          }
+          return new PrimaryStatus.Replica(
+              t.anonymous ? "" : t.key,
+              t.address == null ? "" : t.address,
+              s != null,
+              s != null ? s.id() : "",
+              t.lastAcked,
+              lagEntries,
+              lagMillis,
+              t.bytesRaw.get(),
+              t.bytesWire.get(),
+              t.entriesSent.get(),
+              t.resends.get(),
+              t.connectCount,
+              t.hold != null ? t.hold.fromSequence() : -1,
+              t.holdDropped,
+              t.lastSeenMillis);
+        });
+  }
+
+  /** Primary-wide counters and every replica's status. */
+  public PrimaryStatus status() {
+    return new PrimaryStatus(
+        lastSequence(),
+        wal.firstRetainedSequence(),
+        wal.durableSequence(),
+        sessions.countSessions(),
+        counters.sessionsOpened.sum(),
+        counters.sessionsTimedOut.sum(),
+        counters.streamsRefused.sum(),
+        counters.bytesRaw.sum(),
+        counters.bytesWire.sum(),
+        counters.entries.sum(),
+        counters.responses.sum(),
+        counters.heartbeats.sum(),
+        counters.resends.sum(),
+        counters.recordsReadFromLog.sum(),
+        tail.bytes(),
+        counters.holdsDropped.sum(),
+        replicas());
+  }
+
+  /** The live sessions. */
+  public SessionManager<? extends SessionManager.Session> sessions() {
+    return sessions;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A {@code start_sequence} of 0 means 1. A new stream of a replica id that has one open
+   * supersedes it (the old one ends with {@code ABORTED}).
+   *
+   * @throws ReplicationException (without touching {@code responses}) {@code
+   *     POSITION_NOT_RETAINED}, {@code AHEAD_OF_PRIMARY}, {@code INVALID_REQUEST} or {@code CLOSED}
+   *     when the stream is refused; the gRPC service ends the call with the mapped status
+   */
+  @Override
+  public void streamWal(
+      String sessionId, WALStreamRequest request, StreamObserver<WALStreamResponse> responses) {
+    String replicaId = request.getReplicaId();
+    String address = request.getListenerAddress();
+    if (replicaId.length() > 256 || address.length() > 1024) {
+      counters.streamsRefused.increment();
+      throw new ReplicationException(
+          ReplicationException.Reason.INVALID_REQUEST,
+          "replica_id (at most 256 characters) or listener_address (1024) too long");
+    }
+    long start = Math.max(1, request.getStartSequence());
+    CompressionCodec codec = negotiate(request);
+    PrimarySession session =
+        new PrimarySession(sessionId, this, responses, codec, request.getAcceptPacked(), start);
+    PrimarySession[] previous = new PrimarySession[1];
+    Retention.Tracked t;
+    synchronized (lifecycle) {
+      if (closed) {
+        throw closing();
+      }
+      // The hold comes first, then the check: the log cannot be trimmed past `start` in between.
+      t = retention.attach(replicaId, address, start, session, previous);
+      session.install(t);
+      try {
+        checkPosition(start);
+      } catch (ReplicationException e) {
+        retention.refused(t, session);
+        counters.streamsRefused.increment();
+        supersede(previous[0], sessionId);
+        LOG.info(
+            "refused stream of replica '{}' from sequence {}: {}",
+            replicaId,
+            start,
+            e.getMessage());
+        throw e;
+      }
+      sessions.registerSession(sessionId, session);
+    }
+    counters.sessionsOpened.increment();
+    supersede(previous[0], sessionId);
+    LOG.info(
+        "session {}: replica '{}' ({}) streams from sequence {}, codec {}{}",
+        sessionId,
+        replicaId,
+        address,
+        start,
+        codec,
+        request.getAcceptPacked() && codec != CompressionCodec.NONE ? " packed" : "");
+    session.schedule();
+  }
+
+  @Override
+  public AckResponse acknowledge(String sessionId, Ack request) {
+    PrimarySession s = session(sessionId);
+    long upTo = request.getAcknowledgedUpTo();
+    long sent = s.sentUpTo();
+    if (upTo > sent) {
+      // Never credit what this session has not sent (the replica is confused, or it is a bug).
+      LOG.warn("session {}: ack of {} is beyond what it was sent ({})", sessionId, upTo, sent);
+      upTo = sent;
+    }
+    s.acknowledge(upTo);
+    retention.acknowledged(s.replica(), upTo);
+    return AckResponse.newBuilder().setSuccess(true).build();
+  }
+
+  @Override
+  public NackResponse negativeAcknowledge(String sessionId, Nack request) {
+    PrimarySession s = session(sessionId);
+    long from = Math.max(1, request.getMissingFromSequence());
+    checkPosition(from);
+    s.rewind(from);
+    return NackResponse.newBuilder().setSuccess(true).setMessage("resending from " + from).build();
+  }
+
+  /**
+   * Ends every stream ({@code UNAVAILABLE}, reason {@code CLOSED}: the replica should reconnect),
+   * stops the threads, persists replica positions and releases the WAL holds. Idempotent; throws
+   * nothing. Does not close the database.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    provider.unregisterObserver(OBSERVER_ID);
+    for (PrimarySession s : sessions.all()) {
+      s.close(StatusMapping.toStatus(closing()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+    while (sessions.countSessions() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    // shutdown, not shutdownNow: a sender may be reading a WAL segment or writing positions.
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        LOG.warn("replication sender threads did not stop within {} ms", CLOSE_WAIT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    retention.close();
+    provider.close();
+    compressor.close();
+    LOG.info("replication primary on {} closed", db.directory());
+  }
+
+  // ---- for sessions ----
+
+  Executor executor() {
+    return executor;
+  }
+
+  PrimaryOptions options() {
+    return options;
+  }
+
+  Compressor compressor() {
+    return compressor;
+  }
+
+  WalTail tail() {
+    return tail;
+  }
+
+  WalProvider provider() {
+    return provider;
+  }
+
+  PrimaryCounters counters() {
+    return counters;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  long lastSequence() {
+    return wal.nextSequence() - 1;
+  }
+
+  long nowMicros() {
+    Instant i = clock.instant();
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+  }
+
+  /** Called by a session once its stream has ended. */
+  void sessionEnded(PrimarySession s, io.grpc.StatusRuntimeException status) {
+    sessions.unregister(s);
+    retention.detach(s.replica(), s);
+    LOG.info(
+        "session {}: stream ended ({} {})",
+        s.id(),
+        status.getStatus().getCode(),
+        status.getStatus().getDescription());
+  }
+
+  // ---- internals ----
+
+  private static CompressionCodec negotiate(WALStreamRequest r) {
+    if (!r.getCompressionSupported()) {
+      return CompressionCodec.NONE;
+    }
+    return switch (r.getPreferredCodec()) {
+      case ZSTD -> CompressionCodec.ZSTD;
+      case SNAPPY -> CompressionCodec.SNAPPY;
+      default -> CompressionCodec.NONE;
+    };
+  }
+
+  /** Whether the primary can send from {@code sequence} (the log or the tail holds it). */
+  private void checkPosition(long sequence) {
+    long next = wal.nextSequence();
+    if (sequence > next) {
+      throw EngineWalProvider.aheadOfPrimary(sequence, next);
+    }
+    long first = wal.firstRetainedSequence();
+    if (sequence < first && tail.from(sequence, 1) == null) {
+      throw EngineWalProvider.notRetained(sequence, first, null);
+    }
+  }
+
+  private PrimarySession session(String sessionId) {
+    return sessions
+        .getSession(sessionId)
+        .orElseThrow(
+            () ->
+                new ReplicationException(
+                    ReplicationException.Reason.UNKNOWN_SESSION,
+                    "no live replication session " + sessionId));
+  }
+
+  private static ReplicationException closing() {
+    return new ReplicationException(
+        ReplicationException.Reason.CLOSED, "the replication primary is closing");
+  }
+
+  private static void supersede(PrimarySession old, String by) {
+    if (old != null) {
+      old.close(
+          Status.ABORTED
+              .withDescription("superseded by session " + by + " of the same replica")
+              .asRuntimeException());
+    }
+  }
+
+  private void wakeSessions() {
+    for (PrimarySession s : sessions.all()) {
+      s.schedule();
+    }
+  }
+
+  private void heartbeat() {
+    try {
+      sessions.broadcastBatch(WALStreamResponse.getDefaultInstance());
+    } catch (RuntimeException e) {
+      LOG.error("heartbeat failed", e);
+    }
+  }
+
+  private void maintain() {
+    try {
+      long now = clock.millis();
+      long timeout = options.sessionTimeout().toMillis();
+      for (PrimarySession s : sessions.all()) {
+        if (s.stalled(now, timeout)) {
+          counters.sessionsTimedOut.increment();
+          LOG.warn(
+              "session {}: replica '{}' neither read nor acknowledged for {} ms; closing it",
+              s.id(),
+              s.replica().key,
+              timeout);
+          s.close(
+              Status.DEADLINE_EXCEEDED
+                  .withDescription(
+                      "the replica neither read the stream nor acknowledged for " + timeout + " ms")
+                  .asRuntimeException());
+        } else {
+          s.schedule(); // a safety net: no wake-up can be lost for longer than a tick
+        }
+      }
+      if (now - lastLimitsCheck >= LIMITS_EVERY_MS) {
+        lastLimitsCheck = now;
+        retention.enforceLimits();
+        provider.expireParked();
+      }
+      retention.flushIfDue();
+    } catch (RuntimeException e) {
+      LOG.error("replication maintenance failed", e);
+    }
+  }
+}

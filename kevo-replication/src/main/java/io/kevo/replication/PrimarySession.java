@@ -1,0 +1,373 @@
+package io.kevo.replication;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kevo.engine.WalRecord;
+import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.proto.replication.WALEntry;
+import io.kevo.proto.replication.WALStreamResponse;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's stream on the primary. Thread-safe: every event (the stream became ready, the log
+ * grew, an ack, a nack, a heartbeat, close) only records what happened and schedules a drain; the
+ * drains of one session run one at a time on the primary's sender executor (never on the engine's
+ * writer thread, nor on gRPC's callback threads), and only a drain touches the stream and the send
+ * state below.
+ *
+ * <p>What a drain sends: records from {@link #nextSequence} on, taken from the shared {@link
+ * WalTail} while they are there, else read from the log files ({@link WalProvider}) in slices, cut
+ * into responses of at most {@code batchBytes} ({@link ResponseBatcher}, {@link RecordEntries}). It
+ * sends only while the gRPC stream is ready (flow control) and while the bytes sent but not yet
+ * acknowledged are under {@code inFlightBytes}; so a replica that stops reading or acking costs the
+ * primary at most one slice, one record and gRPC's own small buffer, never more as the primary
+ * keeps writing.
+ *
+ * <p>Positions are record-granular: a nack or start inside an atomic batch resends the whole batch
+ * (batches are never split).
+ */
+final class PrimarySession implements SessionManager.Session {
+  private static final Logger LOG = LoggerFactory.getLogger(PrimarySession.class);
+
+  /** Responses one drain sends before yielding the thread to other sessions. */
+  private static final int RESPONSES_PER_DRAIN = 16;
+
+  private record Sent(long lastSequence, long bytes) {}
+
+  private final String id;
+  private final Primary primary;
+  private final StreamObserver<WALStreamResponse> responses;
+  private final ServerCallStreamObserver<WALStreamResponse> flow; // null: always ready
+  private final Executor executor;
+  private final ResponseBatcher batcher;
+  private final int fragmentBytes;
+  private final long sliceBytes;
+  private final CompressionCodec codec;
+  private Retention.Tracked replica;
+
+  // Cross-thread signals.
+  private final AtomicInteger wip = new AtomicInteger();
+  private final AtomicLong rewindTo = new AtomicLong(-1);
+  private final AtomicLong ackedUpTo = new AtomicLong(-1);
+  private final AtomicReference<WALStreamResponse> heartbeat = new AtomicReference<>();
+  private final AtomicReference<StatusRuntimeException> closeWith = new AtomicReference<>();
+  private volatile boolean cancelled;
+  private volatile boolean closed;
+  private volatile long lastAckMillis;
+  private volatile long notReadySinceMillis;
+  private volatile long lastSentMillis;
+
+  // Owned by the drain.
+  private long nextSequence;
+  private final ArrayDeque<WalRecord> upcoming = new ArrayDeque<>();
+  private RecordEntries current;
+  private WALEntry pendingEntry;
+  private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
+  private long inFlightBytes;
+  private boolean sentAny;
+  private volatile long sentUpTo; // last sequence whose entries were all sent
+
+  PrimarySession(
+      String id,
+      Primary primary,
+      StreamObserver<WALStreamResponse> responses,
+      CompressionCodec codec,
+      boolean packed,
+      long startSequence) {
+    this.id = id;
+    this.primary = primary;
+    this.responses = responses;
+    this.flow = responses instanceof ServerCallStreamObserver<WALStreamResponse> s ? s : null;
+    this.executor = primary.executor();
+    PrimaryOptions o = primary.options();
+    this.codec = codec;
+    this.batcher = new ResponseBatcher(o.batchBytes(), codec, packed, primary.compressor());
+    this.fragmentBytes = RecordEntries.fragmentBytesFor(o.batchBytes());
+    this.sliceBytes = Math.max(1L << 20, 4L * o.batchBytes());
+    this.nextSequence = startSequence;
+    this.sentUpTo = startSequence - 1;
+    this.lastAckMillis = primary.clock().millis();
+    this.lastSentMillis = lastAckMillis;
+  }
+
+  /** Hooks flow control and cancellation; call on the gRPC thread before the handler returns. */
+  void install(Retention.Tracked replica) {
+    this.replica = replica;
+    if (flow != null) {
+      flow.setOnReadyHandler(this::schedule);
+      flow.setOnCancelHandler(
+          () -> {
+            cancelled = true;
+            closeWith.compareAndSet(null, Status.CANCELLED.asRuntimeException());
+            schedule();
+          });
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  Retention.Tracked replica() {
+    return replica;
+  }
+
+  CompressionCodec codec() {
+    return codec;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  long sentUpTo() {
+    return sentUpTo;
+  }
+
+  @Override
+  public boolean offer(WALStreamResponse response) {
+    if (closed || closeWith.get() != null) {
+      return false;
+    }
+    if (!ready()) {
+      markNotReady();
+      return false;
+    }
+    heartbeat.set(response);
+    schedule();
+    return true;
+  }
+
+  /** Records an ack; frees what it covers of the in-flight budget on the next drain. */
+  void acknowledge(long upTo) {
+    lastAckMillis = primary.clock().millis();
+    ackedUpTo.accumulateAndGet(upTo, Math::max);
+    schedule();
+  }
+
+  /** Resend from {@code sequence} on the stream (validated by the caller). */
+  void rewind(long sequence) {
+    rewindTo.set(sequence);
+    replica.resends.incrementAndGet();
+    primary.counters().resends.increment();
+    schedule();
+  }
+
+  /** Ends the stream with {@code status} (asynchronously, on the drain). */
+  void close(StatusRuntimeException status) {
+    closeWith.compareAndSet(null, status);
+    schedule();
+  }
+
+  /**
+   * Whether the replica has neither read (the stream stayed not ready) nor acknowledged for longer
+   * than {@code timeoutMillis}.
+   */
+  boolean stalled(long nowMillis, long timeoutMillis) {
+    long since = notReadySinceMillis;
+    return since != 0
+        && nowMillis - since > timeoutMillis
+        && nowMillis - lastAckMillis > timeoutMillis;
+  }
+
+  void schedule() {
+    if (wip.getAndIncrement() == 0) {
+      try {
+        executor.execute(this::drainLoop);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        wip.set(0); // the primary is closed; its close ended this stream
+      }
+    }
+  }
+
+  private void drainLoop() {
+    int missed = 1;
+    do {
+      try {
+        if (!drain()) {
+          // Yielded to other sessions with work left: run again later.
+          wip.set(0);
+          schedule();
+          return;
+        }
+      } catch (RuntimeException e) {
+        if (!(e instanceof ReplicationException)) {
+          LOG.error("session {}: sending failed", id, e);
+        }
+        closeWith.compareAndSet(null, StatusMapping.toStatus(e));
+        finish();
+      }
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private boolean ready() {
+    return flow == null || flow.isReady();
+  }
+
+  private void markNotReady() {
+    if (notReadySinceMillis == 0) {
+      notReadySinceMillis = primary.clock().millis();
+    }
+  }
+
+  /** One round of sending; false if it stopped early to be fair to other sessions. */
+  private boolean drain() {
+    if (closed) {
+      return true;
+    }
+    if (closeWith.get() != null) {
+      finish();
+      return true;
+    }
+    long rw = rewindTo.getAndSet(-1);
+    if (rw >= 0) {
+      applyRewind(rw);
+    }
+    long acked = ackedUpTo.get();
+    while (!inFlight.isEmpty() && inFlight.peekFirst().lastSequence() <= acked) {
+      inFlightBytes -= inFlight.pollFirst().bytes();
+    }
+    int sent = 0;
+    while (true) {
+      if (!ready()) {
+        markNotReady();
+        return true;
+      }
+      notReadySinceMillis = 0;
+      if (inFlightBytes >= primary.options().inFlightBytes()) {
+        break;
+      }
+      fill();
+      if (batcher.count() == 0) {
+        break;
+      }
+      List<WALEntry> entries = batcher.entries();
+      long last = entries.get(entries.size() - 1).getSequenceNumber();
+      int count = entries.size();
+      WALStreamResponse r = batcher.createResponse();
+      long raw = batcher.size();
+      // Before sending: an ack of what this response completes may arrive before send returns.
+      boolean midRecord = current != null && (pendingEntry != null || current.hasNext());
+      sentUpTo = midRecord ? current.record().firstSequence() - 1 : nextSequence - 1;
+      long wire = send(r);
+      inFlight.addLast(new Sent(last, wire));
+      inFlightBytes += wire;
+      replica.bytesRaw.addAndGet(raw);
+      replica.bytesWire.addAndGet(wire);
+      replica.entriesSent.addAndGet(count);
+      primary.counters().sent(raw, wire, count);
+      batcher.clear();
+      heartbeat.set(null); // this response carries what a heartbeat would
+      if (++sent >= RESPONSES_PER_DRAIN) {
+        return false;
+      }
+    }
+    WALStreamResponse hb = heartbeat.getAndSet(null);
+    if (sent == 0 && (hb != null || !sentAny)) {
+      // The first message goes out at once (it carries the session-id header).
+      send(hb != null ? hb : WALStreamResponse.getDefaultInstance());
+      primary.counters().heartbeats.increment();
+    }
+    return true;
+  }
+
+  /** Adds entries to the batcher up to its budget. */
+  private void fill() {
+    while (true) {
+      if (pendingEntry == null) {
+        if (current == null || !current.hasNext()) {
+          WalRecord r = nextRecord();
+          if (r == null) {
+            return;
+          }
+          current = new RecordEntries(r, fragmentBytes);
+        }
+        pendingEntry = current.next();
+      }
+      if (!batcher.add(pendingEntry)) {
+        return;
+      }
+      pendingEntry = null;
+    }
+  }
+
+  /** The record containing {@link #nextSequence}, advancing past it; null when caught up. */
+  private WalRecord nextRecord() {
+    while (true) {
+      if (upcoming.isEmpty()) {
+        List<WalRecord> got = primary.tail().from(nextSequence, sliceBytes);
+        if (got == null) {
+          got = primary.provider().getEntriesFrom(nextSequence, sliceBytes);
+          primary.counters().recordsReadFromLog.add(got.size());
+        }
+        if (got.isEmpty()) {
+          return null;
+        }
+        upcoming.addAll(got);
+      }
+      WalRecord r = upcoming.pollFirst();
+      if (r.lastSequence() >= nextSequence) {
+        nextSequence = r.lastSequence() + 1;
+        return r;
+      }
+    }
+  }
+
+  private void applyRewind(long sequence) {
+    LOG.info("session {}: resending from sequence {} (was at {})", id, sequence, nextSequence);
+    nextSequence = sequence;
+    upcoming.clear();
+    current = null;
+    pendingEntry = null;
+    batcher.clear();
+    sentUpTo = sequence - 1;
+    // What was sent from `sequence` on is resent, so it no longer counts as in flight.
+    while (!inFlight.isEmpty() && inFlight.peekLast().lastSequence() >= sequence) {
+      inFlightBytes -= inFlight.pollLast().bytes();
+    }
+  }
+
+  private long send(WALStreamResponse r) {
+    WALStreamResponse stamped =
+        r.toBuilder()
+            .setPrimaryLastSequence(primary.lastSequence())
+            .setPrimaryTimeMicros(primary.nowMicros())
+            .build();
+    responses.onNext(stamped);
+    sentAny = true;
+    lastSentMillis = primary.clock().millis();
+    return stamped.getSerializedSize();
+  }
+
+  /** Ends the stream (once) and unregisters the session. Runs on the drain. */
+  private void finish() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    StatusRuntimeException status = closeWith.get();
+    if (!cancelled) {
+      try {
+        responses.onError(status);
+      } catch (RuntimeException e) {
+        LOG.debug("session {}: ending the stream failed", id, e);
+      }
+    }
+    upcoming.clear();
+    current = null;
+    pendingEntry = null;
+    batcher.clear();
+    primary.sessionEnded(this, status);
+  }
+}

@@ -1,0 +1,68 @@
+package io.kevo.replication;
+
+import io.grpc.stub.StreamObserver;
+import io.kevo.proto.replication.Ack;
+import io.kevo.proto.replication.AckResponse;
+import io.kevo.proto.replication.Nack;
+import io.kevo.proto.replication.NackResponse;
+import io.kevo.proto.replication.WALReplicationServiceGrpc;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
+
+/**
+ * Binds a {@link PrimaryNode} to {@code kevo.replication.WALReplicationService}. Runs behind {@link
+ * SessionIdInterceptor}, which supplies session ids; failures become statuses through {@link
+ * StatusMapping}. Stateless and thread-safe.
+ */
+final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationServiceImplBase {
+  private final PrimaryNode primary;
+
+  ReplicationService(PrimaryNode primary) {
+    this.primary = primary;
+  }
+
+  @Override
+  public void streamWAL(WALStreamRequest request, StreamObserver<WALStreamResponse> responses) {
+    try {
+      primary.streamWal(requireSession(), request, responses);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+    }
+  }
+
+  @Override
+  public void acknowledge(Ack request, StreamObserver<AckResponse> responses) {
+    AckResponse r;
+    try {
+      r = primary.acknowledge(requireSession(), request);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+      return;
+    }
+    responses.onNext(r);
+    responses.onCompleted();
+  }
+
+  @Override
+  public void negativeAcknowledge(Nack request, StreamObserver<NackResponse> responses) {
+    NackResponse r;
+    try {
+      r = primary.negativeAcknowledge(requireSession(), request);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+      return;
+    }
+    responses.onNext(r);
+    responses.onCompleted();
+  }
+
+  private static String requireSession() {
+    String id = SessionIdInterceptor.SESSION_ID.get();
+    if (id == null || id.isEmpty()) {
+      throw new ReplicationException(
+          ReplicationException.Reason.INVALID_REQUEST,
+          "missing " + ReplicationMetadata.SESSION_ID.name() + " request metadata");
+    }
+    return id;
+  }
+}
