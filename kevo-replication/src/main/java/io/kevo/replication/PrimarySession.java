@@ -64,7 +64,6 @@ final class PrimarySession implements SessionManager.Session {
   private volatile boolean closed;
   private volatile long lastAckMillis;
   private volatile long notReadySinceMillis;
-  private volatile long lastSentMillis;
 
   // Owned by the drain.
   private long nextSequence;
@@ -96,7 +95,6 @@ final class PrimarySession implements SessionManager.Session {
     this.nextSequence = startSequence;
     this.sentUpTo = startSequence - 1;
     this.lastAckMillis = primary.clock().millis();
-    this.lastSentMillis = lastAckMillis;
   }
 
   /** Hooks flow control and cancellation; call on the gRPC thread before the handler returns. */
@@ -260,7 +258,8 @@ final class PrimarySession implements SessionManager.Session {
       // Before sending: an ack of what this response completes may arrive before send returns.
       boolean midRecord = current != null && (pendingEntry != null || current.hasNext());
       sentUpTo = midRecord ? current.record().firstSequence() - 1 : nextSequence - 1;
-      long wire = send(r);
+      WALStreamResponse stamped = stamp(r);
+      long wire = stamped.getSerializedSize();
       inFlight.addLast(new Sent(last, wire));
       inFlightBytes += wire;
       replica.bytesRaw.addAndGet(raw);
@@ -268,6 +267,7 @@ final class PrimarySession implements SessionManager.Session {
       replica.entriesSent.addAndGet(count);
       primary.counters().sent(raw, wire, count);
       batcher.clear();
+      send(stamped);
       heartbeat.set(null); // this response carries what a heartbeat would
       if (++sent >= RESPONSES_PER_DRAIN) {
         return false;
@@ -276,8 +276,8 @@ final class PrimarySession implements SessionManager.Session {
     WALStreamResponse hb = heartbeat.getAndSet(null);
     if (sent == 0 && (hb != null || !sentAny)) {
       // The first message goes out at once (it carries the session-id header).
-      send(hb != null ? hb : WALStreamResponse.getDefaultInstance());
       primary.counters().heartbeats.increment();
+      send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
     }
     return true;
   }
@@ -338,16 +338,17 @@ final class PrimarySession implements SessionManager.Session {
     }
   }
 
-  private long send(WALStreamResponse r) {
-    WALStreamResponse stamped =
-        r.toBuilder()
-            .setPrimaryLastSequence(primary.lastSequence())
-            .setPrimaryTimeMicros(primary.nowMicros())
-            .build();
-    responses.onNext(stamped);
+  /** {@code r} with the primary's last sequence and clock, as every response carries them. */
+  private WALStreamResponse stamp(WALStreamResponse r) {
+    return r.toBuilder()
+        .setPrimaryLastSequence(primary.lastSequence())
+        .setPrimaryTimeMicros(primary.nowMicros())
+        .build();
+  }
+
+  private void send(WALStreamResponse stamped) {
     sentAny = true;
-    lastSentMillis = primary.clock().millis();
-    return stamped.getSerializedSize();
+    responses.onNext(stamped);
   }
 
   /** Ends the stream (once) and unregisters the session. Runs on the drain. */

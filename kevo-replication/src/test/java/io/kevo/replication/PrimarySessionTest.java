@@ -1,0 +1,213 @@
+package io.kevo.replication;
+
+import static io.kevo.replication.PrimaryFixture.b;
+import static io.kevo.replication.PrimaryFixture.from;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kevo.engine.WalOperation;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PrimarySessionTest {
+  @TempDir Path dir;
+
+  @Test
+  void sendsASessionIdHeaderAndCreditsAcksOnlyToThatSession() throws Exception {
+    try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
+      long last = f.putMany(10, "k", b("v"));
+      PrimaryFixture.Stream a = f.stream(from(1).toBuilder().setReplicaId("a").build());
+      PrimaryFixture.Stream other = f.stream(from(1).toBuilder().setReplicaId("b").build());
+      new PrimaryFixture.Collector().until(a, last);
+      new PrimaryFixture.Collector().until(other, last);
+      String idA = a.sessionId();
+      String idB = other.sessionId();
+      assertThat(idA).isNotBlank().isNotEqualTo(idB);
+
+      assertThat(f.ack(idA, 7).getSuccess()).isTrue();
+      assertThat(f.primary.replicas())
+          .filteredOn(r -> r.replicaId().equals("a"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.lastAckedSequence()).isEqualTo(7);
+                assertThat(r.sessionId()).isEqualTo(idA);
+                assertThat(r.lagEntries()).isEqualTo(last - 7);
+                assertThat(r.heldFromSequence()).isEqualTo(8);
+                assertThat(r.connected()).isTrue();
+                assertThat(r.connectCount()).isEqualTo(1);
+              });
+      assertThat(f.primary.replicas())
+          .filteredOn(r -> r.replicaId().equals("b"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.lastAckedSequence()).isEqualTo(0));
+
+      assertThatThrownBy(() -> f.ack("no-such-session", 5))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+      assertThatThrownBy(() -> f.ack(null, 5))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+      assertThatThrownBy(() -> f.nack("no-such-session", 5))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+      assertThat(f.primary.sessions().countSessions()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void nackRewindsTheStreamToTheMissingSequence() throws Exception {
+    try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
+      long last = f.putMany(20, "k", b("v"));
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      c.until(s, last);
+      assertThat(f.nack(s.sessionId(), 12).getSuccess()).isTrue();
+      PrimaryFixture.Collector again = new PrimaryFixture.Collector();
+      again.until(s, last);
+      assertThat(again.ops)
+          .extracting(WalOperation::sequence)
+          .containsExactly(PrimaryStreamTest.seq(12, last));
+      assertThat(f.primary.status().resends()).isEqualTo(1);
+      assertThat(f.primary.replicas().get(0).resends()).isEqualTo(1);
+
+      assertThatThrownBy(() -> f.nack(s.sessionId(), last + 5))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+                assertThat(e.getTrailers().get(ReplicationMetadata.ERROR))
+                    .isEqualTo("AHEAD_OF_PRIMARY");
+              });
+    }
+  }
+
+  @Test
+  void acksFreeTheInFlightBudget() throws Exception {
+    PrimaryOptions o = PrimaryOptions.builder().batchBytes(2 << 10).inFlightBytes(8 << 10).build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      long last = f.putMany(200, "k", new byte[500]); // ~100 KiB, far past the 8 KiB budget
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      String id = s.sessionId();
+      // Without acks the primary stops at the budget...
+      await().atMost(Duration.ofSeconds(5)).until(() -> !s.responses.isEmpty());
+      Thread.sleep(300);
+      while (!s.responses.isEmpty()) {
+        c.accept(s.responses.poll());
+      }
+      long stalledAt = c.lastSequence();
+      assertThat(stalledAt).isLessThan(last);
+      assertThat(f.primary.status().bytesSentWire())
+          .isLessThanOrEqualTo((8 << 10) + (2 << 10) + 512);
+      // ...and each ack lets more through.
+      while (c.lastSequence() < last) {
+        f.ack(id, c.lastSequence());
+        c.accept(s.next());
+      }
+      assertThat(c.ops)
+          .extracting(WalOperation::sequence)
+          .containsExactly(PrimaryStreamTest.seq(1, last));
+    }
+  }
+
+  @Test
+  void closesAReplicaThatNeverReadsAndKeepsServingOthersWithBoundedMemory() throws Exception {
+    long tail = 1 << 20;
+    PrimaryOptions o =
+        PrimaryOptions.builder()
+            .sessionTimeout(Duration.ofMillis(500))
+            .heartbeatInterval(Duration.ofMillis(50))
+            .tailBytes(tail)
+            .build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      WALStreamRequest r = from(1).toBuilder().setReplicaId("stuck").build();
+      PrimaryFixture.Stream stuck = f.stream(r, false);
+      PrimaryFixture.Stream healthy = f.stream(from(1).toBuilder().setReplicaId("ok").build());
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      String healthyId = healthy.sessionId();
+      byte[] value = new byte[4096];
+      long last = 0;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 2000; i++) { // 8 MiB while "stuck" reads nothing
+        last = f.db.put(b("k" + i), value);
+        if (i % 200 == 0) {
+          while (!healthy.responses.isEmpty()) {
+            c.accept(healthy.responses.poll());
+          }
+          if (c.lastSequence() > 0) {
+            f.ack(healthyId, c.lastSequence());
+          }
+        }
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+      Status end = stuck.awaitEnd();
+      assertThat(end.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(end.getDescription()).contains("neither read");
+      while (c.lastSequence() < last) {
+        f.ack(healthyId, c.lastSequence());
+        c.accept(healthy.next());
+      }
+      PrimaryStatus st = f.primary.status();
+      assertThat(st.sessionsTimedOut()).isEqualTo(1);
+      assertThat(st.activeSessions()).isEqualTo(1);
+      assertThat(st.tailBytes()).isLessThanOrEqualTo(tail);
+      assertThat(st.replicas())
+          .filteredOn(x -> x.replicaId().equals("stuck"))
+          .singleElement()
+          .satisfies(x -> assertThat(x.connected()).isFalse());
+    }
+  }
+
+  @Test
+  void aNewStreamOfTheSameReplicaSupersedesTheOldOne() throws Exception {
+    try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
+      f.putMany(3, "k", b("v"));
+      WALStreamRequest r = from(1).toBuilder().setReplicaId("same").build();
+      PrimaryFixture.Stream first = f.stream(r);
+      String firstId = first.sessionId();
+      PrimaryFixture.Stream second = f.stream(r);
+      String secondId = second.sessionId();
+      assertThat(first.awaitEnd().getCode()).isEqualTo(Status.Code.ABORTED);
+      assertThat(secondId).isNotEqualTo(firstId);
+      await().atMost(Duration.ofSeconds(5)).until(() -> f.primary.sessions().countSessions() == 1);
+      assertThat(f.primary.replicas())
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.sessionId()).isEqualTo(secondId);
+                assertThat(x.connectCount()).isEqualTo(2);
+              });
+    }
+  }
+
+  @Test
+  void closingThePrimaryEndsStreamsAsUnavailable() throws Exception {
+    PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT);
+    try {
+      PrimaryFixture.Stream s = f.stream(from(1));
+      WALStreamResponse first = s.next();
+      assertThat(first.getEntriesList()).isEmpty(); // an immediate heartbeat, with the header
+      assertThat(s.sessionId()).isNotBlank();
+      f.primary.close();
+      Status end = s.awaitEnd();
+      assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(f.primary.sessions().countSessions()).isZero();
+    } finally {
+      f.close();
+    }
+  }
+}
