@@ -21,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * sequence scans its segment from the start, so reopening one per slice would read each segment
  * once per slice. A cursor that stopped at sequence N is parked under N and taken by the next
  * request for N. At most {@value #MAX_PARKED} cursors are parked, none longer than {@value
- * #PARK_MILLIS} ms (a parked cursor pins the log from its position).
+ * #PARK_MILLIS} ms, and a session that ends releases the one at its position (a parked cursor pins
+ * the log from its position, which must not outlive the reader and its retention limits).
  */
 final class EngineWalProvider implements WalProvider, AutoCloseable {
   private static final int MAX_PARKED = 16;
-  private static final long PARK_MILLIS = 10_000;
+  private static final long PARK_MILLIS = 2_000;
 
   private record Parked(WalCursor cursor, long sinceMillis) {}
 
@@ -177,6 +178,16 @@ final class EngineWalProvider implements WalProvider, AutoCloseable {
       }
       p.cursor().close();
       it.remove();
+    }
+  }
+
+  /** Closes the cursor parked at {@code sequence}, if any (its reader is gone). */
+  void release(long sequence) {
+    synchronized (parked) {
+      Parked p = parked.remove(sequence);
+      if (p != null) {
+        p.cursor().close();
+      }
     }
   }
 

@@ -329,7 +329,7 @@ public final class Primary implements PrimaryNode {
     return tail;
   }
 
-  WalProvider provider() {
+  EngineWalProvider provider() {
     return provider;
   }
 

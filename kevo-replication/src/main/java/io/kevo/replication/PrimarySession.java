@@ -369,6 +369,7 @@ final class PrimarySession implements SessionManager.Session {
     current = null;
     pendingEntry = null;
     batcher.clear();
+    primary.provider().release(nextSequence);
     primary.sessionEnded(this, status);
   }
 }
