@@ -1,0 +1,127 @@
+package io.kevo.replication;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.kevo.proto.replication.WALReplicationServiceGrpc;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One {@code StreamWAL} call. gRPC's callbacks only enqueue {@link Event}s for the apply thread;
+ * nothing is applied on a gRPC thread.
+ *
+ * <p>Flow control is manual: the call starts with a window of {@code window} messages and the apply
+ * thread asks for one more ({@link #requestOne()}) each time it takes a message from the queue, so
+ * at most {@code window} messages of this stream are ever queued or buffered, however fast the
+ * primary sends. Besides messages a stream enqueues at most one {@link Headers} and one {@link
+ * Closed}.
+ *
+ * <p>Thread-safety: the callbacks run on gRPC threads; {@link #requestOne()} and {@link #cancel}
+ * may be called from any thread (gRPC serializes them).
+ */
+final class PrimaryStream implements ClientResponseObserver<WALStreamRequest, WALStreamResponse> {
+  /** Something that happened on a stream, in the order it happened. */
+  sealed interface Event permits Headers, Message, Closed {
+    PrimaryStream stream();
+  }
+
+  /** The primary's response headers arrived. */
+  record Headers(PrimaryStream stream, String sessionId) implements Event {}
+
+  /** A response message (entries or a heartbeat). */
+  record Message(PrimaryStream stream, WALStreamResponse response) implements Event {}
+
+  /** The call ended: {@code error} null if the primary completed it. */
+  record Closed(PrimaryStream stream, Throwable error) implements Event {}
+
+  private final long id;
+  private final BlockingQueue<Object> events;
+  private final int window;
+  private volatile ClientCallStreamObserver<WALStreamRequest> call;
+
+  PrimaryStream(long id, BlockingQueue<Object> events, int window) {
+    this.id = id;
+    this.events = events;
+    this.window = window;
+  }
+
+  /** Starts the call on {@code channel}. */
+  void start(Channel channel, WALStreamRequest request) {
+    WALReplicationServiceGrpc.newStub(channel)
+        .withInterceptors(new HeaderCapture())
+        .streamWAL(request, this);
+  }
+
+  long id() {
+    return id;
+  }
+
+  /** Lets the primary send one more message. */
+  void requestOne() {
+    ClientCallStreamObserver<WALStreamRequest> c = call;
+    if (c != null) {
+      c.request(1);
+    }
+  }
+
+  /** Ends the call from this side (a {@link Closed} event follows). */
+  void cancel(String why) {
+    ClientCallStreamObserver<WALStreamRequest> c = call;
+    if (c != null) {
+      c.cancel(why, null);
+    }
+  }
+
+  @Override
+  public void beforeStart(ClientCallStreamObserver<WALStreamRequest> requestStream) {
+    call = requestStream;
+    requestStream.disableAutoRequestWithInitial(window);
+  }
+
+  @Override
+  public void onNext(WALStreamResponse value) {
+    events.add(new Message(this, value));
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    events.add(new Closed(this, t));
+  }
+
+  @Override
+  public void onCompleted() {
+    events.add(new Closed(this, null));
+  }
+
+  /** Reports the response headers (the session id) as an event. */
+  private final class HeaderCapture implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          super.start(
+              new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onHeaders(Metadata h) {
+                  events.add(
+                      new Headers(PrimaryStream.this, h.get(ReplicationMetadata.SESSION_ID)));
+                  super.onHeaders(h);
+                }
+              },
+              headers);
+        }
+      };
+    }
+  }
+}

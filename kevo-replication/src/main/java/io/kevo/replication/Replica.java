@@ -1,0 +1,699 @@
+package io.kevo.replication;
+
+import static io.kevo.replication.ReplicaState.ACKNOWLEDGING;
+import static io.kevo.replication.ReplicaState.APPLYING_ENTRIES;
+import static io.kevo.replication.ReplicaState.CONNECTING;
+import static io.kevo.replication.ReplicaState.ERROR;
+import static io.kevo.replication.ReplicaState.FSYNC_PENDING;
+import static io.kevo.replication.ReplicaState.STREAMING_ENTRIES;
+import static io.kevo.replication.ReplicaState.WAITING_FOR_DATA;
+
+import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.WalRecord;
+import io.kevo.proto.replication.Ack;
+import io.kevo.proto.replication.AckResponse;
+import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.proto.replication.Nack;
+import io.kevo.proto.replication.NackResponse;
+import io.kevo.proto.replication.WALEntry;
+import io.kevo.proto.replication.WALReplicationServiceGrpc;
+import io.kevo.proto.replication.WALReplicationServiceGrpc.WALReplicationServiceBlockingStub;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.replication.PrimaryStream.Closed;
+import io.kevo.replication.PrimaryStream.Event;
+import io.kevo.replication.PrimaryStream.Headers;
+import io.kevo.replication.PrimaryStream.Message;
+import io.kevo.replication.RecordAssembler.Assembled;
+import io.kevo.replication.RecordAssembler.Rejection;
+import io.kevo.replication.ReplicationException.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica side of WAL replication ({@link ReplicaNode}): streams the primary's log into a local
+ * {@link KevoDB} at the primary's sequence numbers, makes it durable and acknowledges it, and
+ * reconnects forever.
+ *
+ * <p>One thread, {@code kevo-replica-<id>}, does everything that matters in order: it opens the
+ * {@code StreamWAL} call from the database's own next sequence (so a restarted replica neither
+ * re-applies nor skips anything), takes the stream's messages from a queue that gRPC flow control
+ * keeps small ({@link PrimaryStream}), assembles records ({@link RecordAssembler}), applies each
+ * record (an atomic batch as one unit, visible all at once), ignores what it already has, nacks a
+ * gap or a damaged entry once (from the first sequence it lacks) and discards what follows until
+ * the primary resends it, syncs and acknowledges at most every {@link ReplicaOptions#ackInterval()}
+ * (coalesced), and on any stream failure, refusal or {@link ReplicaOptions#idleTimeout() idle
+ * timeout} moves to {@link ReplicaState#ERROR}, waits a jittered exponential backoff and connects
+ * again. Every state change goes through {@link ReplicaStateMachine}.
+ *
+ * <p>Refusals: {@code POSITION_NOT_RETAINED} (this replica must be bootstrapped from a snapshot,
+ * which is not implemented yet) and {@code AHEAD_OF_PRIMARY} (never resolved by discarding local
+ * data) leave the replica retrying at the maximum backoff, with the reason in {@link #status()}.
+ *
+ * <p>{@link #stop()} ends the stream: the record being applied completes, a batch still partly
+ * received is dropped (it is streamed again next time), what was applied is synced and
+ * acknowledged, and the thread is joined; it is never interrupted. The database is owned by the
+ * caller: stop the replica before closing it. Nothing else may write to the database meanwhile.
+ *
+ * <p>Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
+ */
+public final class Replica implements ReplicaNode {
+  private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+
+  /** Wakes the apply thread to notice {@link #stopping}. */
+  private static final Object WAKE = new Object();
+
+  private final KevoDB db;
+  private final EngineApplier applier;
+  private final Supplier<? extends Channel> primary;
+  private final ReplicaOptions options;
+  private final String replicaId;
+  private final ReplicaStateMachine machine;
+  private final Compressor compressor;
+  private final RecordAssembler assembler;
+  private final Random random;
+  private final LagTracker lag = new LagTracker();
+  private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+  private final Object lifecycle = new Object();
+  private Thread thread; // guarded by lifecycle
+  private volatile boolean stopping;
+  private volatile boolean stopped;
+
+  // Counters: written by the apply thread only, read by status().
+  private final AtomicLong wireBytes = new AtomicLong();
+  private final AtomicLong uncompressedBytes = new AtomicLong();
+  private final AtomicLong entriesApplied = new AtomicLong();
+  private final AtomicLong batchesApplied = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong nacksSent = new AtomicLong();
+  private final AtomicLong acksSent = new AtomicLong();
+  private final AtomicLong checksumFailures = new AtomicLong();
+  private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
+  private volatile long lastApplied;
+  private volatile long durable;
+  private volatile long acked;
+  private volatile String lastError;
+  private volatile Reason refusal;
+  private volatile String sessionId;
+  private volatile Instant connectedSince;
+
+  // Apply-thread state.
+  private PrimaryStream stream;
+  private Channel channel; // of the current connection attempt
+  private long streamCount;
+  private long expected; // the next sequence to apply
+  private long ackDueNanos = -1; // when applied records must be synced and acked; -1: none
+  private long nackedSequence = -1; // the gap last nacked, until progress
+  private long nackedAtNanos;
+  private long lastHeardNanos;
+  private int failures; // consecutive connections that delivered nothing
+
+  /**
+   * A replica of the primary {@code primary} leads to, into {@code db}. Reads (or creates) the
+   * replica id; does not connect until {@link #start()}.
+   *
+   * @param primary called once per connection attempt for the channel to the primary's replication
+   *     service; the caller owns the channel (it may return the same one every time)
+   */
+  public Replica(KevoDB db, Supplier<? extends Channel> primary, ReplicaOptions options) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.primary = Objects.requireNonNull(primary, "primary");
+    this.options = Objects.requireNonNull(options, "options");
+    this.applier = new EngineApplier(db);
+    this.replicaId =
+        options.replicaId() != null
+            ? options.replicaId()
+            : ReplicaIdentity.loadOrCreate(db.directory());
+    this.machine = new ReplicaStateMachine(replicaId, options.clock());
+    this.compressor = new CodecCompressor(options.maxDecompressedBytes());
+    this.assembler = new RecordAssembler(compressor, options.maxRecordBytes());
+    this.random = options.random().get();
+    this.lastApplied = db.wal().nextSequence() - 1;
+    this.durable = db.wal().durableSequence();
+    lag.onApplied(lastApplied);
+  }
+
+  /** This replica's id (sent as {@code replica_id}). */
+  public String replicaId() {
+    return replicaId;
+  }
+
+  /** The state machine, to observe transitions. */
+  public ReplicaStateMachine stateMachine() {
+    return machine;
+  }
+
+  @Override
+  public void start() {
+    synchronized (lifecycle) {
+      if (stopping) {
+        throw new IllegalStateException("replica " + replicaId + " was stopped; create a new one");
+      }
+      if (thread != null) {
+        return;
+      }
+      thread = new Thread(this::run, "kevo-replica-" + replicaId);
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  @Override
+  public void stop() {
+    Thread t;
+    synchronized (lifecycle) {
+      if (stopping) {
+        t = thread;
+      } else {
+        stopping = true;
+        t = thread;
+        events.add(WAKE);
+      }
+    }
+    if (t != null && t != Thread.currentThread()) {
+      boolean interrupted = false;
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          // Keep waiting: the thread may be in file I/O and finishes within the RPC deadlines.
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopped = true;
+    compressor.close();
+  }
+
+  @Override
+  public long getLastAppliedSequence() {
+    return lastApplied;
+  }
+
+  @Override
+  public ReplicaState getCurrentState() {
+    return machine.current();
+  }
+
+  /** The state's name, or {@code "STOPPED"} once {@link #stop()} returned. */
+  @Override
+  public String getStateString() {
+    return stopped ? "STOPPED" : machine.current().name();
+  }
+
+  /** A consistent-enough snapshot of the replica's progress and health (fields read one by one). */
+  public ReplicaStatus status() {
+    Instant now = options.clock().instant();
+    boolean running;
+    synchronized (lifecycle) {
+      running = thread != null && thread.isAlive() && !stopped;
+    }
+    return new ReplicaStatus(
+        replicaId,
+        machine.current(),
+        running,
+        Duration.between(machine.enteredAt(), now),
+        machine.transitionCount(),
+        lastApplied,
+        durable,
+        acked,
+        lag.primaryLastSequence(),
+        lag.lagEntries(),
+        lag.lagMillis(now.toEpochMilli()),
+        wireBytes.get(),
+        uncompressedBytes.get(),
+        entriesApplied.get(),
+        batchesApplied.get(),
+        duplicates.get(),
+        nacksSent.get(),
+        acksSent.get(),
+        checksumFailures.get(),
+        malformed.get(),
+        reconnects.get(),
+        lastError,
+        refusal,
+        sessionId,
+        connectedSince);
+  }
+
+  // ---------------------------------------------------------------- the apply thread
+
+  /** Thrown inside the apply thread when the current stream cannot go on. */
+  private static final class StreamEnded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final Reason refusal;
+    final boolean maxBackoff;
+
+    StreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
+      super(message, cause, false, false);
+      this.refusal = refusal;
+      this.maxBackoff = maxBackoff;
+    }
+  }
+
+  private void run() {
+    try {
+      boolean first = true;
+      while (!stopping) {
+        if (!first) {
+          reconnects.incrementAndGet();
+          machine.transition(CONNECTING, "reconnecting (attempt " + (failures + 1) + ")");
+        }
+        first = false;
+        try {
+          streamOnce();
+          return; // stopping
+        } catch (StreamEnded e) {
+          onStreamEnded(e);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      // A bug or an engine failure we cannot stream past; status shows it.
+      lastError = "replication stopped: " + e;
+      LOG.error("replica {}: replication thread failed", replicaId, e);
+    } finally {
+      closeStream("replica stopping");
+    }
+  }
+
+  /** Opens a stream and consumes it until it ends (throws) or the replica stops (returns). */
+  private void streamOnce() {
+    expected = applier.nextSequence();
+    assembler.reset();
+    nackedSequence = -1;
+    WALStreamRequest request =
+        WALStreamRequest.newBuilder()
+            .setStartSequence(expected)
+            .setProtocolVersion(ReplicaOptions.PROTOCOL_VERSION)
+            .setCompressionSupported(options.preferredCodec() != CompressionCodec.NONE)
+            .setPreferredCodec(options.preferredCodec())
+            .setListenerAddress(options.listenerAddress())
+            .setReplicaId(replicaId)
+            .setAcceptPacked(options.acceptPacked())
+            .build();
+    try {
+      channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
+    } catch (RuntimeException e) {
+      throw new StreamEnded("cannot get a channel to the primary: " + e, null, false, e);
+    }
+    stream = new PrimaryStream(++streamCount, events, options.queueCapacity());
+    LOG.info(
+        "replica {}: streaming from the primary at sequence {} (stream {})",
+        replicaId,
+        expected,
+        stream.id());
+    lastHeardNanos = nanos();
+    stream.start(channel, request);
+    while (!stopping) {
+      long now = nanos();
+      if (ackDueNanos >= 0 && now >= ackDueNanos) {
+        syncAndAck("coalescing interval elapsed");
+        settle();
+        continue;
+      }
+      long idleDeadline = lastHeardNanos + options.idleTimeout().toNanos();
+      if (now >= idleDeadline) {
+        throw new StreamEnded(
+            "no message from the primary for "
+                + options.idleTimeout().toMillis()
+                + " ms (idle timeout): the stream is deemed dead",
+            null,
+            false,
+            null);
+      }
+      long wait = idleDeadline - now;
+      if (ackDueNanos >= 0) {
+        wait = Math.min(wait, ackDueNanos - now);
+      }
+      Object o = poll(wait);
+      if (o instanceof Event ev && ev.stream() == stream) {
+        try {
+          handle(ev);
+        } catch (KevoException e) {
+          // The local engine failed to apply or sync; retrying may help (or keeps failing,
+          // visibly).
+          throw new StreamEnded("the local database failed: " + e.getMessage(), null, false, e);
+        }
+      }
+    }
+    finishOnStop();
+  }
+
+  private void handle(Event ev) {
+    if (ev instanceof Headers h) {
+      lastHeardNanos = nanos();
+      sessionId = h.sessionId();
+      connectedSince = options.clock().instant();
+      if (machine.current() == CONNECTING) {
+        machine.transition(STREAMING_ENTRIES, "stream open, session " + h.sessionId());
+      }
+    } else if (ev instanceof Message m) {
+      stream.requestOne();
+      lastHeardNanos = nanos();
+      onMessage(m.response());
+    } else if (ev instanceof Closed c) {
+      throw ended(c.error());
+    }
+  }
+
+  private void onMessage(WALStreamResponse response) {
+    boolean heartbeat = response.getEntriesCount() == 0 && response.getPackedEntries().isEmpty();
+    if (machine.current() == CONNECTING) {
+      machine.transition(STREAMING_ENTRIES, "first message, session " + sessionId);
+    } else if (machine.current() == WAITING_FOR_DATA && !heartbeat) {
+      machine.transition(STREAMING_ENTRIES, "entries received");
+    }
+    failures = 0;
+    refusal = null;
+    wireBytes.addAndGet(response.getSerializedSize());
+    lag.onMessage(
+        response.getPrimaryLastSequence(),
+        response.getPrimaryTimeMicros(),
+        options.clock().millis());
+    List<WALEntry> entries;
+    try {
+      entries = assembler.unpack(response);
+    } catch (ReplicationException e) {
+      malformed.incrementAndGet();
+      LOG.warn("replica {}: discarding a message: {}", replicaId, e.getMessage());
+      lastError = e.getMessage();
+      assembler.reset();
+      nackGap("undecodable message: " + e.getMessage());
+      settle();
+      return;
+    }
+    if (!entries.isEmpty()) {
+      machine.transition(APPLYING_ENTRIES, entries.size() + " entries received");
+      for (WALEntry entry : entries) {
+        uncompressedBytes.addAndGet(entry.getPayload().size());
+        RecordAssembler.Result r = assembler.accept(entry);
+        if (r instanceof Assembled a) {
+          applyRecord(a.record());
+        } else if (r instanceof Rejection rej) {
+          onRejection(rej);
+        }
+      }
+    }
+    renackIfStuck();
+    if (!heartbeat || machine.current() != WAITING_FOR_DATA) {
+      settle();
+    }
+  }
+
+  private void applyRecord(WalRecord record) {
+    if (record.lastSequence() < expected) {
+      duplicates.addAndGet(record.operations().size());
+      return;
+    }
+    if (record.firstSequence() < expected) {
+      // Batches are applied whole, so a resend never starts inside one: the primary is confused.
+      throw new StreamEnded(
+          "the primary sent record "
+              + record.firstSequence()
+              + ".."
+              + record.lastSequence()
+              + " overlapping the applied position "
+              + (expected - 1),
+          null,
+          false,
+          null);
+    }
+    if (record.firstSequence() > expected) {
+      nackGap("gap: received " + record.firstSequence() + " while expecting " + expected);
+      return;
+    }
+    try {
+      applier.apply(record);
+    } catch (ReplicationException e) {
+      // Someone else wrote to the database; restart from its real position.
+      throw new StreamEnded(e.getMessage(), null, false, e);
+    }
+    expected = record.lastSequence() + 1;
+    lastApplied = record.lastSequence();
+    lag.onApplied(lastApplied);
+    entriesApplied.addAndGet(record.operations().size());
+    if (record.batch()) {
+      batchesApplied.incrementAndGet();
+    }
+    nackedSequence = -1;
+    if (ackDueNanos < 0) {
+      ackDueNanos = nanos() + options.ackInterval().toNanos();
+    }
+  }
+
+  private void onRejection(Rejection rej) {
+    switch (rej.kind()) {
+      case CHECKSUM -> checksumFailures.incrementAndGet();
+      case MALFORMED -> malformed.incrementAndGet();
+      case TOO_LARGE -> throw new StreamEnded(rej.message(), null, false, null);
+    }
+    lastError = rej.message();
+    if (rej.sequence() < expected && rej.kind() == Rejection.Kind.CHECKSUM) {
+      LOG.warn("replica {}: ignoring a damaged duplicate: {}", replicaId, rej.message());
+      return;
+    }
+    LOG.warn("replica {}: {}", replicaId, rej.message());
+    nackGap(rej.message());
+  }
+
+  /**
+   * Asks the primary to resend from {@link #expected}, once per gap: again only after progress or
+   * after {@link ReplicaOptions#nackRetryInterval()}.
+   */
+  private void nackGap(String why) {
+    long now = nanos();
+    if (nackedSequence == expected && now - nackedAtNanos < options.nackRetryInterval().toNanos()) {
+      return;
+    }
+    nackedSequence = expected;
+    nackedAtNanos = now;
+    nacksSent.incrementAndGet();
+    LOG.info("replica {}: nack from {} ({})", replicaId, expected, why);
+    try {
+      NackResponse r =
+          rpcStub().negativeAcknowledge(Nack.newBuilder().setMissingFromSequence(expected).build());
+      if (!r.getSuccess()) {
+        LOG.warn("replica {}: the primary refused the nack: {}", replicaId, r.getMessage());
+      }
+    } catch (RuntimeException e) {
+      lastError = "nack from " + expected + " failed: " + Status.fromThrowable(e);
+      LOG.warn("replica {}: {}", replicaId, lastError);
+    }
+  }
+
+  private void renackIfStuck() {
+    if (nackedSequence >= 0
+        && nackedSequence == expected
+        && nanos() - nackedAtNanos >= options.nackRetryInterval().toNanos()) {
+      nackGap("the gap at " + expected + " is still open");
+    }
+  }
+
+  /** After a message: the next state depends on whether more is queued. */
+  private void settle() {
+    if (ackDueNanos >= 0 && nanos() >= ackDueNanos) {
+      syncAndAck("coalescing interval elapsed");
+    }
+    ReplicaState next = hasQueuedMessage() ? STREAMING_ENTRIES : WAITING_FOR_DATA;
+    machine.transitionIfNot(next, next == STREAMING_ENTRIES ? "more queued" : "caught up");
+  }
+
+  private boolean hasQueuedMessage() {
+    for (Object o : events) {
+      if (o instanceof Message m && m.stream() == stream) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void syncAndAck(String why) {
+    machine.transition(FSYNC_PENDING, why);
+    ackDueNanos = -1;
+    durable = applier.sync();
+    machine.transition(ACKNOWLEDGING, "durable up to " + durable);
+    long upTo = durable;
+    acksSent.incrementAndGet();
+    try {
+      AckResponse r = rpcStub().acknowledge(Ack.newBuilder().setAcknowledgedUpTo(upTo).build());
+      if (r.getSuccess()) {
+        acked = Math.max(acked, upTo);
+      } else {
+        LOG.warn("replica {}: the primary refused ack {}: {}", replicaId, upTo, r.getMessage());
+      }
+    } catch (RuntimeException e) {
+      // Acks are cumulative: the next one covers this one.
+      lastError = "ack " + upTo + " failed: " + Status.fromThrowable(e);
+      LOG.warn("replica {}: {}", replicaId, lastError);
+    }
+  }
+
+  private WALReplicationServiceBlockingStub rpcStub() {
+    Metadata md = new Metadata();
+    if (sessionId != null) {
+      md.put(ReplicationMetadata.SESSION_ID, sessionId);
+    }
+    return WALReplicationServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+        .withDeadlineAfter(options.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** On stop: make what was applied durable and acknowledge it while the session lives. */
+  private void finishOnStop() {
+    ReplicaState s = machine.current();
+    if (ackDueNanos >= 0 && ReplicaStateMachine.isLegal(s, FSYNC_PENDING)) {
+      syncAndAck("replica stopping");
+    } else {
+      durable = applier.sync();
+    }
+    LOG.info("replica {}: stopped at sequence {} (durable {})", replicaId, lastApplied, durable);
+  }
+
+  private StreamEnded ended(Throwable error) {
+    if (error == null) {
+      return new StreamEnded("the primary ended the stream", null, false, null);
+    }
+    Status status = Status.fromThrowable(error);
+    Metadata trailers = Status.trailersFromThrowable(error);
+    String kind = trailers == null ? null : trailers.get(ReplicationMetadata.ERROR);
+    if (kind != null) {
+      switch (kind) {
+        case "POSITION_NOT_RETAINED" -> {
+          return new StreamEnded(
+              "the primary no longer retains sequence "
+                  + expected
+                  + " (its first retained sequence is "
+                  + trailers.get(ReplicationMetadata.FIRST_RETAINED)
+                  + "): this replica needs a bootstrap from a snapshot of the primary, which is"
+                  + " not implemented yet; retrying every "
+                  + options.maxBackoff().toMillis()
+                  + " ms",
+              Reason.POSITION_NOT_RETAINED,
+              true,
+              error);
+        }
+        case "AHEAD_OF_PRIMARY" -> {
+          return new StreamEnded(
+              "this replica is ahead of the primary (replica's next sequence "
+                  + expected
+                  + ", primary's "
+                  + trailers.get(ReplicationMetadata.NEXT_SEQUENCE)
+                  + "): the primary lost writes or has another history; local data is kept,"
+                  + " an operator must resolve it; retrying every "
+                  + options.maxBackoff().toMillis()
+                  + " ms",
+              Reason.AHEAD_OF_PRIMARY,
+              true,
+              error);
+        }
+        case "NOT_PRIMARY" -> {
+          String p = trailers.get(ReplicationMetadata.PRIMARY);
+          return new StreamEnded(
+              "the node streamed from is not a primary"
+                  + (p != null ? " (it names " + p + " as the primary)" : ""),
+              Reason.NOT_PRIMARY,
+              false,
+              error);
+        }
+        default -> {
+          // An unknown refusal: fall through to the status.
+        }
+      }
+    }
+    return new StreamEnded(
+        "the stream failed: "
+            + status.getCode()
+            + (status.getDescription() != null ? " " + status.getDescription() : "")
+            + (kind != null ? " (" + kind + ")" : ""),
+        null,
+        false,
+        error);
+  }
+
+  private void onStreamEnded(StreamEnded e) {
+    closeStream(e.getMessage());
+    if (ackDueNanos >= 0) {
+      // The session is gone, so no ack; the next stream's start_sequence tells the primary.
+      ackDueNanos = -1;
+      try {
+        durable = applier.sync();
+      } catch (KevoException se) {
+        LOG.warn("replica {}: sync failed: {}", replicaId, se.getMessage());
+      }
+    }
+    failures++;
+    lastError = e.getMessage();
+    refusal = e.refusal;
+    long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoffMillis(failures);
+    machine.transition(ERROR, e.getMessage());
+    if (e.refusal != null) {
+      LOG.warn("replica {}: {}; reconnecting in {} ms", replicaId, e.getMessage(), delay);
+    } else {
+      LOG.info(
+          "replica {}: {}; reconnecting in {} ms (attempt {})",
+          replicaId,
+          e.getMessage(),
+          delay,
+          failures);
+    }
+    long deadline = nanos() + TimeUnit.MILLISECONDS.toNanos(delay);
+    for (long left = delay * 1_000_000; !stopping && left > 0; left = deadline - nanos()) {
+      poll(left); // stale events of the old stream are dropped
+    }
+  }
+
+  /** Exponential from the initial backoff, capped, with jitter: between half and all of it. */
+  private long backoffMillis(int attempt) {
+    long base = options.initialBackoff().toMillis();
+    long cap = options.maxBackoff().toMillis();
+    long d = base << Math.min(attempt - 1, 30);
+    if (d <= 0 || d > cap) {
+      d = cap;
+    }
+    return d / 2 + (long) (random.nextDouble() * (d - d / 2));
+  }
+
+  private void closeStream(String why) {
+    if (stream != null) {
+      stream.cancel(why);
+      stream = null;
+    }
+    assembler.reset();
+    sessionId = null;
+    connectedSince = null;
+  }
+
+  private Object poll(long nanos) {
+    try {
+      return events.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      // Nobody should interrupt this thread; treat it as a request to stop.
+      Thread.currentThread().interrupt();
+      stopping = true;
+      return WAKE;
+    }
+  }
+
+  private long nanos() {
+    return options.nanoTime().nanoTime();
+  }
+}
