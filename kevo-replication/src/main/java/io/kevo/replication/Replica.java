@@ -276,7 +276,7 @@ public final class Replica implements ReplicaNode {
       while (!stopping) {
         if (!first) {
           reconnects.incrementAndGet();
-          machine.transition(CONNECTING, "reconnecting (attempt " + (failures + 1) + ")");
+          machine.transition(CONNECTING, "reconnecting after " + failures + " failure(s) in a row");
         }
         first = false;
         try {
@@ -649,7 +649,7 @@ public final class Replica implements ReplicaNode {
       LOG.warn("replica {}: {}; reconnecting in {} ms", replicaId, e.getMessage(), delay);
     } else {
       LOG.info(
-          "replica {}: {}; reconnecting in {} ms (attempt {})",
+          "replica {}: {}; reconnecting in {} ms ({} failure(s) in a row)",
           replicaId,
           e.getMessage(),
           delay,

@@ -78,6 +78,11 @@ final class ReplicaFakePrimary implements AutoCloseable {
       out.onCompleted();
     }
 
+    /** Whether the replica has asked for another message (gRPC flow control). */
+    boolean isReady() {
+      return out.isReady();
+    }
+
     boolean cancelled() {
       return out.isCancelled();
     }
@@ -87,6 +92,9 @@ final class ReplicaFakePrimary implements AutoCloseable {
   final List<WALStreamRequest> requests = new CopyOnWriteArrayList<>();
   final List<Received> acks = new CopyOnWriteArrayList<>();
   final List<Received> nacks = new CopyOnWriteArrayList<>();
+
+  /** When set, Acknowledge calls (once recorded) wait for it. */
+  volatile java.util.concurrent.CountDownLatch ackGate;
 
   /** Refuses a StreamWAL call when it returns non-null. */
   volatile Function<WALStreamRequest, RuntimeException> refusal = r -> null;
@@ -161,6 +169,14 @@ final class ReplicaFakePrimary implements AutoCloseable {
     @Override
     public void acknowledge(Ack request, StreamObserver<AckResponse> observer) {
       acks.add(new Received(request.getAcknowledgedUpTo(), SESSION.get()));
+      java.util.concurrent.CountDownLatch gate = ackGate;
+      if (gate != null) {
+        try {
+          gate.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       observer.onNext(AckResponse.newBuilder().setSuccess(true).build());
       observer.onCompleted();
     }

@@ -1,0 +1,356 @@
+package io.kevo.replication;
+
+import static io.kevo.replication.ReplicaEntries.b;
+import static io.kevo.replication.ReplicaEntries.batch;
+import static io.kevo.replication.ReplicaEntries.corrupt;
+import static io.kevo.replication.ReplicaEntries.del;
+import static io.kevo.replication.ReplicaEntries.fragments;
+import static io.kevo.replication.ReplicaEntries.full;
+import static io.kevo.replication.ReplicaEntries.put;
+import static io.kevo.replication.ReplicaEntries.singles;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.WalListener;
+import io.kevo.engine.WalOperation;
+import io.kevo.engine.WalRecord;
+import io.kevo.engine.WalSubscription;
+import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.proto.replication.WALEntry;
+import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.replication.ReplicaFakePrimary.Received;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ReplicaStreamingTest {
+  @TempDir Path dir;
+  private ReplicaFakePrimary primary;
+  private KevoDB db;
+  private Replica replica;
+
+  @BeforeEach
+  void setUp() {
+    primary = new ReplicaFakePrimary();
+    db = KevoDB.open(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (replica != null) {
+      replica.stop();
+    }
+    db.close();
+    primary.close();
+  }
+
+  private Replica start(ReplicaOptions.Builder options) {
+    replica = new Replica(db, () -> primary.channel, options.build());
+    replica.start();
+    return replica;
+  }
+
+  private ReplicaOptions.Builder options() {
+    return ReplicaOptions.builder()
+        .listenerAddress("replica-host:7001")
+        .ackInterval(Duration.ofMillis(2));
+  }
+
+  private String value(String key) {
+    return db.get(b(key)).map(String::new).orElse(null);
+  }
+
+  private void awaitApplied(long seq) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.getLastAppliedSequence() >= seq);
+    assertThat(replica.getLastAppliedSequence()).isEqualTo(seq);
+  }
+
+  @Test
+  void appliesEveryWireFormWithThePrimarysSequencesAndAcksTheDurablePosition() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    WALStreamRequest req = s.request;
+    assertThat(req.getStartSequence()).isEqualTo(1);
+    assertThat(req.getListenerAddress()).isEqualTo("replica-host:7001");
+    assertThat(req.getAcceptPacked()).isTrue();
+    assertThat(req.getPreferredCodec()).isEqualTo(CompressionCodec.ZSTD);
+    assertThat(req.getReplicaId()).isEqualTo(replica.replicaId()).isNotBlank();
+    assertThat(Files.exists(dir.resolve("replication").resolve("replica-id"))).isTrue();
+
+    s.send(singles(1, 3));
+    s.send(batch(List.of(put(4, "b1", "x"), del(5, "k1"), put(6, "b2", "y"))));
+    s.send(fragments(put(7, "big", "z".repeat(50_000)), 5, 0, 0));
+    s.send(ReplicaEntries.packed(CompressionCodec.ZSTD, singles(8, 10)));
+    s.send(ReplicaEntries.perEntryCompressed(CompressionCodec.SNAPPY, singles(11, 12)));
+    s.send(
+        ReplicaEntries.packed(
+            CompressionCodec.SNAPPY, batch(List.of(put(13, "p", "1"), put(14, "q", "2")))));
+    awaitApplied(14);
+
+    assertThat(db.wal().nextSequence()).isEqualTo(15);
+    assertThat(value("k1")).isNull();
+    assertThat(value("k2")).isEqualTo("v2");
+    assertThat(value("b2")).isEqualTo("y");
+    assertThat(value("big")).hasSize(50_000);
+    assertThat(value("k12")).isEqualTo("v12");
+    assertThat(value("q")).isEqualTo("2");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().ackedSequence() == 14);
+    assertThat(primary.acks).allSatisfy(a -> assertThat(a.sessionId()).isEqualTo(s.sessionId));
+    assertThat(primary.acks.get(primary.acks.size() - 1).sequence()).isEqualTo(14);
+    assertThat(primary.nacks).isEmpty();
+    ReplicaStatus st = replica.status();
+    assertThat(st.entriesApplied()).isEqualTo(14);
+    assertThat(st.batchesApplied()).isEqualTo(2);
+    assertThat(st.durableSequence()).isEqualTo(14);
+    assertThat(st.sessionId()).isEqualTo(s.sessionId);
+    assertThat(st.connectedSince()).isNotNull();
+    assertThat(st.uncompressedBytesReceived()).isGreaterThan(50_000);
+    assertThat(st.wireBytesReceived()).isPositive();
+    assertThat(st.lagEntries()).isZero();
+    assertThat(st.lagMillis()).isZero();
+    assertThat(st.checksumFailures()).isZero();
+  }
+
+  @Test
+  void aBatchSpanningResponsesBecomesVisibleAllAtOnceWhenItsLastPartArrives() {
+    List<WalRecord> logged = new CopyOnWriteArrayList<>();
+    WalSubscription sub =
+        db.wal()
+            .subscribe(
+                "test",
+                new WalListener() {
+                  @Override
+                  public void onRecord(WalRecord record) {
+                    logged.add(record);
+                  }
+
+                  @Override
+                  public void onSync(long durableSequence) {}
+                });
+    try {
+      start(options());
+      ReplicaFakePrimary.Stream s = primary.awaitStream();
+      List<WalOperation> ops = new ArrayList<>();
+      for (long seq = 1; seq <= 3000; seq++) {
+        ops.add(put(seq, "batch-" + seq, "value-" + seq));
+      }
+      List<WALEntry> entries = batch(ops);
+      s.send(entries.subList(0, 1000));
+      s.send(entries.subList(1000, 2000));
+      long twoParts =
+          (long) entries.subList(0, 2000).stream().mapToInt(e -> e.getPayload().size()).sum();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> replica.status().uncompressedBytesReceived() >= twoParts);
+      // Two thirds received and assembled: nothing of the batch is visible or logged.
+      assertThat(value("batch-1")).isNull();
+      assertThat(value("batch-2000")).isNull();
+      assertThat(replica.getLastAppliedSequence()).isZero();
+      assertThat(db.wal().nextSequence()).isEqualTo(1);
+
+      s.send(entries.subList(2000, 3000));
+      awaitApplied(3000);
+      assertThat(value("batch-1")).isEqualTo("value-1");
+      assertThat(value("batch-3000")).isEqualTo("value-3000");
+      await().atMost(Duration.ofSeconds(5)).until(() -> !logged.isEmpty());
+      assertThat(logged)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.batch()).isTrue();
+                assertThat(r.firstSequence()).isEqualTo(1);
+                assertThat(r.lastSequence()).isEqualTo(3000);
+              });
+      assertThat(replica.status().batchesApplied()).isEqualTo(1);
+    } finally {
+      sub.close();
+    }
+  }
+
+  @Test
+  void flowControlStopsThePrimaryWhileTheApplyThreadIsBusy() {
+    start(options().queueCapacity(4).rpcTimeout(Duration.ofSeconds(30)));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    CountDownLatch gate = new CountDownLatch(1);
+    primary.ackGate = gate;
+    s.send(singles(1, 1));
+    // The apply thread is now stuck in Acknowledge: whatever the primary sends waits in the queue.
+    await().atMost(Duration.ofSeconds(10)).until(() -> primary.acks.size() == 1);
+    int sent = 0;
+    long seq = 2;
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    while (System.nanoTime() < until) {
+      if (s.isReady()) {
+        s.send(singles(seq, seq));
+        seq++;
+        sent++;
+      } else {
+        sleep(10);
+      }
+    }
+    assertThat(sent).isEqualTo(4);
+    assertThat(s.isReady()).isFalse();
+    gate.countDown();
+    s.send(singles(seq, 20));
+    awaitApplied(20);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void duplicatesAreIgnored() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 5));
+    awaitApplied(5);
+    List<WALEntry> again = new ArrayList<>();
+    for (long seq = 3; seq <= 7; seq++) {
+      again.add(full(put(seq, "k" + seq, seq <= 5 ? "stale" : "v" + seq)));
+    }
+    s.send(again);
+    awaitApplied(7);
+    assertThat(value("k3")).isEqualTo("v3");
+    assertThat(value("k7")).isEqualTo("v7");
+    assertThat(replica.status().duplicatesIgnored()).isEqualTo(3);
+    assertThat(primary.nacks).isEmpty();
+  }
+
+  @Test
+  void aGapIsNackedOnceFromTheFirstMissingSequenceThenConvergesAfterTheResend() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 2));
+    s.send(singles(5, 6));
+    s.send(singles(7, 7));
+    s.send(singles(8, 9));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !primary.nacks.isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                replica.status().uncompressedBytesReceived() > 0
+                    && replica.status().primaryLastSequence() == 9);
+    assertThat(replica.getLastAppliedSequence()).isEqualTo(2);
+    assertThat(value("k5")).isNull();
+    assertThat(primary.nacks).containsExactly(new Received(3, s.sessionId));
+
+    s.send(singles(3, 9));
+    awaitApplied(9);
+    s.send(singles(10, 10));
+    awaitApplied(10);
+    assertThat(value("k5")).isEqualTo("v5");
+    assertThat(primary.nacks).hasSize(1);
+    assertThat(replica.status().nacksSent()).isEqualTo(1);
+    assertThat(replica.status().duplicatesIgnored()).isZero();
+  }
+
+  @Test
+  void aCorruptEntryIsNotAppliedAndIsNackedFromItsSequence() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 2));
+    List<WALEntry> damaged = new ArrayList<>(singles(3, 4));
+    damaged.set(0, corrupt(damaged.get(0)));
+    s.send(damaged);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !primary.nacks.isEmpty());
+    assertThat(primary.nacks).containsExactly(new Received(3, s.sessionId));
+    assertThat(replica.getLastAppliedSequence()).isEqualTo(2);
+    assertThat(value("k3")).isNull();
+    assertThat(replica.status().checksumFailures()).isEqualTo(1);
+    assertThat(replica.status().lastError()).contains("checksum");
+
+    s.send(singles(3, 4));
+    awaitApplied(4);
+    assertThat(value("k3")).isEqualTo("v3");
+    assertThat(value("k4")).isEqualTo("v4");
+  }
+
+  @Test
+  void acksAreCoalescedAndCarryDurableSequencesInOrder() {
+    start(options().ackInterval(Duration.ofMillis(200)));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    for (long seq = 1; seq <= 50; seq++) {
+      s.send(singles(seq, seq));
+    }
+    awaitApplied(50);
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().ackedSequence() == 50);
+    List<Long> acked = primary.acks.stream().map(Received::sequence).toList();
+    assertThat(acked).hasSizeLessThan(10).isSorted().last().isEqualTo(50L);
+    assertThat(replica.status().durableSequence()).isEqualTo(50);
+    assertThat(primary.acks).allSatisfy(a -> assertThat(a.sessionId()).isEqualTo(s.sessionId));
+  }
+
+  @Test
+  void stopSyncsAndAcknowledgesWhatWasApplied() {
+    start(options().ackInterval(Duration.ofSeconds(30)));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 5));
+    awaitApplied(5);
+    assertThat(primary.acks).isEmpty();
+    replica.stop();
+    assertThat(primary.acks).containsExactly(new Received(5, s.sessionId));
+    assertThat(replica.getStateString()).isEqualTo("STOPPED");
+    assertThat(replica.status().running()).isFalse();
+    assertThat(db.wal().durableSequence()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(5)).until(s::cancelled);
+  }
+
+  @Test
+  void aRestartedReplicaResumesFromItsOwnPositionWithTheSameId() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 10));
+    awaitApplied(10);
+    String id = replica.replicaId();
+    replica.stop();
+    db.close();
+
+    db = KevoDB.open(dir);
+    start(options());
+    ReplicaFakePrimary.Stream s2 = primary.awaitStream();
+    assertThat(s2.request.getStartSequence()).isEqualTo(11);
+    assertThat(s2.request.getReplicaId()).isEqualTo(id);
+    assertThat(replica.getLastAppliedSequence()).isEqualTo(10);
+    s2.send(singles(11, 12));
+    awaitApplied(12);
+    assertThat(value("k1")).isEqualTo("v1");
+    assertThat(value("k12")).isEqualTo("v12");
+    assertThat(replica.status().duplicatesIgnored()).isZero();
+  }
+
+  @Test
+  void heartbeatsReportThePrimarysPositionAndLag() {
+    start(options());
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 2));
+    awaitApplied(2);
+    s.send(ReplicaEntries.heartbeat(40));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> replica.status().primaryLastSequence() == 40);
+    ReplicaStatus st = replica.status();
+    assertThat(st.lagEntries()).isEqualTo(38);
+    assertThat(st.lagMillis()).isGreaterThanOrEqualTo(0);
+    assertThat(st.state()).isEqualTo(ReplicaState.WAITING_FOR_DATA);
+  }
+}
