@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +84,7 @@ public final class Replica implements ReplicaNode {
   private final ReplicaStateMachine machine;
   private final Compressor compressor;
   private final RecordAssembler assembler;
-  private final Random random;
+  private final Backoff backoff;
   private final LagTracker lag = new LagTracker();
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
@@ -143,7 +142,8 @@ public final class Replica implements ReplicaNode {
     this.machine = new ReplicaStateMachine(replicaId, options.clock());
     this.compressor = new CodecCompressor(options.maxDecompressedBytes());
     this.assembler = new RecordAssembler(compressor, options.maxRecordBytes());
-    this.random = options.random().get();
+    this.backoff =
+        new Backoff(options.initialBackoff(), options.maxBackoff(), options.random().get());
     this.lastApplied = db.wal().nextSequence() - 1;
     this.durable = db.wal().durableSequence();
     lag.onApplied(lastApplied);
@@ -257,19 +257,6 @@ public final class Replica implements ReplicaNode {
 
   // ---------------------------------------------------------------- the apply thread
 
-  /** Thrown inside the apply thread when the current stream cannot go on. */
-  private static final class StreamEnded extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final Reason refusal;
-    final boolean maxBackoff;
-
-    StreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
-      super(message, cause, false, false);
-      this.refusal = refusal;
-      this.maxBackoff = maxBackoff;
-    }
-  }
-
   private void run() {
     try {
       boolean first = true;
@@ -331,7 +318,13 @@ public final class Replica implements ReplicaNode {
         continue;
       }
       long idleDeadline = lastHeardNanos + options.idleTimeout().toNanos();
-      if (now >= idleDeadline) {
+      long wait = idleDeadline - now;
+      if (ackDueNanos >= 0) {
+        wait = Math.min(wait, ackDueNanos - now);
+      }
+      // Poll before judging idleness: after a long apply, queued messages still count.
+      Object o = poll(wait);
+      if (o == null && nanos() >= idleDeadline) {
         throw new StreamEnded(
             "no message from the primary for "
                 + options.idleTimeout().toMillis()
@@ -340,11 +333,6 @@ public final class Replica implements ReplicaNode {
             false,
             null);
       }
-      long wait = idleDeadline - now;
-      if (ackDueNanos >= 0) {
-        wait = Math.min(wait, ackDueNanos - now);
-      }
-      Object o = poll(wait);
       if (o instanceof Event ev && ev.stream() == stream) {
         try {
           handle(ev);
@@ -371,7 +359,7 @@ public final class Replica implements ReplicaNode {
       lastHeardNanos = nanos();
       onMessage(m.response());
     } else if (ev instanceof Closed c) {
-      throw ended(c.error());
+      throw StreamEnded.fromClose(c.error(), expected, options.maxBackoff());
     }
   }
 
@@ -463,13 +451,17 @@ public final class Replica implements ReplicaNode {
   private void onRejection(Rejection rej) {
     switch (rej.kind()) {
       case CHECKSUM -> checksumFailures.incrementAndGet();
-      case MALFORMED -> malformed.incrementAndGet();
-      case TOO_LARGE -> throw new StreamEnded(rej.message(), null, false, null);
+      case MALFORMED, TOO_LARGE -> malformed.incrementAndGet();
     }
     lastError = rej.message();
-    if (rej.sequence() < expected && rej.kind() == Rejection.Kind.CHECKSUM) {
+    if (rej.sequence() < expected) {
+      // A damaged copy of something already applied: nothing is missing.
       LOG.warn("replica {}: ignoring a damaged duplicate: {}", replicaId, rej.message());
       return;
+    }
+    if (rej.kind() == Rejection.Kind.TOO_LARGE) {
+      // Resending will not make it fit: fail visibly (and retry, in case the limit is raised).
+      throw new StreamEnded(rej.message(), null, false, null);
     }
     LOG.warn("replica {}: {}", replicaId, rej.message());
     nackGap(rej.message());
@@ -568,67 +560,6 @@ public final class Replica implements ReplicaNode {
     LOG.info("replica {}: stopped at sequence {} (durable {})", replicaId, lastApplied, durable);
   }
 
-  private StreamEnded ended(Throwable error) {
-    if (error == null) {
-      return new StreamEnded("the primary ended the stream", null, false, null);
-    }
-    Status status = Status.fromThrowable(error);
-    Metadata trailers = Status.trailersFromThrowable(error);
-    String kind = trailers == null ? null : trailers.get(ReplicationMetadata.ERROR);
-    if (kind != null) {
-      switch (kind) {
-        case "POSITION_NOT_RETAINED" -> {
-          return new StreamEnded(
-              "the primary no longer retains sequence "
-                  + expected
-                  + " (its first retained sequence is "
-                  + trailers.get(ReplicationMetadata.FIRST_RETAINED)
-                  + "): this replica needs a bootstrap from a snapshot of the primary, which is"
-                  + " not implemented yet; retrying every "
-                  + options.maxBackoff().toMillis()
-                  + " ms",
-              Reason.POSITION_NOT_RETAINED,
-              true,
-              error);
-        }
-        case "AHEAD_OF_PRIMARY" -> {
-          return new StreamEnded(
-              "this replica is ahead of the primary (replica's next sequence "
-                  + expected
-                  + ", primary's "
-                  + trailers.get(ReplicationMetadata.NEXT_SEQUENCE)
-                  + "): the primary lost writes or has another history; local data is kept,"
-                  + " an operator must resolve it; retrying every "
-                  + options.maxBackoff().toMillis()
-                  + " ms",
-              Reason.AHEAD_OF_PRIMARY,
-              true,
-              error);
-        }
-        case "NOT_PRIMARY" -> {
-          String p = trailers.get(ReplicationMetadata.PRIMARY);
-          return new StreamEnded(
-              "the node streamed from is not a primary"
-                  + (p != null ? " (it names " + p + " as the primary)" : ""),
-              Reason.NOT_PRIMARY,
-              false,
-              error);
-        }
-        default -> {
-          // An unknown refusal: fall through to the status.
-        }
-      }
-    }
-    return new StreamEnded(
-        "the stream failed: "
-            + status.getCode()
-            + (status.getDescription() != null ? " " + status.getDescription() : "")
-            + (kind != null ? " (" + kind + ")" : ""),
-        null,
-        false,
-        error);
-  }
-
   private void onStreamEnded(StreamEnded e) {
     closeStream(e.getMessage());
     if (ackDueNanos >= 0) {
@@ -643,7 +574,7 @@ public final class Replica implements ReplicaNode {
     failures++;
     lastError = e.getMessage();
     refusal = e.refusal;
-    long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoffMillis(failures);
+    long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoff.delayMillis(failures);
     machine.transition(ERROR, e.getMessage());
     if (e.refusal != null) {
       LOG.warn("replica {}: {}; reconnecting in {} ms", replicaId, e.getMessage(), delay);
@@ -659,17 +590,6 @@ public final class Replica implements ReplicaNode {
     for (long left = delay * 1_000_000; !stopping && left > 0; left = deadline - nanos()) {
       poll(left); // stale events of the old stream are dropped
     }
-  }
-
-  /** Exponential from the initial backoff, capped, with jitter: between half and all of it. */
-  private long backoffMillis(int attempt) {
-    long base = options.initialBackoff().toMillis();
-    long cap = options.maxBackoff().toMillis();
-    long d = base << Math.min(attempt - 1, 30);
-    if (d <= 0 || d > cap) {
-      d = cap;
-    }
-    return d / 2 + (long) (random.nextDouble() * (d - d / 2));
   }
 
   private void closeStream(String why) {

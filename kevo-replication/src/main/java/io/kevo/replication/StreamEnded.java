@@ -1,0 +1,94 @@
+package io.kevo.replication;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.kevo.replication.ReplicationException.Reason;
+import java.time.Duration;
+
+/**
+ * Why the replica's current stream cannot go on: thrown inside its apply thread and turned into a
+ * transition to {@link ReplicaState#ERROR}, a reconnect delay and the status' last error. Carries
+ * the primary's refusal, if it was one (see the trailers in {@code replication.proto}).
+ */
+final class StreamEnded extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The primary's refusal, or null. */
+  final Reason refusal;
+
+  /** Whether to wait the maximum backoff (a refusal that will not go away soon). */
+  final boolean maxBackoff;
+
+  StreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
+    super(message, cause, false, false);
+    this.refusal = refusal;
+    this.maxBackoff = maxBackoff;
+  }
+
+  /**
+   * What the end of a StreamWAL call means.
+   *
+   * @param error what the call ended with; null if the primary completed it
+   * @param expected the sequence the replica asked for (or needs next)
+   */
+  static StreamEnded fromClose(Throwable error, long expected, Duration maxBackoff) {
+    if (error == null) {
+      return new StreamEnded("the primary ended the stream", null, false, null);
+    }
+    Status status = Status.fromThrowable(error);
+    Metadata trailers = Status.trailersFromThrowable(error);
+    String kind = trailers == null ? null : trailers.get(ReplicationMetadata.ERROR);
+    if (kind != null) {
+      switch (kind) {
+        case "POSITION_NOT_RETAINED" -> {
+          return new StreamEnded(
+              "the primary no longer retains sequence "
+                  + expected
+                  + " (its first retained sequence is "
+                  + trailers.get(ReplicationMetadata.FIRST_RETAINED)
+                  + "): this replica needs a bootstrap from a snapshot of the primary, which is"
+                  + " not implemented yet; retrying every "
+                  + maxBackoff.toMillis()
+                  + " ms",
+              Reason.POSITION_NOT_RETAINED,
+              true,
+              error);
+        }
+        case "AHEAD_OF_PRIMARY" -> {
+          return new StreamEnded(
+              "this replica is ahead of the primary (replica's next sequence "
+                  + expected
+                  + ", primary's "
+                  + trailers.get(ReplicationMetadata.NEXT_SEQUENCE)
+                  + "): the primary lost writes or has another history; local data is kept,"
+                  + " an operator must resolve it; retrying every "
+                  + maxBackoff.toMillis()
+                  + " ms",
+              Reason.AHEAD_OF_PRIMARY,
+              true,
+              error);
+        }
+        case "NOT_PRIMARY" -> {
+          String p = trailers.get(ReplicationMetadata.PRIMARY);
+          return new StreamEnded(
+              "the node streamed from is not a primary"
+                  + (p != null ? " (it names " + p + " as the primary)" : ""),
+              Reason.NOT_PRIMARY,
+              false,
+              error);
+        }
+        default -> {
+          // An unknown refusal: fall through to the status.
+        }
+      }
+    }
+    return new StreamEnded(
+        "the stream failed: "
+            + status.getCode()
+            + (status.getDescription() != null ? " " + status.getDescription() : "")
+            + (kind != null ? " (" + kind + ")" : ""),
+        null,
+        false,
+        error);
+  }
+}
