@@ -312,6 +312,15 @@ final class RecordAssembler {
     return fragmentSequence >= 0 || batchFirst >= 0;
   }
 
+  /**
+   * Drops any partial record and skips entries until one starts a record, as after a rejection (for
+   * a message that could not be unpacked at all).
+   */
+  void discardUntilRecordStart() {
+    reset();
+    resyncing = true;
+  }
+
   /** Drops any partial record (a new stream starts at a record boundary). */
   void reset() {
     clearFragments();

@@ -384,7 +384,7 @@ public final class Replica implements ReplicaNode {
       malformed.incrementAndGet();
       LOG.warn("replica {}: discarding a message: {}", replicaId, e.getMessage());
       lastError = e.getMessage();
-      assembler.reset();
+      assembler.discardUntilRecordStart();
       nackGap("undecodable message: " + e.getMessage());
       settle();
       return;

@@ -283,6 +283,19 @@ class ReplicaStreamingTest {
     awaitApplied(4);
     assertThat(value("k3")).isEqualTo("v3");
     assertThat(value("k4")).isEqualTo("v4");
+
+    // A packed message that does not even decompress: nothing applied, nacked from 5.
+    s.send(
+        io.kevo.proto.replication.WALStreamResponse.newBuilder()
+            .setCompressed(true)
+            .setCodec(CompressionCodec.ZSTD)
+            .setPackedEntries(com.google.protobuf.ByteString.copyFromUtf8("garbage"))
+            .build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> primary.nacks.size() == 2);
+    assertThat(primary.nacks.get(1)).isEqualTo(new Received(5, s.sessionId));
+    assertThat(replica.status().malformedEntries()).isEqualTo(1);
+    s.send(ReplicaEntries.packed(CompressionCodec.ZSTD, singles(5, 6)));
+    awaitApplied(6);
   }
 
   @Test
