@@ -25,12 +25,12 @@ import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.proto.replication.WALReplicationServiceGrpc.WALReplicationServiceBlockingStub;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
-import io.kevo.replication.PrimaryStream.Closed;
-import io.kevo.replication.PrimaryStream.Event;
-import io.kevo.replication.PrimaryStream.Headers;
-import io.kevo.replication.PrimaryStream.Message;
 import io.kevo.replication.RecordAssembler.Assembled;
 import io.kevo.replication.RecordAssembler.Rejection;
+import io.kevo.replication.ReplicaStream.Closed;
+import io.kevo.replication.ReplicaStream.Event;
+import io.kevo.replication.ReplicaStream.Headers;
+import io.kevo.replication.ReplicaStream.Message;
 import io.kevo.replication.ReplicationException.Reason;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>One thread, {@code kevo-replica-<id>}, does everything that matters in order: it opens the
  * {@code StreamWAL} call from the database's own next sequence (so a restarted replica neither
  * re-applies nor skips anything), takes the stream's messages from a queue that gRPC flow control
- * keeps small ({@link PrimaryStream}), assembles records ({@link RecordAssembler}), applies each
+ * keeps small ({@link ReplicaStream}), assembles records ({@link RecordAssembler}), applies each
  * record (an atomic batch as one unit, visible all at once), ignores what it already has, nacks a
  * gap or a damaged entry once (from the first sequence it lacks) and discards what follows until
  * the primary resends it, syncs and acknowledges at most every {@link ReplicaOptions#ackInterval()}
@@ -84,8 +84,8 @@ public final class Replica implements ReplicaNode {
   private final ReplicaStateMachine machine;
   private final Compressor compressor;
   private final RecordAssembler assembler;
-  private final Backoff backoff;
-  private final LagTracker lag = new LagTracker();
+  private final ReplicaBackoff backoff;
+  private final ReplicaLag lag = new ReplicaLag();
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
   private final Object lifecycle = new Object();
@@ -113,7 +113,7 @@ public final class Replica implements ReplicaNode {
   private volatile Instant connectedSince;
 
   // Apply-thread state.
-  private PrimaryStream stream;
+  private ReplicaStream stream;
   private Channel channel; // of the current connection attempt
   private long streamCount;
   private long expected; // the next sequence to apply
@@ -143,7 +143,7 @@ public final class Replica implements ReplicaNode {
     this.compressor = new CodecCompressor(options.maxDecompressedBytes());
     this.assembler = new RecordAssembler(compressor, options.maxRecordBytes());
     this.backoff =
-        new Backoff(options.initialBackoff(), options.maxBackoff(), options.random().get());
+        new ReplicaBackoff(options.initialBackoff(), options.maxBackoff(), options.random().get());
     this.lastApplied = db.wal().nextSequence() - 1;
     this.durable = db.wal().durableSequence();
     lag.onApplied(lastApplied);
@@ -269,7 +269,7 @@ public final class Replica implements ReplicaNode {
         try {
           streamOnce();
           return; // stopping
-        } catch (StreamEnded e) {
+        } catch (ReplicaStreamEnded e) {
           onStreamEnded(e);
         }
       }
@@ -300,9 +300,9 @@ public final class Replica implements ReplicaNode {
     try {
       channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
     } catch (RuntimeException e) {
-      throw new StreamEnded("cannot get a channel to the primary: " + e, null, false, e);
+      throw new ReplicaStreamEnded("cannot get a channel to the primary: " + e, null, false, e);
     }
-    stream = new PrimaryStream(++streamCount, events, options.queueCapacity());
+    stream = new ReplicaStream(++streamCount, events, options.queueCapacity());
     LOG.info(
         "replica {}: streaming from the primary at sequence {} (stream {})",
         replicaId,
@@ -325,7 +325,7 @@ public final class Replica implements ReplicaNode {
       // Poll before judging idleness: after a long apply, queued messages still count.
       Object o = poll(wait);
       if (o == null && nanos() >= idleDeadline) {
-        throw new StreamEnded(
+        throw new ReplicaStreamEnded(
             "no message from the primary for "
                 + options.idleTimeout().toMillis()
                 + " ms (idle timeout): the stream is deemed dead",
@@ -339,7 +339,8 @@ public final class Replica implements ReplicaNode {
         } catch (KevoException e) {
           // The local engine failed to apply or sync; retrying may help (or keeps failing,
           // visibly).
-          throw new StreamEnded("the local database failed: " + e.getMessage(), null, false, e);
+          throw new ReplicaStreamEnded(
+              "the local database failed: " + e.getMessage(), null, false, e);
         }
       }
     }
@@ -359,7 +360,7 @@ public final class Replica implements ReplicaNode {
       lastHeardNanos = nanos();
       onMessage(m.response());
     } else if (ev instanceof Closed c) {
-      throw StreamEnded.fromClose(c.error(), expected, options.maxBackoff());
+      throw ReplicaStreamEnded.fromClose(c.error(), expected, options.maxBackoff());
     }
   }
 
@@ -414,7 +415,7 @@ public final class Replica implements ReplicaNode {
     }
     if (record.firstSequence() < expected) {
       // Batches are applied whole, so a resend never starts inside one: the primary is confused.
-      throw new StreamEnded(
+      throw new ReplicaStreamEnded(
           "the primary sent record "
               + record.firstSequence()
               + ".."
@@ -433,7 +434,7 @@ public final class Replica implements ReplicaNode {
       applier.apply(record);
     } catch (ReplicationException e) {
       // Someone else wrote to the database; restart from its real position.
-      throw new StreamEnded(e.getMessage(), null, false, e);
+      throw new ReplicaStreamEnded(e.getMessage(), null, false, e);
     }
     expected = record.lastSequence() + 1;
     lastApplied = record.lastSequence();
@@ -461,7 +462,7 @@ public final class Replica implements ReplicaNode {
     }
     if (rej.kind() == Rejection.Kind.TOO_LARGE) {
       // Resending will not make it fit: fail visibly (and retry, in case the limit is raised).
-      throw new StreamEnded(rej.message(), null, false, null);
+      throw new ReplicaStreamEnded(rej.message(), null, false, null);
     }
     LOG.warn("replica {}: {}", replicaId, rej.message());
     nackGap(rej.message());
@@ -560,7 +561,7 @@ public final class Replica implements ReplicaNode {
     LOG.info("replica {}: stopped at sequence {} (durable {})", replicaId, lastApplied, durable);
   }
 
-  private void onStreamEnded(StreamEnded e) {
+  private void onStreamEnded(ReplicaStreamEnded e) {
     closeStream(e.getMessage());
     if (ackDueNanos >= 0) {
       // The session is gone, so no ack; the next stream's start_sequence tells the primary.

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ReplicaBackoffTest {
   @Test
   void doublesFromTheInitialDelayToTheCapWithJitterBetweenHalfAndAll() {
-    Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), new Random(1));
+    ReplicaBackoff b =
+        new ReplicaBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), new Random(1));
     long[] nominal = {100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000};
     Set<Long> distinct = new HashSet<>();
     for (int round = 0; round < 50; round++) {

@@ -8,12 +8,12 @@ import java.util.Random;
  * pick between half and all of it), so replicas cut off together do not reconnect in lockstep. Not
  * thread-safe (one per replica, used by its apply thread).
  */
-final class Backoff {
+final class ReplicaBackoff {
   private final long initialMillis;
   private final long maxMillis;
   private final Random random;
 
-  Backoff(Duration initial, Duration max, Random random) {
+  ReplicaBackoff(Duration initial, Duration max, Random random) {
     this.initialMillis = initial.toMillis();
     this.maxMillis = max.toMillis();
     this.random = random;

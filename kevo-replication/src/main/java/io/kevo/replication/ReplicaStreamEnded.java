@@ -10,7 +10,7 @@ import java.time.Duration;
  * transition to {@link ReplicaState#ERROR}, a reconnect delay and the status' last error. Carries
  * the primary's refusal, if it was one (see the trailers in {@code replication.proto}).
  */
-final class StreamEnded extends RuntimeException {
+final class ReplicaStreamEnded extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The primary's refusal, or null. */
@@ -19,7 +19,7 @@ final class StreamEnded extends RuntimeException {
   /** Whether to wait the maximum backoff (a refusal that will not go away soon). */
   final boolean maxBackoff;
 
-  StreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
+  ReplicaStreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
     super(message, cause, false, false);
     this.refusal = refusal;
     this.maxBackoff = maxBackoff;
@@ -31,9 +31,9 @@ final class StreamEnded extends RuntimeException {
    * @param error what the call ended with; null if the primary completed it
    * @param expected the sequence the replica asked for (or needs next)
    */
-  static StreamEnded fromClose(Throwable error, long expected, Duration maxBackoff) {
+  static ReplicaStreamEnded fromClose(Throwable error, long expected, Duration maxBackoff) {
     if (error == null) {
-      return new StreamEnded("the primary ended the stream", null, false, null);
+      return new ReplicaStreamEnded("the primary ended the stream", null, false, null);
     }
     Status status = Status.fromThrowable(error);
     Metadata trailers = Status.trailersFromThrowable(error);
@@ -41,7 +41,7 @@ final class StreamEnded extends RuntimeException {
     if (kind != null) {
       switch (kind) {
         case "POSITION_NOT_RETAINED" -> {
-          return new StreamEnded(
+          return new ReplicaStreamEnded(
               "the primary no longer retains sequence "
                   + expected
                   + " (its first retained sequence is "
@@ -55,7 +55,7 @@ final class StreamEnded extends RuntimeException {
               error);
         }
         case "AHEAD_OF_PRIMARY" -> {
-          return new StreamEnded(
+          return new ReplicaStreamEnded(
               "this replica is ahead of the primary (replica's next sequence "
                   + expected
                   + ", primary's "
@@ -70,7 +70,7 @@ final class StreamEnded extends RuntimeException {
         }
         case "NOT_PRIMARY" -> {
           String p = trailers.get(ReplicationMetadata.PRIMARY);
-          return new StreamEnded(
+          return new ReplicaStreamEnded(
               "the node streamed from is not a primary"
                   + (p != null ? " (it names " + p + " as the primary)" : ""),
               Reason.NOT_PRIMARY,
@@ -82,7 +82,7 @@ final class StreamEnded extends RuntimeException {
         }
       }
     }
-    return new StreamEnded(
+    return new ReplicaStreamEnded(
         "the stream failed: "
             + status.getCode()
             + (status.getDescription() != null ? " " + status.getDescription() : "")

@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
  *
  * <p>Thread-safe: the apply thread updates, any thread reads.
  */
-final class LagTracker {
+final class ReplicaLag {
   private static final int MAX_SAMPLES = 1024;
 
   private record Sample(long sequence, long primaryMicros) {}

@@ -28,27 +28,27 @@ import java.util.concurrent.BlockingQueue;
  * <p>Thread-safety: the callbacks run on gRPC threads; {@link #requestOne()} and {@link #cancel}
  * may be called from any thread (gRPC serializes them).
  */
-final class PrimaryStream implements ClientResponseObserver<WALStreamRequest, WALStreamResponse> {
+final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WALStreamResponse> {
   /** Something that happened on a stream, in the order it happened. */
   sealed interface Event permits Headers, Message, Closed {
-    PrimaryStream stream();
+    ReplicaStream stream();
   }
 
   /** The primary's response headers arrived. */
-  record Headers(PrimaryStream stream, String sessionId) implements Event {}
+  record Headers(ReplicaStream stream, String sessionId) implements Event {}
 
   /** A response message (entries or a heartbeat). */
-  record Message(PrimaryStream stream, WALStreamResponse response) implements Event {}
+  record Message(ReplicaStream stream, WALStreamResponse response) implements Event {}
 
   /** The call ended: {@code error} null if the primary completed it. */
-  record Closed(PrimaryStream stream, Throwable error) implements Event {}
+  record Closed(ReplicaStream stream, Throwable error) implements Event {}
 
   private final long id;
   private final BlockingQueue<Object> events;
   private final int window;
   private volatile ClientCallStreamObserver<WALStreamRequest> call;
 
-  PrimaryStream(long id, BlockingQueue<Object> events, int window) {
+  ReplicaStream(long id, BlockingQueue<Object> events, int window) {
     this.id = id;
     this.events = events;
     this.window = window;
@@ -115,7 +115,7 @@ final class PrimaryStream implements ClientResponseObserver<WALStreamRequest, WA
                 @Override
                 public void onHeaders(Metadata h) {
                   events.add(
-                      new Headers(PrimaryStream.this, h.get(ReplicationMetadata.SESSION_ID)));
+                      new Headers(ReplicaStream.this, h.get(ReplicationMetadata.SESSION_ID)));
                   super.onHeaders(h);
                 }
               },
