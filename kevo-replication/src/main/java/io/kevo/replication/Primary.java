@@ -5,6 +5,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.RetentionHold;
 import io.kevo.engine.WalAccess;
 import io.kevo.proto.replication.Ack;
 import io.kevo.proto.replication.AckResponse;
@@ -93,7 +94,9 @@ public final class Primary implements PrimaryNode {
 
   /**
    * Starts serving replication from {@code db}: loads persisted replica positions (re-creating
-   * their WAL holds), subscribes to the log and starts heartbeats and maintenance.
+   * their WAL holds, then releasing the engine's opening hold if {@code db} was opened with {@link
+   * io.kevo.engine.Options#holdWalAtOpen()}, which a primary's database should be), subscribes to
+   * the log and starts heartbeats and maintenance.
    *
    * @throws UncheckedIOException if the positions file exists but cannot be read
    */
@@ -104,6 +107,12 @@ public final class Primary implements PrimaryNode {
     } catch (IOException e) {
       p.executor.shutdown();
       throw new UncheckedIOException("cannot read the replica positions", e);
+    }
+    // With Options.holdWalAtOpen the engine kept every segment since open; now that the replicas'
+    // own holds exist again, the log may be trimmed down to them.
+    RetentionHold opening = p.wal.takeOpeningHold();
+    if (opening != null) {
+      opening.close();
     }
     p.provider.registerObserver(OBSERVER_ID, p.tail);
     p.tail.startAt(p.wal.nextSequence());

@@ -79,7 +79,8 @@ class PrimaryRetentionTest {
 
   @Test
   void replicaPositionsAndHoldsSurviveAPrimaryRestart() throws Exception {
-    PrimaryFixture f = new PrimaryFixture(dir, SMALL_SEGMENTS, PrimaryOptions.DEFAULT);
+    Options primaryDb = Options.builder().segmentSize(64 << 10).holdWalAtOpen(true).build();
+    PrimaryFixture f = new PrimaryFixture(dir, primaryDb, PrimaryOptions.DEFAULT);
     try {
       long last = f.putMany(300, "k", KIB);
       PrimaryFixture.Stream s =
@@ -87,6 +88,9 @@ class PrimaryRetentionTest {
               from(1).toBuilder().setReplicaId("r1").setListenerAddress("replica:7000").build());
       new PrimaryFixture.Collector().until(s, last);
       f.ack(s.sessionId(), 50);
+      // In SSTables now: only the replica's hold keeps those segments, across the restart too.
+      f.db.flush();
+      assertThat(f.db.wal().firstRetainedSequence()).isLessThanOrEqualTo(51);
       f.stop();
       assertThat(dir.resolve("replication").resolve(PositionsFile.NAME)).exists();
 
