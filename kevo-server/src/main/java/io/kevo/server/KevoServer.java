@@ -24,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A standalone Kevo node: {@code kevo.KevoService} on one engine over gRPC (Netty), with the
- * standard health service ({@code SERVING} for {@code ""} and {@code kevo.KevoService}) and server
- * reflection. The replication service is not served yet.
+ * A Kevo node: {@code kevo.KevoService} on one engine over gRPC (Netty), with the standard health
+ * service ({@code SERVING} for {@code ""} and {@code kevo.KevoService}) and server reflection, in
+ * the role {@link ServerOptions#role()} says: a standalone node; a primary, which also serves
+ * {@code kevo.replication.WALReplicationService} on the same port; or a replica, which follows its
+ * primary's WAL, serves reads and refuses client writes with the primary's address.
  *
  * <p>The server owns the engine from {@link #start} on. {@link #close()} stops accepting calls,
  * lets calls in flight finish within {@link ServerOptions#shutdownGrace()}, then cancels the rest,
@@ -49,6 +51,8 @@ public final class KevoServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final ScheduledExecutorService sweeper;
   private final CallDispatch dispatch;
+  private final NodeReplication replication;
+  private volatile String selfAddress;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -64,10 +68,15 @@ public final class KevoServer implements AutoCloseable {
             nanoTime);
     RpcMetrics metrics = new RpcMetrics(nanoTime);
     this.dispatch = new CallDispatch(options.dispatch(), db.options().syncMode());
+    this.replication = NodeReplication.create(db, options);
     this.service =
-        new KevoServiceImpl(db, transactions, metrics, options, version(), dispatch.syncWrites());
+        new KevoServiceImpl(
+            db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
+    if (replication.service() != null) {
+      builder.addService(replication.service());
+    }
     this.server =
         builder
             .addService(ServerInterceptors.intercept(service, metrics))
@@ -108,8 +117,21 @@ public final class KevoServer implements AutoCloseable {
     } catch (IOException e) {
       s.sweeper.shutdownNow();
       s.dispatch.close();
+      s.replication.close();
       throw new UncheckedIOException(
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+    }
+    s.selfAddress =
+        options.advertiseAddress() != null
+            ? options.advertiseAddress()
+            : options.host() + ":" + s.port();
+    try {
+      s.replication.start(s.selfAddress);
+    } catch (RuntimeException e) {
+      s.server.shutdownNow();
+      s.sweeper.shutdownNow();
+      s.replication.close();
+      throw e;
     }
     long sweepMillis =
         Math.max(10, Math.min(1_000, options.transactionIdleTimeout().toMillis() / 2));
@@ -134,6 +156,29 @@ public final class KevoServer implements AutoCloseable {
   /** {@code host:port} as bound, e.g. {@code 127.0.0.1:50051}. */
   public String address() {
     return options.host() + ":" + port();
+  }
+
+  /**
+   * This node's client address as it gives it to others (see {@link
+   * ServerOptions#advertiseAddress()}).
+   */
+  public String advertisedAddress() {
+    return selfAddress;
+  }
+
+  /** The node's role. */
+  public NodeRole role() {
+    return replication.role();
+  }
+
+  /** The replication primary (role PRIMARY), for status and tests; null otherwise. */
+  public io.kevo.replication.Primary primary() {
+    return replication.primary();
+  }
+
+  /** The replica process (role REPLICA), for status and tests; null otherwise. */
+  public io.kevo.replication.Replica replica() {
+    return replication.replica();
   }
 
   /** The engine served. */
@@ -182,6 +227,9 @@ public final class KevoServer implements AutoCloseable {
     }
     long started = System.nanoTime();
     health.enterTerminalState();
+    // Replication first: a replica stops applying (syncing and acknowledging what it applied); a
+    // primary ends its replicas' streams, which would otherwise hold the shutdown for the grace.
+    replication.close();
     server.shutdown();
     boolean interrupted = false;
     try {

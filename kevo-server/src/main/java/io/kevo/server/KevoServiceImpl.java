@@ -50,11 +50,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * {@code kevo.KevoService} on one engine, for a standalone node. Each RPC does what PROTOCOL.md §1
- * says, with these choices: {@code sync} writes wait for the WAL fsync; a found key with an empty
- * value answers {@code found=true}; {@code Compact} flushes and compacts the whole key range
- * ({@code force} is accepted and ignored: every compaction is a full one); {@code GetStats} is
- * described in {@link StatsMapper}. Failures become statuses in {@link StatusMapper} only.
+ * {@code kevo.KevoService} on one engine. On a replica, writes ({@code Put}, {@code Delete}, {@code
+ * BatchWrite}, a read-write {@code BeginTransaction}) are refused with {@code FAILED_PRECONDITION}
+ * and the primary's client address in the {@code kevo-primary} trailer; everything else works. Each
+ * RPC does what PROTOCOL.md §1 says, with these choices: {@code sync} writes wait for the WAL
+ * fsync; a found key with an empty value answers {@code found=true}; {@code Compact} flushes and
+ * compacts the whole key range ({@code force} is accepted and ignored: every compaction is a full
+ * one); {@code GetStats} is described in {@link StatsMapper}. Failures become statuses in {@link
+ * StatusMapper} only.
  *
  * <p>Thread-safe.
  */
@@ -67,6 +70,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   private final String version;
   private final Executor syncWrites;
   private final Set<ScanPump<?>> scans = ConcurrentHashMap.newKeySet();
+  private final NodeReplication replication;
 
   KevoServiceImpl(
       KevoDB db,
@@ -74,7 +78,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
       RpcMetrics metrics,
       ServerOptions options,
       String version,
-      Executor syncWrites) {
+      Executor syncWrites,
+      NodeReplication replication) {
+    this.replication = replication;
     this.db = db;
     this.transactions = transactions;
     this.metrics = metrics;
@@ -104,6 +110,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
         req.getSync(),
         out,
         () -> {
+          replication.checkWritable();
           db.put(req.getKey().toByteArray(), req.getValue().toByteArray(), write(req.getSync()));
           return PutResponse.newBuilder().setSuccess(true).build();
         });
@@ -115,6 +122,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
         req.getSync(),
         out,
         () -> {
+          replication.checkWritable();
           db.delete(req.getKey().toByteArray(), write(req.getSync()));
           return DeleteResponse.newBuilder().setSuccess(true).build();
         });
@@ -126,6 +134,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
         req.getSync(),
         out,
         () -> {
+          replication.checkWritable();
           WriteBatch batch = new WriteBatch();
           for (int i = 0; i < req.getOperationsCount(); i++) {
             Operation op = req.getOperations(i);
@@ -166,10 +175,14 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
       BeginTransactionRequest req, StreamObserver<BeginTransactionResponse> out) {
     unary(
         out,
-        () ->
-            BeginTransactionResponse.newBuilder()
-                .setTransactionId(transactions.begin(req.getReadOnly()))
-                .build());
+        () -> {
+          if (!req.getReadOnly()) {
+            replication.checkWritable();
+          }
+          return BeginTransactionResponse.newBuilder()
+              .setTransactionId(transactions.begin(req.getReadOnly()))
+              .build();
+        });
   }
 
   @Override
@@ -289,13 +302,15 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   public void getNodeInfo(GetNodeInfoRequest req, StreamObserver<GetNodeInfoResponse> out) {
     unary(
         out,
-        () ->
-            GetNodeInfoResponse.newBuilder()
-                .setNodeRole(GetNodeInfoResponse.NodeRole.STANDALONE)
-                .setLastSequence(db.latestSequence())
-                .setReadOnly(false)
-                .setVersion(version)
-                .build());
+        () -> {
+          GetNodeInfoResponse.Builder b =
+              GetNodeInfoResponse.newBuilder()
+                  .setLastSequence(db.latestSequence())
+                  .setReadOnly(false)
+                  .setVersion(version);
+          replication.fillNodeInfo(b);
+          return b.build();
+        });
   }
 
   // ---- scans ----

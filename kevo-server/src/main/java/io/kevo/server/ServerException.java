@@ -16,17 +16,30 @@ final class ServerException extends RuntimeException {
     /** The cap on open transactions is reached. */
     TOO_MANY_TRANSACTIONS,
     /** The server is shutting down. */
-    SHUTTING_DOWN
+    SHUTTING_DOWN,
+    /** A write sent to a read-only replica; {@link #primaryAddress()} says where to send it. */
+    READ_ONLY_REPLICA
   }
 
   private final Reason reason;
+  private final String primaryAddress;
 
   ServerException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  ServerException(Reason reason, String message, String primaryAddress) {
     super(message);
     this.reason = reason;
+    this.primaryAddress = primaryAddress;
   }
 
   Reason reason() {
     return reason;
+  }
+
+  /** The primary's client address to redirect to, or null. */
+  String primaryAddress() {
+    return primaryAddress;
   }
 }

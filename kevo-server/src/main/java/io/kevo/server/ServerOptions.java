@@ -1,5 +1,7 @@
 package io.kevo.server;
 
+import io.kevo.replication.PrimaryOptions;
+import io.kevo.replication.ReplicaOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,6 +47,11 @@ public final class ServerOptions {
   private final int maxInboundMessageBytes;
   private final long statsKeyCountLimit;
   private final Dispatch dispatch;
+  private final NodeRole role;
+  private final String primaryAddress;
+  private final String advertiseAddress;
+  private final PrimaryOptions primaryOptions;
+  private final ReplicaOptions replicaOptions;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -56,6 +63,11 @@ public final class ServerOptions {
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.statsKeyCountLimit = b.statsKeyCountLimit;
     this.dispatch = b.dispatch;
+    this.role = b.role;
+    this.primaryAddress = b.primaryAddress;
+    this.advertiseAddress = b.advertiseAddress;
+    this.primaryOptions = b.primaryOptions;
+    this.replicaOptions = b.replicaOptions;
   }
 
   public static Builder builder() {
@@ -72,7 +84,12 @@ public final class ServerOptions {
         .shutdownGrace(shutdownGrace)
         .maxInboundMessageBytes(maxInboundMessageBytes)
         .statsKeyCountLimit(statsKeyCountLimit)
-        .dispatch(dispatch);
+        .dispatch(dispatch)
+        .role(role)
+        .primaryAddress(primaryAddress)
+        .advertiseAddress(advertiseAddress)
+        .primaryOptions(primaryOptions)
+        .replicaOptions(replicaOptions);
   }
 
   /** The host name or IP address to bind. */
@@ -120,9 +137,44 @@ public final class ServerOptions {
     return dispatch;
   }
 
+  /** The node's role (default {@link NodeRole#STANDALONE}). */
+  public NodeRole role() {
+    return role;
+  }
+
+  /** For a {@link NodeRole#REPLICA}: the primary's client address (HOST:PORT); else null. */
+  public String primaryAddress() {
+    return primaryAddress;
+  }
+
+  /**
+   * The client address this node gives others (replicas report it to their primary, primaries and
+   * replicas name it in GetNodeInfo and redirects); null means the listen host and bound port.
+   */
+  public String advertiseAddress() {
+    return advertiseAddress;
+  }
+
+  /** How a {@link NodeRole#PRIMARY} serves its replicas. */
+  public PrimaryOptions primaryOptions() {
+    return primaryOptions;
+  }
+
+  /**
+   * How a {@link NodeRole#REPLICA} follows its primary (its listener address is set from {@link
+   * #advertiseAddress()} by the server).
+   */
+  public ReplicaOptions replicaOptions() {
+    return replicaOptions;
+  }
+
   @Override
   public String toString() {
-    return "ServerOptions{listen="
+    return "ServerOptions{role="
+        + role
+        + (primaryAddress != null ? ", primary=" + primaryAddress : "")
+        + (advertiseAddress != null ? ", advertise=" + advertiseAddress : "")
+        + ", listen="
         + host
         + ":"
         + port
@@ -154,6 +206,11 @@ public final class ServerOptions {
     private int maxInboundMessageBytes = 0;
     private long statsKeyCountLimit = 1_000_000;
     private Dispatch dispatch = Dispatch.EVENT_LOOP;
+    private NodeRole role = NodeRole.STANDALONE;
+    private String primaryAddress;
+    private String advertiseAddress;
+    private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
+    private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
 
     private Builder() {}
 
@@ -245,8 +302,63 @@ public final class ServerOptions {
       return this;
     }
 
+    public Builder role(NodeRole r) {
+      this.role = Objects.requireNonNull(r, "role");
+      return this;
+    }
+
+    /** The primary's client address, HOST:PORT (replicas only); null clears it. */
+    public Builder primaryAddress(String hostPort) {
+      this.primaryAddress = hostPort == null ? null : checkHostPort(hostPort, "primaryAddress");
+      return this;
+    }
+
+    /** See {@link ServerOptions#advertiseAddress()}; null derives it. */
+    public Builder advertiseAddress(String hostPort) {
+      this.advertiseAddress = hostPort == null ? null : checkHostPort(hostPort, "advertiseAddress");
+      return this;
+    }
+
+    public Builder primaryOptions(PrimaryOptions o) {
+      this.primaryOptions = Objects.requireNonNull(o, "primaryOptions");
+      return this;
+    }
+
+    public Builder replicaOptions(ReplicaOptions o) {
+      this.replicaOptions = Objects.requireNonNull(o, "replicaOptions");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a replica has no primary address, or another role has one
+     */
     public ServerOptions build() {
+      if (role == NodeRole.REPLICA && primaryAddress == null) {
+        throw new IllegalArgumentException("a replica needs the primary's address (HOST:PORT)");
+      }
+      if (role != NodeRole.REPLICA && primaryAddress != null) {
+        throw new IllegalArgumentException(
+            "only a replica takes a primary address; this node's role is " + role);
+      }
       return new ServerOptions(this);
+    }
+
+    private static String checkHostPort(String hostPort, String name) {
+      int colon = hostPort.lastIndexOf(':');
+      boolean ok = colon > 0 && colon < hostPort.length() - 1;
+      if (ok) {
+        try {
+          int p = Integer.parseInt(hostPort.substring(colon + 1));
+          ok = p > 0 && p <= 65_535;
+        } catch (NumberFormatException e) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            name + ": expected HOST:PORT with a port in 1..65535, got '" + hostPort + "'");
+      }
+      return hostPort;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -1,9 +1,11 @@
 package io.kevo.server;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.kevo.engine.KevoException;
+import io.kevo.replication.ReplicationMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>server UNKNOWN_TRANSACTION (never issued, ended or expired)</td><td>NOT_FOUND</td></tr>
  *   <tr><td>server TOO_MANY_TRANSACTIONS</td><td>RESOURCE_EXHAUSTED</td></tr>
  *   <tr><td>server SHUTTING_DOWN</td><td>UNAVAILABLE</td></tr>
+ *   <tr><td>server READ_ONLY_REPLICA (a write sent to a replica)</td><td>FAILED_PRECONDITION, with
+ *       the primary's client address in the {@code kevo-primary} trailer</td></tr>
+ *   <tr><td>engine SEQUENCE_MISMATCH (replication applying out of order)</td>
+ *       <td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
  *   <tr><td>anything else (a bug)</td><td>INTERNAL, logged at ERROR</td></tr>
  * </table>
@@ -59,6 +65,11 @@ final class StatusMapper {
 
   /** {@link #toStatus} as an exception to pass to {@code StreamObserver.onError}. */
   static StatusRuntimeException toException(Throwable failure) {
+    if (failure instanceof ServerException e && e.primaryAddress() != null) {
+      Metadata trailers = new Metadata();
+      trailers.put(ReplicationMetadata.PRIMARY, e.primaryAddress());
+      return toStatus(failure).asRuntimeException(trailers);
+    }
     return toStatus(failure).asRuntimeException();
   }
 
@@ -69,7 +80,7 @@ final class StatusMapper {
       case CONFLICT -> Status.ABORTED;
       case CLOSED, WRITES_REFUSED, IO_ERROR -> Status.UNAVAILABLE;
       case CORRUPTION -> Status.DATA_LOSS;
-      case LOCKED -> Status.FAILED_PRECONDITION;
+      case LOCKED, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
     };
   }
 
@@ -79,6 +90,7 @@ final class StatusMapper {
       case UNKNOWN_TRANSACTION -> Status.NOT_FOUND;
       case TOO_MANY_TRANSACTIONS -> Status.RESOURCE_EXHAUSTED;
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
+      case READ_ONLY_REPLICA -> Status.FAILED_PRECONDITION;
     };
   }
 

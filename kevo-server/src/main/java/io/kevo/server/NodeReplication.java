@@ -1,0 +1,256 @@
+package io.kevo.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.kevo.engine.KevoDB;
+import io.kevo.proto.GetNodeInfoResponse;
+import io.kevo.proto.ReplicaInfo;
+import io.kevo.replication.Primary;
+import io.kevo.replication.PrimaryStatus;
+import io.kevo.replication.Replica;
+import io.kevo.replication.ReplicaOptions;
+import io.kevo.replication.ReplicaStatus;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's replication at run time: nothing for a standalone node, a {@link Primary} serving {@code
+ * WALReplicationService} for a primary, a {@link Replica} following its primary for a replica.
+ * Decides whether client writes are allowed and fills the replication part of {@code GetNodeInfo}.
+ * Thread-safe.
+ *
+ * <p>{@code GetNodeInfo.replication} names (all values decimal strings unless stated): for a
+ * primary {@code sessions}, {@code first_retained_sequence}, {@code durable_sequence}, {@code
+ * bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio} (wire/raw), {@code
+ * entries_sent}, {@code heartbeats_sent}, {@code resends}, {@code sessions_timed_out}, {@code
+ * streams_refused}, {@code holds_dropped}; for a replica {@code replica_id}, {@code state}, {@code
+ * state_ms} (time in state), {@code applied_sequence}, {@code durable_sequence}, {@code
+ * acked_sequence}, {@code primary_last_sequence}, {@code lag_entries}, {@code lag_ms} (-1 unknown),
+ * {@code bytes_received_wire}, {@code bytes_received_raw}, {@code entries_applied}, {@code
+ * batches_applied}, {@code nacks_sent}, {@code checksum_failures}, {@code reconnects}, {@code
+ * needs_bootstrap} ({@code true}/{@code false}), {@code last_error} and {@code refusal} when set.
+ * Each replica a primary lists carries in {@code meta}: {@code replica_id}, {@code lag_entries},
+ * {@code lag_ms}, {@code bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio},
+ * {@code entries_sent}, {@code resends}, {@code connects}, {@code held_from} (-1 none) and {@code
+ * hold_dropped}.
+ */
+final class NodeReplication implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeReplication.class);
+
+  private final NodeRole role;
+  private final KevoDB db;
+  private final ServerOptions options;
+  private final Primary primary;
+  private volatile Replica replica;
+  private volatile ManagedChannel channel;
+  private volatile String primaryAddress;
+
+  private NodeReplication(NodeRole role, KevoDB db, ServerOptions options, Primary primary) {
+    this.role = role;
+    this.db = db;
+    this.options = options;
+    this.primary = primary;
+    this.primaryAddress = options.primaryAddress();
+  }
+
+  /**
+   * Sets up {@code options.role()} on {@code db}: a primary starts serving replication at once (add
+   * {@link #service()} to the gRPC server); a replica starts following its primary in {@link
+   * #start}, once the node's own address is known.
+   */
+  static NodeReplication create(KevoDB db, ServerOptions options) {
+    Primary primary = null;
+    if (options.role() == NodeRole.PRIMARY) {
+      if (!db.options().holdWalAtOpen()) {
+        LOG.warn(
+            "the primary's database was opened without holdWalAtOpen: WAL kept for lagging"
+                + " replicas before this start may already be gone");
+      }
+      primary = Primary.open(db, options.primaryOptions());
+    }
+    return new NodeReplication(options.role(), db, options, primary);
+  }
+
+  /**
+   * Called once the node serves clients at {@code selfAddress} (its client address as others reach
+   * it): a primary names itself with it; a replica reports it to its primary and starts.
+   */
+  void start(String selfAddress) {
+    switch (role) {
+      case STANDALONE -> {}
+      case PRIMARY -> primaryAddress = selfAddress;
+      case REPLICA -> {
+        ManagedChannel ch =
+            NettyChannelBuilder.forTarget(options.primaryAddress())
+                .usePlaintext()
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .build();
+        ReplicaOptions ro =
+            options.replicaOptions().toBuilder().listenerAddress(selfAddress).build();
+        Replica r;
+        try {
+          r = new Replica(db, () -> ch, ro);
+        } catch (RuntimeException e) {
+          ch.shutdownNow();
+          throw e;
+        }
+        channel = ch;
+        replica = r;
+        r.start();
+        LOG.info("replica {} following primary {}", r.replicaId(), primaryAddress);
+      }
+    }
+  }
+
+  NodeRole role() {
+    return role;
+  }
+
+  /** The replication service a primary serves on its client port; null for other roles. */
+  ServerServiceDefinition service() {
+    return primary == null ? null : primary.bindableService();
+  }
+
+  /**
+   * Refuses a client write on a replica.
+   *
+   * @throws ServerException {@link ServerException.Reason#READ_ONLY_REPLICA} naming the primary
+   */
+  void checkWritable() {
+    if (role == NodeRole.REPLICA) {
+      throw new ServerException(
+          ServerException.Reason.READ_ONLY_REPLICA,
+          "this node is a read-only replica; send writes to the primary at " + primaryAddress,
+          primaryAddress);
+    }
+  }
+
+  Primary primary() {
+    return primary;
+  }
+
+  Replica replica() {
+    return replica;
+  }
+
+  /** Role, primary address, replicas and this node's replication figures. */
+  void fillNodeInfo(GetNodeInfoResponse.Builder b) {
+    switch (role) {
+      case STANDALONE -> b.setNodeRole(GetNodeInfoResponse.NodeRole.STANDALONE);
+      case PRIMARY -> {
+        b.setNodeRole(GetNodeInfoResponse.NodeRole.PRIMARY);
+        if (primaryAddress != null) {
+          b.setPrimaryAddress(primaryAddress);
+        }
+        PrimaryStatus s = primary.status();
+        for (PrimaryStatus.Replica r : s.replicas()) {
+          b.addReplicas(replicaInfo(r));
+        }
+        Map<String, String> m = b.getMutableReplication();
+        m.put("sessions", Integer.toString(s.activeSessions()));
+        m.put("first_retained_sequence", Long.toString(s.firstRetainedSequence()));
+        m.put("durable_sequence", Long.toString(s.durableSequence()));
+        m.put("bytes_sent_raw", Long.toString(s.bytesSentRaw()));
+        m.put("bytes_sent_wire", Long.toString(s.bytesSentWire()));
+        m.put("compression_ratio", ratio(s.compressionRatio()));
+        m.put("entries_sent", Long.toString(s.entriesSent()));
+        m.put("heartbeats_sent", Long.toString(s.heartbeatsSent()));
+        m.put("resends", Long.toString(s.resends()));
+        m.put("sessions_timed_out", Long.toString(s.sessionsTimedOut()));
+        m.put("streams_refused", Long.toString(s.streamsRefused()));
+        m.put("holds_dropped", Long.toString(s.holdsDropped()));
+      }
+      case REPLICA -> {
+        b.setNodeRole(GetNodeInfoResponse.NodeRole.REPLICA)
+            .setPrimaryAddress(primaryAddress)
+            .setReadOnly(true);
+        Replica replica = this.replica;
+        if (replica == null) {
+          return;
+        }
+        ReplicaStatus s = replica.status();
+        Map<String, String> m = b.getMutableReplication();
+        m.put("replica_id", s.replicaId());
+        m.put("state", replica.getStateString());
+        m.put("state_ms", Long.toString(s.timeInState().toMillis()));
+        m.put("applied_sequence", Long.toString(s.lastAppliedSequence()));
+        m.put("durable_sequence", Long.toString(s.durableSequence()));
+        m.put("acked_sequence", Long.toString(s.ackedSequence()));
+        m.put("primary_last_sequence", Long.toString(s.primaryLastSequence()));
+        m.put("lag_entries", Long.toString(s.lagEntries()));
+        m.put("lag_ms", Long.toString(s.lagMillis()));
+        m.put("bytes_received_wire", Long.toString(s.wireBytesReceived()));
+        m.put("bytes_received_raw", Long.toString(s.uncompressedBytesReceived()));
+        m.put("entries_applied", Long.toString(s.entriesApplied()));
+        m.put("batches_applied", Long.toString(s.batchesApplied()));
+        m.put("nacks_sent", Long.toString(s.nacksSent()));
+        m.put("checksum_failures", Long.toString(s.checksumFailures()));
+        m.put("reconnects", Long.toString(s.reconnects()));
+        m.put("needs_bootstrap", Boolean.toString(s.needsBootstrap()));
+        if (s.lastError() != null) {
+          m.put("last_error", s.lastError());
+        }
+        if (s.refusal() != null) {
+          m.put("refusal", s.refusal().name());
+        }
+      }
+    }
+  }
+
+  private static ReplicaInfo replicaInfo(PrimaryStatus.Replica r) {
+    return ReplicaInfo.newBuilder()
+        .setAddress(r.clientAddress())
+        .setLastSequence(r.lastAckedSequence())
+        .setAvailable(r.connected())
+        .putMeta("replica_id", r.replicaId())
+        .putMeta("lag_entries", Long.toString(r.lagEntries()))
+        .putMeta("lag_ms", Long.toString(r.lagMillis()))
+        .putMeta("bytes_sent_raw", Long.toString(r.bytesSentRaw()))
+        .putMeta("bytes_sent_wire", Long.toString(r.bytesSentWire()))
+        .putMeta("compression_ratio", ratio(r.compressionRatio()))
+        .putMeta("entries_sent", Long.toString(r.entriesSent()))
+        .putMeta("resends", Long.toString(r.resends()))
+        .putMeta("connects", Long.toString(r.connectCount()))
+        .putMeta("held_from", Long.toString(r.heldFromSequence()))
+        .putMeta("hold_dropped", Boolean.toString(r.holdDropped()))
+        .build();
+  }
+
+  private static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.3f", r);
+  }
+
+  /**
+   * Stops following the primary (a replica syncs and acknowledges what it applied) or ends every
+   * replica stream (a primary persists its replicas' positions). Call before closing the engine.
+   * Idempotent; throws nothing.
+   */
+  @Override
+  public void close() {
+    Replica replica = this.replica;
+    ManagedChannel channel = this.channel;
+    try {
+      if (replica != null) {
+        replica.stop();
+      }
+      if (primary != null) {
+        primary.close();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("stopping replication failed", e);
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+        try {
+          channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
