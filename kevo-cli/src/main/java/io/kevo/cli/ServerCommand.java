@@ -6,6 +6,7 @@ import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
 import io.kevo.engine.SyncMode;
 import io.kevo.server.KevoServer;
+import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -91,6 +92,28 @@ final class ServerCommand implements Callable<Integer> {
   private String compression;
 
   @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      description =
+          "standalone, primary (also streams its WAL to replicas on the same port) or replica"
+              + " (follows --primary, read-only). Default: standalone")
+  private String role;
+
+  @Option(
+      names = "--primary",
+      paramLabel = "HOST:PORT",
+      description = "For --role replica: the primary's client address.")
+  private String primary;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      description =
+          "The client address other nodes and clients should use for this node (replicas report"
+              + " it to their primary). Default: the listen host and bound port.")
+  private String advertise;
+
+  @Option(
       names = "--port-file",
       paramLabel = "FILE",
       description = "Write the bound port to FILE once listening (for scripts and tests).")
@@ -106,12 +129,17 @@ final class ServerCommand implements Callable<Integer> {
     ServerOptions serverOptions;
     Options engineOptions;
     try {
+      NodeRole nodeRole =
+          parseEnum(NodeRole.class, setting(role, file, "role", "standalone"), "--role");
       serverOptions =
           ServerOptions.builder()
               .listen(setting(listen, file, "listen", "127.0.0.1:50051"))
               .shutdownGrace(GRACE)
+              .role(nodeRole)
+              .primaryAddress(setting(primary, file, "primary", null))
+              .advertiseAddress(setting(advertise, file, "advertise", null))
               .build();
-      engineOptions = engineOptions(file);
+      engineOptions = engineOptions(file, nodeRole);
     } catch (IllegalArgumentException | KevoException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -146,9 +174,13 @@ final class ServerCommand implements Callable<Integer> {
     boolean handled = Signals.onTermination(stop::countDown);
     writePortFile(server.port());
     LOG.info(
-        "Kevo server listening on {} (data {})",
+        "Kevo server listening on {} (data {}, role {}{})",
         server.address(),
-        dir.toAbsolutePath().normalize());
+        dir.toAbsolutePath().normalize(),
+        serverOptions.role().name().toLowerCase(Locale.ROOT),
+        serverOptions.primaryAddress() != null
+            ? ", primary " + serverOptions.primaryAddress()
+            : "");
     if (handled) {
       stop.await();
       server.close(GRACE);
@@ -158,8 +190,9 @@ final class ServerCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private Options engineOptions(Properties file) {
-    Options.Builder b = Options.builder();
+  private Options engineOptions(Properties file, NodeRole nodeRole) {
+    // A primary keeps its WAL from open until its replicas' retention holds are back.
+    Options.Builder b = Options.builder().holdWalAtOpen(nodeRole == NodeRole.PRIMARY);
     String s = setting(sync, file, "sync", null);
     if (s != null) {
       b.syncMode(parseEnum(SyncMode.class, s, "--sync"));

@@ -86,6 +86,7 @@ final class StatusCommand implements Callable<Integer> {
                   + (r.getAvailable() ? ", available" : ", unavailable")));
     }
     section(sb, "Node " + endpoint, null, node);
+    replication(sb, info);
 
     List<String[]> keys = new ArrayList<>();
     keys.add(row("keys", String.valueOf(stats.getKeyCount())));
@@ -138,6 +139,120 @@ final class StatusCommand implements Callable<Integer> {
       section(sb, "Operations", new String[] {"", "count", "errors", "avg", "max"}, ops);
     }
     return sb.toString();
+  }
+
+  /**
+   * The replication section: for a primary, one row per replica (as the primary sees it) and the
+   * primary's totals; for a replica, its state, positions, lag and traffic.
+   */
+  private static void replication(StringBuilder sb, GetNodeInfoResponse info) {
+    Map<String, String> m = info.getReplicationMap();
+    if (info.getNodeRole() == GetNodeInfoResponse.NodeRole.PRIMARY) {
+      if (info.getReplicasCount() > 0) {
+        List<String[]> rows = new ArrayList<>();
+        for (ReplicaInfo r : info.getReplicasList()) {
+          Map<String, String> meta = r.getMetaMap();
+          String state =
+              r.getAvailable()
+                  ? "streaming"
+                  : "true".equals(meta.get("hold_dropped"))
+                      ? "gone (hold dropped)"
+                      : "disconnected";
+          long wire = parse(meta.get("bytes_sent_wire"));
+          rows.add(
+              new String[] {
+                r.getAddress().isEmpty() ? meta.getOrDefault("replica_id", "?") : r.getAddress(),
+                state,
+                Long.toUnsignedString(r.getLastSequence()),
+                meta.getOrDefault("lag_entries", "-"),
+                meta.getOrDefault("lag_ms", "-"),
+                bytesShort(wire),
+                meta.getOrDefault("compression_ratio", "-"),
+                meta.getOrDefault("connects", "-"),
+                meta.getOrDefault("resends", "-")
+              });
+        }
+        sb.append('\n');
+        section(
+            sb,
+            "Replicas",
+            new String[] {
+              "", "state", "acked", "lag", "lag ms", "sent", "ratio", "connects", "resends"
+            },
+            rows);
+      }
+      if (!m.isEmpty()) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row("streams open", m.getOrDefault("sessions", "-")));
+        rows.add(row("first retained sequence", m.getOrDefault("first_retained_sequence", "-")));
+        rows.add(row("durable sequence", m.getOrDefault("durable_sequence", "-")));
+        rows.add(
+            row(
+                "bytes sent",
+                bytes(parse(m.get("bytes_sent_wire")))
+                    + " on the wire, ratio "
+                    + m.getOrDefault("compression_ratio", "-")));
+        rows.add(row("resends (nacks)", m.getOrDefault("resends", "-")));
+        rows.add(row("sessions timed out", m.getOrDefault("sessions_timed_out", "-")));
+        rows.add(row("streams refused", m.getOrDefault("streams_refused", "-")));
+        rows.add(row("holds dropped", m.getOrDefault("holds_dropped", "-")));
+        sb.append('\n');
+        section(sb, "Replication (primary)", null, rows);
+      }
+    } else if (info.getNodeRole() == GetNodeInfoResponse.NodeRole.REPLICA && !m.isEmpty()) {
+      List<String[]> rows = new ArrayList<>();
+      rows.add(
+          row(
+              "state",
+              m.getOrDefault("state", "-") + " for " + m.getOrDefault("state_ms", "?") + " ms"));
+      rows.add(row("replica id", m.getOrDefault("replica_id", "-")));
+      rows.add(row("applied sequence", m.getOrDefault("applied_sequence", "-")));
+      rows.add(row("durable sequence", m.getOrDefault("durable_sequence", "-")));
+      rows.add(row("acknowledged sequence", m.getOrDefault("acked_sequence", "-")));
+      rows.add(row("primary last sequence", m.getOrDefault("primary_last_sequence", "-")));
+      String lagMs = m.getOrDefault("lag_ms", "-");
+      rows.add(
+          row(
+              "lag",
+              m.getOrDefault("lag_entries", "-")
+                  + " entries, "
+                  + ("-1".equals(lagMs) ? "unknown" : lagMs + " ms")));
+      rows.add(
+          row(
+              "bytes received",
+              bytes(parse(m.get("bytes_received_wire")))
+                  + " on the wire, "
+                  + bytes(parse(m.get("bytes_received_raw")))
+                  + " of payload"));
+      rows.add(row("entries applied", m.getOrDefault("entries_applied", "-")));
+      rows.add(row("reconnects", m.getOrDefault("reconnects", "-")));
+      rows.add(row("nacks sent", m.getOrDefault("nacks_sent", "-")));
+      rows.add(row("checksum failures", m.getOrDefault("checksum_failures", "-")));
+      rows.add(row("needs bootstrap", "true".equals(m.get("needs_bootstrap")) ? "YES" : "no"));
+      if (m.containsKey("last_error")) {
+        rows.add(row("last error", m.get("last_error")));
+      }
+      sb.append('\n');
+      section(sb, "Replication (replica)", null, rows);
+    }
+  }
+
+  private static long parse(String v) {
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** {@code 1536} as {@code 1.5 KiB}. */
+  private static String bytesShort(long n) {
+    String full = bytes(n);
+    int paren = full.indexOf(" (");
+    return paren < 0 ? full : full.substring(0, paren);
   }
 
   private static String[] row(String name, String value) {
