@@ -15,9 +15,10 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * {@code java -jar kevo-cli.jar ...} child processes for tests of the distribution: a {@code kevo
  * server} that runs until it is closed, and one-shot {@code kevo shell --connect} runs. Every wait
- * is bounded; output goes to files under the test's directory (no pipes to drain).
+ * is bounded; output goes to files under the test's directory (no pipes to drain). Public for the
+ * replication tests in {@code io.kevo.cli.repl}.
  */
-final class DistributionProcess {
+public final class DistributionProcess {
   /** Generous: JVM start, engine open and a cold JIT on a loaded build machine. */
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -45,23 +46,42 @@ final class DistributionProcess {
    */
   static Server startServer(Path jar, Path dir, Path data, String name, String... jvmOptions)
       throws IOException {
+    return startServer(jar, dir, data, name, "127.0.0.1:0", List.of(jvmOptions), List.of());
+  }
+
+  /**
+   * Starts {@code kevo server --data data --listen listen --port-file ... serverArgs...} with
+   * {@code jvmOptions}, stdout and stderr in {@code dir/name.log} (appended to, so a restart under
+   * the same name keeps the earlier run's lines), and waits until it has written its port file.
+   */
+  public static Server startServer(
+      Path jar,
+      Path dir,
+      Path data,
+      String name,
+      String listen,
+      List<String> jvmOptions,
+      List<String> serverArgs)
+      throws IOException {
     Path portFile = dir.resolve(name + ".port");
     Path log = dir.resolve(name + ".log");
+    Files.deleteIfExists(portFile);
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "server",
+            "--data",
+            data.toString(),
+            "--listen",
+            listen,
+            "--port-file",
+            portFile.toString()));
+    args.addAll(serverArgs);
     Process process =
-        new ProcessBuilder(
-                command(
-                    jar,
-                    List.of(jvmOptions),
-                    "server",
-                    "--data",
-                    data.toString(),
-                    "--listen",
-                    "127.0.0.1:0",
-                    "--port-file",
-                    portFile.toString()))
+        new ProcessBuilder(command(jar, jvmOptions, args.toArray(String[]::new)))
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     try {
       await()
@@ -136,7 +156,7 @@ final class DistributionProcess {
   }
 
   /** A running {@code kevo server}; closing kills it if it is still alive. */
-  static final class Server implements AutoCloseable {
+  public static final class Server implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
@@ -148,12 +168,42 @@ final class DistributionProcess {
     }
 
     /** {@code 127.0.0.1:PORT}, where it listens. */
-    String address() {
+    public String address() {
       return "127.0.0.1:" + port;
     }
 
+    /** The port it listens on. */
+    public int port() {
+      return port;
+    }
+
+    /** The operating system's id of the process. */
+    public long pid() {
+      return process.pid();
+    }
+
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    /** Its stdout and stderr so far. */
+    public String logText() {
+      return readQuietly(log);
+    }
+
+    /**
+     * Kills the process with SIGKILL, as a crash would (no shutdown hook runs, nothing is flushed
+     * from the process's buffers), and waits (bounded) until it is gone.
+     */
+    public void kill() throws InterruptedException {
+      process.destroyForcibly();
+      if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
+        throw new AssertionError("server did not die within " + STOP.toSeconds() + " s of SIGKILL");
+      }
+    }
+
     /** Sends SIGTERM and returns the exit status; fails (after a kill) if it does not exit. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
       process.destroy();
       if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();

@@ -1,0 +1,315 @@
+package io.kevo.cli.repl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.kevo.cli.DistributionProcess;
+import io.kevo.proto.GetNodeInfoRequest;
+import io.kevo.proto.GetNodeInfoResponse;
+import io.kevo.proto.GetRequest;
+import io.kevo.proto.GetResponse;
+import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.proto.ScanRequest;
+import io.kevo.proto.ScanResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A primary and its replicas, each a {@code java -jar kevo-cli.jar server} process on 127.0.0.1
+ * with a directory of its own under the test's directory, and a gRPC channel to each for reading
+ * one node directly (raw {@code KevoServiceGrpc} stubs: a {@code KevoClient} routes reads by
+ * topology, so it cannot be pointed at one replica). Nodes run with {@code --sync none} unless a
+ * test asks otherwise: a SIGKILL loses nothing the process handed to the OS, and durability against
+ * power loss is not what these tests are about.
+ *
+ * <p>{@link #close()} kills every process that is still running and closes every channel. Not
+ * thread-safe: the test thread drives it (the per-node reads may be called from any thread).
+ */
+final class ReplicationCluster implements AutoCloseable {
+  /** Every unary call to a node; a scan gets {@link #SCAN_DEADLINE}. */
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+
+  private static final Duration SCAN_DEADLINE = Duration.ofSeconds(60);
+
+  private final Path jar;
+  private final Path dir;
+  private final List<Node> nodes = new ArrayList<>();
+
+  ReplicationCluster(Path dir) {
+    String property = System.getProperty("kevo.cli.jar");
+    assertThat(property).as("system property kevo.cli.jar (set by kevo-cli/pom.xml)").isNotNull();
+    this.jar = Path.of(property);
+    assertThat(jar).isRegularFile();
+    this.dir = dir;
+  }
+
+  /** Starts {@code kevo server --role primary --sync none} plus {@code extraArgs}. */
+  Node startPrimary(String name, List<String> jvmOptions, String... extraArgs) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--role", "primary"));
+    args.addAll(withDefaultSync(extraArgs));
+    return start(new Node(name, dir.resolve(name), jvmOptions, args));
+  }
+
+  Node startPrimary(String name) throws IOException {
+    return startPrimary(name, List.of());
+  }
+
+  /**
+   * Starts {@code kevo server --role replica --primary primaryAddress --sync none} plus {@code
+   * extraArgs}; {@code primaryAddress} may be a {@link TcpProxy}'s.
+   */
+  Node startReplica(
+      String name, String primaryAddress, List<String> jvmOptions, String... extraArgs)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("--role", "replica", "--primary", primaryAddress));
+    args.addAll(withDefaultSync(extraArgs));
+    return start(new Node(name, dir.resolve(name), jvmOptions, args));
+  }
+
+  Node startReplica(String name, String primaryAddress) throws IOException {
+    return startReplica(name, primaryAddress, List.of());
+  }
+
+  private static List<String> withDefaultSync(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of(extraArgs));
+    if (!args.contains("--sync")) {
+      args.addAll(List.of("--sync", "none"));
+    }
+    return args;
+  }
+
+  private Node start(Node node) throws IOException {
+    nodes.add(node);
+    node.launch("127.0.0.1:0");
+    return node;
+  }
+
+  /**
+   * Waits until every node's last sequence equals the primary's and stays so across two reads of
+   * the primary's (the writes have stopped), then asserts that every node holds the same contents.
+   *
+   * @return the primary's last sequence
+   */
+  long awaitConverged(Duration within, Node primary, Node... replicas) {
+    long[] last = new long[1];
+    try {
+      await()
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                long p = primary.lastSequence();
+                for (Node r : replicas) {
+                  if (r.lastSequence() != p) {
+                    return false;
+                  }
+                }
+                last[0] = p;
+                return primary.lastSequence() == p;
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no convergence within "
+              + within.toSeconds()
+              + " s: primary at "
+              + safeLastSequence(primary)
+              + ", replicas "
+              + describe(replicas),
+          e);
+    }
+    ContentDigest expected = primary.contentDigest();
+    for (Node r : replicas) {
+      assertThat(r.contentDigest())
+          .as("contents of %s vs %s", r.name, primary.name)
+          .isEqualTo(expected);
+    }
+    return last[0];
+  }
+
+  private static String safeLastSequence(Node n) {
+    try {
+      return Long.toString(n.lastSequence());
+    } catch (RuntimeException e) {
+      return "(unreachable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static String describe(Node... replicas) {
+    List<String> out = new ArrayList<>();
+    for (Node r : replicas) {
+      try {
+        out.add(r.name + " at " + r.lastSequence() + " " + r.info().getReplicationMap());
+      } catch (RuntimeException e) {
+        out.add(r.name + " unreachable: " + e.getMessage());
+      }
+    }
+    return String.join("; ", out);
+  }
+
+  /** Kills every process still running and closes the channels. Throws nothing. */
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.close();
+    }
+  }
+
+  /** SHA-256 over every pair of a full scan (lengths included), and the number of pairs. */
+  record ContentDigest(long pairs, String sha256) {}
+
+  /** One node: its directory and command line (to restart it), its process and a channel. */
+  final class Node implements AutoCloseable {
+    final String name;
+    final Path data;
+    private final List<String> jvmOptions;
+    private final List<String> serverArgs;
+    private DistributionProcess.Server server;
+    private ManagedChannel channel;
+    private int starts;
+
+    private Node(String name, Path data, List<String> jvmOptions, List<String> serverArgs) {
+      this.name = name;
+      this.data = data;
+      this.jvmOptions = List.copyOf(jvmOptions);
+      this.serverArgs = List.copyOf(serverArgs);
+    }
+
+    private void launch(String listen) throws IOException {
+      starts++;
+      server =
+          DistributionProcess.startServer(jar, dir, data, name, listen, jvmOptions, serverArgs);
+      if (channel == null) {
+        channel =
+            NettyChannelBuilder.forTarget(server.address())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
+      }
+    }
+
+    /** {@code 127.0.0.1:PORT}: the same across restarts. */
+    String address() {
+      return server.address();
+    }
+
+    int port() {
+      return server.port();
+    }
+
+    DistributionProcess.Server process() {
+      return server;
+    }
+
+    /** SIGKILL, as a crash. */
+    void kill() throws InterruptedException {
+      server.kill();
+    }
+
+    /** Starts it again on the same directory, command line and port. */
+    void restart() throws IOException {
+      assertThat(server.isAlive()).as("%s is still running", name).isFalse();
+      launch(server.address());
+    }
+
+    /** How many times it was started. */
+    int starts() {
+      return starts;
+    }
+
+    KevoServiceGrpc.KevoServiceBlockingStub stub() {
+      return KevoServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    GetNodeInfoResponse info() {
+      return stub().getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    }
+
+    long lastSequence() {
+      return info().getLastSequence();
+    }
+
+    /** A decimal figure of GetNodeInfo's replication map, or -1 if absent. */
+    long figure(String key) {
+      String v = info().getReplicationMap().get(key);
+      return v == null ? -1 : Long.parseLong(v);
+    }
+
+    /** This node's own value of {@code key}. */
+    Optional<byte[]> get(byte[] key) {
+      GetResponse r =
+          stub()
+              .get(
+                  GetRequest.newBuilder()
+                      .setKey(com.google.protobuf.ByteString.copyFrom(key))
+                      .build());
+      return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
+    }
+
+    /** A digest of this node's full scan, read from this node only. */
+    ContentDigest contentDigest() {
+      MessageDigest sha;
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new AssertionError(e);
+      }
+      long pairs = 0;
+      Iterator<ScanResponse> it =
+          KevoServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(SCAN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+              .scan(ScanRequest.getDefaultInstance());
+      ByteBuffer len = ByteBuffer.allocate(8);
+      while (it.hasNext()) {
+        ScanResponse r = it.next();
+        len.clear();
+        len.putInt(r.getKey().size()).putInt(r.getValue().size());
+        sha.update(len.array());
+        sha.update(r.getKey().asReadOnlyByteBuffer());
+        sha.update(r.getValue().asReadOnlyByteBuffer());
+        pairs++;
+      }
+      return new ContentDigest(pairs, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** The log lines of every run so far that contain {@code text}. */
+    List<String> logLinesContaining(String text) {
+      return server.logText().lines().filter(l -> l.contains(text)).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+      if (channel != null) {
+        channel.shutdownNow();
+        try {
+          channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (server != null) {
+        server.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name + "@" + (server == null ? "?" : server.address());
+    }
+  }
+}
