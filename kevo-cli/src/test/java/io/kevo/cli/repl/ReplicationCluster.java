@@ -3,6 +3,7 @@ package io.kevo.cli.repl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.cli.DistributionProcess;
@@ -20,9 +21,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -259,6 +262,20 @@ final class ReplicationCluster implements AutoCloseable {
                       .setKey(com.google.protobuf.ByteString.copyFrom(key))
                       .build());
       return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
+    }
+
+    /** Every pair under {@code prefix} on this node, read from this node only. */
+    Map<String, ByteString> scanPrefix(String prefix) {
+      Map<String, ByteString> out = new HashMap<>();
+      Iterator<ScanResponse> it =
+          KevoServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(SCAN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+              .scan(ScanRequest.newBuilder().setPrefix(ByteString.copyFromUtf8(prefix)).build());
+      while (it.hasNext()) {
+        ScanResponse r = it.next();
+        out.put(r.getKey().toStringUtf8(), r.getValue());
+      }
+      return out;
     }
 
     /** A digest of this node's full scan, read from this node only. */
