@@ -535,8 +535,18 @@ public final class Replica implements ReplicaNode {
       }
     } catch (RuntimeException e) {
       // Acks are cumulative: the next one covers this one.
-      lastError = "ack " + upTo + " failed: " + Status.fromThrowable(e);
+      Status status = Status.fromThrowable(e);
+      lastError = "ack " + upTo + " failed: " + status;
       LOG.warn("replica {}: {}", replicaId, lastError);
+      if (!stopping
+          && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+              || status.getCode() == Status.Code.UNAVAILABLE)) {
+        // The primary cannot be reached on this path. Keeping the stream would hide it: while
+        // messages buffered before a black hole remain, each one resets the idle timeout and
+        // the next ack blocks for the whole RPC deadline again, so the stream could look alive
+        // for many deadlines. Replace it (the next start_sequence tells the primary our position).
+        throw new ReplicaStreamEnded(lastError + " (the primary is unreachable)", null, false, e);
+      }
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +93,28 @@ class ReplicaReconnectTest {
     ReplicaFakePrimary.Stream s3 = primary.awaitStream();
     assertThat(s3.request.getStartSequence()).isEqualTo(6);
     assertThat(replica.status().reconnects()).isEqualTo(2);
+  }
+
+  @Test
+  void anAckThatTimesOutReplacesTheStreamBeforeTheIdleTimeout() {
+    // A black hole after messages were buffered: each buffered message resets the idle timeout,
+    // so it is the ack (which cannot reach the primary) that must tell.
+    start(options().idleTimeout(Duration.ofSeconds(30)).rpcTimeout(Duration.ofMillis(300)));
+    ReplicaFakePrimary.Stream s1 = primary.awaitStream();
+    CountDownLatch gate = new CountDownLatch(1);
+    primary.ackGate = gate;
+    try {
+      s1.send(singles(1, 1));
+      ReplicaFakePrimary.Stream s2 = primary.awaitStream();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(s2.openedNanos - s1.openedNanos)).isLessThan(10_000);
+      assertThat(s2.request.getStartSequence()).isEqualTo(2);
+      assertThat(replica.status().lastError())
+          .contains("DEADLINE_EXCEEDED")
+          .contains("unreachable");
+      assertThat(replica.status().reconnects()).isEqualTo(1);
+    } finally {
+      gate.countDown();
+    }
   }
 
   @Test
