@@ -234,6 +234,11 @@ final class ReplicationCluster implements AutoCloseable {
       return starts;
     }
 
+    /** The test's channel to this node (it reconnects across restarts on the same port). */
+    ManagedChannel channel() {
+      return channel;
+    }
+
     KevoServiceGrpc.KevoServiceBlockingStub stub() {
       return KevoServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
