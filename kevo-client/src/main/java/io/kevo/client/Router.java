@@ -219,6 +219,9 @@ final class Router {
     Status.Code code = Status.fromThrowable(failure).getCode();
     if (code == Status.Code.UNAVAILABLE) {
       tracker.markDown(node.address(), routed);
+      // gRPC waits out a growing reconnect backoff (up to minutes) after failed connects; a node
+      // that restarted must be reachable on the next attempt, so connect again at once.
+      node.channel().resetConnectBackoff();
       return null;
     }
     if (code != Status.Code.FAILED_PRECONDITION) {
