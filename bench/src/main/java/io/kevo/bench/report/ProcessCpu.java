@@ -3,7 +3,7 @@ package io.kevo.bench.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,35 +17,43 @@ public final class ProcessCpu {
 
   private ProcessCpu() {}
 
-  /**
-   * CPU nanoseconds {@code pid} has used so far; empty where it cannot be read (gone, not Linux).
-   */
-  public static OptionalLong nanos(long pid) {
-    try {
-      return OptionalLong.of(
-          parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
+  /** CPU time used so far, in user mode and in the kernel (system calls, page faults). */
+  public record Sample(long userNanos, long systemNanos) {
+    public long totalNanos() {
+      return userNanos + systemNanos;
     }
   }
 
-  /** CPU nanoseconds this JVM has used so far; empty where it cannot be read. */
-  public static OptionalLong selfNanos() {
-    return nanos(ProcessHandle.current().pid());
+  /** What {@code pid} has used so far; empty where it cannot be read (gone, not Linux). */
+  public static Optional<Sample> of(long pid) {
+    try {
+      return Optional.of(parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** What this JVM has used so far; empty where it cannot be read. */
+  public static Optional<Sample> self() {
+    return of(ProcessHandle.current().pid());
   }
 
   /**
-   * {@code utime + stime} of one {@code /proc/<pid>/stat} line, in nanoseconds. The command name
-   * (field 2) is in parentheses and may itself contain spaces and parentheses, so fields are
-   * counted from the last {@code ')'}: state is the first after it, utime the 12th, stime the 13th.
+   * {@code utime} and {@code stime} of one {@code /proc/<pid>/stat} line, in nanoseconds. The
+   * command name (field 2) is in parentheses and may itself contain spaces and parentheses, so
+   * fields are counted from the last {@code ')'}: state is the first after it, utime the 12th,
+   * stime the 13th.
    */
-  static long parseStat(String stat) {
+  static Sample parseStat(String stat) {
     int close = stat.lastIndexOf(')');
     if (close < 0) {
       throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + stat);
     }
     String[] f = stat.substring(close + 1).trim().split("\\s+");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return new Sample(ticksToNanos(Long.parseLong(f[11])), ticksToNanos(Long.parseLong(f[12])));
+  }
+
+  private static long ticksToNanos(long ticks) {
     return ticks * TimeUnit.SECONDS.toNanos(1) / TICKS_PER_SECOND;
   }
 

@@ -62,7 +62,7 @@ final class EmbeddedRun {
                   clients,
                   wrote && params.settle() ? compact : null,
                   clock -> threads(db, w, clients, keys, values, params, clock),
-                  ProcessCpu::selfNanos,
+                  ProcessCpu::self,
                   null);
           ServerCommand.progress("embedded", s);
           phases.add(s);

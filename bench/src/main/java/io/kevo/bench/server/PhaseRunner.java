@@ -1,7 +1,8 @@
 package io.kevo.bench.server;
 
 import io.kevo.bench.report.LatencyHistogram;
-import java.util.OptionalLong;
+import io.kevo.bench.report.ProcessCpu;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,9 +18,9 @@ final class PhaseRunner {
   /**
    * @param settle run (untimed) before the clients start, or null
    * @param start starts the clients on the given clock
-   * @param servingCpu CPU nanoseconds of the process serving the calls so far, or empty
-   * @param driverCpu CPU nanoseconds of the load generator so far, or null where it is the same
-   *     process as the serving one
+   * @param servingCpu CPU time of the process serving the calls so far, or empty
+   * @param driverCpu CPU time of the load generator so far, or null where it is the same process as
+   *     the serving one
    */
   static PhaseStats run(
       LoadParams params,
@@ -27,8 +28,8 @@ final class PhaseRunner {
       int clients,
       Runnable settle,
       Function<PhaseClock, ClientLoops.Running> start,
-      Supplier<OptionalLong> servingCpu,
-      Supplier<OptionalLong> driverCpu) {
+      Supplier<Optional<ProcessCpu.Sample>> servingCpu,
+      Supplier<Optional<ProcessCpu.Sample>> driverCpu) {
     long settleStart = System.nanoTime();
     if (settle != null) {
       settle.run();
@@ -39,10 +40,10 @@ final class PhaseRunner {
     Tally tally;
     long began;
     long ended;
-    OptionalLong serving0;
-    OptionalLong serving1;
-    OptionalLong driver0 = OptionalLong.empty();
-    OptionalLong driver1 = OptionalLong.empty();
+    Optional<ProcessCpu.Sample> serving0;
+    Optional<ProcessCpu.Sample> serving1;
+    Optional<ProcessCpu.Sample> driver0 = Optional.empty();
+    Optional<ProcessCpu.Sample> driver1 = Optional.empty();
     try {
       sleep(params.warmupSeconds());
       serving0 = servingCpu.get();
@@ -75,8 +76,9 @@ final class PhaseRunner {
             h.percentile(99.9) / 1e3,
             h.mean() / 1e3,
             h.max() / 1e3),
-        seconds(serving0, serving1),
-        seconds(driver0, driver1),
+        seconds(serving0, serving1, false),
+        seconds(serving0, serving1, true),
+        seconds(driver0, driver1, false),
         settleMs);
   }
 
@@ -92,8 +94,17 @@ final class PhaseRunner {
     running.finish();
   }
 
-  private static Double seconds(OptionalLong from, OptionalLong to) {
-    return from.isPresent() && to.isPresent() ? (to.getAsLong() - from.getAsLong()) / 1e9 : null;
+  /** CPU seconds between two samples (only the kernel's part if {@code system}), or null. */
+  private static Double seconds(
+      Optional<ProcessCpu.Sample> from, Optional<ProcessCpu.Sample> to, boolean system) {
+    if (from.isEmpty() || to.isEmpty()) {
+      return null;
+    }
+    long nanos =
+        system
+            ? to.get().systemNanos() - from.get().systemNanos()
+            : to.get().totalNanos() - from.get().totalNanos();
+    return nanos / 1e9;
   }
 
   private static void sleep(double seconds) {

@@ -29,6 +29,7 @@ record PhaseStats(
     double seconds,
     Latency latencyUs,
     Double cpuSeconds,
+    Double cpuSystemSeconds,
     Double driverCpuSeconds,
     double settleMs) {
 
@@ -84,6 +85,7 @@ record PhaseStats(
     m.put("cpu_s", round(cpuSeconds, 3));
     m.put("cpu_cores", round(cpuCores(), 3));
     m.put("cpu_us_per_op", round(cpuUsPerOp(), 2));
+    m.put("cpu_system_s", round(cpuSystemSeconds, 3));
     m.put("driver_cpu_s", round(driverCpuSeconds, 3));
     m.put("driver_cpu_cores", round(driverCpuCores(), 3));
     m.put("driver_cpu_us_per_op", round(driverCpuUsPerOp(), 2));
@@ -106,6 +108,7 @@ record PhaseStats(
             num(m, "mean_us").doubleValue(),
             num(m, "max_us").doubleValue()),
         nullableDouble(m, "cpu_s"),
+        nullableDouble(m, "cpu_system_s"),
         nullableDouble(m, "driver_cpu_s"),
         num(m, "settle_ms").doubleValue());
   }

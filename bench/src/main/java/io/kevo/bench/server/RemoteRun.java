@@ -10,7 +10,7 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +39,7 @@ final class RemoteRun {
   private RemoteRun() {}
 
   /**
-   * @param servingCpu CPU nanoseconds of the node so far, or empty when it cannot be read
+   * @param servingCpu CPU time of the node so far, or empty when it cannot be read
    * @param peakRss the node's VmHWM in MiB at the end, -1 if unknown
    */
   static SideResult execute(
@@ -49,7 +49,7 @@ final class RemoteRun {
       RemoteApi.Api api,
       Mode mode,
       int connections,
-      Supplier<OptionalLong> servingCpu,
+      Supplier<Optional<ProcessCpu.Sample>> servingCpu,
       Supplier<Double> peakRss) {
     KeyPlan keys = new KeyPlan(params.seed(), params.preload(), params.keySize());
     ValuePool values = new ValuePool(params.seed(), params.valueSize());
@@ -97,7 +97,7 @@ final class RemoteRun {
                   clock ->
                       start(mode, clients, c -> remote.caller(w, c, keys, values, params), clock),
                   servingCpu,
-                  ProcessCpu::selfNanos);
+                  ProcessCpu::self);
           ServerCommand.progress("server", s);
           phases.add(s);
           wrote = w != Workload.GET;

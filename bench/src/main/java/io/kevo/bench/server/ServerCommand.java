@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -212,8 +212,8 @@ public final class ServerCommand implements Callable<Integer> {
       int colon = target.lastIndexOf(':');
       String host = target.substring(0, colon).replace("[", "").replace("]", "");
       int port = Integer.parseInt(target.substring(colon + 1));
-      Supplier<OptionalLong> cpu =
-          serverPid == null ? OptionalLong::empty : () -> ProcessCpu.nanos(serverPid);
+      Supplier<Optional<ProcessCpu.Sample>> cpu =
+          serverPid == null ? Optional::empty : () -> ProcessCpu.of(serverPid);
       Supplier<Double> rss = serverPid == null ? () -> -1.0 : () -> PeakRss.ofProcessMb(serverPid);
       System.err.printf("running server workloads against %s%n", target);
       return RemoteRun.execute(host, port, params, apiKind, modeKind, connections, cpu, rss);
@@ -233,7 +233,7 @@ public final class ServerCommand implements Callable<Integer> {
           apiKind,
           modeKind,
           connections,
-          server::cpuNanos,
+          server::cpu,
           server::peakRssMb);
     } finally {
       Dirs.deleteRecursively(data);

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,9 +89,9 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** CPU nanoseconds the server JVM has used so far. */
-  OptionalLong cpuNanos() {
-    return ProcessCpu.nanos(process.pid());
+  /** CPU time the server JVM has used so far. */
+  Optional<ProcessCpu.Sample> cpu() {
+    return ProcessCpu.of(process.pid());
   }
 
   /** The server JVM's VmHWM so far, MiB; -1 if unknown. */

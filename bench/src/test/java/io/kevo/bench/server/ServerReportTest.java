@@ -105,6 +105,7 @@ class ServerReportTest {
         seconds,
         new PhaseStats.Latency(10, 100, 1000, 20, 5000),
         seconds / 2,
+        seconds / 8,
         seconds / 4,
         0);
   }
