@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -63,6 +65,7 @@ public final class Primary implements PrimaryNode {
   private final WalTail tail;
   private final Retention retention;
   private final ServerServiceDefinition service;
+  private final AckWaiters acks;
   private final Object lifecycle = new Object();
   private boolean closed; // guarded by lifecycle
   private long lastLimitsCheck;
@@ -88,6 +91,9 @@ public final class Primary implements PrimaryNode {
             ? options.stateDirectory()
             : db.directory().resolve("replication");
     this.retention = new Retention(wal, options, stateDir, counters.holdsDropped);
+    this.acks =
+        new AckWaiters(
+            () -> retention.map(t -> new AckWaiters.Position(t, t.lastAcked, t.session != null)));
     this.service =
         ServerInterceptors.intercept(new ReplicationService(this), new SessionIdInterceptor());
   }
@@ -106,6 +112,7 @@ public final class Primary implements PrimaryNode {
       p.retention.load();
     } catch (IOException e) {
       p.executor.shutdown();
+      p.acks.close();
       throw new UncheckedIOException("cannot read the replica positions", e);
     }
     // With Options.holdWalAtOpen the engine kept every segment since open; now that the replicas'
@@ -188,6 +195,53 @@ public final class Primary implements PrimaryNode {
         replicas());
   }
 
+  /**
+   * Completes when {@code level} is met for the write whose (last) sequence is {@code sequence}, or
+   * after {@code timeout} with {@link AckResult#confirmed()} false; never exceptionally. Returns at
+   * once and never blocks: the future is completed on the thread that recorded the deciding
+   * acknowledgement, or on a timer thread, so callbacks must be quick.
+   *
+   * <p>{@link AckLevel#ASYNC} is met at once. {@code replica:N} counts the replicas the primary
+   * knows (connected or not) whose acknowledged position is at or past {@code sequence}: a replica
+   * acknowledges only what it made durable. {@code all} means every replica whose stream was open
+   * when this method was called (call it right after the write commits): it is met once each of
+   * them has acknowledged {@code sequence} or has disconnected (a replica that went away is not
+   * waited for until the timeout; it catches up from its own position when it comes back and {@link
+   * AckResult#acknowledged()} says how many did confirm). With no replica connected, {@code all} is
+   * met at once with 0 of 0.
+   *
+   * @param timeout how long to wait at most (zero or negative: look once)
+   */
+  public CompletableFuture<AckResult> awaitAcknowledged(
+      long sequence, AckLevel level, Duration timeout) {
+    return acks.await(sequence, level, timeout.toNanos());
+  }
+
+  /** Replicas whose stream is open now. */
+  public int connectedReplicas() {
+    int n = 0;
+    for (boolean c : retention.map(t -> t.session != null)) {
+      n += c ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Acknowledgement waits since the primary opened.
+   *
+   * @param waits calls of {@link #awaitAcknowledged}
+   * @param confirmed waits that met their level
+   * @param notConfirmed waits that timed out (or were ended by close)
+   * @param pending waits in progress
+   */
+  public record AckWaitStats(long waits, long confirmed, long notConfirmed, int pending) {}
+
+  /** Counters of {@link #awaitAcknowledged}. */
+  public AckWaitStats ackWaitStats() {
+    return new AckWaitStats(
+        acks.waits.sum(), acks.confirmed.sum(), acks.timedOut.sum(), acks.pending());
+  }
+
   /** The live sessions. */
   public SessionManager<? extends SessionManager.Session> sessions() {
     return sessions;
@@ -243,6 +297,7 @@ public final class Primary implements PrimaryNode {
       sessions.registerSession(sessionId, session);
     }
     counters.sessionsOpened.increment();
+    acks.acknowledged(); // the position it declared may already cover writes waiting for it
     supersede(previous[0], sessionId);
     LOG.info(
         "session {}: replica '{}' ({}) streams from sequence {}, codec {}{}",
@@ -267,6 +322,7 @@ public final class Primary implements PrimaryNode {
     }
     s.acknowledge(upTo);
     retention.acknowledged(s.replica(), upTo);
+    acks.acknowledged();
     return AckResponse.newBuilder().setSuccess(true).build();
   }
 
@@ -293,6 +349,7 @@ public final class Primary implements PrimaryNode {
       closed = true;
     }
     provider.unregisterObserver(OBSERVER_ID);
+    acks.close(); // writes still waiting are answered as not confirmed
     for (PrimarySession s : sessions.all()) {
       s.close(StatusMapping.toStatus(closing()));
     }
@@ -363,6 +420,7 @@ public final class Primary implements PrimaryNode {
   void sessionEnded(PrimarySession s, io.grpc.StatusRuntimeException status) {
     sessions.unregister(s);
     retention.detach(s.replica(), s);
+    acks.disconnected();
     LOG.info(
         "session {}: stream ended ({} {})",
         s.id(),

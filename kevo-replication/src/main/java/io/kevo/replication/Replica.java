@@ -36,9 +36,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +107,7 @@ public final class Replica implements ReplicaNode {
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
   private volatile long lastApplied;
+  private final List<LongConsumer> appliedListeners = new CopyOnWriteArrayList<>();
   private volatile long durable;
   private volatile long acked;
   private volatile String lastError;
@@ -207,6 +210,25 @@ public final class Replica implements ReplicaNode {
   @Override
   public long getLastAppliedSequence() {
     return lastApplied;
+  }
+
+  /**
+   * Calls {@code listener} with the new last applied sequence each time a record has been applied
+   * (and is visible to reads). It runs on the apply thread: it must be quick and never block; an
+   * exception it throws is logged and ignored.
+   */
+  public void addAppliedListener(LongConsumer listener) {
+    appliedListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void notifyApplied(long sequence) {
+    for (LongConsumer l : appliedListeners) {
+      try {
+        l.accept(sequence);
+      } catch (RuntimeException e) {
+        LOG.warn("replica {}: an applied-sequence listener failed", replicaId, e);
+      }
+    }
   }
 
   @Override
@@ -439,6 +461,7 @@ public final class Replica implements ReplicaNode {
     expected = record.lastSequence() + 1;
     lastApplied = record.lastSequence();
     lag.onApplied(lastApplied);
+    notifyApplied(lastApplied);
     entriesApplied.addAndGet(record.operations().size());
     if (record.batch()) {
       batchesApplied.incrementAndGet();
