@@ -73,6 +73,11 @@ final class CallDispatch implements AutoCloseable {
     return writesInline ? pool : Runnable::run;
   }
 
+  /** The pool, for work handed off by other threads (reads released by a replica's progress). */
+  Executor background() {
+    return pool;
+  }
+
   @Override
   public void close() {
     pool.shutdownNow();

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -38,6 +39,17 @@ import org.slf4j.LoggerFactory;
 public final class KevoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoServer.class);
   private static final String SERVICE = KevoServiceGrpc.SERVICE_NAME;
+
+  /**
+   * The health service name that says whether this node takes writes: {@code SERVING} on a
+   * standalone node and on a primary with at least {@code --min-replicas-to-write} replicas
+   * connected, {@code NOT_SERVING} on a replica and on a primary with fewer. The node's own
+   * statuses ({@code ""} and {@code kevo.KevoService}) stay {@code SERVING} meanwhile: it still
+   * serves reads, and a load balancer's health check must not take it out for that.
+   */
+  public static final String WRITES_HEALTH_SERVICE = "kevo.writes";
+
+  private static final long WRITES_HEALTH_EVERY_MS = 200;
   private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
   /** Room for a request's framing and fields around the largest key and value the engine takes. */
@@ -50,6 +62,7 @@ public final class KevoServer implements AutoCloseable {
   private final KevoServiceImpl service;
   private final HealthStatusManager health;
   private final ScheduledExecutorService sweeper;
+  private final ScheduledExecutorService timer;
   private final CallDispatch dispatch;
   private final NodeReplication replication;
   private volatile String selfAddress;
@@ -68,7 +81,25 @@ public final class KevoServer implements AutoCloseable {
             nanoTime);
     RpcMetrics metrics = new RpcMetrics(nanoTime);
     this.dispatch = new CallDispatch(options.dispatch(), db.options().syncMode());
-    this.replication = NodeReplication.create(db, options);
+    ScheduledThreadPoolExecutor waitTimer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "kevo-wait-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    waitTimer.setRemoveOnCancelPolicy(true); // cancelled read-wait timeouts leave nothing behind
+    this.timer = waitTimer;
+    NodeReplication nr;
+    try {
+      nr = NodeReplication.create(db, options, timer, dispatch.background());
+    } catch (RuntimeException e) {
+      timer.shutdownNow();
+      dispatch.close();
+      throw e;
+    }
+    this.replication = nr;
     this.service =
         new KevoServiceImpl(
             db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
@@ -79,7 +110,7 @@ public final class KevoServer implements AutoCloseable {
     }
     this.server =
         builder
-            .addService(ServerInterceptors.intercept(service, metrics))
+            .addService(ServerInterceptors.intercept(service, new CallState.Interceptor(), metrics))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .maxInboundMessageSize(maxInbound(db, options))
@@ -116,6 +147,7 @@ public final class KevoServer implements AutoCloseable {
       s.server.start();
     } catch (IOException e) {
       s.sweeper.shutdownNow();
+      s.timer.shutdownNow();
       s.dispatch.close();
       s.replication.close();
       throw new UncheckedIOException(
@@ -130,6 +162,7 @@ public final class KevoServer implements AutoCloseable {
     } catch (RuntimeException e) {
       s.server.shutdownNow();
       s.sweeper.shutdownNow();
+      s.timer.shutdownNow();
       s.replication.close();
       throw e;
     }
@@ -139,6 +172,14 @@ public final class KevoServer implements AutoCloseable {
         s::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     s.health.setStatus("", ServingStatus.SERVING);
     s.health.setStatus(SERVICE, ServingStatus.SERVING);
+    s.updateWritesHealth();
+    if (s.replication.role() == NodeRole.PRIMARY && options.minReplicasToWrite() > 0) {
+      s.timer.scheduleWithFixedDelay(
+          s::updateWritesHealth,
+          WRITES_HEALTH_EVERY_MS,
+          WRITES_HEALTH_EVERY_MS,
+          TimeUnit.MILLISECONDS);
+    }
     LOG.debug("serving {} on {} with {}", db.directory(), s.server.getListenSockets(), options);
     return s;
   }
@@ -244,6 +285,7 @@ public final class KevoServer implements AutoCloseable {
       server.shutdownNow();
     }
     sweeper.shutdownNow();
+    timer.shutdownNow();
     dispatch.close();
     service.abortScans(); // iterators of cancelled streams whose handlers have not run yet
     transactions.close();
@@ -252,6 +294,18 @@ public final class KevoServer implements AutoCloseable {
         "server stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void updateWritesHealth() {
+    try {
+      if (!closed.get()) {
+        health.setStatus(
+            WRITES_HEALTH_SERVICE,
+            replication.writesRefused() ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("updating the writes health status failed", e);
     }
   }
 

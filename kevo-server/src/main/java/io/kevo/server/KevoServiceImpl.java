@@ -41,13 +41,19 @@ import io.kevo.proto.TxPutRequest;
 import io.kevo.proto.TxPutResponse;
 import io.kevo.proto.TxScanRequest;
 import io.kevo.proto.TxScanResponse;
+import io.kevo.replication.AckLevel;
+import io.kevo.replication.AckResult;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kevo.KevoService} on one engine. On a replica, writes ({@code Put}, {@code Delete}, {@code
@@ -59,10 +65,28 @@ import java.util.function.Supplier;
  * one); {@code GetStats} is described in {@link StatsMapper}. Failures become statuses in {@link
  * StatusMapper} only.
  *
+ * <p>Acknowledgement levels ({@link ConsistencyMetadata}): a write ({@code Put}, {@code Delete},
+ * {@code BatchWrite}, the commit of a read-write transaction) is checked (its {@code kevo-ack},
+ * {@code --min-replicas-to-write}) before anything is written, then committed locally; its commit
+ * sequence and the epoch go in the {@code kevo-sequence} and {@code kevo-epoch} trailers. At a
+ * level other than {@code async} the answer waits for the replicas' acknowledgements without
+ * holding a thread: the handler registers with the primary and returns, and the answer is sent from
+ * the acknowledging (or timer) thread; on timeout the call fails with {@code DEADLINE_EXCEEDED}
+ * saying the write is committed on the primary but not confirmed. Reads with {@code
+ * kevo-min-sequence}: a primary or standalone node answers at once (it has everything it
+ * acknowledged); a replica that has not applied it holds a {@code Get} or read-only {@code
+ * BeginTransaction} the same way (released by its apply thread, run on the pool) for at most {@code
+ * --read-wait-timeout} and the call's deadline, then answers {@code UNAVAILABLE} with {@code
+ * kevo-applied-sequence}; a {@code Scan} is refused at once (its flow control must be set up before
+ * the handler returns).
+ *
  * <p>Thread-safe.
  */
 final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     implements ScanPump.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(KevoServiceImpl.class);
+  private static final long ACK_DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final KevoDB db;
   private final TransactionRegistry transactions;
   private final RpcMetrics metrics;
@@ -93,7 +117,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
 
   @Override
   public void get(GetRequest req, StreamObserver<GetResponse> out) {
-    unary(
+    CallState call = CallState.current();
+    afterApplied(
+        call,
         out,
         () -> {
           Optional<byte[]> value = db.get(req.getKey().toByteArray());
@@ -109,11 +135,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     write(
         req.getSync(),
         out,
-        () -> {
-          replication.checkWritable();
-          db.put(req.getKey().toByteArray(), req.getValue().toByteArray(), write(req.getSync()));
-          return PutResponse.newBuilder().setSuccess(true).build();
-        });
+        () ->
+            db.put(req.getKey().toByteArray(), req.getValue().toByteArray(), write(req.getSync())),
+        PUT_OK);
   }
 
   @Override
@@ -121,11 +145,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     write(
         req.getSync(),
         out,
-        () -> {
-          replication.checkWritable();
-          db.delete(req.getKey().toByteArray(), write(req.getSync()));
-          return DeleteResponse.newBuilder().setSuccess(true).build();
-        });
+        () -> db.delete(req.getKey().toByteArray(), write(req.getSync())),
+        DELETE_OK);
   }
 
   @Override
@@ -134,7 +155,6 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
         req.getSync(),
         out,
         () -> {
-          replication.checkWritable();
           WriteBatch batch = new WriteBatch();
           for (int i = 0; i < req.getOperationsCount(); i++) {
             Operation op = req.getOperations(i);
@@ -147,13 +167,28 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
                       "operation " + i + " has an unknown type " + op.getTypeValue());
             }
           }
-          db.write(batch, write(req.getSync()));
-          return BatchWriteResponse.newBuilder().setSuccess(true).build();
-        });
+          return db.write(batch, write(req.getSync()));
+        },
+        BATCH_OK);
   }
 
   @Override
   public void scan(ScanRequest req, StreamObserver<ScanResponse> out) {
+    CallState call = CallState.current();
+    try {
+      long min = call.minSequence();
+      if (min > 0) {
+        AppliedWaiters w = replication.readWaits();
+        long applied = w != null ? w.appliedSequence() : db.latestSequence();
+        if (replication.role() == NodeRole.REPLICA && applied < min) {
+          throw ServerException.replicaBehind(applied, min, 0);
+        }
+        call.reportSequence(db.latestSequence(), replication.epoch());
+      }
+    } catch (RuntimeException e) {
+      out.onError(StatusMapper.toException(e));
+      return;
+    }
     ScanPump.start(
         () -> {
           ScanOptions scan =
@@ -173,8 +208,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   @Override
   public void beginTransaction(
       BeginTransactionRequest req, StreamObserver<BeginTransactionResponse> out) {
-    unary(
-        out,
+    Supplier<BeginTransactionResponse> begin =
         () -> {
           if (!req.getReadOnly()) {
             replication.checkWritable();
@@ -182,18 +216,35 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
           return BeginTransactionResponse.newBuilder()
               .setTransactionId(transactions.begin(req.getReadOnly()))
               .build();
-        });
+        };
+    if (req.getReadOnly()) {
+      afterApplied(CallState.current(), out, begin);
+    } else {
+      unary(out, begin);
+    }
   }
 
   @Override
   public void commitTransaction(
       CommitTransactionRequest req, StreamObserver<CommitTransactionResponse> out) {
-    unary(
-        out,
-        () -> {
-          transactions.commit(req.getTransactionId());
-          return CommitTransactionResponse.newBuilder().setSuccess(true).build();
-        });
+    String id = req.getTransactionId();
+    boolean readOnly;
+    try {
+      readOnly = transactions.use(id, tx -> tx.readOnly());
+    } catch (RuntimeException e) {
+      out.onError(StatusMapper.toException(e));
+      return;
+    }
+    if (readOnly) {
+      unary(
+          out,
+          () -> {
+            transactions.commit(id);
+            return COMMIT_OK;
+          });
+    } else {
+      commitLocally(CallState.current(), out, () -> transactions.commit(id), COMMIT_OK);
+    }
   }
 
   @Override
@@ -379,21 +430,173 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     return ByteString.copyFrom(bytes);
   }
 
+  private static final PutResponse PUT_OK = PutResponse.newBuilder().setSuccess(true).build();
+  private static final DeleteResponse DELETE_OK =
+      DeleteResponse.newBuilder().setSuccess(true).build();
+  private static final BatchWriteResponse BATCH_OK =
+      BatchWriteResponse.newBuilder().setSuccess(true).build();
+  private static final CommitTransactionResponse COMMIT_OK =
+      CommitTransactionResponse.newBuilder().setSuccess(true).build();
+
   /**
    * A point write: run here, or on {@code syncWrites} when it asked for sync (this thread may be an
-   * event loop, which must not wait for an fsync; see {@link CallDispatch}).
+   * event loop, which must not wait for an fsync; see {@link CallDispatch}). {@code body} writes
+   * and returns the commit sequence.
    */
-  private <T> void write(boolean sync, StreamObserver<T> out, Supplier<T> body) {
+  private <T> void write(boolean sync, StreamObserver<T> out, LongSupplier body, T ok) {
+    CallState call = CallState.current(); // the context is this thread's, not the executor's
     if (!sync) {
-      unary(out, body);
+      commitLocally(call, out, body, ok);
       return;
     }
     try {
-      syncWrites.execute(() -> unary(out, body));
+      syncWrites.execute(() -> commitLocally(call, out, body, ok));
     } catch (RejectedExecutionException e) {
       out.onError(
           StatusMapper.toException(
               new ServerException(ServerException.Reason.SHUTTING_DOWN, "the server is stopping")));
+    }
+  }
+
+  /**
+   * Checks the write may proceed, runs {@code body} (which commits and returns the sequence), then
+   * answers {@code ok} at once or once the acknowledgement level is met; never blocks for replicas.
+   */
+  private <T> void commitLocally(CallState call, StreamObserver<T> out, LongSupplier body, T ok) {
+    AckLevel level;
+    long sequence;
+    try {
+      level = replication.ackLevel(call);
+      replication.checkWritable(level);
+      sequence = body.getAsLong();
+    } catch (RuntimeException e) {
+      out.onError(StatusMapper.toException(e));
+      return;
+    }
+    call.reportSequence(sequence, replication.epoch());
+    if (!level.waits()) {
+      out.onNext(ok);
+      out.onCompleted();
+      return;
+    }
+    long timeout = ackTimeoutNanos(call);
+    replication
+        .awaitAcks(sequence, level, timeout)
+        .whenComplete(
+            (r, failure) ->
+                answerLater(
+                    out,
+                    () -> {
+                      if (failure != null) {
+                        out.onError(StatusMapper.toException(failure));
+                        return;
+                      }
+                      call.reportAckReplicas(r.acknowledged());
+                      if (r.confirmed()) {
+                        out.onNext(ok);
+                        out.onCompleted();
+                      } else {
+                        out.onError(StatusMapper.toException(notConfirmed(r, level, timeout)));
+                      }
+                    }));
+  }
+
+  /** The configured acknowledgement timeout, cut to end a little before the call's deadline. */
+  private long ackTimeoutNanos(CallState call) {
+    long configured = options.replicationAckTimeout().toNanos();
+    long left = call.nanosLeft();
+    if (left == Long.MAX_VALUE) {
+      return configured;
+    }
+    // Answer before the client gives up, so that it gets the precise error, not its own timeout.
+    return Math.max(0, Math.min(configured, left - Math.min(left / 10, ACK_DEADLINE_MARGIN_NANOS)));
+  }
+
+  private ServerException notConfirmed(AckResult r, AckLevel level, long timeoutNanos) {
+    boolean durable = db.wal().durableSequence() >= r.sequence();
+    String needed =
+        level.kind() == AckLevel.Kind.ALL
+            ? "all " + r.required() + " connected replica(s)"
+            : r.required() + " replica(s)";
+    return new ServerException(
+        ServerException.Reason.ACK_TIMEOUT,
+        "the write at sequence "
+            + r.sequence()
+            + (durable
+                ? " is durable on the primary"
+                : " is committed on the primary (in its log, not yet synced)")
+            + " but was not confirmed by "
+            + needed
+            + " within "
+            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+            + " ms ("
+            + r.acknowledged()
+            + " acknowledged, level "
+            + level
+            + "); it is not rolled back and reaches the replicas as they catch up");
+  }
+
+  /**
+   * Runs the read {@code body} and answers it, at once or, on a replica that has not yet applied
+   * the request's {@code kevo-min-sequence}, once it has (on the pool) or with {@code UNAVAILABLE}
+   * after the read wait timeout. Never blocks this thread (it may be an event loop).
+   */
+  private <T> void afterApplied(CallState call, StreamObserver<T> out, Supplier<T> body) {
+    long min;
+    try {
+      min = call.minSequence();
+    } catch (RuntimeException e) {
+      out.onError(StatusMapper.toException(e));
+      return;
+    }
+    if (min == 0) {
+      unary(out, body);
+      return;
+    }
+    Supplier<T> reporting =
+        () -> {
+          call.reportSequence(db.latestSequence(), replication.epoch());
+          return body.get();
+        };
+    AppliedWaiters waits = replication.readWaits();
+    if (replication.role() != NodeRole.REPLICA) {
+      unary(out, reporting); // a primary or standalone node has everything it acknowledged
+      return;
+    }
+    long applied = waits != null ? waits.appliedSequence() : db.latestSequence();
+    if (applied >= min) {
+      unary(out, reporting);
+      return;
+    }
+    long timeout = Math.min(options.readWaitTimeout().toNanos(), call.nanosLeft());
+    if (waits == null || timeout <= 0) {
+      out.onError(StatusMapper.toException(ServerException.replicaBehind(applied, min, 0)));
+      return;
+    }
+    long started = System.nanoTime();
+    waits.await(
+        min,
+        timeout,
+        () -> answerLater(out, () -> unary(out, reporting)),
+        now ->
+            answerLater(
+                out,
+                () ->
+                    out.onError(
+                        StatusMapper.toException(
+                            ServerException.replicaBehind(
+                                now,
+                                min,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))));
+  }
+
+  /** Answers a call from a thread other than its handler's; a call cancelled meanwhile is fine. */
+  private static void answerLater(StreamObserver<?> out, Runnable answer) {
+    try {
+      answer.run();
+    } catch (RuntimeException e) {
+      // The client cancelled or its deadline passed: there is nobody to answer.
+      LOG.debug("could not answer a call that waited: {}", e.toString());
     }
   }
 

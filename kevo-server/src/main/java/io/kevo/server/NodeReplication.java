@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.engine.KevoDB;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
+import io.kevo.replication.AckLevel;
+import io.kevo.replication.AckResult;
 import io.kevo.replication.Primary;
 import io.kevo.replication.PrimaryStatus;
 import io.kevo.replication.Replica;
@@ -13,6 +15,9 @@ import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaStatus;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * {@code lag_ms}, {@code bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio},
  * {@code entries_sent}, {@code resends}, {@code connects}, {@code held_from} (-1 none) and {@code
  * hold_dropped}.
+ *
+ * <p>Acknowledgement levels and read-your-writes (see {@link ConsistencyMetadata}): a primary also
+ * reports {@code ack_level}, {@code ack_timeout_ms}, {@code min_replicas_to_write}, {@code
+ * connected_replicas}, {@code writes_refused} ({@code true} while fewer replicas than the minimum
+ * are connected), {@code ack_waits}, {@code ack_confirmed}, {@code ack_not_confirmed} and {@code
+ * ack_pending}; a replica {@code read_wait_timeout_ms}, {@code read_waits}, {@code
+ * read_wait_timeouts} and {@code read_waits_pending}.
  */
 final class NodeReplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReplication.class);
@@ -45,11 +57,22 @@ final class NodeReplication implements AutoCloseable {
   private final KevoDB db;
   private final ServerOptions options;
   private final Primary primary;
+  private final ScheduledExecutorService timer;
+  private final Executor background;
+  private volatile AppliedWaiters readWaits;
   private volatile Replica replica;
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
 
-  private NodeReplication(NodeRole role, KevoDB db, ServerOptions options, Primary primary) {
+  private NodeReplication(
+      NodeRole role,
+      KevoDB db,
+      ServerOptions options,
+      Primary primary,
+      ScheduledExecutorService timer,
+      Executor background) {
+    this.timer = timer;
+    this.background = background;
     this.role = role;
     this.db = db;
     this.options = options;
@@ -61,8 +84,12 @@ final class NodeReplication implements AutoCloseable {
    * Sets up {@code options.role()} on {@code db}: a primary starts serving replication at once (add
    * {@link #service()} to the gRPC server); a replica starts following its primary in {@link
    * #start}, once the node's own address is known.
+   *
+   * @param timer runs the timeouts of reads waiting on a replica
+   * @param background runs the reads released by the replica's progress
    */
-  static NodeReplication create(KevoDB db, ServerOptions options) {
+  static NodeReplication create(
+      KevoDB db, ServerOptions options, ScheduledExecutorService timer, Executor background) {
     Primary primary = null;
     if (options.role() == NodeRole.PRIMARY) {
       if (!db.options().holdWalAtOpen()) {
@@ -72,7 +99,7 @@ final class NodeReplication implements AutoCloseable {
       }
       primary = Primary.open(db, options.primaryOptions());
     }
-    return new NodeReplication(options.role(), db, options, primary);
+    return new NodeReplication(options.role(), db, options, primary, timer, background);
   }
 
   /**
@@ -98,6 +125,9 @@ final class NodeReplication implements AutoCloseable {
           ch.shutdownNow();
           throw e;
         }
+        AppliedWaiters waits = new AppliedWaiters(r::getLastAppliedSequence, timer, background);
+        r.addAppliedListener(waits::applied);
+        readWaits = waits;
         channel = ch;
         replica = r;
         r.start();
@@ -127,6 +157,87 @@ final class NodeReplication implements AutoCloseable {
           "this node is a read-only replica; send writes to the primary at " + primaryAddress,
           primaryAddress);
     }
+  }
+
+  /**
+   * The epoch reported with every write ({@code kevo-epoch}). Epochs do not exist yet, so it is 0;
+   * once they do, this returns the primary's current epoch (the one place to change).
+   */
+  long epoch() {
+    return 0;
+  }
+
+  /**
+   * The acknowledgement level of a write: the request's {@code kevo-ack} if it sent one, else the
+   * server default.
+   *
+   * @throws ServerException BAD_REQUEST for a malformed {@code kevo-ack}
+   */
+  AckLevel ackLevel(CallState call) {
+    String asked = call.ack();
+    if (asked == null) {
+      return options.replicationAck();
+    }
+    try {
+      return AckLevel.parse(asked);
+    } catch (IllegalArgumentException e) {
+      throw new ServerException(ServerException.Reason.BAD_REQUEST, "kevo-ack: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a client write before anything is written: on a replica (naming the primary); on a
+   * primary while fewer replicas than {@link ServerOptions#minReplicasToWrite()} are connected; and
+   * a {@code replica:N} write on a standalone node, which has no replica to confirm it.
+   *
+   * @throws ServerException READ_ONLY_REPLICA or NOT_ENOUGH_REPLICAS
+   */
+  void checkWritable(AckLevel level) {
+    checkWritable();
+    if (role == NodeRole.STANDALONE && level.kind() == AckLevel.Kind.REPLICA) {
+      throw new ServerException(
+          ServerException.Reason.NOT_ENOUGH_REPLICAS,
+          "this node is standalone: no replica can acknowledge a write at level "
+              + level
+              + "; nothing was written");
+    }
+    int min = options.minReplicasToWrite();
+    if (min > 0) {
+      int connected = primary.connectedReplicas();
+      if (connected < min) {
+        throw new ServerException(
+            ServerException.Reason.NOT_ENOUGH_REPLICAS,
+            "writes are refused: "
+                + connected
+                + " replica(s) connected, --min-replicas-to-write is "
+                + min
+                + "; nothing was written");
+      }
+    }
+  }
+
+  /** Whether a primary refuses writes now for lack of connected replicas. */
+  boolean writesRefused() {
+    return role == NodeRole.REPLICA
+        || (primary != null
+            && options.minReplicasToWrite() > 0
+            && primary.connectedReplicas() < options.minReplicasToWrite());
+  }
+
+  /**
+   * Completes when the write at {@code sequence} meets {@code level} or after {@code timeoutNanos}
+   * (never exceptionally); at once for {@code async} and on a node without a primary role.
+   */
+  CompletableFuture<AckResult> awaitAcks(long sequence, AckLevel level, long timeoutNanos) {
+    if (primary == null || !level.waits()) {
+      return CompletableFuture.completedFuture(new AckResult(sequence, true, 0, 0));
+    }
+    return primary.awaitAcknowledged(sequence, level, java.time.Duration.ofNanos(timeoutNanos));
+  }
+
+  /** A replica's waits for applied sequences; null on other roles (and before start). */
+  AppliedWaiters readWaits() {
+    return readWaits;
   }
 
   Primary primary() {
@@ -163,6 +274,20 @@ final class NodeReplication implements AutoCloseable {
         m.put("sessions_timed_out", Long.toString(s.sessionsTimedOut()));
         m.put("streams_refused", Long.toString(s.streamsRefused()));
         m.put("holds_dropped", Long.toString(s.holdsDropped()));
+        m.put("ack_level", options.replicationAck().toString());
+        m.put("ack_timeout_ms", Long.toString(options.replicationAckTimeout().toMillis()));
+        m.put("min_replicas_to_write", Integer.toString(options.minReplicasToWrite()));
+        int connected = primary.connectedReplicas();
+        m.put("connected_replicas", Integer.toString(connected));
+        m.put(
+            "writes_refused",
+            Boolean.toString(
+                options.minReplicasToWrite() > 0 && connected < options.minReplicasToWrite()));
+        Primary.AckWaitStats a = primary.ackWaitStats();
+        m.put("ack_waits", Long.toString(a.waits()));
+        m.put("ack_confirmed", Long.toString(a.confirmed()));
+        m.put("ack_not_confirmed", Long.toString(a.notConfirmed()));
+        m.put("ack_pending", Integer.toString(a.pending()));
       }
       case REPLICA -> {
         b.setNodeRole(GetNodeInfoResponse.NodeRole.REPLICA)
@@ -196,6 +321,13 @@ final class NodeReplication implements AutoCloseable {
         }
         if (s.refusal() != null) {
           m.put("refusal", s.refusal().name());
+        }
+        m.put("read_wait_timeout_ms", Long.toString(options.readWaitTimeout().toMillis()));
+        AppliedWaiters w = readWaits;
+        if (w != null) {
+          m.put("read_waits", Long.toString(w.waits.sum()));
+          m.put("read_wait_timeouts", Long.toString(w.timeouts.sum()));
+          m.put("read_waits_pending", Integer.toString(w.pending()));
         }
       }
     }

@@ -18,20 +18,61 @@ final class ServerException extends RuntimeException {
     /** The server is shutting down. */
     SHUTTING_DOWN,
     /** A write sent to a read-only replica; {@link #primaryAddress()} says where to send it. */
-    READ_ONLY_REPLICA
+    READ_ONLY_REPLICA,
+    /**
+     * A write refused because fewer replicas are connected than {@code --min-replicas-to-write}, or
+     * one asking {@code replica:N} of a node that has no replicas (nothing was written).
+     */
+    NOT_ENOUGH_REPLICAS,
+    /**
+     * A write committed on the primary that its acknowledgement level did not confirm in time (it
+     * is not rolled back).
+     */
+    ACK_TIMEOUT,
+    /**
+     * A replica has not applied the sequence a read asked for ({@code kevo-min-sequence}); {@link
+     * #appliedSequence()} says how far it is.
+     */
+    REPLICA_BEHIND
   }
 
   private final Reason reason;
   private final String primaryAddress;
+  private final long appliedSequence;
 
   ServerException(Reason reason, String message) {
     this(reason, message, null);
   }
 
   ServerException(Reason reason, String message, String primaryAddress) {
+    this(reason, message, primaryAddress, -1);
+  }
+
+  private ServerException(Reason reason, String message, String primaryAddress, long applied) {
     super(message);
     this.reason = reason;
     this.primaryAddress = primaryAddress;
+    this.appliedSequence = applied;
+  }
+
+  /** {@link Reason#REPLICA_BEHIND}: this replica has applied {@code applied} of {@code wanted}. */
+  static ServerException replicaBehind(long applied, long wanted, long waitedMillis) {
+    return new ServerException(
+        Reason.REPLICA_BEHIND,
+        "this replica has applied up to sequence "
+            + applied
+            + ", not yet the "
+            + wanted
+            + " the read asked for (waited "
+            + waitedMillis
+            + " ms); read from the primary",
+        null,
+        applied);
+  }
+
+  /** The replica's applied sequence for {@link Reason#REPLICA_BEHIND}; else -1. */
+  long appliedSequence() {
+    return appliedSequence;
   }
 
   Reason reason() {

@@ -1,5 +1,6 @@
 package io.kevo.server;
 
+import io.kevo.replication.AckLevel;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
 import java.time.Duration;
@@ -12,7 +13,10 @@ import java.util.Objects;
  * all, at most 1,000 open at once; shutdown waits 10 s for calls in flight; the largest inbound
  * message is derived from the engine's key and value limits (so an oversized key or value reaches
  * the engine and gets its precise {@code INVALID_ARGUMENT}); {@code GetStats} counts up to
- * 1,000,000 keys; point calls run on the event loop ({@link Dispatch#EVENT_LOOP}).
+ * 1,000,000 keys; point calls run on the event loop ({@link Dispatch#EVENT_LOOP}); writes are
+ * acknowledged {@code async} (a primary waits for no replica), an acknowledgement wait lasts at
+ * most 5 s, writes are never refused for lack of replicas, and a replica holds a read that asks for
+ * a sequence it has not applied ({@code kevo-min-sequence}) for at most 1 s.
  */
 public final class ServerOptions {
   /**
@@ -52,6 +56,10 @@ public final class ServerOptions {
   private final String advertiseAddress;
   private final PrimaryOptions primaryOptions;
   private final ReplicaOptions replicaOptions;
+  private final AckLevel replicationAck;
+  private final Duration replicationAckTimeout;
+  private final int minReplicasToWrite;
+  private final Duration readWaitTimeout;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -68,6 +76,10 @@ public final class ServerOptions {
     this.advertiseAddress = b.advertiseAddress;
     this.primaryOptions = b.primaryOptions;
     this.replicaOptions = b.replicaOptions;
+    this.replicationAck = b.replicationAck;
+    this.replicationAckTimeout = b.replicationAckTimeout;
+    this.minReplicasToWrite = b.minReplicasToWrite;
+    this.readWaitTimeout = b.readWaitTimeout;
   }
 
   public static Builder builder() {
@@ -89,7 +101,11 @@ public final class ServerOptions {
         .primaryAddress(primaryAddress)
         .advertiseAddress(advertiseAddress)
         .primaryOptions(primaryOptions)
-        .replicaOptions(replicaOptions);
+        .replicaOptions(replicaOptions)
+        .replicationAck(replicationAck)
+        .replicationAckTimeout(replicationAckTimeout)
+        .minReplicasToWrite(minReplicasToWrite)
+        .readWaitTimeout(readWaitTimeout);
   }
 
   /** The host name or IP address to bind. */
@@ -168,6 +184,38 @@ public final class ServerOptions {
     return replicaOptions;
   }
 
+  /**
+   * A primary's default acknowledgement level for client writes ({@code --replication-ack}); a
+   * request overrides it with the {@code kevo-ack} metadata. {@link AckLevel#ASYNC} by default.
+   */
+  public AckLevel replicationAck() {
+    return replicationAck;
+  }
+
+  /**
+   * How long a write waits for its acknowledgement level before it fails with {@code
+   * DEADLINE_EXCEEDED} (it stays committed on the primary); bounded by the call's own deadline.
+   */
+  public Duration replicationAckTimeout() {
+    return replicationAckTimeout;
+  }
+
+  /**
+   * A primary refuses client writes with {@code FAILED_PRECONDITION} while fewer replicas than this
+   * are connected ({@code --min-replicas-to-write}); 0 (the default) never refuses.
+   */
+  public int minReplicasToWrite() {
+    return minReplicasToWrite;
+  }
+
+  /**
+   * How long a replica holds a read whose {@code kevo-min-sequence} it has not applied before it
+   * answers {@code UNAVAILABLE}; bounded by the call's own deadline.
+   */
+  public Duration readWaitTimeout() {
+    return readWaitTimeout;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{role="
@@ -192,6 +240,16 @@ public final class ServerOptions {
         + statsKeyCountLimit
         + ", dispatch="
         + dispatch
+        + (role == NodeRole.PRIMARY
+            ? ", replicationAck="
+                + replicationAck
+                + ", replicationAckTimeout="
+                + replicationAckTimeout
+                + ", minReplicasToWrite="
+                + minReplicasToWrite
+            : "")
+        + ", readWaitTimeout="
+        + readWaitTimeout
         + "}";
   }
 
@@ -211,6 +269,10 @@ public final class ServerOptions {
     private String advertiseAddress;
     private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
     private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
+    private AckLevel replicationAck = AckLevel.ASYNC;
+    private Duration replicationAckTimeout = Duration.ofSeconds(5);
+    private int minReplicasToWrite = 0;
+    private Duration readWaitTimeout = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -329,10 +391,48 @@ public final class ServerOptions {
       return this;
     }
 
+    /** The default acknowledgement level (a primary's; other roles must keep {@code async}). */
+    public Builder replicationAck(AckLevel level) {
+      this.replicationAck = Objects.requireNonNull(level, "replicationAck");
+      return this;
+    }
+
+    public Builder replicationAckTimeout(Duration d) {
+      this.replicationAckTimeout = positive(d, "replicationAckTimeout");
+      return this;
+    }
+
+    /** At least 0; only a primary takes more than 0. */
+    public Builder minReplicasToWrite(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("minReplicasToWrite must not be negative, got " + n);
+      }
+      this.minReplicasToWrite = n;
+      return this;
+    }
+
+    /** Zero answers at once. */
+    public Builder readWaitTimeout(Duration d) {
+      Objects.requireNonNull(d, "readWaitTimeout");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("readWaitTimeout must not be negative, got " + d);
+      }
+      this.readWaitTimeout = d;
+      return this;
+    }
+
     /**
-     * @throws IllegalArgumentException if a replica has no primary address, or another role has one
+     * @throws IllegalArgumentException if a replica has no primary address, or another role has
+     *     one; if a node other than a primary has an acknowledgement level other than {@code async}
+     *     or a minimum of replicas to write
      */
     public ServerOptions build() {
+      if (role != NodeRole.PRIMARY && (replicationAck.waits() || minReplicasToWrite > 0)) {
+        throw new IllegalArgumentException(
+            "only a primary takes a replication acknowledgement level or a minimum of replicas to"
+                + " write; this node's role is "
+                + role);
+      }
       if (role == NodeRole.REPLICA && primaryAddress == null) {
         throw new IllegalArgumentException("a replica needs the primary's address (HOST:PORT)");
       }

@@ -32,6 +32,16 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>server SHUTTING_DOWN</td><td>UNAVAILABLE</td></tr>
  *   <tr><td>server READ_ONLY_REPLICA (a write sent to a replica)</td><td>FAILED_PRECONDITION, with
  *       the primary's client address in the {@code kevo-primary} trailer</td></tr>
+ *   <tr><td>server NOT_ENOUGH_REPLICAS (fewer replicas connected than {@code
+ *       --min-replicas-to-write}, or {@code replica:N} asked of a node without replicas; nothing
+ *       written)</td><td>FAILED_PRECONDITION (not UNAVAILABLE: the node is up and serves reads, and
+ *       clients must not retry a write blindly or mark the primary down)</td></tr>
+ *   <tr><td>server ACK_TIMEOUT (a write committed on the primary, not confirmed by its
+ *       acknowledgement level in time)</td><td>DEADLINE_EXCEEDED, with {@code kevo-sequence},
+ *       {@code kevo-epoch} and {@code kevo-ack-replicas} trailers</td></tr>
+ *   <tr><td>server REPLICA_BEHIND (a replica has not applied a read's {@code
+ *       kevo-min-sequence})</td><td>UNAVAILABLE, with the replica's applied sequence in the {@code
+ *       kevo-applied-sequence} trailer (read from the primary)</td></tr>
  *   <tr><td>engine SEQUENCE_MISMATCH (replication applying out of order)</td>
  *       <td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
@@ -70,6 +80,12 @@ final class StatusMapper {
       trailers.put(ReplicationMetadata.PRIMARY, e.primaryAddress());
       return toStatus(failure).asRuntimeException(trailers);
     }
+    if (failure instanceof ServerException e
+        && e.reason() == ServerException.Reason.REPLICA_BEHIND) {
+      Metadata trailers = new Metadata();
+      trailers.put(ConsistencyMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
+      return toStatus(failure).asRuntimeException(trailers);
+    }
     return toStatus(failure).asRuntimeException();
   }
 
@@ -90,7 +106,9 @@ final class StatusMapper {
       case UNKNOWN_TRANSACTION -> Status.NOT_FOUND;
       case TOO_MANY_TRANSACTIONS -> Status.RESOURCE_EXHAUSTED;
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
-      case READ_ONLY_REPLICA -> Status.FAILED_PRECONDITION;
+      case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS -> Status.FAILED_PRECONDITION;
+      case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
+      case REPLICA_BEHIND -> Status.UNAVAILABLE;
     };
   }
 

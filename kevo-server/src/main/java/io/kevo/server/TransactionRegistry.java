@@ -108,15 +108,17 @@ final class TransactionRegistry implements AutoCloseable {
 
   /**
    * Commits and forgets {@code id}. On a conflict the transaction is rolled back and forgotten too,
-   * and the engine's exception propagates.
+   * and the engine's exception propagates. Returns the sequence of the last write applied (the
+   * snapshot's for a transaction that wrote nothing).
    */
-  void commit(String id) {
+  long commit(String id) {
     Entry e = take(id);
     synchronized (e) {
       String how = "aborted at commit";
       try {
-        e.tx.commit();
+        long sequence = e.tx.commit();
         how = "committed";
+        return sequence;
       } finally {
         end(e, how);
       }
