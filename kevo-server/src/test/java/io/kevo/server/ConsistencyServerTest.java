@@ -1,0 +1,399 @@
+package io.kevo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.Options;
+import io.kevo.proto.BatchWriteRequest;
+import io.kevo.proto.BeginTransactionRequest;
+import io.kevo.proto.CommitTransactionRequest;
+import io.kevo.proto.GetNodeInfoRequest;
+import io.kevo.proto.GetRequest;
+import io.kevo.proto.GetResponse;
+import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.proto.Operation;
+import io.kevo.proto.PutRequest;
+import io.kevo.proto.ScanRequest;
+import io.kevo.proto.TxPutRequest;
+import io.kevo.replication.AckLevel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Acknowledgement levels, min-replicas-to-write and read-your-writes against a real primary and
+ * real replicas on 127.0.0.1 in this JVM.
+ */
+class ConsistencyServerTest {
+  private static final Duration ACK_TIMEOUT = Duration.ofMillis(500);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private static ByteString b(String s) {
+    return ByteString.copyFrom(s, StandardCharsets.UTF_8);
+  }
+
+  private KevoServer node(String name, ServerOptions.Builder options) {
+    KevoDB db = KevoDB.open(dir.resolve(name), Options.builder().holdWalAtOpen(true).build());
+    KevoServer s = KevoServer.start(db, options.listen("127.0.0.1", 0).build());
+    open.add(s);
+    return s;
+  }
+
+  private KevoServer primary(ServerOptions.Builder extra) {
+    return node("primary", extra.role(NodeRole.PRIMARY).replicationAckTimeout(ACK_TIMEOUT));
+  }
+
+  private KevoServer replica(String name, KevoServer primary) {
+    return node(
+        name,
+        ServerOptions.builder()
+            .role(NodeRole.REPLICA)
+            .primaryAddress(primary.address())
+            .readWaitTimeout(Duration.ofMillis(400)));
+  }
+
+  private ManagedChannel channel(KevoServer s) {
+    ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
+    open.add(
+        () -> {
+          ch.shutdownNow();
+          ch.awaitTermination(5, TimeUnit.SECONDS);
+        });
+    return ch;
+  }
+
+  /** A stub for one call: sends {@code headers}, captures the trailers into {@code trailers}. */
+  private static KevoServiceGrpc.KevoServiceBlockingStub call(
+      ManagedChannel ch, Metadata headers, AtomicReference<Metadata> trailers) {
+    return KevoServiceGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .withInterceptors(
+            MetadataUtils.newAttachHeadersInterceptor(headers),
+            MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers));
+  }
+
+  private static Metadata ack(String level) {
+    Metadata m = new Metadata();
+    if (level != null) {
+      m.put(ConsistencyMetadata.ACK, level);
+    }
+    return m;
+  }
+
+  private static Metadata minSequence(long s) {
+    Metadata m = new Metadata();
+    m.put(ConsistencyMetadata.MIN_SEQUENCE, Long.toString(s));
+    return m;
+  }
+
+  private static long put(ManagedChannel ch, String ackLevel, String key, String value) {
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    call(ch, ack(ackLevel), trailers)
+        .put(PutRequest.newBuilder().setKey(b(key)).setValue(b(value)).build());
+    assertThat(trailers.get().get(ConsistencyMetadata.EPOCH)).isEqualTo("0");
+    return Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+  }
+
+  private static void awaitConnected(KevoServer primary, int n) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> primary.primary().connectedReplicas() == n);
+  }
+
+  @Test
+  void writeAtReplicaLevelReturnsOnlyOnceTheReplicaMadeItDurable() {
+    KevoServer primary = primary(ServerOptions.builder().replicationAck(AckLevel.replica(1)));
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    ManagedChannel ch = channel(primary);
+    for (int i = 0; i < 20; i++) {
+      long seq = put(ch, null, "k" + i, "v" + i);
+      // At the moment the write returns, the replica has it on disk (it acks its durable point).
+      assertThat(replica.replica().status().durableSequence()).isGreaterThanOrEqualTo(seq);
+      assertThat(replica.db().get(("k" + i).getBytes(StandardCharsets.UTF_8))).isPresent();
+    }
+    assertThat(primary.primary().ackWaitStats().confirmed()).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void replicaLevelWithTheOnlyReplicaStoppedTimesOutWithAPreciseError() {
+    KevoServer primary = primary(ServerOptions.builder().replicationAck(AckLevel.replica(1)));
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    ManagedChannel ch = channel(primary);
+    put(ch, null, "before", "1");
+    replica.close();
+    awaitConnected(primary, 0);
+
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                call(ch, ack(null), trailers)
+                    .put(PutRequest.newBuilder().setKey(b("lost?")).setValue(b("2")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+              assertThat(e.getStatus().getDescription())
+                  .contains("on the primary but was not confirmed by 1 replica(s) within 500 ms")
+                  .contains("0 acknowledged");
+            });
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(ms).isBetween(450L, 3_000L);
+    // The write stays committed on the primary, and the error says at which sequence.
+    long seq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    assertThat(seq).isEqualTo(primary.db().latestSequence());
+    assertThat(trailers.get().get(ConsistencyMetadata.ACK_REPLICAS)).isEqualTo("0");
+    assertThat(primary.db().get("lost?".getBytes(StandardCharsets.UTF_8))).isPresent();
+    assertThat(primary.primary().ackWaitStats().notConfirmed()).isEqualTo(1);
+  }
+
+  @Test
+  void allWaitsForEveryConnectedReplica() {
+    KevoServer primary = primary(ServerOptions.builder().replicationAck(AckLevel.ALL));
+    KevoServer r1 = replica("r1", primary);
+    KevoServer r2 = replica("r2", primary);
+    awaitConnected(primary, 2);
+    ManagedChannel ch = channel(primary);
+    for (int i = 0; i < 10; i++) {
+      long seq = put(ch, null, "k" + i, "v");
+      assertThat(r1.replica().status().durableSequence()).isGreaterThanOrEqualTo(seq);
+      assertThat(r2.replica().status().durableSequence()).isGreaterThanOrEqualTo(seq);
+    }
+    // BatchWrite and a transaction commit wait the same way and report their last sequence.
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    call(ch, ack(null), trailers)
+        .batchWrite(
+            BatchWriteRequest.newBuilder()
+                .addOperations(Operation.newBuilder().setKey(b("x")).setValue(b("1")))
+                .addOperations(Operation.newBuilder().setKey(b("y")).setValue(b("2")))
+                .build());
+    long batchSeq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    assertThat(batchSeq).isEqualTo(primary.db().latestSequence());
+    assertThat(trailers.get().get(ConsistencyMetadata.ACK_REPLICAS)).isEqualTo("2");
+    assertThat(r1.db().latestSequence()).isGreaterThanOrEqualTo(batchSeq);
+    assertThat(r2.db().latestSequence()).isGreaterThanOrEqualTo(batchSeq);
+
+    var stub = KevoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+    String tx =
+        stub.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
+    stub.txPut(
+        TxPutRequest.newBuilder().setTransactionId(tx).setKey(b("t")).setValue(b("1")).build());
+    call(ch, ack(null), trailers)
+        .commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(tx).build());
+    long txSeq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    assertThat(txSeq).isEqualTo(primary.db().latestSequence());
+    assertThat(r1.db().get("t".getBytes(StandardCharsets.UTF_8))).isPresent();
+    assertThat(r2.db().get("t".getBytes(StandardCharsets.UTF_8))).isPresent();
+
+    // A replica that goes away is not waited for: the write does not hang until the timeout.
+    r2.close();
+    awaitConnected(primary, 1);
+    long start = System.nanoTime();
+    put(ch, null, "after", "1");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(450);
+  }
+
+  @Test
+  void kevoAckMetadataOverridesTheServerDefault() {
+    KevoServer primary = primary(ServerOptions.builder().replicationAck(AckLevel.replica(1)));
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    replica.close();
+    awaitConnected(primary, 0);
+    ManagedChannel ch = channel(primary);
+    // The default would time out; async returns at once.
+    long start = System.nanoTime();
+    put(ch, "async", "a", "1");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(400);
+
+    // And the other way round: a primary defaulting to async, a request asking replica:1.
+    KevoServer p2 =
+        node(
+            "p2",
+            ServerOptions.builder().role(NodeRole.PRIMARY).replicationAckTimeout(ACK_TIMEOUT));
+    ManagedChannel ch2 = channel(p2);
+    put(ch2, null, "a", "1");
+    assertThatThrownBy(() -> put(ch2, "replica:1", "b", "2"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThatThrownBy(() -> put(ch2, "replica:zero", "b", "2"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("kevo-ack");
+            });
+  }
+
+  @Test
+  void standaloneRefusesReplicaLevelBeforeWriting() {
+    KevoServer s = node("solo", ServerOptions.builder());
+    ManagedChannel ch = channel(s);
+    long before = s.db().latestSequence();
+    assertThatThrownBy(() -> put(ch, "replica:1", "k", "v"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    assertThat(s.db().latestSequence()).isEqualTo(before);
+    assertThat(put(ch, "all", "k", "v")).isEqualTo(before + 1); // no replica: met at once
+    assertThatThrownBy(() -> ServerOptions.builder().replicationAck(AckLevel.ALL).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void minReplicasToWriteRefusesWritesAndReportsItInHealthAndStatus() {
+    KevoServer primary = primary(ServerOptions.builder().minReplicasToWrite(1));
+    ManagedChannel ch = channel(primary);
+    var health = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+    long before = primary.db().latestSequence();
+    assertThatThrownBy(() -> put(ch, null, "k", "v"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .contains("0 replica(s) connected, --min-replicas-to-write is 1");
+            });
+    assertThat(primary.db().latestSequence()).isEqualTo(before);
+    assertThat(
+            health
+                .check(
+                    HealthCheckRequest.newBuilder()
+                        .setService(KevoServer.WRITES_HEALTH_SERVICE)
+                        .build())
+                .getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
+    // Reads still pass the node's own health check.
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+    var stub = KevoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
+        .containsEntry("writes_refused", "true")
+        .containsEntry("min_replicas_to_write", "1")
+        .containsEntry("connected_replicas", "0");
+
+    replica("r1", primary);
+    awaitConnected(primary, 1);
+    put(ch, null, "k", "v");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                health
+                        .check(
+                            HealthCheckRequest.newBuilder()
+                                .setService(KevoServer.WRITES_HEALTH_SERVICE)
+                                .build())
+                        .getStatus()
+                    == ServingStatus.SERVING);
+    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
+        .containsEntry("writes_refused", "false");
+  }
+
+  @Test
+  void everyWriteReportsItsIncreasingCommitSequence() {
+    KevoServer s = node("solo", ServerOptions.builder());
+    ManagedChannel ch = channel(s);
+    long last = s.db().latestSequence();
+    for (int i = 0; i < 50; i++) {
+      long seq = put(ch, null, "k" + (i % 7), "v" + i);
+      assertThat(seq).isGreaterThan(last).isEqualTo(s.db().latestSequence());
+      last = seq;
+    }
+  }
+
+  @Test
+  void replicaHoldsAReadUntilItAppliedTheMinimumSequence() throws Exception {
+    KevoServer primary = primary(ServerOptions.builder());
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    ManagedChannel p = channel(primary);
+    ManagedChannel r = channel(replica);
+    long seq = put(p, null, "k0", "v0");
+    await().atMost(Duration.ofSeconds(20)).until(() -> replica.db().latestSequence() >= seq);
+
+    // Ask for the next sequence before it exists: the replica holds the read, the write releases
+    // it, and the answer sees the write.
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    ListenableFuture<GetResponse> read =
+        KevoServiceGrpc.newFutureStub(r)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(minSequence(seq + 1)),
+                MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers))
+            .get(GetRequest.newBuilder().setKey(b("k1")).build());
+    Thread.sleep(100);
+    assertThat(read).isNotDone();
+    put(p, null, "k1", "v1");
+    GetResponse got = read.get(5, TimeUnit.SECONDS);
+    assertThat(got.getValue().toStringUtf8()).isEqualTo("v1");
+    assertThat(Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE)))
+        .isGreaterThanOrEqualTo(seq + 1);
+
+    // A minimum it never reaches: UNAVAILABLE after the read wait timeout, with its position.
+    long start = System.nanoTime();
+    AtomicReference<Metadata> t2 = new AtomicReference<>();
+    assertThatThrownBy(
+            () ->
+                call(r, minSequence(seq + 1000), t2)
+                    .get(GetRequest.newBuilder().setKey(b("k1")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getTrailers().get(ConsistencyMetadata.APPLIED_SEQUENCE))
+                  .isEqualTo(Long.toString(replica.replica().getLastAppliedSequence()));
+            });
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(350L, 3_000L);
+    // A scan is refused at once; the primary answers any minimum at once.
+    assertThatThrownBy(
+            () ->
+                call(r, minSequence(seq + 1000), t2)
+                    .scan(ScanRequest.getDefaultInstance())
+                    .hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(
+            call(p, minSequence(seq + 1000), t2)
+                .get(GetRequest.newBuilder().setKey(b("k1")).build())
+                .getFound())
+        .isTrue();
+    var info =
+        KevoServiceGrpc.newBlockingStub(r)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
+            .getReplicationMap();
+    assertThat(info).containsEntry("read_wait_timeouts", "1").containsEntry("read_waits", "2");
+  }
+}
