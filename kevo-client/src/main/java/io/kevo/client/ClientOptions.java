@@ -13,7 +13,8 @@ import java.util.Objects;
  * attempts; the largest message accepted is 65 MiB (the engine's default value limit plus room).
  * Routing: reads prefer replicas ({@link ReadPreference#REPLICA_PREFERRED}); the topology is
  * re-read every 30 s; a write follows at most 3 redirects; a node that failed with {@code
- * UNAVAILABLE} is passed over for 5 s.
+ * UNAVAILABLE} is passed over for 5 s. Writes use the server's acknowledgement level; session
+ * consistency (read-your-writes) is off.
  */
 public final class ClientOptions {
   /** The defaults listed in the class comment. */
@@ -32,6 +33,8 @@ public final class ClientOptions {
   private final Duration topologyRefreshInterval;
   private final int maxRedirects;
   private final Duration unavailableNodeBackoff;
+  private final AckLevel ackLevel;
+  private final boolean sessionConsistency;
 
   private ClientOptions(Builder b) {
     this.endpoints = b.endpoints;
@@ -47,6 +50,8 @@ public final class ClientOptions {
     this.topologyRefreshInterval = b.topologyRefreshInterval;
     this.maxRedirects = b.maxRedirects;
     this.unavailableNodeBackoff = b.unavailableNodeBackoff;
+    this.ackLevel = b.ackLevel;
+    this.sessionConsistency = b.sessionConsistency;
   }
 
   public static Builder builder() {
@@ -74,6 +79,8 @@ public final class ClientOptions {
     b.topologyRefreshInterval = topologyRefreshInterval;
     b.maxRedirects = maxRedirects;
     b.unavailableNodeBackoff = unavailableNodeBackoff;
+    b.ackLevel = ackLevel;
+    b.sessionConsistency = sessionConsistency;
     return b;
   }
 
@@ -160,6 +167,24 @@ public final class ClientOptions {
     return unavailableNodeBackoff;
   }
 
+  /**
+   * The acknowledgement level every write asks for ({@code kevo-ack}) unless its {@link WriteSpec}
+   * names one; null (the default) sends none, so the server's {@code --replication-ack} applies.
+   */
+  public AckLevel ackLevel() {
+    return ackLevel;
+  }
+
+  /**
+   * Whether the client is one read-your-writes session: it tracks the highest commit sequence it
+   * wrote or read ({@link KevoClient#sessionSequence()}) and sends it as {@code kevo-min-sequence}
+   * with every read (get, scan, read-only transaction); a replica that has not applied it waits
+   * briefly, then refuses, and the read goes to the primary. Off by default.
+   */
+  public boolean sessionConsistency() {
+    return sessionConsistency;
+  }
+
   @Override
   public String toString() {
     return "ClientOptions{endpoints="
@@ -184,6 +209,8 @@ public final class ClientOptions {
         + maxRedirects
         + ", unavailableNodeBackoff="
         + unavailableNodeBackoff
+        + (ackLevel != null ? ", ackLevel=" + ackLevel : "")
+        + (sessionConsistency ? ", sessionConsistency=true" : "")
         + "}";
   }
 
@@ -227,6 +254,8 @@ public final class ClientOptions {
     private Duration topologyRefreshInterval = Duration.ofSeconds(30);
     private int maxRedirects = 3;
     private Duration unavailableNodeBackoff = Duration.ofSeconds(5);
+    private AckLevel ackLevel;
+    private boolean sessionConsistency;
 
     private Builder() {}
 
@@ -295,6 +324,18 @@ public final class ClientOptions {
 
     public Builder unavailableNodeBackoff(Duration backoff) {
       this.unavailableNodeBackoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /** See {@link ClientOptions#ackLevel()}; null sends none (the server's default applies). */
+    public Builder ackLevel(AckLevel level) {
+      this.ackLevel = level;
+      return this;
+    }
+
+    /** See {@link ClientOptions#sessionConsistency()}. */
+    public Builder sessionConsistency(boolean on) {
+      this.sessionConsistency = on;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.kevo.client;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.kevo.proto.CommitTransactionRequest;
 import io.kevo.proto.RollbackTransactionRequest;
@@ -12,6 +13,7 @@ import io.kevo.proto.TxScanResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,11 +123,39 @@ public final class ClientTransaction implements AutoCloseable {
    *     over: nothing was written; run it again)
    */
   public void commit() {
+    commit(WriteSpec.DEFAULT);
+  }
+
+  /**
+   * Applies the buffered writes atomically, at the acknowledgement level {@code spec} names (its
+   * {@code sync} is ignored: a commit syncs as the server's engine does); returns the commit
+   * sequence of its last write.
+   *
+   * @throws TransactionConflictException if another writer got there first
+   * @throws ReplicationTimeoutException if the level was not met in time: the transaction is then
+   *     {@code COMMITTED} on the primary, only not confirmed by the replicas
+   */
+  public WriteResult commit(WriteSpec spec) {
     CommitTransactionRequest req =
         CommitTransactionRequest.newBuilder().setTransactionId(id).build();
-    boolean ok = call(n -> client.stub(n).commitTransaction(req)).getSuccess();
+    Consistency consistency = client.consistency();
+    Metadata headers = consistency.writeHeaders(spec);
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    boolean ok;
+    try {
+      ok =
+          call(n -> Consistency.decorate(client.stub(n), headers, trailers).commitTransaction(req))
+              .getSuccess();
+    } catch (KevoClientException e) {
+      KevoClientException failure = consistency.writeFailure(e);
+      if (failure instanceof ReplicationTimeoutException) {
+        transition(State.COMMITTED);
+      }
+      throw failure;
+    }
     transition(State.COMMITTED);
     KevoClient.checkSuccess("CommitTransaction", ok);
+    return consistency.written(trailers.get());
   }
 
   /** Discards the buffered writes. */

@@ -3,6 +3,7 @@ package io.kevo.client;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BatchWriteResponse;
 import io.kevo.proto.BeginTransactionRequest;
@@ -90,6 +91,15 @@ import org.slf4j.LoggerFactory;
  * if the first attempt had simply arrived late: last writer wins.) Transaction calls are never
  * retried: a transaction is server-side state, and a lost commit answer cannot be told from a
  * failed commit. {@code Compact} is not retried either: it is long and not worth repeating.
+ *
+ * <p><b>Acknowledgement levels and read-your-writes.</b> Every write can name how many replicas
+ * must have made it durable before it returns ({@link WriteSpec}, {@link AckLevel}; default {@link
+ * ClientOptions#ackLevel()}, else the server's) and returns its commit sequence ({@link
+ * WriteResult}); a level not met in time fails with {@link ReplicationTimeoutException} (the write
+ * is committed on the primary). With {@link ClientOptions#sessionConsistency()} the client is one
+ * session: reads carry the highest sequence it wrote or read ({@link #sessionSequence()}), and a
+ * replica that has not applied it answers only once it has, or refuses, and the read is sent to the
+ * primary.
  */
 public final class KevoClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoClient.class);
@@ -100,6 +110,7 @@ public final class KevoClient implements AutoCloseable {
   private final NodePool pool;
   private final TopologyTracker tracker;
   private final Router router;
+  private final Consistency consistency;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoClient(ClientOptions options, Clock clock) {
@@ -115,6 +126,7 @@ public final class KevoClient implements AutoCloseable {
     this.pool = new NodePool(options);
     this.tracker = new TopologyTracker(options, pool, clock);
     this.router = new Router(options, pool, tracker);
+    this.consistency = new Consistency(options);
   }
 
   /**
@@ -169,15 +181,34 @@ public final class KevoClient implements AutoCloseable {
   /** The value of {@code key}, or empty if absent. An empty array is a value, not an absence. */
   public Optional<byte[]> get(byte[] key) {
     GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
-    return found(retrier.call("Get", true, () -> read("Get", n -> stub(n).get(req))));
+    Metadata headers = consistency.readHeaders();
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    GetResponse r =
+        retrier.call(
+            "Get",
+            true,
+            () -> read("Get", n -> Consistency.decorate(stub(n), headers, trailers).get(req)));
+    consistency.read(trailers.get());
+    return found(r);
   }
 
   /** {@link #get} without blocking. */
   public CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
     GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
+    Metadata headers = consistency.readHeaders();
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
     return retrier
-        .callAsync("Get", true, () -> readAsync("Get", n -> futureStub(n).get(req)))
-        .thenApply(KevoClient::found);
+        .callAsync(
+            "Get",
+            true,
+            () ->
+                readAsync(
+                    "Get", n -> Consistency.decorate(futureStub(n), headers, trailers).get(req)))
+        .thenApply(
+            r -> {
+              consistency.read(trailers.get());
+              return found(r);
+            });
   }
 
   /** Stores {@code value} (possibly empty) under {@code key}, without forcing it to disk. */
@@ -191,18 +222,31 @@ public final class KevoClient implements AutoCloseable {
    * @param sync whether the server syncs its log before answering
    */
   public void put(byte[] key, byte[] value, boolean sync) {
-    PutRequest req = putRequest(key, value, sync);
-    checkSuccess(
-        "Put",
-        retrier.call("Put", retryWrites(), () -> write("Put", n -> stub(n).put(req))).getSuccess());
+    put(key, value, WriteSpec.sync(sync));
+  }
+
+  /**
+   * Stores {@code value} (possibly empty) under {@code key} as {@code spec} says; returns its
+   * commit sequence.
+   *
+   * @throws ReplicationTimeoutException if the acknowledgement level was not met in time (the write
+   *     is committed on the primary)
+   */
+  public WriteResult put(byte[] key, byte[] value, WriteSpec spec) {
+    PutRequest req = putRequest(key, value, spec.sync());
+    return writeCall("Put", spec, (stub) -> stub.put(req).getSuccess());
   }
 
   /** {@link #put(byte[], byte[], boolean)} without blocking. */
   public CompletableFuture<Void> putAsync(byte[] key, byte[] value, boolean sync) {
-    PutRequest req = putRequest(key, value, sync);
-    return retrier
-        .callAsync("Put", retryWrites(), () -> writeAsync("Put", n -> futureStub(n).put(req)))
-        .thenAccept(r -> checkSuccess("Put", r.getSuccess()));
+    return putAsync(key, value, WriteSpec.sync(sync)).thenAccept(r -> {});
+  }
+
+  /** {@link #put(byte[], byte[], WriteSpec)} without blocking. */
+  public CompletableFuture<WriteResult> putAsync(byte[] key, byte[] value, WriteSpec spec) {
+    PutRequest req = putRequest(key, value, spec.sync());
+    return writeCallAsync(
+        "Put", spec, stub -> stub.put(req), io.kevo.proto.PutResponse::getSuccess);
   }
 
   /** Deletes {@code key} without forcing it to disk; deleting an absent key is not an error. */
@@ -216,21 +260,29 @@ public final class KevoClient implements AutoCloseable {
    * @param sync whether the server syncs its log before answering
    */
   public void delete(byte[] key, boolean sync) {
-    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(sync).build();
-    checkSuccess(
-        "Delete",
-        retrier
-            .call("Delete", retryWrites(), () -> write("Delete", n -> stub(n).delete(req)))
-            .getSuccess());
+    delete(key, WriteSpec.sync(sync));
+  }
+
+  /**
+   * Deletes {@code key} as {@code spec} says; returns the tombstone's commit sequence.
+   *
+   * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
+   */
+  public WriteResult delete(byte[] key, WriteSpec spec) {
+    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(spec.sync()).build();
+    return writeCall("Delete", spec, stub -> stub.delete(req).getSuccess());
   }
 
   /** {@link #delete(byte[], boolean)} without blocking. */
   public CompletableFuture<Void> deleteAsync(byte[] key, boolean sync) {
-    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(sync).build();
-    return retrier
-        .callAsync(
-            "Delete", retryWrites(), () -> writeAsync("Delete", n -> futureStub(n).delete(req)))
-        .thenAccept(r -> checkSuccess("Delete", r.getSuccess()));
+    return deleteAsync(key, WriteSpec.sync(sync)).thenAccept(r -> {});
+  }
+
+  /** {@link #delete(byte[], WriteSpec)} without blocking. */
+  public CompletableFuture<WriteResult> deleteAsync(byte[] key, WriteSpec spec) {
+    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(spec.sync()).build();
+    return writeCallAsync(
+        "Delete", spec, stub -> stub.delete(req), io.kevo.proto.DeleteResponse::getSuccess);
   }
 
   /** Applies {@code ops} atomically (all or none), without forcing them to disk. */
@@ -244,22 +296,46 @@ public final class KevoClient implements AutoCloseable {
    * @param sync whether the server syncs its log before answering
    */
   public void batch(List<Op> ops, boolean sync) {
-    BatchWriteRequest req = batchRequest(ops, sync);
-    BatchWriteResponse r =
-        retrier.call(
-            "BatchWrite", retryWrites(), () -> write("BatchWrite", n -> stub(n).batchWrite(req)));
-    checkSuccess("BatchWrite", r.getSuccess());
+    batch(ops, WriteSpec.sync(sync));
+  }
+
+  /**
+   * Applies {@code ops} atomically, in order, as {@code spec} says; returns the commit sequence of
+   * its last operation.
+   *
+   * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
+   */
+  public WriteResult batch(List<Op> ops, WriteSpec spec) {
+    BatchWriteRequest req = batchRequest(ops, spec.sync());
+    return writeCall("BatchWrite", spec, stub -> stub.batchWrite(req).getSuccess());
   }
 
   /** {@link #batch(List, boolean)} without blocking. */
   public CompletableFuture<Void> batchAsync(List<Op> ops, boolean sync) {
-    BatchWriteRequest req = batchRequest(ops, sync);
-    return retrier
-        .callAsync(
-            "BatchWrite",
-            retryWrites(),
-            () -> writeAsync("BatchWrite", n -> futureStub(n).batchWrite(req)))
-        .thenAccept(r -> checkSuccess("BatchWrite", r.getSuccess()));
+    return batchAsync(ops, WriteSpec.sync(sync)).thenAccept(r -> {});
+  }
+
+  /** {@link #batch(List, WriteSpec)} without blocking. */
+  public CompletableFuture<WriteResult> batchAsync(List<Op> ops, WriteSpec spec) {
+    BatchWriteRequest req = batchRequest(ops, spec.sync());
+    return writeCallAsync(
+        "BatchWrite", spec, stub -> stub.batchWrite(req), BatchWriteResponse::getSuccess);
+  }
+
+  /**
+   * The highest commit sequence this client wrote or read so far (0 before any): in session mode
+   * ({@link ClientOptions#sessionConsistency()}) reads see at least this.
+   */
+  public long sessionSequence() {
+    return consistency.position();
+  }
+
+  /**
+   * Moves the session to at least {@code sequence} (e.g. a {@link WriteResult#sequence()} another
+   * client handed over), so that this client's reads see that write too.
+   */
+  public void observeSequence(long sequence) {
+    consistency.observe(sequence);
   }
 
   /**
@@ -268,11 +344,19 @@ public final class KevoClient implements AutoCloseable {
    */
   public KevoScan scan(ScanSpec spec) {
     ScanRequest request = spec.toRequest();
+    Metadata headers = consistency.readHeaders();
+    AtomicBoolean lagged = new AtomicBoolean();
     return new KevoScan(
         "Scan",
         () -> {
-          Node node = router.pick(Router.Route.READ, true);
-          return router.reporting(node, map(node.blocking(options.scanDeadline()).scan(request)));
+          // A replica behind the session refuses a scan at once: the next attempt reads the
+          // primary.
+          Node node = lagged.get() ? router.primary() : router.pick(Router.Route.READ, true);
+          AtomicReference<Metadata> trailers = new AtomicReference<>();
+          Iterator<ScanResponse> it =
+              Consistency.decorate(node.blocking(options.scanDeadline()), headers, trailers)
+                  .scan(request);
+          return router.reporting(node, lagging(map(it), lagged));
         },
         retrier,
         true);
@@ -314,6 +398,7 @@ public final class KevoClient implements AutoCloseable {
     BeginTransactionRequest req =
         BeginTransactionRequest.newBuilder().setReadOnly(readOnly).build();
     Router.Route route = readOnly ? Router.Route.READ : Router.Route.WRITE;
+    Metadata headers = readOnly ? consistency.readHeaders() : new Metadata();
     AtomicReference<Node> began = new AtomicReference<>();
     String id =
         retrier
@@ -325,7 +410,9 @@ public final class KevoClient implements AutoCloseable {
                         "BeginTransaction",
                         route,
                         n -> {
-                          BeginTransactionResponse r = stub(n).beginTransaction(req);
+                          BeginTransactionResponse r =
+                              Consistency.decorate(stub(n), headers, new AtomicReference<>())
+                                  .beginTransaction(req);
                           began.set(n);
                           return r;
                         }))
@@ -356,6 +443,92 @@ public final class KevoClient implements AutoCloseable {
 
   Router router() {
     return router;
+  }
+
+  Consistency consistency() {
+    return consistency;
+  }
+
+  /**
+   * One write through the router with the acknowledgement metadata; returns what its trailers
+   * report.
+   */
+  private WriteResult writeCall(
+      String name, WriteSpec spec, Function<KevoServiceGrpc.KevoServiceBlockingStub, Boolean> rpc) {
+    Metadata headers = consistency.writeHeaders(spec);
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    boolean ok;
+    try {
+      ok =
+          retrier.call(
+              name,
+              retryWrites(),
+              () -> write(name, n -> rpc.apply(Consistency.decorate(stub(n), headers, trailers))));
+    } catch (RuntimeException e) {
+      throw consistency.writeFailure(e);
+    }
+    checkSuccess(name, ok);
+    return consistency.written(trailers.get());
+  }
+
+  private <R> CompletableFuture<WriteResult> writeCallAsync(
+      String name,
+      WriteSpec spec,
+      Function<KevoServiceGrpc.KevoServiceFutureStub, ListenableFuture<R>> rpc,
+      java.util.function.Predicate<R> success) {
+    Metadata headers = consistency.writeHeaders(spec);
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    CompletableFuture<WriteResult> out = new CompletableFuture<>();
+    retrier
+        .callAsync(
+            name,
+            retryWrites(),
+            () ->
+                writeAsync(
+                    name, n -> rpc.apply(Consistency.decorate(futureStub(n), headers, trailers))))
+        .whenComplete(
+            (r, t) -> {
+              if (t != null) {
+                out.completeExceptionally(consistency.writeFailure(unwrap(t)));
+                return;
+              }
+              try {
+                checkSuccess(name, success.test(r));
+                out.complete(consistency.written(trailers.get()));
+              } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+              }
+            });
+    return out;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** {@code it}, setting {@code lagged} if it fails because its replica is behind the session. */
+  private static <T> Iterator<T> lagging(Iterator<T> it, AtomicBoolean lagged) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return it.hasNext();
+        } catch (RuntimeException e) {
+          if (Consistency.isLagging(e)) {
+            lagged.set(true);
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+    };
   }
 
   Retrier retrier() {

@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * ClientOptions#maxRedirects()} times per attempt; then it fails. A call to a pinned node is never
  * redirected (a transaction lives on the node that began it). Any call failing with {@code
  * UNAVAILABLE} marks its node down; a routed one also marks the topology stale, so that the next
- * attempt (routed afresh) first re-reads it. Retrying is the {@link Retrier}'s business: one call
- * here is one attempt. Thread-safe.
+ * attempt (routed afresh) first re-reads it. A read refused by a replica that has not applied its
+ * {@code kevo-min-sequence} ({@code UNAVAILABLE} with {@code kevo-applied-sequence}) does not mark
+ * the replica down (it is only behind): a routed read goes on to the primary, within the same
+ * redirect budget. Retrying is the {@link Retrier}'s business: one call here is one attempt.
+ * Thread-safe.
  */
 final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -96,6 +99,12 @@ final class Router {
     return Optional.of(readable.get(Math.floorMod(nextReplica.getAndIncrement(), readable.size())));
   }
 
+  /** The primary as currently known (or the first seed up): where a lagging replica's read goes. */
+  Node primary() {
+    Topology t = tracker.known();
+    return pool.node(t.hasPrimary() ? t.primary() : firstSeedUp());
+  }
+
   private String firstSeedUp() {
     return options.endpoints().stream()
         .filter(a -> !tracker.isDown(a))
@@ -113,6 +122,15 @@ final class Router {
         tracker.markUp(node.address());
         return value;
       } catch (RuntimeException e) {
+        if (route == Route.READ && Consistency.isLagging(e) && hops < options.maxRedirects()) {
+          Node p = primary();
+          if (!p.address().equals(node.address())) {
+            LOG.debug("{} is behind the read's minimum sequence; reading from {}", node, p);
+            trail.append(" -> ").append(p.address());
+            node = p;
+            continue;
+          }
+        }
         String primary = failed(node, e);
         if (primary == null) {
           throw e;
@@ -131,11 +149,16 @@ final class Router {
   <T> ListenableFuture<T> callAsync(
       String name, Route route, Function<Node, ListenableFuture<T>> rpc) {
     Node node = pick(route, false);
-    return attemptAsync(name, node, rpc, 0, node.address());
+    return attemptAsync(name, route, node, rpc, 0, node.address());
   }
 
   private <T> ListenableFuture<T> attemptAsync(
-      String name, Node node, Function<Node, ListenableFuture<T>> rpc, int hops, String trail) {
+      String name,
+      Route route,
+      Node node,
+      Function<Node, ListenableFuture<T>> rpc,
+      int hops,
+      String trail) {
     ListenableFuture<T> answered =
         Futures.transform(
             rpc.apply(node),
@@ -148,6 +171,12 @@ final class Router {
         answered,
         Throwable.class,
         t -> {
+          if (route == Route.READ && Consistency.isLagging(t) && hops < options.maxRedirects()) {
+            Node p = primary();
+            if (!p.address().equals(node.address())) {
+              return attemptAsync(name, route, p, rpc, hops + 1, trail + " -> " + p.address());
+            }
+          }
           String primary = failed(node, t);
           if (primary == null) {
             return Futures.immediateFailedFuture(t);
@@ -157,7 +186,8 @@ final class Router {
                 redirectLimit(name, trail + ", which named " + primary, t));
           }
           tracker.redirected(node.address(), primary);
-          return attemptAsync(name, pool.node(primary), rpc, hops + 1, trail + " -> " + primary);
+          return attemptAsync(
+              name, route, pool.node(primary), rpc, hops + 1, trail + " -> " + primary);
         },
         MoreExecutors.directExecutor());
   }
@@ -217,6 +247,9 @@ final class Router {
       return null;
     }
     Status.Code code = Status.fromThrowable(failure).getCode();
+    if (Consistency.isLagging(failure)) {
+      return null; // the node is up, only behind: not down
+    }
     if (code == Status.Code.UNAVAILABLE) {
       tracker.markDown(node.address(), routed);
       // gRPC waits out a growing reconnect backoff (up to minutes) after failed connects; a node
