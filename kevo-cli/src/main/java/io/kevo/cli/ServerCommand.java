@@ -5,6 +5,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
 import io.kevo.engine.SyncMode;
+import io.kevo.replication.AckLevel;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
@@ -36,7 +37,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Settings come from the flags, else from the {@code --config} properties file (same keys as the
  * long options without dashes: {@code data}, {@code listen}, {@code sync}, {@code memtable-mb},
- * {@code cache-mb}, {@code compression}), else from the defaults.
+ * {@code cache-mb}, {@code compression}, {@code role}, {@code primary}, {@code advertise}, {@code
+ * replication-ack}, {@code replication-ack-timeout}, {@code min-replicas-to-write}, {@code
+ * read-wait-timeout}), else from the defaults. Durations are {@code 500ms}, {@code 2s}, {@code 1m}
+ * or ISO-8601 ({@code PT2S}).
  */
 @Command(
     name = "server",
@@ -114,6 +118,39 @@ final class ServerCommand implements Callable<Integer> {
   private String advertise;
 
   @Option(
+      names = "--replication-ack",
+      paramLabel = "LEVEL",
+      description =
+          "For --role primary: when client writes return, unless a request says otherwise"
+              + " (kevo-ack metadata): async (after the local WAL), replica:N (once N replicas"
+              + " made it durable) or all (every connected replica). Default: async")
+  private String replicationAck;
+
+  @Option(
+      names = "--replication-ack-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long a write waits for its acknowledgement level before it fails with"
+              + " DEADLINE_EXCEEDED (it stays committed on the primary). Default: 5s")
+  private String replicationAckTimeout;
+
+  @Option(
+      names = "--min-replicas-to-write",
+      paramLabel = "N",
+      description =
+          "For --role primary: refuse writes (FAILED_PRECONDITION) while fewer than N replicas"
+              + " are connected; health service kevo.writes says NOT_SERVING. Default: 0 (never)")
+  private String minReplicasToWrite;
+
+  @Option(
+      names = "--read-wait-timeout",
+      paramLabel = "DURATION",
+      description =
+          "For --role replica: how long a read asking for a sequence not yet applied"
+              + " (kevo-min-sequence) waits before it is refused with UNAVAILABLE. Default: 1s")
+  private String readWaitTimeout;
+
+  @Option(
       names = "--port-file",
       paramLabel = "FILE",
       description = "Write the bound port to FILE once listening (for scripts and tests).")
@@ -131,14 +168,31 @@ final class ServerCommand implements Callable<Integer> {
     try {
       NodeRole nodeRole =
           parseEnum(NodeRole.class, setting(role, file, "role", "standalone"), "--role");
-      serverOptions =
+      ServerOptions.Builder b =
           ServerOptions.builder()
               .listen(setting(listen, file, "listen", "127.0.0.1:50051"))
               .shutdownGrace(GRACE)
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
-              .advertiseAddress(setting(advertise, file, "advertise", null))
-              .build();
+              .advertiseAddress(setting(advertise, file, "advertise", null));
+      String ack = setting(replicationAck, file, "replication-ack", null);
+      if (ack != null) {
+        b.replicationAck(parse(ack, AckLevel::parse, "--replication-ack"));
+      }
+      String ackTimeout = setting(replicationAckTimeout, file, "replication-ack-timeout", null);
+      if (ackTimeout != null) {
+        b.replicationAckTimeout(
+            parse(ackTimeout, ServerCommand::duration, "--replication-ack-timeout"));
+      }
+      String minReplicas = setting(minReplicasToWrite, file, "min-replicas-to-write", null);
+      if (minReplicas != null) {
+        b.minReplicasToWrite(parse(minReplicas, Integer::parseInt, "--min-replicas-to-write"));
+      }
+      String readWait = setting(readWaitTimeout, file, "read-wait-timeout", null);
+      if (readWait != null) {
+        b.readWaitTimeout(parse(readWait, ServerCommand::duration, "--read-wait-timeout"));
+      }
+      serverOptions = b.build();
       engineOptions = engineOptions(file, nodeRole);
     } catch (IllegalArgumentException | KevoException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -261,6 +315,22 @@ final class ServerCommand implements Callable<Integer> {
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String name) {
     return parse(value, v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)), name);
+  }
+
+  /** {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}, or ISO-8601 ({@code PT2S}). */
+  static Duration duration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("pt") || t.startsWith("p")) {
+      return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+    }
+    String[][] units = {{"ms", "MILLIS"}, {"s", "SECONDS"}, {"m", "MINUTES"}, {"h", "HOURS"}};
+    for (String[] u : units) {
+      if (t.endsWith(u[0])) {
+        long n = Long.parseLong(t.substring(0, t.length() - u[0].length()).trim());
+        return Duration.of(n, java.time.temporal.ChronoUnit.valueOf(u[1]));
+      }
+    }
+    throw new IllegalArgumentException("expected a duration like 500ms, 2s or PT2S");
   }
 
   private static <T> T parse(String value, Function<String, T> parser, String name) {

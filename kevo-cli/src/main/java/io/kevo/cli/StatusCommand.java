@@ -196,6 +196,31 @@ final class StatusCommand implements Callable<Integer> {
         rows.add(row("sessions timed out", m.getOrDefault("sessions_timed_out", "-")));
         rows.add(row("streams refused", m.getOrDefault("streams_refused", "-")));
         rows.add(row("holds dropped", m.getOrDefault("holds_dropped", "-")));
+        if (m.containsKey("ack_level")) {
+          rows.add(
+              row(
+                  "write acknowledgement",
+                  m.get("ack_level")
+                      + ", timeout "
+                      + m.getOrDefault("ack_timeout_ms", "?")
+                      + " ms; "
+                      + m.getOrDefault("ack_waits", "0")
+                      + " waits, "
+                      + m.getOrDefault("ack_not_confirmed", "0")
+                      + " not confirmed"));
+          String min = m.getOrDefault("min_replicas_to_write", "0");
+          rows.add(
+              row(
+                  "min replicas to write",
+                  "0".equals(min)
+                      ? "0 (never refuses)"
+                      : min
+                          + ("true".equals(m.get("writes_refused"))
+                              ? " — WRITES REFUSED: "
+                                  + m.getOrDefault("connected_replicas", "?")
+                                  + " connected"
+                              : " (" + m.getOrDefault("connected_replicas", "?") + " connected)")));
+        }
         sb.append('\n');
         section(sb, "Replication (primary)", null, rows);
       }
@@ -229,6 +254,17 @@ final class StatusCommand implements Callable<Integer> {
       rows.add(row("nacks sent", m.getOrDefault("nacks_sent", "-")));
       rows.add(row("checksum failures", m.getOrDefault("checksum_failures", "-")));
       rows.add(row("needs bootstrap", "true".equals(m.get("needs_bootstrap")) ? "YES" : "no"));
+      if (m.containsKey("read_waits")) {
+        rows.add(
+            row(
+                "read-your-writes waits",
+                m.get("read_waits")
+                    + " ("
+                    + m.getOrDefault("read_wait_timeouts", "0")
+                    + " timed out, limit "
+                    + m.getOrDefault("read_wait_timeout_ms", "?")
+                    + " ms)"));
+      }
       if (m.containsKey("last_error")) {
         rows.add(row("last error", m.get("last_error")));
       }

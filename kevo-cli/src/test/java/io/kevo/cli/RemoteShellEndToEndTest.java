@@ -58,6 +58,52 @@ class RemoteShellEndToEndTest {
   }
 
   @Test
+  void ackSetsTheAcknowledgementLevelOfRemoteWrites() {
+    Run run =
+        kevo(
+            String.join(
+                "\n",
+                ".ack",
+                ".ack all",
+                "PUT a 1",
+                "BEGIN",
+                "PUT b 2",
+                "COMMIT",
+                ".ack replica:1",
+                "PUT c 3",
+                ".ack replica:x",
+                ".ack default",
+                "PUT c 3",
+                ""),
+            "shell",
+            "--connect",
+            server.address());
+    // A standalone node has no replica: replica:1 is refused before anything is written.
+    assertThat(run.outLines())
+        .containsExactly(
+            "ack default (the server's --replication-ack)",
+            "ack all",
+            "OK",
+            "BEGIN",
+            "OK",
+            "COMMIT",
+            "ack replica:1",
+            "ack default (the server's --replication-ack)",
+            "OK");
+    assertThat(run.err())
+        .contains("line 8: error: FAILED_PRECONDITION: this node is standalone")
+        .contains("line 9: error: acknowledgement level must be async, replica:N");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(server.db().get("c".getBytes(UTF_8))).isPresent();
+  }
+
+  @Test
+  void ackIsRefusedOnAnEmbeddedDatabase() {
+    Run run = kevo(".ack all\n", "shell", "--data", dir.resolve("embedded").toString());
+    assertThat(run.err()).contains("acknowledgement levels need a server");
+  }
+
+  @Test
   void scriptedRemoteSessionWithTransactions() {
     Run run =
         kevo(

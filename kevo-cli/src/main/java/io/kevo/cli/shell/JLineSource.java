@@ -47,6 +47,7 @@ public final class JLineSource implements LineSource {
                         "BEGIN",
                         "COMMIT",
                         "ROLLBACK",
+                        ".ack",
                         ".stats",
                         ".help",
                         ".exit"),

@@ -1,10 +1,12 @@
 package io.kevo.cli.shell;
 
+import io.kevo.client.AckLevel;
 import io.kevo.client.ClientTransaction;
 import io.kevo.client.KevoClient;
 import io.kevo.client.KevoScan;
 import io.kevo.client.KeyValue;
 import io.kevo.client.ScanSpec;
+import io.kevo.client.WriteSpec;
 import io.kevo.engine.ScanOptions;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetStatsResponse;
@@ -22,6 +24,7 @@ public final class RemoteBackend implements ShellBackend {
   private final KevoClient client;
   private final boolean sync;
   private final String description;
+  private AckLevel ack; // null: the server's default
 
   private RemoteBackend(KevoClient client, boolean sync, String description) {
     this.client = client;
@@ -61,8 +64,20 @@ public final class RemoteBackend implements ShellBackend {
   }
 
   @Override
+  public String ackLevel(boolean show, String level) {
+    if (!show) {
+      ack = level == null ? null : AckLevel.parse(level);
+    }
+    return ack == null ? "default (the server's --replication-ack)" : ack.toString();
+  }
+
+  private WriteSpec spec() {
+    return new WriteSpec(sync, ack);
+  }
+
+  @Override
   public void put(byte[] key, byte[] value) {
-    client.put(key, value, sync);
+    client.put(key, value, spec());
   }
 
   @Override
@@ -72,7 +87,7 @@ public final class RemoteBackend implements ShellBackend {
 
   @Override
   public void delete(byte[] key) {
-    client.delete(key, sync);
+    client.delete(key, spec());
   }
 
   @Override
@@ -102,7 +117,7 @@ public final class RemoteBackend implements ShellBackend {
 
   @Override
   public ShellTransaction begin(boolean readOnly) {
-    return new RemoteTransaction(client.beginTransaction(readOnly));
+    return new RemoteTransaction(client.beginTransaction(readOnly), this::spec);
   }
 
   @Override
@@ -132,9 +147,11 @@ public final class RemoteBackend implements ShellBackend {
   /** A {@link ShellTransaction} over a {@link ClientTransaction}. */
   private static final class RemoteTransaction implements ShellTransaction {
     private final ClientTransaction tx;
+    private final java.util.function.Supplier<WriteSpec> spec; // the level as of COMMIT
 
-    RemoteTransaction(ClientTransaction tx) {
+    RemoteTransaction(ClientTransaction tx, java.util.function.Supplier<WriteSpec> spec) {
       this.tx = tx;
+      this.spec = spec;
     }
 
     @Override
@@ -169,7 +186,7 @@ public final class RemoteBackend implements ShellBackend {
 
     @Override
     public void commit() {
-      tx.commit();
+      tx.commit(spec.get());
     }
 
     @Override

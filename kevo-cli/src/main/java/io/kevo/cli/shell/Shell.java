@@ -30,6 +30,9 @@ public final class Shell {
           "  COMMIT                 apply the transaction's writes atomically; if another",
           "                         writer changed the same keys first, nothing is written",
           "  ROLLBACK               discard the transaction's writes",
+          "  .ack [LEVEL]           show or set (server only) how many replicas must confirm",
+          "                         each write and COMMIT: async, replica:N, all, or default",
+          "                         (the server's --replication-ack)",
           "  .stats                 database counters",
           "  .help                  this text",
           "  .exit                  leave (also exit, quit, Ctrl-D / end of input)",
@@ -171,6 +174,15 @@ public final class Shell {
         ending.close();
       }
       out.println("ROLLBACK");
+    } else if (statement instanceof Statement.Ack ack) {
+      String level = ack.level();
+      boolean show = level == null;
+      boolean reset = level != null && level.equalsIgnoreCase("default");
+      try {
+        out.println("ack " + backend.ackLevel(show, reset ? null : level));
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        return fail("error: " + e.getMessage());
+      }
     } else if (statement instanceof Statement.Stats) {
       printStats(backend.stats());
     } else if (statement instanceof Statement.Help) {

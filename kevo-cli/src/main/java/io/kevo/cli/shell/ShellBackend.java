@@ -21,6 +21,19 @@ public interface ShellBackend extends KeyValueStore, AutoCloseable {
   /** Counters in display order. */
   List<Stat> stats();
 
+  /**
+   * Sets the acknowledgement level of the following writes and commits ({@code async}, {@code
+   * replica:N}, {@code all}; null for the server's default) and returns it as shown to the user;
+   * with {@code level} absent ({@code show}) only returns the current one.
+   *
+   * @throws UnsupportedOperationException where there are no replicas (an embedded database)
+   * @throws IllegalArgumentException for a malformed level
+   */
+  default String ackLevel(boolean show, String level) {
+    throw new UnsupportedOperationException(
+        "acknowledgement levels need a server: use kevo shell --connect HOST:PORT");
+  }
+
   /** Begins a transaction; a read-only one refuses writes. */
   ShellTransaction begin(boolean readOnly);
 

@@ -32,6 +32,12 @@ public sealed interface Statement {
   /** {@code ROLLBACK}. */
   record Rollback() implements Statement {}
 
+  /**
+   * {@code .ack [LEVEL]}: show ({@code level} null) or set the acknowledgement level of writes
+   * ({@code async}, {@code replica:N}, {@code all}, or {@code default} for the server's).
+   */
+  record Ack(String level) implements Statement {}
+
   /** {@code .stats}. */
   record Stats() implements Statement {}
 

@@ -14,6 +14,7 @@ public final class StatementParser {
   static final String DELETE_USAGE = "usage: DELETE key";
   static final String SCAN_USAGE = "usage: SCAN [prefix] | SCAN RANGE start end";
   static final String BEGIN_USAGE = "usage: BEGIN [READONLY]";
+  static final String ACK_USAGE = "usage: .ack [async | replica:N | all | default]";
 
   private StatementParser() {}
 
@@ -51,6 +52,12 @@ public final class StatementParser {
           case ".stats" -> {
             expect(args, 0, "usage: .stats");
             yield new Statement.Stats();
+          }
+          case ".ack" -> {
+            if (args.size() > 1) {
+              throw new UsageException(ACK_USAGE);
+            }
+            yield new Statement.Ack(args.isEmpty() ? null : args.get(0).text());
           }
           case ".help", "help" -> new Statement.Help();
           case ".exit", "exit", "quit" -> {
