@@ -3,19 +3,23 @@
  *
  * <p>Entry point: {@link io.kevo.client.KevoClient#connect(ClientOptions)}. The public API is
  * {@link io.kevo.client.KevoClient}, its options ({@link io.kevo.client.ClientOptions}, {@link
- * io.kevo.client.TlsConfig}, {@link io.kevo.client.ReadPreference}), the values it takes and
- * returns ({@link io.kevo.client.Op}, {@link io.kevo.client.ScanSpec}, {@link
- * io.kevo.client.KeyValue}, {@link io.kevo.client.Topology}), the handles it opens ({@link
+ * io.kevo.client.TlsConfig}, {@link io.kevo.client.ReadPreference}, {@link
+ * io.kevo.client.AckLevel}), the values it takes and returns ({@link io.kevo.client.Op}, {@link
+ * io.kevo.client.ScanSpec}, {@link io.kevo.client.WriteSpec}, {@link io.kevo.client.WriteResult},
+ * {@link io.kevo.client.KeyValue}, {@link io.kevo.client.Topology}), the handles it opens ({@link
  * io.kevo.client.KevoScan}, {@link io.kevo.client.ClientTransaction}) and one exception type,
- * {@link io.kevo.client.KevoClientException}. Generated protocol types appear only where the
- * server's answer has no simpler shape (stats and node info).
+ * {@link io.kevo.client.KevoClientException} (with {@link
+ * io.kevo.client.ReplicationTimeoutException} for a write committed on the primary whose
+ * acknowledgement level was not met). Generated protocol types appear only where the server's
+ * answer has no simpler shape (stats and node info).
  *
  * <p>Priorities: never redo a call that is not safe to redo; stream scans rather than buffer them;
  * report the server's status code and message unchanged; send writes and transactions to the
  * primary and reads where {@link io.kevo.client.ReadPreference} says, re-reading the topology
  * rather than failing when a node goes away. Package-private plumbing: {@code NodePool} (one
  * channel per node), {@code TopologyTracker} (what the client knows of the cluster), {@code Router}
- * (which node each attempt goes to, redirects), {@code Retrier} (attempts and backoff). The client
- * is thread-safe; scans and transactions are single-threaded handles.
+ * (which node each attempt goes to, redirects), {@code Retrier} (attempts and backoff), {@code
+ * Consistency} (the {@code kevo-*} metadata and the session's sequence). The client is thread-safe;
+ * scans and transactions are single-threaded handles.
  */
 package io.kevo.client;
