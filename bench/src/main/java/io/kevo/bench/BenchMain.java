@@ -2,6 +2,7 @@ package io.kevo.bench;
 
 import io.kevo.bench.engine.EngineCommand;
 import io.kevo.bench.engine.WorkerCommand;
+import io.kevo.bench.replication.ReplicationCommand;
 import io.kevo.bench.server.EmbeddedWorkerCommand;
 import io.kevo.bench.server.ServerCommand;
 import io.kevo.bench.server.ServerNodeCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     name = "kevo-bench",
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
-    description = "Benchmarks for Kevo: engine, tx, server.",
+    description = "Benchmarks for Kevo: engine, tx, server, replication.",
     subcommands = {
       EngineCommand.class,
       WorkerCommand.class,
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
       TxWorkerCommand.class,
       ServerCommand.class,
       ServerNodeCommand.class,
-      EmbeddedWorkerCommand.class
+      EmbeddedWorkerCommand.class,
+      ReplicationCommand.class
     })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -40,6 +42,6 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand (try: engine, tx, server)");
+        spec.commandLine(), "Missing subcommand (try: engine, tx, server, replication)");
   }
 }

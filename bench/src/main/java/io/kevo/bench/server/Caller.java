@@ -6,7 +6,7 @@ package io.kevo.bench.server;
  * sends it (timed). Not thread-safe: each client has its own, and an asynchronous client never has
  * two calls in flight.
  */
-interface Caller {
+public interface Caller {
   /** Builds the next request. */
   void prepare();
 

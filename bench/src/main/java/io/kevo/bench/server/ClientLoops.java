@@ -15,14 +15,14 @@ import java.util.function.IntFunction;
  * call in flight, so "clients" is the number of outstanding requests. Latency runs from sending a
  * prepared request to its completion.
  */
-final class ClientLoops {
+public final class ClientLoops {
   /** How long stopped clients get to finish the calls they have in flight. */
   private static final long DRAIN_TIMEOUT_SECONDS = 60;
 
   private ClientLoops() {}
 
   /** Clients started and running; {@link #finish()} once the clock drains. */
-  interface Running {
+  public interface Running {
     /**
      * Waits until every client has stopped and returns their merged tallies.
      *
@@ -32,7 +32,7 @@ final class ClientLoops {
   }
 
   /** One thread per client, each making blocking calls. */
-  static Running threads(int clients, IntFunction<Caller> callers, PhaseClock clock) {
+  public static Running threads(int clients, IntFunction<Caller> callers, PhaseClock clock) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch ready = new CountDownLatch(clients);
     List<Tally> tallies = new ArrayList<>();
@@ -83,7 +83,7 @@ final class ClientLoops {
   }
 
   /** One asynchronous loop per client, each with one call in flight. */
-  static Running async(int clients, IntFunction<Caller> callers, PhaseClock clock) {
+  public static Running async(int clients, IntFunction<Caller> callers, PhaseClock clock) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(clients);
     List<AsyncClient> loops = new ArrayList<>();

@@ -5,26 +5,26 @@ package io.kevo.bench.server;
  * not counted), measuring (completed calls are counted and timed) and draining (no new calls;
  * clients stop). The controlling thread moves it forward. Thread-safe (one volatile).
  */
-final class PhaseClock {
+public final class PhaseClock {
   private static final int WARMUP = 0;
   private static final int MEASURE = 1;
   private static final int DRAIN = 2;
 
   private volatile int stage = WARMUP;
 
-  boolean measuring() {
+  public boolean measuring() {
     return stage == MEASURE;
   }
 
-  boolean draining() {
+  public boolean draining() {
     return stage == DRAIN;
   }
 
-  void startMeasuring() {
+  public void startMeasuring() {
     stage = MEASURE;
   }
 
-  void drain() {
+  public void drain() {
     stage = DRAIN;
   }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * through {@link KevoClient} ({@link Api#CLIENT}, one client per connection). Thread-safe; close it
  * when done.
  */
-final class RemoteApi implements AutoCloseable {
+public final class RemoteApi implements AutoCloseable {
   /** How the load generator speaks the protocol. */
   enum Api {
     STUB,
@@ -58,7 +58,7 @@ final class RemoteApi implements AutoCloseable {
   }
 
   /** A plaintext channel whose callbacks run on the event loop; one HTTP/2 connection. */
-  static ManagedChannel channel(String host, int port) {
+  public static ManagedChannel channel(String host, int port) {
     return NettyChannelBuilder.forAddress(host, port)
         .usePlaintext()
         .directExecutor()

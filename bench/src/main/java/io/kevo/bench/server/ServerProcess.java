@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * lines after the port are echoed to stderr, labelled. {@link #close()} is idempotent and throws
  * nothing.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
   private static final long STOP_TIMEOUT_SECONDS = 30;
 
@@ -36,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
    *
    * @throws IllegalStateException if it does not start listening within a minute
    */
-  static ServerProcess start(List<String> command) {
+  public static ServerProcess start(List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process p;
@@ -81,11 +82,11 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -94,8 +95,13 @@ final class ServerProcess implements AutoCloseable {
     return ProcessCpu.of(process.pid());
   }
 
+  /** CPU nanoseconds (user + system) the server JVM has used so far. */
+  public OptionalLong cpuNanos() {
+    return cpu().map(c -> OptionalLong.of(c.totalNanos())).orElse(OptionalLong.empty());
+  }
+
   /** The server JVM's VmHWM so far, MiB; -1 if unknown. */
-  double peakRssMb() {
+  public double peakRssMb() {
     return PeakRss.ofProcessMb(process.pid());
   }
 

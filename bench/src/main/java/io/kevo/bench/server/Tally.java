@@ -7,12 +7,12 @@ import io.kevo.bench.report.LatencyHistogram;
  * each call's latency. Not thread-safe: one per client (its calls run one after another), merged
  * once every client has stopped.
  */
-final class Tally {
+public final class Tally {
   final LatencyHistogram latency = new LatencyHistogram();
   long calls;
   long found;
 
-  void record(long nanos, boolean wasFound) {
+  public void record(long nanos, boolean wasFound) {
     latency.record(nanos);
     calls++;
     if (wasFound) {
@@ -20,7 +20,17 @@ final class Tally {
     }
   }
 
-  void add(Tally other) {
+  /** Every call's latency, ns. */
+  public LatencyHistogram latency() {
+    return latency;
+  }
+
+  /** Calls completed. */
+  public long calls() {
+    return calls;
+  }
+
+  public void add(Tally other) {
     latency.add(other.latency);
     calls += other.calls;
     found += other.found;

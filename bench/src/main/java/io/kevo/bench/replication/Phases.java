@@ -1,0 +1,373 @@
+package io.kevo.bench.replication;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.ProcessCpu;
+import io.kevo.bench.server.ClientLoops;
+import io.kevo.bench.server.PhaseClock;
+import io.kevo.bench.server.RemoteApi;
+import io.kevo.bench.server.Tally;
+import io.kevo.proto.BatchWriteRequest;
+import io.kevo.proto.BatchWriteResponse;
+import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.proto.Operation;
+import io.kevo.proto.PutRequest;
+import io.kevo.proto.PutResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+
+/** The three measurements, each on a running {@link Cluster}. Stateless. */
+final class Phases {
+  /** Key spaces, so that no phase writes a key another one wrote. */
+  private static final long THROUGHPUT_SPACE = 0x7409_0000L;
+
+  private static final long LAG_SPACE = 0x1A60_0000L;
+  private static final long CATCHUP_SPACE = 0xCA7C_0000L;
+  private static final long CONVERGE_TIMEOUT_MS = 300_000;
+
+  private Phases() {}
+
+  /**
+   * {@code clients} writers as fast as the node answers: {@code warmupSeconds} untimed, then {@code
+   * durationSeconds} timed; then how far behind the replicas were and how long they took to catch
+   * up.
+   */
+  static ThroughputRun throughput(
+      Cluster c, ReplicationParams p, String side, String codec, int run) {
+    double load = loadAverage();
+    boolean replicated = !c.replicas().isEmpty();
+    Cluster.Wire wire0 = replicated ? c.wire() : null;
+    List<ManagedChannel> channels = channels(c, p.connections());
+    PutCaller.KeyStream keys =
+        new PutCaller.KeyStream(p.seed(), THROUGHPUT_SPACE + run, p.keySize());
+    try {
+      PhaseClock clock = new PhaseClock();
+      ClientLoops.Running running =
+          ClientLoops.async(p.clients(), writers(channels, keys, p, run), clock);
+      Tally tally;
+      long began;
+      long ended;
+      Map<String, OptionalLong> cpu0;
+      Map<String, OptionalLong> cpu1;
+      List<Long> lag = new ArrayList<>();
+      try {
+        Sleep.seconds(p.warmupSeconds());
+        cpu0 = cpu(c);
+        began = System.nanoTime();
+        clock.startMeasuring();
+        Sleep.seconds(p.durationSeconds());
+      } finally {
+        clock.drain();
+      }
+      ended = System.nanoTime();
+      cpu1 = cpu(c);
+      List<Long> applied = new ArrayList<>();
+      for (Cluster.Node r : c.replicas()) {
+        applied.add(r.applied());
+      }
+      long last = c.primaryLast();
+      applied.forEach(a -> lag.add(Math.max(0, last - a)));
+      tally = running.finish();
+      Double convergeMs = null;
+      if (replicated) {
+        long finalLast = c.primaryLast();
+        convergeMs = waitedSince(ended, c, finalLast);
+      }
+      LatencyHistogram h = tally.latency();
+      return new ThroughputRun(
+          side,
+          codec,
+          run,
+          tally.calls(),
+          (ended - began) / 1e9,
+          h.percentile(50) / 1e3,
+          h.percentile(99) / 1e3,
+          cores(cpu0, cpu1, (ended - began) / 1e9),
+          lag,
+          convergeMs,
+          replicated ? c.wire().minus(wire0) : null,
+          load);
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  /** Milliseconds from {@code since} until every replica has applied {@code sequence}. */
+  private static double waitedSince(long since, Cluster c, long sequence) {
+    c.awaitApplied(sequence, CONVERGE_TIMEOUT_MS);
+    return (System.nanoTime() - since) / 1e6;
+  }
+
+  /**
+   * Writers paced at {@code rate} puts/s and one visibility probe per replica: {@code
+   * warmupSeconds} untimed, then {@code lagDurationSeconds} of samples.
+   */
+  static VisibilityResult visibility(Cluster c, ReplicationParams p, double rate, double maxRate) {
+    double load = loadAverage();
+    Cluster.Wire wire0 = c.wire();
+    List<ManagedChannel> channels = channels(c, p.connections());
+    PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), LAG_SPACE, p.keySize());
+    PhaseClock clock = new PhaseClock();
+    List<VisibilityProbe> probes = new ArrayList<>();
+    try {
+      ClientLoops.Running running =
+          PacedLoops.start(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
+      long began;
+      long ended;
+      Map<String, OptionalLong> cpu0;
+      Map<String, OptionalLong> cpu1;
+      try {
+        long interval = (long) (p.probeIntervalMs() * 1e6);
+        for (int i = 0; i < c.replicas().size(); i++) {
+          Cluster.Node r = c.replicas().get(i);
+          probes.add(
+              new VisibilityProbe(
+                  r.name,
+                  c.primary().port(),
+                  r.port(),
+                  i,
+                  p.seed(),
+                  p.keySize(),
+                  p.valueSize(),
+                  interval,
+                  clock));
+        }
+        Sleep.seconds(p.warmupSeconds());
+        cpu0 = cpu(c);
+        began = System.nanoTime();
+        clock.startMeasuring();
+        Sleep.seconds(p.lagDurationSeconds());
+      } finally {
+        clock.drain();
+      }
+      ended = System.nanoTime();
+      cpu1 = cpu(c);
+      Tally tally = running.finish();
+      List<VisibilityProbe.Result> results = new ArrayList<>();
+      for (VisibilityProbe probe : probes) {
+        results.add(probe.finish());
+      }
+      c.awaitApplied(c.primaryLast(), CONVERGE_TIMEOUT_MS);
+      double seconds = (ended - began) / 1e9;
+      LatencyHistogram h = tally.latency();
+      return new VisibilityResult(
+          rate,
+          maxRate,
+          tally.calls() / seconds,
+          seconds,
+          h.percentile(50) / 1e3,
+          h.percentile(99) / 1e3,
+          p.probeIntervalMs(),
+          results,
+          cores(cpu0, cpu1, seconds),
+          c.wire().minus(wire0),
+          load);
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  /**
+   * Stops the last replica once it has everything, writes {@code catchupEntries} on the primary,
+   * starts the replica again and polls its applied sequence every 10 ms until it has them all.
+   */
+  static CatchUpResult catchUp(Cluster c, ReplicationParams p) {
+    Cluster.Node r = c.replicas().get(c.replicas().size() - 1);
+    c.awaitApplied(c.primaryLast(), CONVERGE_TIMEOUT_MS);
+    long from = r.applied();
+    c.stop(r);
+    System.err.printf(
+        "  catch-up: %s stopped at sequence %,d; writing %,d entries (%d per write)%n",
+        r.name, from, p.catchupEntries(), p.catchupBatch());
+    long l0 = System.nanoTime();
+    ManagedChannel ch = RemoteApi.channel("127.0.0.1", c.primary().port());
+    try {
+      write(ch, p, p.catchupEntries(), p.catchupBatch());
+    } finally {
+      ch.shutdownNow();
+    }
+    double loadSeconds = (System.nanoTime() - l0) / 1e9;
+    long to = c.primaryLast();
+    System.err.printf(
+        "  catch-up: wrote them in %.1f s; primary at %,d; starting %s again%n",
+        loadSeconds, to, r.name);
+    double load = loadAverage();
+    long t0 = System.nanoTime();
+    c.start(r);
+    double servingMs = (System.nanoTime() - t0) / 1e6;
+    List<long[]> curve = new ArrayList<>();
+    double firstMs = -1;
+    long firstApplied = -1;
+    OptionalLong cpuFirst = OptionalLong.empty();
+    long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
+    while (true) {
+      long applied = r.applied();
+      long now = System.nanoTime();
+      double ms = (now - t0) / 1e6;
+      curve.add(new long[] {Math.round(ms), applied});
+      if (applied > from && firstMs < 0) {
+        firstMs = ms;
+        firstApplied = applied;
+        cpuFirst = r.cpuNanos();
+      }
+      if (applied >= to) {
+        OptionalLong cpuLast = r.cpuNanos();
+        Double cores =
+            cpuFirst.isPresent() && cpuLast.isPresent() && ms > firstMs
+                ? (cpuLast.getAsLong() - cpuFirst.getAsLong()) / 1e6 / (ms - firstMs)
+                : null;
+        return new CatchUpResult(
+            p.catchupEntries(),
+            p.catchupBatch(),
+            loadSeconds,
+            from,
+            to,
+            servingMs,
+            firstMs,
+            firstApplied,
+            ms,
+            cores,
+            curve,
+            load);
+      }
+      if (now > deadline) {
+        throw new IllegalStateException(
+            r.name
+                + " did not catch up within "
+                + CONVERGE_TIMEOUT_MS
+                + " ms (at "
+                + applied
+                + ")");
+      }
+      Sleep.millis(10);
+    }
+  }
+
+  /**
+   * Writes {@code n} entries of the catch-up key space: single puts with {@code clients} in flight,
+   * or BatchWrites of {@code batch} puts with 4 in flight.
+   */
+  private static void write(ManagedChannel ch, ReplicationParams p, long n, int batch) {
+    KevoServiceGrpc.KevoServiceStub stub = KevoServiceGrpc.newStub(ch);
+    int window = batch == 1 ? p.clients() : 4;
+    Semaphore permits = new Semaphore(window);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), CATCHUP_SPACE, p.keySize());
+    CompressibleValues values =
+        new CompressibleValues(p.seed() ^ CATCHUP_SPACE, p.valueSize(), p.randomFraction());
+    try {
+      for (long done = 0; done < n && failure.get() == null; ) {
+        permits.acquire();
+        int count = (int) Math.min(batch, n - done);
+        if (batch == 1) {
+          stub.put(
+              PutRequest.newBuilder()
+                  .setKey(UnsafeByteOperations.unsafeWrap(keys.next()))
+                  .setValue(UnsafeByteOperations.unsafeWrap(values.next()))
+                  .build(),
+              new Release<PutResponse>(permits, failure));
+        } else {
+          BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
+          for (int i = 0; i < count; i++) {
+            b.addOperations(
+                Operation.newBuilder()
+                    .setType(Operation.Type.PUT)
+                    .setKey(UnsafeByteOperations.unsafeWrap(keys.next()))
+                    .setValue(UnsafeByteOperations.unsafeWrap(values.next())));
+          }
+          stub.batchWrite(b.build(), new Release<BatchWriteResponse>(permits, failure));
+        }
+        done += count;
+      }
+      if (!permits.tryAcquire(window, 10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("catch-up writes did not complete");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing", e);
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("catch-up writes failed: " + failure.get(), failure.get());
+    }
+  }
+
+  /** Gives the window's permit back when a call ends. */
+  private record Release<T>(Semaphore permits, AtomicReference<Throwable> failure)
+      implements StreamObserver<T> {
+    @Override
+    public void onNext(T value) {}
+
+    @Override
+    public void onError(Throwable t) {
+      failure.compareAndSet(null, t);
+      permits.release();
+    }
+
+    @Override
+    public void onCompleted() {
+      permits.release();
+    }
+  }
+
+  private static List<ManagedChannel> channels(Cluster c, int connections) {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      channels.add(RemoteApi.channel("127.0.0.1", c.primary().port()));
+    }
+    return channels;
+  }
+
+  private static IntFunction<io.kevo.bench.server.Caller> writers(
+      List<ManagedChannel> channels, PutCaller.KeyStream keys, ReplicationParams p, int run) {
+    return i -> {
+      ManagedChannel ch = channels.get(i % channels.size());
+      return new PutCaller(
+          KevoServiceGrpc.newStub(ch),
+          KevoServiceGrpc.newBlockingStub(ch),
+          keys,
+          new CompressibleValues(
+              p.seed() * 31 + run * 1_000L + i, p.valueSize(), p.randomFraction()));
+    };
+  }
+
+  /** CPU so far of every node and of this JVM ({@code bench}). */
+  private static Map<String, OptionalLong> cpu(Cluster c) {
+    Map<String, OptionalLong> m = c.cpu();
+    m.put("bench", ProcessCpu.selfNanos());
+    return m;
+  }
+
+  private static Map<String, Double> cores(
+      Map<String, OptionalLong> from, Map<String, OptionalLong> to, double seconds) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Map.Entry<String, OptionalLong> e : from.entrySet()) {
+      OptionalLong b = to.get(e.getKey());
+      if (e.getValue().isPresent() && b != null && b.isPresent()) {
+        m.put(e.getKey(), (b.getAsLong() - e.getValue().getAsLong()) / 1e9 / seconds);
+      }
+    }
+    return m;
+  }
+
+  /** The 1-minute load average from {@code /proc/loadavg}; -1 where it cannot be read. */
+  static double loadAverage() {
+    try {
+      String s = Files.readString(Path.of("/proc/loadavg")).trim();
+      return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}

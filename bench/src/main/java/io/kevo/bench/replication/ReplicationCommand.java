@@ -1,0 +1,456 @@
+package io.kevo.bench.replication;
+
+import io.kevo.bench.report.Json;
+import io.kevo.bench.run.Dirs;
+import io.kevo.proto.replication.CompressionCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevo-bench replication}: a primary and its replicas as child JVMs on this machine against
+ * a standalone node, sync off everywhere. Prints the results and the bar verdicts, optionally
+ * writes JSON. Exit code 0 when every phase ran (whether or not the bars are met), 1 when one
+ * failed.
+ */
+@Command(
+    name = "replication",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures WAL replication on this machine: a primary and --replicas replicas, each a child",
+      "JVM on 127.0.0.1 with a fresh data directory, sync none. throughput: --clients writers put",
+      "fresh keys as fast as a standalone node, then a primary, answers (alternating, --repeat",
+      "times), plus one run per other codec, counting the bytes the primary sends; lag: writers",
+      "paced at half the replicated throughput while a probe per replica times how soon a put is",
+      "readable there; catchup: a replica is stopped, --catchup-entries are written, and the",
+      "replica is timed catching up."
+    })
+public final class ReplicationCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--phases",
+      split = ",",
+      defaultValue = "throughput,lag,catchup",
+      description = "Which phases run (default: ${DEFAULT-VALUE}).")
+  List<String> phases;
+
+  @Option(
+      names = "--clients",
+      defaultValue = "16",
+      description = "Writers, each with one put in flight (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(
+      names = "--connections",
+      defaultValue = "2",
+      description = "HTTP/2 connections the writers share (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "Timed window of each throughput run (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      paramLabel = "SECONDS",
+      description =
+          "Untimed lead-in of each throughput run and of the lag phase (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description =
+          "Throughput runs of the standalone node and of the main codec's cluster, alternating;"
+              + " the median is reported (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(
+      names = "--codecs",
+      split = ",",
+      defaultValue = "zstd,snappy,none",
+      description =
+          "Codecs the replicas ask for. The first (the replicas' default, zstd) is used for the"
+              + " throughput ratio, the lag and the catch-up; each other one gets one throughput"
+              + " run for its bytes on the wire (default: ${DEFAULT-VALUE}).")
+  List<String> codecs;
+
+  @Option(
+      names = "--replicas",
+      defaultValue = "2",
+      description = "Replicas per primary (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
+  @Option(
+      names = "--key-size",
+      defaultValue = "16",
+      description = "Key bytes (default: ${DEFAULT-VALUE}).")
+  int keySize;
+
+  @Option(
+      names = "--value-size",
+      defaultValue = "100",
+      description = "Value bytes (default: ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(
+      names = "--random-fraction",
+      defaultValue = "0.5",
+      description =
+          "Random part of each value; the rest repeats it (db_bench's --compression_ratio)"
+              + " (default: ${DEFAULT-VALUE}).")
+  double randomFraction;
+
+  @Option(
+      names = "--lag-duration",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "Timed window of the lag phase (default: ${DEFAULT-VALUE}).")
+  double lagDuration;
+
+  @Option(
+      names = "--lag-rate",
+      defaultValue = "0",
+      paramLabel = "PUTS_PER_SEC",
+      description =
+          "Paced write rate of the lag phase; 0: half the median replicated throughput"
+              + " (default: ${DEFAULT-VALUE}).")
+  double lagRate;
+
+  @Option(
+      names = "--probe-interval-ms",
+      defaultValue = "5",
+      description = "One visibility sample per replica this often, ms (default: ${DEFAULT-VALUE}).")
+  double probeIntervalMs;
+
+  @Option(
+      names = "--catchup-entries",
+      defaultValue = "1000000",
+      description = "Entries written while a replica is down (default: ${DEFAULT-VALUE}).")
+  long catchupEntries;
+
+  @Option(
+      names = "--catchup-batch",
+      defaultValue = "1",
+      description =
+          "Entries per write while loading them: 1 = single puts, each its own WAL record; more ="
+              + " BatchWrites (default: ${DEFAULT-VALUE}).")
+  int catchupBatch;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "20240601",
+      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--heap",
+      defaultValue = "2g",
+      description = "Maximum heap (-Xmx) of every node JVM (default: ${DEFAULT-VALUE}).")
+  String heap;
+
+  @Option(
+      names = "--jvm-arg",
+      paramLabel = "ARG",
+      description =
+          "Extra option for every node JVM; repeatable. {node} and {run} are replaced by the node"
+              + " (standalone, primary, replica1, ...) and the run (e.g. zstd-0, lag), e.g."
+              + " -XX:StartFlightRecording=filename=repl-{node}-{run}.jfr,settings=profile")
+  List<String> jvmArgs = new ArrayList<>();
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Where the nodes' data directories are created, fresh per cluster and deleted"
+              + " afterwards (default: ./bench-work).")
+  Path dir;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  ReplicationParams params() {
+    List<CompressionCodec> kinds = new ArrayList<>();
+    for (String c : codecs) {
+      kinds.add(codec(c));
+    }
+    List<String> ph = new ArrayList<>();
+    for (String p : phases) {
+      ph.add(p.trim().toLowerCase(Locale.ROOT));
+    }
+    return new ReplicationParams(
+        new LinkedHashSet<>(ph),
+        clients,
+        connections,
+        duration,
+        warmup,
+        repeat,
+        kinds,
+        replicas,
+        keySize,
+        valueSize,
+        randomFraction,
+        lagDuration,
+        lagRate,
+        probeIntervalMs,
+        catchupEntries,
+        catchupBatch,
+        seed);
+  }
+
+  static CompressionCodec codec(String id) {
+    return switch (id.trim().toLowerCase(Locale.ROOT)) {
+      case "none" -> CompressionCodec.NONE;
+      case "snappy" -> CompressionCodec.SNAPPY;
+      case "zstd" -> CompressionCodec.ZSTD;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown codec '" + id + "' (expected none, snappy or zstd)");
+    };
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    ReplicationParams p = params();
+    boolean defaultBase = dir == null;
+    Path base = defaultBase ? Path.of("bench-work") : dir;
+    Files.createDirectories(base);
+    Path runDir = Files.createTempDirectory(base, "replication-");
+    List<ThroughputRun> standalone = new ArrayList<>();
+    List<ThroughputRun> replicated = new ArrayList<>();
+    List<ThroughputRun> others = new ArrayList<>();
+    VisibilityResult visibility = null;
+    CatchUpResult catchUp = null;
+    boolean failed = false;
+    double loadStart = Phases.loadAverage();
+    try {
+      if (p.runs("throughput")) {
+        for (int r = 0; r < p.repeat(); r++) {
+          // Sides alternate, so that drift on a shared machine hits both alike.
+          failed |= !attempt(() -> standalone.add(standalone(p, runDir, standalone.size())));
+          CompressionCodec main = p.mainCodec();
+          int run = r;
+          failed |= !attempt(() -> replicated.add(replicated(p, runDir, main, run)));
+        }
+        for (CompressionCodec c : p.codecs().subList(1, p.codecs().size())) {
+          failed |= !attempt(() -> others.add(replicated(p, runDir, c, 0)));
+        }
+      }
+      if (p.runs("lag") || p.runs("catchup")) {
+        ThroughputRun max = Report.median(replicated);
+        double rate = p.lagRate() > 0 ? p.lagRate() : max == null ? 0 : max.opsPerSec() / 2;
+        Object[] out = new Object[2];
+        failed |= !attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
+        visibility = (VisibilityResult) out[0];
+        catchUp = (CatchUpResult) out[1];
+      }
+    } finally {
+      Dirs.deleteRecursively(runDir);
+      if (defaultBase) {
+        Dirs.deleteIfEmpty(base);
+      }
+    }
+    Map<String, Object> config = config(p, base, loadStart);
+    Report report =
+        new Report(p, commandLine(), config, standalone, replicated, others, visibility, catchUp);
+    System.out.print(report.table());
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
+      System.err.println("wrote " + json);
+    }
+    return failed ? 1 : 0;
+  }
+
+  private ThroughputRun standalone(ReplicationParams p, Path runDir, int run) {
+    Path data = runDir.resolve("standalone-" + run);
+    try (Cluster c = Cluster.standalone(data, heap, this::nodeJvmArgs, "standalone-" + run)) {
+      System.err.printf(
+          "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
+          run, c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
+      ThroughputRun t = Phases.throughput(c, p, "standalone", null, run);
+      progress(t);
+      return t;
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+  }
+
+  private ThroughputRun replicated(
+      ReplicationParams p, Path runDir, CompressionCodec codec, int run) {
+    String label = ReplicationParams.id(codec) + "-" + run;
+    Path data = runDir.resolve(label);
+    try (Cluster c =
+        Cluster.replicated(data, p.replicas(), codec, heap, this::nodeJvmArgs, label)) {
+      System.err.printf(
+          "throughput run %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
+          run,
+          c.primary().process.pid(),
+          c.primary().port(),
+          p.replicas(),
+          ReplicationParams.id(codec),
+          Phases.loadAverage());
+      ThroughputRun t = Phases.throughput(c, p, "replicated", ReplicationParams.id(codec), run);
+      progress(t);
+      return t;
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+  }
+
+  private void lagAndCatchUp(
+      ReplicationParams p, Path runDir, double rate, ThroughputRun max, Object[] out) {
+    Path data = runDir.resolve("lag");
+    try (Cluster c =
+        Cluster.replicated(data, p.replicas(), p.mainCodec(), heap, this::nodeJvmArgs, "lag")) {
+      if (p.runs("lag")) {
+        System.err.printf(
+            "lag: writers paced at %,.0f puts/s, one probe per replica every %.1f ms, load %.2f%n",
+            rate, p.probeIntervalMs(), Phases.loadAverage());
+        VisibilityResult v =
+            Phases.visibility(c, p, rate, p.lagRate() > 0 || max == null ? 0 : max.opsPerSec());
+        System.err.printf(
+            "  achieved %,.0f puts/s; lag after ack p50 %.3f ms, p99 %.3f ms, max %.3f ms (%d"
+                + " samples)%n",
+            v.achievedRate(),
+            v.pooledAfterAck().percentile(50) / 1e6,
+            v.pooledAfterAck().percentile(99) / 1e6,
+            v.pooledAfterAck().max() / 1e6,
+            v.pooledAfterAck().count());
+        out[0] = v;
+      }
+      if (p.runs("catchup")) {
+        CatchUpResult r = Phases.catchUp(c, p);
+        System.err.printf(
+            "  caught up %,d entries at %,.0f entries/s%n",
+            r.toSequence() - r.fromSequence(), r.rate());
+        out[1] = r;
+      }
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+  }
+
+  private static boolean attempt(Runnable step) {
+    try {
+      step.run();
+      return true;
+    } catch (RuntimeException e) {
+      System.err.println("  FAILED: " + e);
+      e.printStackTrace();
+      return false;
+    }
+  }
+
+  private static void progress(ThroughputRun t) {
+    System.err.printf(
+        Locale.ROOT,
+        "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs; CPU cores %s%s%n",
+        t.opsPerSec(),
+        t.p50Us(),
+        t.p99Us(),
+        t.cpuCores().entrySet().stream()
+            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+            .toList(),
+        t.convergeMs() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; replicas %s entries behind at the stop, caught up after %.0f ms; %.1f wire"
+                    + " B/entry",
+                t.endLagEntries(),
+                t.convergeMs(),
+                1.0 * t.wire().wire() / Math.max(1, t.wire().entries())));
+  }
+
+  private List<String> nodeJvmArgs(String node, String run) {
+    List<String> out = new ArrayList<>();
+    for (String a : jvmArgs) {
+      out.add(a.replace("{node}", node).replace("{run}", run));
+    }
+    return out;
+  }
+
+  private String commandLine() {
+    List<String> args =
+        spec != null && spec.commandLine().getParseResult() != null
+            ? spec.commandLine().getParseResult().originalArgs()
+            : List.of();
+    // The parse result is the whole command line's, subcommand name included.
+    return args.isEmpty() ? "./kevo-bench replication" : "./kevo-bench " + String.join(" ", args);
+  }
+
+  private Map<String, Object> config(ReplicationParams p, Path base, double loadStart) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("phases", ReplicationParams.PHASES.stream().filter(p::runs).toList());
+    m.put(
+        "nodes", "child JVMs (server-node) on 127.0.0.1, ephemeral ports, fresh data directories");
+    m.put("replicas", p.replicas());
+    m.put("clients", p.clients());
+    m.put("connections", p.connections());
+    m.put("api", "generated gRPC stubs, asynchronous, one put in flight per writer");
+    m.put("duration_s", p.durationSeconds());
+    m.put("warmup_s", p.warmupSeconds());
+    m.put("repeat", p.repeat());
+    m.put("codecs", p.codecs().stream().map(ReplicationParams::id).toList());
+    m.put("key_size", p.keySize());
+    m.put("value_size", p.valueSize());
+    m.put("value_random_fraction", p.randomFraction());
+    m.put(
+        "values",
+        "db_bench CompressibleString: ceil(size x fraction) random printable ASCII bytes, repeated"
+            + " to fill; a fresh value per put");
+    m.put(
+        "engine",
+        "Kevo Options.builder().syncMode(SyncMode.NONE), defaults otherwise; the primary also"
+            + " holdWalAtOpen(true); replicas ReplicaOptions.DEFAULT but preferredCodec");
+    m.put("lag_duration_s", p.lagDurationSeconds());
+    m.put("lag_rate", p.lagRate() > 0 ? p.lagRate() : "half of the median replicated ops/s");
+    m.put("probe_interval_ms", p.probeIntervalMs());
+    m.put(
+        "lag_definition",
+        "per replica, every probe interval: put a fresh marker key on the primary; after the put"
+            + " returns, Get it from the replica back to back until found. after_ack = return of"
+            + " the finding Get - return of the put; after_send = same end - sending of the put."
+            + " Upper bounds by one Get round trip.");
+    m.put("catchup_entries", p.catchupEntries());
+    m.put("catchup_entries_per_write", p.catchupBatch());
+    m.put(
+        "catchup_definition",
+        "the last replica is stopped cleanly, the entries are written on the primary, the"
+            + " replica's JVM is started again on its directory and its applied_sequence polled"
+            + " every 10 ms; rate = (target - applied at the first poll past the stop point) /"
+            + " (time of the first poll at the target - time of that poll)");
+    m.put(
+        "wire_definition",
+        "the primary's GetNodeInfo bytes_sent_raw (entries serialized before compression) and"
+            + " bytes_sent_wire (serialized responses as sent) over entries_sent (counted once"
+            + " per replica), differences over each throughput run incl. warm-up and convergence");
+    m.put("node_heap", heap);
+    m.put("node_jvm_args", List.copyOf(jvmArgs));
+    m.put("data_dir", base.toAbsolutePath().toString());
+    m.put("load_average_1m_start", loadStart);
+    m.put("load_average_1m_end", Phases.loadAverage());
+    return m;
+  }
+}

@@ -1,0 +1,113 @@
+package io.kevo.bench.replication;
+
+import io.kevo.proto.replication.CompressionCodec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What the {@code replication} benchmark runs. Immutable; validated on construction.
+ *
+ * @param phases which of {@code throughput}, {@code lag}, {@code catchup} run
+ * @param clients writers (puts outstanding at once) in the throughput and lag phases
+ * @param connections HTTP/2 connections the writers are spread over
+ * @param durationSeconds timed window of each throughput run
+ * @param warmupSeconds untimed lead-in of each throughput run and of the lag phase
+ * @param repeat throughput runs per side (standalone, replicated with the first codec), alternating
+ * @param codecs codecs the replicas ask for; the first is used for the ratio, lag and catch-up, and
+ *     each gets a throughput run that also counts the bytes sent
+ * @param replicas replicas per primary
+ * @param keySize key bytes
+ * @param valueSize value bytes
+ * @param randomFraction the random part of each value (the rest repeats it; see {@link
+ *     CompressibleValues})
+ * @param lagDurationSeconds timed window of the lag phase
+ * @param lagRate total paced write rate of the lag phase, puts/s; 0 means half the median
+ *     replicated throughput measured before
+ * @param probeIntervalMs one visibility sample per replica every this many milliseconds
+ * @param catchupEntries entries written while a replica is down
+ * @param catchupBatch entries per write while loading them (1: single puts, each its own WAL
+ *     record)
+ * @param seed seed of keys and values
+ */
+record ReplicationParams(
+    Set<String> phases,
+    int clients,
+    int connections,
+    double durationSeconds,
+    double warmupSeconds,
+    int repeat,
+    List<CompressionCodec> codecs,
+    int replicas,
+    int keySize,
+    int valueSize,
+    double randomFraction,
+    double lagDurationSeconds,
+    double lagRate,
+    double probeIntervalMs,
+    long catchupEntries,
+    int catchupBatch,
+    long seed) {
+
+  static final List<String> PHASES = List.of("throughput", "lag", "catchup");
+
+  ReplicationParams {
+    phases = Set.copyOf(phases);
+    codecs = List.copyOf(codecs);
+    for (String p : phases) {
+      if (!PHASES.contains(p)) {
+        throw new IllegalArgumentException(
+            "unknown phase '" + p + "' (expected throughput, lag, catchup)");
+      }
+    }
+    if (phases.isEmpty()) {
+      throw new IllegalArgumentException("at least one phase is needed");
+    }
+    if (codecs.isEmpty() || codecs.stream().distinct().count() != codecs.size()) {
+      throw new IllegalArgumentException("--codecs must list distinct codecs: " + codecs);
+    }
+    if (codecs.contains(CompressionCodec.UNRECOGNIZED)) {
+      throw new IllegalArgumentException("--codecs takes none, snappy, zstd");
+    }
+    check(clients >= 1 && clients <= 4096, "--clients must be in 1..4096, got " + clients);
+    check(connections >= 1, "--connections must be at least 1, got " + connections);
+    check(durationSeconds > 0, "--duration must be positive, got " + durationSeconds);
+    check(warmupSeconds >= 0, "--warmup must not be negative, got " + warmupSeconds);
+    check(repeat >= 1, "--repeat must be at least 1, got " + repeat);
+    check(replicas >= 1 && replicas <= 8, "--replicas must be in 1..8, got " + replicas);
+    check(keySize >= 8, "--key-size must be at least 8, got " + keySize);
+    check(valueSize >= 1, "--value-size must be at least 1, got " + valueSize);
+    check(
+        randomFraction > 0 && randomFraction <= 1,
+        "--random-fraction must be in (0, 1], got " + randomFraction);
+    check(lagDurationSeconds > 0, "--lag-duration must be positive, got " + lagDurationSeconds);
+    check(lagRate >= 0, "--lag-rate must not be negative, got " + lagRate);
+    check(
+        lagRate > 0 || !phases.contains("lag") || phases.contains("throughput"),
+        "the lag phase without the throughput phase needs --lag-rate");
+    check(probeIntervalMs > 0, "--probe-interval-ms must be positive, got " + probeIntervalMs);
+    check(catchupEntries >= 1, "--catchup-entries must be positive, got " + catchupEntries);
+    check(
+        catchupBatch >= 1 && catchupBatch <= 10_000,
+        "--catchup-batch must be in 1..10000, got " + catchupBatch);
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  boolean runs(String phase) {
+    return phases.contains(phase);
+  }
+
+  /** The codec of the headline figures. */
+  CompressionCodec mainCodec() {
+    return codecs.get(0);
+  }
+
+  static String id(CompressionCodec c) {
+    return c.name().toLowerCase(Locale.ROOT);
+  }
+}

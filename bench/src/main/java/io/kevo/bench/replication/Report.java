@@ -1,0 +1,405 @@
+package io.kevo.bench.replication;
+
+import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.MachineInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code replication} results as a text table and as JSON, with the issue's bars judged:
+ * replicated throughput ≥ 0.8× the standalone node's, replica visibility lag p99 ≤ 10 ms at half of
+ * the replicated throughput, catch-up ≥ 200,000 entries/s. Immutable once built.
+ */
+final class Report {
+  static final double MIN_THROUGHPUT_RATIO = 0.8;
+  static final double MAX_LAG_P99_MS = 10;
+  static final double MIN_CATCHUP_RATE = 200_000;
+
+  /** One bar's verdict; {@code value} null when the phase did not run (then not met). */
+  record Bar(String name, String target, Double value, String unit, boolean met) {}
+
+  private final ReplicationParams params;
+  private final String command;
+  private final Map<String, Object> config;
+  private final List<ThroughputRun> standalone;
+  private final List<ThroughputRun> replicated;
+  private final List<ThroughputRun> otherCodecs;
+  private final VisibilityResult visibility;
+  private final CatchUpResult catchUp;
+
+  /**
+   * @param replicated the runs with the main codec
+   * @param otherCodecs one run per other codec
+   * @param visibility null if the lag phase did not run
+   * @param catchUp null if the catch-up phase did not run
+   */
+  Report(
+      ReplicationParams params,
+      String command,
+      Map<String, Object> config,
+      List<ThroughputRun> standalone,
+      List<ThroughputRun> replicated,
+      List<ThroughputRun> otherCodecs,
+      VisibilityResult visibility,
+      CatchUpResult catchUp) {
+    this.params = params;
+    this.command = command;
+    this.config = config;
+    this.standalone = List.copyOf(standalone);
+    this.replicated = List.copyOf(replicated);
+    this.otherCodecs = List.copyOf(otherCodecs);
+    this.visibility = visibility;
+    this.catchUp = catchUp;
+  }
+
+  /** The run with the median ops/s (the lower one of an even count); null for none. */
+  static ThroughputRun median(List<ThroughputRun> runs) {
+    if (runs.isEmpty()) {
+      return null;
+    }
+    List<ThroughputRun> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparingDouble(ThroughputRun::opsPerSec));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  /** Replicated ÷ standalone median ops/s; null without both. */
+  Double throughputRatio() {
+    ThroughputRun s = median(standalone);
+    ThroughputRun r = median(replicated);
+    return s == null || r == null ? null : r.opsPerSec() / s.opsPerSec();
+  }
+
+  List<Bar> bars() {
+    List<Bar> bars = new ArrayList<>();
+    Double ratio = throughputRatio();
+    bars.add(
+        new Bar(
+            "replicated throughput / standalone",
+            ">= " + MIN_THROUGHPUT_RATIO,
+            ratio,
+            "x",
+            ratio != null && ratio >= MIN_THROUGHPUT_RATIO));
+    Double p99 = null;
+    boolean lagMet = false;
+    if (visibility != null) {
+      LatencyHistogram h = visibility.pooledAfterAck();
+      p99 = h.percentile(99) / 1e6;
+      lagMet = h.count() > 0 && p99 <= MAX_LAG_P99_MS && visibility.timeouts() == 0;
+    }
+    bars.add(new Bar("replica visibility lag p99 at half load", "<= 10 ms", p99, "ms", lagMet));
+    Double rate = catchUp == null ? null : catchUp.rate();
+    bars.add(
+        new Bar(
+            "catch-up rate",
+            ">= 200,000 entries/s",
+            rate,
+            "entries/s",
+            rate != null && rate >= MIN_CATCHUP_RATE));
+    return bars;
+  }
+
+  boolean barsMet() {
+    return bars().stream().allMatch(Bar::met);
+  }
+
+  /** One row per codec: the main codec's median run, then the others. */
+  List<ThroughputRun> codecRows() {
+    List<ThroughputRun> rows = new ArrayList<>();
+    ThroughputRun main = median(replicated);
+    if (main != null) {
+      rows.add(main);
+    }
+    rows.addAll(otherCodecs);
+    return rows;
+  }
+
+  String table() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nReplication: primary + %d replicas (child JVMs on 127.0.0.1), %d writers, %d-byte"
+                + " keys, %d-byte values (%.0f%% random), sync none%n",
+            params.replicas(),
+            params.clients(),
+            params.keySize(),
+            params.valueSize(),
+            params.randomFraction() * 100));
+    if (!standalone.isEmpty() || !replicated.isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nThroughput (puts/s over %.0f s; median of %d):%n",
+              params.durationSeconds(),
+              params.repeat()));
+      row(out, "standalone", median(standalone));
+      row(out, "replicated (" + ReplicationParams.id(params.mainCodec()) + ")", median(replicated));
+      all(out, "standalone", standalone);
+      all(out, "replicated", replicated);
+    }
+    List<ThroughputRun> codecs = codecRows();
+    if (!codecs.isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nBytes the primary sent per entry per replica (the throughput runs):%n"
+                  + "  %-7s %10s %12s %12s %9s %9s%n",
+              "codec",
+              "puts/s",
+              "raw B/entry",
+              "wire B/entry",
+              "wire/raw",
+              "vs none"));
+      Double none = wirePerEntry(codecs, "none");
+      for (ThroughputRun r : codecs) {
+        double wire = 1.0 * r.wire().wire() / Math.max(1, r.wire().entries());
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %-7s %,10.0f %12.1f %12.1f %9.3f %9s%n",
+                r.codec(),
+                r.opsPerSec(),
+                1.0 * r.wire().raw() / Math.max(1, r.wire().entries()),
+                wire,
+                1.0 * r.wire().wire() / Math.max(1, r.wire().raw()),
+                none == null ? "-" : String.format(Locale.ROOT, "%.3f", wire / none)));
+      }
+    }
+    if (visibility != null) {
+      VisibilityResult v = visibility;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nVisibility lag at %,.0f puts/s%s: achieved %,.0f puts/s, put p50 %.0f µs p99 %.0f"
+                  + " µs; one probe per replica every %.1f ms (load %.2f)%n",
+              v.targetRate(),
+              v.maxRate() > 0 ? String.format(Locale.ROOT, " (half of %,.0f)", v.maxRate()) : "",
+              v.achievedRate(),
+              v.writerP50Us(),
+              v.writerP99Us(),
+              v.intervalMs(),
+              v.loadAverage()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-9s %8s %9s %9s %9s %9s | after send: %7s %7s | Get RTT p50%n",
+              "replica",
+              "samples",
+              "p50 ms",
+              "p99 ms",
+              "p99.9 ms",
+              "max ms",
+              "p50",
+              "p99"));
+      for (VisibilityProbe.Result p : v.probes()) {
+        lagRow(out, p.replica(), p.afterAck(), p.afterSend(), p.getRoundTrip());
+      }
+      lagRow(out, "all", v.pooledAfterAck(), v.pooledAfterSend(), null);
+      if (v.timeouts() > 0) {
+        out.append(
+            String.format(Locale.ROOT, "  %d markers never became visible (30 s)%n", v.timeouts()));
+      }
+      cpu(out, v.cpuCores());
+    }
+    if (catchUp != null) {
+      CatchUpResult c = catchUp;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nCatch-up: %,d entries behind (written %s in %.1f s), replica restarted (load"
+                  + " %.2f):%n  serving after %.0f ms, first progress seen at %.0f ms, caught up"
+                  + " at %.0f ms: %,.0f entries/s (%,.0f from JVM start)%s%n",
+              c.toSequence() - c.fromSequence(),
+              c.batch() == 1 ? "as single puts" : "in batches of " + c.batch(),
+              c.loadSeconds(),
+              c.loadAverage(),
+              c.servingMs(),
+              c.firstProgressMs(),
+              c.caughtUpMs(),
+              c.rate(),
+              c.overallRate(),
+              c.replicaCpuCores() == null
+                  ? ""
+                  : String.format(Locale.ROOT, ", replica CPU %.2f cores", c.replicaCpuCores())));
+    }
+    out.append(String.format("%nBars:%n"));
+    for (Bar b : bars()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %s %s: %s -> %s%n",
+              b.name(),
+              b.target(),
+              b.value() == null ? "not measured" : format(b.value(), b.unit()),
+              b.met() ? "MET" : "NOT MET"));
+    }
+    return out.toString();
+  }
+
+  private static Double wirePerEntry(List<ThroughputRun> rows, String codec) {
+    for (ThroughputRun r : rows) {
+      if (codec.equals(r.codec()) && r.wire().entries() > 0) {
+        return 1.0 * r.wire().wire() / r.wire().entries();
+      }
+    }
+    return null;
+  }
+
+  private static String format(double v, String unit) {
+    return switch (unit) {
+      case "x" -> String.format(Locale.ROOT, "%.3fx", v);
+      case "ms" -> String.format(Locale.ROOT, "%.2f ms", v);
+      default -> String.format(Locale.ROOT, "%,.0f %s", v, unit);
+    };
+  }
+
+  private static void row(StringBuilder out, String label, ThroughputRun r) {
+    if (r == null) {
+      return;
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-20s %,10.0f puts/s  p50 %6.0f µs  p99 %7.0f µs  (load %.2f)%n",
+            label,
+            r.opsPerSec(),
+            r.p50Us(),
+            r.p99Us(),
+            r.loadAverage()));
+    if (r.convergeMs() != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s replicas behind by %s entries when the writers stopped; all caught up"
+                  + " %.0f ms later%n",
+              "",
+              r.endLagEntries(),
+              r.convergeMs()));
+    }
+    cpu(out, r.cpuCores());
+  }
+
+  private static void all(StringBuilder out, String label, List<ThroughputRun> runs) {
+    if (runs.size() > 1) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s every run: %s%n",
+              label,
+              String.join(
+                  " · ",
+                  runs.stream()
+                      .map(r -> String.format(Locale.ROOT, "%,.0f", r.opsPerSec()))
+                      .toList())));
+    }
+  }
+
+  private static void cpu(StringBuilder out, Map<String, Double> cores) {
+    StringBuilder s = new StringBuilder();
+    cores.forEach((k, v) -> s.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+    out.append(String.format(Locale.ROOT, "  %-20s CPU cores:%s%n", "", s));
+  }
+
+  private static void lagRow(
+      StringBuilder out,
+      String label,
+      LatencyHistogram ack,
+      LatencyHistogram send,
+      LatencyHistogram rtt) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-9s %8d %9.3f %9.3f %9.3f %9.3f | after send: %7.3f %7.3f | %s%n",
+            label,
+            ack.count(),
+            ack.percentile(50) / 1e6,
+            ack.percentile(99) / 1e6,
+            ack.percentile(99.9) / 1e6,
+            ack.max() / 1e6,
+            send.percentile(50) / 1e6,
+            send.percentile(99) / 1e6,
+            rtt == null ? "" : String.format(Locale.ROOT, "%.0f µs", rtt.percentile(50) / 1e3)));
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("benchmark", "replication");
+    m.put("date", Instant.now().toString());
+    m.put("command", command);
+    m.put("machine", MachineInfo.describe());
+    m.put("config", config);
+    Map<String, Object> t = new LinkedHashMap<>();
+    ThroughputRun s = median(standalone);
+    ThroughputRun r = median(replicated);
+    t.put("standalone", s == null ? null : s.toJson());
+    t.put("replicated", r == null ? null : r.toJson());
+    t.put(
+        "standalone_ops_per_sec_runs",
+        standalone.stream().map(x -> round(x.opsPerSec(), 1)).toList());
+    t.put(
+        "replicated_ops_per_sec_runs",
+        replicated.stream().map(x -> round(x.opsPerSec(), 1)).toList());
+    t.put("replicated_over_standalone", round(throughputRatio(), 4));
+    t.put("runs", runsJson());
+    m.put("throughput", t);
+    List<Object> codecs = new ArrayList<>();
+    Double none = wirePerEntry(codecRows(), "none");
+    for (ThroughputRun c : codecRows()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("codec", c.codec());
+      row.put("ops_per_sec", round(c.opsPerSec(), 1));
+      row.putAll(wireJson(c.wire()));
+      double perEntry = 1.0 * c.wire().wire() / Math.max(1, c.wire().entries());
+      row.put("wire_over_none", none == null ? null : round(perEntry / none, 4));
+      codecs.add(row);
+    }
+    m.put("wire_by_codec", codecs);
+    m.put("visibility", visibility == null ? null : visibility.toJson());
+    m.put("catch_up", catchUp == null ? null : catchUp.toJson());
+    List<Object> bars = new ArrayList<>();
+    for (Bar b : bars()) {
+      Map<String, Object> bm = new LinkedHashMap<>();
+      bm.put("name", b.name());
+      bm.put("target", b.target());
+      bm.put("value", round(b.value(), 4));
+      bm.put("unit", b.unit());
+      bm.put("met", b.met());
+      bars.add(bm);
+    }
+    m.put("bars", bars);
+    m.put("bars_met", barsMet());
+    return m;
+  }
+
+  private List<Object> runsJson() {
+    List<Object> runs = new ArrayList<>();
+    standalone.forEach(x -> runs.add(x.toJson()));
+    replicated.forEach(x -> runs.add(x.toJson()));
+    otherCodecs.forEach(x -> runs.add(x.toJson()));
+    return runs;
+  }
+
+  static Map<String, Object> wireJson(Cluster.Wire w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bytes_sent_raw", w.raw());
+    m.put("bytes_sent_wire", w.wire());
+    m.put("entries_sent", w.entries());
+    m.put("raw_bytes_per_entry", w.entries() == 0 ? null : round(1.0 * w.raw() / w.entries(), 2));
+    m.put("wire_bytes_per_entry", w.entries() == 0 ? null : round(1.0 * w.wire() / w.entries(), 2));
+    m.put("wire_over_raw", w.raw() == 0 ? null : round(1.0 * w.wire() / w.raw(), 4));
+    return m;
+  }
+
+  static Double round(Double v, int digits) {
+    if (v == null || v.isNaN() || v.isInfinite()) {
+      return null;
+    }
+    double scale = Math.pow(10, digits);
+    return Math.round(v * scale) / scale;
+  }
+}

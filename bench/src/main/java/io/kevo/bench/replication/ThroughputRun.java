@@ -1,0 +1,67 @@
+package io.kevo.bench.replication;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One throughput run: {@code clients} writers putting fresh keys as fast as the node answers, on a
+ * standalone node or a primary with replicas. Immutable.
+ *
+ * @param side {@code standalone} or {@code replicated}
+ * @param codec the replicas' codec id; null for a standalone node
+ * @param run the run number
+ * @param ops puts completed in the timed window
+ * @param seconds the timed window
+ * @param p50Us put latency median, µs
+ * @param p99Us put latency p99, µs
+ * @param cpuCores CPU per node over the window (cores: CPU seconds per second), by node name; the
+ *     load generator as {@code bench}
+ * @param endLagEntries per replica: the primary's last sequence minus the replica's applied one,
+ *     read right as the writers stopped (replicas first, so this errs high)
+ * @param convergeMs from the writers' stop until every replica had applied the primary's last
+ *     sequence; null for a standalone node
+ * @param wire what the primary sent over the run, warm-up and convergence included; null for a
+ *     standalone node
+ * @param loadAverage the machine's 1-minute load average when the run started
+ */
+record ThroughputRun(
+    String side,
+    String codec,
+    int run,
+    long ops,
+    double seconds,
+    double p50Us,
+    double p99Us,
+    Map<String, Double> cpuCores,
+    List<Long> endLagEntries,
+    Double convergeMs,
+    Cluster.Wire wire,
+    double loadAverage) {
+
+  double opsPerSec() {
+    return ops / seconds;
+  }
+
+  Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("side", side);
+    m.put("codec", codec);
+    m.put("run", run);
+    m.put("ops", ops);
+    m.put("seconds", Report.round(seconds, 3));
+    m.put("ops_per_sec", Report.round(opsPerSec(), 1));
+    m.put("p50_us", Report.round(p50Us, 1));
+    m.put("p99_us", Report.round(p99Us, 1));
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpuCores.forEach((k, v) -> cpu.put(k, Report.round(v, 3)));
+    m.put("cpu_cores", cpu);
+    m.put("end_lag_entries", endLagEntries);
+    m.put("converge_ms", Report.round(convergeMs, 1));
+    if (wire != null) {
+      m.put("wire", Report.wireJson(wire));
+    }
+    m.put("load_average_1m", loadAverage);
+    return m;
+  }
+}

@@ -1,0 +1,163 @@
+package io.kevo.bench.replication;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ManagedChannel;
+import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.server.PhaseClock;
+import io.kevo.bench.server.RemoteApi;
+import io.kevo.bench.workload.Keys;
+import io.kevo.proto.GetRequest;
+import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.proto.PutRequest;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures how soon a write is visible on one replica. Every {@code interval} it puts a fresh
+ * marker key on the primary and, as soon as the put has returned, reads that key from the replica
+ * with back-to-back {@code Get}s until one finds it. A sample is taken while the clock measures:
+ *
+ * <ul>
+ *   <li><b>lag after ack</b> = (return of the first Get that found the key) − (return of the put);
+ *   <li><b>lag after send</b> = the same end − (sending of the put).
+ * </ul>
+ *
+ * Both are upper bounds by at most one Get round trip (the poll resolution, also recorded). Its own
+ * channels to the primary and to the replica, one thread; {@link #finish()} joins it.
+ */
+final class VisibilityProbe {
+  private static final long SPACE = 0x7157_0000L;
+  private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final String replica;
+  private final ManagedChannel toPrimary;
+  private final ManagedChannel toReplica;
+  private final Thread thread;
+  private final LatencyHistogram afterAck = new LatencyHistogram();
+  private final LatencyHistogram afterSend = new LatencyHistogram();
+  private final LatencyHistogram getRoundTrip = new LatencyHistogram();
+  private long polls;
+  private long timeouts;
+  private volatile Throwable failure;
+
+  /**
+   * Starts probing at once.
+   *
+   * @param index distinguishes the marker keys of several probes
+   */
+  VisibilityProbe(
+      String replica,
+      int primaryPort,
+      int replicaPort,
+      int index,
+      long seed,
+      int keySize,
+      int valueSize,
+      long intervalNanos,
+      PhaseClock clock) {
+    this.replica = replica;
+    this.toPrimary = RemoteApi.channel("127.0.0.1", primaryPort);
+    this.toReplica = RemoteApi.channel("127.0.0.1", replicaPort);
+    CompressibleValues values = new CompressibleValues(seed ^ SPACE ^ index, valueSize, 0.5);
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                probe(clock, seed, index, keySize, values, intervalNanos);
+              } catch (Throwable e) {
+                failure = e;
+              }
+            },
+            "bench-probe-" + replica);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void probe(
+      PhaseClock clock,
+      long seed,
+      int index,
+      int keySize,
+      CompressibleValues values,
+      long intervalNanos) {
+    KevoServiceGrpc.KevoServiceBlockingStub primary = KevoServiceGrpc.newBlockingStub(toPrimary);
+    KevoServiceGrpc.KevoServiceBlockingStub reader = KevoServiceGrpc.newBlockingStub(toReplica);
+    long due = System.nanoTime();
+    for (long n = 0; !clock.draining(); n++) {
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      due = Math.max(due + intervalNanos, System.nanoTime());
+      byte[] key = Keys.random(seed, SPACE + index, n, keySize);
+      PutRequest put =
+          PutRequest.newBuilder()
+              .setKey(UnsafeByteOperations.unsafeWrap(key))
+              .setValue(UnsafeByteOperations.unsafeWrap(values.next()))
+              .build();
+      GetRequest get = GetRequest.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(key)).build();
+      long sent = System.nanoTime();
+      primary.put(put);
+      long acked = System.nanoTime();
+      boolean found = false;
+      long seen = acked;
+      int tries = 0;
+      while (!found && seen - acked < GIVE_UP_NANOS) {
+        long g0 = System.nanoTime();
+        found = reader.get(get).getFound();
+        seen = System.nanoTime();
+        tries++;
+        if (clock.measuring()) {
+          getRoundTrip.record(seen - g0);
+        }
+      }
+      if (clock.measuring()) {
+        polls += tries;
+        if (found) {
+          afterAck.record(seen - acked);
+          afterSend.record(seen - sent);
+        } else {
+          timeouts++;
+        }
+      }
+    }
+  }
+
+  /** Waits for the probe to stop (the clock drains) and returns what it measured. */
+  Result finish() {
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the probe", e);
+    } finally {
+      toPrimary.shutdownNow();
+      toReplica.shutdownNow();
+    }
+    if (thread.isAlive()) {
+      throw new IllegalStateException("the visibility probe of " + replica + " did not stop");
+    }
+    if (failure != null) {
+      throw new IllegalStateException("the visibility probe failed: " + failure, failure);
+    }
+    return new Result(replica, afterAck, afterSend, getRoundTrip, polls, timeouts);
+  }
+
+  /**
+   * One replica's samples; histograms in nanoseconds.
+   *
+   * @param polls Gets sent in all (≥ samples)
+   * @param timeouts markers not visible within 30 s (not in the histograms)
+   */
+  record Result(
+      String replica,
+      LatencyHistogram afterAck,
+      LatencyHistogram afterSend,
+      LatencyHistogram getRoundTrip,
+      long polls,
+      long timeouts) {
+    long samples() {
+      return afterAck.count();
+    }
+  }
+}

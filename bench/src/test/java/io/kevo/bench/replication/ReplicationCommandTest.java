@@ -1,0 +1,184 @@
+package io.kevo.bench.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kevo.bench.BenchMain;
+import io.kevo.bench.report.Json;
+import io.kevo.proto.replication.CompressionCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReplicationCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void defaultsAreTheIssuesSetup() {
+    ReplicationCommand cmd = new ReplicationCommand();
+    new CommandLine(cmd).parseArgs();
+
+    ReplicationParams p = cmd.params();
+
+    assertThat(p.clients()).isEqualTo(16);
+    assertThat(p.replicas()).isEqualTo(2);
+    assertThat(p.valueSize()).isEqualTo(100);
+    assertThat(p.codecs())
+        .containsExactly(CompressionCodec.ZSTD, CompressionCodec.SNAPPY, CompressionCodec.NONE);
+    assertThat(p.phases()).containsExactlyInAnyOrder("throughput", "lag", "catchup");
+    assertThat(p.catchupEntries()).isEqualTo(1_000_000);
+    assertThat(p.catchupBatch()).isEqualTo(1);
+    assertThat(p.lagRate()).isZero();
+  }
+
+  @Test
+  void parsesCodecsAndPhasesInAnyCase() {
+    ReplicationCommand cmd = new ReplicationCommand();
+    new CommandLine(cmd)
+        .parseArgs("--codecs=None,ZSTD", "--phases=LAG", "--lag-rate=500", "--replicas=1");
+
+    ReplicationParams p = cmd.params();
+
+    assertThat(p.mainCodec()).isEqualTo(CompressionCodec.NONE);
+    assertThat(p.runs("lag")).isTrue();
+    assertThat(p.runs("throughput")).isFalse();
+  }
+
+  @Test
+  void rejectsWhatCannotBeRun() {
+    assertThat(BenchMain.execute("replication", "--codecs=lz4")).isNotZero();
+    assertThat(BenchMain.execute("replication", "--phases=lag")).isNotZero(); // no rate to halve
+    assertThat(BenchMain.execute("replication", "--phases=warp")).isNotZero();
+    assertThat(BenchMain.execute("replication", "--codecs=zstd,zstd")).isNotZero();
+    assertThat(BenchMain.execute("replication", "--catchup-batch=0")).isNotZero();
+    assertThatThrownBy(() -> new CompressibleValues(1, 100, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void valuesRepeatTheirRandomPrintablePart() {
+    CompressibleValues values = new CompressibleValues(42, 100, 0.5);
+
+    byte[] a = values.next();
+    byte[] b = values.next();
+
+    assertThat(a).hasSize(100);
+    for (int i = 0; i < 50; i++) {
+      assertThat(a[i + 50]).isEqualTo(a[i]);
+      assertThat((int) a[i]).isBetween((int) ' ', (int) '~');
+    }
+    assertThat(b).isNotEqualTo(a);
+  }
+
+  @Test
+  void smallRunReportsEveryPhaseAndJudgesTheBars() throws Exception {
+    Path json = tmp.resolve("out/replication.json");
+
+    int exit =
+        BenchMain.execute(
+            "replication",
+            "--codecs=zstd,none",
+            "--replicas=1",
+            "--duration=0.5",
+            "--warmup=0.2",
+            "--lag-duration=0.5",
+            "--probe-interval-ms=10",
+            "--catchup-entries=3000",
+            "--heap=256m",
+            "--dir=" + tmp.resolve("data"),
+            "--json=" + json);
+
+    assertThat(exit).isZero();
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    assertThat(report)
+        .containsEntry("benchmark", "replication")
+        .containsKeys("date", "machine", "command", "config", "bars_met");
+    assertThat((String) report.get("command")).startsWith("./kevo-bench replication --codecs");
+    Map<String, Object> t = map(report.get("throughput"));
+    assertThat(number(map(t.get("standalone")), "ops_per_sec")).isPositive();
+    assertThat(number(map(t.get("replicated")), "ops_per_sec")).isPositive();
+    assertThat(number(t, "replicated_over_standalone")).isPositive();
+
+    List<?> codecs = (List<?>) report.get("wire_by_codec");
+    assertThat(codecs).hasSize(2);
+    Map<String, Object> none = map(codecs.get(1));
+    assertThat(none).containsEntry("codec", "none").containsEntry("wire_over_none", 1.0);
+    assertThat(number(none, "wire_bytes_per_entry")).isGreaterThan(116); // key + value + framing
+
+    Map<String, Object> v = map(report.get("visibility"));
+    assertThat(number(map(v.get("after_ack")), "samples")).isPositive();
+    assertThat(v).containsEntry("timeouts", 0L);
+
+    Map<String, Object> c = map(report.get("catch_up"));
+    assertThat(c).containsEntry("entries_behind", 3000L);
+    assertThat(number(c, "entries_per_sec")).isPositive();
+
+    List<?> bars = (List<?>) report.get("bars");
+    assertThat(bars).hasSize(3);
+    bars.forEach(b -> assertThat(map(b).get("met")).isInstanceOf(Boolean.class));
+    assertThat(Files.list(tmp.resolve("data"))).as("data directories removed").isEmpty();
+  }
+
+  @Test
+  void reportJudgesEachBarOnItsFigure() {
+    ReplicationCommand cmd = new ReplicationCommand();
+    new CommandLine(cmd).parseArgs("--codecs=zstd,none");
+    ReplicationParams p = cmd.params();
+    Cluster.Wire zstd = new Cluster.Wire(150_000, 90_000, 1_000);
+    Cluster.Wire none = new Cluster.Wire(150_000, 150_500, 1_000);
+    ThroughputRun s1 = run("standalone", null, 100_000, null);
+    ThroughputRun s2 = run("standalone", null, 120_000, null);
+    ThroughputRun s3 = run("standalone", null, 80_000, null);
+    ThroughputRun r1 = run("replicated", "zstd", 85_000, zstd);
+    ThroughputRun n1 = run("replicated", "none", 90_000, none);
+
+    Report report =
+        new Report(
+            p,
+            "./kevo-bench replication",
+            Map.of(),
+            List.of(s1, s2, s3),
+            List.of(r1),
+            List.of(n1),
+            null,
+            null);
+
+    assertThat(report.throughputRatio()).isEqualTo(0.85); // against the median, 100,000
+    assertThat(report.bars()).extracting(Report.Bar::met).containsExactly(true, false, false);
+    assertThat(report.barsMet()).isFalse();
+    assertThat(report.table())
+        .contains("replicated throughput / standalone >= 0.8: 0.850x -> MET")
+        .contains("replica visibility lag p99 at half load <= 10 ms: not measured -> NOT MET")
+        .contains("zstd")
+        .contains("0.598"); // 90 / 150.5 B per entry against none
+  }
+
+  private static ThroughputRun run(String side, String codec, long ops, Cluster.Wire wire) {
+    return new ThroughputRun(
+        side,
+        codec,
+        0,
+        ops * 10,
+        10,
+        500,
+        2_000,
+        Map.of("node", 1.0),
+        wire == null ? List.of() : List.of(0L, 0L),
+        wire == null ? null : 20.0,
+        wire,
+        0.5);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).doubleValue();
+  }
+}
