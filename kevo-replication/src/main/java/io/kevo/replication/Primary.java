@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * files ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from
  * its acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@code
  * senderThreads} sender threads run the sessions' sends, heartbeats and a maintenance tick
- * (timeouts, retention limits, coalesced position writes); they are stopped by shutdown and never
- * interrupted (they read and write files).
+ * (timeouts, retention limits); one more thread writes the coalesced positions file, whose fsync
+ * (tens of milliseconds on a busy disk, seconds at worst) must not hold up the sends of a sender
+ * thread. They are stopped by shutdown and never interrupted (they read and write files).
  */
 public final class Primary implements PrimaryNode {
   private static final Logger LOG = LoggerFactory.getLogger(Primary.class);
@@ -61,6 +62,7 @@ public final class Primary implements PrimaryNode {
   private final PrimaryCounters counters = new PrimaryCounters();
   private final Sessions sessions = new Sessions();
   private final ScheduledThreadPoolExecutor executor;
+  private final ScheduledThreadPoolExecutor positionsWriter;
   private final EngineWalProvider provider;
   private final WalTail tail;
   private final Retention retention;
@@ -84,6 +86,14 @@ public final class Primary implements PrimaryNode {
         };
     this.executor = new ScheduledThreadPoolExecutor(options.senderThreads(), tf);
     this.executor.setRemoveOnCancelPolicy(true);
+    this.positionsWriter =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "kevo-repl-positions");
+              t.setDaemon(true);
+              return t;
+            });
     this.provider = new EngineWalProvider(wal, clock);
     this.tail = new WalTail(options.tailBytes(), clock, this::wakeSessions);
     Path stateDir =
@@ -113,6 +123,7 @@ public final class Primary implements PrimaryNode {
     } catch (IOException e) {
       p.executor.shutdown();
       p.acks.close();
+      p.positionsWriter.shutdown();
       throw new UncheckedIOException("cannot read the replica positions", e);
     }
     // With Options.holdWalAtOpen the engine kept every segment since open; now that the replicas'
@@ -132,6 +143,7 @@ public final class Primary implements PrimaryNode {
                 options.positionsFlushInterval().toMillis(),
                 options.sessionTimeout().toMillis() / 5));
     p.executor.scheduleAtFixedRate(p::maintain, tick, tick, TimeUnit.MILLISECONDS);
+    p.positionsWriter.scheduleAtFixedRate(p::writePositions, tick, tick, TimeUnit.MILLISECONDS);
     LOG.info("replication primary open on {} ({})", db.directory(), options);
     return p;
   }
@@ -362,11 +374,16 @@ public final class Primary implements PrimaryNode {
         break;
       }
     }
-    // shutdown, not shutdownNow: a sender may be reading a WAL segment or writing positions.
+    // shutdown, not shutdownNow: a sender may be reading a WAL segment, the positions writer
+    // writing its file.
     executor.shutdown();
+    positionsWriter.shutdown();
     try {
       if (!executor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
         LOG.warn("replication sender threads did not stop within {} ms", CLOSE_WAIT_MS);
+      }
+      if (!positionsWriter.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        LOG.warn("the replica positions writer did not stop within {} ms", CLOSE_WAIT_MS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -517,9 +534,17 @@ public final class Primary implements PrimaryNode {
         retention.enforceLimits();
         provider.expireParked();
       }
-      retention.flushIfDue();
     } catch (RuntimeException e) {
       LOG.error("replication maintenance failed", e);
+    }
+  }
+
+  /** On the positions writer: the coalesced write of acknowledged positions, when due. */
+  private void writePositions() {
+    try {
+      retention.flushIfDue();
+    } catch (RuntimeException e) {
+      LOG.error("writing replica positions failed", e);
     }
   }
 }

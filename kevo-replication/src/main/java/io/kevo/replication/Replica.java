@@ -12,6 +12,7 @@ import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.WalRecord;
@@ -57,9 +58,11 @@ import org.slf4j.LoggerFactory;
  * record (an atomic batch as one unit, visible all at once), ignores what it already has, nacks a
  * gap or a damaged entry once (from the first sequence it lacks) and discards what follows until
  * the primary resends it, syncs and acknowledges at most every {@link ReplicaOptions#ackInterval()}
- * (coalesced), and on any stream failure, refusal or {@link ReplicaOptions#idleTimeout() idle
- * timeout} moves to {@link ReplicaState#ERROR}, waits a jittered exponential backoff and connects
- * again. Every state change goes through {@link ReplicaStateMachine}.
+ * (coalesced; the Acknowledge call is asynchronous, at most one in flight, its answer coming back
+ * as an event, so that applying never waits for a network round trip), and on any stream failure,
+ * refusal or {@link ReplicaOptions#idleTimeout() idle timeout} moves to {@link ReplicaState#ERROR},
+ * waits a jittered exponential backoff and connects again. Every state change goes through {@link
+ * ReplicaStateMachine}.
  *
  * <p>Refusals: {@code POSITION_NOT_RETAINED} (this replica must be bootstrapped from a snapshot,
  * which is not implemented yet) and {@code AHEAD_OF_PRIMARY} (never resolved by discarding local
@@ -77,6 +80,9 @@ public final class Replica implements ReplicaNode {
 
   /** Wakes the apply thread to notice {@link #stopping}. */
   private static final Object WAKE = new Object();
+
+  /** The answer to an Acknowledge call of {@code stream}: a response, or an error. */
+  private record AckDone(ReplicaStream stream, long upTo, AckResponse response, Throwable error) {}
 
   private final KevoDB db;
   private final EngineApplier applier;
@@ -121,6 +127,8 @@ public final class Replica implements ReplicaNode {
   private long streamCount;
   private long expected; // the next sequence to apply
   private long ackDueNanos = -1; // when applied records must be synced and acked; -1: none
+  private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
+  private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
   private long nackedSequence = -1; // the gap last nacked, until progress
   private long nackedAtNanos;
   private long lastHeardNanos;
@@ -309,6 +317,8 @@ public final class Replica implements ReplicaNode {
     expected = applier.nextSequence();
     assembler.reset();
     nackedSequence = -1;
+    ackInFlight = false;
+    ackWanted = -1;
     WALStreamRequest request =
         WALStreamRequest.newBuilder()
             .setStartSequence(expected)
@@ -355,7 +365,9 @@ public final class Replica implements ReplicaNode {
             false,
             null);
       }
-      if (o instanceof Event ev && ev.stream() == stream) {
+      if (o instanceof AckDone a && a.stream() == stream) {
+        onAckDone(a);
+      } else if (o instanceof Event ev && ev.stream() == stream) {
         try {
           handle(ev);
         } catch (KevoException e) {
@@ -547,40 +559,120 @@ public final class Replica implements ReplicaNode {
     ackDueNanos = -1;
     durable = applier.sync();
     machine.transition(ACKNOWLEDGING, "durable up to " + durable);
-    long upTo = durable;
+    sendAck(durable);
+  }
+
+  /**
+   * Starts an Acknowledge call up to {@code upTo}, or, while one is in flight, remembers {@code
+   * upTo} for when it answers (acks are cumulative, so one call in flight is enough).
+   */
+  private void sendAck(long upTo) {
+    if (ackInFlight) {
+      ackWanted = Math.max(ackWanted, upTo);
+      return;
+    }
+    ackInFlight = true;
     acksSent.incrementAndGet();
+    ReplicaStream s = stream;
+    StreamObserver<AckResponse> answer =
+        new StreamObserver<>() {
+          private AckResponse response;
+
+          @Override
+          public void onNext(AckResponse r) {
+            response = r;
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            events.add(new AckDone(s, upTo, null, t));
+          }
+
+          @Override
+          public void onCompleted() {
+            events.add(new AckDone(s, upTo, response, null));
+          }
+        };
     try {
-      AckResponse r = rpcStub().acknowledge(Ack.newBuilder().setAcknowledgedUpTo(upTo).build());
-      if (r.getSuccess()) {
-        acked = Math.max(acked, upTo);
-      } else {
-        LOG.warn("replica {}: the primary refused ack {}: {}", replicaId, upTo, r.getMessage());
-      }
+      rpcAsyncStub().acknowledge(Ack.newBuilder().setAcknowledgedUpTo(upTo).build(), answer);
     } catch (RuntimeException e) {
+      answer.onError(e);
+    }
+  }
+
+  /** On the apply thread: an Acknowledge call of the current stream answered. */
+  private void onAckDone(AckDone a) {
+    ackInFlight = false;
+    if (a.error() == null) {
+      if (a.response() != null && a.response().getSuccess()) {
+        acked = Math.max(acked, a.upTo());
+      } else {
+        LOG.warn(
+            "replica {}: the primary refused ack {}: {}",
+            replicaId,
+            a.upTo(),
+            a.response() == null ? "no answer" : a.response().getMessage());
+      }
+    } else {
       // Acks are cumulative: the next one covers this one.
-      Status status = Status.fromThrowable(e);
-      lastError = "ack " + upTo + " failed: " + status;
+      Status status = Status.fromThrowable(a.error());
+      lastError = "ack " + a.upTo() + " failed: " + status;
       LOG.warn("replica {}: {}", replicaId, lastError);
       if (!stopping
           && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
               || status.getCode() == Status.Code.UNAVAILABLE)) {
         // The primary cannot be reached on this path. Keeping the stream would hide it: while
-        // messages buffered before a black hole remain, each one resets the idle timeout and
-        // the next ack blocks for the whole RPC deadline again, so the stream could look alive
-        // for many deadlines. Replace it (the next start_sequence tells the primary our position).
-        throw new ReplicaStreamEnded(lastError + " (the primary is unreachable)", null, false, e);
+        // messages buffered before a black hole remain, each one resets the idle timeout, so the
+        // stream could look alive for many ack deadlines. Replace it (the next start_sequence
+        // tells the primary our position).
+        throw new ReplicaStreamEnded(
+            lastError + " (the primary is unreachable)", null, false, a.error());
+      }
+    }
+    if (ackWanted > acked) {
+      long next = ackWanted;
+      ackWanted = -1;
+      sendAck(next);
+    } else {
+      ackWanted = -1;
+    }
+  }
+
+  /** On stop: waits (at most one RPC deadline) until the acks of the current stream answered. */
+  private void awaitAcks() {
+    long deadline = nanos() + options.rpcTimeout().toNanos();
+    while ((ackInFlight || ackWanted >= 0) && nanos() < deadline) {
+      Object o;
+      try {
+        o = events.poll(Math.max(0, deadline - nanos()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (o instanceof AckDone a && a.stream() == stream) {
+        onAckDone(a);
       }
     }
   }
 
   private WALReplicationServiceBlockingStub rpcStub() {
+    return WALReplicationServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sessionHeaders()))
+        .withDeadlineAfter(options.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private WALReplicationServiceGrpc.WALReplicationServiceStub rpcAsyncStub() {
+    return WALReplicationServiceGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sessionHeaders()))
+        .withDeadlineAfter(options.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Metadata sessionHeaders() {
     Metadata md = new Metadata();
     if (sessionId != null) {
       md.put(ReplicationMetadata.SESSION_ID, sessionId);
     }
-    return WALReplicationServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-        .withDeadlineAfter(options.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    return md;
   }
 
   /** On stop: make what was applied durable and acknowledge it while the session lives. */
@@ -591,6 +683,7 @@ public final class Replica implements ReplicaNode {
     } else {
       durable = applier.sync();
     }
+    awaitAcks();
     LOG.info("replica {}: stopped at sequence {} (durable {})", replicaId, lastApplied, durable);
   }
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,28 +183,50 @@ class ReplicaStreamingTest {
 
   @Test
   void flowControlStopsThePrimaryWhileTheApplyThreadIsBusy() {
-    start(options().queueCapacity(4).rpcTimeout(Duration.ofSeconds(30)));
-    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    // Acknowledge calls no longer hold up the apply thread; a gate in its monotonic clock does.
     CountDownLatch gate = new CountDownLatch(1);
-    primary.ackGate = gate;
-    s.send(singles(1, 1));
-    // The apply thread is now stuck in Acknowledge: whatever the primary sends waits in the queue.
-    await().atMost(Duration.ofSeconds(10)).until(() -> primary.acks.size() == 1);
-    int sent = 0;
+    AtomicBoolean closed = new AtomicBoolean();
+    AtomicBoolean stuck = new AtomicBoolean();
+    start(
+        options()
+            .queueCapacity(4)
+            .nanoTime(
+                () -> {
+                  if (closed.get()
+                      && Thread.currentThread().getName().startsWith("kevo-replica-")
+                      && replica.getLastAppliedSequence() >= 1) {
+                    stuck.set(true);
+                    try {
+                      gate.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                  return System.nanoTime();
+                }));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    closed.set(true);
     long seq = 2;
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-    while (System.nanoTime() < until) {
-      if (s.isReady()) {
-        s.send(singles(seq, seq));
-        seq++;
-        sent++;
-      } else {
-        sleep(10);
+    try {
+      s.send(singles(1, 1));
+      // The apply thread took that message and is now stuck: whatever follows waits in the queue.
+      await().atMost(Duration.ofSeconds(10)).until(stuck::get);
+      int sent = 0;
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+      while (System.nanoTime() < until) {
+        if (s.isReady()) {
+          s.send(singles(seq, seq));
+          seq++;
+          sent++;
+        } else {
+          sleep(10);
+        }
       }
+      assertThat(sent).isEqualTo(4);
+      assertThat(s.isReady()).isFalse();
+    } finally {
+      gate.countDown();
     }
-    assertThat(sent).isEqualTo(4);
-    assertThat(s.isReady()).isFalse();
-    gate.countDown();
     s.send(singles(seq, 20));
     awaitApplied(20);
   }
