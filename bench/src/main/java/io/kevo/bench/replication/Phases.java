@@ -256,12 +256,13 @@ final class Phases {
   }
 
   /**
-   * Writes {@code n} entries of the catch-up key space: single puts with {@code clients} in flight,
-   * or BatchWrites of {@code batch} puts with 4 in flight.
+   * Writes {@code n} entries of the catch-up key space: single puts with {@code clients} (at least
+   * 64) in flight, or BatchWrites of {@code batch} puts with 4 in flight.
    */
   private static void write(ManagedChannel ch, ReplicationParams p, long n, int batch) {
     KevoServiceGrpc.KevoServiceStub stub = KevoServiceGrpc.newStub(ch);
-    int window = batch == 1 ? p.clients() : 4;
+    // Loading is not measured: more calls in flight than the writers use, to get it over with.
+    int window = batch == 1 ? Math.max(p.clients(), 64) : 4;
     Semaphore permits = new Semaphore(window);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), CATCHUP_SPACE, p.keySize());
