@@ -200,6 +200,15 @@ final class Report {
         lagRow(out, p.replica(), p.afterAck(), p.afterSend(), p.getRoundTrip());
       }
       lagRow(out, "all", v.pooledAfterAck(), v.pooledAfterSend(), null);
+      if (v.pooledAfterAck().count() < 1_000) {
+        // A probe takes its next sample only once the previous marker was seen, so a long lag
+        // leaves few samples: the percentiles are then rough, the verdict is not.
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  only %d samples (fewer than 1,000: each probe waits for its marker)%n",
+                v.pooledAfterAck().count()));
+      }
       if (v.timeouts() > 0) {
         out.append(
             String.format(Locale.ROOT, "  %d markers never became visible (30 s)%n", v.timeouts()));
