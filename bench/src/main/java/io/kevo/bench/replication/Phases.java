@@ -346,7 +346,9 @@ final class Phases {
   /** CPU so far of every node and of this JVM ({@code bench}). */
   private static Map<String, OptionalLong> cpu(Cluster c) {
     Map<String, OptionalLong> m = c.cpu();
-    m.put("bench", ProcessCpu.selfNanos());
+    m.put(
+        "bench",
+        ProcessCpu.self().map(s -> OptionalLong.of(s.totalNanos())).orElse(OptionalLong.empty()));
     return m;
   }
 
