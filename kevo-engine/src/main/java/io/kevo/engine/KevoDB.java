@@ -101,6 +101,16 @@ public final class KevoDB implements AutoCloseable {
   }
 
   /**
+   * As {@link #applyReplicated(WalRecord, WriteOptions)} for several records numbered
+   * consecutively, in one group commit (one WAL write): how a replica catches up quickly. Each
+   * record stays its own WAL record. If the first does not start at the log's next sequence,
+   * nothing is written. Returns the last record's last sequence.
+   */
+  public long applyReplicated(java.util.List<WalRecord> records, WriteOptions options) {
+    return core.applyReplicated(records, options);
+  }
+
+  /**
    * Forces everything logged so far to stable storage and returns the highest durable sequence
    * number (the replica's acknowledgement point).
    */

@@ -148,4 +148,37 @@ class ReplicatedApplyTest {
       assertThat(db.wal().firstRetainedSequence()).isGreaterThan(300);
     }
   }
+
+  @Test
+  void appliesConsecutiveRecordsAsOneGroupOrNoneOfThem() {
+    try (KevoDB db = KevoDB.open(tmp.resolve("db"))) {
+      db.applyReplicated(put(1, "a"), WriteOptions.DEFAULT);
+      WalRecord batch =
+          new WalRecord(
+              List.of(
+                  new WalOperation(OpType.PUT, 3, b("b"), b("1")),
+                  new WalOperation(OpType.DELETE, 4, b("a"), null)),
+              true);
+      long groupsBefore = db.stats().walGroupCommits();
+      assertThat(db.applyReplicated(List.of(put(2, "x"), batch, put(5, "c")), WriteOptions.DEFAULT))
+          .isEqualTo(5);
+      assertThat(db.stats().walGroupCommits() - groupsBefore).isEqualTo(1);
+      assertThat(records(db, 2)).hasSize(3);
+      assertThat(records(db, 3).get(0).batch()).isTrue();
+      assertThat(db.get(b("a"))).isEmpty();
+
+      // A group whose first record was already applied is refused whole, even if a later one
+      // would have fitted: the caller's view of the log was wrong.
+      assertThatThrownBy(
+              () -> db.applyReplicated(List.of(put(5, "dup"), put(6, "d")), WriteOptions.DEFAULT))
+          .isInstanceOfSatisfying(
+              KevoException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.SEQUENCE_MISMATCH));
+      assertThatThrownBy(
+              () -> db.applyReplicated(List.of(put(6, "d"), put(8, "e")), WriteOptions.DEFAULT))
+          .hasMessageContaining("not numbered consecutively");
+      assertThat(db.wal().nextSequence()).isEqualTo(6);
+      assertThat(db.get(b("d"))).isEmpty();
+    }
+  }
 }

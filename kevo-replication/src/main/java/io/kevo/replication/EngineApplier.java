@@ -5,6 +5,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteOptions;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,17 +24,23 @@ public final class EngineApplier implements WalEntryApplier {
 
   @Override
   public void apply(WalRecord entry) {
+    applyAll(List.of(entry));
+  }
+
+  /** One group commit for all of {@code entries}: one WAL write instead of one per record. */
+  @Override
+  public void applyAll(List<WalRecord> entries) {
     try {
-      db.applyReplicated(entry, WriteOptions.DEFAULT);
+      db.applyReplicated(entries, WriteOptions.DEFAULT);
     } catch (KevoException e) {
       if (e.code() == ErrorCode.SEQUENCE_MISMATCH) {
         throw new ReplicationException(
             ReplicationException.Reason.SEQUENCE_MISMATCH,
-            "record "
-                + entry.firstSequence()
+            "records "
+                + entries.get(0).firstSequence()
                 + ".."
-                + entry.lastSequence()
-                + " does not follow the local log: "
+                + entries.get(entries.size() - 1).lastSequence()
+                + " do not follow the local log: "
                 + e.getMessage(),
             db.wal().nextSequence(),
             e);

@@ -35,6 +35,7 @@ import io.kevo.replication.ReplicaStream.Message;
 import io.kevo.replication.ReplicationException.Reason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,7 +126,15 @@ public final class Replica implements ReplicaNode {
   private ReplicaStream stream;
   private Channel channel; // of the current connection attempt
   private long streamCount;
+
+  /** Records applied in one engine write at most (bounds the group's memory and latency). */
+  private static final int MAX_READY_OPS = 4096;
+
   private long expected; // the next sequence to apply
+  // Records of the current message ready to apply, in order from `expected`; applied together.
+  private final List<WalRecord> ready = new ArrayList<>();
+  private long readyNext; // the sequence after the last ready record
+  private int readyOps;
   private long ackDueNanos = -1; // when applied records must be synced and acked; -1: none
   private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
   private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
@@ -315,6 +324,8 @@ public final class Replica implements ReplicaNode {
   /** Opens a stream and consumes it until it ends (throws) or the replica stops (returns). */
   private void streamOnce() {
     expected = applier.nextSequence();
+    ready.clear();
+    readyOps = 0;
     assembler.reset();
     nackedSequence = -1;
     ackInFlight = false;
@@ -432,9 +443,11 @@ public final class Replica implements ReplicaNode {
         if (r instanceof Assembled a) {
           applyRecord(a.record());
         } else if (r instanceof Rejection rej) {
+          applyReady();
           onRejection(rej);
         }
       }
+      applyReady();
     }
     renackIfStuck();
     if (!heartbeat || machine.current() != WAITING_FOR_DATA) {
@@ -442,42 +455,75 @@ public final class Replica implements ReplicaNode {
     }
   }
 
+  /** The sequence the next record must start at, counting the records ready to apply. */
+  private long nextExpected() {
+    return ready.isEmpty() ? expected : readyNext;
+  }
+
   private void applyRecord(WalRecord record) {
-    if (record.lastSequence() < expected) {
+    long next = nextExpected();
+    if (record.lastSequence() < next) {
       duplicates.addAndGet(record.operations().size());
       return;
     }
-    if (record.firstSequence() < expected) {
+    if (record.firstSequence() < next) {
       // Batches are applied whole, so a resend never starts inside one: the primary is confused.
+      applyReady();
       throw new ReplicaStreamEnded(
           "the primary sent record "
               + record.firstSequence()
               + ".."
               + record.lastSequence()
               + " overlapping the applied position "
-              + (expected - 1),
+              + (next - 1),
           null,
           false,
           null);
     }
-    if (record.firstSequence() > expected) {
+    if (record.firstSequence() > next) {
+      applyReady();
       nackGap("gap: received " + record.firstSequence() + " while expecting " + expected);
       return;
     }
+    ready.add(record);
+    readyNext = record.lastSequence() + 1;
+    readyOps += record.operations().size();
+    if (readyOps >= MAX_READY_OPS) {
+      applyReady();
+    }
+  }
+
+  /**
+   * Applies the ready records in one engine group commit (one WAL write for many records: what
+   * makes catching up fast), then advances the applied position.
+   */
+  private void applyReady() {
+    if (ready.isEmpty()) {
+      return;
+    }
     try {
-      applier.apply(record);
+      applier.applyAll(ready);
     } catch (ReplicationException e) {
+      ready.clear();
+      readyOps = 0;
       // Someone else wrote to the database; restart from its real position.
       throw new ReplicaStreamEnded(e.getMessage(), null, false, e);
     }
-    expected = record.lastSequence() + 1;
-    lastApplied = record.lastSequence();
+    long batches = 0;
+    for (WalRecord record : ready) {
+      if (record.batch()) {
+        batches++;
+      }
+    }
+    WalRecord last = ready.get(ready.size() - 1);
+    entriesApplied.addAndGet(readyOps);
+    batchesApplied.addAndGet(batches);
+    ready.clear();
+    readyOps = 0;
+    expected = last.lastSequence() + 1;
+    lastApplied = last.lastSequence();
     lag.onApplied(lastApplied);
     notifyApplied(lastApplied);
-    entriesApplied.addAndGet(record.operations().size());
-    if (record.batch()) {
-      batchesApplied.incrementAndGet();
-    }
     nackedSequence = -1;
     if (ackDueNanos < 0) {
       ackDueNanos = nanos() + options.ackInterval().toNanos();

@@ -303,61 +303,84 @@ public final class DbCore {
   }
 
   public long applyReplicated(WalRecord record, WriteOptions wo) {
-    Objects.requireNonNull(record, "record");
-    List<WalOperation> ops = record.operations();
-    long expected = record.firstSequence();
+    return applyReplicated(List.of(record), wo);
+  }
+
+  /**
+   * Replication: logs and applies {@code records} (each one WAL record, numbered consecutively from
+   * one to the next) in one group commit. If the first cannot land at the log's next sequence, none
+   * is written.
+   */
+  public long applyReplicated(List<WalRecord> records, WriteOptions wo) {
+    Objects.requireNonNull(records, "records");
+    if (records.isEmpty()) {
+      throw new KevoException(ErrorCode.INVALID_ARGUMENT, "no records to apply");
+    }
+    Object group = new Object();
+    List<PendingWrite> writes = new ArrayList<>(records.size());
     long p = 0;
     long d = 0;
     long bytes = 0;
-    List<WriteBatch.Op> batchOps = record.batch() ? new ArrayList<>(ops.size()) : null;
-    for (WalOperation op : ops) {
-      if (op.sequence() != expected) {
+    long b = 0;
+    long expected = records.get(0).firstSequence();
+    for (WalRecord record : records) {
+      List<WalOperation> ops = record.operations();
+      List<WriteBatch.Op> batchOps = record.batch() ? new ArrayList<>(ops.size()) : null;
+      for (WalOperation op : ops) {
+        if (op.sequence() != expected) {
+          throw new KevoException(
+              ErrorCode.SEQUENCE_MISMATCH,
+              "replicated records are not numbered consecutively: sequence "
+                  + op.sequence()
+                  + " where "
+                  + expected
+                  + " was expected");
+        }
+        expected++;
+        checkKey(op.key());
+        if (op.type() == OpType.PUT) {
+          checkValue(op.value());
+          p++;
+          bytes += op.key().length + op.value().length;
+        } else {
+          d++;
+          bytes += op.key().length;
+        }
+        if (batchOps != null) {
+          batchOps.add(new WriteBatch.Op(op.type(), op.key(), op.value()));
+        }
+      }
+      if (batchOps == null && ops.size() != 1) {
         throw new KevoException(
-            ErrorCode.SEQUENCE_MISMATCH,
-            "replicated record is not numbered consecutively: sequence "
-                + op.sequence()
-                + " where "
-                + expected
-                + " was expected");
+            ErrorCode.INVALID_ARGUMENT,
+            "a replicated record that is not a batch holds one operation");
       }
-      expected++;
-      checkKey(op.key());
-      if (op.type() == OpType.PUT) {
-        checkValue(op.value());
-        p++;
-        bytes += op.key().length + op.value().length;
-      } else {
-        d++;
-        bytes += op.key().length;
-      }
+      WalOperation only = ops.get(0);
+      PendingWrite w;
       if (batchOps != null) {
-        batchOps.add(new WriteBatch.Op(op.type(), op.key(), op.value()));
-      }
-    }
-    if (batchOps == null && ops.size() != 1) {
-      throw new KevoException(
-          ErrorCode.INVALID_ARGUMENT,
-          "a replicated record that is not a batch holds one operation");
-    }
-    WalOperation only = ops.get(0);
-    PendingWrite w =
-        batchOps != null
-            ? PendingWrite.batch(batchOps, wo.sync())
-            : PendingWrite.single(
+        w = PendingWrite.batch(batchOps, wo.sync());
+        b++;
+      } else {
+        w =
+            PendingWrite.single(
                 only.key(), only.type() == OpType.PUT ? only.value() : null, wo.sync());
-    w.attach(new ReplicatedAt(record.firstSequence()));
-    submit(w);
-    if (batchOps != null) {
-      batches.increment();
+      }
+      w.attach(new ReplicatedAt(record.firstSequence(), group));
+      writes.add(w);
     }
+    submitAll(writes);
+    batches.add(b);
     puts.add(p);
     deletes.add(d);
     bytesWritten.add(bytes);
-    return w.lastSequence();
+    return writes.get(writes.size() - 1).lastSequence();
   }
 
-  /** Leader check of a replicated write: it must land at exactly this sequence. */
-  private record ReplicatedAt(long firstSequence) {}
+  /**
+   * Leader check of a replicated write: it must land at exactly this sequence; once one write of a
+   * {@code group} is refused, the rest of the group is too.
+   */
+  private record ReplicatedAt(long firstSequence, Object group) {}
 
   public long syncWal() {
     submit(PendingWrite.syncOnly());
@@ -365,11 +388,15 @@ public final class DbCore {
   }
 
   private void submit(PendingWrite w) {
+    submitAll(List.of(w));
+  }
+
+  private void submitAll(List<PendingWrite> w) {
     ReentrantReadWriteLock.ReadLock rl = closeLock.readLock();
     rl.lock();
     try {
       checkWritable();
-      queue.submit(w);
+      queue.submitAll(w);
     } catch (KevoException e) {
       throw e;
     } catch (IOException e) {
@@ -431,6 +458,7 @@ public final class DbCore {
     List<PendingWrite> accepted = new ArrayList<>(group.size());
     CommitCheck.GroupKeys earlier = new CommitCheck.GroupKeys();
     long next = wal.nextSequence();
+    Object refusedGroup = null;
     ReadView view = null;
     try {
       for (PendingWrite w : group) {
@@ -444,7 +472,16 @@ public final class DbCore {
             w.reject(e);
             continue;
           }
-        } else if (w.attachment() instanceof ReplicatedAt r && r.firstSequence() != next) {
+        } else if (w.attachment() instanceof ReplicatedAt r
+            && (r.firstSequence() != next || r.group() == refusedGroup)) {
+          if (r.group() == refusedGroup) {
+            w.reject(
+                new KevoException(
+                    ErrorCode.SEQUENCE_MISMATCH,
+                    "an earlier record of the same replicated group was refused"));
+            continue;
+          }
+          refusedGroup = r.group();
           w.reject(
               new KevoException(
                   ErrorCode.SEQUENCE_MISMATCH,

@@ -28,14 +28,43 @@ final class WriteQueue {
   private static final long MAX_GROUP_BYTES = 1L << 20;
 
   private static final class Waiter {
-    final PendingWrite write;
+    /** One caller's writes, committed together in one group, in order. */
+    final List<PendingWrite> writes;
+
     final Condition turn;
     boolean done;
     Throwable error;
 
-    Waiter(PendingWrite write, Condition turn) {
-      this.write = write;
+    Waiter(List<PendingWrite> writes, Condition turn) {
+      this.writes = writes;
       this.turn = turn;
+    }
+
+    long framedSize() {
+      long n = 0;
+      for (PendingWrite w : writes) {
+        n += w.framedSize();
+      }
+      return n;
+    }
+
+    boolean sync() {
+      for (PendingWrite w : writes) {
+        if (w.sync()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The first of this caller's writes the committer rejected, or null. */
+    RuntimeException rejection() {
+      for (PendingWrite w : writes) {
+        if (w.rejection() != null) {
+          return w.rejection();
+        }
+      }
+      return null;
     }
   }
 
@@ -55,9 +84,18 @@ final class WriteQueue {
    *     rejected this write alone ({@link PendingWrite#rejection()})
    */
   void submit(PendingWrite write) throws Exception {
-    Waiter me = new Waiter(write, lock.newCondition());
+    submitAll(List.of(write));
+  }
+
+  /**
+   * Commits {@code writes} in order within one group (a leader never splits a caller's writes),
+   * returning once all are in the WAL and applied. Each is screened by the committer on its own: if
+   * some are rejected, the first rejection is thrown and the others may have been committed.
+   */
+  void submitAll(List<PendingWrite> writes) throws Exception {
+    Waiter me = new Waiter(writes, lock.newCondition());
     List<Waiter> group;
-    List<PendingWrite> writes;
+    List<PendingWrite> batch;
     boolean sync = false;
     lock.lock();
     try {
@@ -72,24 +110,24 @@ final class WriteQueue {
         return;
       }
       group = new ArrayList<>(Math.min(queue.size(), 64));
-      writes = new ArrayList<>(Math.min(queue.size(), 64));
+      batch = new ArrayList<>(Math.min(queue.size(), 64));
       long bytes = 0;
       for (Waiter w : queue) {
-        long size = w.write.framedSize();
+        long size = w.framedSize();
         if (!group.isEmpty() && bytes + size > MAX_GROUP_BYTES) {
           break;
         }
         group.add(w);
-        writes.add(w.write);
+        batch.addAll(w.writes);
         bytes += size;
-        sync |= w.write.sync();
+        sync |= w.sync();
       }
     } finally {
       lock.unlock();
     }
     Throwable error = null;
     try {
-      committer.commit(writes, sync);
+      committer.commit(batch, sync);
     } catch (Throwable t) {
       error = t;
     }
@@ -98,7 +136,7 @@ final class WriteQueue {
       for (Waiter w : group) {
         queue.pollFirst();
         if (w != me) {
-          w.error = error != null ? error : w.write.rejection();
+          w.error = error != null ? error : w.rejection();
           w.done = true;
           w.turn.signal();
         }
@@ -113,8 +151,9 @@ final class WriteQueue {
     if (error != null) {
       throwUnchecked(error);
     }
-    if (write.rejection() != null) {
-      throw write.rejection();
+    RuntimeException rejected = me.rejection();
+    if (rejected != null) {
+      throw rejected;
     }
   }
 
