@@ -151,8 +151,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
 
   @Override
   public void batchWrite(BatchWriteRequest req, StreamObserver<BatchWriteResponse> out) {
-    write(
-        req.getSync(),
+    // Always on a pool thread (see CallDispatch), so a batch that syncs may wait right here.
+    commitLocally(
+        CallState.current(),
         out,
         () -> {
           WriteBatch batch = new WriteBatch();
@@ -439,8 +440,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
       CommitTransactionResponse.newBuilder().setSuccess(true).build();
 
   /**
-   * A point write: run here, or on {@code syncWrites} when it asked for sync (this thread may be an
-   * event loop, which must not wait for an fsync; see {@link CallDispatch}). {@code body} writes
+   * A put or delete: run here, or on {@code syncWrites} when it asked for sync (this thread may be
+   * an event loop, which must not wait for an fsync; see {@link CallDispatch}). {@code body} writes
    * and returns the commit sequence.
    */
   private <T> void write(boolean sync, StreamObserver<T> out, LongSupplier body, T ok) {

@@ -27,12 +27,12 @@ public final class ServerOptions {
    */
   public enum Dispatch {
     /**
-     * {@code Get}, and {@code Put}, {@code Delete} and {@code BatchWrite} when they cannot wait for
-     * an fsync (the engine in {@link io.kevo.engine.SyncMode#NONE} and the request's {@code sync}
-     * off), run on the Netty event loop that read them, with no thread hand-off; every other call
-     * (scans, transactions, administration, writes that sync) runs on a pool. The price: while the
-     * engine holds back an unsynced write (a full memtable waiting for its flush, level-0
-     * throttling), the other calls of that event loop's connections wait too.
+     * {@code Get}, and {@code Put} and {@code Delete} when they cannot wait for an fsync (the
+     * engine in {@link io.kevo.engine.SyncMode#NONE} and the request's {@code sync} off), run on
+     * the Netty event loop that read them, with no thread hand-off; every other call ({@code
+     * BatchWrite}, scans, transactions, administration, writes that sync) runs on a pool. The
+     * price: while the engine holds back an unsynced put or delete (a full memtable waiting for its
+     * flush, level-0 throttling), the other calls of that event loop's connections wait too.
      */
     EVENT_LOOP,
     /** Every call runs on a pool thread, so one stalled call never delays another. */

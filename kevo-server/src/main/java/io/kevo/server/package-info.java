@@ -8,8 +8,8 @@
  * (scans are pulled from the engine only as fast as the client reads).
  *
  * <p>Threading: RPC handlers run many at once; the engine is thread-safe. By default ({@link
- * io.kevo.server.ServerOptions.Dispatch#EVENT_LOOP}) point reads and unsynced point writes run on
- * the Netty event loop that read them and everything else on a pool ({@code CallDispatch}); with
+ * io.kevo.server.ServerOptions.Dispatch#EVENT_LOOP}) point reads and unsynced puts and deletes run
+ * on the Netty event loop that read them and everything else on a pool ({@code CallDispatch}); with
  * {@code POOL} every handler runs on the pool. A transaction is used by one call at a time (its
  * registry entry is the lock), and a scan's callbacks are serialized by gRPC and by the scan's own
  * monitor. A write waiting for replica acknowledgements, and a read waiting on a replica for a
