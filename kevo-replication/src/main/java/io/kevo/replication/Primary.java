@@ -62,6 +62,7 @@ public final class Primary implements PrimaryNode {
   private final EngineWalProvider provider;
   private final WalTail tail;
   private final Retention retention;
+  private final SnapshotTransfers snapshots;
   private final ServerServiceDefinition service;
   private final Object lifecycle = new Object();
   private boolean closed; // guarded by lifecycle
@@ -88,6 +89,7 @@ public final class Primary implements PrimaryNode {
             ? options.stateDirectory()
             : db.directory().resolve("replication");
     this.retention = new Retention(wal, options, stateDir, counters.holdsDropped);
+    this.snapshots = new SnapshotTransfers(db, options, retention, this::lastSequence);
     this.service =
         ServerInterceptors.intercept(new ReplicationService(this), new SessionIdInterceptor());
   }
@@ -186,6 +188,25 @@ public final class Primary implements PrimaryNode {
         tail.bytes(),
         counters.holdsDropped.sum(),
         replicas());
+  }
+
+  /** Snapshot transfers (replica bootstraps): counters and the ones running. */
+  public SnapshotTransferStatus snapshotTransfers() {
+    return snapshots.status();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ReplicationException (without touching {@code responses}) {@code BOOTSTRAP_LIMIT},
+   *     {@code INVALID_REQUEST} or {@code CLOSED}; the gRPC service ends the call with the mapped
+   *     status
+   */
+  @Override
+  public void fetchSnapshot(
+      io.kevo.proto.replication.SnapshotRequest request,
+      StreamObserver<io.kevo.proto.replication.SnapshotChunk> responses) {
+    snapshots.fetch(request, responses);
   }
 
   /** The live sessions. */
@@ -314,6 +335,7 @@ public final class Primary implements PrimaryNode {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    snapshots.close();
     retention.close();
     provider.close();
     compressor.close();
@@ -454,6 +476,7 @@ public final class Primary implements PrimaryNode {
           s.schedule(); // a safety net: no wake-up can be lost for longer than a tick
         }
       }
+      snapshots.expireStalled(timeout);
       if (now - lastLimitsCheck >= LIMITS_EVERY_MS) {
         lastLimitsCheck = now;
         retention.enforceLimits();

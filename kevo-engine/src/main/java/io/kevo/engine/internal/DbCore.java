@@ -114,6 +114,7 @@ public final class DbCore {
             options);
     this.queue = new WriteQueue(this::commitGroup);
     this.syncer = options.syncMode() == SyncMode.BATCH ? startSyncer() : null;
+    lsm.onClosed(this::closedException);
     lsm.start(background);
   }
 
@@ -675,6 +676,7 @@ public final class DbCore {
   }
 
   public DbStats stats() {
+    checkOpen();
     List<Segment> segs = wal.segments();
     long walBytes = 0;
     for (Segment s : segs) {
