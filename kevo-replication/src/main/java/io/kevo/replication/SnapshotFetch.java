@@ -281,7 +281,9 @@ final class SnapshotFetch {
           error);
     }
     return new ReplicaStreamEnded(
-        "the snapshot transfer failed: "
+        (st.getCode() == Status.Code.UNIMPLEMENTED
+                ? "the primary serves no snapshots, so this replica cannot bootstrap: "
+                : "the snapshot transfer for the bootstrap failed: ")
             + st.getCode()
             + (st.getDescription() != null ? " " + st.getDescription() : ""),
         Reason.POSITION_NOT_RETAINED,
