@@ -19,7 +19,6 @@
  * <p>Replication reads the log through {@link io.kevo.engine.WalAccess}; a replica is bootstrapped
  * from a {@link io.kevo.engine.Checkpoint} of its primary, received as a {@link
  * io.kevo.engine.StagedCheckpoint} and installed atomically with {@link
- * io.kevo.engine.KevoDB#replaceWith}. Not yet here (next
- * issues): SSTables, flush and compaction, snapshots, transactions.
+ * io.kevo.engine.KevoDB#replaceWith}.
  */
 package io.kevo.engine;
