@@ -156,6 +156,22 @@ final class ServerCommand implements Callable<Integer> {
       description = "Write the bound port to FILE once listening (for scripts and tests).")
   private Path portFile;
 
+  @Option(
+      names = "--repl-retention-mb",
+      paramLabel = "MB",
+      description =
+          "For --role primary: WAL a replica may keep alive before its hold is dropped (it then"
+              + " bootstraps from a snapshot if the log moves past it). Default: 1024")
+  private Long retentionMb;
+
+  @Option(
+      names = "--max-bootstraps",
+      paramLabel = "N",
+      description =
+          "For --role primary: snapshot transfers to bootstrapping replicas that may run at once."
+              + " Default: 2")
+  private Integer maxBootstraps;
+
   @Spec private CommandSpec spec;
 
   @Override
@@ -174,7 +190,8 @@ final class ServerCommand implements Callable<Integer> {
               .shutdownGrace(GRACE)
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
-              .advertiseAddress(setting(advertise, file, "advertise", null));
+              .advertiseAddress(setting(advertise, file, "advertise", null))
+              .primaryOptions(primaryOptions(file));
       String ack = setting(replicationAck, file, "replication-ack", null);
       if (ack != null) {
         b.replicationAck(parse(ack, AckLevel::parse, "--replication-ack"));
@@ -242,6 +259,24 @@ final class ServerCommand implements Callable<Integer> {
       server.awaitTermination(); // the shutdown hook closes it
     }
     return ExitCodes.OK;
+  }
+
+  private io.kevo.replication.PrimaryOptions primaryOptions(Properties file) {
+    io.kevo.replication.PrimaryOptions.Builder b =
+        io.kevo.replication.PrimaryOptions.DEFAULT.toBuilder();
+    String r =
+        setting(
+            retentionMb == null ? null : retentionMb.toString(), file, "repl-retention-mb", null);
+    if (r != null) {
+      b.retentionBytes(Long.parseLong(r) << 20);
+    }
+    String m =
+        setting(
+            maxBootstraps == null ? null : maxBootstraps.toString(), file, "max-bootstraps", null);
+    if (m != null) {
+      b.maxConcurrentBootstraps(Integer.parseInt(m));
+    }
+    return b.build();
   }
 
   private Options engineOptions(Properties file, NodeRole nodeRole) {

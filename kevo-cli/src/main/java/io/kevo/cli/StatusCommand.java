@@ -55,7 +55,14 @@ final class StatusCommand implements Callable<Integer> {
     }
     try (KevoClient client = KevoClient.connect(options)) {
       GetNodeInfoResponse info = client.nodeInfo();
-      GetStatsResponse stats = client.stats();
+      GetStatsResponse stats;
+      try {
+        stats = client.stats();
+      } catch (KevoClientException e) {
+        // A replica installing a snapshot serves no reads (nor statistics) but reports progress.
+        LOG.debug("stats of {} failed", endpoint, e);
+        stats = null;
+      }
       out.print(render(endpoint, info, stats));
       out.flush();
       return ExitCodes.OK;
@@ -88,6 +95,10 @@ final class StatusCommand implements Callable<Integer> {
     section(sb, "Node " + endpoint, null, node);
     replication(sb, info);
 
+    if (stats == null) {
+      sb.append('\n').append("Keys and storage\n  unavailable (the node serves no reads now)\n");
+      return sb.toString();
+    }
     List<String[]> keys = new ArrayList<>();
     keys.add(row("keys", String.valueOf(stats.getKeyCount())));
     keys.add(row("storage size", bytes(stats.getStorageSize())));
@@ -221,6 +232,21 @@ final class StatusCommand implements Callable<Integer> {
                                   + " connected"
                               : " (" + m.getOrDefault("connected_replicas", "?") + " connected)")));
         }
+        if (m.containsKey("bootstraps_active")) {
+          rows.add(
+              row(
+                  "bootstraps (snapshots)",
+                  m.get("bootstraps_active")
+                      + " running, "
+                      + m.getOrDefault("bootstraps_completed", "-")
+                      + " completed, "
+                      + m.getOrDefault("bootstraps_failed", "-")
+                      + " failed, "
+                      + m.getOrDefault("bootstraps_refused", "-")
+                      + " refused (limit); "
+                      + bytesShort(parse(m.get("bootstrap_bytes_sent")))
+                      + " sent"));
+        }
         sb.append('\n');
         section(sb, "Replication (primary)", null, rows);
       }
@@ -265,6 +291,31 @@ final class StatusCommand implements Callable<Integer> {
                     + m.getOrDefault("read_wait_timeout_ms", "?")
                     + " ms)"));
       }
+      if (m.containsKey("bootstrap_bytes_total")) {
+        long done = parse(m.get("bootstrap_bytes_done"));
+        long total = parse(m.get("bootstrap_bytes_total"));
+        long eta = m.containsKey("bootstrap_eta_ms") ? parse(m.get("bootstrap_eta_ms")) : -1;
+        rows.add(
+            row(
+                "bootstrap",
+                m.getOrDefault("bootstrap_snapshot", "?")
+                    + " at sequence "
+                    + m.getOrDefault("bootstrap_sequence", "?")
+                    + ": "
+                    + bytesShort(done)
+                    + " of "
+                    + bytesShort(total)
+                    + (total > 0 ? " (" + done * 100 / total + "%)" : "")
+                    + ", files "
+                    + m.getOrDefault("bootstrap_files_done", "?")
+                    + "/"
+                    + m.getOrDefault("bootstrap_files_total", "?")
+                    + ", "
+                    + bytesShort(parse(m.get("bootstrap_rate_bytes_per_s")))
+                    + "/s, ETA "
+                    + (eta < 0 ? "unknown" : (eta + 999) / 1000 + " s")));
+      }
+      rows.add(row("bootstraps completed", m.getOrDefault("bootstraps_completed", "0")));
       if (m.containsKey("last_error")) {
         rows.add(row("last error", m.get("last_error")));
       }

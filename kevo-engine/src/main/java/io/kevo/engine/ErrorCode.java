@@ -25,7 +25,12 @@ public enum ErrorCode {
    * A replicated record does not start at the log's next sequence number: it is a duplicate of
    * something already applied, or something before it is missing. Nothing was written.
    */
-  SEQUENCE_MISMATCH(false);
+  SEQUENCE_MISMATCH(false),
+  /**
+   * The database is temporarily not serving: its contents are being replaced by a checkpoint (a
+   * replica bootstrapping from its primary). Try again later or elsewhere.
+   */
+  UNAVAILABLE(true);
 
   private final boolean retriable;
 

@@ -19,7 +19,12 @@ import java.util.Optional;
  * {@link ErrorCode#CLOSED}.
  */
 public final class KevoDB implements AutoCloseable {
-  private final DbCore core;
+  // Replaced only by replaceWith/resume (a replica's bootstrap), under `this`; calls that raced
+  // with a replacement reach the closed core and fail with UNAVAILABLE.
+  private volatile DbCore core;
+  private final Object replacing = new Object();
+  private boolean suspended; // guarded by replacing
+  private boolean closedForGood; // guarded by replacing
 
   private KevoDB(DbCore core) {
     this.core = core;
@@ -197,11 +202,86 @@ public final class KevoDB implements AutoCloseable {
   }
 
   /**
+   * A consistent checkpoint of the database, taken without stopping writes: flushes the memtable,
+   * then pins the SSTables and the sequence they cover, and holds the log after it (see {@link
+   * Checkpoint}). Close it when done.
+   *
+   * @throws KevoException {@link ErrorCode#CLOSED}, or a flush failure
+   */
+  public Checkpoint checkpoint() {
+    return core.checkpoint();
+  }
+
+  /**
+   * Stops serving until {@link #replaceWith} or {@link #resume()}: closes the engine (syncing the
+   * log, releasing the directory lock) and makes every call fail with {@link ErrorCode#UNAVAILABLE}
+   * and {@code reason}. For a replica about to receive a checkpoint: nobody reads the old contents
+   * while they are being replaced. Idempotent.
+   */
+  public void suspend(String reason) {
+    synchronized (replacing) {
+      checkNotClosed();
+      if (!suspended) {
+        suspended = true;
+        core.closeUnavailable(reason);
+      }
+    }
+  }
+
+  /**
+   * Reopens the directory after {@link #suspend} (a bootstrap that failed: the old contents, or a
+   * checkpoint sealed meanwhile, which the open installs). No-op when not suspended.
+   *
+   * @throws KevoException as {@link #open}
+   */
+  public void resume() {
+    synchronized (replacing) {
+      checkNotClosed();
+      if (suspended) {
+        DbCore old = core;
+        core = DbCore.open(old.directory(), old.options());
+        suspended = false;
+      }
+    }
+  }
+
+  /**
+   * Replaces the whole contents with {@code staged}, which must be sealed and staged for this
+   * directory: suspends (if not yet), installs it atomically and reopens, so that afterwards this
+   * handle reads exactly the checkpoint and {@link WalAccess#nextSequence()} is its sequence + 1.
+   * Writes, WAL subscriptions and retention holds of the old contents are gone.
+   *
+   * @throws KevoException {@link ErrorCode#INVALID_ARGUMENT} if {@code staged} is not sealed or is
+   *     for another directory; as {@link #open} if reopening fails (the handle stays suspended; the
+   *     next open finishes the installation)
+   */
+  public void replaceWith(StagedCheckpoint staged) {
+    Objects.requireNonNull(staged, "staged");
+    if (!staged.sealed() || !staged.databaseDirectory().equals(directory())) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT, "the checkpoint is not sealed, or for another directory");
+    }
+    synchronized (replacing) {
+      suspend("installing a checkpoint at sequence " + staged.sequence());
+      resume();
+    }
+  }
+
+  private void checkNotClosed() {
+    if (closedForGood) {
+      throw new KevoException(ErrorCode.CLOSED, "database " + directory() + " is closed");
+    }
+  }
+
+  /**
    * Closes the database: waits for writes in progress, syncs the log, releases the lock.
    * Idempotent; throws nothing.
    */
   @Override
   public void close() {
-    core.close();
+    synchronized (replacing) {
+      closedForGood = true;
+      core.close();
+    }
   }
 }

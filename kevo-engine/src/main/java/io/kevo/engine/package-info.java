@@ -16,7 +16,9 @@
  * writers are group-committed. Sequence numbers start at 1, are assigned per operation in commit
  * order, and are never reused for an acknowledged write, across segments and restarts.
  *
- * <p>Replication reads the log through {@link io.kevo.engine.WalAccess}. Not yet here (next
- * issues): SSTables, flush and compaction, snapshots, transactions.
+ * <p>Replication reads the log through {@link io.kevo.engine.WalAccess}; a replica is bootstrapped
+ * from a {@link io.kevo.engine.Checkpoint} of its primary, received as a {@link
+ * io.kevo.engine.StagedCheckpoint} and installed atomically with {@link
+ * io.kevo.engine.KevoDB#replaceWith}.
  */
 package io.kevo.engine;

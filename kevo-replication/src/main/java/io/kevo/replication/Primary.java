@@ -66,6 +66,7 @@ public final class Primary implements PrimaryNode {
   private final EngineWalProvider provider;
   private final WalTail tail;
   private final Retention retention;
+  private final SnapshotTransfers snapshots;
   private final ServerServiceDefinition service;
   private final AckWaiters acks;
   private final Object lifecycle = new Object();
@@ -104,6 +105,7 @@ public final class Primary implements PrimaryNode {
     this.acks =
         new AckWaiters(
             () -> retention.map(t -> new AckWaiters.Position(t, t.lastAcked, t.session != null)));
+    this.snapshots = new SnapshotTransfers(db, options, retention, this::lastSequence);
     this.service =
         ServerInterceptors.intercept(new ReplicationService(this), new SessionIdInterceptor());
   }
@@ -254,6 +256,25 @@ public final class Primary implements PrimaryNode {
         acks.waits.sum(), acks.confirmed.sum(), acks.timedOut.sum(), acks.pending());
   }
 
+  /** Snapshot transfers (replica bootstraps): counters and the ones running. */
+  public SnapshotTransferStatus snapshotTransfers() {
+    return snapshots.status();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ReplicationException (without touching {@code responses}) {@code BOOTSTRAP_LIMIT},
+   *     {@code INVALID_REQUEST} or {@code CLOSED}; the gRPC service ends the call with the mapped
+   *     status
+   */
+  @Override
+  public void fetchSnapshot(
+      io.kevo.proto.replication.SnapshotRequest request,
+      StreamObserver<io.kevo.proto.replication.SnapshotChunk> responses) {
+    snapshots.fetch(request, responses);
+  }
+
   /** The live sessions. */
   public SessionManager<? extends SessionManager.Session> sessions() {
     return sessions;
@@ -388,6 +409,7 @@ public final class Primary implements PrimaryNode {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    snapshots.close();
     retention.close();
     provider.close();
     compressor.close();
@@ -529,6 +551,7 @@ public final class Primary implements PrimaryNode {
           s.schedule(); // a safety net: no wake-up can be lost for longer than a tick
         }
       }
+      snapshots.expireStalled(timeout);
       if (now - lastLimitsCheck >= LIMITS_EVERY_MS) {
         lastLimitsCheck = now;
         retention.enforceLimits();

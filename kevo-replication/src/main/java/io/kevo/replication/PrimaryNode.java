@@ -48,6 +48,15 @@ public interface PrimaryNode extends AutoCloseable {
    */
   NackResponse negativeAcknowledge(String sessionId, Nack request);
 
+  /**
+   * Sends a consistent snapshot of the primary to a replica that must bootstrap (header, file
+   * chunks with CRC-32C, trailer; see {@code replication.proto}), with flow control, and holds the
+   * log after the snapshot for the replica once the transfer completes. Returns at once.
+   */
+  void fetchSnapshot(
+      io.kevo.proto.replication.SnapshotRequest request,
+      StreamObserver<io.kevo.proto.replication.SnapshotChunk> responses);
+
   /** Ends every stream and releases the node's resources. Idempotent; throws nothing. */
   @Override
   void close();

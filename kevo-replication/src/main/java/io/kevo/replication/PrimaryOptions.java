@@ -23,6 +23,8 @@ public final class PrimaryOptions {
   private final Duration positionsFlushInterval;
   private final Path stateDirectory;
   private final int senderThreads;
+  private final int maxConcurrentBootstraps;
+  private final int snapshotChunkBytes;
   private final Clock clock;
 
   private PrimaryOptions(Builder b) {
@@ -36,6 +38,8 @@ public final class PrimaryOptions {
     this.positionsFlushInterval = b.positionsFlushInterval;
     this.stateDirectory = b.stateDirectory;
     this.senderThreads = b.senderThreads;
+    this.maxConcurrentBootstraps = b.maxConcurrentBootstraps;
+    this.snapshotChunkBytes = b.snapshotChunkBytes;
     this.clock = b.clock;
   }
 
@@ -55,6 +59,8 @@ public final class PrimaryOptions {
     b.positionsFlushInterval = positionsFlushInterval;
     b.stateDirectory = stateDirectory;
     b.senderThreads = senderThreads;
+    b.maxConcurrentBootstraps = maxConcurrentBootstraps;
+    b.snapshotChunkBytes = snapshotChunkBytes;
     b.clock = clock;
     return b;
   }
@@ -109,6 +115,19 @@ public final class PrimaryOptions {
     return senderThreads;
   }
 
+  /**
+   * Snapshot transfers (replica bootstraps) that may run at once; more are refused with {@code
+   * RESOURCE_EXHAUSTED} and retried by the replica. Each pins a snapshot's files and reads them.
+   */
+  public int maxConcurrentBootstraps() {
+    return maxConcurrentBootstraps;
+  }
+
+  /** Largest data chunk of a snapshot transfer. */
+  public int snapshotChunkBytes() {
+    return snapshotChunkBytes;
+  }
+
   /** The clock of positions' last-seen times, lag, heartbeats and timeouts. */
   public Clock clock() {
     return clock;
@@ -136,6 +155,10 @@ public final class PrimaryOptions {
         + stateDirectory
         + ", senderThreads="
         + senderThreads
+        + ", maxConcurrentBootstraps="
+        + maxConcurrentBootstraps
+        + ", snapshotChunkBytes="
+        + snapshotChunkBytes
         + '}';
   }
 
@@ -151,6 +174,8 @@ public final class PrimaryOptions {
     private Duration positionsFlushInterval = Duration.ofMillis(150);
     private Path stateDirectory;
     private int senderThreads = 2;
+    private int maxConcurrentBootstraps = 2;
+    private int snapshotChunkBytes = 1 << 20;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -212,6 +237,18 @@ public final class PrimaryOptions {
     /** Default 2; from 1 to 64. */
     public Builder senderThreads(int threads) {
       this.senderThreads = (int) check("senderThreads", threads, 1, 64);
+      return this;
+    }
+
+    /** Default 2; from 1 to 64. */
+    public Builder maxConcurrentBootstraps(int transfers) {
+      this.maxConcurrentBootstraps = (int) check("maxConcurrentBootstraps", transfers, 1, 64);
+      return this;
+    }
+
+    /** Default 1 MiB; from 4 KiB to 4 MiB (gRPC's default message limit, framing aside). */
+    public Builder snapshotChunkBytes(int bytes) {
+      this.snapshotChunkBytes = (int) check("snapshotChunkBytes", bytes, 4 << 10, (4 << 20) - 1024);
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.kevo.replication;
 
 import static io.kevo.replication.ReplicaState.ACKNOWLEDGING;
 import static io.kevo.replication.ReplicaState.APPLYING_ENTRIES;
+import static io.kevo.replication.ReplicaState.BOOTSTRAPPING;
 import static io.kevo.replication.ReplicaState.CONNECTING;
 import static io.kevo.replication.ReplicaState.ERROR;
 import static io.kevo.replication.ReplicaState.FSYNC_PENDING;
@@ -65,9 +66,15 @@ import org.slf4j.LoggerFactory;
  * waits a jittered exponential backoff and connects again. Every state change goes through {@link
  * ReplicaStateMachine}.
  *
- * <p>Refusals: {@code POSITION_NOT_RETAINED} (this replica must be bootstrapped from a snapshot,
- * which is not implemented yet) and {@code AHEAD_OF_PRIMARY} (never resolved by discarding local
- * data) leave the replica retrying at the maximum backoff, with the reason in {@link #status()}.
+ * <p>Refusals: {@code POSITION_NOT_RETAINED} (the primary no longer holds the log from this
+ * replica's position; also what an empty replica hears from a primary whose log was trimmed) moves
+ * to {@link ReplicaState#BOOTSTRAPPING}: the replica fetches a snapshot of the primary and replaces
+ * its contents with it ({@link SnapshotFetch}; reads are refused meanwhile), then streams from the
+ * snapshot's sequence + 1, which the primary holds for it; a failed attempt backs off and starts
+ * over (with {@link ReplicaOptions#bootstrap()} false it retries at the maximum backoff instead).
+ * Progress is in {@link ReplicaStatus#bootstrap()} and logged. {@code AHEAD_OF_PRIMARY} (never
+ * resolved by discarding local data) leaves the replica retrying at the maximum backoff, with the
+ * reason in {@link #status()}.
  *
  * <p>{@link #stop()} ends the stream: the record being applied completes, a batch still partly
  * received is dropped (it is streamed again next time), what was applied is synced and
@@ -113,6 +120,8 @@ public final class Replica implements ReplicaNode {
   private final AtomicLong checksumFailures = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong bootstrapsCompleted = new AtomicLong();
+  private volatile BootstrapProgress bootstrap;
   private volatile long lastApplied;
   private final List<LongConsumer> appliedListeners = new CopyOnWriteArrayList<>();
   private volatile long durable;
@@ -291,7 +300,9 @@ public final class Replica implements ReplicaNode {
         lastError,
         refusal,
         sessionId,
-        connectedSince);
+        connectedSince,
+        bootstrap,
+        bootstrapsCompleted.get());
   }
 
   // ---------------------------------------------------------------- the apply thread
@@ -302,6 +313,8 @@ public final class Replica implements ReplicaNode {
       while (!stopping) {
         if (!first) {
           reconnects.incrementAndGet();
+        }
+        if (machine.current() != CONNECTING) {
           machine.transition(CONNECTING, "reconnecting after " + failures + " failure(s) in a row");
         }
         first = false;
@@ -747,8 +760,14 @@ public final class Replica implements ReplicaNode {
     failures++;
     lastError = e.getMessage();
     refusal = e.refusal;
-    long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoff.delayMillis(failures);
     machine.transition(ERROR, e.getMessage());
+    if (e.refusal == Reason.POSITION_NOT_RETAINED && options.bootstrap() && !stopping) {
+      e = bootstrap(e);
+      if (e == null) {
+        return; // installed; CONNECTING
+      }
+    }
+    long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoff.delayMillis(failures);
     if (e.refusal != null) {
       LOG.warn("replica {}: {}; reconnecting in {} ms", replicaId, e.getMessage(), delay);
     } else {
@@ -762,6 +781,57 @@ public final class Replica implements ReplicaNode {
     long deadline = nanos() + TimeUnit.MILLISECONDS.toNanos(delay);
     for (long left = delay * 1_000_000; !stopping && left > 0; left = deadline - nanos()) {
       poll(left); // stale events of the old stream are dropped
+    }
+  }
+
+  /**
+   * BOOTSTRAPPING: fetches and installs a snapshot of the primary. Returns null once installed (the
+   * machine is then in CONNECTING), else why it failed (the machine is in ERROR).
+   */
+  private ReplicaStreamEnded bootstrap(ReplicaStreamEnded cause) {
+    machine.transition(BOOTSTRAPPING, "fetching a snapshot of the primary");
+    try {
+      Channel ch = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
+      SnapshotFetch fetch =
+          new SnapshotFetch(
+              db,
+              options,
+              replicaId,
+              () -> stopping,
+              p -> bootstrap = p,
+              checksumFailures::incrementAndGet);
+      long s = fetch.run(ch);
+      if (s < 0) {
+        machine.transition(ERROR, "replica stopping during the bootstrap");
+        return cause;
+      }
+      bootstrapsCompleted.incrementAndGet();
+      lastApplied = s;
+      durable = db.wal().durableSequence();
+      lag.onApplied(s);
+      failures = 0;
+      refusal = null;
+      lastError = null;
+      machine.transition(
+          CONNECTING, "bootstrapped at sequence " + s + "; streaming from " + (s + 1));
+      return null;
+    } catch (ReplicaStreamEnded e) {
+      failures++;
+      lastError = e.getMessage();
+      refusal = e.refusal;
+      LOG.warn("replica {}: {}", replicaId, e.getMessage());
+      machine.transition(ERROR, e.getMessage());
+      return e;
+    } catch (RuntimeException e) {
+      ReplicaStreamEnded ended =
+          new ReplicaStreamEnded("bootstrap failed: " + e, Reason.POSITION_NOT_RETAINED, false, e);
+      failures++;
+      lastError = ended.getMessage();
+      LOG.warn("replica {}: {}", replicaId, ended.getMessage(), e);
+      machine.transition(ERROR, ended.getMessage());
+      return ended;
+    } finally {
+      bootstrap = null;
     }
   }
 

@@ -33,6 +33,9 @@ import java.util.function.Supplier;
  * @param clock the wall clock (status times, lag)
  * @param nanoTime a monotonic clock in nanoseconds (timeouts and coalescing deadlines)
  * @param random the source of backoff jitter
+ * @param bootstrap whether a replica whose position the primary no longer retains fetches a
+ *     snapshot of the primary and replaces its contents with it (else it keeps retrying, its status
+ *     saying it needs a bootstrap)
  */
 public record ReplicaOptions(
     String replicaId,
@@ -50,7 +53,8 @@ public record ReplicaOptions(
     int maxDecompressedBytes,
     Clock clock,
     NanoClock nanoTime,
-    Supplier<Random> random) {
+    Supplier<Random> random,
+    boolean bootstrap) {
 
   /** A monotonic clock in nanoseconds ({@code System::nanoTime} by default). */
   @FunctionalInterface
@@ -130,6 +134,7 @@ public record ReplicaOptions(
     b.clock = clock;
     b.nanoTime = nanoTime;
     b.random = random;
+    b.bootstrap = bootstrap;
     return b;
   }
 
@@ -151,6 +156,7 @@ public record ReplicaOptions(
     private Clock clock = Clock.systemUTC();
     private NanoClock nanoTime = System::nanoTime;
     private Supplier<Random> random = Random::new;
+    private boolean bootstrap = true;
 
     private Builder() {}
 
@@ -235,6 +241,12 @@ public record ReplicaOptions(
       return this;
     }
 
+    /** Default true. */
+    public Builder bootstrap(boolean v) {
+      bootstrap = v;
+      return this;
+    }
+
     public ReplicaOptions build() {
       return new ReplicaOptions(
           replicaId,
@@ -252,7 +264,8 @@ public record ReplicaOptions(
           maxDecompressedBytes,
           clock,
           nanoTime,
-          random);
+          random,
+          bootstrap);
     }
   }
 }

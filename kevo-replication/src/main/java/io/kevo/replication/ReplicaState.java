@@ -19,5 +19,10 @@ public enum ReplicaState {
   /** Caught up; waiting for the primary to write more. */
   WAITING_FOR_DATA,
   /** Something failed; the replica will reconnect (or stop, if stopped). */
-  ERROR
+  ERROR,
+  /**
+   * The primary no longer retains this replica's position: fetching a snapshot of the primary and
+   * replacing the local contents with it (reads are refused meanwhile).
+   */
+  BOOTSTRAPPING
 }

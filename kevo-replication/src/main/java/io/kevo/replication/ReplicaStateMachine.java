@@ -2,6 +2,7 @@ package io.kevo.replication;
 
 import static io.kevo.replication.ReplicaState.ACKNOWLEDGING;
 import static io.kevo.replication.ReplicaState.APPLYING_ENTRIES;
+import static io.kevo.replication.ReplicaState.BOOTSTRAPPING;
 import static io.kevo.replication.ReplicaState.CONNECTING;
 import static io.kevo.replication.ReplicaState.ERROR;
 import static io.kevo.replication.ReplicaState.FSYNC_PENDING;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *   FSYNC_PENDING     → ACKNOWLEDGING (durable), ERROR
  *   ACKNOWLEDGING     → STREAMING_ENTRIES, WAITING_FOR_DATA, ERROR
  *   WAITING_FOR_DATA  → STREAMING_ENTRIES (a message arrived), FSYNC_PENDING (an ack is due), ERROR
- *   ERROR             → CONNECTING (after the backoff)
+ *   ERROR             → CONNECTING (after the backoff),
+ *                       BOOTSTRAPPING (the primary refused the position as no longer retained)
+ *   BOOTSTRAPPING     → CONNECTING (installed: stream from the snapshot's sequence + 1), ERROR
  * </pre>
  *
  * Staying in the same state is not a transition (and is refused). Every transition is logged as one
@@ -85,7 +88,8 @@ public final class ReplicaStateMachine {
     t.put(FSYNC_PENDING, EnumSet.of(ACKNOWLEDGING, ERROR));
     t.put(ACKNOWLEDGING, EnumSet.of(STREAMING_ENTRIES, WAITING_FOR_DATA, ERROR));
     t.put(WAITING_FOR_DATA, EnumSet.of(STREAMING_ENTRIES, FSYNC_PENDING, ERROR));
-    t.put(ERROR, EnumSet.of(CONNECTING));
+    t.put(ERROR, EnumSet.of(CONNECTING, BOOTSTRAPPING));
+    t.put(BOOTSTRAPPING, EnumSet.of(CONNECTING, ERROR));
     for (ReplicaState s : ReplicaState.values()) {
       t.put(s, Collections.unmodifiableSet(t.getOrDefault(s, EnumSet.noneOf(ReplicaState.class))));
     }
@@ -116,7 +120,7 @@ public final class ReplicaStateMachine {
     state = to;
     enteredAt = clock.instant();
     transitions++;
-    if (from == CONNECTING || to == CONNECTING || to == ERROR) {
+    if (from == CONNECTING || to == CONNECTING || to == ERROR || to == BOOTSTRAPPING) {
       LOG.info("replica {}: {} → {} ({})", name, from, to, reason);
     } else {
       LOG.debug("replica {}: {} → {} ({})", name, from, to, reason);

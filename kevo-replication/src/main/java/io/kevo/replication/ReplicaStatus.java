@@ -42,6 +42,9 @@ import java.time.Instant;
  *     none
  * @param sessionId the current stream's session id; null when not connected
  * @param connectedSince when the current stream opened; null when not connected
+ * @param bootstrap the progress of the bootstrap running now (state {@link
+ *     ReplicaState#BOOTSTRAPPING}); null when none runs
+ * @param bootstrapsCompleted snapshots fetched and installed since the replica started
  */
 public record ReplicaStatus(
     String replicaId,
@@ -68,7 +71,9 @@ public record ReplicaStatus(
     String lastError,
     ReplicationException.Reason refusal,
     String sessionId,
-    Instant connectedSince) {
+    Instant connectedSince,
+    BootstrapProgress bootstrap,
+    long bootstrapsCompleted) {
 
   /** Whether the primary refused this replica's position and a snapshot bootstrap is needed. */
   public boolean needsBootstrap() {

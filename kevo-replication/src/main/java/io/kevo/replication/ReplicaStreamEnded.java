@@ -46,10 +46,7 @@ final class ReplicaStreamEnded extends RuntimeException {
                   + expected
                   + " (its first retained sequence is "
                   + trailers.get(ReplicationMetadata.FIRST_RETAINED)
-                  + "): this replica needs a bootstrap from a snapshot of the primary, which is"
-                  + " not implemented yet; retrying every "
-                  + maxBackoff.toMillis()
-                  + " ms",
+                  + "): this replica needs a bootstrap from a snapshot of the primary",
               Reason.POSITION_NOT_RETAINED,
               true,
               error);

@@ -20,6 +20,8 @@ public final class ReplicationException extends RuntimeException {
     SEQUENCE_MISMATCH,
     /** A request is missing something it needs (e.g. the session id). */
     INVALID_REQUEST,
+    /** The primary already runs its configured number of snapshot transfers; retry later. */
+    BOOTSTRAP_LIMIT,
     /** The node is closing. */
     CLOSED
   }

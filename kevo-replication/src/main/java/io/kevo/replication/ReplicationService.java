@@ -56,6 +56,17 @@ final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationS
     responses.onCompleted();
   }
 
+  @Override
+  public void fetchSnapshot(
+      io.kevo.proto.replication.SnapshotRequest request,
+      StreamObserver<io.kevo.proto.replication.SnapshotChunk> responses) {
+    try {
+      primary.fetchSnapshot(request, responses);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+    }
+  }
+
   private static String requireSession() {
     String id = SessionIdInterceptor.SESSION_ID.get();
     if (id == null || id.isEmpty()) {

@@ -40,6 +40,9 @@ final class Retention {
     RetentionHold hold;
     PrimarySession session;
     long connectCount;
+    // After a bootstrap: the hold is exempt from the byte limit until the replica acknowledged
+    // this sequence (what the primary had written when the transfer ended); 0 when not exempt.
+    long protectUntil;
     final AtomicLong bytesRaw = new AtomicLong();
     final AtomicLong bytesWire = new AtomicLong();
     final AtomicLong entriesSent = new AtomicLong();
@@ -125,6 +128,9 @@ final class Retention {
     // The replica says it holds everything before startSequence: that is its position now, even
     // if it is behind what it acknowledged before (a replica restored from an older copy).
     t.lastAcked = startSequence - 1;
+    if (t.protectUntil > 0 && t.lastAcked >= t.protectUntil) {
+      t.protectUntil = 0;
+    }
     RetentionHold old = t.hold;
     t.hold = wal.retain(startSequence);
     t.holdDropped = false;
@@ -133,6 +139,46 @@ final class Retention {
     }
     dirty |= !anonymous;
     return t;
+  }
+
+  /**
+   * A snapshot transfer to replica {@code replicaId} at {@code sequence} ended: the replica now
+   * holds everything up to it, and {@code hold} (from {@code sequence + 1}) becomes its hold,
+   * exempt from the byte limit until it has acknowledged {@code protectUntil}, so that the stream
+   * that follows the bootstrap is never refused for the log written during the bootstrap (no loop
+   * between "too far behind" and a bootstrap that falls behind again). The age limit still applies.
+   * An anonymous replica cannot be held for: the hold is released.
+   */
+  synchronized void bootstrapped(
+      String replicaId, String address, long sequence, RetentionHold hold, long protectUntil) {
+    if (closed || replicaId.isEmpty()) {
+      hold.close();
+      return;
+    }
+    Tracked t = replicas.computeIfAbsent(replicaId, k -> new Tracked(k, false));
+    if (!address.isEmpty()) {
+      t.address = address;
+    } else if (t.address == null) {
+      t.address = "";
+    }
+    t.lastSeenMillis = clock.millis();
+    t.lastAcked = sequence;
+    RetentionHold old = t.hold;
+    t.hold = hold;
+    t.holdDropped = false;
+    // Nothing written during the transfer: nothing to catch up with, no exemption.
+    t.protectUntil = protectUntil > sequence ? protectUntil : 0;
+    if (old != null) {
+      old.close();
+    }
+    dirty = true;
+    LOG.info(
+        "replica {}: bootstrapped at sequence {}; holding the log from {} for it (exempt from the"
+            + " byte limit until it acknowledges {})",
+        replicaId,
+        sequence,
+        sequence + 1,
+        protectUntil);
   }
 
   /** Detaches {@code session} (if still the replica's); an anonymous replica is forgotten. */
@@ -172,6 +218,10 @@ final class Retention {
       return;
     }
     t.lastAcked = upTo;
+    if (t.protectUntil > 0 && upTo >= t.protectUntil) {
+      t.protectUntil = 0;
+      LOG.info("replica {}: caught up after its bootstrap (acknowledged {})", t.key, upTo);
+    }
     if (t.hold != null) {
       t.hold.advanceTo(upTo + 1);
     } else if (t.session != null
@@ -197,7 +247,8 @@ final class Retention {
             t.session == null && now - t.lastSeenMillis > options.retentionAge().toMillis();
         if (t.hold != null) {
           long bytes = wal.bytesFrom(t.hold.fromSequence());
-          if (bytes > options.retentionBytes() || stale) {
+          boolean protectedAfterBootstrap = t.protectUntil > 0;
+          if ((bytes > options.retentionBytes() && !protectedAfterBootstrap) || stale) {
             LOG.warn(
                 "replica {}: dropping its WAL hold from sequence {} ({}; limits {} bytes, {});"
                     + " it must bootstrap if the log moves past it",

@@ -28,6 +28,7 @@ final class StatusMapping {
           case INVALID_REQUEST, MALFORMED -> Status.INVALID_ARGUMENT;
           case NOT_PRIMARY, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
           case CLOSED -> Status.UNAVAILABLE;
+          case BOOTSTRAP_LIMIT -> Status.RESOURCE_EXHAUSTED;
         };
     return status.withDescription(e.getMessage()).asRuntimeException(trailers);
   }

@@ -25,6 +25,16 @@
  *   <li><b>Refusals are explicit.</b> A position the primary no longer holds, or one from the
  *       future, ends the stream with a status and a {@code kevo-repl-error} trailer ({@link
  *       io.kevo.replication.ReplicationMetadata}); errors map to gRPC statuses in one place.
+ *   <li><b>Bootstrap is a snapshot plus the log after it.</b> A replica refused with {@code
+ *       POSITION_NOT_RETAINED} calls {@code FetchSnapshot}: the primary flushes and pins a {@link
+ *       io.kevo.engine.Checkpoint} (SSTables and a manifest at sequence S, taken without stopping
+ *       writes; the WAL held from S+1), sends it in CRC-32C chunks only while the call is ready,
+ *       and at the end moves the WAL hold to the replica's retention entry, exempt from the byte
+ *       limit until the replica caught up, so a bootstrap never ends in another refusal. The
+ *       replica suspends its database (reads get {@code UNAVAILABLE}), stages the files, seals and
+ *       installs them atomically ({@link io.kevo.engine.StagedCheckpoint}), then streams from S+1.
+ *       At most {@link io.kevo.replication.PrimaryOptions#maxConcurrentBootstraps()} transfers run
+ *       at once ({@code RESOURCE_EXHAUSTED} beyond; the replica backs off and retries).
  * </ul>
  *
  * <p>Threading: primary sessions send on gRPC's {@code onReady} callbacks and a small executor,

@@ -2,6 +2,7 @@ package io.kevo.replication;
 
 import static io.kevo.replication.ReplicaState.ACKNOWLEDGING;
 import static io.kevo.replication.ReplicaState.APPLYING_ENTRIES;
+import static io.kevo.replication.ReplicaState.BOOTSTRAPPING;
 import static io.kevo.replication.ReplicaState.CONNECTING;
 import static io.kevo.replication.ReplicaState.ERROR;
 import static io.kevo.replication.ReplicaState.FSYNC_PENDING;
@@ -19,14 +20,33 @@ import org.junit.jupiter.api.Test;
 
 class StateMachineTest {
   @Test
-  void everyStateCanFailAndErrorOnlyLeadsBackToConnecting() {
+  void everyStateCanFailAndErrorLeadsBackToConnectingOrToABootstrap() {
     for (ReplicaState s : ReplicaState.values()) {
       assertThat(ReplicaStateMachine.legalNext(s)).as("from " + s).isNotEmpty().doesNotContain(s);
       if (s != ERROR) {
         assertThat(ReplicaStateMachine.isLegal(s, ERROR)).as(s + " → ERROR").isTrue();
       }
     }
-    assertThat(ReplicaStateMachine.legalNext(ERROR)).containsExactly(CONNECTING);
+    assertThat(ReplicaStateMachine.legalNext(ERROR))
+        .containsExactlyInAnyOrder(CONNECTING, BOOTSTRAPPING);
+    assertThat(ReplicaStateMachine.legalNext(BOOTSTRAPPING))
+        .containsExactlyInAnyOrder(CONNECTING, ERROR);
+  }
+
+  @Test
+  void aBootstrapStartsOnlyAfterARefusalAndEndsConnectingOrFailing() {
+    ReplicaStateMachine m = new ReplicaStateMachine("t", Clock.systemUTC());
+    assertThatThrownBy(() -> m.transition(BOOTSTRAPPING, "not from CONNECTING"))
+        .isInstanceOf(IllegalStateException.class);
+    m.transition(ERROR, "position not retained");
+    m.transition(BOOTSTRAPPING, "fetching a snapshot");
+    assertThatThrownBy(() -> m.transition(STREAMING_ENTRIES, "streaming without CONNECTING"))
+        .isInstanceOf(IllegalStateException.class);
+    m.transition(CONNECTING, "installed");
+    m.transition(ERROR, "refused again");
+    m.transition(BOOTSTRAPPING, "again");
+    m.transition(ERROR, "transfer failed");
+    assertThat(m.current()).isEqualTo(ERROR);
   }
 
   @Test

@@ -8,11 +8,13 @@ import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
 import io.kevo.replication.AckLevel;
 import io.kevo.replication.AckResult;
+import io.kevo.replication.BootstrapProgress;
 import io.kevo.replication.Primary;
 import io.kevo.replication.PrimaryStatus;
 import io.kevo.replication.Replica;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaStatus;
+import io.kevo.replication.SnapshotTransferStatus;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,11 +39,16 @@ import org.slf4j.LoggerFactory;
  * acked_sequence}, {@code primary_last_sequence}, {@code lag_entries}, {@code lag_ms} (-1 unknown),
  * {@code bytes_received_wire}, {@code bytes_received_raw}, {@code entries_applied}, {@code
  * batches_applied}, {@code nacks_sent}, {@code checksum_failures}, {@code reconnects}, {@code
- * needs_bootstrap} ({@code true}/{@code false}), {@code last_error} and {@code refusal} when set.
- * Each replica a primary lists carries in {@code meta}: {@code replica_id}, {@code lag_entries},
- * {@code lag_ms}, {@code bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio},
- * {@code entries_sent}, {@code resends}, {@code connects}, {@code held_from} (-1 none) and {@code
- * hold_dropped}.
+ * needs_bootstrap} ({@code true}/{@code false}), {@code bootstraps_completed}, {@code last_error}
+ * and {@code refusal} when set, and while a bootstrap runs {@code bootstrap_snapshot}, {@code
+ * bootstrap_sequence} (-1 until known), {@code bootstrap_bytes_done}, {@code
+ * bootstrap_bytes_total}, {@code bootstrap_files_done}, {@code bootstrap_files_total}, {@code
+ * bootstrap_elapsed_ms}, {@code bootstrap_rate_bytes_per_s} and {@code bootstrap_eta_ms} (-1
+ * unknown). A primary also reports {@code bootstraps_active}, {@code bootstraps_completed}, {@code
+ * bootstraps_failed}, {@code bootstraps_refused} and {@code bootstrap_bytes_sent}. Each replica a
+ * primary lists carries in {@code meta}: {@code replica_id}, {@code lag_entries}, {@code lag_ms},
+ * {@code bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio}, {@code entries_sent},
+ * {@code resends}, {@code connects}, {@code held_from} (-1 none) and {@code hold_dropped}.
  *
  * <p>Acknowledgement levels and read-your-writes (see {@link ConsistencyMetadata}): a primary also
  * reports {@code ack_level}, {@code ack_timeout_ms}, {@code min_replicas_to_write}, {@code
@@ -288,6 +295,12 @@ final class NodeReplication implements AutoCloseable {
         m.put("ack_confirmed", Long.toString(a.confirmed()));
         m.put("ack_not_confirmed", Long.toString(a.notConfirmed()));
         m.put("ack_pending", Integer.toString(a.pending()));
+        SnapshotTransferStatus ts = primary.snapshotTransfers();
+        m.put("bootstraps_active", Integer.toString(ts.active()));
+        m.put("bootstraps_completed", Long.toString(ts.completed()));
+        m.put("bootstraps_failed", Long.toString(ts.failed()));
+        m.put("bootstraps_refused", Long.toString(ts.refused()));
+        m.put("bootstrap_bytes_sent", Long.toString(ts.bytesSent()));
       }
       case REPLICA -> {
         b.setNodeRole(GetNodeInfoResponse.NodeRole.REPLICA)
@@ -316,6 +329,19 @@ final class NodeReplication implements AutoCloseable {
         m.put("checksum_failures", Long.toString(s.checksumFailures()));
         m.put("reconnects", Long.toString(s.reconnects()));
         m.put("needs_bootstrap", Boolean.toString(s.needsBootstrap()));
+        m.put("bootstraps_completed", Long.toString(s.bootstrapsCompleted()));
+        BootstrapProgress bp = s.bootstrap();
+        if (bp != null) {
+          m.put("bootstrap_snapshot", bp.snapshotId());
+          m.put("bootstrap_sequence", Long.toString(bp.sequence()));
+          m.put("bootstrap_bytes_done", Long.toString(bp.bytesDone()));
+          m.put("bootstrap_bytes_total", Long.toString(bp.bytesTotal()));
+          m.put("bootstrap_files_done", Integer.toString(bp.filesDone()));
+          m.put("bootstrap_files_total", Integer.toString(bp.filesTotal()));
+          m.put("bootstrap_elapsed_ms", Long.toString(bp.elapsedMillis()));
+          m.put("bootstrap_rate_bytes_per_s", Long.toString(bp.bytesPerSecond()));
+          m.put("bootstrap_eta_ms", Long.toString(bp.etaMillis()));
+        }
         if (s.lastError() != null) {
           m.put("last_error", s.lastError());
         }

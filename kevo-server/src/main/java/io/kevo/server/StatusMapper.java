@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>engine CLOSED</td><td>UNAVAILABLE (the node is shutting down)</td></tr>
  *   <tr><td>engine WRITES_REFUSED</td><td>UNAVAILABLE, with the failure that caused it</td></tr>
  *   <tr><td>engine IO_ERROR</td><td>UNAVAILABLE (the node's storage failed)</td></tr>
+ *   <tr><td>engine UNAVAILABLE</td><td>UNAVAILABLE (a replica installing a snapshot)</td></tr>
  *   <tr><td>engine CORRUPTION</td><td>DATA_LOSS</td></tr>
  *   <tr><td>engine LOCKED</td><td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>server BAD_REQUEST</td><td>INVALID_ARGUMENT</td></tr>
@@ -94,7 +95,7 @@ final class StatusMapper {
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case TRANSACTION_TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
       case CONFLICT -> Status.ABORTED;
-      case CLOSED, WRITES_REFUSED, IO_ERROR -> Status.UNAVAILABLE;
+      case CLOSED, WRITES_REFUSED, IO_ERROR, UNAVAILABLE -> Status.UNAVAILABLE;
       case CORRUPTION -> Status.DATA_LOSS;
       case LOCKED, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
     };

@@ -82,6 +82,7 @@ public final class DbCore {
 
   private volatile long visibleSequence;
   private volatile boolean closed;
+  private volatile String unavailableReason;
   private volatile Throwable writeFailure;
 
   private final LongAdder puts = new LongAdder();
@@ -113,6 +114,7 @@ public final class DbCore {
             options);
     this.queue = new WriteQueue(this::commitGroup);
     this.syncer = options.syncMode() == SyncMode.BATCH ? startSyncer() : null;
+    lsm.onClosed(this::closedException);
     lsm.start(background);
   }
 
@@ -145,6 +147,9 @@ public final class DbCore {
     try {
       Path walDir = options.walDirectory() != null ? options.walDirectory() : dir.resolve("wal");
       Files.createDirectories(walDir);
+      // A checkpoint staged for this directory is installed (sealed) or discarded (unfinished)
+      // before anything is read: the database is the old one or the whole checkpoint.
+      CheckpointInstaller.recover(dir, walDir);
       TableStats tableStats = new TableStats();
       BlockCache cache = new BlockCache(options.blockCacheSize());
       versions = VersionSet.open(dir, cache, tableStats);
@@ -506,7 +511,7 @@ public final class DbCore {
 
   private void checkWritable() {
     if (closed) {
-      throw new KevoException(ErrorCode.CLOSED, "database " + dir + " is closed");
+      throw closedException();
     }
     Throwable failure = writeFailure;
     if (failure == null) {
@@ -708,6 +713,7 @@ public final class DbCore {
   }
 
   public DbStats stats() {
+    checkOpen();
     List<Segment> segs = wal.segments();
     long walBytes = 0;
     for (Segment s : segs) {
@@ -776,7 +782,51 @@ public final class DbCore {
 
   private void checkOpen() {
     if (closed) {
-      throw new KevoException(ErrorCode.CLOSED, "database " + dir + " is closed");
+      throw closedException();
+    }
+  }
+
+  private KevoException closedException() {
+    String why = unavailableReason;
+    return why != null
+        ? new KevoException(ErrorCode.UNAVAILABLE, "database " + dir + " is unavailable: " + why)
+        : new KevoException(ErrorCode.CLOSED, "database " + dir + " is closed");
+  }
+
+  /**
+   * Closes as {@link #close()}, but every later call fails with {@link ErrorCode#UNAVAILABLE} and
+   * {@code reason} (the handle is being reopened on other contents).
+   */
+  public void closeUnavailable(String reason) {
+    unavailableReason = Objects.requireNonNull(reason, "reason");
+    close();
+  }
+
+  // ---- checkpoints ----
+
+  /**
+   * A checkpoint: holds the whole WAL first (so nothing after the sequence it will cover can be
+   * trimmed in between), flushes, pins the version with its persisted sequence S, then narrows the
+   * hold to S + 1.
+   */
+  public io.kevo.engine.Checkpoint checkpoint() {
+    checkOpen();
+    io.kevo.engine.RetentionHold hold = wal.retain(0);
+    try {
+      flush();
+      VersionSet.Pinned pinned = versions.pinForCheckpoint();
+      hold.advanceTo(pinned.persistedSequence() + 1);
+      CheckpointImpl c = new CheckpointImpl(pinned, hold);
+      LOG.info(
+          "checkpoint of {} at sequence {}: {} files, {} bytes",
+          dir,
+          c.sequence(),
+          c.files().size(),
+          c.totalBytes());
+      return c;
+    } catch (RuntimeException e) {
+      hold.close();
+      throw e;
     }
   }
 

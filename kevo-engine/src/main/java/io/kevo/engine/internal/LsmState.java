@@ -49,6 +49,8 @@ final class LsmState implements Background.Host {
   private volatile Throwable failure;
   private volatile boolean closing;
   private volatile long flushedSequence;
+  private volatile java.util.function.Supplier<KevoException> closedError =
+      () -> new KevoException(ErrorCode.CLOSED, "the database is closed");
 
   LsmState(
       Options options,
@@ -88,7 +90,16 @@ final class LsmState implements Background.Host {
       if (v.tryRef()) {
         return v;
       }
+      if (closing && v == view) {
+        // Released at close: there will be no other view (spinning here would never end).
+        throw closedError.get();
+      }
     }
+  }
+
+  /** What {@link #acquireView()} throws once the database is closed. */
+  void onClosed(java.util.function.Supplier<KevoException> error) {
+    this.closedError = error;
   }
 
   ReadView peekView() {

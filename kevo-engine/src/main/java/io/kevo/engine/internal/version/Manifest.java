@@ -143,6 +143,15 @@ final class Manifest implements AutoCloseable {
             StandardOpenOption.WRITE);
     Manifest m = new Manifest(file, ch, 0);
     m.append(snapshot);
+    writeCurrent(dir, fileName(number));
+    return m;
+  }
+
+  /**
+   * Points CURRENT at manifest {@code name} (write-temp-fsync-rename, then the directory fsync):
+   * when this returns, that manifest is the state.
+   */
+  static void writeCurrent(Path dir, String name) throws IOException {
     Path tmp = dir.resolve(CURRENT + ".tmp");
     try (FileChannel c =
         FileChannel.open(
@@ -150,12 +159,11 @@ final class Manifest implements AutoCloseable {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      c.write(ByteBuffer.wrap((fileName(number) + "\n").getBytes(StandardCharsets.UTF_8)));
+      c.write(ByteBuffer.wrap((name + "\n").getBytes(StandardCharsets.UTF_8)));
       c.force(true);
     }
     Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE);
     Files2.fsyncDirectory(dir);
-    return m;
   }
 
   /** Appends one edit and fsyncs it: when this returns, the change survives a crash. */

@@ -234,6 +234,50 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     Files.deleteIfExists(old.path());
   }
 
+  /**
+   * The current version pinned for a checkpoint, consistent with the persisted sequence (both
+   * change together under this lock, and flushes install memtables in sequence order, so the files
+   * hold exactly the operations up to it), plus a one-record manifest describing it. The caller
+   * must {@link Version#unref()} the version.
+   */
+  public synchronized Pinned pinForCheckpoint() {
+    if (closing) {
+      throw new KevoException(ErrorCode.CLOSED, "the database is closing");
+    }
+    Version v = acquire();
+    VersionEdit snapshot = new VersionEdit();
+    for (int level = 0; level < Version.MAX_LEVELS; level++) {
+      for (TableFile f : v.files(level)) {
+        snapshot.add(level, f.meta());
+      }
+    }
+    // A number of our own for the shipped manifest: it can collide with no table it lists.
+    long number = nextFileNumber++;
+    snapshot.persistedSequence(persistedSequence).nextFileNumber(number + 1);
+    return new Pinned(
+        v,
+        persistedSequence,
+        Manifest.fileName(number),
+        io.kevo.engine.internal.wal.RecordFormat.frame(snapshot.encode()));
+  }
+
+  /**
+   * A version pinned by {@link #pinForCheckpoint()}.
+   *
+   * @param manifestName the manifest's file name
+   * @param manifest a complete manifest file (one snapshot record) listing the version's tables
+   */
+  public record Pinned(
+      Version version, long persistedSequence, String manifestName, byte[] manifest) {}
+
+  /** The name of the file that names the live manifest. */
+  public static final String CURRENT_FILE = Manifest.CURRENT;
+
+  /** Makes manifest {@code name} (already durable in {@code dir}) the database's state. */
+  public static void pointCurrentAt(Path dir, String name) throws IOException {
+    Manifest.writeCurrent(dir, name);
+  }
+
   /** The current version with a reference taken; the caller must {@link Version#unref()} it. */
   public Version acquire() {
     while (true) {
