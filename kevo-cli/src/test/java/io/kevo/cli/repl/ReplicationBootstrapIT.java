@@ -118,9 +118,10 @@ class ReplicationBootstrapIT {
     ReplicationCluster.Node primary = cluster.startPrimary("primary");
     try (KevoClient client = primaryClient(primary)) {
       long t0 = System.nanoTime();
-      load(client, "key", KEYS, 100);
+      // Random (incompressible) values: the snapshot is as large as the data.
+      load(client, "key", KEYS, -100);
       System.out.printf(
-          "bootstrap IT: loaded %d keys of 100 bytes in %d ms%n",
+          "bootstrap IT: loaded %d keys of 100 random bytes in %d ms%n",
           KEYS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
     long started = System.nanoTime();
@@ -261,7 +262,10 @@ class ReplicationBootstrapIT {
     return out;
   }
 
-  /** Writes {@code n} keys {@code prefix%07d} with {@code valueBytes}-byte values, batched. */
+  /**
+   * Writes {@code n} keys {@code prefix%07d} with {@code |valueBytes|}-byte values, batched:
+   * repetitive values if positive, seeded random ones if negative.
+   */
   private static void load(KevoClient client, String prefix, int n, int valueBytes)
       throws Exception {
     int batch = 1000;
@@ -275,8 +279,12 @@ class ReplicationBootstrapIT {
                 () -> {
                   List<Op> ops = new ArrayList<>(batch);
                   for (int i = from; i < Math.min(n, from + batch); i++) {
-                    byte[] v = new byte[valueBytes];
-                    java.util.Arrays.fill(v, (byte) ('a' + i % 26));
+                    byte[] v = new byte[Math.abs(valueBytes)];
+                    if (valueBytes > 0) {
+                      java.util.Arrays.fill(v, (byte) ('a' + i % 26));
+                    } else {
+                      new Random(i).nextBytes(v);
+                    }
                     ops.add(Op.put(b(key(prefix, i)), v));
                   }
                   client.batch(ops, false);
