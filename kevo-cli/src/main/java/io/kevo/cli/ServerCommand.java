@@ -84,6 +84,14 @@ final class ServerCommand implements Callable<Integer> {
   private String memtableMb;
 
   @Option(
+      names = "--wal-segment-mb",
+      paramLabel = "MB",
+      description =
+          "WAL segment size in MiB (the log is trimmed a whole sealed segment at a time)."
+              + " Default: the engine's.")
+  private String walSegmentMb;
+
+  @Option(
       names = "--cache-mb",
       paramLabel = "MB",
       description = "Block cache size in MiB. Default: the engine's.")
@@ -289,6 +297,10 @@ final class ServerCommand implements Callable<Integer> {
     String m = setting(memtableMb, file, "memtable-mb", null);
     if (m != null) {
       b.memtableSize(mib(m, "--memtable-mb"));
+    }
+    String w = setting(walSegmentMb, file, "wal-segment-mb", null);
+    if (w != null) {
+      b.segmentSize(mib(w, "--wal-segment-mb"));
     }
     String c = setting(cacheMb, file, "cache-mb", null);
     if (c != null) {
