@@ -386,14 +386,10 @@ public final class Primary implements PrimaryNode {
     for (PrimarySession s : sessions.all()) {
       s.close(StatusMapping.toStatus(closing()));
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
-    while (sessions.countSessions() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     // shutdown, not shutdownNow: a sender may be reading a WAL segment, the positions writer
     // writing its file.

@@ -4,6 +4,7 @@ import io.kevo.proto.replication.WALStreamResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The primary's live sessions by id: acks and nacks look sessions up here, heartbeats are broadcast
@@ -21,12 +22,35 @@ final class Sessions implements SessionManager<PrimarySession> {
 
   @Override
   public void unregisterSession(String sessionId) {
-    sessions.remove(sessionId);
+    if (sessions.remove(sessionId) != null) {
+      removed();
+    }
   }
 
   /** Removes {@code session} only if it is still the one registered under its id. */
   void unregister(PrimarySession session) {
-    sessions.remove(session.id(), session);
+    if (sessions.remove(session.id(), session)) {
+      removed();
+    }
+  }
+
+  private synchronized void removed() {
+    notifyAll();
+  }
+
+  /**
+   * Waits until no session is registered, at most {@code timeoutNanos}; returns whether none is.
+   */
+  synchronized boolean awaitEmpty(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (!sessions.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   @Override

@@ -140,6 +140,7 @@ final class SnapshotTransfers {
   void ended(SnapshotSender s, boolean ok, String why) {
     synchronized (this) {
       active.remove(s);
+      notifyAll(); // close() waits for the set to empty
     }
     long ms = clock.millis() - s.startedMillis;
     if (ok) {
@@ -175,6 +176,14 @@ final class SnapshotTransfers {
     }
   }
 
+  private synchronized void awaitNoneActive(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    long left;
+    while (!active.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   private synchronized List<SnapshotSender> snapshotOfActive() {
     return new ArrayList<>(active);
   }
@@ -207,14 +216,10 @@ final class SnapshotTransfers {
               .withDescription("the replication primary is closing")
               .asRuntimeException());
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
-    while (!snapshotOfActive().isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      awaitNoneActive(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     // shutdown, not shutdownNow: a sender may be reading a file.
     executor.shutdown();

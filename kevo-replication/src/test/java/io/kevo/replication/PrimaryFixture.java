@@ -191,11 +191,10 @@ final class PrimaryFixture implements AutoCloseable {
 
     /** The session id from the response headers (waits for the first response). */
     String sessionId() throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (headers.get() == null && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(headers.get()).as("response headers").isNotNull();
+      org.awaitility.Awaitility.await("response headers")
+          .atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(5))
+          .until(() -> headers.get() != null);
       return headers.get().get(ReplicationMetadata.SESSION_ID);
     }
 

@@ -253,6 +253,33 @@ public final class ServerOptions {
         + "}";
   }
 
+  /** {@code HOST:PORT} ({@code [v6addr]:PORT} for IPv6) taken apart; port in 0..65535. */
+  private record HostPort(String host, int port) {
+    /**
+     * @throws IllegalArgumentException if {@code hostPort} is not of that form
+     */
+    static HostPort parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0 || colon == hostPort.length() - 1) {
+        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
+      }
+      String h = hostPort.substring(0, colon);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      int p;
+      try {
+        p = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'", e);
+      }
+      if (p < 0 || p > 65_535) {
+        throw new IllegalArgumentException("port must be in 0..65535, got " + p);
+      }
+      return new HostPort(h, p);
+    }
+  }
+
   /** Builder for {@link ServerOptions}; validates each value as it is set. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -297,21 +324,8 @@ public final class ServerOptions {
      */
     public Builder listen(String hostPort) {
       Objects.requireNonNull(hostPort, "hostPort");
-      int colon = hostPort.lastIndexOf(':');
-      if (colon <= 0 || colon == hostPort.length() - 1) {
-        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
-      }
-      String h = hostPort.substring(0, colon);
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      int p;
-      try {
-        p = Integer.parseInt(hostPort.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'", e);
-      }
-      return listen(h, p);
+      HostPort hp = HostPort.parse(hostPort);
+      return listen(hp.host(), hp.port());
     }
 
     public Builder transactionIdleTimeout(Duration d) {
@@ -444,17 +458,13 @@ public final class ServerOptions {
     }
 
     private static String checkHostPort(String hostPort, String name) {
-      int colon = hostPort.lastIndexOf(':');
-      boolean ok = colon > 0 && colon < hostPort.length() - 1;
-      if (ok) {
-        try {
-          int p = Integer.parseInt(hostPort.substring(colon + 1));
-          ok = p > 0 && p <= 65_535;
-        } catch (NumberFormatException e) {
-          ok = false;
-        }
+      HostPort hp;
+      try {
+        hp = HostPort.parse(hostPort);
+      } catch (IllegalArgumentException e) {
+        hp = null;
       }
-      if (!ok) {
+      if (hp == null || hp.port() == 0) {
         throw new IllegalArgumentException(
             name + ": expected HOST:PORT with a port in 1..65535, got '" + hostPort + "'");
       }
