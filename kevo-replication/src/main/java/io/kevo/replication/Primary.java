@@ -69,12 +69,15 @@ public final class Primary implements PrimaryNode {
   private final SnapshotTransfers snapshots;
   private final ServerServiceDefinition service;
   private final AckWaiters acks;
+  private final EpochHistory epochs;
+  private volatile String supersededBy; // why client writes are refused; null: not superseded
   private final Object lifecycle = new Object();
   private boolean closed; // guarded by lifecycle
   private long lastLimitsCheck;
 
-  private Primary(KevoDB db, PrimaryOptions options) {
+  private Primary(KevoDB db, PrimaryOptions options, EpochHistory epochs) {
     this.db = db;
+    this.epochs = epochs;
     this.wal = db.wal();
     this.options = options;
     this.clock = options.clock();
@@ -105,9 +108,11 @@ public final class Primary implements PrimaryNode {
     this.acks =
         new AckWaiters(
             () -> retention.map(t -> new AckWaiters.Position(t, t.lastAcked, t.session != null)));
-    this.snapshots = new SnapshotTransfers(db, options, retention, this::lastSequence);
+    this.snapshots = new SnapshotTransfers(db, options, retention, this::lastSequence, epochs);
     this.service =
-        ServerInterceptors.intercept(new ReplicationService(this), new SessionIdInterceptor());
+        ServerInterceptors.intercept(
+            new ReplicationService(this),
+            new SessionIdInterceptor(() -> java.util.UUID.randomUUID().toString(), epochs.last()));
   }
 
   /**
@@ -116,10 +121,42 @@ public final class Primary implements PrimaryNode {
    * io.kevo.engine.Options#holdWalAtOpen()}, which a primary's database should be), subscribes to
    * the log and starts heartbeats and maintenance.
    *
+   * <p>Begins a new term ({@link EpochHistory#beginTerm}) in the epoch history kept under {@code
+   * <database dir>/replication}: a restart of this node keeps its epoch, taking over from another
+   * node's term increments it.
+   *
    * @throws UncheckedIOException if the positions file exists but cannot be read
    */
   public static Primary open(KevoDB db, PrimaryOptions options) {
-    Primary p = new Primary(db, options);
+    return open(db, options, beginTerm(db, false));
+  }
+
+  /**
+   * Begins a term of this node as primary of {@code db} and persists it in the epoch history (under
+   * {@code <database dir>/replication}).
+   *
+   * @param promote a promotion: the epoch is the highest seen + 1 (else see {@link
+   *     EpochHistory#beginTerm})
+   * @return the history with the new term last
+   */
+  public static EpochHistory beginTerm(KevoDB db, boolean promote) {
+    Path dir = db.directory().resolve(ReplicaIdentity.DIRECTORY);
+    String nodeId = ReplicaIdentity.loadOrCreate(db.directory());
+    EpochHistory h = EpochHistory.load(dir).beginTerm(nodeId, db.wal().nextSequence(), promote);
+    h.store(dir);
+    LOG.info("{} begins on {}", h.last(), db.directory());
+    return h;
+  }
+
+  /**
+   * Like {@link #open(KevoDB, PrimaryOptions)} with the given epoch history, whose last term is
+   * this primary's (see {@link #beginTerm}).
+   */
+  public static Primary open(KevoDB db, PrimaryOptions options, EpochHistory epochs) {
+    if (epochs.isEmpty()) {
+      throw new IllegalArgumentException("a primary needs a term: the epoch history is empty");
+    }
+    Primary p = new Primary(db, options, epochs);
     try {
       p.retention.load();
     } catch (IOException e) {
@@ -148,6 +185,37 @@ public final class Primary implements PrimaryNode {
     p.positionsWriter.scheduleAtFixedRate(p::writePositions, tick, tick, TimeUnit.MILLISECONDS);
     LOG.info("replication primary open on {} ({})", db.directory(), options);
     return p;
+  }
+
+  /** The primary's epoch history; its last term is this primary's. */
+  public EpochHistory epochs() {
+    return epochs;
+  }
+
+  /**
+   * The epoch history and the next sequence ({@code GetEpochs}).
+   *
+   * @throws ReplicationException STALE_EPOCH if the caller has seen a newer term
+   */
+  io.kevo.proto.replication.EpochHistory getEpochs(
+      io.kevo.proto.replication.EpochsRequest request) {
+    checkNotStale(
+        request.getLastEpoch(),
+        request.getLastTermId(),
+        request.getReplicaId(),
+        request.getListenerAddress());
+    return io.kevo.proto.replication.EpochHistory.newBuilder()
+        .addAllRecords(epochs.toProto())
+        .setNextSequence(wal.nextSequence())
+        .build();
+  }
+
+  /**
+   * Why this primary must not take writes any more (a replica has seen a newer epoch: another node
+   * was promoted), or null.
+   */
+  public String supersededBy() {
+    return supersededBy;
   }
 
   /** The gRPC service ({@code kevo.replication.WALReplicationService}, session ids included). */
@@ -301,6 +369,11 @@ public final class Primary implements PrimaryNode {
           ReplicationException.Reason.INVALID_REQUEST,
           "replica_id (at most 256 characters) or listener_address (1024) too long");
     }
+    checkNotStale(
+        request.getLastEpoch(),
+        request.getLastTermId(),
+        request.getReplicaId(),
+        request.getListenerAddress());
     long start = Math.max(1, request.getStartSequence());
     CompressionCodec codec = negotiate(request);
     PrimarySession session =
@@ -341,6 +414,45 @@ public final class Primary implements PrimaryNode {
         codec,
         request.getAcceptPacked() && codec != CompressionCodec.NONE ? " packed" : "");
     session.schedule();
+  }
+
+  /**
+   * Refuses a replica that has seen a newer term than this primary's: this primary has been
+   * superseded, and from now on refuses client writes ({@link #supersededBy()}).
+   */
+  private void checkNotStale(long theirs, String theirTerm, String replicaId, String address) {
+    if (theirs == 0) {
+      return;
+    }
+    EpochHistory.Term mine = epochs.last();
+    for (EpochHistory.Term t : epochs.terms()) {
+      if (t.epoch() == theirs && t.termId().equals(theirTerm)) {
+        return;
+      }
+    }
+    if (theirs < mine.epoch()) {
+      return; // an older term we do not have: the replica sees its divergence from GetEpochs
+    }
+    String why =
+        "this primary is stale: replica '"
+            + replicaId
+            + "' ("
+            + address
+            + ") has seen epoch "
+            + theirs
+            + " (term "
+            + theirTerm
+            + "), not in this primary's history, whose "
+            + mine
+            + (theirs > mine.epoch()
+                ? " is older: another node was promoted"
+                : ": two nodes were made primary of epoch " + theirs);
+    counters.streamsRefused.increment();
+    if (supersededBy == null) {
+      supersededBy = why;
+      LOG.error("this primary is superseded and refuses client writes from now on: {}", why);
+    }
+    throw new ReplicationException(ReplicationException.Reason.STALE_EPOCH, why);
   }
 
   @Override

@@ -130,11 +130,16 @@ public final class Replica implements ReplicaNode {
   private volatile Reason refusal;
   private volatile String sessionId;
   private volatile Instant connectedSince;
+  private volatile EpochHistory epochs;
+  private final java.nio.file.Path stateDir;
 
   // Apply-thread state.
   private ReplicaStream stream;
   private Channel channel; // of the current connection attempt
   private long streamCount;
+  private EpochHistory.Term primaryTerm; // the term GetEpochs described for the current stream
+  private long divergedAt = -1; // the first local sequence not in the primary's history
+  private long reportedDivergence = -1;
 
   /** Records applied in one engine write at most (bounds the group's memory and latency). */
   private static final int MAX_READY_OPS = 4096;
@@ -176,6 +181,16 @@ public final class Replica implements ReplicaNode {
     this.lastApplied = db.wal().nextSequence() - 1;
     this.durable = db.wal().durableSequence();
     lag.onApplied(lastApplied);
+    this.stateDir = db.directory().resolve(ReplicaIdentity.DIRECTORY);
+    this.epochs = EpochHistory.load(stateDir);
+  }
+
+  /**
+   * The replica's epoch history: the terms of its entries (adopted from its primary, which it has
+   * checked it does not diverge from, before each stream).
+   */
+  public EpochHistory epochs() {
+    return epochs;
   }
 
   /** This replica's id (sent as {@code replica_id}). */
@@ -343,6 +358,13 @@ public final class Replica implements ReplicaNode {
     nackedSequence = -1;
     ackInFlight = false;
     ackWanted = -1;
+    try {
+      channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
+    } catch (RuntimeException e) {
+      throw new ReplicaStreamEnded("cannot get a channel to the primary: " + e, null, false, e);
+    }
+    checkEpochs();
+    EpochHistory.Term mine = epochs.last();
     WALStreamRequest request =
         WALStreamRequest.newBuilder()
             .setStartSequence(expected)
@@ -352,12 +374,9 @@ public final class Replica implements ReplicaNode {
             .setListenerAddress(options.listenerAddress())
             .setReplicaId(replicaId)
             .setAcceptPacked(options.acceptPacked())
+            .setLastEpoch(mine == null ? 0 : mine.epoch())
+            .setLastTermId(mine == null ? "" : mine.termId())
             .build();
-    try {
-      channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
-    } catch (RuntimeException e) {
-      throw new ReplicaStreamEnded("cannot get a channel to the primary: " + e, null, false, e);
-    }
     stream = new ReplicaStream(++streamCount, events, options.queueCapacity());
     LOG.info(
         "replica {}: streaming from the primary at sequence {} (stream {})",
@@ -405,8 +424,89 @@ public final class Replica implements ReplicaNode {
     finishOnStop();
   }
 
+  /**
+   * Before a stream: asks the primary for its epoch history; refuses a stale primary; detects that
+   * this replica's entries diverge from the primary's history (then they must be discarded); else
+   * adopts the primary's history.
+   */
+  private void checkEpochs() {
+    EpochHistory.Term mine = epochs.last();
+    io.kevo.proto.replication.EpochsRequest.Builder rq =
+        io.kevo.proto.replication.EpochsRequest.newBuilder()
+            .setReplicaId(replicaId)
+            .setListenerAddress(options.listenerAddress());
+    if (mine != null) {
+      rq.setLastEpoch(mine.epoch()).setLastTermId(mine.termId());
+    }
+    io.kevo.proto.replication.EpochHistory answer;
+    try {
+      answer =
+          WALReplicationServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(options.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS)
+              .getEpochs(rq.build());
+    } catch (RuntimeException e) {
+      throw ReplicaStreamEnded.fromClose(e, expected, options.maxBackoff());
+    }
+    EpochHistory theirs;
+    try {
+      theirs = EpochHistory.fromProto(answer.getRecordsList());
+    } catch (ReplicationException e) {
+      throw new ReplicaStreamEnded(e.getMessage(), null, false, e);
+    }
+    String refusal = epochs.refusalOf(theirs);
+    if (refusal != null) {
+      throw new ReplicaStreamEnded(
+          "refusing the primary: "
+              + refusal
+              + "; retrying every "
+              + options.maxBackoff().toMillis()
+              + " ms (repoint this replica at the current primary)",
+          Reason.STALE_EPOCH,
+          true,
+          null);
+    }
+    long last = expected - 1;
+    long d = epochs.divergenceFrom(theirs, last);
+    if (d > 0) {
+      divergedAt = d;
+      EpochHistory.Term localTerm = epochs.termAt(d);
+      throw new ReplicaStreamEnded(
+          "this replica's entries "
+              + d
+              + ".."
+              + last
+              + " ("
+              + (localTerm == null ? "of no known term" : "written in " + localTerm)
+              + ") are not in the primary's history (it has "
+              + theirs.termAt(d)
+              + " there): they must be discarded",
+          Reason.DIVERGED,
+          false,
+          null);
+    }
+    if (!theirs.equals(epochs)) {
+      theirs.store(stateDir);
+      epochs = theirs;
+      LOG.info("replica {}: adopted the primary's epoch history {}", replicaId, theirs);
+    }
+    primaryTerm = theirs.last();
+  }
+
   private void handle(Event ev) {
     if (ev instanceof Headers h) {
+      if (primaryTerm != null
+          && h.epochTerm() != null
+          && !primaryTerm.termId().equals(h.epochTerm())) {
+        throw new ReplicaStreamEnded(
+            "the primary's term changed between GetEpochs ("
+                + primaryTerm
+                + ") and the stream (term "
+                + h.epochTerm()
+                + ")",
+            null,
+            false,
+            null);
+      }
       lastHeardNanos = nanos();
       sessionId = h.sessionId();
       connectedSince = options.clock().instant();
@@ -761,7 +861,14 @@ public final class Replica implements ReplicaNode {
     lastError = e.getMessage();
     refusal = e.refusal;
     machine.transition(ERROR, e.getMessage());
-    if (e.refusal == Reason.POSITION_NOT_RETAINED && options.bootstrap() && !stopping) {
+    boolean diverged = e.refusal == Reason.DIVERGED;
+    if ((e.refusal == Reason.POSITION_NOT_RETAINED || diverged)
+        && options.bootstrap()
+        && !stopping) {
+      if (diverged && divergedAt != reportedDivergence) {
+        reportedDivergence = divergedAt; // once, not at every retry of the bootstrap
+        DiscardReport.log(db, replicaId, divergedAt, lastApplied);
+      }
       e = bootstrap(e);
       if (e == null) {
         return; // installed; CONNECTING
@@ -805,6 +912,8 @@ public final class Replica implements ReplicaNode {
         machine.transition(ERROR, "replica stopping during the bootstrap");
         return cause;
       }
+      epochs = fetch.epochs();
+      divergedAt = -1;
       bootstrapsCompleted.incrementAndGet();
       lastApplied = s;
       durable = db.wal().durableSequence();

@@ -35,7 +35,10 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
   }
 
   /** The primary's response headers arrived. */
-  record Headers(ReplicaStream stream, String sessionId) implements Event {}
+  /**
+   * @param epochTerm the primary's {@code kevo-epoch-term} header, or null
+   */
+  record Headers(ReplicaStream stream, String sessionId, String epochTerm) implements Event {}
 
   /** A response message (entries or a heartbeat). */
   record Message(ReplicaStream stream, WALStreamResponse response) implements Event {}
@@ -115,7 +118,10 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
                 @Override
                 public void onHeaders(Metadata h) {
                   events.add(
-                      new Headers(ReplicaStream.this, h.get(ReplicationMetadata.SESSION_ID)));
+                      new Headers(
+                          ReplicaStream.this,
+                          h.get(ReplicationMetadata.SESSION_ID),
+                          h.get(ReplicationMetadata.EPOCH_TERM)));
                   super.onHeaders(h);
                 }
               },

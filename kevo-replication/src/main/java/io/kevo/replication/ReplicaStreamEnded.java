@@ -65,6 +65,17 @@ final class ReplicaStreamEnded extends RuntimeException {
               true,
               error);
         }
+        case "STALE_EPOCH" -> {
+          return new ReplicaStreamEnded(
+              "the primary refused this replica: "
+                  + status.getDescription()
+                  + "; retrying every "
+                  + maxBackoff.toMillis()
+                  + " ms (repoint this replica at the current primary)",
+              Reason.STALE_EPOCH,
+              true,
+              error);
+        }
         case "NOT_PRIMARY" -> {
           String p = trailers.get(ReplicationMetadata.PRIMARY);
           return new ReplicaStreamEnded(

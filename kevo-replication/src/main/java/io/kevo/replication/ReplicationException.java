@@ -22,6 +22,16 @@ public final class ReplicationException extends RuntimeException {
     INVALID_REQUEST,
     /** The primary already runs its configured number of snapshot transfers; retry later. */
     BOOTSTRAP_LIMIT,
+    /**
+     * A replica has seen a newer epoch than the primary's: the primary has been superseded (or two
+     * nodes were made primary of one epoch). Refused on both sides.
+     */
+    STALE_EPOCH,
+    /**
+     * The replica's last entries are not in the primary's history (replica side only): it discards
+     * them by bootstrapping.
+     */
+    DIVERGED,
     /** The node is closing. */
     CLOSED
   }

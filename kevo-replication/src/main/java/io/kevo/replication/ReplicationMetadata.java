@@ -25,4 +25,12 @@ public final class ReplicationMetadata {
   /** The primary's client address (HOST:PORT), sent by replicas with refusals. */
   public static final Metadata.Key<String> PRIMARY =
       Metadata.Key.of("kevo-primary", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** StreamWAL response header: the primary's current epoch number. */
+  public static final Metadata.Key<String> EPOCH =
+      Metadata.Key.of("kevo-epoch", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** StreamWAL response header: the primary's current term id. */
+  public static final Metadata.Key<String> EPOCH_TERM =
+      Metadata.Key.of("kevo-epoch-term", Metadata.ASCII_STRING_MARSHALLER);
 }

@@ -15,9 +15,9 @@ import io.kevo.proto.replication.WALStreamResponse;
  * StatusMapping}. Stateless and thread-safe.
  */
 final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationServiceImplBase {
-  private final PrimaryNode primary;
+  private final Primary primary;
 
-  ReplicationService(PrimaryNode primary) {
+  ReplicationService(Primary primary) {
     this.primary = primary;
   }
 
@@ -65,6 +65,21 @@ final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationS
     } catch (RuntimeException e) {
       responses.onError(StatusMapping.toStatus(e));
     }
+  }
+
+  @Override
+  public void getEpochs(
+      io.kevo.proto.replication.EpochsRequest request,
+      StreamObserver<io.kevo.proto.replication.EpochHistory> responses) {
+    io.kevo.proto.replication.EpochHistory r;
+    try {
+      r = primary.getEpochs(request);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+      return;
+    }
+    responses.onNext(r);
+    responses.onCompleted();
   }
 
   private static String requireSession() {

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * Session identity on the wire: gives every {@code StreamWAL} call a new, unguessable session id,
  * sent as the {@code session-id} response header, and exposes to the service, through {@link
  * #SESSION_ID}, that id (for {@code StreamWAL}) or the {@code session-id} request metadata (for
- * {@code Acknowledge} and {@code NegativeAcknowledge}; null if absent). Stateless and thread-safe.
+ * {@code Acknowledge} and {@code NegativeAcknowledge}; null if absent). {@code StreamWAL}'s headers
+ * also carry the primary's term ({@code kevo-epoch}, {@code kevo-epoch-term}) when given. Stateless
+ * and thread-safe.
  */
 final class SessionIdInterceptor implements ServerInterceptor {
   static final Context.Key<String> SESSION_ID = Context.key("kevo-replication-session-id");
@@ -24,13 +26,22 @@ final class SessionIdInterceptor implements ServerInterceptor {
       WALReplicationServiceGrpc.getStreamWALMethod().getFullMethodName();
 
   private final Supplier<String> ids;
+  private final EpochHistory.Term term;
 
   SessionIdInterceptor() {
-    this(() -> UUID.randomUUID().toString());
+    this(() -> UUID.randomUUID().toString(), null);
   }
 
   SessionIdInterceptor(Supplier<String> ids) {
+    this(ids, null);
+  }
+
+  /**
+   * @param term the primary's current term, sent in {@code StreamWAL}'s headers; null: none
+   */
+  SessionIdInterceptor(Supplier<String> ids, EpochHistory.Term term) {
     this.ids = ids;
+    this.term = term;
   }
 
   @Override
@@ -46,6 +57,10 @@ final class SessionIdInterceptor implements ServerInterceptor {
             @Override
             public void sendHeaders(Metadata responseHeaders) {
               responseHeaders.put(ReplicationMetadata.SESSION_ID, generated);
+              if (term != null) {
+                responseHeaders.put(ReplicationMetadata.EPOCH, Long.toString(term.epoch()));
+                responseHeaders.put(ReplicationMetadata.EPOCH_TERM, term.termId());
+              }
               super.sendHeaders(responseHeaders);
             }
           };

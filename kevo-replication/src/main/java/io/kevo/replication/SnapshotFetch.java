@@ -59,6 +59,7 @@ final class SnapshotFetch {
   private final Runnable checksumFailure;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private volatile ClientCallStreamObserver<SnapshotRequest> call;
+  private EpochHistory epochs;
 
   SnapshotFetch(
       KevoDB db,
@@ -122,6 +123,12 @@ final class SnapshotFetch {
     }
     if (total != h.getTotalBytes()) {
       throw malformed("the snapshot header's sizes do not add up to its total");
+    }
+    EpochHistory snapshotEpochs;
+    try {
+      snapshotEpochs = EpochHistory.fromProto(h.getEpochsList());
+    } catch (ReplicationException e) {
+      throw malformed("bad snapshot header: " + e.getMessage());
     }
     long s = h.getSequence();
     String id = h.getSnapshotId();
@@ -209,6 +216,10 @@ final class SnapshotFetch {
       staged.seal();
       db.replaceWith(staged);
       installed = true;
+      // After the install: a crash in between leaves the old history with the new data, which
+      // only makes the next start see a divergence and bootstrap again (never the reverse).
+      snapshotEpochs.store(db.directory().resolve(ReplicaIdentity.DIRECTORY));
+      epochs = snapshotEpochs;
       LOG.info(
           "replica {}: bootstrap {} installed: sequence {}, {} bytes in {} ms; streaming from {}",
           replicaId,
@@ -230,6 +241,11 @@ final class SnapshotFetch {
         db.resume();
       }
     }
+  }
+
+  /** The epoch history installed with the snapshot (after {@link #run} returned a sequence). */
+  EpochHistory epochs() {
+    return epochs;
   }
 
   /** The next message; null if the replica is stopping. */

@@ -179,7 +179,8 @@ final class SnapshotSender {
             .setSnapshotId(id)
             .setSequence(sequence)
             .setTotalBytes(totalBytes)
-            .setPrimaryLastSequence(Math.max(primaryLast, sequence));
+            .setPrimaryLastSequence(Math.max(primaryLast, sequence))
+            .addAllEpochs(owner.epochs().toProto());
     for (CheckpointFile f : files) {
       h.addFiles(SnapshotFile.newBuilder().setName(f.name()).setSize(f.size()));
     }

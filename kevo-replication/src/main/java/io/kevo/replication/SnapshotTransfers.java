@@ -38,6 +38,7 @@ final class SnapshotTransfers {
   private final PrimaryOptions options;
   private final Retention retention;
   private final LongSupplier lastSequence;
+  private final EpochHistory epochs;
   private final Clock clock;
   private final ExecutorService executor;
   private final Set<SnapshotSender> active = new LinkedHashSet<>(); // guarded by this
@@ -49,8 +50,13 @@ final class SnapshotTransfers {
   private final AtomicLong bytesSent = new AtomicLong();
 
   SnapshotTransfers(
-      KevoDB db, PrimaryOptions options, Retention retention, LongSupplier lastSequence) {
+      KevoDB db,
+      PrimaryOptions options,
+      Retention retention,
+      LongSupplier lastSequence,
+      EpochHistory epochs) {
     this.db = db;
+    this.epochs = epochs;
     this.options = options;
     this.retention = retention;
     this.lastSequence = lastSequence;
@@ -120,6 +126,11 @@ final class SnapshotTransfers {
       active.add(s);
     }
     s.start();
+  }
+
+  /** The primary's epoch history, sent with every snapshot. */
+  EpochHistory epochs() {
+    return epochs;
   }
 
   long nowMillis() {

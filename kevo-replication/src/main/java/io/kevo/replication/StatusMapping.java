@@ -26,7 +26,7 @@ final class StatusMapping {
           }
           case UNKNOWN_SESSION -> Status.NOT_FOUND;
           case INVALID_REQUEST, MALFORMED -> Status.INVALID_ARGUMENT;
-          case NOT_PRIMARY, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
+          case NOT_PRIMARY, SEQUENCE_MISMATCH, STALE_EPOCH, DIVERGED -> Status.FAILED_PRECONDITION;
           case CLOSED -> Status.UNAVAILABLE;
           case BOOTSTRAP_LIMIT -> Status.RESOURCE_EXHAUSTED;
         };

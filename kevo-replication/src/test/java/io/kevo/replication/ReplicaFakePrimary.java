@@ -152,7 +152,26 @@ final class ReplicaFakePrimary implements AutoCloseable {
     }
   }
 
+  /** The epoch history GetEpochs answers with (one term of epoch 1 from sequence 1 by default). */
+  volatile EpochHistory epochs =
+      EpochHistory.of(List.of(new EpochHistory.Term(1, "fake-term", 1, "fake-node")));
+
+  /** GetEpochs requests received. */
+  final List<io.kevo.proto.replication.EpochsRequest> epochRequests = new CopyOnWriteArrayList<>();
+
   private final class Service extends WALReplicationServiceGrpc.WALReplicationServiceImplBase {
+    @Override
+    public void getEpochs(
+        io.kevo.proto.replication.EpochsRequest request,
+        StreamObserver<io.kevo.proto.replication.EpochHistory> observer) {
+      epochRequests.add(request);
+      observer.onNext(
+          io.kevo.proto.replication.EpochHistory.newBuilder()
+              .addAllRecords(epochs.toProto())
+              .build());
+      observer.onCompleted();
+    }
+
     @Override
     public void streamWAL(WALStreamRequest request, StreamObserver<WALStreamResponse> observer) {
       requests.add(request);

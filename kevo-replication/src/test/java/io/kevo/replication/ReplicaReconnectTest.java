@@ -175,6 +175,9 @@ class ReplicaReconnectTest {
     db.applyReplicated(
         new io.kevo.engine.WalRecord(List.of(put(1, "local", "kept")), false),
         io.kevo.engine.WriteOptions.DEFAULT);
+    // The local entry is of the primary's own term: the primary lost it (no divergence between
+    // terms for the replica to resolve by discarding).
+    primary.epochs.store(db.directory().resolve(ReplicaIdentity.DIRECTORY));
     primary.refusal =
         r ->
             Status.OUT_OF_RANGE.asRuntimeException(
