@@ -61,6 +61,8 @@ public final class Main implements Runnable {
     cli.addSubcommand(new ShellCommand(in, interactive));
     cli.addSubcommand(new ServerCommand());
     cli.addSubcommand(new StatusCommand());
+    cli.addSubcommand(new PromoteCommand());
+    cli.addSubcommand(new RepointCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);

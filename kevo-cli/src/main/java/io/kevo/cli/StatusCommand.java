@@ -83,6 +83,21 @@ final class StatusCommand implements Callable<Integer> {
     node.add(row("last sequence", Long.toUnsignedString(info.getLastSequence())));
     node.add(row("read only", info.getReadOnly() ? "yes" : "no"));
     node.add(row("primary", info.getPrimaryAddress().isEmpty() ? "-" : info.getPrimaryAddress()));
+    Map<String, String> rm = info.getReplicationMap();
+    if (rm.containsKey("epoch")) {
+      node.add(
+          row(
+              "epoch",
+              rm.get("epoch")
+                  + " (term "
+                  + rm.getOrDefault("epoch_term", "?")
+                  + ", from sequence "
+                  + rm.getOrDefault("epoch_start_sequence", "?")
+                  + ")"));
+    }
+    if (rm.containsKey("superseded")) {
+      node.add(row("SUPERSEDED", rm.get("superseded")));
+    }
     node.add(row("replicas", info.getReplicasCount() == 0 ? "none" : "" + info.getReplicasCount()));
     for (ReplicaInfo r : info.getReplicasList()) {
       node.add(

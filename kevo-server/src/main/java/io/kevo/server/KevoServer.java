@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * service ({@code SERVING} for {@code ""} and {@code kevo.KevoService}) and server reflection, in
  * the role {@link ServerOptions#role()} says: a standalone node; a primary, which also serves
  * {@code kevo.replication.WALReplicationService} on the same port; or a replica, which follows its
- * primary's WAL, serves reads and refuses client writes with the primary's address.
+ * primary's WAL, serves reads and refuses client writes with the primary's address. Every node also
+ * serves {@code kevo.replication.ReplicationAdmin}: a replica can be promoted to primary (a new
+ * epoch) or pointed at another primary at run time.
  *
  * <p>The server owns the engine from {@link #start} on. {@link #close()} stops accepting calls,
  * lets calls in flight finish within {@link ServerOptions#shutdownGrace()}, then cancels the rest,
@@ -105,9 +107,7 @@ public final class KevoServer implements AutoCloseable {
             db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
-    if (replication.service() != null) {
-      builder.addService(replication.service());
-    }
+    builder.addService(replication.service()).addService(replication.adminService());
     this.server =
         builder
             .addService(ServerInterceptors.intercept(service, new CallState.Interceptor(), metrics))
@@ -173,13 +173,12 @@ public final class KevoServer implements AutoCloseable {
     s.health.setStatus("", ServingStatus.SERVING);
     s.health.setStatus(SERVICE, ServingStatus.SERVING);
     s.updateWritesHealth();
-    if (s.replication.role() == NodeRole.PRIMARY && options.minReplicasToWrite() > 0) {
-      s.timer.scheduleWithFixedDelay(
-          s::updateWritesHealth,
-          WRITES_HEALTH_EVERY_MS,
-          WRITES_HEALTH_EVERY_MS,
-          TimeUnit.MILLISECONDS);
-    }
+    // Roles change at run time (promotion; a primary superseded by a newer epoch): keep checking.
+    s.timer.scheduleWithFixedDelay(
+        s::updateWritesHealth,
+        WRITES_HEALTH_EVERY_MS,
+        WRITES_HEALTH_EVERY_MS,
+        TimeUnit.MILLISECONDS);
     LOG.debug("serving {} on {} with {}", db.directory(), s.server.getListenSockets(), options);
     return s;
   }

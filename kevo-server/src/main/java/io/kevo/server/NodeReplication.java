@@ -6,9 +6,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.engine.KevoDB;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
+import io.kevo.proto.replication.PromoteResponse;
+import io.kevo.proto.replication.RepointResponse;
 import io.kevo.replication.AckLevel;
 import io.kevo.replication.AckResult;
 import io.kevo.replication.BootstrapProgress;
+import io.kevo.replication.EpochHistory;
 import io.kevo.replication.Primary;
 import io.kevo.replication.PrimaryStatus;
 import io.kevo.replication.Replica;
@@ -60,22 +63,30 @@ import org.slf4j.LoggerFactory;
 final class NodeReplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReplication.class);
 
-  private final NodeRole role;
   private final KevoDB db;
   private final ServerOptions options;
-  private final Primary primary;
   private final ScheduledExecutorService timer;
   private final Executor background;
+
+  /** Serialises role changes (promote, repoint) with each other and with close. */
+  private final Object switching = new Object();
+
+  private volatile NodeRole role;
+  private volatile Primary primary;
+  private volatile EpochHistory standaloneEpochs;
   private volatile AppliedWaiters readWaits;
   private volatile Replica replica;
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
+  private volatile String selfAddress;
+  private boolean closed; // guarded by switching
 
   private NodeReplication(
       NodeRole role,
       KevoDB db,
       ServerOptions options,
       Primary primary,
+      EpochHistory standaloneEpochs,
       ScheduledExecutorService timer,
       Executor background) {
     this.timer = timer;
@@ -84,6 +95,7 @@ final class NodeReplication implements AutoCloseable {
     this.db = db;
     this.options = options;
     this.primary = primary;
+    this.standaloneEpochs = standaloneEpochs;
     this.primaryAddress = options.primaryAddress();
   }
 
@@ -106,7 +118,11 @@ final class NodeReplication implements AutoCloseable {
       }
       primary = Primary.open(db, options.primaryOptions());
     }
-    return new NodeReplication(options.role(), db, options, primary, timer, background);
+    // A standalone node writes in terms too: should it later follow a primary, or be started as
+    // one, its entries' terms tell whether they belong to the other's history.
+    EpochHistory standalone =
+        options.role() == NodeRole.STANDALONE ? Primary.beginTerm(db, false) : null;
+    return new NodeReplication(options.role(), db, options, primary, standalone, timer, background);
   }
 
   /**
@@ -114,32 +130,143 @@ final class NodeReplication implements AutoCloseable {
    * it): a primary names itself with it; a replica reports it to its primary and starts.
    */
   void start(String selfAddress) {
+    this.selfAddress = selfAddress;
     switch (role) {
       case STANDALONE -> {}
       case PRIMARY -> primaryAddress = selfAddress;
-      case REPLICA -> {
-        ManagedChannel ch =
-            NettyChannelBuilder.forTarget(options.primaryAddress())
-                .usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE)
-                .build();
-        ReplicaOptions ro =
-            options.replicaOptions().toBuilder().listenerAddress(selfAddress).build();
-        Replica r;
-        try {
-          r = new Replica(db, () -> ch, ro);
-        } catch (RuntimeException e) {
-          ch.shutdownNow();
-          throw e;
-        }
-        AppliedWaiters waits = new AppliedWaiters(r::getLastAppliedSequence, timer, background);
-        r.addAppliedListener(waits::applied);
-        readWaits = waits;
-        channel = ch;
-        replica = r;
-        r.start();
-        LOG.info("replica {} following primary {}", r.replicaId(), primaryAddress);
+      case REPLICA -> follow(options.primaryAddress());
+    }
+  }
+
+  /** Starts a replica following {@code address} (the fields name it once it runs). */
+  private void follow(String address) {
+    ManagedChannel ch =
+        NettyChannelBuilder.forTarget(address)
+            .usePlaintext()
+            .maxInboundMessageSize(Integer.MAX_VALUE)
+            .build();
+    ReplicaOptions ro = options.replicaOptions().toBuilder().listenerAddress(selfAddress).build();
+    Replica r;
+    try {
+      r = new Replica(db, () -> ch, ro);
+    } catch (RuntimeException e) {
+      ch.shutdownNow();
+      throw e;
+    }
+    AppliedWaiters waits = new AppliedWaiters(r::getLastAppliedSequence, timer, background);
+    r.addAppliedListener(waits::applied);
+    readWaits = waits;
+    channel = ch;
+    replica = r;
+    primaryAddress = address;
+    r.start();
+    LOG.info("replica {} following primary {}", r.replicaId(), address);
+  }
+
+  /** Stops following the primary: the replica syncs and acknowledges what it applied. */
+  private void unfollow() {
+    Replica r = replica;
+    ManagedChannel ch = channel;
+    if (r != null) {
+      r.stop();
+    }
+    if (ch != null) {
+      ch.shutdownNow();
+    }
+  }
+
+  /**
+   * Makes this replica a primary with a new epoch ({@code kevo promote}): stops following (what was
+   * applied is synced), begins a term with the highest epoch seen + 1 from the next sequence, and
+   * serves replication and client writes. A primary answers with its current term. Not persisted as
+   * a role: start the node with {@code --role primary} from then on (its epoch history is kept).
+   *
+   * @throws ServerException BAD_REQUEST on a standalone node or a closed one
+   */
+  PromoteResponse promote() {
+    synchronized (switching) {
+      checkOpen();
+      NodeRole r = role;
+      if (r == NodeRole.PRIMARY) {
+        return PromoteResponse.newBuilder()
+            .setEpoch(primary.epochs().toProto().get(primary.epochs().terms().size() - 1))
+            .setAlreadyPrimary(true)
+            .setMessage("this node is already the primary (" + primary.epochs().last() + ")")
+            .build();
       }
+      if (r == NodeRole.STANDALONE) {
+        throw new ServerException(
+            ServerException.Reason.BAD_REQUEST,
+            "this node is standalone, not a replica; to serve replicas, start it with --role"
+                + " primary");
+      }
+      String old = primaryAddress;
+      unfollow();
+      Primary p;
+      try {
+        p = Primary.open(db, options.primaryOptions(), Primary.beginTerm(db, true));
+      } catch (RuntimeException e) {
+        LOG.error("promotion failed; following {} again", old, e);
+        follow(old);
+        throw e;
+      }
+      readWaits = null;
+      replica = null;
+      channel = null;
+      primary = p;
+      primaryAddress = selfAddress;
+      role = NodeRole.PRIMARY;
+      EpochHistory.Term t = p.epochs().last();
+      LOG.warn(
+          "promoted to primary (was a replica of {}): {}; start this node with --role primary"
+              + " from now on",
+          old,
+          t);
+      return PromoteResponse.newBuilder()
+          .setEpoch(p.epochs().toProto().get(p.epochs().terms().size() - 1))
+          .setMessage("promoted to primary: " + t)
+          .build();
+    }
+  }
+
+  /**
+   * Points this replica at another primary ({@code kevo repoint}); the new primary's epoch history
+   * is checked before anything is streamed. Not persisted: after a restart {@code --primary} rules.
+   *
+   * @throws ServerException BAD_REQUEST if this node is not a replica or the address is malformed
+   */
+  RepointResponse repoint(String address) {
+    synchronized (switching) {
+      checkOpen();
+      try {
+        ServerOptions.HostPort.parse(address);
+      } catch (IllegalArgumentException e) {
+        throw new ServerException(
+            ServerException.Reason.BAD_REQUEST, "primary_address: " + e.getMessage());
+      }
+      if (role != NodeRole.REPLICA) {
+        throw new ServerException(
+            ServerException.Reason.BAD_REQUEST,
+            "this node is "
+                + role.name().toLowerCase(Locale.ROOT)
+                + ", not a replica; to make it a replica of "
+                + address
+                + ", restart it with --role replica --primary "
+                + address);
+      }
+      String old = primaryAddress;
+      unfollow();
+      follow(address);
+      LOG.warn("repointed from primary {} to {}", old, address);
+      return RepointResponse.newBuilder()
+          .setMessage("following " + address + " (was " + old + ")")
+          .build();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ServerException(ServerException.Reason.SHUTTING_DOWN, "the node is closing");
     }
   }
 
@@ -147,9 +274,22 @@ final class NodeReplication implements AutoCloseable {
     return role;
   }
 
-  /** The replication service a primary serves on its client port; null for other roles. */
+  /**
+   * The replication service every node serves on its client port: the primary's while this node is
+   * one, else a refusal ({@code NOT_PRIMARY}, naming the primary if known).
+   */
   ServerServiceDefinition service() {
-    return primary == null ? null : primary.bindableService();
+    return ReplicationEndpoint.create(
+        () -> {
+          Primary p = primary;
+          return p == null ? null : p.bindableService();
+        },
+        () -> primaryAddress);
+  }
+
+  /** {@code kevo.replication.ReplicationAdmin}: promote and repoint, run on {@code executor}. */
+  ServerServiceDefinition adminService() {
+    return new AdminService(this, background).bindService();
   }
 
   /**
@@ -164,14 +304,36 @@ final class NodeReplication implements AutoCloseable {
           "this node is a read-only replica; send writes to the primary at " + primaryAddress,
           primaryAddress);
     }
+    Primary p = primary;
+    String superseded = p == null ? null : p.supersededBy();
+    if (superseded != null) {
+      throw new ServerException(
+          ServerException.Reason.SUPERSEDED,
+          "this primary has been superseded and refuses writes (nothing was written): "
+              + superseded);
+    }
   }
 
   /**
-   * The epoch reported with every write ({@code kevo-epoch}). Epochs do not exist yet, so it is 0;
-   * once they do, this returns the primary's current epoch (the one place to change).
+   * The epoch reported with every write ({@code kevo-epoch}): this node's current epoch (a
+   * replica's is its primary's), 0 before it has any.
    */
   long epoch() {
-    return 0;
+    EpochHistory h = epochs();
+    return h == null ? 0 : h.currentEpoch();
+  }
+
+  /** This node's epoch history, or null (a replica that has not started). */
+  EpochHistory epochs() {
+    Primary p = primary;
+    if (p != null) {
+      return p.epochs();
+    }
+    Replica r = replica;
+    if (r != null) {
+      return r.epochs();
+    }
+    return standaloneEpochs;
   }
 
   /**
@@ -225,7 +387,9 @@ final class NodeReplication implements AutoCloseable {
 
   /** Whether a primary refuses writes now for lack of connected replicas. */
   boolean writesRefused() {
+    Primary primary = this.primary;
     return role == NodeRole.REPLICA
+        || (primary != null && primary.supersededBy() != null)
         || (primary != null
             && options.minReplicasToWrite() > 0
             && primary.connectedReplicas() < options.minReplicasToWrite());
@@ -257,9 +421,21 @@ final class NodeReplication implements AutoCloseable {
 
   /** Role, primary address, replicas and this node's replication figures. */
   void fillNodeInfo(GetNodeInfoResponse.Builder b) {
+    EpochHistory h = epochs();
+    if (h != null && h.last() != null) {
+      Map<String, String> m = b.getMutableReplication();
+      m.put("epoch", Long.toString(h.currentEpoch()));
+      m.put("epoch_term", h.last().termId());
+      m.put("epoch_start_sequence", Long.toString(h.last().startSequence()));
+    }
+    Primary primary = this.primary;
+    NodeRole role = primary != null ? NodeRole.PRIMARY : this.role;
     switch (role) {
       case STANDALONE -> b.setNodeRole(GetNodeInfoResponse.NodeRole.STANDALONE);
       case PRIMARY -> {
+        if (primary.supersededBy() != null) {
+          b.getMutableReplication().put("superseded", primary.supersededBy());
+        }
         b.setNodeRole(GetNodeInfoResponse.NodeRole.PRIMARY);
         if (primaryAddress != null) {
           b.setPrimaryAddress(primaryAddress);
@@ -389,8 +565,15 @@ final class NodeReplication implements AutoCloseable {
    */
   @Override
   public void close() {
-    Replica replica = this.replica;
-    ManagedChannel channel = this.channel;
+    Replica replica;
+    ManagedChannel channel;
+    Primary primary;
+    synchronized (switching) {
+      closed = true;
+      replica = this.replica;
+      channel = this.channel;
+      primary = this.primary;
+    }
     try {
       if (replica != null) {
         replica.stop();

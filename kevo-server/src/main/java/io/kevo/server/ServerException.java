@@ -25,6 +25,11 @@ final class ServerException extends RuntimeException {
      */
     NOT_ENOUGH_REPLICAS,
     /**
+     * A write sent to a primary that has learnt a newer epoch exists (another node was promoted):
+     * nothing was written.
+     */
+    SUPERSEDED,
+    /**
      * A write committed on the primary that its acknowledgement level did not confirm in time (it
      * is not rolled back).
      */

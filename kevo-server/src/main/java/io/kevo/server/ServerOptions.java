@@ -254,7 +254,7 @@ public final class ServerOptions {
   }
 
   /** {@code HOST:PORT} ({@code [v6addr]:PORT} for IPv6) taken apart; port in 0..65535. */
-  private record HostPort(String host, int port) {
+  record HostPort(String host, int port) {
     /**
      * @throws IllegalArgumentException if {@code hostPort} is not of that form
      */

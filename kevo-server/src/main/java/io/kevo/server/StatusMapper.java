@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *       --min-replicas-to-write}, or {@code replica:N} asked of a node without replicas; nothing
  *       written)</td><td>FAILED_PRECONDITION (not UNAVAILABLE: the node is up and serves reads, and
  *       clients must not retry a write blindly or mark the primary down)</td></tr>
+ *   <tr><td>server SUPERSEDED (a write sent to a primary that learnt another node was promoted to
+ *       a newer epoch; nothing written)</td><td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>server ACK_TIMEOUT (a write committed on the primary, not confirmed by its
  *       acknowledgement level in time)</td><td>DEADLINE_EXCEEDED, with {@code kevo-sequence},
  *       {@code kevo-epoch} and {@code kevo-ack-replicas} trailers</td></tr>
@@ -107,7 +109,7 @@ final class StatusMapper {
       case UNKNOWN_TRANSACTION -> Status.NOT_FOUND;
       case TOO_MANY_TRANSACTIONS -> Status.RESOURCE_EXHAUSTED;
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
-      case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS -> Status.FAILED_PRECONDITION;
+      case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS, SUPERSEDED -> Status.FAILED_PRECONDITION;
       case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
       case REPLICA_BEHIND -> Status.UNAVAILABLE;
     };

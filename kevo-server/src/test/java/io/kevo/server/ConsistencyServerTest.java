@@ -119,7 +119,8 @@ class ConsistencyServerTest {
     AtomicReference<Metadata> trailers = new AtomicReference<>();
     call(ch, ack(ackLevel), trailers)
         .put(PutRequest.newBuilder().setKey(b(key)).setValue(b(value)).build());
-    assertThat(trailers.get().get(ConsistencyMetadata.EPOCH)).isEqualTo("0");
+    // Every node here is in its first term: epoch 1.
+    assertThat(trailers.get().get(ConsistencyMetadata.EPOCH)).isEqualTo("1");
     return Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
   }
 

@@ -182,4 +182,124 @@ class ReplicationServerTest {
     // Nothing was applied twice: the replica's counters only saw the 50 deletes after restart.
     assertThat(again.replica().status().entriesApplied()).isEqualTo(50);
   }
+
+  private io.kevo.proto.replication.ReplicationAdminGrpc.ReplicationAdminBlockingStub admin(
+      KevoServer s) {
+    ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
+    open.add(
+        () -> {
+          ch.shutdownNow();
+          ch.awaitTermination(5, TimeUnit.SECONDS);
+        });
+    return io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  private static Status.Code code(Runnable r) {
+    try {
+      r.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void aReplicaIsPromotedAnotherIsRepointedAndTheOldPrimaryComingBackIsFenced() {
+    KevoServer primary = node("p", ServerOptions.builder().role(NodeRole.PRIMARY));
+    var p = stub(primary);
+    KevoServer r1 =
+        node(
+            "r1", ServerOptions.builder().role(NodeRole.REPLICA).primaryAddress(primary.address()));
+    KevoServer r2 =
+        node(
+            "r2", ServerOptions.builder().role(NodeRole.REPLICA).primaryAddress(primary.address()));
+    for (int i = 0; i < 20; i++) {
+      p.put(PutRequest.newBuilder().setKey(b("k" + i)).setValue(b("v" + i)).build());
+    }
+    long last = primary.db().latestSequence();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> r1.db().latestSequence() == last && r2.db().latestSequence() == last);
+    primary.close();
+
+    var promoted = admin(r1).promote(io.kevo.proto.replication.PromoteRequest.getDefaultInstance());
+    assertThat(promoted.getAlreadyPrimary()).isFalse();
+    assertThat(promoted.getEpoch().getEpoch()).isEqualTo(2);
+    assertThat(promoted.getEpoch().getStartSequence()).isEqualTo(last + 1);
+    assertThat(r1.role()).isEqualTo(NodeRole.PRIMARY);
+    var w = stub(r1);
+    w.put(PutRequest.newBuilder().setKey(b("after")).setValue(b("r1")).build());
+    GetNodeInfoResponse info = w.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    assertThat(info.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.PRIMARY);
+    assertThat(info.getPrimaryAddress()).isEqualTo(r1.address());
+    assertThat(info.getReplicationMap()).containsEntry("epoch", "2");
+    // Promoting it again is harmless.
+    assertThat(
+            admin(r1)
+                .promote(io.kevo.proto.replication.PromoteRequest.getDefaultInstance())
+                .getAlreadyPrimary())
+        .isTrue();
+
+    admin(r2)
+        .repoint(
+            io.kevo.proto.replication.RepointRequest.newBuilder()
+                .setPrimaryAddress(r1.address())
+                .build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> r2.db().latestSequence() == r1.db().latestSequence());
+    var r2s = stub(r2);
+    assertThat(get(r2s, "after")).isEqualTo("r1");
+    GetNodeInfoResponse r2info = r2s.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    assertThat(r2info.getPrimaryAddress()).isEqualTo(r1.address());
+    assertThat(r2info.getReplicationMap()).containsEntry("epoch", "2");
+    // Only a replica can be repointed, only a replica promoted; a bad address is refused.
+    assertThat(
+            code(
+                () ->
+                    admin(r1)
+                        .repoint(
+                            io.kevo.proto.replication.RepointRequest.newBuilder()
+                                .setPrimaryAddress(r2.address())
+                                .build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(
+            code(
+                () ->
+                    admin(r2)
+                        .repoint(
+                            io.kevo.proto.replication.RepointRequest.newBuilder()
+                                .setPrimaryAddress("no-port")
+                                .build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+    // The old primary comes back as a primary (its own flags): still epoch 1, a new term.
+    KevoServer stale = node("p", ServerOptions.builder().role(NodeRole.PRIMARY));
+    var st = stub(stale);
+    assertThat(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
+        .containsEntry("epoch", "1");
+    // A replica that has seen epoch 2 is pointed at it by mistake: it refuses to follow, and the
+    // stale primary learns it has been superseded and refuses writes from then on.
+    admin(r2)
+        .repoint(
+            io.kevo.proto.replication.RepointRequest.newBuilder()
+                .setPrimaryAddress(stale.address())
+                .build());
+    await().atMost(Duration.ofSeconds(20)).until(() -> stale.primary().supersededBy() != null);
+    assertThat(r2.replica().status().refusal())
+        .isEqualTo(io.kevo.replication.ReplicationException.Reason.STALE_EPOCH);
+    assertThatThrownBy(
+            () -> st.put(PutRequest.newBuilder().setKey(b("split")).setValue(b("x")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription()).contains("superseded");
+            });
+    assertThat(get(stub(stale), "split")).isNull();
+    assertThat(get(r2s, "after")).isEqualTo("r1");
+    assertThat(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
+        .containsKey("superseded");
+  }
 }

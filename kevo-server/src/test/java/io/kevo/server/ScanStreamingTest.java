@@ -195,7 +195,9 @@ class ScanStreamingTest {
       requests.onCompleted();
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(services).contains("kevo.KevoService", "grpc.health.v1.Health");
-      assertThat(services).doesNotContain("kevo.replication.WALReplicationService");
+      // Every node serves replication (refused unless it is a primary) and its administration.
+      assertThat(services)
+          .contains("kevo.replication.WALReplicationService", "kevo.replication.ReplicationAdmin");
     }
   }
 

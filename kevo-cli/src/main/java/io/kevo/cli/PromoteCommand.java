@@ -1,0 +1,56 @@
+package io.kevo.cli;
+
+import io.kevo.proto.replication.EpochRecord;
+import io.kevo.proto.replication.PromoteRequest;
+import io.kevo.proto.replication.PromoteResponse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevo promote HOST:PORT}: makes the replica at that address a primary with a new epoch.
+ * Exit status 0 (also if it already is the primary), 2 if it failed.
+ */
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Turn a replica into a primary with a new epoch: it stops following its primary, serves"
+          + " writes and replication at once, and replicas that have seen the new epoch refuse"
+          + " the old primary.",
+      "Stop (or cut off) the old primary first, promote the replica that is furthest ahead,"
+          + " then repoint the other replicas at it. Restart the promoted node with --role"
+          + " primary from then on."
+    })
+final class PromoteCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The replica's client address.")
+  private String endpoint;
+
+  @Spec private CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return AdminCall.run(
+        endpoint,
+        "promoting",
+        stub -> stub.promote(PromoteRequest.getDefaultInstance()),
+        PromoteCommand::describe,
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr());
+  }
+
+  static String describe(PromoteResponse r) {
+    EpochRecord e = r.getEpoch();
+    return (r.getAlreadyPrimary() ? "already the primary: " : "promoted: ")
+        + "epoch "
+        + e.getEpoch()
+        + " (term "
+        + e.getTermId()
+        + ", from sequence "
+        + e.getStartSequence()
+        + ")";
+  }
+}
