@@ -76,6 +76,14 @@ import org.slf4j.LoggerFactory;
  * resolved by discarding local data) leaves the replica retrying at the maximum backoff, with the
  * reason in {@link #status()}.
  *
+ * <p>Epochs ({@link EpochHistory}): before each stream the replica asks for the primary's epoch
+ * history ({@code GetEpochs}). It refuses a primary older than the newest epoch it has seen ({@code
+ * STALE_EPOCH}: retried at the maximum backoff, local data kept); if its own entries from some
+ * sequence on are not in the primary's history, it records them ({@link DiscardReport}) and
+ * bootstraps, which discards them; otherwise it adopts the primary's history (written before
+ * anything of the stream is applied) and streams, checking that the stream's term header is the one
+ * {@code GetEpochs} described.
+ *
  * <p>{@link #stop()} ends the stream: the record being applied completes, a batch still partly
  * received is dropped (it is streamed again next time), what was applied is synced and
  * acknowledged, and the thread is joined; it is never interrupted. The database is owned by the
