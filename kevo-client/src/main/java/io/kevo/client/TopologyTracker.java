@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * would fail again, and the caller's own retry probes it anyway.
  *
  * <p>How an answer becomes a topology: a STANDALONE node is the primary of a cluster without
- * replicas; a PRIMARY gives itself and its replicas; a REPLICA gives the primary's address, which
- * is then asked in turn; if the primary does not confirm, the replica's view is kept (with the
- * replica itself, an available replica, merged into the replicas known before).
+ * replicas; a PRIMARY gives itself and its replicas (unless it reports itself {@code superseded} by
+ * a newer epoch: then the next node is asked); a REPLICA gives the primary's address, which is then
+ * asked in turn; if the primary does not confirm, the replica's view is kept (with the replica
+ * itself, an available replica, merged into the replicas known before).
  *
  * <p>Thread-safe. Refreshes are serialized; a caller that waited for another caller's refresh uses
  * its result. Background refreshes run on one daemon thread of their own, so a slow node never
@@ -234,6 +235,11 @@ final class TopologyTracker implements AutoCloseable {
       case STANDALONE:
         return new Topology(address, List.of(), Set.of(), now, address);
       case PRIMARY:
+        if (info.getReplicationMap().containsKey("superseded")) {
+          // Another node was promoted to a newer epoch: this one refuses writes; ask the others.
+          LOG.debug("{} is a superseded primary: {}", address, info.getReplicationMap());
+          return null;
+        }
         return new Topology(address, replicas(info, address), Set.of(), now, address);
       case REPLICA:
         String primary = info.getPrimaryAddress().isEmpty() ? null : info.getPrimaryAddress();

@@ -103,6 +103,9 @@ final class FakeNode extends KevoServiceGrpc.KevoServiceImplBase implements Auto
 
   volatile List<ReplicaInfo> replicas = List.of();
 
+  /** GetNodeInfo's replication map. */
+  volatile java.util.Map<String, String> replication = java.util.Map.of();
+
   /** While set, every call is answered UNAVAILABLE (a node restarting), and logged as such. */
   volatile boolean unavailable;
 
@@ -167,6 +170,7 @@ final class FakeNode extends KevoServiceGrpc.KevoServiceImplBase implements Auto
             .setNodeRole(role)
             .setPrimaryAddress(advertisedPrimary)
             .addAllReplicas(replicas)
+            .putAllReplication(replication)
             .setLastSequence(7)
             .setReadOnly(role == GetNodeInfoResponse.NodeRole.REPLICA)
             .setVersion("fake")

@@ -282,6 +282,20 @@ class RoutingTest {
   }
 
   @Test
+  void aSupersededPrimaryIsPassedOverForTheOneOfTheNewerEpoch() {
+    // P came back after R1 was promoted; a replica told it so, and it says it is superseded.
+    r1.role = PRIMARY;
+    r1.advertisedPrimary = r1.address();
+    r1.replication = java.util.Map.of("epoch", "2");
+    primary.replication =
+        java.util.Map.of("epoch", "1", "superseded", "this primary is stale: replica ...");
+    KevoClient client = client(primary, r1);
+    client.put(b("k"), b("v"));
+    assertThat(log.nodes("Put")).containsExactly("R1");
+    assertThat(client.topology().primary()).isEqualTo(r1.address());
+  }
+
+  @Test
   void aNodePassedOverIsTriedAgainAfterTheBackoff() {
     MutableClock clock = new MutableClock();
     ClientOptions options =
