@@ -100,6 +100,9 @@ public final class Replica implements ReplicaNode {
   /** The answer to an Acknowledge call of {@code stream}: a response, or an error. */
   private record AckDone(ReplicaStream stream, long upTo, AckResponse response, Throwable error) {}
 
+  /** A background sync started during {@code stream} ended: durable up to, or an error. */
+  private record SyncDone(ReplicaStream stream, long durable, RuntimeException error) {}
+
   private final KevoDB db;
   private final EngineApplier applier;
   private final Supplier<? extends Channel> primary;
@@ -111,6 +114,7 @@ public final class Replica implements ReplicaNode {
   private final ReplicaBackoff backoff;
   private final ReplicaLag lag = new ReplicaLag();
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.ExecutorService syncer;
 
   private final Object lifecycle = new Object();
   private Thread thread; // guarded by lifecycle
@@ -158,6 +162,8 @@ public final class Replica implements ReplicaNode {
   private long readyNext; // the sequence after the last ready record
   private int readyOps;
   private long ackDueNanos = -1; // when applied records must be synced and acked; -1: none
+  private java.util.concurrent.Future<?> syncTask; // the background sync running, or null
+  private boolean syncWanted; // an ack fell due while a sync ran: sync again when it ends
   private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
   private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
   private long nackedSequence = -1; // the gap last nacked, until progress
@@ -191,6 +197,13 @@ public final class Replica implements ReplicaNode {
     lag.onApplied(lastApplied);
     this.stateDir = db.directory().resolve(ReplicaIdentity.DIRECTORY);
     this.epochs = EpochHistory.load(stateDir);
+    this.syncer =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kevo-replica-sync-" + replicaId);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -354,6 +367,7 @@ public final class Replica implements ReplicaNode {
       LOG.error("replica {}: replication thread failed", replicaId, e);
     } finally {
       closeStream("replica stopping");
+      syncer.shutdown();
     }
   }
 
@@ -418,6 +432,8 @@ public final class Replica implements ReplicaNode {
       }
       if (o instanceof AckDone a && a.stream() == stream) {
         onAckDone(a);
+      } else if (o instanceof SyncDone d) {
+        onSyncDone(d);
       } else if (o instanceof Event ev && ev.stream() == stream) {
         try {
           handle(ev);
@@ -721,12 +737,82 @@ public final class Replica implements ReplicaNode {
     return false;
   }
 
+  /**
+   * Acknowledgements are due: starts a sync on the {@code kevo-replica-sync} thread, so that the
+   * apply thread goes on applying (the engine's fsync does not hold up its writes either); its end
+   * comes back as an event ({@link #onSyncDone}), which acknowledges. While one runs, another is
+   * started when it ends.
+   */
   private void syncAndAck(String why) {
-    machine.transition(FSYNC_PENDING, why);
     ackDueNanos = -1;
-    durable = applier.sync();
-    machine.transition(ACKNOWLEDGING, "durable up to " + durable);
-    sendAck(durable);
+    if (syncTask != null) {
+      syncWanted = true;
+      return;
+    }
+    startSync();
+  }
+
+  private void startSync() {
+    syncWanted = false;
+    ReplicaStream s = stream;
+    syncTask =
+        syncer.submit(
+            () -> {
+              try {
+                events.add(new SyncDone(s, applier.sync(), null));
+              } catch (RuntimeException e) {
+                events.add(new SyncDone(s, -1, e));
+              }
+            });
+  }
+
+  /**
+   * On the apply thread: a background sync ended. The state machine records it then (FSYNC_PENDING:
+   * the sync's result, ACKNOWLEDGING: the ack sent), so its transitions stay on one thread.
+   */
+  private void onSyncDone(SyncDone d) {
+    syncTask = null;
+    if (d.error() != null) {
+      syncWanted = false;
+      throw new ReplicaStreamEnded(
+          "the local database failed to sync: " + d.error().getMessage(), null, false, d.error());
+    }
+    durable = Math.max(durable, d.durable());
+    if (d.stream() == stream && stream != null) {
+      machine.transition(FSYNC_PENDING, "synced in the background");
+      machine.transition(ACKNOWLEDGING, "durable up to " + durable);
+      sendAck(durable);
+      ReplicaState next = hasQueuedMessage() ? STREAMING_ENTRIES : WAITING_FOR_DATA;
+      machine.transitionIfNot(next, next == STREAMING_ENTRIES ? "more queued" : "caught up");
+    }
+    if (syncWanted) {
+      startSync();
+    }
+  }
+
+  /** Waits until the background sync (if any) has ended; its event is then stale. */
+  private void awaitSyncIdle() {
+    java.util.concurrent.Future<?> t = syncTask;
+    syncTask = null;
+    syncWanted = false;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the sync is file I/O: wait for it regardless
+      } catch (java.util.concurrent.ExecutionException
+          | java.util.concurrent.CancellationException e) {
+        break; // reported through its event
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -844,9 +930,15 @@ public final class Replica implements ReplicaNode {
 
   /** On stop: make what was applied durable and acknowledge it while the session lives. */
   private void finishOnStop() {
+    boolean pending = ackDueNanos >= 0 || syncTask != null;
+    awaitSyncIdle();
+    ackDueNanos = -1;
     ReplicaState s = machine.current();
-    if (ackDueNanos >= 0 && ReplicaStateMachine.isLegal(s, FSYNC_PENDING)) {
-      syncAndAck("replica stopping");
+    if (pending && ReplicaStateMachine.isLegal(s, FSYNC_PENDING)) {
+      machine.transition(FSYNC_PENDING, "replica stopping");
+      durable = applier.sync();
+      machine.transition(ACKNOWLEDGING, "durable up to " + durable);
+      sendAck(durable);
     } else {
       durable = applier.sync();
     }
@@ -856,7 +948,9 @@ public final class Replica implements ReplicaNode {
 
   private void onStreamEnded(ReplicaStreamEnded e) {
     closeStream(e.getMessage());
-    if (ackDueNanos >= 0) {
+    boolean syncing = syncTask != null;
+    awaitSyncIdle(); // nothing may sync the database while it is replaced by a bootstrap
+    if (ackDueNanos >= 0 || syncing) {
       // The session is gone, so no ack; the next stream's start_sequence tells the primary.
       ackDueNanos = -1;
       try {

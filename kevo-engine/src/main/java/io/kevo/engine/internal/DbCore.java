@@ -245,7 +245,7 @@ public final class DbCore {
           long since = wal.unsyncedSinceNanos();
           if (since != 0 && System.nanoTime() - since >= intervalNanos) {
             try {
-              submit(PendingWrite.syncOnly());
+              syncWal();
             } catch (KevoException e) {
               if (e.code() != ErrorCode.CLOSED && e.code() != ErrorCode.WRITES_REFUSED) {
                 LOG.warn("background WAL sync failed", e);
@@ -387,8 +387,27 @@ public final class DbCore {
    */
   private record ReplicatedAt(long firstSequence, Object group) {}
 
+  /**
+   * Forces the WAL written so far to stable storage without taking the write queue's leadership:
+   * writes go on while the fsync runs (see {@link Wal#sync()}). A failed fsync fails the database's
+   * writes, as a failed WAL write does.
+   */
   public long syncWal() {
-    submit(PendingWrite.syncOnly());
+    ReentrantReadWriteLock.ReadLock rl = closeLock.readLock();
+    rl.lock();
+    try {
+      checkWritable();
+      wal.sync();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof KevoException k) {
+        throw k;
+      }
+      writeFailure = e;
+      LOG.error("WAL sync failed; refusing further writes until reopened", e);
+      throw new KevoException(ErrorCode.IO_ERROR, "WAL sync failed: " + e, e);
+    } finally {
+      rl.unlock();
+    }
     return wal.durableSequence();
   }
 

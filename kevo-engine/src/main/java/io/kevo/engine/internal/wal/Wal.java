@@ -31,12 +31,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-ahead log: an ordered list of segment files, the last of which is being appended to.
  *
- * <p>Threading: {@link #append} and {@link #sync} are called by one thread at a time (the
- * group-commit leader; the commit queue's lock orders successive leaders), which owns the active
- * segment, the sequence counter and the encode buffer. Everything else — readers, listeners,
- * retention holds, segment deletion — is thread-safe and never blocks the writer: readers only read
- * bytes the writer has finished ({@link Segment#size()}), listeners get records through their own
- * bounded queues.
+ * <p>Threading: {@link #append} is called by one thread at a time (the group-commit leader; the
+ * commit queue's lock orders successive leaders), which owns the sequence counter and the encode
+ * buffer. {@link #sync} may be called by any thread, also while a leader appends: it takes the
+ * unsynced channels and the written position under {@link #state} (held by an append only for its
+ * write system call), forces them outside it, then publishes the durable position, so that an fsync
+ * never holds up appends; syncs run one at a time (a sync waits for the one in progress, which may
+ * already cover it), so the durable position is always a prefix of the log and only grows. Rotation
+ * never closes a channel being forced: the sync closes it afterwards. Everything else — readers,
+ * listeners, retention holds, segment deletion — is thread-safe and never blocks the writer:
+ * readers only read bytes the writer has finished ({@link Segment#size()}), listeners get records
+ * through their own bounded queues.
  *
  * <p>Segment deletion: a segment may be deleted only once every operation in it is persisted
  * elsewhere (in SSTables: {@link #deleteObsoleteSegments(long)} is given the persisted sequence)
@@ -57,11 +62,20 @@ public final class Wal implements WalAccess, AutoCloseable {
       new java.util.concurrent.atomic.AtomicReference<>();
   private final CRC32 crc = new CRC32();
 
-  private FileChannel active;
+  /** Guards the state a sync shares with the appending leader (see the class comment). */
+  private final Object state = new Object();
+
+  /** Serialises syncs. */
+  private final java.util.concurrent.locks.ReentrantLock syncing =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  private FileChannel active; // guarded by state
   private Segment activeSegment;
-  private final List<FileChannel> sealedUnsynced = new ArrayList<>();
+  private final List<FileChannel> sealedUnsynced = new ArrayList<>(); // guarded by state
+  private FileChannel forcing; // the channel a sync is forcing now, or null; guarded by state
+  private final List<FileChannel> closeAfterForce = new ArrayList<>(); // guarded by state
   private long nextSequence;
-  private long unsyncedBytes;
+  private long unsyncedBytes; // guarded by state
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
 
   private volatile long writtenSequence;
@@ -137,6 +151,18 @@ public final class Wal implements WalAccess, AutoCloseable {
     for (PendingWrite w : group) {
       total += w.framedSize();
     }
+    boolean needSync;
+    synchronized (state) {
+      needSync = appendLocked(group, total, forceSync);
+    }
+    if (needSync) {
+      sync();
+    }
+  }
+
+  /** The body of {@link #append}, under {@link #state}; returns whether to sync. */
+  private boolean appendLocked(List<PendingWrite> group, long total, boolean forceSync)
+      throws IOException {
     if (total > 0
         && activeSegment.size() > 0
         && activeSegment.size() + total > options.segmentSize()) {
@@ -182,33 +208,55 @@ public final class Wal implements WalAccess, AutoCloseable {
       }
     }
     groupCommits++;
-    boolean needSync =
-        forceSync
-            || options.syncMode() == SyncMode.IMMEDIATE
-            || (options.syncMode() == SyncMode.BATCH && unsyncedBytes >= options.batchSyncBytes());
-    if (needSync) {
-      sync();
-    }
+    return forceSync
+        || options.syncMode() == SyncMode.IMMEDIATE
+        || (options.syncMode() == SyncMode.BATCH && unsyncedBytes >= options.batchSyncBytes());
   }
 
-  /** Forces everything written so far to stable storage, if anything is unsynced. Leader only. */
+  /**
+   * Forces everything written so far to stable storage, if anything is unsynced. Any thread; does
+   * not hold up appends while it forces (see the class comment).
+   */
   public void sync() throws IOException {
-    if (unsyncedBytes == 0) {
-      return;
+    syncing.lock();
+    try {
+      long upTo;
+      List<FileChannel> sealed;
+      FileChannel act;
+      synchronized (state) {
+        if (unsyncedBytes == 0) {
+          return; // no sync in progress (we hold `syncing`): everything written is durable
+        }
+        upTo = writtenSequence;
+        sealed = sealedUnsynced.isEmpty() ? List.of() : new ArrayList<>(sealedUnsynced);
+        sealedUnsynced.clear();
+        act = active;
+        forcing = act;
+        unsyncedBytes = 0;
+        unsyncedSinceNanos = 0;
+      }
+      try {
+        // Older segments first: what is durable is always a prefix of the log.
+        for (FileChannel ch : sealed) {
+          ch.force(false);
+          syncs++;
+          ch.close();
+        }
+        act.force(false);
+        syncs++;
+      } finally {
+        synchronized (state) {
+          forcing = null;
+          for (FileChannel ch : closeAfterForce) {
+            ch.close();
+          }
+          closeAfterForce.clear();
+        }
+      }
+      durableSequence = upTo;
+    } finally {
+      syncing.unlock();
     }
-    long upTo = writtenSequence;
-    // Older segments first: what is durable is always a prefix of the log.
-    for (FileChannel ch : sealedUnsynced) {
-      ch.force(false);
-      syncs++;
-      ch.close();
-    }
-    sealedUnsynced.clear();
-    active.force(false);
-    syncs++;
-    unsyncedBytes = 0;
-    unsyncedSinceNanos = 0;
-    durableSequence = upTo;
     for (ListenerDispatcher d : dispatchers) {
       d.syncAdvanced();
     }
@@ -219,19 +267,17 @@ public final class Wal implements WalAccess, AutoCloseable {
     return unsyncedSinceNanos;
   }
 
+  /** Under {@link #state}. */
   private void rotate() throws IOException {
     // A later sync must cover the old segment too, so that durability is always a prefix of the
-    // log. With BATCH or IMMEDIATE the unsynced tail is small: force it now. With NONE it can be
-    // the whole segment, and nobody asked for durability yet: keep the channel open and let the
-    // next sync (a SYNC write, or close) force it before the new segment.
-    if (options.syncMode() == SyncMode.NONE) {
-      if (unsyncedBytes > 0) {
-        sealedUnsynced.add(active);
-      } else {
-        active.close();
-      }
+    // log: keep an unsynced channel open and let the next sync (right after this append with
+    // IMMEDIATE, at the byte threshold with BATCH, a SYNC write, a syncWal, or close) force it
+    // before the new segment. A channel a sync is forcing now is closed by that sync.
+    if (unsyncedBytes > 0) {
+      sealedUnsynced.add(active);
+    } else if (active == forcing) {
+      closeAfterForce.add(active);
     } else {
-      sync();
       active.close();
     }
     activeSegment.seal();
@@ -497,8 +543,13 @@ public final class Wal implements WalAccess, AutoCloseable {
         sync();
       }
     } finally {
-      for (FileChannel ch : sealedUnsynced) {
-        ch.close();
+      synchronized (state) {
+        for (FileChannel ch : sealedUnsynced) {
+          ch.close();
+        }
+        for (FileChannel ch : closeAfterForce) {
+          ch.close();
+        }
       }
       active.close();
       activeSegment.seal();
