@@ -128,7 +128,9 @@ public final class Primary implements PrimaryNode {
    * @throws UncheckedIOException if the positions file exists but cannot be read
    */
   public static Primary open(KevoDB db, PrimaryOptions options) {
-    return open(db, options, beginTerm(db, false));
+    EpochHistory h = beginTerm(db, false);
+    LOG.info("{} begins on {}", h.last(), db.directory());
+    return open(db, options, h);
   }
 
   /**
@@ -144,7 +146,7 @@ public final class Primary implements PrimaryNode {
     String nodeId = ReplicaIdentity.loadOrCreate(db.directory());
     EpochHistory h = EpochHistory.load(dir).beginTerm(nodeId, db.wal().nextSequence(), promote);
     h.store(dir);
-    LOG.info("{} begins on {}", h.last(), db.directory());
+    LOG.debug("{} begins on {}", h.last(), db.directory());
     return h;
   }
 
