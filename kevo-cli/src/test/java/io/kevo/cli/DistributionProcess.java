@@ -114,20 +114,37 @@ public final class DistributionProcess {
   static ShellRun runShell(Path jar, Path dir, String address, String... lines)
       throws IOException, InterruptedException {
     Path script = Files.createTempFile(dir, "shell", ".kevo");
-    Path out = Files.createTempFile(dir, "shell", ".out");
-    Path err = Files.createTempFile(dir, "shell", ".err");
     Files.writeString(script, String.join("\n", lines) + "\n", UTF_8);
+    return run(jar, dir, script, "shell", "--connect", address);
+  }
+
+  /**
+   * Runs {@code kevo args...} (a one-shot command such as {@code kevo promote HOST:PORT}) with an
+   * empty stdin and waits (bounded) for it to exit.
+   */
+  public static ShellRun runCommand(Path jar, Path dir, String... args)
+      throws IOException, InterruptedException {
+    Path empty = Files.createTempFile(dir, "stdin", ".empty");
+    return run(jar, dir, empty, args);
+  }
+
+  private static ShellRun run(Path jar, Path dir, Path stdin, String... args)
+      throws IOException, InterruptedException {
+    String what = "kevo " + args[0];
+    Path out = Files.createTempFile(dir, args[0], ".out");
+    Path err = Files.createTempFile(dir, args[0], ".err");
     Process process =
-        new ProcessBuilder(command(jar, List.of(), "shell", "--connect", address))
+        new ProcessBuilder(command(jar, List.of(), args))
             .directory(dir.toFile())
-            .redirectInput(script.toFile())
+            .redirectInput(stdin.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
     try {
       if (!process.waitFor(SHELL_RUN.toSeconds(), TimeUnit.SECONDS)) {
         throw new AssertionError(
-            "kevo shell did not exit within "
+            what
+                + " did not exit within "
                 + SHELL_RUN.toSeconds()
                 + " s; stderr:\n"
                 + readQuietly(err));
@@ -148,9 +165,9 @@ public final class DistributionProcess {
     }
   }
 
-  /** What a shell run printed and its exit status. */
-  record ShellRun(int status, String out, String err) {
-    List<String> outLines() {
+  /** What a one-shot run ({@code kevo shell}, {@code kevo promote}, ...) printed and its status. */
+  public record ShellRun(int status, String out, String err) {
+    public List<String> outLines() {
       return out.lines().toList();
     }
   }

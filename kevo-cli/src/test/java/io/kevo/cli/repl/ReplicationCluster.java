@@ -95,6 +95,14 @@ final class ReplicationCluster implements AutoCloseable {
     return args;
   }
 
+  /**
+   * Runs the one-shot command {@code kevo args...} (e.g. {@code promote HOST:PORT}) as a process,
+   * in the test's directory, and waits (bounded) for it to exit.
+   */
+  DistributionProcess.ShellRun kevo(String... args) throws IOException, InterruptedException {
+    return DistributionProcess.runCommand(jar, dir, args);
+  }
+
   private Node start(Node node) throws IOException {
     nodes.add(node);
     node.launch("127.0.0.1:0");
@@ -180,7 +188,7 @@ final class ReplicationCluster implements AutoCloseable {
     final String name;
     final Path data;
     private final List<String> jvmOptions;
-    private final List<String> serverArgs;
+    private List<String> serverArgs;
     private DistributionProcess.Server server;
     private ManagedChannel channel;
     private int starts;
@@ -226,6 +234,20 @@ final class ReplicationCluster implements AutoCloseable {
     /** Starts it again on the same directory, command line and port. */
     void restart() throws IOException {
       assertThat(server.isAlive()).as("%s is still running", name).isFalse();
+      launch(server.address());
+    }
+
+    /**
+     * Starts it again on the same directory and port as {@code kevo server --role replica --primary
+     * primaryAddress --sync none} plus {@code extraArgs}, whatever its role was: a former primary
+     * rejoining after a failover. Later {@link #restart()}s keep this command line.
+     */
+    void restartAsReplicaOf(String primaryAddress, String... extraArgs) throws IOException {
+      assertThat(server.isAlive()).as("%s is still running", name).isFalse();
+      List<String> args =
+          new ArrayList<>(List.of("--role", "replica", "--primary", primaryAddress));
+      args.addAll(withDefaultSync(extraArgs));
+      serverArgs = List.copyOf(args);
       launch(server.address());
     }
 

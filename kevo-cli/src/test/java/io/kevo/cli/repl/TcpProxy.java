@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       as a dead network path does;
  *   <li>{@link Mode#THROTTLE}: forwards at most {@link #throttle(long)} bytes per second per
  *       direction;
+ *   <li>{@link Mode#REFUSE}: resets every new connection at once, without connecting to the target
+ *       (a partition the peer learns of at once); {@link #cutOff()} also resets the open ones;
  * </ul>
  *
  * and {@link #resetAll()} closes every open connection with a TCP reset. Each connection uses two
@@ -32,7 +34,8 @@ public final class TcpProxy implements AutoCloseable {
   public enum Mode {
     PASS,
     BLACK_HOLE,
-    THROTTLE
+    THROTTLE,
+    REFUSE
   }
 
   private final InetSocketAddress target;
@@ -72,6 +75,16 @@ public final class TcpProxy implements AutoCloseable {
     this.mode = Mode.THROTTLE;
   }
 
+  /**
+   * Cuts the path off: from now on every connection is reset at once ({@link Mode#REFUSE}), and
+   * every open one is reset. Once this returns, no byte written later by either side crosses the
+   * proxy until the mode changes.
+   */
+  public void cutOff() {
+    mode(Mode.REFUSE);
+    resetAll();
+  }
+
   /** Bytes forwarded so far, both directions. */
   public long forwardedBytes() {
     return forwarded.get();
@@ -85,14 +98,18 @@ public final class TcpProxy implements AutoCloseable {
   /** Closes every open connection abruptly (RST); new connections are still accepted. */
   public void resetAll() {
     for (Socket s : sockets) {
-      try {
-        s.setSoLinger(true, 0);
-        s.close();
-      } catch (IOException e) {
-        // already gone
-      }
+      reset(s);
     }
     sockets.clear();
+  }
+
+  private static void reset(Socket s) {
+    try {
+      s.setSoLinger(true, 0);
+      s.close();
+    } catch (IOException e) {
+      // already gone
+    }
   }
 
   private void acceptLoop() {
@@ -104,8 +121,16 @@ public final class TcpProxy implements AutoCloseable {
         return;
       }
       connections.incrementAndGet();
+      if (mode == Mode.REFUSE) {
+        reset(client);
+        continue;
+      }
       Socket upstream = new Socket();
       try {
+        // Forward small messages (acks, single entries) at once, as a direct connection does;
+        // Nagle's algorithm against the peer's delayed ACK would add ~40 ms to each.
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
         upstream.connect(target, 5_000);
       } catch (IOException e) {
         closeQuietly(client);
@@ -114,6 +139,12 @@ public final class TcpProxy implements AutoCloseable {
       }
       sockets.add(client);
       sockets.add(upstream);
+      if (mode == Mode.REFUSE) {
+        // cutOff() ran while this one was connecting, and may have missed it.
+        reset(client);
+        reset(upstream);
+        continue;
+      }
       pump(client, upstream, "up");
       pump(upstream, client, "down");
     }
@@ -137,7 +168,7 @@ public final class TcpProxy implements AutoCloseable {
                     max = (int) Math.max(1, Math.min(buf.length, bytesPerSecond / 20));
                   }
                   int n = in.read(buf, 0, max);
-                  if (n < 0) {
+                  if (n < 0 || mode == Mode.REFUSE) {
                     break;
                   }
                   while (mode == Mode.BLACK_HOLE && !closed && !from.isClosed()) {
