@@ -532,6 +532,10 @@ public final class Primary implements PrimaryNode {
     return executor;
   }
 
+  java.util.concurrent.ScheduledExecutorService scheduler() {
+    return executor;
+  }
+
   PrimaryOptions options() {
     return options;
   }

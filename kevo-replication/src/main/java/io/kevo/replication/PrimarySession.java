@@ -11,6 +11,9 @@ import io.kevo.proto.replication.WALStreamResponse;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,6 +76,10 @@ final class PrimarySession implements SessionManager.Session {
   private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
   private long inFlightBytes;
   private boolean sentAny;
+  private long lastSendNanos; // of the last response with entries
+  private final long lingerNanos;
+  private final long fullEnoughBytes; // a response this large goes at once
+  private final AtomicBoolean lingerArmed = new AtomicBoolean();
   private volatile long sentUpTo; // last sequence whose entries were all sent
 
   PrimarySession(
@@ -95,6 +102,8 @@ final class PrimarySession implements SessionManager.Session {
     this.nextSequence = startSequence;
     this.sentUpTo = startSequence - 1;
     this.lastAckMillis = primary.clock().millis();
+    this.lingerNanos = o.sendLinger().toNanos();
+    this.fullEnoughBytes = o.batchBytes() / 2;
   }
 
   /** Hooks flow control and cancellation; call on the gRPC thread before the handler returns. */
@@ -250,6 +259,9 @@ final class PrimarySession implements SessionManager.Session {
       if (batcher.count() == 0) {
         break;
       }
+      if (linger()) {
+        break;
+      }
       List<WALEntry> entries = batcher.entries();
       long last = entries.get(entries.size() - 1).getSequenceNumber();
       int count = entries.size();
@@ -267,6 +279,7 @@ final class PrimarySession implements SessionManager.Session {
       replica.entriesSent.addAndGet(count);
       primary.counters().sent(raw, wire, count);
       batcher.clear();
+      lastSendNanos = System.nanoTime();
       send(stamped);
       heartbeat.set(null); // this response carries what a heartbeat would
       if (++sent >= RESPONSES_PER_DRAIN) {
@@ -274,10 +287,42 @@ final class PrimarySession implements SessionManager.Session {
       }
     }
     WALStreamResponse hb = heartbeat.getAndSet(null);
-    if (sent == 0 && (hb != null || !sentAny)) {
+    if (sent == 0 && batcher.count() == 0 && (hb != null || !sentAny)) {
       // The first message goes out at once (it carries the session-id header).
       primary.counters().heartbeats.increment();
       send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
+    }
+    return true;
+  }
+
+  /**
+   * Whether to hold back the response being filled: it is less than half full and the previous one
+   * went out less than {@code sendLinger} ago. Arms a timer that drains again when the linger ends
+   * (a later record may drain sooner). The first response after a quiet spell goes at once.
+   */
+  private boolean linger() {
+    if (lingerNanos <= 0 || batcher.size() >= fullEnoughBytes) {
+      return false;
+    }
+    long wait = lastSendNanos + lingerNanos - System.nanoTime();
+    if (wait <= 0) {
+      return false;
+    }
+    if (lingerArmed.compareAndSet(false, true)) {
+      try {
+        primary
+            .scheduler()
+            .schedule(
+                () -> {
+                  lingerArmed.set(false);
+                  schedule();
+                },
+                wait,
+                TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        lingerArmed.set(false);
+        return false; // closing: send what there is
+      }
     }
     return true;
   }

@@ -212,6 +212,7 @@ final class PrimaryFixture implements AutoCloseable {
     final List<long[]> batchFields = new ArrayList<>(); // per op: {first, count}
     final List<WALEntry> entries = new ArrayList<>();
     int heartbeats;
+    int responses; // with entries
     int fragments;
     long lastPrimarySequence;
     private final Compressor compressor = new CodecCompressor();
@@ -224,6 +225,8 @@ final class PrimaryFixture implements AutoCloseable {
       List<WALEntry> es = decode(r);
       if (es.isEmpty()) {
         heartbeats++;
+      } else {
+        responses++;
       }
       for (WALEntry e : es) {
         entries.add(e);

@@ -79,6 +79,57 @@ class PrimaryStreamTest {
   }
 
   @Test
+  void recordsWrittenRightAfterASendLingerAndGoOutTogether() throws Exception {
+    PrimaryOptions o =
+        PrimaryOptions.builder()
+            .heartbeatInterval(Duration.ofSeconds(30))
+            .sendLinger(Duration.ofMillis(100))
+            .build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      long first = f.db.put(b("a"), b("1"));
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      c.until(s, first);
+      Thread.sleep(200); // a quiet spell: the next record goes out on its own
+      int before = c.responses;
+      long second = f.db.put(b("b"), b("2"));
+      c.until(s, second);
+      assertThat(c.responses - before).isEqualTo(1);
+      // Right after that send, single records wait for each other, then leave in one response.
+      before = c.responses;
+      long last = 0;
+      for (int i = 0; i < 10; i++) {
+        last = f.db.put(b("k" + i), b("v"));
+      }
+      c.until(s, last);
+      assertThat(c.responses - before).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void withoutLingerEveryRecordMayLeaveAtOnce() throws Exception {
+    PrimaryOptions o =
+        PrimaryOptions.builder()
+            .heartbeatInterval(Duration.ofSeconds(30))
+            .sendLinger(Duration.ZERO)
+            .build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      long first = f.db.put(b("a"), b("1"));
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      c.until(s, first);
+      int before = c.responses;
+      long last = 0;
+      for (int i = 0; i < 10; i++) {
+        last = f.db.put(b("k" + i), b("v"));
+        long seq = last;
+        c.until(s, seq); // each one arrives before the next is written
+      }
+      assertThat(c.responses - before).isEqualTo(10);
+    }
+  }
+
+  @Test
   void batchesCarryTheirBoundariesAndLargeValuesAreFragmented() throws Exception {
     PrimaryOptions o = PrimaryOptions.builder().batchBytes(4 << 10).build();
     try (PrimaryFixture f = new PrimaryFixture(dir, o)) {

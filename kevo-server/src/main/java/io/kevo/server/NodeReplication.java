@@ -36,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@code GetNodeInfo.replication} names (all values decimal strings unless stated): for a
  * primary {@code sessions}, {@code first_retained_sequence}, {@code durable_sequence}, {@code
  * bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio} (wire/raw), {@code
- * entries_sent}, {@code heartbeats_sent}, {@code resends}, {@code sessions_timed_out}, {@code
- * streams_refused}, {@code holds_dropped}; for a replica {@code replica_id}, {@code state}, {@code
- * state_ms} (time in state), {@code applied_sequence}, {@code durable_sequence}, {@code
- * acked_sequence}, {@code primary_last_sequence}, {@code lag_entries}, {@code lag_ms} (-1 unknown),
- * {@code bytes_received_wire}, {@code bytes_received_raw}, {@code entries_applied}, {@code
+ * entries_sent}, {@code responses_sent} (messages with entries, heartbeats not counted), {@code
+ * heartbeats_sent}, {@code resends}, {@code sessions_timed_out}, {@code streams_refused}, {@code
+ * holds_dropped}; for a replica {@code replica_id}, {@code state}, {@code state_ms} (time in
+ * state), {@code applied_sequence}, {@code durable_sequence}, {@code acked_sequence}, {@code
+ * primary_last_sequence}, {@code lag_entries}, {@code lag_ms} (-1 unknown), {@code
+ * bytes_received_wire}, {@code bytes_received_raw}, {@code entries_applied}, {@code
  * batches_applied}, {@code nacks_sent}, {@code checksum_failures}, {@code reconnects}, {@code
  * needs_bootstrap} ({@code true}/{@code false}), {@code bootstraps_completed}, {@code last_error}
  * and {@code refusal} when set, and while a bootstrap runs {@code bootstrap_snapshot}, {@code
@@ -452,6 +453,7 @@ final class NodeReplication implements AutoCloseable {
         m.put("bytes_sent_wire", Long.toString(s.bytesSentWire()));
         m.put("compression_ratio", ratio(s.compressionRatio()));
         m.put("entries_sent", Long.toString(s.entriesSent()));
+        m.put("responses_sent", Long.toString(s.responsesSent()));
         m.put("heartbeats_sent", Long.toString(s.heartbeatsSent()));
         m.put("resends", Long.toString(s.resends()));
         m.put("sessions_timed_out", Long.toString(s.sessionsTimedOut()));
