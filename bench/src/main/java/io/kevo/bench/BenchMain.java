@@ -3,6 +3,7 @@ package io.kevo.bench;
 import io.kevo.bench.engine.EngineCommand;
 import io.kevo.bench.engine.WorkerCommand;
 import io.kevo.bench.replication.ReplicationCommand;
+import io.kevo.bench.replication.SafetyCommand;
 import io.kevo.bench.server.EmbeddedWorkerCommand;
 import io.kevo.bench.server.ServerCommand;
 import io.kevo.bench.server.ServerNodeCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     name = "kevo-bench",
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
-    description = "Benchmarks for Kevo: engine, tx, server, replication.",
+    description = "Benchmarks for Kevo: engine, tx, server, replication, safety.",
     subcommands = {
       EngineCommand.class,
       WorkerCommand.class,
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       ServerNodeCommand.class,
       EmbeddedWorkerCommand.class,
-      ReplicationCommand.class
+      ReplicationCommand.class,
+      SafetyCommand.class
     })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -42,6 +44,6 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand (try: engine, tx, server, replication)");
+        spec.commandLine(), "Missing subcommand (try: engine, tx, server, replication, safety)");
   }
 }

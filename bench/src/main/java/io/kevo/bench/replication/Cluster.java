@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The nodes of one measurement, each a {@code server-node} child JVM on {@code 127.0.0.1} with a
@@ -35,13 +36,30 @@ final class Cluster implements AutoCloseable {
     final String name;
     final Path dir;
     final List<String> nodeArgs;
+    final List<String> extraJvmArgs;
+    final Consumer<String> stderrLines;
     ServerProcess process;
     ManagedChannel channel;
 
     Node(String name, Path dir, List<String> nodeArgs) {
+      this(name, dir, nodeArgs, List.of(), null);
+    }
+
+    /**
+     * @param extraJvmArgs JVM options of this node only, after the cluster's
+     * @param stderrLines hears the node's stderr line by line; null: passed through only
+     */
+    Node(
+        String name,
+        Path dir,
+        List<String> nodeArgs,
+        List<String> extraJvmArgs,
+        Consumer<String> stderrLines) {
       this.name = name;
       this.dir = dir;
       this.nodeArgs = List.copyOf(nodeArgs);
+      this.extraJvmArgs = List.copyOf(extraJvmArgs);
+      this.stderrLines = stderrLines;
     }
 
     int port() {
@@ -107,12 +125,7 @@ final class Cluster implements AutoCloseable {
     Cluster c = new Cluster(heap, jvmArgs, run, p);
     c.startOrClose(p);
     for (int i = 1; i <= replicas; i++) {
-      Node r =
-          new Node(
-              "replica" + i,
-              base.resolve("replica" + i),
-              List.of(
-                  "--role=REPLICA", "--primary=127.0.0.1:" + p.port(), "--codec=" + codec.name()));
+      Node r = c.replicaNode("replica" + i, base.resolve("replica" + i), codec, List.of(), null);
       c.replicas.add(r);
       c.startOrClose(r);
     }
@@ -123,6 +136,40 @@ final class Cluster implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  private Node replicaNode(
+      String name,
+      Path dir,
+      CompressionCodec codec,
+      List<String> extraJvmArgs,
+      Consumer<String> stderrLines) {
+    return new Node(
+        name,
+        dir,
+        List.of(
+            "--role=REPLICA", "--primary=127.0.0.1:" + primary.port(), "--codec=" + codec.name()),
+        extraJvmArgs,
+        stderrLines);
+  }
+
+  /**
+   * Adds a replica of this cluster's primary on {@code dir} (created if missing) and starts its
+   * JVM; returns once it serves clients (not once it is connected or caught up).
+   *
+   * @param extraJvmArgs JVM options of this replica only (e.g. a log level)
+   * @param stderrLines hears its stderr line by line; null: passed through only
+   */
+  Node addReplica(
+      String name,
+      Path dir,
+      CompressionCodec codec,
+      List<String> extraJvmArgs,
+      Consumer<String> stderrLines) {
+    Node r = replicaNode(name, dir, codec, extraJvmArgs, stderrLines);
+    replicas.add(r);
+    start(r);
+    return r;
   }
 
   private void startOrClose(Node n) {
@@ -145,7 +192,9 @@ final class Cluster implements AutoCloseable {
     args.add("server-node");
     args.add("--dir=" + n.dir.toAbsolutePath());
     args.addAll(n.nodeArgs);
-    n.process = ServerProcess.start(ChildJvm.command(heap, jvmArgs.apply(n.name, run), args));
+    List<String> jvm = new ArrayList<>(jvmArgs.apply(n.name, run));
+    jvm.addAll(n.extraJvmArgs);
+    n.process = ServerProcess.start(ChildJvm.command(heap, jvm, args), n.stderrLines);
     n.channel = RemoteApi.channel("127.0.0.1", n.process.port());
   }
 

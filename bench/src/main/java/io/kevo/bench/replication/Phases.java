@@ -322,7 +322,7 @@ final class Phases {
     }
   }
 
-  private static List<ManagedChannel> channels(Cluster c, int connections) {
+  static List<ManagedChannel> channels(Cluster c, int connections) {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       channels.add(RemoteApi.channel("127.0.0.1", c.primary().port()));
@@ -344,7 +344,7 @@ final class Phases {
   }
 
   /** CPU so far of every node and of this JVM ({@code bench}). */
-  private static Map<String, OptionalLong> cpu(Cluster c) {
+  static Map<String, OptionalLong> cpu(Cluster c) {
     Map<String, OptionalLong> m = c.cpu();
     m.put(
         "bench",
@@ -352,7 +352,7 @@ final class Phases {
     return m;
   }
 
-  private static Map<String, Double> cores(
+  static Map<String, Double> cores(
       Map<String, OptionalLong> from, Map<String, OptionalLong> to, double seconds) {
     Map<String, Double> m = new LinkedHashMap<>();
     for (Map.Entry<String, OptionalLong> e : from.entrySet()) {

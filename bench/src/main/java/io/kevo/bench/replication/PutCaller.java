@@ -1,6 +1,8 @@
 package io.kevo.bench.replication;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kevo.bench.server.Caller;
 import io.kevo.bench.workload.Keys;
@@ -11,8 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One writer: puts of fresh keys (numbered from a {@link KeyStream} shared by all writers of a
- * phase) with {@link CompressibleValues}, through the generated stubs (no deadline, no retry). Not
- * thread-safe: one per writer, which never has two calls in flight.
+ * phase) with {@link CompressibleValues}, through the generated stubs (no deadline, no retry). The
+ * stubs may carry request metadata (an acknowledgement level). A {@code DEADLINE_EXCEEDED} answer
+ * fails the call unless {@code unconfirmedIsCompletion}: then it completes with {@code false} (the
+ * primary committed the put but its acknowledgement level was not met in time). Not thread-safe:
+ * one per writer, which never has two calls in flight.
  */
 final class PutCaller implements Caller, StreamObserver<PutResponse> {
   /** Fresh key numbers for one phase's writers. Thread-safe. */
@@ -37,6 +42,7 @@ final class PutCaller implements Caller, StreamObserver<PutResponse> {
   private final KevoServiceGrpc.KevoServiceBlockingStub blocking;
   private final KeyStream keys;
   private final CompressibleValues values;
+  private final boolean unconfirmedIsCompletion;
   private PutRequest request;
   private Completion done;
 
@@ -45,10 +51,20 @@ final class PutCaller implements Caller, StreamObserver<PutResponse> {
       KevoServiceGrpc.KevoServiceBlockingStub blocking,
       KeyStream keys,
       CompressibleValues values) {
+    this(async, blocking, keys, values, false);
+  }
+
+  PutCaller(
+      KevoServiceGrpc.KevoServiceStub async,
+      KevoServiceGrpc.KevoServiceBlockingStub blocking,
+      KeyStream keys,
+      CompressibleValues values,
+      boolean unconfirmedIsCompletion) {
     this.async = async;
     this.blocking = blocking;
     this.keys = keys;
     this.values = values;
+    this.unconfirmedIsCompletion = unconfirmedIsCompletion;
   }
 
   @Override
@@ -63,7 +79,14 @@ final class PutCaller implements Caller, StreamObserver<PutResponse> {
 
   @Override
   public boolean call() {
-    return blocking.put(request).getSuccess();
+    try {
+      return blocking.put(request).getSuccess();
+    } catch (StatusRuntimeException e) {
+      if (unconfirmed(e)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -77,7 +100,16 @@ final class PutCaller implements Caller, StreamObserver<PutResponse> {
 
   @Override
   public void onError(Throwable t) {
-    done.failed(t);
+    if (unconfirmed(t)) {
+      done.completed(false);
+    } else {
+      done.failed(t);
+    }
+  }
+
+  private boolean unconfirmed(Throwable t) {
+    return unconfirmedIsCompletion
+        && Status.fromThrowable(t).getCode() == Status.Code.DEADLINE_EXCEEDED;
   }
 
   @Override

@@ -13,12 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A {@link ServerNodeCommand} child JVM: started, asked for its port, its CPU and peak RSS read
  * from {@code /proc/<pid>}, stopped by closing its stdin. Its stderr is passed through; its stdout
- * lines after the port are echoed to stderr, labelled. {@link #close()} is idempotent and throws
- * nothing.
+ * lines after the port are echoed to stderr, labelled; its stderr may also be read line by line
+ * (still passed through). {@link #close()} is idempotent and throws nothing.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
@@ -38,13 +39,44 @@ public final class ServerProcess implements AutoCloseable {
    * @throws IllegalStateException if it does not start listening within a minute
    */
   public static ServerProcess start(List<String> command) {
+    return start(command, null);
+  }
+
+  /**
+   * Starts {@code command} and waits until it prints its port; {@code stderrLines}, if not null,
+   * hears every line the child writes to stderr, on a thread of its own, as it arrives (each line
+   * is still copied to this JVM's stderr).
+   *
+   * @throws IllegalStateException if it does not start listening within a minute
+   */
+  public static ServerProcess start(List<String> command, Consumer<String> stderrLines) {
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.redirectError(
+        stderrLines == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the server JVM: " + e.getMessage(), e);
+    }
+    if (stderrLines != null) {
+      Thread err =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = in.readLine()) != null; ) {
+                    System.err.println(line);
+                    stderrLines.accept(line);
+                  }
+                } catch (IOException | RuntimeException e) {
+                  // The child is gone or the listener failed: nothing more to pass on.
+                }
+              },
+              "bench-server-stderr");
+      err.setDaemon(true);
+      err.start();
     }
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread reader =

@@ -30,6 +30,11 @@ public final class Tally {
     return calls;
   }
 
+  /** Calls whose caller reported {@code true}: gets that found their key; confirmed writes. */
+  public long found() {
+    return found;
+  }
+
   public void add(Tally other) {
     latency.add(other.latency);
     calls += other.calls;

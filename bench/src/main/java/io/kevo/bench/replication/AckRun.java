@@ -1,0 +1,86 @@
+package io.kevo.bench.replication;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of the acks phase: {@code clients} writers putting fresh keys as fast as the node
+ * answers, on a standalone node (the baseline) or on a primary with replicas at one acknowledgement
+ * level. Immutable.
+ *
+ * @param side {@code standalone}, or the level sent in {@code kevo-ack} ({@code async}, {@code
+ *     replica:1}, {@code all})
+ * @param run the run number
+ * @param ops puts completed in the timed window (confirmed or not)
+ * @param confirmed puts that returned OK; the others returned {@code DEADLINE_EXCEEDED} (committed
+ *     on the primary, level not met in time)
+ * @param seconds the timed window
+ * @param p50Us put latency median, µs, over every completed put
+ * @param p99Us put latency p99, µs
+ * @param p999Us put latency p99.9, µs
+ * @param maxUs the slowest put, µs
+ * @param cpuCores CPU per node over the window (cores), by node name; the load generator as {@code
+ *     bench}
+ * @param endLagEntries per replica: the primary's last sequence minus the replica's applied one as
+ *     the writers stopped (empty for a standalone node)
+ * @param convergeMs from the writers' stop until every replica had everything; null standalone
+ * @param ackCounters differences over the run of the primary's {@code ack_waits}, {@code
+ *     ack_confirmed}, {@code ack_not_confirmed} (empty standalone)
+ * @param loadAverage the machine's 1-minute load average when the run started
+ */
+record AckRun(
+    String side,
+    int run,
+    long ops,
+    long confirmed,
+    double seconds,
+    double p50Us,
+    double p99Us,
+    double p999Us,
+    double maxUs,
+    Map<String, Double> cpuCores,
+    List<Long> endLagEntries,
+    Double convergeMs,
+    Map<String, Long> ackCounters,
+    double loadAverage) {
+
+  static final String STANDALONE = "standalone";
+
+  AckRun {
+    cpuCores = Map.copyOf(cpuCores);
+    endLagEntries = List.copyOf(endLagEntries);
+    ackCounters = Map.copyOf(ackCounters);
+  }
+
+  double opsPerSec() {
+    return ops / seconds;
+  }
+
+  long unconfirmed() {
+    return ops - confirmed;
+  }
+
+  Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("side", side);
+    m.put("run", run);
+    m.put("ops", ops);
+    m.put("confirmed", confirmed);
+    m.put("unconfirmed", unconfirmed());
+    m.put("seconds", Report.round(seconds, 3));
+    m.put("ops_per_sec", Report.round(opsPerSec(), 1));
+    m.put("p50_us", Report.round(p50Us, 1));
+    m.put("p99_us", Report.round(p99Us, 1));
+    m.put("p999_us", Report.round(p999Us, 1));
+    m.put("max_us", Report.round(maxUs, 1));
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpuCores.keySet().stream().sorted().forEach(k -> cpu.put(k, Report.round(cpuCores.get(k), 3)));
+    m.put("cpu_cores", cpu);
+    m.put("end_lag_entries", endLagEntries);
+    m.put("converge_ms", Report.round(convergeMs, 1));
+    m.put("ack_counters", new LinkedHashMap<>(ackCounters));
+    m.put("load_average_1m", loadAverage);
+    return m;
+  }
+}

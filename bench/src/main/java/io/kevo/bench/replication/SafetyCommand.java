@@ -1,0 +1,423 @@
+package io.kevo.bench.replication;
+
+import io.kevo.bench.report.Json;
+import io.kevo.bench.run.Dirs;
+import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.replication.AckLevel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kevo-bench safety}: what acknowledgement levels, read-your-writes and snapshot bootstrap
+ * cost, on child JVMs of this machine (the {@code replication} benchmark's nodes, sync off
+ * everywhere). Prints the results, optionally writes JSON. Exit code 0 when every phase ran
+ * (whether or not the bar is met), 1 when one failed.
+ */
+@Command(
+    name = "safety",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures replication safety on this machine, each node a child JVM on 127.0.0.1 with a",
+      "fresh data directory, sync none. acks: --clients writers put fresh keys as fast as a",
+      "standalone node, then a primary with --replicas replicas at each of --levels (kevo-ack",
+      "metadata), answers (fresh nodes per run, --repeat runs per side in rotating order). ryw:",
+      "one probe per replica puts on the primary and at once reads the key from the replica,",
+      "alternately with kevo-min-sequence and without, under each of --ryw-rates background",
+      "writes. bootstrap: a primary loaded with --bootstrap-keys random values and compacted, then",
+      "--repeat brand-new replicas, each timed from its process start until caught up."
+    })
+public final class SafetyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--phases",
+      split = ",",
+      defaultValue = "acks,ryw,bootstrap",
+      description = "Which phases run (default: ${DEFAULT-VALUE}).")
+  List<String> phases;
+
+  @Option(
+      names = "--levels",
+      split = ",",
+      defaultValue = "async,replica:1,all",
+      description = "Acknowledgement levels of the acks phase (default: ${DEFAULT-VALUE}).")
+  List<String> levels;
+
+  @Option(
+      names = "--clients",
+      defaultValue = "16",
+      description =
+          "Writers of the acks phase, one put in flight each (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(
+      names = "--connections",
+      defaultValue = "2",
+      description = "HTTP/2 connections the writers share (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "Timed window of each acks run and ryw window (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      paramLabel = "SECONDS",
+      description = "Untimed lead-in of each acks run and ryw window (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description =
+          "Acks runs per side (medians reported) and brand-new replicas bootstrapped"
+              + " (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(
+      names = "--replicas",
+      defaultValue = "2",
+      description = "Replicas per primary, acks and ryw phases (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
+  @Option(
+      names = "--key-size",
+      defaultValue = "16",
+      description = "Key bytes (default: ${DEFAULT-VALUE}).")
+  int keySize;
+
+  @Option(
+      names = "--value-size",
+      defaultValue = "100",
+      description = "Value bytes of the acks and ryw puts (default: ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(
+      names = "--random-fraction",
+      defaultValue = "0.5",
+      description = "Random part of those values; the rest repeats it (default: ${DEFAULT-VALUE}).")
+  double randomFraction;
+
+  @Option(
+      names = "--ryw-rates",
+      split = ",",
+      defaultValue = "0,5000",
+      paramLabel = "PUTS_PER_SEC",
+      description =
+          "Background write rates of the ryw phase, one window each; 0 = none"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<Double> rywRates;
+
+  @Option(
+      names = "--ryw-writers",
+      defaultValue = "16",
+      description = "Background writers of the ryw phase (default: ${DEFAULT-VALUE}).")
+  int rywWriters;
+
+  @Option(
+      names = "--bootstrap-keys",
+      defaultValue = "1000000",
+      description = "Keys the primary holds when a new replica joins (default: ${DEFAULT-VALUE}).")
+  long bootstrapKeys;
+
+  @Option(
+      names = "--bootstrap-value-size",
+      defaultValue = "100",
+      description = "Random value bytes of those keys (default: ${DEFAULT-VALUE}).")
+  int bootstrapValueSize;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "20240607",
+      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--heap",
+      defaultValue = "2g",
+      description = "Maximum heap (-Xmx) of every node JVM (default: ${DEFAULT-VALUE}).")
+  String heap;
+
+  @Option(
+      names = "--jvm-arg",
+      paramLabel = "ARG",
+      description =
+          "Extra option for every node JVM; repeatable. {node} and {run} are replaced by the node"
+              + " (standalone, primary, replica1, new0, ...) and the run (e.g. acks-all-0, ryw,"
+              + " bootstrap).")
+  List<String> jvmArgs = new ArrayList<>();
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Where the nodes' data directories are created, fresh per cluster and deleted"
+              + " afterwards (default: ./bench-work).")
+  Path dir;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  SafetyParams params() {
+    List<String> ph = new ArrayList<>();
+    for (String p : phases) {
+      ph.add(p.trim().toLowerCase(Locale.ROOT));
+    }
+    List<AckLevel> lv = new ArrayList<>();
+    for (String l : levels) {
+      lv.add(AckLevel.parse(l));
+    }
+    return new SafetyParams(
+        new LinkedHashSet<>(ph),
+        lv,
+        clients,
+        connections,
+        duration,
+        warmup,
+        repeat,
+        replicas,
+        keySize,
+        valueSize,
+        randomFraction,
+        rywRates,
+        rywWriters,
+        bootstrapKeys,
+        bootstrapValueSize,
+        seed);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    SafetyParams p = params();
+    boolean defaultBase = dir == null;
+    Path base = defaultBase ? Path.of("bench-work") : dir;
+    Files.createDirectories(base);
+    Path runDir = Files.createTempDirectory(base, "safety-");
+    List<AckRun> acks = new ArrayList<>();
+    List<RywResult> ryw = new ArrayList<>();
+    BootstrapResult[] bootstrap = new BootstrapResult[1];
+    boolean failed = false;
+    double loadStart = Phases.loadAverage();
+    try {
+      if (p.runs("acks")) {
+        List<AckLevel> sides = new ArrayList<>();
+        sides.add(null); // the standalone baseline
+        sides.addAll(p.levels());
+        for (int r = 0; r < p.repeat(); r++) {
+          // The order rotates from run to run, so that drift on a shared machine hits every side.
+          for (int i = 0; i < sides.size(); i++) {
+            AckLevel level = sides.get((i + r) % sides.size());
+            int run = r;
+            failed |= !attempt(() -> acks.add(acksRun(p, runDir, level, run)));
+          }
+        }
+      }
+      if (p.runs("ryw")) {
+        failed |= !attempt(() -> ryw.addAll(rywWindows(p, runDir)));
+      }
+      if (p.runs("bootstrap")) {
+        failed |= !attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
+      }
+    } finally {
+      Dirs.deleteRecursively(runDir);
+      if (defaultBase) {
+        Dirs.deleteIfEmpty(base);
+      }
+    }
+    SafetyReport report =
+        new SafetyReport(p, commandLine(), config(p, base, loadStart), acks, ryw, bootstrap[0]);
+    System.out.print(report.table());
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
+      System.err.println("wrote " + json);
+    }
+    return failed ? 1 : 0;
+  }
+
+  private AckRun acksRun(SafetyParams p, Path runDir, AckLevel level, int run) {
+    String side = level == null ? AckRun.STANDALONE : level.toString();
+    String label = "acks-" + side.replace(":", "") + "-" + run;
+    Path data = runDir.resolve(label);
+    try (Cluster c =
+        level == null
+            ? Cluster.standalone(data, heap, this::nodeJvmArgs, label)
+            : Cluster.replicated(
+                data, p.replicas(), CompressionCodec.ZSTD, heap, this::nodeJvmArgs, label)) {
+      System.err.printf(
+          "acks run %d, %s: %s (pid %d, port %d)%s, load %.2f%n",
+          run,
+          side,
+          level == null ? "standalone node" : "primary",
+          c.primary().process.pid(),
+          c.primary().port(),
+          level == null ? "" : " + " + p.replicas() + " replicas",
+          Phases.loadAverage());
+      AckRun r = SafetyPhases.acks(c, p, level, run);
+      System.err.printf(
+          Locale.ROOT,
+          "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs, %d unconfirmed%s%n",
+          r.opsPerSec(),
+          r.p50Us(),
+          r.p99Us(),
+          r.unconfirmed(),
+          r.convergeMs() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; replicas %s behind at the stop, caught up %.0f ms later; %s",
+                  r.endLagEntries(),
+                  r.convergeMs(),
+                  r.ackCounters()));
+      return r;
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+  }
+
+  private List<RywResult> rywWindows(SafetyParams p, Path runDir) {
+    Path data = runDir.resolve("ryw");
+    List<RywResult> out = new ArrayList<>();
+    try (Cluster c =
+        Cluster.replicated(
+            data, p.replicas(), CompressionCodec.ZSTD, heap, this::nodeJvmArgs, "ryw")) {
+      for (int w = 0; w < p.rywRates().size(); w++) {
+        double rate = p.rywRates().get(w);
+        System.err.printf(
+            "ryw window %d: background writes %s, one probe per replica, load %.2f%n",
+            w, rate > 0 ? String.format("at %,.0f puts/s", rate) : "none", Phases.loadAverage());
+        RywResult r = SafetyPhases.ryw(c, p, rate, w);
+        System.err.printf(
+            Locale.ROOT,
+            "  ryw Get p50 %.1f µs p99 %.1f µs (%d samples, %d UNAVAILABLE, %d stale); plain Get"
+                + " p50 %.1f µs p99 %.1f µs (%d missed the put)%n",
+            r.ryw().percentile(50) / 1e3,
+            r.ryw().percentile(99) / 1e3,
+            r.ryw().count(),
+            r.unavailable(),
+            r.stale(),
+            r.plain().percentile(50) / 1e3,
+            r.plain().percentile(99) / 1e3,
+            r.missed());
+        out.add(r);
+      }
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+    return out;
+  }
+
+  private BootstrapResult bootstrapPhase(SafetyParams p, Path runDir) {
+    Path data = runDir.resolve("bootstrap");
+    // A primary alone: replicas are added one at a time, each on an empty directory.
+    try (Cluster c =
+        Cluster.replicated(data, 0, CompressionCodec.ZSTD, heap, this::nodeJvmArgs, "bootstrap")) {
+      System.err.printf(
+          "bootstrap: primary (pid %d, port %d), load %.2f%n",
+          c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
+      return SafetyPhases.bootstrap(c, p, data);
+    } finally {
+      Dirs.deleteRecursively(data);
+    }
+  }
+
+  private static boolean attempt(Runnable step) {
+    try {
+      step.run();
+      return true;
+    } catch (RuntimeException e) {
+      System.err.println("  FAILED: " + e);
+      e.printStackTrace();
+      return false;
+    }
+  }
+
+  private List<String> nodeJvmArgs(String node, String run) {
+    List<String> out = new ArrayList<>();
+    for (String a : jvmArgs) {
+      out.add(a.replace("{node}", node).replace("{run}", run));
+    }
+    return out;
+  }
+
+  private String commandLine() {
+    List<String> args =
+        spec != null && spec.commandLine().getParseResult() != null
+            ? spec.commandLine().getParseResult().originalArgs()
+            : List.of();
+    return args.isEmpty() ? "./kevo-bench safety" : "./kevo-bench " + String.join(" ", args);
+  }
+
+  private Map<String, Object> config(SafetyParams p, Path base, double loadStart) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("phases", SafetyParams.PHASES.stream().filter(p::runs).toList());
+    m.put(
+        "nodes",
+        "child JVMs (server-node) on 127.0.0.1, ephemeral ports, fresh data directories; replicas"
+            + " ask for zstd");
+    m.put(
+        "engine",
+        "Kevo Options.builder().syncMode(SyncMode.NONE), defaults otherwise; the primary also"
+            + " holdWalAtOpen(true); server defaults: replication ack timeout 5 s, replica read"
+            + " wait timeout 1 s");
+    m.put("replicas", p.replicas());
+    m.put("levels", p.levels().stream().map(AckLevel::toString).toList());
+    m.put("clients", p.clients());
+    m.put("connections", p.connections());
+    m.put("duration_s", p.durationSeconds());
+    m.put("warmup_s", p.warmupSeconds());
+    m.put("repeat", p.repeat());
+    m.put("key_size", p.keySize());
+    m.put("value_size", p.valueSize());
+    m.put("value_random_fraction", p.randomFraction());
+    m.put(
+        "acks_definition",
+        "fresh nodes per run; every put carries kevo-ack: <level> (none on the standalone node);"
+            + " puts/s = puts completed in the window / window; latency from sending to the answer;"
+            + " unconfirmed = puts answered DEADLINE_EXCEEDED (committed, level not met)");
+    m.put("ryw_rates", p.rywRates());
+    m.put("ryw_writers", p.rywWriters());
+    m.put(
+        "ryw_definition",
+        "per replica one thread, back to back: Put on the primary (kevo-sequence from its"
+            + " trailers), then at once Get the key from the replica, alternately with"
+            + " kevo-min-sequence = that sequence (ryw) and without (plain); latency of the Get"
+            + " from sending to the answer. stale = ryw Get that did not find the key; missed ="
+            + " plain Get that did not find it");
+    m.put("bootstrap_keys", p.bootstrapKeys());
+    m.put("bootstrap_value_size", p.bootstrapValueSize());
+    m.put(
+        "bootstrap_definition",
+        "keys loaded with BatchWrites of 1,000 (4 in flight), random values, then Compact (flush"
+            + " and full compaction); each run a brand-new replica on an empty directory, times"
+            + " from launching its JVM; caught up = its applied_sequence at the primary's last"
+            + " sequence (GetNodeInfo polled every 5 ms); fetch+install = the replica's log line"
+            + " 'bootstrap ... installed ... in M ms'");
+    m.put("node_heap", heap);
+    m.put("node_jvm_args", List.copyOf(jvmArgs));
+    m.put("data_dir", base.toAbsolutePath().toString());
+    m.put("load_average_1m_start", loadStart);
+    m.put("load_average_1m_end", Phases.loadAverage());
+    return m;
+  }
+}
