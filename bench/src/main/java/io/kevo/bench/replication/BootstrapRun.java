@@ -10,7 +10,9 @@ import java.util.Map;
  * @param run the run number
  * @param servingMs until the replica served clients (printed its port)
  * @param headerMs until its log said it was bootstrapping from a snapshot (header received)
- * @param installedMs until its log said the snapshot was installed
+ * @param installedMs until the snapshot was seen installed: the earlier of the arrival of the log
+ *     line saying so and the poll that first saw {@code bootstraps_completed} ≥ 1 (both come after
+ *     the install, by a pipe read or up to one 5 ms poll interval)
  * @param completedMs until a poll of its {@code GetNodeInfo} first saw {@code bootstraps_completed}
  *     ≥ 1
  * @param caughtUpMs until a poll first saw its {@code applied_sequence} at the primary's last
