@@ -298,7 +298,14 @@ public final class Primary implements PrimaryNode {
    */
   public CompletableFuture<AckResult> awaitAcknowledged(
       long sequence, AckLevel level, Duration timeout) {
-    return acks.await(sequence, level, timeout.toNanos());
+    CompletableFuture<AckResult> f = acks.await(sequence, level, timeout.toNanos());
+    if (!f.isDone()) {
+      // Replicas acknowledge lazily unless asked: ask every stream to acknowledge soon.
+      for (PrimarySession s : sessions.all()) {
+        s.requestAck();
+      }
+    }
+    return f;
   }
 
   /** Replicas whose stream is open now. */

@@ -80,6 +80,7 @@ final class PrimarySession implements SessionManager.Session {
   private final long lingerNanos;
   private final long fullEnoughBytes; // a response this large goes at once
   private final AtomicBoolean lingerArmed = new AtomicBoolean();
+  private final AtomicBoolean ackRequested = new AtomicBoolean();
   private volatile long sentUpTo; // last sequence whose entries were all sent
 
   PrimarySession(
@@ -153,6 +154,15 @@ final class PrimarySession implements SessionManager.Session {
     heartbeat.set(response);
     schedule();
     return true;
+  }
+
+  /**
+   * A write waits for this replica's acknowledgement: the next response (an empty one if there is
+   * nothing to send) carries {@code ack_requested}, and nothing lingers meanwhile.
+   */
+  void requestAck() {
+    ackRequested.set(true);
+    schedule();
   }
 
   /** Records an ack; frees what it covers of the in-flight budget on the next drain. */
@@ -287,7 +297,7 @@ final class PrimarySession implements SessionManager.Session {
       }
     }
     WALStreamResponse hb = heartbeat.getAndSet(null);
-    if (sent == 0 && batcher.count() == 0 && (hb != null || !sentAny)) {
+    if (sent == 0 && batcher.count() == 0 && (hb != null || !sentAny || ackRequested.get())) {
       // The first message goes out at once (it carries the session-id header).
       primary.counters().heartbeats.increment();
       send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
@@ -301,7 +311,7 @@ final class PrimarySession implements SessionManager.Session {
    * (a later record may drain sooner). The first response after a quiet spell goes at once.
    */
   private boolean linger() {
-    if (lingerNanos <= 0 || batcher.size() >= fullEnoughBytes) {
+    if (lingerNanos <= 0 || batcher.size() >= fullEnoughBytes || ackRequested.get()) {
       return false;
     }
     long wait = lastSendNanos + lingerNanos - System.nanoTime();
@@ -384,10 +394,17 @@ final class PrimarySession implements SessionManager.Session {
   }
 
   /** {@code r} with the primary's last sequence and clock, as every response carries them. */
+  /**
+   * Adds the primary's position and clock, and {@code ack_requested} if a write waits for an
+   * acknowledgement or half the in-flight budget is used.
+   */
   private WALStreamResponse stamp(WALStreamResponse r) {
+    boolean ask =
+        ackRequested.getAndSet(false) || inFlightBytes >= primary.options().inFlightBytes() / 2;
     return r.toBuilder()
         .setPrimaryLastSequence(primary.lastSequence())
         .setPrimaryTimeMicros(primary.nowMicros())
+        .setAckRequested(ask)
         .build();
   }
 

@@ -164,6 +164,7 @@ public final class Replica implements ReplicaNode {
   private long ackDueNanos = -1; // when applied records must be synced and acked; -1: none
   private java.util.concurrent.Future<?> syncTask; // the background sync running, or null
   private boolean syncWanted; // an ack fell due while a sync ran: sync again when it ends
+  private long ackAskedUpTo; // the primary asked for acks up to (its position when it asked)
   private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
   private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
   private long nackedSequence = -1; // the gap last nacked, until progress
@@ -380,6 +381,7 @@ public final class Replica implements ReplicaNode {
     nackedSequence = -1;
     ackInFlight = false;
     ackWanted = -1;
+    ackAskedUpTo = 0;
     try {
       channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
     } catch (RuntimeException e) {
@@ -556,6 +558,9 @@ public final class Replica implements ReplicaNode {
     failures = 0;
     refusal = null;
     wireBytes.addAndGet(response.getSerializedSize());
+    if (response.getAckRequested()) {
+      onAckRequested(response.getPrimaryLastSequence());
+    }
     lag.onMessage(
         response.getPrimaryLastSequence(),
         response.getPrimaryTimeMicros(),
@@ -662,8 +667,33 @@ public final class Replica implements ReplicaNode {
     lag.onApplied(lastApplied);
     notifyApplied(lastApplied);
     nackedSequence = -1;
-    if (ackDueNanos < 0) {
-      ackDueNanos = nanos() + options.ackInterval().toNanos();
+    long due = nanos() + ackDelay().toNanos();
+    if (ackDueNanos < 0 || due < ackDueNanos) {
+      ackDueNanos = due;
+    }
+  }
+
+  /**
+   * How long applied records may wait for their sync and ack: {@link ReplicaOptions#ackInterval()}
+   * while the primary asked for acknowledgements not yet sent, else the lazy interval.
+   */
+  private Duration ackDelay() {
+    if (ackAskedUpTo > Math.max(acked, ackWanted)) {
+      return options.ackInterval();
+    }
+    return options.lazyAckInterval().compareTo(options.ackInterval()) > 0
+        ? options.lazyAckInterval()
+        : options.ackInterval();
+  }
+
+  /** The primary asks for acknowledgements (a write waits for this replica): ack soon. */
+  private void onAckRequested(long primaryLast) {
+    ackAskedUpTo = Math.max(ackAskedUpTo, primaryLast);
+    if (lastApplied > Math.max(acked, ackWanted)) {
+      long due = nanos() + options.ackInterval().toNanos();
+      if (ackDueNanos < 0 || due < ackDueNanos) {
+        ackDueNanos = due;
+      }
     }
   }
 

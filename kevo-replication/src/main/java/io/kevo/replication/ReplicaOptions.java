@@ -20,7 +20,12 @@ import java.util.function.Supplier;
  * @param acceptPacked whether the primary may send {@code packed_entries}
  * @param initialBackoff the first reconnect delay (before jitter)
  * @param maxBackoff the cap of the doubling reconnect delay, also the delay after a refusal
- * @param ackInterval how long applied records may wait to be synced and acknowledged together
+ * @param ackInterval how long applied records may wait to be synced and acknowledged together while
+ *     the primary asks for acknowledgements ({@code ack_requested}: a write waits for this replica,
+ *     or the primary's unacknowledged bytes for it grow large)
+ * @param lazyAckInterval the same otherwise (at least {@code ackInterval}): acknowledgements then
+ *     only move the primary's retention and its view of the replica's position, so the replica
+ *     fsyncs and acknowledges seldom
  * @param idleTimeout a stream that delivers nothing (not even a heartbeat) for this long is deemed
  *     dead and replaced: this detects black holes. Should be a few heartbeat intervals.
  * @param rpcTimeout the deadline of each Acknowledge and NegativeAcknowledge call
@@ -45,6 +50,7 @@ public record ReplicaOptions(
     Duration initialBackoff,
     Duration maxBackoff,
     Duration ackInterval,
+    Duration lazyAckInterval,
     Duration idleTimeout,
     Duration rpcTimeout,
     Duration nackRetryInterval,
@@ -89,6 +95,10 @@ public record ReplicaOptions(
     if (ackInterval.isNegative()) {
       throw new IllegalArgumentException("ackInterval must not be negative");
     }
+    Objects.requireNonNull(lazyAckInterval, "lazyAckInterval");
+    if (lazyAckInterval.isNegative()) {
+      throw new IllegalArgumentException("lazyAckInterval must not be negative");
+    }
     positive(idleTimeout, "idleTimeout");
     positive(rpcTimeout, "rpcTimeout");
     positive(nackRetryInterval, "nackRetryInterval");
@@ -125,6 +135,7 @@ public record ReplicaOptions(
     b.initialBackoff = initialBackoff;
     b.maxBackoff = maxBackoff;
     b.ackInterval = ackInterval;
+    b.lazyAckInterval = lazyAckInterval;
     b.idleTimeout = idleTimeout;
     b.rpcTimeout = rpcTimeout;
     b.nackRetryInterval = nackRetryInterval;
@@ -146,7 +157,8 @@ public record ReplicaOptions(
     private boolean acceptPacked = true;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(10);
-    private Duration ackInterval = Duration.ofMillis(5);
+    private Duration ackInterval = Duration.ofMillis(1);
+    private Duration lazyAckInterval = Duration.ofMillis(100);
     private Duration idleTimeout = Duration.ofSeconds(5);
     private Duration rpcTimeout = Duration.ofSeconds(5);
     private Duration nackRetryInterval = Duration.ofSeconds(2);
@@ -192,6 +204,11 @@ public record ReplicaOptions(
 
     public Builder ackInterval(Duration v) {
       ackInterval = v;
+      return this;
+    }
+
+    public Builder lazyAckInterval(Duration v) {
+      lazyAckInterval = v;
       return this;
     }
 
@@ -256,6 +273,7 @@ public record ReplicaOptions(
           initialBackoff,
           maxBackoff,
           ackInterval,
+          lazyAckInterval,
           idleTimeout,
           rpcTimeout,
           nackRetryInterval,

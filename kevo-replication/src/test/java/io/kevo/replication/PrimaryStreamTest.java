@@ -107,6 +107,28 @@ class PrimaryStreamTest {
   }
 
   @Test
+  void aWriteWaitingForAcknowledgementsAsksTheStreamsForThem() throws Exception {
+    PrimaryOptions o = PrimaryOptions.builder().heartbeatInterval(Duration.ofSeconds(30)).build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      long first = f.db.put(b("a"), b("1"));
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      c.until(s, first);
+      Thread.sleep(100);
+      while (!s.responses.isEmpty()) {
+        assertThat(s.responses.poll().getAckRequested()).as("nobody waits yet").isFalse();
+      }
+      // The entry was sent already: the request comes as a message of its own.
+      var waiting = f.primary.awaitAcknowledged(first, AckLevel.replica(1), Duration.ofSeconds(5));
+      WALStreamResponse r = s.next();
+      assertThat(r.getAckRequested()).isTrue();
+      assertThat(r.getPrimaryLastSequence()).isGreaterThanOrEqualTo(first);
+      f.ack(s.sessionId(), first);
+      assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS).confirmed()).isTrue();
+    }
+  }
+
+  @Test
   void withoutLingerEveryRecordMayLeaveAtOnce() throws Exception {
     PrimaryOptions o =
         PrimaryOptions.builder()

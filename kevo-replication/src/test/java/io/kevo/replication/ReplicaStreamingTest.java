@@ -19,6 +19,7 @@ import io.kevo.engine.WalSubscription;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.proto.replication.WALStreamResponse;
 import io.kevo.replication.ReplicaFakePrimary.Received;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -334,6 +335,35 @@ class ReplicaStreamingTest {
     assertThat(acked).hasSizeLessThan(10).isSorted().last().isEqualTo(50L);
     assertThat(replica.status().durableSequence()).isEqualTo(50);
     assertThat(primary.acks).allSatisfy(a -> assertThat(a.sessionId()).isEqualTo(s.sessionId));
+  }
+
+  @Test
+  void acksAreLazyUntilThePrimaryAsksThenPrompt() throws Exception {
+    start(options().ackInterval(Duration.ofMillis(2)).lazyAckInterval(Duration.ofSeconds(30)));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(singles(1, 5));
+    awaitApplied(5);
+    Thread.sleep(300);
+    assertThat(primary.acks).as("nobody asked: no ack yet").isEmpty();
+
+    // The primary asks (a write waits for this replica): an empty message with the flag.
+    s.send(WALStreamResponse.newBuilder().setAckRequested(true).setPrimaryLastSequence(5).build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().ackedSequence() == 5);
+
+    // Entries that come with the request are acknowledged promptly too.
+    s.send(
+        WALStreamResponse.newBuilder()
+            .addAllEntries(singles(6, 8))
+            .setAckRequested(true)
+            .setPrimaryLastSequence(8)
+            .build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().ackedSequence() == 8);
+
+    // Then lazy again.
+    s.send(singles(9, 9));
+    awaitApplied(9);
+    Thread.sleep(300);
+    assertThat(replica.status().ackedSequence()).isEqualTo(8);
   }
 
   @Test
