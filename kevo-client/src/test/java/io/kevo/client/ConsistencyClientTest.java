@@ -92,7 +92,7 @@ class ConsistencyClientTest {
     KevoClient c = client(false);
     WriteResult put = c.put(b("a"), b("1"), WriteSpec.ack(AckLevel.replica(1)));
     assertThat(put.sequence()).isEqualTo(primary.db().latestSequence());
-    assertThat(put.epoch()).isZero();
+    assertThat(put.epoch()).isEqualTo(1); // the primary's first term
     assertThat(replica.replica().status().durableSequence()).isGreaterThanOrEqualTo(put.sequence());
     WriteResult del = c.delete(b("a"), WriteSpec.ack(AckLevel.ALL));
     assertThat(del.sequence()).isGreaterThan(put.sequence());
