@@ -1,10 +1,8 @@
 package io.kevo.bench.replication;
 
-import io.kevo.bench.report.Json;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -160,31 +159,7 @@ public final class ReplicationCommand implements Callable<Integer> {
       description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--heap",
-      defaultValue = "2g",
-      description = "Maximum heap (-Xmx) of every node JVM (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description =
-          "Extra option for every node JVM; repeatable. {node} and {run} are replaced by the node"
-              + " (standalone, primary, replica1, ...) and the run (e.g. zstd-0, lag), e.g."
-              + " -XX:StartFlightRecording=filename=repl-{node}-{run}.jfr,settings=profile")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the nodes' data directories are created, fresh per cluster and deleted"
-              + " afterwards (default: ./bench-work).")
-  Path dir;
-
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
+  @Mixin NodeRunOptions node = new NodeRunOptions();
 
   ReplicationParams params() {
     List<CompressionCodec> kinds = new ArrayList<>();
@@ -229,8 +204,8 @@ public final class ReplicationCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReplicationParams p = params();
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
+    boolean defaultBase = node.defaultBase();
+    Path base = node.base();
     Files.createDirectories(base);
     Path runDir = Files.createTempDirectory(base, "replication-");
     List<ThroughputRun> standalone = new ArrayList<>();
@@ -244,20 +219,22 @@ public final class ReplicationCommand implements Callable<Integer> {
       if (p.runs("throughput")) {
         for (int r = 0; r < p.repeat(); r++) {
           // Sides alternate, so that drift on a shared machine hits both alike.
-          failed |= !attempt(() -> standalone.add(standalone(p, runDir, standalone.size())));
+          failed |=
+              !NodeRunOptions.attempt(
+                  () -> standalone.add(standalone(p, runDir, standalone.size())));
           CompressionCodec main = p.mainCodec();
           int run = r;
-          failed |= !attempt(() -> replicated.add(replicated(p, runDir, main, run)));
+          failed |= !NodeRunOptions.attempt(() -> replicated.add(replicated(p, runDir, main, run)));
         }
         for (CompressionCodec c : p.codecs().subList(1, p.codecs().size())) {
-          failed |= !attempt(() -> others.add(replicated(p, runDir, c, 0)));
+          failed |= !NodeRunOptions.attempt(() -> others.add(replicated(p, runDir, c, 0)));
         }
       }
       if (p.runs("lag") || p.runs("catchup")) {
         ThroughputRun max = Report.median(replicated);
         double rate = p.lagRate() > 0 ? p.lagRate() : max == null ? 0 : max.opsPerSec() / 2;
         Object[] out = new Object[2];
-        failed |= !attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
+        failed |= !NodeRunOptions.attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
         visibility = (VisibilityResult) out[0];
         catchUp = (CatchUpResult) out[1];
       }
@@ -271,20 +248,13 @@ public final class ReplicationCommand implements Callable<Integer> {
     Report report =
         new Report(p, commandLine(), config, standalone, replicated, others, visibility, catchUp);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
+    node.writeJson(report.json());
     return failed ? 1 : 0;
   }
 
   private ThroughputRun standalone(ReplicationParams p, Path runDir, int run) {
     Path data = runDir.resolve("standalone-" + run);
-    try (Cluster c = Cluster.standalone(data, heap, this::nodeJvmArgs, "standalone-" + run)) {
+    try (Cluster c = Cluster.standalone(data, node.heap, node::nodeJvmArgs, "standalone-" + run)) {
       System.err.printf(
           "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
           run, c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -301,7 +271,7 @@ public final class ReplicationCommand implements Callable<Integer> {
     String label = ReplicationParams.id(codec) + "-" + run;
     Path data = runDir.resolve(label);
     try (Cluster c =
-        Cluster.replicated(data, p.replicas(), codec, heap, this::nodeJvmArgs, label)) {
+        Cluster.replicated(data, p.replicas(), codec, node.heap, node::nodeJvmArgs, label)) {
       System.err.printf(
           "throughput run %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
           run,
@@ -322,7 +292,8 @@ public final class ReplicationCommand implements Callable<Integer> {
       ReplicationParams p, Path runDir, double rate, ThroughputRun max, Object[] out) {
     Path data = runDir.resolve("lag");
     try (Cluster c =
-        Cluster.replicated(data, p.replicas(), p.mainCodec(), heap, this::nodeJvmArgs, "lag")) {
+        Cluster.replicated(
+            data, p.replicas(), p.mainCodec(), node.heap, node::nodeJvmArgs, "lag")) {
       if (p.runs("lag")) {
         System.err.printf(
             "lag: writers paced at %,.0f puts/s, one probe per replica every %.1f ms, load %.2f%n",
@@ -351,17 +322,6 @@ public final class ReplicationCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean attempt(Runnable step) {
-    try {
-      step.run();
-      return true;
-    } catch (RuntimeException e) {
-      System.err.println("  FAILED: " + e);
-      e.printStackTrace();
-      return false;
-    }
-  }
-
   private static void progress(ThroughputRun t) {
     System.err.printf(
         Locale.ROOT,
@@ -381,14 +341,6 @@ public final class ReplicationCommand implements Callable<Integer> {
                 t.endLagEntries(),
                 t.convergeMs(),
                 1.0 * t.wire().wire() / Math.max(1, t.wire().entries())));
-  }
-
-  private List<String> nodeJvmArgs(String node, String run) {
-    List<String> out = new ArrayList<>();
-    for (String a : jvmArgs) {
-      out.add(a.replace("{node}", node).replace("{run}", run));
-    }
-    return out;
   }
 
   private String commandLine() {
@@ -446,8 +398,8 @@ public final class ReplicationCommand implements Callable<Integer> {
         "the primary's GetNodeInfo bytes_sent_raw (entries serialized before compression) and"
             + " bytes_sent_wire (serialized responses as sent) over entries_sent (counted once"
             + " per replica), differences over each throughput run incl. warm-up and convergence");
-    m.put("node_heap", heap);
-    m.put("node_jvm_args", List.copyOf(jvmArgs));
+    m.put("node_heap", node.heap);
+    m.put("node_jvm_args", List.copyOf(node.jvmArgs));
     m.put("data_dir", base.toAbsolutePath().toString());
     m.put("load_average_1m_start", loadStart);
     m.put("load_average_1m_end", Phases.loadAverage());

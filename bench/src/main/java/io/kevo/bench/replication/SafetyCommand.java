@@ -1,11 +1,9 @@
 package io.kevo.bench.replication;
 
-import io.kevo.bench.report.Json;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.replication.AckLevel;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -149,31 +148,7 @@ public final class SafetyCommand implements Callable<Integer> {
       description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--heap",
-      defaultValue = "2g",
-      description = "Maximum heap (-Xmx) of every node JVM (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description =
-          "Extra option for every node JVM; repeatable. {node} and {run} are replaced by the node"
-              + " (standalone, primary, replica1, new0, ...) and the run (e.g. acks-all-0, ryw,"
-              + " bootstrap).")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the nodes' data directories are created, fresh per cluster and deleted"
-              + " afterwards (default: ./bench-work).")
-  Path dir;
-
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
+  @Mixin NodeRunOptions node = new NodeRunOptions();
 
   SafetyParams params() {
     List<String> ph = new ArrayList<>();
@@ -206,8 +181,8 @@ public final class SafetyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SafetyParams p = params();
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
+    boolean defaultBase = node.defaultBase();
+    Path base = node.base();
     Files.createDirectories(base);
     Path runDir = Files.createTempDirectory(base, "safety-");
     List<AckRun> acks = new ArrayList<>();
@@ -225,15 +200,15 @@ public final class SafetyCommand implements Callable<Integer> {
           for (int i = 0; i < sides.size(); i++) {
             AckLevel level = sides.get((i + r) % sides.size());
             int run = r;
-            failed |= !attempt(() -> acks.add(acksRun(p, runDir, level, run)));
+            failed |= !NodeRunOptions.attempt(() -> acks.add(acksRun(p, runDir, level, run)));
           }
         }
       }
       if (p.runs("ryw")) {
-        failed |= !attempt(() -> ryw.addAll(rywWindows(p, runDir)));
+        failed |= !NodeRunOptions.attempt(() -> ryw.addAll(rywWindows(p, runDir)));
       }
       if (p.runs("bootstrap")) {
-        failed |= !attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
+        failed |= !NodeRunOptions.attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
       }
     } finally {
       Dirs.deleteRecursively(runDir);
@@ -244,14 +219,7 @@ public final class SafetyCommand implements Callable<Integer> {
     SafetyReport report =
         new SafetyReport(p, commandLine(), config(p, base, loadStart), acks, ryw, bootstrap[0]);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
+    node.writeJson(report.json());
     return failed ? 1 : 0;
   }
 
@@ -261,9 +229,9 @@ public final class SafetyCommand implements Callable<Integer> {
     Path data = runDir.resolve(label);
     try (Cluster c =
         level == null
-            ? Cluster.standalone(data, heap, this::nodeJvmArgs, label)
+            ? Cluster.standalone(data, node.heap, node::nodeJvmArgs, label)
             : Cluster.replicated(
-                data, p.replicas(), CompressionCodec.ZSTD, heap, this::nodeJvmArgs, label)) {
+                data, p.replicas(), CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, label)) {
       System.err.printf(
           "acks run %d, %s: %s (pid %d, port %d)%s, load %.2f%n",
           run,
@@ -300,7 +268,7 @@ public final class SafetyCommand implements Callable<Integer> {
     List<RywResult> out = new ArrayList<>();
     try (Cluster c =
         Cluster.replicated(
-            data, p.replicas(), CompressionCodec.ZSTD, heap, this::nodeJvmArgs, "ryw")) {
+            data, p.replicas(), CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, "ryw")) {
       for (int w = 0; w < p.rywRates().size(); w++) {
         double rate = p.rywRates().get(w);
         System.err.printf(
@@ -331,7 +299,8 @@ public final class SafetyCommand implements Callable<Integer> {
     Path data = runDir.resolve("bootstrap");
     // A primary alone: replicas are added one at a time, each on an empty directory.
     try (Cluster c =
-        Cluster.replicated(data, 0, CompressionCodec.ZSTD, heap, this::nodeJvmArgs, "bootstrap")) {
+        Cluster.replicated(
+            data, 0, CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, "bootstrap")) {
       System.err.printf(
           "bootstrap: primary (pid %d, port %d), load %.2f%n",
           c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -339,25 +308,6 @@ public final class SafetyCommand implements Callable<Integer> {
     } finally {
       Dirs.deleteRecursively(data);
     }
-  }
-
-  private static boolean attempt(Runnable step) {
-    try {
-      step.run();
-      return true;
-    } catch (RuntimeException e) {
-      System.err.println("  FAILED: " + e);
-      e.printStackTrace();
-      return false;
-    }
-  }
-
-  private List<String> nodeJvmArgs(String node, String run) {
-    List<String> out = new ArrayList<>();
-    for (String a : jvmArgs) {
-      out.add(a.replace("{node}", node).replace("{run}", run));
-    }
-    return out;
   }
 
   private String commandLine() {
@@ -413,8 +363,8 @@ public final class SafetyCommand implements Callable<Integer> {
             + " from launching its JVM; caught up = its applied_sequence at the primary's last"
             + " sequence (GetNodeInfo polled every 5 ms); fetch+install = the replica's log line"
             + " 'bootstrap ... installed ... in M ms'");
-    m.put("node_heap", heap);
-    m.put("node_jvm_args", List.copyOf(jvmArgs));
+    m.put("node_heap", node.heap);
+    m.put("node_jvm_args", List.copyOf(node.jvmArgs));
     m.put("data_dir", base.toAbsolutePath().toString());
     m.put("load_average_1m_start", loadStart);
     m.put("load_average_1m_end", Phases.loadAverage());
