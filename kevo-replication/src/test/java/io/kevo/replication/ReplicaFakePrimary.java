@@ -156,6 +156,9 @@ final class ReplicaFakePrimary implements AutoCloseable {
   volatile EpochHistory epochs =
       EpochHistory.of(List.of(new EpochHistory.Term(1, "fake-term", 1, "fake-node")));
 
+  /** The term StreamWAL's headers name ({@code kevo-epoch-term}); null: none. */
+  volatile String streamTerm;
+
   /** GetEpochs requests received. */
   final List<io.kevo.proto.replication.EpochsRequest> epochRequests = new CopyOnWriteArrayList<>();
 
@@ -220,6 +223,10 @@ final class ReplicaFakePrimary implements AutoCloseable {
               @Override
               public void sendHeaders(Metadata h) {
                 h.put(ReplicationMetadata.SESSION_ID, id);
+                String term = streamTerm;
+                if (term != null) {
+                  h.put(ReplicationMetadata.EPOCH_TERM, term);
+                }
                 super.sendHeaders(h);
               }
             };
