@@ -3,13 +3,10 @@ package io.kevo.replication;
 import io.kevo.proto.replication.EpochRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +20,7 @@ import java.util.function.Supplier;
  * whose start is at or before {@code s}. Immutable.
  *
  * <p>Kept in {@code <data>/replication/epochs}, one term per line ({@code epoch term-id
- * start-sequence node-id}), replaced atomically (temporary file, fsync, rename, directory fsync).
+ * start-sequence node-id}), replaced atomically ({@link AtomicFiles}).
  */
 public final class EpochHistory {
   static final String FILE = "epochs";
@@ -51,6 +48,15 @@ public final class EpochHistory {
     /** Whether {@code other} is the same term (epoch and term id). */
     public boolean sameTerm(Term other) {
       return other != null && epoch == other.epoch && termId.equals(other.termId);
+    }
+
+    public EpochRecord toProto() {
+      return EpochRecord.newBuilder()
+          .setEpoch(epoch)
+          .setTermId(termId)
+          .setStartSequence(startSequence)
+          .setNodeId(nodeId)
+          .build();
     }
 
     @Override
@@ -125,8 +131,13 @@ public final class EpochHistory {
 
   /** Whether this history has {@code term} (same epoch and term id). */
   public boolean contains(Term term) {
+    return term != null && contains(term.epoch(), term.termId());
+  }
+
+  /** Whether this history has the term {@code termId} of epoch {@code epoch}. */
+  public boolean contains(long epoch, String termId) {
     for (Term t : terms) {
-      if (t.sameTerm(term)) {
+      if (t.epoch() == epoch && t.termId().equals(termId)) {
         return true;
       }
     }
@@ -239,13 +250,7 @@ public final class EpochHistory {
   public List<EpochRecord> toProto() {
     List<EpochRecord> out = new ArrayList<>(terms.size());
     for (Term t : terms) {
-      out.add(
-          EpochRecord.newBuilder()
-              .setEpoch(t.epoch())
-              .setTermId(t.termId())
-              .setStartSequence(t.startSequence())
-              .setNodeId(t.nodeId())
-              .build());
+      out.add(t.toProto());
     }
     return out;
   }
@@ -319,19 +324,8 @@ public final class EpochHistory {
           .append('\n');
     }
     Path file = stateDir.resolve(FILE);
-    Path tmp = stateDir.resolve(FILE + ".tmp");
     try {
-      Files.createDirectories(stateDir);
-      Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel ch = FileChannel.open(stateDir, StandardOpenOption.READ)) {
-        ch.force(true);
-      } catch (IOException e) {
-        // Some file systems cannot sync a directory; the rename is still atomic.
-      }
+      AtomicFiles.replace(file, StandardCharsets.US_ASCII.encode(sb.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the epoch history " + file, e);
     }

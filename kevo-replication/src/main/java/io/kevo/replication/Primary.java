@@ -434,10 +434,8 @@ public final class Primary implements PrimaryNode {
       return;
     }
     EpochHistory.Term mine = epochs.last();
-    for (EpochHistory.Term t : epochs.terms()) {
-      if (t.epoch() == theirs && t.termId().equals(theirTerm)) {
-        return;
-      }
+    if (epochs.contains(theirs, theirTerm)) {
+      return;
     }
     if (theirs < mine.epoch()) {
       return; // an older term we do not have: the replica sees its divergence from GetEpochs

@@ -79,6 +79,7 @@ final class PrimarySession implements SessionManager.Session {
   private long lastSendNanos; // of the last response with entries
   private final long lingerNanos;
   private final long fullEnoughBytes; // a response this large goes at once
+  private final long askAckBytes; // unacknowledged bytes past which responses ask for acks
   private final AtomicBoolean lingerArmed = new AtomicBoolean();
   private final AtomicBoolean ackRequested = new AtomicBoolean();
   private volatile long sentUpTo; // last sequence whose entries were all sent
@@ -105,6 +106,7 @@ final class PrimarySession implements SessionManager.Session {
     this.lastAckMillis = primary.clock().millis();
     this.lingerNanos = o.sendLinger().toNanos();
     this.fullEnoughBytes = o.batchBytes() / 2;
+    this.askAckBytes = o.inFlightBytes() / 2;
   }
 
   /** Hooks flow control and cancellation; call on the gRPC thread before the handler returns. */
@@ -399,8 +401,7 @@ final class PrimarySession implements SessionManager.Session {
    * acknowledgement or half the in-flight budget is used.
    */
   private WALStreamResponse stamp(WALStreamResponse r) {
-    boolean ask =
-        ackRequested.getAndSet(false) || inFlightBytes >= primary.options().inFlightBytes() / 2;
+    boolean ask = ackRequested.getAndSet(false) || inFlightBytes >= askAckBytes;
     return r.toBuilder()
         .setPrimaryLastSequence(primary.lastSequence())
         .setPrimaryTimeMicros(primary.nowMicros())

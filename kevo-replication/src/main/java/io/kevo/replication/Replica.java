@@ -115,6 +115,8 @@ public final class Replica implements ReplicaNode {
   private final ReplicaLag lag = new ReplicaLag();
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private final java.util.concurrent.ExecutorService syncer;
+  private final long ackNanos; // options.ackInterval()
+  private final long lazyAckNanos; // options.lazyAckInterval(), at least ackNanos
 
   private final Object lifecycle = new Object();
   private Thread thread; // guarded by lifecycle
@@ -196,6 +198,8 @@ public final class Replica implements ReplicaNode {
     this.lastApplied = db.wal().nextSequence() - 1;
     this.durable = db.wal().durableSequence();
     lag.onApplied(lastApplied);
+    this.ackNanos = options.ackInterval().toNanos();
+    this.lazyAckNanos = Math.max(ackNanos, options.lazyAckInterval().toNanos());
     this.stateDir = db.directory().resolve(ReplicaIdentity.DIRECTORY);
     this.epochs = EpochHistory.load(stateDir);
     this.syncer =
@@ -667,7 +671,7 @@ public final class Replica implements ReplicaNode {
     lag.onApplied(lastApplied);
     notifyApplied(lastApplied);
     nackedSequence = -1;
-    long due = nanos() + ackDelay().toNanos();
+    long due = nanos() + ackDelayNanos();
     if (ackDueNanos < 0 || due < ackDueNanos) {
       ackDueNanos = due;
     }
@@ -677,20 +681,15 @@ public final class Replica implements ReplicaNode {
    * How long applied records may wait for their sync and ack: {@link ReplicaOptions#ackInterval()}
    * while the primary asked for acknowledgements not yet sent, else the lazy interval.
    */
-  private Duration ackDelay() {
-    if (ackAskedUpTo > Math.max(acked, ackWanted)) {
-      return options.ackInterval();
-    }
-    return options.lazyAckInterval().compareTo(options.ackInterval()) > 0
-        ? options.lazyAckInterval()
-        : options.ackInterval();
+  private long ackDelayNanos() {
+    return ackAskedUpTo > Math.max(acked, ackWanted) ? ackNanos : lazyAckNanos;
   }
 
   /** The primary asks for acknowledgements (a write waits for this replica): ack soon. */
   private void onAckRequested(long primaryLast) {
     ackAskedUpTo = Math.max(ackAskedUpTo, primaryLast);
     if (lastApplied > Math.max(acked, ackWanted)) {
-      long due = nanos() + options.ackInterval().toNanos();
+      long due = nanos() + ackNanos;
       if (ackDueNanos < 0 || due < ackDueNanos) {
         ackDueNanos = due;
       }

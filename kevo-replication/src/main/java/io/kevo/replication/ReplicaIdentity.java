@@ -2,18 +2,15 @@ package io.kevo.replication;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
  * A replica's stable id, kept in {@code <data>/replication/replica-id} (one line of ASCII). Created
- * once, atomically (written to a temporary file, synced, renamed, directory synced), and read back
- * on every start, so the primary recognises the replica across restarts. Stateless.
+ * once, atomically ({@link AtomicFiles}), and read back on every start, so the primary recognises
+ * the replica across restarts. Stateless.
  */
 final class ReplicaIdentity {
   static final String DIRECTORY = "replication";
@@ -34,19 +31,8 @@ final class ReplicaIdentity {
         }
         return id;
       }
-      Files.createDirectories(dir);
       String id = UUID.randomUUID().toString();
-      Path tmp = dir.resolve(FILE + ".tmp");
-      Files.writeString(tmp, id + "\n", StandardCharsets.US_ASCII);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-        ch.force(true);
-      } catch (IOException e) {
-        // Some file systems cannot sync a directory; the rename is still atomic.
-      }
+      AtomicFiles.replace(file, StandardCharsets.US_ASCII.encode(id + "\n"));
       return id;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the replica id in " + file, e);

@@ -213,6 +213,7 @@ final class PrimaryFixture implements AutoCloseable {
     final List<WALEntry> entries = new ArrayList<>();
     int heartbeats;
     int responses; // with entries
+    int ackRequests; // responses with ack_requested
     int fragments;
     long lastPrimarySequence;
     private final Compressor compressor = new CodecCompressor();
@@ -222,6 +223,9 @@ final class PrimaryFixture implements AutoCloseable {
     void accept(WALStreamResponse r) {
       assertThat(r.getPrimaryTimeMicros()).isPositive();
       lastPrimarySequence = r.getPrimaryLastSequence();
+      if (r.getAckRequested()) {
+        ackRequests++;
+      }
       List<WALEntry> es = decode(r);
       if (es.isEmpty()) {
         heartbeats++;

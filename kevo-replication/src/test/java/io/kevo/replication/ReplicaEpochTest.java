@@ -91,7 +91,7 @@ class ReplicaEpochTest {
   }
 
   @Test
-  void aStreamOfAnotherTermThanGetEpochsDescribedIsDropped() throws Exception {
+  void aStreamOfAnotherTermThanGetEpochsDescribedIsDropped() {
     primary.epochs = EpochHistory.of(List.of(term(1, "a", 1)));
     primary.streamTerm = "not-a"; // the primary changed between the two calls
     start();
@@ -103,8 +103,8 @@ class ReplicaEpochTest {
             () ->
                 replica.status().lastError() != null
                     && replica.status().lastError().contains("term changed"));
+    // Reconnected: the dropped stream's message, queued behind its headers, is ignored.
     await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests.size() >= 2);
-    Thread.sleep(100);
     assertThat(replica.getLastAppliedSequence()).as("nothing of that stream applied").isZero();
   }
 }

@@ -190,7 +190,7 @@ final class NodeReplication implements AutoCloseable {
       NodeRole r = role;
       if (r == NodeRole.PRIMARY) {
         return PromoteResponse.newBuilder()
-            .setEpoch(primary.epochs().toProto().get(primary.epochs().terms().size() - 1))
+            .setEpoch(primary.epochs().last().toProto())
             .setAlreadyPrimary(true)
             .setMessage("this node is already the primary (" + primary.epochs().last() + ")")
             .build();
@@ -224,7 +224,7 @@ final class NodeReplication implements AutoCloseable {
           old,
           t);
       return PromoteResponse.newBuilder()
-          .setEpoch(p.epochs().toProto().get(p.epochs().terms().size() - 1))
+          .setEpoch(t.toProto())
           .setMessage("promoted to primary: " + t)
           .build();
     }

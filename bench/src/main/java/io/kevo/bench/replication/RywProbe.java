@@ -8,7 +8,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.server.PhaseClock;
-import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.workload.Keys;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
@@ -39,16 +38,13 @@ final class RywProbe {
   private static final long GET_DEADLINE_SECONDS = 30;
 
   private final String replica;
-  private final ManagedChannel toPrimary;
-  private final ManagedChannel toReplica;
-  private final Thread thread;
+  private final ProbeThread thread;
   private final LatencyHistogram ryw = new LatencyHistogram();
   private final LatencyHistogram plain = new LatencyHistogram();
   private final LatencyHistogram put = new LatencyHistogram();
   private final LatencyHistogram unavailableAfter = new LatencyHistogram();
   private long stale;
   private long missed;
-  private volatile Throwable failure;
 
   /**
    * Starts probing at once.
@@ -65,25 +61,25 @@ final class RywProbe {
       int valueSize,
       PhaseClock clock) {
     this.replica = replica;
-    this.toPrimary = RemoteApi.channel("127.0.0.1", primaryPort);
-    this.toReplica = RemoteApi.channel("127.0.0.1", replicaPort);
     CompressibleValues values = new CompressibleValues(seed ^ SPACE ^ index, valueSize, 0.5);
     this.thread =
-        new Thread(
-            () -> {
-              try {
-                probe(clock, seed, index, keySize, values);
-              } catch (Throwable e) {
-                failure = e;
-              }
-            },
-            "bench-ryw-" + replica);
-    thread.setDaemon(true);
-    thread.start();
+        new ProbeThread(
+            "the read-your-writes probe of " + replica,
+            "bench-ryw-" + replica,
+            primaryPort,
+            replicaPort,
+            (toPrimary, toReplica) ->
+                probe(toPrimary, toReplica, clock, seed, index, keySize, values));
   }
 
   private void probe(
-      PhaseClock clock, long seed, int index, int keySize, CompressibleValues values) {
+      ManagedChannel toPrimary,
+      ManagedChannel toReplica,
+      PhaseClock clock,
+      long seed,
+      int index,
+      int keySize,
+      CompressibleValues values) {
     AtomicReference<Metadata> trailers = new AtomicReference<>();
     KevoServiceGrpc.KevoServiceBlockingStub primary =
         KevoServiceGrpc.newBlockingStub(toPrimary)
@@ -153,22 +149,7 @@ final class RywProbe {
 
   /** Waits for the probe to stop (the clock drains) and returns what it measured. */
   Result finish() {
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(GET_DEADLINE_SECONDS * 2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while stopping the probe", e);
-    } finally {
-      toPrimary.shutdownNow();
-      toReplica.shutdownNow();
-    }
-    if (thread.isAlive()) {
-      throw new IllegalStateException("the read-your-writes probe of " + replica + " did not stop");
-    }
-    if (failure != null) {
-      throw new IllegalStateException(
-          "the read-your-writes probe of " + replica + " failed: " + failure, failure);
-    }
+    thread.finish(TimeUnit.SECONDS.toMillis(GET_DEADLINE_SECONDS * 2));
     return new Result(replica, ryw, plain, put, unavailableAfter, stale, missed);
   }
 

@@ -4,7 +4,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.server.PhaseClock;
-import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.workload.Keys;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
@@ -30,15 +29,12 @@ final class VisibilityProbe {
   private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final String replica;
-  private final ManagedChannel toPrimary;
-  private final ManagedChannel toReplica;
-  private final Thread thread;
+  private final ProbeThread thread;
   private final LatencyHistogram afterAck = new LatencyHistogram();
   private final LatencyHistogram afterSend = new LatencyHistogram();
   private final LatencyHistogram getRoundTrip = new LatencyHistogram();
   private long polls;
   private long timeouts;
-  private volatile Throwable failure;
 
   /**
    * Starts probing at once.
@@ -56,24 +52,20 @@ final class VisibilityProbe {
       long intervalNanos,
       PhaseClock clock) {
     this.replica = replica;
-    this.toPrimary = RemoteApi.channel("127.0.0.1", primaryPort);
-    this.toReplica = RemoteApi.channel("127.0.0.1", replicaPort);
     CompressibleValues values = new CompressibleValues(seed ^ SPACE ^ index, valueSize, 0.5);
     this.thread =
-        new Thread(
-            () -> {
-              try {
-                probe(clock, seed, index, keySize, values, intervalNanos);
-              } catch (Throwable e) {
-                failure = e;
-              }
-            },
-            "bench-probe-" + replica);
-    thread.setDaemon(true);
-    thread.start();
+        new ProbeThread(
+            "the visibility probe of " + replica,
+            "bench-probe-" + replica,
+            primaryPort,
+            replicaPort,
+            (toPrimary, toReplica) ->
+                probe(toPrimary, toReplica, clock, seed, index, keySize, values, intervalNanos));
   }
 
   private void probe(
+      ManagedChannel toPrimary,
+      ManagedChannel toReplica,
       PhaseClock clock,
       long seed,
       int index,
@@ -125,21 +117,7 @@ final class VisibilityProbe {
 
   /** Waits for the probe to stop (the clock drains) and returns what it measured. */
   Result finish() {
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(60));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while stopping the probe", e);
-    } finally {
-      toPrimary.shutdownNow();
-      toReplica.shutdownNow();
-    }
-    if (thread.isAlive()) {
-      throw new IllegalStateException("the visibility probe of " + replica + " did not stop");
-    }
-    if (failure != null) {
-      throw new IllegalStateException("the visibility probe failed: " + failure, failure);
-    }
+    thread.finish(TimeUnit.SECONDS.toMillis(60));
     return new Result(replica, afterAck, afterSend, getRoundTrip, polls, timeouts);
   }
 
