@@ -42,6 +42,17 @@ public interface WalAccess {
   WalSubscription subscribe(String name, WalListener listener);
 
   /**
+   * Registers a listener called on the writer's own thread: {@link WalListener#onRecord} right
+   * after each append (before the writer goes on, in log order, for the records appended after this
+   * returns), {@link WalListener#onSync} on the thread that synced (possibly while another thread
+   * is in {@code onRecord}); never {@code onMissed}. It saves the thread hand-off per write of
+   * {@link #subscribe}, at a price: the listener must return quickly, must never block, and must
+   * not call into the database (a write from it would deadlock). Meant for handing records on, such
+   * as to an in-memory buffer. Exceptions are logged and ignored. Close the subscription to stop.
+   */
+  WalSubscription subscribeInline(WalListener listener);
+
+  /**
    * Keeps every operation from {@code fromSequence} onwards in the log until the hold is closed or
    * moved: segments holding them are not deleted even once their data is in SSTables.
    */

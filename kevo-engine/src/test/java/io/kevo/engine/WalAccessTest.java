@@ -145,6 +145,74 @@ class WalAccessTest {
   }
 
   @Test
+  void inlineListenersGetEachRecordOnTheWritersThreadBeforeTheWriteReturns() throws Exception {
+    List<WalRecord> records = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong synced = new AtomicLong();
+    Options opts = Options.builder().syncMode(SyncMode.NONE).build();
+    try (KevoDB db = KevoDB.open(dir, opts)) {
+      db.put(b("before"), b("x"));
+      WalListener listener =
+          new WalListener() {
+            @Override
+            public void onRecord(WalRecord record) {
+              records.add(record);
+              threads.add(Thread.currentThread().getName());
+              if (s(record.operations().get(0).key()).equals("boom")) {
+                throw new IllegalStateException("a listener bug must not fail the write");
+              }
+            }
+
+            @Override
+            public void onSync(long durableSequence) {
+              synced.set(durableSequence);
+            }
+          };
+      try (WalSubscription sub = db.wal().subscribeInline(listener)) {
+        Thread writer =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    db.put(b("k" + i), b("v"));
+                    // Delivered before put returned: the record is already there.
+                    assertThat(records).hasSize(i + 1);
+                  }
+                },
+                "the-writer");
+        writer.start();
+        writer.join(10_000);
+        assertThat(records).hasSize(50);
+        db.put(b("boom"), b("the listener throws"));
+        db.write(new WriteBatch().put(b("x"), b("1")).delete(b("y")));
+        assertThat(records).hasSize(52);
+        WalRecord batch = records.get(51);
+        assertThat(batch.batch()).isTrue();
+        assertThat(batch.firstSequence()).isEqualTo(53);
+        assertThat(batch.operations()).hasSize(2);
+        assertThat(db.get(b("boom"))).isPresent();
+        db.syncWal();
+        assertThat(synced.get()).isEqualTo(54);
+      }
+      db.put(b("after"), b("x"));
+      assertThat(records).hasSize(52);
+    }
+    List<Long> firsts = new ArrayList<>();
+    for (WalRecord r : records) {
+      firsts.add(r.firstSequence());
+    }
+    assertThat(firsts.subList(0, 50)).isEqualTo(rangeClosed(2, 51));
+    assertThat(threads.subList(0, 50)).containsOnly("the-writer");
+  }
+
+  private static List<Long> rangeClosed(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long s = from; s <= to; s++) {
+      out.add(s);
+    }
+    return out;
+  }
+
+  @Test
   void aStalledListenerNeitherBlocksWritersNorLosesTrackOfWhatItMissed() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Long> delivered = Collections.synchronizedList(new ArrayList<>());

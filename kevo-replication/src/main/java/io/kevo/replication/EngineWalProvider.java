@@ -105,29 +105,29 @@ final class EngineWalProvider implements WalProvider, AutoCloseable {
 
   @Override
   public void registerObserver(String id, WalObserver observer) {
+    WalListener listener =
+        new WalListener() {
+          @Override
+          public void onRecord(WalRecord record) {
+            if (record.batch()) {
+              observer.onWalBatchWritten(record.firstSequence(), record.operations());
+            } else {
+              observer.onWalEntryWritten(record.operations().get(0));
+            }
+          }
+
+          @Override
+          public void onSync(long durableSequence) {
+            observer.onWalSync(durableSequence);
+          }
+
+          @Override
+          public void onMissed(long fromSequence, long toSequence) {
+            observer.onWalMissed(fromSequence, toSequence);
+          }
+        };
     WalSubscription s =
-        wal.subscribe(
-            id,
-            new WalListener() {
-              @Override
-              public void onRecord(WalRecord record) {
-                if (record.batch()) {
-                  observer.onWalBatchWritten(record.firstSequence(), record.operations());
-                } else {
-                  observer.onWalEntryWritten(record.operations().get(0));
-                }
-              }
-
-              @Override
-              public void onSync(long durableSequence) {
-                observer.onWalSync(durableSequence);
-              }
-
-              @Override
-              public void onMissed(long fromSequence, long toSequence) {
-                observer.onWalMissed(fromSequence, toSequence);
-              }
-            });
+        observer.inline() ? wal.subscribeInline(listener) : wal.subscribe(id, listener);
     WalSubscription old = subscriptions.put(id, s);
     if (old != null) {
       old.close();

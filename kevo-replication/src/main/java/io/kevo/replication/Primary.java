@@ -635,10 +635,9 @@ public final class Primary implements PrimaryNode {
     }
   }
 
+  /** Run by the writer after each record the tail appended (the tail is an inline observer). */
   private void wakeSessions() {
-    for (PrimarySession s : sessions.all()) {
-      s.schedule();
-    }
+    sessions.forEach(PrimarySession::logGrew);
   }
 
   private void heartbeat() {

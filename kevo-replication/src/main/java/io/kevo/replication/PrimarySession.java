@@ -199,6 +199,17 @@ final class PrimarySession implements SessionManager.Session {
         && nowMillis - lastAckMillis > timeoutMillis;
   }
 
+  /**
+   * The log grew. Drains, unless a linger timer is armed: that timer drains when the linger ends
+   * and sees every record appended before it fires, so waking a drain per record meanwhile would
+   * only cost a thread hand-off each (the records are appended to the tail before this is called).
+   */
+  void logGrew() {
+    if (!lingerArmed.get()) {
+      schedule();
+    }
+  }
+
   void schedule() {
     if (wip.getAndIncrement() == 0) {
       try {

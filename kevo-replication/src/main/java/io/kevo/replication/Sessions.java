@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The primary's live sessions by id: acks and nacks look sessions up here, heartbeats are broadcast
@@ -76,5 +77,10 @@ final class Sessions implements SessionManager<PrimarySession> {
 
   List<PrimarySession> all() {
     return List.copyOf(sessions.values());
+  }
+
+  /** Runs {@code action} on each live session, without copying them first. */
+  void forEach(Consumer<PrimarySession> action) {
+    sessions.values().forEach(action);
   }
 }

@@ -4,8 +4,8 @@ import io.kevo.engine.WalOperation;
 import java.util.List;
 
 /**
- * Told of WAL activity (the seed's {@code WALObserver}). Calls for one observer come from one
- * thread, in log order.
+ * Told of WAL activity (the seed's {@code WALObserver}). Calls for one observer come in log order,
+ * from one delivery thread, or for an {@link #inline()} observer from the writer.
  */
 public interface WalObserver {
   /** A single operation was appended to the log. */
@@ -26,4 +26,15 @@ public interface WalObserver {
    * with {@link WalProvider#getEntriesFrom}.
    */
   default void onWalMissed(long fromSeq, long toSeq) {}
+
+  /**
+   * Whether this observer's methods are quick, never block and never call into the database, so
+   * that they may run on the writer's thread right after each append (and {@link #onWalSync} on the
+   * thread that synced) instead of on a delivery thread of their own: one thread hand-off less per
+   * write. Such an observer is never told {@link #onWalMissed}. Default false (an addition to the
+   * seed).
+   */
+  default boolean inline() {
+    return false;
+  }
 }

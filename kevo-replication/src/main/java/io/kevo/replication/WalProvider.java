@@ -27,7 +27,9 @@ public interface WalProvider {
 
   /**
    * Registers {@code observer} under {@code id} (replacing any observer of that id). Observers are
-   * called on a delivery thread of their own, never on the writer's, so they cannot slow writes.
+   * called on a delivery thread of their own, never on the writer's, so they cannot slow writes;
+   * except an observer that declares itself {@link WalObserver#inline()}, which is called by the
+   * writer right after each append.
    */
   void registerObserver(String id, WalObserver observer);
 

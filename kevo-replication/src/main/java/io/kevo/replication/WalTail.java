@@ -74,6 +74,16 @@ final class WalTail implements WalObserver {
     append(new WalRecord(entries, true));
   }
 
+  /**
+   * Inline: the writer itself appends each record, saving a thread hand-off per write. It may: each
+   * method holds this tail's lock only for a few field updates (readers hold it only to copy out a
+   * slice of references), and {@code onAppend} only schedules drains.
+   */
+  @Override
+  public boolean inline() {
+    return true;
+  }
+
   @Override
   public void onWalSync(long upToSeq) {
     // Records are sent once written; syncs do not change what the tail holds.

@@ -57,6 +57,7 @@ public final class Wal implements WalAccess, AutoCloseable {
   private final Options options;
   private final List<Segment> segments = new ArrayList<>();
   private final CopyOnWriteArrayList<ListenerDispatcher> dispatchers = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<WalListener> inlineListeners = new CopyOnWriteArrayList<>();
   private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicReference<RetentionHold> openingHold =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -155,8 +156,30 @@ public final class Wal implements WalAccess, AutoCloseable {
     synchronized (state) {
       needSync = appendLocked(group, total, forceSync);
     }
+    if (total > 0 && !inlineListeners.isEmpty()) {
+      notifyInline(group);
+    }
     if (needSync) {
       sync();
+    }
+  }
+
+  /**
+   * Leader, after the append and outside {@link #state}: the inline listeners get the group's
+   * records. Still in log order, since the next leader appends only after this one returns.
+   */
+  private void notifyInline(List<PendingWrite> group) {
+    for (PendingWrite w : group) {
+      if (w.count() > 0) {
+        WalRecord r = w.toRecord();
+        for (WalListener l : inlineListeners) {
+          try {
+            l.onRecord(r);
+          } catch (RuntimeException e) {
+            LOG.warn("inline WAL listener threw; continuing", e);
+          }
+        }
+      }
     }
   }
 
@@ -259,6 +282,13 @@ public final class Wal implements WalAccess, AutoCloseable {
     }
     for (ListenerDispatcher d : dispatchers) {
       d.syncAdvanced();
+    }
+    for (WalListener l : inlineListeners) {
+      try {
+        l.onSync(durableSequence);
+      } catch (RuntimeException e) {
+        LOG.warn("inline WAL listener threw; continuing", e);
+      }
     }
   }
 
@@ -434,6 +464,13 @@ public final class Wal implements WalAccess, AutoCloseable {
     return d;
   }
 
+  @Override
+  public WalSubscription subscribeInline(WalListener listener) {
+    checkOpen();
+    inlineListeners.add(listener);
+    return () -> inlineListeners.remove(listener);
+  }
+
   void unsubscribe(ListenerDispatcher d) {
     dispatchers.remove(d);
   }
@@ -556,6 +593,7 @@ public final class Wal implements WalAccess, AutoCloseable {
       for (ListenerDispatcher d : dispatchers) {
         d.close();
       }
+      inlineListeners.clear();
     }
   }
 
