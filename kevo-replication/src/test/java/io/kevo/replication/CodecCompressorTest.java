@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kevo.proto.replication.CompressionCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +53,57 @@ class CodecCompressorTest {
         assertThatThrownBy(() -> c.decompress(big, codec)).hasMessageContaining("limit of 1024");
       }
     }
+  }
+
+  @Test
+  void aFrameDamagedAfterItsHeaderIsRefusedAndTheNextOneStillDecompresses() {
+    try (CodecCompressor c = new CodecCompressor()) {
+      byte[] data = sample();
+      byte[] packed = c.compress(data, CompressionCodec.ZSTD);
+      byte[] damaged = packed.clone();
+      for (int i = packed.length / 2; i < packed.length; i++) {
+        damaged[i] ^= (byte) 0x5A;
+      }
+      assertThatThrownBy(() -> c.decompress(damaged, CompressionCodec.ZSTD))
+          .isInstanceOfSatisfying(
+              ReplicationException.class,
+              e -> assertThat(e.reason()).isEqualTo(ReplicationException.Reason.MALFORMED));
+      assertThat(c.decompress(packed, CompressionCodec.ZSTD)).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void pooledContextsServeConcurrentCallersAndCloseFreesThem() throws Exception {
+    CodecCompressor c = new CodecCompressor();
+    byte[] data = sample();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      int seed = t;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  Random r = new Random(seed);
+                  for (int i = 0; i < 300; i++) {
+                    byte[] d = Arrays.copyOf(data, 1 + r.nextInt(data.length));
+                    byte[] packed = c.compress(d, CompressionCodec.ZSTD);
+                    assertThat(c.decompress(packed, CompressionCodec.ZSTD)).isEqualTo(d);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join(30_000);
+    }
+    assertThat(failures).isEmpty();
+    c.close();
+    // Still usable after close (a late caller makes a context and frees it on return).
+    assertThat(c.decompress(c.compress(data, CompressionCodec.ZSTD), CompressionCodec.ZSTD))
+        .isEqualTo(data);
   }
 }
