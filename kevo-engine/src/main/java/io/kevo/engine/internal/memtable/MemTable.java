@@ -13,7 +13,7 @@ import io.kevo.engine.internal.iter.InternalIterator;
  * sequence.
  */
 public final class MemTable {
-  private final SkipList list = new SkipList();
+  private final SkipList list;
   private final KeyFilter filter;
   private volatile long entries;
   private volatile long bytes;
@@ -25,6 +25,7 @@ public final class MemTable {
 
   /** A memtable expected to grow to about {@code expectedBytes} (sizes its key filter). */
   public MemTable(long expectedBytes) {
+    this.list = new SkipList(expectedBytes);
     this.filter = KeyFilter.forMemtableBytes(expectedBytes);
     this.bytes = filter.sizeInBytes();
   }
@@ -53,14 +54,14 @@ public final class MemTable {
     if (!filter.mayContain(key)) {
       return Lookup.ABSENT;
     }
-    SkipList.Node n = list.seek(key, readSequence);
-    if (n == null || n.compareKey(key) != 0) {
+    int n = list.seek(key, readSequence);
+    if (n == SkipList.NONE || list.compareKey(n, key) != 0) {
       return Lookup.ABSENT;
     }
-    if (n.isTombstone()) {
+    if (list.isTombstone(n)) {
       return Lookup.DELETED;
     }
-    out[0] = n.value();
+    out[0] = list.value(n);
     return Lookup.FOUND;
   }
 
@@ -78,8 +79,8 @@ public final class MemTable {
     if (!filter.mayContain(key)) {
       return -1;
     }
-    SkipList.Node n = list.seek(key, Long.MAX_VALUE);
-    return n != null && n.compareKey(key) == 0 ? n.sequence : -1;
+    int n = list.seek(key, Long.MAX_VALUE);
+    return n != SkipList.NONE && list.compareKey(n, key) == 0 ? list.sequence(n) : -1;
   }
 
   /** Number of stored versions (tombstones included). */
@@ -88,8 +89,8 @@ public final class MemTable {
   }
 
   /**
-   * Heap bytes held: the key filter, key and value bytes, and each node's own size (assuming
-   * compressed references); arena chunk slack (under 2 MiB) is not counted.
+   * Heap bytes held: the key filter, key and value bytes, and each node's ints; the unused ends of
+   * the last node page and arena chunk are not counted.
    */
   public long approximateBytes() {
     return bytes;

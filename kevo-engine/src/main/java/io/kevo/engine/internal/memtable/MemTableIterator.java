@@ -19,7 +19,7 @@ import java.util.NoSuchElementException;
  */
 final class MemTableIterator implements InternalIterator {
   private final SkipList list;
-  private SkipList.Node node;
+  private int node = SkipList.NONE;
   private byte[] key;
   private byte[] value;
 
@@ -29,7 +29,7 @@ final class MemTableIterator implements InternalIterator {
 
   @Override
   public boolean valid() {
-    return node != null;
+    return node != SkipList.NONE;
   }
 
   @Override
@@ -54,7 +54,7 @@ final class MemTableIterator implements InternalIterator {
 
   @Override
   public void next() {
-    moveTo(current().next(0));
+    moveTo(list.next(current()));
   }
 
   @Override
@@ -65,46 +65,46 @@ final class MemTableIterator implements InternalIterator {
   @Override
   public byte[] userKey() {
     if (key == null) {
-      key = current().key();
+      key = list.key(current());
     }
     return key;
   }
 
   @Override
   public long sequence() {
-    return current().sequence;
+    return list.sequence(current());
   }
 
   @Override
   public boolean isTombstone() {
-    return current().isTombstone();
+    return list.isTombstone(current());
   }
 
   @Override
   public byte[] value() {
-    SkipList.Node n = current();
-    if (n.isTombstone()) {
+    int n = current();
+    if (list.isTombstone(n)) {
       return null;
     }
     if (value == null) {
-      value = n.value();
+      value = list.value(n);
     }
     return value;
   }
 
   @Override
   public void close() {
-    moveTo(null);
+    moveTo(SkipList.NONE);
   }
 
-  private void moveTo(SkipList.Node n) {
+  private void moveTo(int n) {
     node = n;
     key = null;
     value = null;
   }
 
-  private SkipList.Node current() {
-    if (node == null) {
+  private int current() {
+    if (node == SkipList.NONE) {
       throw new NoSuchElementException("iterator is not positioned on an entry");
     }
     return node;

@@ -35,8 +35,8 @@ class SkipListTest {
     }
     model.sort(ORDER);
     List<Entry> got = new ArrayList<>();
-    for (SkipList.Node n = list.first(); n != null; n = n.next(0)) {
-      got.add(new Entry(n.key(), n.sequence));
+    for (int n = list.first(); n != SkipList.NONE; n = list.next(n)) {
+      got.add(new Entry(list.key(n), list.sequence(n)));
     }
     assertThat(got).hasSize(model.size());
     for (int i = 0; i < got.size(); i++) {
@@ -53,12 +53,12 @@ class SkipListTest {
               .filter(e -> ORDER.compare(e, new Entry(probe, ps)) >= 0)
               .findFirst()
               .orElse(null);
-      SkipList.Node n = list.seek(probe, ps);
+      int n = list.seek(probe, ps);
       if (want == null) {
-        assertThat(n).isNull();
+        assertThat(n).isEqualTo(SkipList.NONE);
       } else {
-        assertThat(n.key()).isEqualTo(want.key);
-        assertThat(n.sequence).isEqualTo(want.seq);
+        assertThat(list.key(n)).isEqualTo(want.key);
+        assertThat(list.sequence(n)).isEqualTo(want.seq);
       }
     }
   }
@@ -72,8 +72,8 @@ class SkipListTest {
       list.insert(k, s++, new byte[0]);
     }
     List<String> order = new ArrayList<>();
-    for (SkipList.Node n = list.first(); n != null; n = n.next(0)) {
-      order.add(Arrays.toString(n.key()));
+    for (int n = list.first(); n != SkipList.NONE; n = list.next(n)) {
+      order.add(Arrays.toString(list.key(n)));
     }
     assertThat(order)
         .containsExactly(
@@ -89,12 +89,13 @@ class SkipListTest {
         new Thread(
             () -> {
               while (!done.get() && failure.get() == null) {
-                SkipList.Node prev = null;
-                for (SkipList.Node n = list.first(); n != null; n = n.next(0)) {
-                  if (prev != null && Arrays.compareUnsigned(prev.key(), n.key()) > 0) {
+                byte[] prev = null;
+                for (int n = list.first(); n != SkipList.NONE; n = list.next(n)) {
+                  byte[] k = list.key(n);
+                  if (prev != null && Arrays.compareUnsigned(prev, k) > 0) {
                     failure.set("out of order");
                   }
-                  prev = n;
+                  prev = k;
                 }
               }
             });
@@ -109,9 +110,56 @@ class SkipListTest {
     reader.join();
     assertThat(failure.get()).isNull();
     int count = 0;
-    for (SkipList.Node n = list.first(); n != null; n = n.next(0)) {
+    for (int n = list.first(); n != SkipList.NONE; n = list.next(n)) {
       count++;
     }
     assertThat(count).isEqualTo(200_000);
+  }
+
+  @Test
+  void entriesSpanningManyPagesAndChunksReadBackExactly() {
+    // Smallest pages (16 KiB of ints), so that nodes fill hundreds of them; values of every size
+    // class: small ones share 2 MiB chunks, big ones (over 512 KiB, and exactly 2 MiB) get their
+    // own chunk and must not disturb the chunk being filled.
+    SkipList list = new SkipList(1);
+    Random rnd = new Random(11);
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      byte[] k = new byte[1 + rnd.nextInt(24)];
+      rnd.nextBytes(k);
+      int size = i % 20_000 == 7 ? 2 << 20 : i % 10_000 == 3 ? (600 << 10) : rnd.nextInt(300);
+      byte[] v = i % 13 == 0 ? null : new byte[size];
+      if (v != null) {
+        rnd.nextBytes(v);
+      }
+      assertThat(list.insert(k, i + 1, v)).isEqualTo(SkipList.nodeBytes(heightOf(list, k, i + 1)));
+      keys.add(k);
+      values.add(v);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      int n = list.seek(keys.get(i), i + 1);
+      assertThat(n).isNotEqualTo(SkipList.NONE);
+      assertThat(list.compareKey(n, keys.get(i))).isZero();
+      assertThat(list.sequence(n)).isEqualTo(i + 1);
+      if (values.get(i) == null) {
+        assertThat(list.isTombstone(n)).isTrue();
+      } else {
+        assertThat(list.isTombstone(n)).isFalse();
+        assertThat(list.value(n)).isEqualTo(values.get(i));
+      }
+    }
+    int count = 0;
+    for (int n = list.first(); n != SkipList.NONE; n = list.next(n)) {
+      count++;
+    }
+    assertThat(count).isEqualTo(keys.size());
+    assertThat(list.key(list.last())).isNotNull();
+  }
+
+  /** The height the list gave the node of {@code (key, seq)}, from its links. */
+  private static int heightOf(SkipList list, byte[] key, long seq) {
+    int n = list.seek(key, seq);
+    return list.height(n);
   }
 }
