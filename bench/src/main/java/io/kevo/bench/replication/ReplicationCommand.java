@@ -67,10 +67,12 @@ public final class ReplicationCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "3",
+      defaultValue = "15",
       paramLabel = "SECONDS",
       description =
-          "Untimed lead-in of each throughput run and of the lag phase (default: ${DEFAULT-VALUE}).")
+          "Untimed lead-in of each throughput run and of the lag phase: long enough for the fresh"
+              + " node JVMs' JIT compilers to settle, which on 2 cores otherwise take a large share"
+              + " of the measured window (default: ${DEFAULT-VALUE}).")
   double warmup;
 
   @Option(
