@@ -544,7 +544,7 @@ public final class Replica implements ReplicaNode {
         machine.transition(STREAMING_ENTRIES, "stream open, session " + h.sessionId());
       }
     } else if (ev instanceof Message m) {
-      stream.requestOne();
+      stream.taken();
       lastHeardNanos = nanos();
       onMessage(m.response());
     } else if (ev instanceof Closed c) {

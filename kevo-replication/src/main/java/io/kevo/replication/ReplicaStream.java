@@ -20,13 +20,15 @@ import java.util.concurrent.BlockingQueue;
  * nothing is applied on a gRPC thread.
  *
  * <p>Flow control is manual: the call starts with a window of {@code window} messages and the apply
- * thread asks for one more ({@link #requestOne()}) each time it takes a message from the queue, so
- * at most {@code window} messages of this stream are ever queued or buffered, however fast the
- * primary sends. Besides messages a stream enqueues at most one {@link Headers} and one {@link
- * Closed}.
+ * thread reports each message it takes from the queue ({@link #taken()}); once half a window has
+ * been taken it asks for that many more, so at most {@code window} messages of this stream are ever
+ * queued or buffered, however fast the primary sends, and at least half a window is always asked
+ * for. Why not one at a time: each request is a task handed to the transport's event loop, a
+ * wake-up per message. Besides messages a stream enqueues at most one {@link Headers} and one
+ * {@link Closed}.
  *
- * <p>Thread-safety: the callbacks run on gRPC threads; {@link #requestOne()} and {@link #cancel}
- * may be called from any thread (gRPC serializes them).
+ * <p>Thread-safety: the callbacks run on gRPC threads; {@link #taken()} is called by the apply
+ * thread only; {@link #cancel} may be called from any thread (gRPC serializes it).
  */
 final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WALStreamResponse> {
   /** Something that happened on a stream, in the order it happened. */
@@ -49,12 +51,15 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
   private final long id;
   private final BlockingQueue<Object> events;
   private final int window;
+  private final int requestBatch;
+  private int taken; // apply thread: messages taken since the last request
   private volatile ClientCallStreamObserver<WALStreamRequest> call;
 
   ReplicaStream(long id, BlockingQueue<Object> events, int window) {
     this.id = id;
     this.events = events;
     this.window = window;
+    this.requestBatch = Math.max(1, window / 2);
   }
 
   /** Starts the call on {@code channel}. */
@@ -68,11 +73,16 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
     return id;
   }
 
-  /** Lets the primary send one more message. */
-  void requestOne() {
+  /** The apply thread took a message: lets the primary send more once half a window was taken. */
+  void taken() {
+    if (++taken < requestBatch) {
+      return;
+    }
+    int n = taken;
+    taken = 0;
     ClientCallStreamObserver<WALStreamRequest> c = call;
     if (c != null) {
-      c.request(1);
+      c.request(n);
     }
   }
 
