@@ -2,7 +2,6 @@ package io.kevo.bench.replication;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.server.ClientLoops;
@@ -10,11 +9,9 @@ import io.kevo.bench.server.PhaseClock;
 import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.server.Tally;
 import io.kevo.proto.BatchWriteRequest;
-import io.kevo.proto.BatchWriteResponse;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
-import io.kevo.proto.PutResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /** The three measurements, each on a running {@link Cluster}. Stateless. */
@@ -263,63 +258,34 @@ final class Phases {
     KevoServiceGrpc.KevoServiceStub stub = KevoServiceGrpc.newStub(ch);
     // Loading is not measured: more calls in flight than the writers use, to get it over with.
     int window = batch == 1 ? Math.max(p.clients(), 64) : 4;
-    Semaphore permits = new Semaphore(window);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CallWindow calls = new CallWindow(window, "catch-up writes");
     PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), CATCHUP_SPACE, p.keySize());
     CompressibleValues values =
         new CompressibleValues(p.seed() ^ CATCHUP_SPACE, p.valueSize(), p.randomFraction());
-    try {
-      for (long done = 0; done < n && failure.get() == null; ) {
-        permits.acquire();
-        int count = (int) Math.min(batch, n - done);
-        if (batch == 1) {
-          stub.put(
-              PutRequest.newBuilder()
+    for (long done = 0; done < n && calls.open(); ) {
+      calls.acquire();
+      int count = (int) Math.min(batch, n - done);
+      if (batch == 1) {
+        stub.put(
+            PutRequest.newBuilder()
+                .setKey(UnsafeByteOperations.unsafeWrap(keys.next()))
+                .setValue(UnsafeByteOperations.unsafeWrap(values.next()))
+                .build(),
+            calls.observer());
+      } else {
+        BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
+        for (int i = 0; i < count; i++) {
+          b.addOperations(
+              Operation.newBuilder()
+                  .setType(Operation.Type.PUT)
                   .setKey(UnsafeByteOperations.unsafeWrap(keys.next()))
-                  .setValue(UnsafeByteOperations.unsafeWrap(values.next()))
-                  .build(),
-              new Release<PutResponse>(permits, failure));
-        } else {
-          BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
-          for (int i = 0; i < count; i++) {
-            b.addOperations(
-                Operation.newBuilder()
-                    .setType(Operation.Type.PUT)
-                    .setKey(UnsafeByteOperations.unsafeWrap(keys.next()))
-                    .setValue(UnsafeByteOperations.unsafeWrap(values.next())));
-          }
-          stub.batchWrite(b.build(), new Release<BatchWriteResponse>(permits, failure));
+                  .setValue(UnsafeByteOperations.unsafeWrap(values.next())));
         }
-        done += count;
+        stub.batchWrite(b.build(), calls.observer());
       }
-      if (!permits.tryAcquire(window, 10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("catch-up writes did not complete");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing", e);
+      done += count;
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("catch-up writes failed: " + failure.get(), failure.get());
-    }
-  }
-
-  /** Gives the window's permit back when a call ends. */
-  private record Release<T>(Semaphore permits, AtomicReference<Throwable> failure)
-      implements StreamObserver<T> {
-    @Override
-    public void onNext(T value) {}
-
-    @Override
-    public void onError(Throwable t) {
-      failure.compareAndSet(null, t);
-      permits.release();
-    }
-
-    @Override
-    public void onCompleted() {
-      permits.release();
-    }
+    calls.finish();
   }
 
   static List<ManagedChannel> channels(Cluster c, int connections) {

@@ -1,5 +1,8 @@
 package io.kevo.bench.replication;
 
+import static io.kevo.bench.replication.ParamChecks.check;
+import static io.kevo.bench.replication.ParamChecks.checkLoad;
+
 import io.kevo.proto.replication.CompressionCodec;
 import java.util.List;
 import java.util.Locale;
@@ -69,17 +72,16 @@ record ReplicationParams(
     if (codecs.contains(CompressionCodec.UNRECOGNIZED)) {
       throw new IllegalArgumentException("--codecs takes none, snappy, zstd");
     }
-    check(clients >= 1 && clients <= 4096, "--clients must be in 1..4096, got " + clients);
-    check(connections >= 1, "--connections must be at least 1, got " + connections);
-    check(durationSeconds > 0, "--duration must be positive, got " + durationSeconds);
-    check(warmupSeconds >= 0, "--warmup must not be negative, got " + warmupSeconds);
-    check(repeat >= 1, "--repeat must be at least 1, got " + repeat);
-    check(replicas >= 1 && replicas <= 8, "--replicas must be in 1..8, got " + replicas);
-    check(keySize >= 8, "--key-size must be at least 8, got " + keySize);
-    check(valueSize >= 1, "--value-size must be at least 1, got " + valueSize);
-    check(
-        randomFraction > 0 && randomFraction <= 1,
-        "--random-fraction must be in (0, 1], got " + randomFraction);
+    checkLoad(
+        clients,
+        connections,
+        durationSeconds,
+        warmupSeconds,
+        repeat,
+        replicas,
+        keySize,
+        valueSize,
+        randomFraction);
     check(lagDurationSeconds > 0, "--lag-duration must be positive, got " + lagDurationSeconds);
     check(lagRate >= 0, "--lag-rate must not be negative, got " + lagRate);
     check(
@@ -90,12 +92,6 @@ record ReplicationParams(
     check(
         catchupBatch >= 1 && catchupBatch <= 10_000,
         "--catchup-batch must be in 1..10000, got " + catchupBatch);
-  }
-
-  private static void check(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
   }
 
   boolean runs(String phase) {

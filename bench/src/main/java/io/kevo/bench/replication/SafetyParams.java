@@ -1,5 +1,8 @@
 package io.kevo.bench.replication;
 
+import static io.kevo.bench.replication.ParamChecks.check;
+import static io.kevo.bench.replication.ParamChecks.checkLoad;
+
 import io.kevo.replication.AckLevel;
 import java.util.List;
 import java.util.Set;
@@ -62,17 +65,16 @@ record SafetyParams(
           l.kind() != AckLevel.Kind.REPLICA || l.replicas() <= replicas,
           "--levels " + l + " needs at least " + l.replicas() + " replicas, got " + replicas);
     }
-    check(clients >= 1 && clients <= 4096, "--clients must be in 1..4096, got " + clients);
-    check(connections >= 1, "--connections must be at least 1, got " + connections);
-    check(durationSeconds > 0, "--duration must be positive, got " + durationSeconds);
-    check(warmupSeconds >= 0, "--warmup must not be negative, got " + warmupSeconds);
-    check(repeat >= 1, "--repeat must be at least 1, got " + repeat);
-    check(replicas >= 1 && replicas <= 8, "--replicas must be in 1..8, got " + replicas);
-    check(keySize >= 8, "--key-size must be at least 8, got " + keySize);
-    check(valueSize >= 1, "--value-size must be at least 1, got " + valueSize);
-    check(
-        randomFraction > 0 && randomFraction <= 1,
-        "--random-fraction must be in (0, 1], got " + randomFraction);
+    checkLoad(
+        clients,
+        connections,
+        durationSeconds,
+        warmupSeconds,
+        repeat,
+        replicas,
+        keySize,
+        valueSize,
+        randomFraction);
     check(!rywRates.isEmpty(), "--ryw-rates needs at least one rate");
     for (double r : rywRates) {
       check(r >= 0, "--ryw-rates must not be negative, got " + r);
@@ -82,12 +84,6 @@ record SafetyParams(
     check(
         bootstrapValueSize >= 1,
         "--bootstrap-value-size must be positive, got " + bootstrapValueSize);
-  }
-
-  private static void check(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
   }
 
   boolean runs(String phase) {

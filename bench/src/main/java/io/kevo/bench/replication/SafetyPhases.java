@@ -5,7 +5,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.server.Caller;
@@ -15,7 +14,6 @@ import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.server.Tally;
 import io.kevo.bench.workload.Keys;
 import io.kevo.proto.BatchWriteRequest;
-import io.kevo.proto.BatchWriteResponse;
 import io.kevo.proto.CompactRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
@@ -29,9 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /** The three measurements of the {@code safety} benchmark, each on a running {@link Cluster}. */
@@ -387,56 +383,26 @@ final class SafetyPhases {
   /** BatchWrites of {@link #LOAD_BATCH} puts of random values, {@link #LOAD_IN_FLIGHT} at once. */
   private static void load(ManagedChannel ch, SafetyParams p) {
     KevoServiceGrpc.KevoServiceStub stub = KevoServiceGrpc.newStub(ch);
-    Semaphore permits = new Semaphore(LOAD_IN_FLIGHT);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CallWindow calls = new CallWindow(LOAD_IN_FLIGHT, "loading the primary");
     SplittableRandom random = new SplittableRandom(p.seed() ^ BOOTSTRAP_SPACE);
-    try {
-      for (long done = 0; done < p.bootstrapKeys() && failure.get() == null; ) {
-        permits.acquire();
-        int count = (int) Math.min(LOAD_BATCH, p.bootstrapKeys() - done);
-        BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
-        for (int i = 0; i < count; i++) {
-          byte[] v = new byte[p.bootstrapValueSize()];
-          random.nextBytes(v);
-          b.addOperations(
-              Operation.newBuilder()
-                  .setType(Operation.Type.PUT)
-                  .setKey(
-                      UnsafeByteOperations.unsafeWrap(
-                          Keys.random(p.seed(), BOOTSTRAP_SPACE, done + i, p.keySize())))
-                  .setValue(UnsafeByteOperations.unsafeWrap(v)));
-        }
-        stub.batchWrite(b.build(), new Release(permits, failure));
-        done += count;
+    for (long done = 0; done < p.bootstrapKeys() && calls.open(); ) {
+      calls.acquire();
+      int count = (int) Math.min(LOAD_BATCH, p.bootstrapKeys() - done);
+      BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
+      for (int i = 0; i < count; i++) {
+        byte[] v = new byte[p.bootstrapValueSize()];
+        random.nextBytes(v);
+        b.addOperations(
+            Operation.newBuilder()
+                .setType(Operation.Type.PUT)
+                .setKey(
+                    UnsafeByteOperations.unsafeWrap(
+                        Keys.random(p.seed(), BOOTSTRAP_SPACE, done + i, p.keySize())))
+                .setValue(UnsafeByteOperations.unsafeWrap(v)));
       }
-      if (!permits.tryAcquire(LOAD_IN_FLIGHT, 10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("loading the primary did not complete");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading", e);
+      stub.batchWrite(b.build(), calls.observer());
+      done += count;
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException(
-          "loading the primary failed: " + failure.get(), failure.get());
-    }
-  }
-
-  /** Gives the window's permit back when a call ends. */
-  private record Release(Semaphore permits, AtomicReference<Throwable> failure)
-      implements StreamObserver<BatchWriteResponse> {
-    @Override
-    public void onNext(BatchWriteResponse value) {}
-
-    @Override
-    public void onError(Throwable t) {
-      failure.compareAndSet(null, t);
-      permits.release();
-    }
-
-    @Override
-    public void onCompleted() {
-      permits.release();
-    }
+    calls.finish();
   }
 }
