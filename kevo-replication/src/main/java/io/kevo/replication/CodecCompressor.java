@@ -109,23 +109,20 @@ public final class CodecCompressor implements Compressor {
     if (ctx == null) {
       ctx = new ZstdDecompressCtx();
     }
+    byte[] out = new byte[size];
+    int n;
     try {
-      byte[] out = new byte[size];
-      int n = ctx.decompressByteArray(out, 0, size, data, 0, data.length);
-      if (n != size) {
-        throw malformed("zstd frame does not decompress: " + n + " of " + size + " bytes");
-      }
-      return out;
+      n = ctx.decompressByteArray(out, 0, size, data, 0, data.length);
     } catch (ZstdException e) {
       // A failed frame leaves the context in an unknown state: it is not reused.
       ctx.close();
-      ctx = null;
       throw malformed("zstd frame does not decompress: " + e.getMessage());
-    } finally {
-      if (ctx != null) {
-        giveBack(decompressors, ctx);
-      }
     }
+    giveBack(decompressors, ctx);
+    if (n != size) {
+      throw malformed("zstd frame does not decompress: " + n + " of " + size + " bytes");
+    }
+    return out;
   }
 
   /** Returns {@code ctx} to {@code pool}; after {@link #close} whoever comes last frees it. */

@@ -151,11 +151,16 @@ final class SkipList {
 
   /** Compares {@code node}'s key with {@code key} as unsigned bytes. */
   int compareKey(int node, byte[] key) {
+    return compareKey(node, key, 0, key.length);
+  }
+
+  /** Compares {@code node}'s key with {@code bytes[from, to)} as unsigned bytes. */
+  private int compareKey(int node, byte[] bytes, int from, int to) {
     int[] p = page(node);
     int t = tail(p, node & pageMask);
     byte[] chunk = arena.chunk(p[t + CHUNK]);
     int off = p[t + OFFSET];
-    return Arrays.compareUnsigned(chunk, off, off + p[t + KEY_LENGTH], key, 0, key.length);
+    return Arrays.compareUnsigned(chunk, off, off + p[t + KEY_LENGTH], bytes, from, to);
   }
 
   /** A copy of {@code node}'s key. */
@@ -188,27 +193,16 @@ final class SkipList {
 
   /** List order of two nodes: key ascending (unsigned), then sequence descending. */
   private int compareNodes(int a, int b) {
-    int[] p = page(a);
+    long pa = prefix(page(a), a & pageMask);
     int[] q = page(b);
-    int at = a & pageMask;
     int bt = b & pageMask;
-    long pa = prefix(p, at);
     long pb = prefix(q, bt);
     if (pa != pb) {
       return Long.compareUnsigned(pa, pb);
     }
-    int ta = tail(p, at);
     int tb = tail(q, bt);
-    int oa = p[ta + OFFSET];
     int ob = q[tb + OFFSET];
-    int c =
-        Arrays.compareUnsigned(
-            arena.chunk(p[ta + CHUNK]),
-            oa,
-            oa + p[ta + KEY_LENGTH],
-            arena.chunk(q[tb + CHUNK]),
-            ob,
-            ob + q[tb + KEY_LENGTH]);
+    int c = compareKey(a, arena.chunk(q[tb + CHUNK]), ob, ob + q[tb + KEY_LENGTH]);
     return c != 0 ? c : Long.compare(sequence(b), sequence(a));
   }
 
