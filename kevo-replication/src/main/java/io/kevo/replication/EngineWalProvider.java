@@ -71,7 +71,7 @@ final class EngineWalProvider implements WalProvider, AutoCloseable {
       while ((out.isEmpty() || bytes < maxBytes) && cursor.hasNext()) {
         WalRecord r = cursor.next();
         out.add(r);
-        bytes += WalTail.bytesOf(r);
+        bytes += EncodedRecord.sizeOf(r);
         after = r.lastSequence() + 1;
       }
     } catch (RuntimeException e) {

@@ -27,7 +27,18 @@ public final class EntryCodec {
   }
 
   public static byte[] encode(WalOperation op) {
-    ByteBuffer b = ByteBuffer.allocate(size(op)).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] out = new byte[size(op)];
+    encodeInto(op, out, 0);
+    return out;
+  }
+
+  /**
+   * Writes {@code op}'s payload at {@code dst[at]}, which has room for {@link #size}.
+   *
+   * @return the bytes written, {@link #size}
+   */
+  public static int encodeInto(WalOperation op, byte[] dst, int at) {
+    ByteBuffer b = ByteBuffer.wrap(dst, at, dst.length - at).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) op.type().code());
     b.putLong(op.sequence());
     b.putInt(op.key().length);
@@ -36,7 +47,7 @@ public final class EntryCodec {
       b.putInt(op.value().length);
       b.put(op.value());
     }
-    return b.array();
+    return b.position() - at;
   }
 
   /**
@@ -86,8 +97,13 @@ public final class EntryCodec {
 
   /** CRC-32 (IEEE) of {@code data}, as {@code WALEntry.checksum} carries it. */
   public static int crc32(byte[] data) {
+    return crc32(data, 0, data.length);
+  }
+
+  /** CRC-32 (IEEE) of {@code data[offset, offset + length)}. */
+  public static int crc32(byte[] data, int offset, int length) {
     CRC32 crc = new CRC32();
-    crc.update(data);
+    crc.update(data, offset, length);
     return (int) crc.getValue();
   }
 

@@ -78,7 +78,7 @@ public final class PrimaryOptions {
     return inFlightBytes;
   }
 
-  /** Payload bytes of recent records kept in memory for sessions that keep up. */
+  /** Encoded bytes of recent records kept in memory for sessions that keep up. */
   public long tailBytes() {
     return tailBytes;
   }
@@ -207,9 +207,9 @@ public final class PrimaryOptions {
       return this;
     }
 
-    /** Default 32 MiB; from 0 (always read the log files) to 4 GiB. */
+    /** Default 32 MiB; from 0 (always read the log files) to 1 GiB. */
     public Builder tailBytes(long bytes) {
-      this.tailBytes = check("tailBytes", bytes, 0, 4L << 30);
+      this.tailBytes = check("tailBytes", bytes, 0, 1L << 30);
       return this;
     }
 

@@ -44,6 +44,12 @@ final class PrimarySession implements SessionManager.Session {
   /** Responses one drain sends before yielding the thread to other sessions. */
   private static final int RESPONSES_PER_DRAIN = 16;
 
+  /**
+   * Encoded bytes taken from the tail at a time: the copy stays a young-generation object (well
+   * below half a G1 region) and a response's worth takes a few takes.
+   */
+  private static final long TAIL_SLICE_BYTES = 128 << 10;
+
   private record Sent(long lastSequence, long bytes) {}
 
   private final String id;
@@ -70,7 +76,7 @@ final class PrimarySession implements SessionManager.Session {
 
   // Owned by the drain.
   private long nextSequence;
-  private final ArrayDeque<WalRecord> upcoming = new ArrayDeque<>();
+  private final ArrayDeque<EncodedRecord> upcoming = new ArrayDeque<>();
   private RecordEntries current;
   private WALEntry pendingEntry;
   private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
@@ -355,7 +361,7 @@ final class PrimarySession implements SessionManager.Session {
     while (true) {
       if (pendingEntry == null) {
         if (current == null || !current.hasNext()) {
-          WalRecord r = nextRecord();
+          EncodedRecord r = nextRecord();
           if (r == null) {
             return;
           }
@@ -371,20 +377,24 @@ final class PrimarySession implements SessionManager.Session {
   }
 
   /** The record containing {@link #nextSequence}, advancing past it; null when caught up. */
-  private WalRecord nextRecord() {
+  private EncodedRecord nextRecord() {
     while (true) {
       if (upcoming.isEmpty()) {
-        List<WalRecord> got = primary.tail().from(nextSequence, sliceBytes);
-        if (got == null) {
-          got = primary.provider().getEntriesFrom(nextSequence, sliceBytes);
-          primary.counters().recordsReadFromLog.add(got.size());
+        List<EncodedRecord> got = primary.tail().from(nextSequence, TAIL_SLICE_BYTES);
+        if (got != null) {
+          upcoming.addAll(got);
+        } else {
+          List<WalRecord> read = primary.provider().getEntriesFrom(nextSequence, sliceBytes);
+          primary.counters().recordsReadFromLog.add(read.size());
+          for (WalRecord r : read) {
+            upcoming.add(EncodedRecord.of(r));
+          }
         }
-        if (got.isEmpty()) {
+        if (upcoming.isEmpty()) {
           return null;
         }
-        upcoming.addAll(got);
       }
-      WalRecord r = upcoming.pollFirst();
+      EncodedRecord r = upcoming.pollFirst();
       if (r.lastSequence() >= nextSequence) {
         nextSequence = r.lastSequence() + 1;
         return r;
@@ -406,7 +416,6 @@ final class PrimarySession implements SessionManager.Session {
     }
   }
 
-  /** {@code r} with the primary's last sequence and clock, as every response carries them. */
   /**
    * Adds the primary's position and clock, and {@code ack_requested} if a write waits for an
    * acknowledgement or half the in-flight budget is used.

@@ -1,7 +1,7 @@
 package io.kevo.replication;
 
 import com.google.protobuf.ByteString;
-import io.kevo.engine.WalOperation;
+import com.google.protobuf.UnsafeByteOperations;
 import io.kevo.engine.WalRecord;
 import io.kevo.proto.replication.FragmentType;
 import io.kevo.proto.replication.WALEntry;
@@ -11,22 +11,27 @@ import java.util.NoSuchElementException;
  * The wire entries of one WAL record, produced lazily: one {@code WALEntry} per operation (with
  * {@code batch_first_sequence}/{@code batch_count} for an atomic batch, 0 otherwise), an operation
  * whose payload exceeds {@code fragmentBytes} split into FIRST, MIDDLE..., LAST fragments of the
- * same sequence, each with the CRC-32 of its own bytes. Holds one encoded operation at a time. Not
- * thread-safe.
+ * same sequence, each with the CRC-32 of its own bytes. Payloads come from the record's encoding
+ * ({@link EncodedRecord}) and are wrapped, not copied. Not thread-safe.
  */
 final class RecordEntries {
   /** Room left in a message for an entry's fields besides its payload. */
   static final int ENTRY_OVERHEAD = 128;
 
-  private final WalRecord record;
+  private final EncodedRecord record;
   private final int fragmentBytes;
   private int op;
-  private byte[] payload;
-  private int offset;
+  private int at; // where operation `op`'s header starts in record.data()
+  private int offset; // bytes of operation `op`'s payload already sent
 
-  RecordEntries(WalRecord record, int fragmentBytes) {
+  RecordEntries(EncodedRecord record, int fragmentBytes) {
     this.record = record;
     this.fragmentBytes = fragmentBytes;
+    this.at = record.offset();
+  }
+
+  RecordEntries(WalRecord record, int fragmentBytes) {
+    this(EncodedRecord.of(record), fragmentBytes);
   }
 
   /** The largest fragment payload for a message budget of {@code batchBytes}. */
@@ -34,49 +39,48 @@ final class RecordEntries {
     return batchBytes - ENTRY_OVERHEAD;
   }
 
-  WalRecord record() {
+  EncodedRecord record() {
     return record;
   }
 
   boolean hasNext() {
-    return op < record.operations().size();
+    return op < record.count();
   }
 
   WALEntry next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    WalOperation o = record.operations().get(op);
-    if (payload == null) {
-      payload = EntryCodec.encode(o);
-      offset = 0;
-    }
+    byte[] data = record.data();
+    int payloadLength = EncodedRecord.getInt(data, at);
+    int payloadAt = at + EncodedRecord.OP_HEADER;
     FragmentType type;
     int len;
-    if (offset == 0 && payload.length <= fragmentBytes) {
+    int crc;
+    if (offset == 0 && payloadLength <= fragmentBytes) {
       type = FragmentType.FULL;
-      len = payload.length;
+      len = payloadLength;
+      crc = EncodedRecord.getInt(data, at + 4);
     } else {
-      len = Math.min(fragmentBytes, payload.length - offset);
-      boolean last = offset + len == payload.length;
+      len = Math.min(fragmentBytes, payloadLength - offset);
+      boolean last = offset + len == payloadLength;
       type = offset == 0 ? FragmentType.FIRST : last ? FragmentType.LAST : FragmentType.MIDDLE;
+      crc = EntryCodec.crc32(data, payloadAt + offset, len);
     }
-    byte[] chunk =
-        len == payload.length
-            ? payload
-            : java.util.Arrays.copyOfRange(payload, offset, offset + len);
+    ByteString payload = UnsafeByteOperations.unsafeWrap(data, payloadAt + offset, len);
     WALEntry.Builder e =
         WALEntry.newBuilder()
-            .setSequenceNumber(o.sequence())
-            .setPayload(ByteString.copyFrom(chunk))
+            .setSequenceNumber(record.firstSequence() + op)
+            .setPayload(payload)
             .setFragmentType(type)
-            .setChecksum(EntryCodec.crc32(chunk));
+            .setChecksum(crc);
     if (record.batch()) {
-      e.setBatchFirstSequence(record.firstSequence()).setBatchCount(record.operations().size());
+      e.setBatchFirstSequence(record.firstSequence()).setBatchCount(record.count());
     }
     offset += len;
-    if (offset == payload.length) {
-      payload = null;
+    if (offset == payloadLength) {
+      offset = 0;
+      at = payloadAt + payloadLength;
       op++;
     }
     return e.build();

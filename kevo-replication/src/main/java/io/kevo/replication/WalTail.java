@@ -1,8 +1,8 @@
 package io.kevo.replication;
 
-import io.kevo.engine.OpType;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,13 @@ import java.util.List;
  * The primary's shared in-memory tail of recent WAL records, fed by the one {@link WalObserver} of
  * the primary, from which every session that keeps up takes what it sends. Thread-safe (one lock).
  *
- * <p>Bounded by payload bytes: the oldest records are evicted first, so a lagging or stalled
+ * <p>Records are kept encoded as they are sent ({@link EncodedRecord}: each operation's payload and
+ * CRC, computed once for all sessions) in one ring of bytes that grows up to the cap and is then
+ * reused, with their sequences and places in primitive arrays beside it. So the tail holds no
+ * object per record: the engine's records die young instead of being copied from one young
+ * collection to the next while they wait to be evicted.
+ *
+ * <p>Bounded by encoded bytes: the oldest records are evicted first, so a lagging or stalled
  * replica never grows it; such a replica reads the log files instead ({@link WalProvider}). The
  * tail is always contiguous: a record that does not follow the last one (the observer missed some,
  * see {@link #onWalMissed}) empties it first, so "not in the tail" is the only answer for a
@@ -21,21 +27,30 @@ import java.util.List;
  * to {@value #SAMPLES} samples), the basis of replicas' lag in milliseconds.
  */
 final class WalTail implements WalObserver {
-  /** Per-record bookkeeping counted against the byte cap besides keys and values. */
-  static final int RECORD_OVERHEAD = 64;
-
   private static final int SAMPLES = 8192;
   private static final long SAMPLE_SPACING_MS = 10;
+  private static final int FIRST_RING_BYTES = 1 << 20;
+  private static final int MAX_RING_BYTES = 1 << 30;
+  private static final int SCRATCH_BYTES = 64 << 10;
 
-  private final long capBytes;
+  private final int limit; // the ring's largest size: the cap, at most MAX_RING_BYTES
   private final Clock clock;
   private final Runnable onAppend;
 
-  // Guarded by this: a ring of records, oldest at head.
-  private WalRecord[] ring = new WalRecord[64];
+  // Guarded by this. Bytes live at ring positions [headPos, tailPos), position p at p %
+  // ring.length;
+  // record i (0 = oldest) at [pos[i'], pos[i'] + len[i']) with i' = (head + i) % capacity.
+  private byte[] ring;
+  private volatile long headPos; // written under the lock; bytes below it may be overwritten
+  private long tailPos;
+  private long[] first = new long[64];
+  private long[] pos = new long[64];
+  private int[] len = new int[64];
+  private int[] count = new int[64];
+  private boolean[] batch = new boolean[64];
   private int head;
   private int size;
-  private long bytes;
+  private byte[] scratch = new byte[SCRATCH_BYTES];
   private long nextSequence; // the sequence after the last record, 0 when empty and unknown
   private long records;
   private long evicted;
@@ -48,20 +63,13 @@ final class WalTail implements WalObserver {
   private int sampleCount;
 
   /**
+   * @param capBytes the most encoded bytes kept
    * @param onAppend run after each appended record (outside the lock): wakes the sessions
    */
   WalTail(long capBytes, Clock clock, Runnable onAppend) {
-    this.capBytes = capBytes;
+    this.limit = (int) Math.min(capBytes, MAX_RING_BYTES);
     this.clock = clock;
     this.onAppend = onAppend;
-  }
-
-  static long bytesOf(WalRecord r) {
-    long n = 0;
-    for (WalOperation op : r.operations()) {
-      n += RECORD_OVERHEAD + op.key().length + (op.type() == OpType.PUT ? op.value().length : 0);
-    }
-    return n;
   }
 
   @Override
@@ -105,62 +113,102 @@ final class WalTail implements WalObserver {
         resets++;
       }
       sample(r.firstSequence());
-      long b = bytesOf(r);
+      long need = EncodedRecord.sizeOf(r);
       nextSequence = r.lastSequence() + 1;
       records++;
-      if (b > capBytes) {
+      if (need > limit) {
         // Too big to keep: the tail now starts after it (empty), still contiguous.
         clear();
         nextSequence = r.lastSequence() + 1;
       } else {
-        while (size > 0 && bytes + b > capBytes) {
-          evictOldest();
-        }
-        if (size == ring.length) {
-          grow();
-        }
-        ring[(head + size) % ring.length] = r;
-        size++;
-        bytes += b;
+        keep(r, (int) need);
       }
     }
     onAppend.run();
   }
 
-  /**
-   * Records from the one containing {@code sequence} on, up to about {@code maxBytes} (at least one
-   * record), or {@code null} if the tail does not hold {@code sequence}. An empty list means {@code
-   * sequence} is the next one to be written: the caller is caught up.
-   */
-  synchronized List<WalRecord> from(long sequence, long maxBytes) {
-    if (size == 0) {
-      return sequence == nextSequence && nextSequence != 0 ? List.of() : null;
+  private void keep(WalRecord r, int n) {
+    if (ring == null) {
+      ring = new byte[Math.min(limit, Math.max(FIRST_RING_BYTES, n))];
     }
-    if (sequence < ring[head].firstSequence() || sequence > nextSequence) {
-      return null;
-    }
-    if (sequence == nextSequence) {
-      return List.of();
-    }
-    // Binary search for the last record starting at or before `sequence`.
-    int lo = 0;
-    int hi = size - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (at(mid).firstSequence() <= sequence) {
-        lo = mid;
+    while (tailPos - headPos + n > ring.length) {
+      if (ring.length < limit) {
+        grow((int) Math.min(limit, Math.max(2L * ring.length, tailPos - headPos + n)));
       } else {
-        hi = mid - 1;
+        evictOldest(); // n <= limit: emptying the ring makes room
       }
     }
-    List<WalRecord> out = new ArrayList<>();
-    long taken = 0;
-    for (int i = lo; i < size && (out.isEmpty() || taken < maxBytes); i++) {
-      WalRecord r = at(i);
-      out.add(r);
-      taken += bytesOf(r);
+    // The bytes about to be written were evicted above (headPos moved first): readers that copied
+    // them concurrently see that and drop their copy.
+    byte[] src = n <= scratch.length ? scratch : new byte[n];
+    EncodedRecord.encode(r, src, 0);
+    write(ring, tailPos, src, n);
+    if (size == first.length) {
+      growIndex();
     }
-    return out;
+    int k = (head + size) % first.length;
+    first[k] = r.firstSequence();
+    pos[k] = tailPos;
+    len[k] = n;
+    count[k] = r.operations().size();
+    batch[k] = r.batch();
+    size++;
+    tailPos += n;
+  }
+
+  /**
+   * Records from the one containing {@code sequence} on, up to about {@code maxBytes} of encoding
+   * (at least one record), copied out of the ring into one array they share; {@code null} if the
+   * tail does not hold {@code sequence} (or evicted it while it was being copied). An empty list
+   * means {@code sequence} is the next one to be written: the caller is caught up.
+   */
+  List<EncodedRecord> from(long sequence, long maxBytes) {
+    byte[] source;
+    long start;
+    byte[] data;
+    List<EncodedRecord> out = new ArrayList<>();
+    synchronized (this) {
+      if (size == 0) {
+        return sequence == nextSequence && nextSequence != 0 ? List.of() : null;
+      }
+      if (sequence < first[head] || sequence > nextSequence) {
+        return null;
+      }
+      if (sequence == nextSequence) {
+        return List.of();
+      }
+      // Binary search for the last record starting at or before `sequence`.
+      int lo = 0;
+      int hi = size - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (first[slot(mid)] <= sequence) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      int end = lo;
+      long taken = 0;
+      while (end < size && (end == lo || taken < maxBytes)) {
+        taken += len[slot(end)];
+        end++;
+      }
+      source = ring;
+      start = pos[slot(lo)];
+      data = new byte[(int) taken];
+      for (int i = lo; i < end; i++) {
+        int k = slot(i);
+        out.add(
+            new EncodedRecord(first[k], count[k], batch[k], data, (int) (pos[k] - start), len[k]));
+      }
+    }
+    // Copied outside the lock, so that writers never wait for a session's copy. Records are evicted
+    // (headPos moves past them) before their bytes are reused, so a copy is whole if, after it,
+    // nothing from `start` on has been evicted.
+    read(source, start, data);
+    VarHandle.acquireFence();
+    return headPos <= start ? out : null;
   }
 
   /**
@@ -194,12 +242,13 @@ final class WalTail implements WalObserver {
     }
   }
 
+  /** Encoded bytes held. */
   synchronized long bytes() {
-    return bytes;
+    return tailPos - headPos;
   }
 
   synchronized long firstSequence() {
-    return size == 0 ? nextSequence : ring[head].firstSequence();
+    return size == 0 ? nextSequence : first[head];
   }
 
   synchronized long records() {
@@ -230,35 +279,68 @@ final class WalTail implements WalObserver {
     sampleCount++;
   }
 
-  private WalRecord at(int i) {
-    return ring[(head + i) % ring.length];
+  private int slot(int i) {
+    return (head + i) % first.length;
   }
 
   private void evictOldest() {
-    WalRecord r = ring[head];
-    ring[head] = null;
-    head = (head + 1) % ring.length;
+    head = (head + 1) % first.length;
     size--;
-    bytes -= bytesOf(r);
+    headPos = size == 0 ? tailPos : pos[head];
     evicted++;
   }
 
   private void clear() {
-    for (int i = 0; i < size; i++) {
-      ring[(head + i) % ring.length] = null;
-    }
     head = 0;
     size = 0;
-    bytes = 0;
+    headPos = tailPos;
     nextSequence = 0;
   }
 
-  private void grow() {
-    WalRecord[] bigger = new WalRecord[ring.length * 2];
+  /** Moves the live bytes to a ring of {@code bytes}, at the same positions. */
+  private void grow(int bytes) {
+    byte[] live = new byte[(int) (tailPos - headPos)];
+    read(ring, headPos, live);
+    ring = new byte[bytes];
+    write(ring, headPos, live, live.length);
+  }
+
+  private void growIndex() {
+    int n = first.length * 2;
+    long[] f = new long[n];
+    long[] p = new long[n];
+    int[] l = new int[n];
+    int[] c = new int[n];
+    boolean[] b = new boolean[n];
     for (int i = 0; i < size; i++) {
-      bigger[i] = at(i);
+      int k = slot(i);
+      f[i] = first[k];
+      p[i] = pos[k];
+      l[i] = len[k];
+      c[i] = count[k];
+      b[i] = batch[k];
     }
-    ring = bigger;
+    first = f;
+    pos = p;
+    len = l;
+    count = c;
+    batch = b;
     head = 0;
+  }
+
+  /** Copies ring positions [{@code at}, {@code at + dst.length}) into {@code dst}. */
+  private static void read(byte[] ring, long at, byte[] dst) {
+    int i = (int) (at % ring.length);
+    int part = Math.min(dst.length, ring.length - i);
+    System.arraycopy(ring, i, dst, 0, part);
+    System.arraycopy(ring, 0, dst, part, dst.length - part);
+  }
+
+  /** Copies {@code src[0, n)} to ring positions [{@code at}, {@code at + n}). */
+  private static void write(byte[] ring, long at, byte[] src, int n) {
+    int i = (int) (at % ring.length);
+    int part = Math.min(n, ring.length - i);
+    System.arraycopy(src, 0, ring, i, part);
+    System.arraycopy(src, part, ring, 0, n - part);
   }
 }
