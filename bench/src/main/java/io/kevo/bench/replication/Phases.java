@@ -107,7 +107,7 @@ final class Phases {
 
   /**
    * Writers paced at {@code rate} puts/s and one visibility probe per replica: {@code
-   * warmupSeconds} untimed, then {@code lagDurationSeconds} of samples.
+   * lagWarmupSeconds} untimed, then {@code lagDurationSeconds} of samples.
    */
   static VisibilityResult visibility(Cluster c, ReplicationParams p, double rate, double maxRate) {
     double load = loadAverage();
@@ -139,7 +139,7 @@ final class Phases {
                   interval,
                   clock));
         }
-        Sleep.seconds(p.warmupSeconds());
+        Sleep.seconds(p.lagWarmupSeconds());
         cpu0 = cpu(c);
         began = System.nanoTime();
         clock.startMeasuring();

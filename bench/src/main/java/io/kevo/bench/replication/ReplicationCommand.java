@@ -67,13 +67,25 @@ public final class ReplicationCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "15",
+      defaultValue = "30",
       paramLabel = "SECONDS",
       description =
-          "Untimed lead-in of each throughput run and of the lag phase: long enough for the fresh"
-              + " node JVMs' JIT compilers to settle, which on 2 cores otherwise take a large share"
-              + " of the measured window (default: ${DEFAULT-VALUE}).")
+          "Untimed lead-in of each throughput run: long enough for the fresh node JVMs' JIT"
+              + " compilers to settle, which on 2 cores otherwise take a large share of the"
+              + " measured window (a replicated node's JIT was 14-23% of its CPU 16-32 s in)"
+              + " (default: ${DEFAULT-VALUE}).")
   double warmup;
+
+  @Option(
+      names = "--lag-warmup",
+      defaultValue = "45",
+      paramLabel = "SECONDS",
+      description =
+          "Untimed lead-in of the lag phase, at its paced rate. At half the load the fresh JVMs"
+              + " take longer to compile what they run (on 2 cores, a replica's JIT was still 45%"
+              + " of its CPU 15-30 s in, 9% at 45-60 s), and the first memtable flush comes later;"
+              + " the phase measures the steady state after both (default: ${DEFAULT-VALUE}).")
+  double lagWarmup;
 
   @Option(
       names = "--repeat",
@@ -185,6 +197,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         valueSize,
         randomFraction,
         lagDuration,
+        lagWarmup,
         lagRate,
         probeIntervalMs,
         catchupEntries,
@@ -379,6 +392,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         "Kevo Options.builder().syncMode(SyncMode.NONE), defaults otherwise; the primary also"
             + " holdWalAtOpen(true); replicas ReplicaOptions.DEFAULT but preferredCodec");
     m.put("lag_duration_s", p.lagDurationSeconds());
+    m.put("lag_warmup_s", p.lagWarmupSeconds());
     m.put("lag_rate", p.lagRate() > 0 ? p.lagRate() : "half of the median replicated ops/s");
     m.put("probe_interval_ms", p.probeIntervalMs());
     m.put(

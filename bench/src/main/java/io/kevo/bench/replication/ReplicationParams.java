@@ -15,7 +15,7 @@ import java.util.Set;
  * @param clients writers (puts outstanding at once) in the throughput and lag phases
  * @param connections HTTP/2 connections the writers are spread over
  * @param durationSeconds timed window of each throughput run
- * @param warmupSeconds untimed lead-in of each throughput run and of the lag phase
+ * @param warmupSeconds untimed lead-in of each throughput run
  * @param repeat throughput runs per side (standalone, replicated with the first codec), alternating
  * @param codecs codecs the replicas ask for; the first is used for the ratio, lag and catch-up, and
  *     each gets a throughput run that also counts the bytes sent
@@ -25,6 +25,7 @@ import java.util.Set;
  * @param randomFraction the random part of each value (the rest repeats it; see {@link
  *     CompressibleValues})
  * @param lagDurationSeconds timed window of the lag phase
+ * @param lagWarmupSeconds untimed lead-in of the lag phase, at its paced rate
  * @param lagRate total paced write rate of the lag phase, puts/s; 0 means half the median
  *     replicated throughput measured before
  * @param probeIntervalMs one visibility sample per replica every this many milliseconds
@@ -46,6 +47,7 @@ record ReplicationParams(
     int valueSize,
     double randomFraction,
     double lagDurationSeconds,
+    double lagWarmupSeconds,
     double lagRate,
     double probeIntervalMs,
     long catchupEntries,
@@ -83,6 +85,7 @@ record ReplicationParams(
         valueSize,
         randomFraction);
     check(lagDurationSeconds > 0, "--lag-duration must be positive, got " + lagDurationSeconds);
+    check(lagWarmupSeconds >= 0, "--lag-warmup must not be negative, got " + lagWarmupSeconds);
     check(lagRate >= 0, "--lag-rate must not be negative, got " + lagRate);
     check(
         lagRate > 0 || !phases.contains("lag") || phases.contains("throughput"),

@@ -86,6 +86,7 @@ class ReplicationCommandTest {
             "--duration=0.5",
             "--warmup=0.2",
             "--lag-duration=0.5",
+            "--lag-warmup=0.2",
             "--probe-interval-ms=10",
             "--catchup-entries=3000",
             "--heap=256m",
