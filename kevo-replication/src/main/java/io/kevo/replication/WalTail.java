@@ -84,8 +84,9 @@ final class WalTail implements WalObserver {
 
   /**
    * Inline: the writer itself appends each record, saving a thread hand-off per write. It may: each
-   * method holds this tail's lock only for a few field updates (readers hold it only to copy out a
-   * slice of references), and {@code onAppend} only schedules drains.
+   * method holds this tail's lock only to encode one record into the ring (readers hold it only to
+   * find a slice and allocate its copy, which they fill after releasing it), and {@code onAppend}
+   * only schedules drains.
    */
   @Override
   public boolean inline() {
@@ -138,10 +139,12 @@ final class WalTail implements WalObserver {
         evictOldest(); // n <= limit: emptying the ring makes room
       }
     }
-    // The bytes about to be written were evicted above (headPos moved first): readers that copied
-    // them concurrently see that and drop their copy.
+    // The bytes about to be overwritten were evicted above (headPos moved first): readers that
+    // copied them concurrently see that and drop their copy. The fence keeps the new headPos ahead
+    // of the overwriting stores, as readers check it after their copy (see from).
     byte[] src = n <= scratch.length ? scratch : new byte[n];
     EncodedRecord.encode(r, src, 0);
+    VarHandle.storeStoreFence();
     write(ring, tailPos, src, n);
     if (size == first.length) {
       growIndex();
