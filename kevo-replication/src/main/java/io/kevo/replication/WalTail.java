@@ -29,7 +29,6 @@ import java.util.List;
 final class WalTail implements WalObserver {
   private static final int SAMPLES = 8192;
   private static final long SAMPLE_SPACING_MS = 10;
-  private static final int FIRST_RING_BYTES = 1 << 20;
   private static final int MAX_RING_BYTES = 1 << 30;
   private static final int SCRATCH_BYTES = 64 << 10;
 
@@ -37,10 +36,9 @@ final class WalTail implements WalObserver {
   private final Clock clock;
   private final Runnable onAppend;
 
-  // Guarded by this. Bytes live at ring positions [headPos, tailPos), position p at p %
-  // ring.length;
-  // record i (0 = oldest) at [pos[i'], pos[i'] + len[i']) with i' = (head + i) % capacity.
-  private byte[] ring;
+  // Guarded by this. Bytes live at ring positions [headPos, tailPos); record i (0 = oldest) at
+  // [pos[i'], pos[i'] + len[i']) with i' = (head + i) % capacity of the index.
+  private Ring ring;
   private volatile long headPos; // written under the lock; bytes below it may be overwritten
   private long tailPos;
   private long[] first = new long[64];
@@ -130,14 +128,10 @@ final class WalTail implements WalObserver {
 
   private void keep(WalRecord r, int n) {
     if (ring == null) {
-      ring = new byte[Math.min(limit, Math.max(FIRST_RING_BYTES, n))];
+      ring = new Ring(limit);
     }
-    while (tailPos - headPos + n > ring.length) {
-      if (ring.length < limit) {
-        grow((int) Math.min(limit, Math.max(2L * ring.length, tailPos - headPos + n)));
-      } else {
-        evictOldest(); // n <= limit: emptying the ring makes room
-      }
+    while (tailPos - headPos + n > limit) {
+      evictOldest(); // n <= limit: emptying the ring makes room
     }
     // The bytes about to be overwritten were evicted above (headPos moved first): readers that
     // copied them concurrently see that and drop their copy. The fence keeps the new headPos ahead
@@ -145,7 +139,7 @@ final class WalTail implements WalObserver {
     byte[] src = n <= scratch.length ? scratch : new byte[n];
     EncodedRecord.encode(r, src, 0);
     VarHandle.storeStoreFence();
-    write(ring, tailPos, src, n);
+    ring.write(tailPos, src, n);
     if (size == first.length) {
       growIndex();
     }
@@ -166,7 +160,7 @@ final class WalTail implements WalObserver {
    * means {@code sequence} is the next one to be written: the caller is caught up.
    */
   List<EncodedRecord> from(long sequence, long maxBytes) {
-    byte[] source;
+    Ring source;
     long start;
     byte[] data;
     List<EncodedRecord> out = new ArrayList<>();
@@ -209,7 +203,7 @@ final class WalTail implements WalObserver {
     // Copied outside the lock, so that writers never wait for a session's copy. Records are evicted
     // (headPos moves past them) before their bytes are reused, so a copy is whole if, after it,
     // nothing from `start` on has been evicted.
-    read(source, start, data);
+    source.read(start, data);
     VarHandle.acquireFence();
     return headPos <= start ? out : null;
   }
@@ -300,14 +294,6 @@ final class WalTail implements WalObserver {
     nextSequence = 0;
   }
 
-  /** Moves the live bytes to a ring of {@code bytes}, at the same positions. */
-  private void grow(int bytes) {
-    byte[] live = new byte[(int) (tailPos - headPos)];
-    read(ring, headPos, live);
-    ring = new byte[bytes];
-    write(ring, headPos, live, live.length);
-  }
-
   private void growIndex() {
     int n = first.length * 2;
     long[] f = new long[n];
@@ -331,19 +317,52 @@ final class WalTail implements WalObserver {
     head = 0;
   }
 
-  /** Copies ring positions [{@code at}, {@code at + dst.length}) into {@code dst}. */
-  private static void read(byte[] ring, long at, byte[] dst) {
-    int i = (int) (at % ring.length);
-    int part = Math.min(dst.length, ring.length - i);
-    System.arraycopy(ring, i, dst, 0, part);
-    System.arraycopy(ring, 0, dst, part, dst.length - part);
-  }
+  /**
+   * Bytes at ever-growing positions, kept modulo a capacity of at least the tail's cap, in chunks
+   * allocated as positions first reach them and reused from then on. Never copied: a contiguous
+   * array that doubled would hold old, copy and new at once. A chunk with its header fills one G1
+   * region of 1 MiB (a humongous object, never copied by young collections); with larger regions it
+   * is an ordinary object, promoted once. Written under the tail's lock; read by copying, also
+   * outside it, of positions written before the reader took the lock.
+   */
+  private static final class Ring {
+    private static final int CHUNK_BYTES = (1 << 20) - 64;
 
-  /** Copies {@code src[0, n)} to ring positions [{@code at}, {@code at + n}). */
-  private static void write(byte[] ring, long at, byte[] src, int n) {
-    int i = (int) (at % ring.length);
-    int part = Math.min(n, ring.length - i);
-    System.arraycopy(src, 0, ring, i, part);
-    System.arraycopy(src, part, ring, 0, n - part);
+    private final int chunkBytes;
+    private final byte[][] chunks;
+    private final long capacity;
+
+    Ring(int limit) {
+      chunkBytes = Math.max(1, Math.min(CHUNK_BYTES, limit));
+      chunks = new byte[(int) Math.max(1, (limit + (long) chunkBytes - 1) / chunkBytes)][];
+      capacity = (long) chunks.length * chunkBytes;
+    }
+
+    /** Copies {@code src[0, n)} to positions [{@code at}, {@code at + n}). */
+    void write(long at, byte[] src, int n) {
+      for (int done = 0; done < n; ) {
+        long p = (at + done) % capacity;
+        int c = (int) (p / chunkBytes);
+        int o = (int) (p % chunkBytes);
+        int len = Math.min(n - done, chunkBytes - o);
+        if (chunks[c] == null) {
+          chunks[c] = new byte[chunkBytes];
+        }
+        System.arraycopy(src, done, chunks[c], o, len);
+        done += len;
+      }
+    }
+
+    /** Copies positions [{@code at}, {@code at + dst.length}) into {@code dst}. */
+    void read(long at, byte[] dst) {
+      for (int done = 0; done < dst.length; ) {
+        long p = (at + done) % capacity;
+        int c = (int) (p / chunkBytes);
+        int o = (int) (p % chunkBytes);
+        int len = Math.min(dst.length - done, chunkBytes - o);
+        System.arraycopy(chunks[c], o, dst, done, len);
+        done += len;
+      }
+    }
   }
 }

@@ -113,8 +113,9 @@ class WalTailTest {
   }
 
   @Test
-  void keepsRecordsWholeAcrossTheRingsEndAndItsGrowth() {
-    // A cap above the first ring's 1 MiB: the ring grows twice, then wraps many times.
+  void keepsRecordsWholeAcrossChunksAndTheRingsEnd() {
+    // A cap of 3 MiB: four chunks of just under 1 MiB, filled one by one, then reused many times;
+    // records straddle chunk boundaries and the ring's end.
     WalTail t = tail(3 << 20);
     SplittableRandom r = new SplittableRandom(42);
     long seq = 1;

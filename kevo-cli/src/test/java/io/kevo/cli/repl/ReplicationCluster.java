@@ -331,6 +331,12 @@ final class ReplicationCluster implements AutoCloseable {
       return new ContentDigest(pairs, HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** The last {@code n} log lines of every run so far, for a failure's message. */
+    String logTail(int n) {
+      List<String> lines = server.logText().lines().toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
     /** The log lines of every run so far that contain {@code text}. */
     List<String> logLinesContaining(String text) {
       return server.logText().lines().filter(l -> l.contains(text)).collect(Collectors.toList());

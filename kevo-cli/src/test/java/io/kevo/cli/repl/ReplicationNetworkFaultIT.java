@@ -212,7 +212,11 @@ class ReplicationNetworkFaultIT {
       w.join(120_000);
       assertThat(w.isAlive()).as("writer finished").isFalse();
     }
-    assertThat(failures).isEmpty();
+    assertThat(failures)
+        .as(
+            "writers' failures; primary alive: %s; the end of its log:%n%s",
+            primary.process().isAlive(), primary.logTail(40))
+        .isEmpty();
     double seconds = (System.nanoTime() - start) / 1e9;
     return (double) count * VALUE_BYTES / (1 << 20) / seconds;
   }
