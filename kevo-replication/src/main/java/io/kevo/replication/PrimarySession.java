@@ -45,8 +45,8 @@ final class PrimarySession implements SessionManager.Session {
   private static final int RESPONSES_PER_DRAIN = 16;
 
   /**
-   * Encoded bytes taken from the tail at a time: the copy stays a young-generation object (well
-   * below half a G1 region) and a response's worth takes a few takes.
+   * Encoded bytes copied from the tail at a time: the copy stays an ordinary young object (well
+   * below half a G1 region); a response (256 KiB by default) is filled from two or more of them.
    */
   private static final long TAIL_SLICE_BYTES = 128 << 10;
 
