@@ -2,6 +2,7 @@ package io.kevo.replication;
 
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
+import java.util.List;
 
 /**
  * One WAL record as the primary sends it: the {@code WALEntry.payload} of each operation ({@link
@@ -38,26 +39,29 @@ final class EncodedRecord {
 
   /** Encodes {@code r} into an array of its own. */
   static EncodedRecord of(WalRecord r) {
-    byte[] data = new byte[Math.toIntExact(sizeOf(r))];
-    encode(r, data, 0);
+    byte[] data = new byte[Math.toIntExact(sizeOf(r.operations()))];
+    encode(r.operations(), data, 0);
     return new EncodedRecord(
         r.firstSequence(), r.operations().size(), r.batch(), data, 0, data.length);
   }
 
-  /** Encoded size of {@code r}. */
-  static long sizeOf(WalRecord r) {
+  /** Encoded size of a record of {@code ops}. */
+  static long sizeOf(List<WalOperation> ops) {
     long n = 0;
-    for (WalOperation op : r.operations()) {
+    for (WalOperation op : ops) {
       n += OP_HEADER + EntryCodec.size(op);
     }
     return n;
   }
 
-  /** Writes {@code r}'s encoding at {@code dst[at]}, which has room for {@link #sizeOf}. */
-  static void encode(WalRecord r, byte[] dst, int at) {
+  /**
+   * Writes the encoding of a record of {@code ops} (at least one) at {@code dst[at]}, which has
+   * room for {@link #sizeOf}.
+   */
+  static void encode(List<WalOperation> ops, byte[] dst, int at) {
     int p = at;
-    long expected = r.firstSequence();
-    for (WalOperation op : r.operations()) {
+    long expected = ops.get(0).sequence();
+    for (WalOperation op : ops) {
       if (op.sequence() != expected++) {
         throw new IllegalArgumentException(
             "a WAL record's operations carry consecutive sequences; found "

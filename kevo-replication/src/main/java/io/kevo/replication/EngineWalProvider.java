@@ -71,7 +71,7 @@ final class EngineWalProvider implements WalProvider, AutoCloseable {
       while ((out.isEmpty() || bytes < maxBytes) && cursor.hasNext()) {
         WalRecord r = cursor.next();
         out.add(r);
-        bytes += EncodedRecord.sizeOf(r);
+        bytes += EncodedRecord.sizeOf(r.operations());
         after = r.lastSequence() + 1;
       }
     } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package io.kevo.replication;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.kevo.engine.WalRecord;
 import io.kevo.proto.replication.FragmentType;
 import io.kevo.proto.replication.WALEntry;
 import java.util.NoSuchElementException;
@@ -28,10 +27,6 @@ final class RecordEntries {
     this.record = record;
     this.fragmentBytes = fragmentBytes;
     this.at = record.offset();
-  }
-
-  RecordEntries(WalRecord record, int fragmentBytes) {
-    this(EncodedRecord.of(record), fragmentBytes);
   }
 
   /** The largest fragment payload for a message budget of {@code batchBytes}. */

@@ -1,7 +1,6 @@
 package io.kevo.replication;
 
 import io.kevo.engine.WalOperation;
-import io.kevo.engine.WalRecord;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -72,12 +71,12 @@ final class WalTail implements WalObserver {
 
   @Override
   public void onWalEntryWritten(WalOperation entry) {
-    append(new WalRecord(List.of(entry), false));
+    append(List.of(entry), false);
   }
 
   @Override
   public void onWalBatchWritten(long startSeq, List<WalOperation> entries) {
-    append(new WalRecord(entries, true));
+    append(entries, true);
   }
 
   /**
@@ -105,28 +104,37 @@ final class WalTail implements WalObserver {
     onAppend.run(); // sessions waiting on the tail must now read the log files
   }
 
-  void append(WalRecord r) {
+  /**
+   * Appends the record of {@code ops} (consecutive sequences; an atomic batch if {@code isBatch}),
+   * encoding them straight from the observer's arguments.
+   */
+  void append(List<WalOperation> ops, boolean isBatch) {
+    if (ops.isEmpty()) {
+      return;
+    }
+    long firstSequence = ops.get(0).sequence();
+    long lastSequence = ops.get(ops.size() - 1).sequence();
     synchronized (this) {
-      if (size > 0 && r.firstSequence() != nextSequence) {
+      if (size > 0 && firstSequence != nextSequence) {
         clear();
         resets++;
       }
-      sample(r.firstSequence());
-      long need = EncodedRecord.sizeOf(r);
-      nextSequence = r.lastSequence() + 1;
+      sample(firstSequence);
+      long need = EncodedRecord.sizeOf(ops);
+      nextSequence = lastSequence + 1;
       records++;
       if (need > limit) {
         // Too big to keep: the tail now starts after it (empty), still contiguous.
         clear();
-        nextSequence = r.lastSequence() + 1;
+        nextSequence = lastSequence + 1;
       } else {
-        keep(r, (int) need);
+        keep(ops, isBatch, firstSequence, (int) need);
       }
     }
     onAppend.run();
   }
 
-  private void keep(WalRecord r, int n) {
+  private void keep(List<WalOperation> ops, boolean isBatch, long firstSequence, int n) {
     if (ring == null) {
       ring = new Ring(limit);
     }
@@ -137,18 +145,18 @@ final class WalTail implements WalObserver {
     // copied them concurrently see that and drop their copy. The fence keeps the new headPos ahead
     // of the overwriting stores, as readers check it after their copy (see from).
     byte[] src = n <= scratch.length ? scratch : new byte[n];
-    EncodedRecord.encode(r, src, 0);
+    EncodedRecord.encode(ops, src, 0);
     VarHandle.storeStoreFence();
     ring.write(tailPos, src, n);
     if (size == first.length) {
       growIndex();
     }
     int k = (head + size) % first.length;
-    first[k] = r.firstSequence();
+    first[k] = firstSequence;
     pos[k] = tailPos;
     len[k] = n;
-    count[k] = r.operations().size();
-    batch[k] = r.batch();
+    count[k] = ops.size();
+    batch[k] = isBatch;
     size++;
     tailPos += n;
   }

@@ -89,7 +89,7 @@ class PrimaryBatcherTest {
       value[i] = (byte) i;
     }
     WalOperation op = new WalOperation(OpType.PUT, 42, "key".getBytes(), value);
-    RecordEntries es = new RecordEntries(new WalRecord(List.of(op), false), 3000);
+    RecordEntries es = new RecordEntries(EncodedRecord.of(new WalRecord(List.of(op), false)), 3000);
     List<WALEntry> out = new ArrayList<>();
     while (es.hasNext()) {
       out.add(es.next());

@@ -65,6 +65,10 @@ class WalTailTest {
     assertThat(seq).isEqualTo(r.lastSequence() + 1);
   }
 
+  private static void append(WalTail t, WalRecord r) {
+    t.append(r.operations(), r.batch());
+  }
+
   private static WalTail tail(long cap) {
     return new WalTail(cap, Clock.systemUTC(), () -> {});
   }
@@ -72,9 +76,9 @@ class WalTailTest {
   @Test
   void servesRecordsEncodedAsTheyWereWritten() {
     WalTail t = tail(1 << 20);
-    t.append(record(1, 1, false));
-    t.append(record(2, 5, true));
-    t.append(record(7, 1, false));
+    append(t, record(1, 1, false));
+    append(t, record(2, 5, true));
+    append(t, record(7, 1, false));
 
     List<EncodedRecord> all = t.from(1, 1 << 20);
     assertThat(all).extracting(EncodedRecord::firstSequence).containsExactly(1L, 2L, 7L);
@@ -90,16 +94,16 @@ class WalTailTest {
     assertThat(t.firstSequence()).isEqualTo(1);
     assertThat(t.bytes())
         .isEqualTo(
-            EncodedRecord.sizeOf(record(1, 1, false))
-                + EncodedRecord.sizeOf(record(2, 5, true))
-                + EncodedRecord.sizeOf(record(7, 1, false)));
+            EncodedRecord.sizeOf(record(1, 1, false).operations())
+                + EncodedRecord.sizeOf(record(2, 5, true).operations())
+                + EncodedRecord.sizeOf(record(7, 1, false).operations()));
   }
 
   @Test
   void evictsTheOldestRecordsPastItsCapAndForgetsThem() {
     WalTail t = tail(8 << 10);
     for (long s = 1; s <= 500; s++) {
-      t.append(record(s, 1, false));
+      append(t, record(s, 1, false));
       assertThat(t.bytes()).isLessThanOrEqualTo(8 << 10);
     }
     long first = t.firstSequence();
@@ -121,7 +125,7 @@ class WalTailTest {
     long seq = 1;
     for (int i = 0; i < 40_000; i++) {
       int n = r.nextInt(10) == 0 ? r.nextInt(2, 60) : 1;
-      t.append(record(seq, n, n > 1));
+      append(t, record(seq, n, n > 1));
       seq += n;
       if (i % 997 == 0) {
         long from = t.firstSequence() + r.nextLong(seq - t.firstSequence());
@@ -147,20 +151,20 @@ class WalTailTest {
   @Test
   void aRecordLargerThanTheCapEmptiesItAndTheTailGoesOnAfterIt() {
     WalTail t = tail(4 << 10);
-    t.append(record(1, 3, true));
-    t.append(record(4, 100, true)); // ~20 KB encoded
+    append(t, record(1, 3, true));
+    append(t, record(4, 100, true)); // ~20 KB encoded
     assertThat(t.bytes()).isZero();
     assertThat(t.from(1, 1 << 20)).isNull();
     assertThat(t.from(104, 1 << 20)).isEmpty();
-    t.append(record(104, 1, false));
+    append(t, record(104, 1, false));
     assertThat(t.from(104, 1 << 20)).singleElement().satisfies(WalTailTest::assertIntact);
   }
 
   @Test
   void aRecordThatDoesNotFollowTheLastResetsTheTail() {
     WalTail t = tail(1 << 20);
-    t.append(record(1, 2, true));
-    t.append(record(10, 1, false)); // 3..9 missed
+    append(t, record(1, 2, true));
+    append(t, record(10, 1, false)); // 3..9 missed
     assertThat(t.resets()).isEqualTo(1);
     assertThat(t.from(1, 1 << 20)).isNull();
     assertThat(t.from(10, 1 << 20)).singleElement().satisfies(WalTailTest::assertIntact);
@@ -210,7 +214,7 @@ class WalTailTest {
     SplittableRandom r = new SplittableRandom(7);
     while (seq < 400_000 || served.get() < 10_000) {
       int n = r.nextInt(8) == 0 ? r.nextInt(2, 20) : 1;
-      t.append(record(seq, n, n > 1));
+      append(t, record(seq, n, n > 1));
       seq += n;
       if (failure.get() != null) {
         break;

@@ -60,20 +60,13 @@ record ReplicationParams(
     phases = Set.copyOf(phases);
     codecs = List.copyOf(codecs);
     for (String p : phases) {
-      if (!PHASES.contains(p)) {
-        throw new IllegalArgumentException(
-            "unknown phase '" + p + "' (expected throughput, lag, catchup)");
-      }
+      check(PHASES.contains(p), "unknown phase '" + p + "' (expected throughput, lag, catchup)");
     }
-    if (phases.isEmpty()) {
-      throw new IllegalArgumentException("at least one phase is needed");
-    }
-    if (codecs.isEmpty() || codecs.stream().distinct().count() != codecs.size()) {
-      throw new IllegalArgumentException("--codecs must list distinct codecs: " + codecs);
-    }
-    if (codecs.contains(CompressionCodec.UNRECOGNIZED)) {
-      throw new IllegalArgumentException("--codecs takes none, snappy, zstd");
-    }
+    check(!phases.isEmpty(), "at least one phase is needed");
+    check(
+        !codecs.isEmpty() && codecs.stream().distinct().count() == codecs.size(),
+        "--codecs must list distinct codecs: " + codecs);
+    check(!codecs.contains(CompressionCodec.UNRECOGNIZED), "--codecs takes none, snappy, zstd");
     checkLoad(
         clients,
         connections,
