@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * WalTail} while they are there, else read from the log files ({@link WalProvider}) in slices, cut
  * into responses of at most {@code batchBytes} ({@link ResponseBatcher}, {@link RecordEntries}). It
  * sends only while the gRPC stream is ready (flow control) and while the bytes sent but not yet
- * acknowledged are under {@code inFlightBytes}; so a replica that stops reading or acking costs the
- * primary at most one slice, one record and gRPC's own small buffer, never more as the primary
- * keeps writing.
+ * acknowledged are under {@code inFlightBytes}, checked between records (a record larger than the
+ * budget is sent to its end, or it could never be acknowledged); so a replica that stops reading or
+ * acking costs the primary at most one slice, one record and gRPC's own small buffer, never more as
+ * the primary keeps writing.
  *
  * <p>Positions are record-granular: a nack or start inside an atomic batch resends the whole batch
  * (batches are never split).
@@ -78,6 +79,7 @@ final class PrimarySession implements SessionManager.Session {
   private long nextSequence;
   private final ArrayDeque<EncodedRecord> upcoming = new ArrayDeque<>();
   private RecordEntries current;
+  private boolean currentStarted; // some entry of `current` went into a response
   private WALEntry pendingEntry;
   private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
   private long inFlightBytes;
@@ -281,7 +283,9 @@ final class PrimarySession implements SessionManager.Session {
         return true;
       }
       notReadySinceMillis = 0;
-      if (inFlightBytes >= primary.options().inFlightBytes()) {
+      if (inFlightBytes >= primary.options().inFlightBytes()
+          && batcher.count() == 0
+          && !midRecord()) {
         break;
       }
       fill();
@@ -297,8 +301,8 @@ final class PrimarySession implements SessionManager.Session {
       WALStreamResponse r = batcher.createResponse();
       long raw = batcher.size();
       // Before sending: an ack of what this response completes may arrive before send returns.
-      boolean midRecord = current != null && (pendingEntry != null || current.hasNext());
-      sentUpTo = midRecord ? current.record().firstSequence() - 1 : nextSequence - 1;
+      boolean unfinished = current != null && (pendingEntry != null || current.hasNext());
+      sentUpTo = unfinished ? current.record().firstSequence() - 1 : nextSequence - 1;
       WALStreamResponse stamped = stamp(r);
       long wire = stamped.getSerializedSize();
       inFlight.addLast(new Sent(last, wire));
@@ -322,6 +326,17 @@ final class PrimarySession implements SessionManager.Session {
       send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
     }
     return true;
+  }
+
+  /**
+   * Whether part of the current record went into a response and part has not. A replica
+   * acknowledges whole records only, so the in-flight budget must not stop a record half sent (nor
+   * hold back a response already filled, which may end one): an atomic batch larger than the budget
+   * would never be acknowledged and the stream would stall for good. Such a record is sent to its
+   * end, paced by flow control alone.
+   */
+  private boolean midRecord() {
+    return current != null && currentStarted && (pendingEntry != null || current.hasNext());
   }
 
   /**
@@ -366,6 +381,7 @@ final class PrimarySession implements SessionManager.Session {
             return;
           }
           current = new RecordEntries(r, fragmentBytes);
+          currentStarted = false;
         }
         pendingEntry = current.next();
       }
@@ -373,6 +389,7 @@ final class PrimarySession implements SessionManager.Session {
         return;
       }
       pendingEntry = null;
+      currentStarted = true;
     }
   }
 
@@ -407,6 +424,7 @@ final class PrimarySession implements SessionManager.Session {
     nextSequence = sequence;
     upcoming.clear();
     current = null;
+    currentStarted = false;
     pendingEntry = null;
     batcher.clear();
     sentUpTo = sequence - 1;

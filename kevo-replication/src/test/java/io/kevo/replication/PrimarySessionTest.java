@@ -9,10 +9,12 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kevo.engine.WalOperation;
+import io.kevo.engine.WriteBatch;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,6 +123,38 @@ class PrimarySessionTest {
       assertThat(c.ops)
           .extracting(WalOperation::sequence)
           .containsExactly(PrimaryStreamTest.seq(1, last));
+    }
+  }
+
+  @Test
+  void anAtomicBatchLargerThanTheInFlightBudgetIsSentWholeBeforeAnyAck() throws Exception {
+    // Regression: a BatchWrite of 20 x 512 KiB stalled replication for good. The replica acks
+    // whole records only, and the primary stopped at the 8 MiB budget in the middle of the
+    // 10 MiB batch, waiting for an ack that could never come.
+    PrimaryOptions o = PrimaryOptions.builder().inFlightBytes(1 << 20).build();
+    try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
+      Random random = new Random(11);
+      WriteBatch batch = new WriteBatch();
+      for (int i = 0; i < 6; i++) {
+        byte[] value = new byte[512 << 10]; // incompressible: 3 MiB on the wire, 3x the budget
+        random.nextBytes(value);
+        batch.put(b("big" + i), value);
+      }
+      long batchLast = f.db.write(batch);
+      long after = f.db.put(b("after"), b("small"));
+
+      PrimaryFixture.Stream s = f.stream(from(1));
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      c.until(s, batchLast); // no ack sent meanwhile
+      assertThat(c.ops.get(5).sequence()).isEqualTo(batchLast);
+      assertThat(c.ops.get(5).value()).hasSize(512 << 10);
+      assertThat(f.primary.status().bytesSentWire()).isGreaterThan(3L << 20);
+
+      f.ack(s.sessionId(), batchLast);
+      c.until(s, after);
+      assertThat(c.ops)
+          .extracting(WalOperation::sequence)
+          .containsExactly(PrimaryStreamTest.seq(1, after));
     }
   }
 
