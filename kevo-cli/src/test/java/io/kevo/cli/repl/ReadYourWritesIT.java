@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.ReadPreference;
+import io.kevo.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
 import io.kevo.client.ReadPreference;
+import io.kevo.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

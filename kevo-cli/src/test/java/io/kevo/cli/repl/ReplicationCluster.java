@@ -14,6 +14,7 @@ import io.kevo.proto.GetResponse;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.ScanResponse;
+import io.kevo.testkit.TcpProxy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

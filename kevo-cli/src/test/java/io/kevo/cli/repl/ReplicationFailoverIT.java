@@ -13,6 +13,7 @@ import io.grpc.stub.MetadataUtils;
 import io.kevo.cli.DistributionProcess;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
+import io.kevo.testkit.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

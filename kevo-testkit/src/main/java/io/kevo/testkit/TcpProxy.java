@@ -1,4 +1,4 @@
-package io.kevo.cli.repl;
+package io.kevo.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

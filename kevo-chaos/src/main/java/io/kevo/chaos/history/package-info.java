@@ -1,0 +1,9 @@
+/**
+ * The record of a chaos run, shared by the harness that writes it and the checkers that read it:
+ * operations ({@link io.kevo.chaos.history.Op} with their {@link io.kevo.chaos.history.Mop}s),
+ * fault windows ({@link io.kevo.chaos.history.Fault}) and the nodes' final contents ({@link
+ * io.kevo.chaos.history.NodeState}), together a {@link io.kevo.chaos.history.History}. Times are
+ * nanoseconds since the run began, from one monotonic clock in the harness's JVM. Every type here
+ * is an immutable value, safe to share between threads.
+ */
+package io.kevo.chaos.history;
