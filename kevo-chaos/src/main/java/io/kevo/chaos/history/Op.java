@@ -14,7 +14,8 @@ import java.util.Objects;
  *   <li>{@link Kind#DELETE}: one {@link Mop.Kind#DELETE};
  *   <li>{@link Kind#GET}: one {@link Mop.Kind#READ};
  *   <li>{@link Kind#TXN}: a read-write transaction: reads of two keys, then a put (or delete) of
- *       each, committed as one unit.
+ *       each, committed as one unit;
+ *   <li>{@link Kind#BATCH}: puts of several keys written as one atomic batch ({@code BatchWrite}).
  * </ul>
  *
  * Read values are known only when the operation ended {@link Outcome#OK}; otherwise its read
@@ -61,7 +62,8 @@ public record Op(
     PUT,
     GET,
     DELETE,
-    TXN
+    TXN,
+    BATCH
   }
 
   /** Where the client sent an operation. */

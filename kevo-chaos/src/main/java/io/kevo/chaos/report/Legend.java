@@ -17,7 +17,7 @@ final class Legend {
         () -> Marks.shape(m, Op.Kind.PUT, "op unknown", 7, 7, null));
     item(m, "put / get", () -> Marks.shape(m, Op.Kind.PUT, "op key", 7, 7, null));
     item(m, "delete", () -> Marks.shape(m, Op.Kind.DELETE, "op key", 7, 7, null));
-    item(m, "txn", () -> Marks.shape(m, Op.Kind.TXN, "op key", 7, 7, null));
+    item(m, "txn / batch", () -> Marks.shape(m, Op.Kind.TXN, "op key", 7, 7, null));
     item(
         m,
         "anomaly (flagged by a checker)",

@@ -25,7 +25,7 @@ final class Marks {
         switch (kind) {
           case PUT, GET ->
               new String[] {"class", cls, "cx", Text.px(cx), "cy", Text.px(cy), "r", Text.px(R)};
-          case TXN ->
+          case TXN, BATCH ->
               new String[] {
                 "class",
                 cls,
@@ -43,7 +43,7 @@ final class Marks {
     String tag =
         switch (kind) {
           case PUT, GET -> "circle";
-          case TXN -> "rect";
+          case TXN, BATCH -> "rect";
           case DELETE -> "path";
         };
     if (title == null) {

@@ -73,6 +73,7 @@ final class SyntheticRun {
                   Mop.put(key, value + "a"),
                   Mop.put(other, value + "b"));
             }
+            case BATCH -> List.of(Mop.put(key, value + "a"), Mop.put("big0", value + "b"));
           };
       long sequence = ok && kind != Op.Kind.GET ? i + 1 : 0;
       out.add(

@@ -57,6 +57,7 @@ class TimelinePageTest {
                         Mop.read("k", ok ? "x" : null),
                         Mop.put(key, value),
                         Mop.delete("k"));
+                case BATCH -> List.of(Mop.put(key, value), Mop.put("k", value + "b"));
               };
           long invoke = id * 500_000_000L;
           long latency = outcome == Outcome.UNKNOWN ? 1_000_000_000L : (id + 1) * 300_000L;
@@ -122,7 +123,7 @@ class TimelinePageTest {
     Document doc = parse(html);
     assertThat(count(doc, DOTS)).isEqualTo(h.ops().size());
     for (String outcome : List.of("ok", "fail", "unknown")) {
-      for (String kind : List.of("put", "get", "delete", "txn")) {
+      for (String kind : List.of("put", "get", "delete", "txn", "batch")) {
         assertThat(count(doc, DOTS + "[@class='op " + outcome + " " + kind + "']"))
             .as(outcome + " " + kind)
             .isEqualTo(2);
@@ -138,7 +139,7 @@ class TimelinePageTest {
     // Panels: writes and reads to the primary, reads and writes to a replica.
     assertThat(count(doc, "//*[@class='panel-title']")).isEqualTo(5);
     assertThat(text(doc, "//p[starts-with(@class,'verdict')]/@class")).isEqualTo("verdict invalid");
-    assertThat(text(doc, "//p[@class='sampling']")).isEqualTo("All 24 operations are drawn.");
+    assertThat(text(doc, "//p[@class='sampling']")).isEqualTo("All 30 operations are drawn.");
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.kevo.chaos.nemesis;
+
+import io.kevo.chaos.history.Fault;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs nemeses one after another on its own thread until told to stop: a quiet spell of 1–4 s, then
+ * a nemesis picked at random holding its fault for 2–8 s, and so on. Seeded, so a seed replays the
+ * same sequence of choices (the timing of the nodes' reactions varies from run to run). Every fault
+ * window goes to the history; a nemesis that fails is logged and counted, and the run goes on.
+ */
+public final class NemesisSchedule {
+  private static final Logger LOG = LoggerFactory.getLogger(NemesisSchedule.class);
+
+  private final List<Nemesis> nemeses;
+  private final NemesisContext ctx;
+  private final SplittableRandom random;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile int failures;
+  private volatile String lastFailure = "";
+
+  public NemesisSchedule(List<Nemesis> nemeses, NemesisContext ctx, long seed) {
+    this.nemeses = List.copyOf(nemeses);
+    this.ctx = ctx;
+    this.random = new SplittableRandom(seed);
+    this.thread = new Thread(this::loop, "chaos-nemesis");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    if (nemeses.isEmpty()) {
+      return;
+    }
+    while (running) {
+      NemesisContext.sleep(1_000 + random.nextInt(3_000));
+      if (!running) {
+        return;
+      }
+      Nemesis n = nemeses.get(random.nextInt(nemeses.size()));
+      Duration hold = Duration.ofMillis(2_000 + random.nextInt(6_000));
+      try {
+        Fault f = n.run(ctx, random, hold);
+        ctx.recorder().record(f);
+        LOG.info(
+            "{} on {} for {} ms: {}",
+            f.kind(),
+            f.target(),
+            (f.endNanos() - f.startNanos()) / 1_000_000,
+            f.detail());
+      } catch (Exception e) {
+        failures++;
+        lastFailure = n.kind() + ": " + e.getMessage();
+        LOG.warn("nemesis {} failed", n.kind(), e);
+      }
+    }
+  }
+
+  /** Stops after the running nemesis healed its fault; waits up to {@code within}. */
+  public boolean stop(Duration within) throws InterruptedException {
+    running = false;
+    thread.join(within.toMillis());
+    return !thread.isAlive();
+  }
+
+  public int failures() {
+    return failures;
+  }
+
+  public String lastFailure() {
+    return lastFailure;
+  }
+}

@@ -1,0 +1,33 @@
+package io.kevo.chaos.nemesis;
+
+import io.kevo.chaos.cluster.ChaosCluster;
+import io.kevo.chaos.history.Fault;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * SIGSTOP of a random node, then SIGCONT: the process keeps its sockets but does nothing, as in a
+ * long garbage-collection or virtual-machine pause; its peers see it stall, not die.
+ */
+public final class PauseNemesis implements Nemesis {
+  @Override
+  public String kind() {
+    return "pause";
+  }
+
+  @Override
+  public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
+    List<ChaosCluster.Node> nodes = ctx.cluster().nodes();
+    ChaosCluster.Node victim = nodes.get(random.nextInt(nodes.size()));
+    String role = ctx.cluster().roleOf(victim.name());
+    long start = ctx.recorder().now();
+    victim.process().pause();
+    try {
+      NemesisContext.sleep(hold.toMillis());
+    } finally {
+      victim.process().resume();
+    }
+    return new Fault(kind(), victim.name(), start, ctx.recorder().now(), "SIGSTOP of the " + role);
+  }
+}

@@ -1,0 +1,136 @@
+package io.kevo.chaos.run;
+
+import io.kevo.chaos.cluster.ChaosCluster;
+import io.kevo.chaos.cluster.ClusterSpec;
+import io.kevo.chaos.cluster.NodeInfo;
+import io.kevo.chaos.history.History;
+import io.kevo.chaos.history.NodeState;
+import io.kevo.chaos.history.Op;
+import io.kevo.chaos.nemesis.Nemeses;
+import io.kevo.chaos.nemesis.NemesisContext;
+import io.kevo.chaos.nemesis.NemesisSchedule;
+import io.kevo.chaos.workload.HistoryRecorder;
+import io.kevo.chaos.workload.NodeChannels;
+import io.kevo.chaos.workload.OpRunner;
+import io.kevo.chaos.workload.Workload;
+import io.kevo.chaos.workload.WorkloadSpec;
+import io.kevo.proto.GetNodeInfoRequest;
+import io.kevo.testkit.KevoDistribution;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chaos run, start to end: starts the cluster, runs the workload with the nemeses for the
+ * duration, heals everything, lets the cluster converge, reads every node's final state, and stops
+ * every process it started (also when something fails).
+ */
+public final class ChaosRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
+
+  /** Load without faults after healing, so that clients see the cluster recover. */
+  private static final Duration RECOVERY = Duration.ofSeconds(5);
+
+  private static final Duration CONVERGENCE = Duration.ofSeconds(90);
+
+  private final ChaosOptions options;
+  private final KevoDistribution distribution;
+
+  public ChaosRun(ChaosOptions options, KevoDistribution distribution) {
+    this.options = options;
+    this.distribution = distribution;
+  }
+
+  /** What a run produced. */
+  public record Result(
+      History history, Duration converged, int nemesisFailures, String lastNemesisFailure) {}
+
+  /**
+   * Runs it.
+   *
+   * @param onOp hears each operation as it completes (e.g. to stream the history to a file)
+   */
+  public Result run(Consumer<Op> onOp) throws IOException, InterruptedException {
+    Files.createDirectories(options.out());
+    ClusterSpec spec =
+        new ClusterSpec(
+            options.nodes(), options.nodeJvmOptions(), List.of("--sync", options.sync()));
+    HistoryRecorder recorder = new HistoryRecorder(onOp);
+    try (ChaosCluster cluster = new ChaosCluster(distribution, options.out(), spec);
+        NodeChannels channels = new NodeChannels()) {
+      cluster.start();
+      awaitReplicasConnected(cluster, channels);
+      OpRunner runner = new OpRunner(channels, recorder, options.opTimeout(), options.ack());
+      Workload workload =
+          new Workload(
+              runner,
+              cluster,
+              new WorkloadSpec(
+                  options.clients(),
+                  options.keys(),
+                  0.5,
+                  Duration.ofMillis(2),
+                  Duration.ofMillis(100)),
+              options.seed());
+      NemesisSchedule schedule =
+          new NemesisSchedule(
+              Nemeses.named(options.nemeses()),
+              new NemesisContext(cluster, recorder, channels, runner),
+              options.seed() ^ 0x5DEECE66DL);
+      LOG.info(
+          "running {} s of {} at ack {}",
+          options.duration().toSeconds(),
+          options.nemeses(),
+          options.ack());
+      workload.start();
+      schedule.start();
+      Thread.sleep(options.duration().toMillis());
+      if (!schedule.stop(Duration.ofSeconds(120))) {
+        LOG.warn("the nemesis did not finish its last fault within 120 s");
+      }
+      cluster.healAll();
+      Thread.sleep(RECOVERY.toMillis());
+      if (!workload.stop(Duration.ofSeconds(60))) {
+        LOG.warn("some clients did not stop within 60 s");
+      }
+      Duration converged = FinalStates.awaitConverged(cluster, channels, CONVERGENCE);
+      if (converged == null) {
+        LOG.warn("the nodes did not reach one last sequence within {} s", CONVERGENCE.toSeconds());
+      }
+      List<NodeState> finals = FinalStates.read(cluster, channels);
+      return new Result(
+          recorder.history(finals), converged, schedule.failures(), schedule.lastFailure());
+    }
+  }
+
+  private void awaitReplicasConnected(ChaosCluster cluster, NodeChannels channels)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    int want = options.nodes() - 1;
+    while (System.nanoTime() < deadline) {
+      try {
+        String connected =
+            channels
+                .stub(cluster.address(cluster.primary()))
+                .withDeadlineAfter(2, TimeUnit.SECONDS)
+                .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
+                .getReplicationMap()
+                .getOrDefault("connected_replicas", "0");
+        if (Integer.parseInt(connected) >= want) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // Not up yet.
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "the replicas did not connect to the primary within 60 s: "
+            + NodeInfo.read(channels, cluster.address(cluster.primary())));
+  }
+}
