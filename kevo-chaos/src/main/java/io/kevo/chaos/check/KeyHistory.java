@@ -4,6 +4,8 @@ import io.kevo.chaos.history.Mop;
 import io.kevo.chaos.history.Op;
 import io.kevo.chaos.history.Outcome;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,10 @@ final class KeyHistory {
   final long[] call;
   final long[] ret;
   final int[][] steps;
+
+  /** Whether op i only reads (every step a read). */
+  final boolean[] readOnly;
+
   private final List<String> values;
 
   /** Every operation given that touched the key, whatever its outcome, for explanations. */
@@ -54,6 +60,10 @@ final class KeyHistory {
     this.call = call;
     this.ret = ret;
     this.steps = steps;
+    this.readOnly = new boolean[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      readOnly[i] = Arrays.stream(steps[i]).allMatch(step -> (step & 1) == 1);
+    }
     this.values = values;
     this.context = context;
   }
@@ -103,7 +113,6 @@ final class KeyHistory {
     private final List<int[]> steps = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
     private final Map<String, Integer> ids = new HashMap<>();
-    private final List<Integer> unknownWrites = new ArrayList<>();
 
     Builder(String key) {
       this.key = key;
@@ -132,7 +141,6 @@ final class KeyHistory {
           last = m.isWrite() ? m : last;
         }
         if (last != null) {
-          unknownWrites.add(ops.size());
           ops.add(op);
           steps.add(new int[] {2 * id(last.value())});
         }
@@ -148,40 +156,57 @@ final class KeyHistory {
     }
 
     KeyHistory build() {
-      boolean[] read = new boolean[values.size() + 1];
-      for (int[] program : steps) {
-        for (int step : program) {
+      int ids = values.size() + 1;
+      long[] firstReaderReturn = new long[ids]; // over acknowledged reads of each value
+      Arrays.fill(firstReaderReturn, Long.MAX_VALUE);
+      int[] writers = new int[ids];
+      for (int i = 0; i < ops.size(); i++) {
+        for (int step : steps.get(i)) {
+          int id = step >>> 1;
           if ((step & 1) == 1) {
-            read[step >>> 1] = true;
+            firstReaderReturn[id] = Math.min(firstReaderReturn[id], ops.get(i).completeNanos());
+          } else {
+            writers[id]++;
           }
         }
       }
-      boolean[] drop = new boolean[ops.size()];
-      for (int i : unknownWrites) {
-        drop[i] = !read[steps.get(i)[0] >>> 1];
-      }
-      List<Op> kept = new ArrayList<>();
-      List<int[]> keptSteps = new ArrayList<>();
+      List<Integer> order = new ArrayList<>();
+      long[] ret = new long[ops.size()];
       for (int i = 0; i < ops.size(); i++) {
-        if (!drop[i]) {
-          kept.add(ops.get(i));
-          keptSteps.add(steps.get(i));
+        Op op = ops.get(i);
+        ret[i] = op.completeNanos();
+        if (op.outcome() == Outcome.UNKNOWN) {
+          int id = steps.get(i)[0] >>> 1;
+          if (firstReaderReturn[id] == Long.MAX_VALUE) {
+            continue; // nobody saw its value: drop it
+          }
+          // The sole writer of a value someone read must take effect before that read returns.
+          boolean sole = id != ABSENT && writers[id] == 1;
+          ret[i] = sole ? Math.max(op.invokeNanos(), firstReaderReturn[id]) : Long.MAX_VALUE;
         }
+        order.add(i);
       }
-      int n = kept.size();
-      long[] call = new long[n];
-      long[] ret = new long[n];
-      for (int i = 0; i < n; i++) {
-        Op op = kept.get(i);
-        call[i] = op.invokeNanos();
-        ret[i] = op.outcome() == Outcome.UNKNOWN ? Long.MAX_VALUE : op.completeNanos();
+      order.sort(
+          Comparator.comparingLong((Integer i) -> ops.get(i).invokeNanos())
+              .thenComparingLong(i -> ops.get(i).id()));
+      int n = order.size();
+      List<Op> kept = new ArrayList<>(n);
+      int[][] keptSteps = new int[n][];
+      long[] keptCall = new long[n];
+      long[] keptRet = new long[n];
+      for (int j = 0; j < n; j++) {
+        int i = order.get(j);
+        kept.add(ops.get(i));
+        keptSteps[j] = steps.get(i);
+        keptCall[j] = ops.get(i).invokeNanos();
+        keptRet[j] = ret[i];
       }
       return new KeyHistory(
           key,
           List.copyOf(kept),
-          call,
-          ret,
-          keptSteps.toArray(new int[0][]),
+          keptCall,
+          keptRet,
+          keptSteps,
           List.copyOf(values),
           List.copyOf(context));
     }

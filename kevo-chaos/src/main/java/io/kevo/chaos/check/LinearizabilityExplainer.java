@@ -39,27 +39,20 @@ final class LinearizabilityExplainer {
     this.r = r;
     this.writes = WriteIndex.of(h.context);
     this.x = h.ops.get(r.stuckOp());
-    this.v = readValue(x, h.key);
+    this.v = readValueOrMarker(x);
   }
 
   static Anomaly explain(KeyHistory h, WingGongSearch.Result r) {
     return new LinearizabilityExplainer(h, r).anomaly();
   }
 
-  /**
-   * The value {@code op} read first from {@code key}; the stuck op always reads (writes cannot).
-   */
-  private static String readValue(Op op, String key) {
-    for (Mop m : op.mops()) {
-      if (m.key().equals(key) && !m.isWrite()) {
-        return m.value();
-      }
-    }
-    throw new IllegalStateException("op " + op.id() + " does not read " + key);
-  }
-
   private Anomaly anomaly() {
     String k = h.key;
+    if (NO_READ.equals(v)) {
+      // Unreachable as the search works (only a failed read stops it), but say something useful.
+      String why = OpText.full(x) + " could not be linearized: " + generic("take effect");
+      return new Anomaly(CHECKER, "not-linearizable", k, why, evidence(List.of()));
+    }
     String what =
         x.kind() == Op.Kind.GET
             ? OpText.brief(x) + " returned " + OpText.value(v)
@@ -128,7 +121,7 @@ final class LinearizabilityExplainer {
               + " (a lost update).";
     } else {
       kind = "not-linearizable";
-      why = generic();
+      why = generic("read " + OpText.value(v));
     }
     return new Anomaly(CHECKER, kind, k, what + why, evidence(witnesses));
   }
@@ -189,6 +182,7 @@ final class LinearizabilityExplainer {
 
   private static final String NO_READ = "\u0000no-read";
 
+  /** The value {@code op} first read from the key, or {@link #NO_READ}. */
   private String readValueOrMarker(Op op) {
     for (Mop m : op.mops()) {
       if (m.key().equals(h.key) && !m.isWrite()) {
@@ -198,7 +192,7 @@ final class LinearizabilityExplainer {
     return NO_READ;
   }
 
-  private String generic() {
+  private String generic(String outcome) {
     String state = OpText.value(h.value(r.stateAtStuck()));
     String last =
         r.prefixTail().length == 0
@@ -206,8 +200,8 @@ final class LinearizabilityExplainer {
             : "ends with " + OpText.brief(h.ops.get(r.prefixTail()[r.prefixTail().length - 1]));
     return "no order of the operations on "
         + h.key
-        + " that respects their real-time intervals lets it read "
-        + OpText.value(v)
+        + " that respects their real-time intervals lets it "
+        + outcome
         + ": the longest linearizable prefix ("
         + r.prefixLength()
         + " operations) "
@@ -218,9 +212,7 @@ final class LinearizabilityExplainer {
         + state
         + ", and no placement of the "
         + concurrent().size()
-        + " operations concurrent with it explains "
-        + OpText.value(v)
-        + ".";
+        + " operations concurrent with it helps.";
   }
 
   private List<Op> concurrent() {

@@ -1,7 +1,6 @@
 package io.kevo.chaos.check;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.SplittableRandom;
 
 /**
@@ -18,8 +17,14 @@ import java.util.SplittableRandom;
  * search pops the last choice, relinks it and tries the next call after it. It succeeds when every
  * operation with a known return is linearized (the rest have unknown outcomes, only write, and can
  * all go last) and fails when it must pop from an empty stack. A configuration seen before already
- * failed (or the search would have ended), so it is skipped; this is what makes the search
- * polynomial on the histories real systems produce.
+ * failed (or the search would have ended), so it is skipped; this is what keeps the search
+ * near-linear on the histories real systems produce ({@link ConfigSet} stores them compactly).
+ *
+ * <p>One reduction of our own on top: a pending read-only operation whose reads the register's
+ * state satisfies is linearized at once, before any other candidate, and is never revisited as a
+ * choice (see {@link #takeSafeReads}). Without it the search tries writes first and backtracks over
+ * every read that wanted the older value; on hot keys that was the difference between a second and
+ * running out of budget.
  *
  * <p>For the anomaly report it remembers the deepest point at which it had to backtrack: the
  * operation whose return forced it, the last few operations of that linearized prefix and the
@@ -67,8 +72,26 @@ final class WingGongSearch {
   private final int[] retPos;
   private final long[] zobrist; // a random 64-bit tag per op; a set's hash is the xor of its tags
   private final long[] linearized;
-  private final HashSet<Config> seen = new HashSet<>();
-  private final Config probe;
+  private final ConfigSet seen = new ConfigSet();
+  // The linearized set's first missing op and highest member (-1: none), for ConfigSet.
+  private int lo;
+  private int hi = -1;
+  // The choice stack: per depth, the op pushed and what it changed.
+  private final int[] stackOp;
+  private final int[] stackState;
+  private final int[] stackLo;
+  private final int[] stackHi;
+  private final boolean[] stackForced;
+  private int depth;
+  private int state = KeyHistory.ABSENT;
+  private long hash;
+  private int pendingFinite;
+  private long steps;
+  // The deepest dead end, for the report.
+  private int bestDepth = -1;
+  private int stuckOp = -1;
+  private int[] tail = new int[0];
+  private int stuckState;
 
   private WingGongSearch(KeyHistory h, long maxSteps) {
     this.h = h;
@@ -81,7 +104,11 @@ final class WingGongSearch {
     this.retPos = new int[n];
     this.zobrist = new long[n];
     this.linearized = new long[(n + 63) / 64];
-    this.probe = new Config(linearized, 0, 0);
+    this.stackOp = new int[n];
+    this.stackState = new int[n];
+    this.stackLo = new int[n];
+    this.stackHi = new int[n];
+    this.stackForced = new boolean[n];
     SplittableRandom random = new SplittableRandom(0x5eed_cafe_f00dL);
     for (int i = 0; i < n; i++) {
       zobrist[i] = random.nextLong();
@@ -129,25 +156,13 @@ final class WingGongSearch {
   }
 
   private Result search() {
-    int[] stackOp = new int[n];
-    int[] stackState = new int[n];
-    int depth = 0;
-    int state = KeyHistory.ABSENT;
-    long hash = 0;
-    int pendingFinite = 0;
     for (int i = 0; i < n; i++) {
       pendingFinite += h.ret[i] == Long.MAX_VALUE ? 0 : 1;
     }
-    int bestDepth = -1;
-    int stuckOp = -1;
-    int[] tail = new int[0];
-    int stuckState = state;
-    long steps = 0;
-    int p = next[0];
-    while (pendingFinite > 0) {
-      if (++steps > maxSteps) {
-        return new Result(
-            Verdict.OUT_OF_BUDGET, steps - 1, seen.size(), stuckOp, bestDepth, tail, stuckState);
+    int p = takeSafeReads() ? next[0] : backtrack();
+    while (pendingFinite > 0 && p >= 0) {
+      if (steps > maxSteps) {
+        return result(Verdict.OUT_OF_BUDGET);
       }
       if (p > 2 * n) {
         // Unreachable: an op with a known return still pending leaves its return in the list.
@@ -156,16 +171,8 @@ final class WingGongSearch {
       int event = eventAt[p];
       int op = event >> 1;
       if ((event & 1) == 0) {
-        int after = h.apply(op, state);
-        if (after >= 0 && remember(op, after, hash ^ zobrist[op])) {
-          stackOp[depth] = op;
-          stackState[depth] = state;
-          depth++;
-          state = after;
-          hash ^= zobrist[op];
-          pendingFinite -= h.ret[op] == Long.MAX_VALUE ? 0 : 1;
-          lift(op);
-          p = next[0];
+        if (push(op, false)) {
+          p = takeSafeReads() ? next[0] : backtrack();
         } else {
           p = next[p];
         }
@@ -178,32 +185,112 @@ final class WingGongSearch {
         stuckState = state;
         tail = Arrays.copyOfRange(stackOp, Math.max(0, depth - TAIL), depth);
       }
-      if (depth == 0) {
-        return new Result(
-            Verdict.NOT_LINEARIZABLE, steps, seen.size(), stuckOp, bestDepth, tail, stuckState);
+      p = backtrack();
+    }
+    return result(p < 0 ? Verdict.NOT_LINEARIZABLE : Verdict.LINEARIZABLE);
+  }
+
+  private Result result(Verdict verdict) {
+    if (verdict == Verdict.LINEARIZABLE) {
+      return new Result(verdict, steps, seen.size(), -1, 0, new int[0], state);
+    }
+    return new Result(verdict, steps, seen.size(), stuckOp, bestDepth, tail, stuckState);
+  }
+
+  /**
+   * Linearizes, one after another, every pending read-only op that the register's state satisfies.
+   * Such a move is safe: it changes no state, and in any linearization from here that op can be
+   * moved to now; so it is never a choice to revisit, and if the configuration it leads to already
+   * failed, this one fails too.
+   *
+   * @return false if this configuration is thereby known to fail
+   */
+  private boolean takeSafeReads() {
+    for (int q = next[0]; q <= 2 * n && (eventAt[q] & 1) == 0; ) {
+      int op = eventAt[q] >> 1;
+      if (h.readOnly[op] && h.apply(op, state) >= 0) {
+        if (!push(op, true)) {
+          return false;
+        }
+        q = next[0];
+      } else {
+        q = next[q];
       }
+    }
+    return true;
+  }
+
+  /**
+   * Undoes choices until one has an alternative: pops ops (safe reads are no choice, so it keeps
+   * popping past them).
+   *
+   * @return the list position to resume at (just after the undone op's call), or -1 if the stack
+   *     ran out: the history is not linearizable
+   */
+  private int backtrack() {
+    while (depth > 0) {
       depth--;
       int undone = stackOp[depth];
       state = stackState[depth];
+      lo = stackLo[depth];
+      hi = stackHi[depth];
       hash ^= zobrist[undone];
       clear(undone);
       pendingFinite += h.ret[undone] == Long.MAX_VALUE ? 0 : 1;
       unlift(undone);
-      p = next[callPos[undone]];
+      if (!stackForced[depth]) {
+        return next[callPos[undone]];
+      }
     }
-    return new Result(Verdict.LINEARIZABLE, steps, seen.size(), -1, 0, new int[0], state);
+    return -1;
   }
 
-  /** Marks {@code op} linearized; keeps the mark and returns true iff the result is new. */
-  private boolean remember(int op, int state, long setHash) {
+  /**
+   * Tries to linearize {@code op} now: applies its steps and, if they succeed and the resulting
+   * configuration is new, pushes it. Counts a step.
+   */
+  private boolean push(int op, boolean forced) {
+    steps++;
+    int after = h.apply(op, state);
+    if (after < 0) {
+      return false;
+    }
     linearized[op >> 6] |= 1L << op;
-    probe.reset(state, setHash);
-    if (seen.contains(probe)) {
+    int newLo = op == lo ? nextMissing(op + 1) : lo;
+    int newHi = Math.max(hi, op);
+    if (!seen.add(linearized, newLo, newHi, after, hash ^ zobrist[op])) {
       clear(op);
       return false;
     }
-    seen.add(new Config(linearized.clone(), state, setHash));
+    stackOp[depth] = op;
+    stackState[depth] = state;
+    stackLo[depth] = lo;
+    stackHi[depth] = hi;
+    stackForced[depth] = forced;
+    depth++;
+    state = after;
+    hash ^= zobrist[op];
+    lo = newLo;
+    hi = newHi;
+    pendingFinite -= h.ret[op] == Long.MAX_VALUE ? 0 : 1;
+    lift(op);
     return true;
+  }
+
+  /** The first op at or after {@code from} that is not linearized; {@code n} if none. */
+  private int nextMissing(int from) {
+    int w = from >>> 6;
+    if (w >= linearized.length) {
+      return n;
+    }
+    long missing = ~linearized[w] & (-1L << from);
+    while (missing == 0) {
+      if (++w == linearized.length) {
+        return n;
+      }
+      missing = ~linearized[w];
+    }
+    return Math.min(n, (w << 6) + Long.numberOfTrailingZeros(missing));
   }
 
   private void clear(int op) {
@@ -228,33 +315,5 @@ final class WingGongSearch {
   private void relink(int pos) {
     next[prev[pos]] = pos;
     prev[next[pos]] = pos;
-  }
-
-  /** A configuration: which ops are linearized and the register's state. */
-  private static final class Config {
-    private final long[] bits;
-    private int state;
-    private int hash;
-
-    Config(long[] bits, int state, long setHash) {
-      this.bits = bits;
-      reset(state, setHash);
-    }
-
-    void reset(int state, long setHash) {
-      this.state = state;
-      long h = setHash ^ (state * 0x9E37_79B9_7F4A_7C15L);
-      this.hash = (int) (h ^ (h >>> 32));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Config c && c.state == state && Arrays.equals(c.bits, bits);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
   }
 }
