@@ -4,6 +4,7 @@
  * fault windows ({@link io.kevo.chaos.history.Fault}) and the nodes' final contents ({@link
  * io.kevo.chaos.history.NodeState}), together a {@link io.kevo.chaos.history.History}. Times are
  * nanoseconds since the run began, from one monotonic clock in the harness's JVM. Every type here
- * is an immutable value, safe to share between threads.
+ * is an immutable value, safe to share between threads. {@link io.kevo.chaos.history.HistoryFile}
+ * stores a history as JSON lines and appends to one while a run goes on.
  */
 package io.kevo.chaos.history;
