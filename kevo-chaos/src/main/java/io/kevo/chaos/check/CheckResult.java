@@ -11,13 +11,14 @@ import java.util.TreeMap;
  * CheckOptions#maxAnomalies()} found, while {@code anomalyCount} counts them all.
  *
  * @param checker the checker's name, e.g. {@code linearizability}
- * @param status its conclusion; INVALID exactly when {@code anomalyCount > 0} and some anomaly is a
- *     violation, UNKNOWN when it could not decide
+ * @param status its conclusion: VALID when it proved its property, INVALID when it found a
+ *     violation, UNKNOWN when it could not decide (see each checker's javadoc)
  * @param opsChecked how many operations the checker judged (its own notion, stated in its javadoc)
  * @param anomalyCount how many anomalies it found in all
  * @param anomalies the first of them, at most {@link CheckOptions#maxAnomalies()}
  * @param summary a short phrase for the verdict line, e.g. {@code 0 lost writes}
- * @param details named facts for a report (e.g. {@code digest.n1}), sorted by name
+ * @param details named facts for a report (e.g. {@code digest.n1}), sorted by name; null reads as
+ *     empty
  */
 public record CheckResult(
     String checker,
