@@ -9,6 +9,7 @@ import io.kevo.bench.server.ServerCommand;
 import io.kevo.bench.server.ServerNodeCommand;
 import io.kevo.bench.tx.TxCommand;
 import io.kevo.bench.tx.TxWorkerCommand;
+import io.kevo.chaos.ChaosCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
     name = "kevo-bench",
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
-    description = "Benchmarks for Kevo: engine, tx, server, replication, safety.",
+    description =
+        "Benchmarks for Kevo: engine, tx, server, replication, safety; and chaos, the fault-injection harness.",
     subcommands = {
       EngineCommand.class,
       WorkerCommand.class,
@@ -27,7 +29,8 @@ import picocli.CommandLine.Command;
       ServerNodeCommand.class,
       EmbeddedWorkerCommand.class,
       ReplicationCommand.class,
-      SafetyCommand.class
+      SafetyCommand.class,
+      ChaosCommand.class
     })
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -44,6 +47,7 @@ public final class BenchMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand (try: engine, tx, server, replication, safety)");
+        spec.commandLine(),
+        "Missing subcommand (try: engine, tx, server, replication, safety, chaos)");
   }
 }

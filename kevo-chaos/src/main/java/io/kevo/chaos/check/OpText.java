@@ -36,6 +36,7 @@ final class OpText {
           case DELETE -> "DELETE " + op.mops().get(0).key();
           case PUT -> "PUT " + op.mops().get(0).key() + "=" + op.mops().get(0).value();
           case TXN -> "TXN " + mops(op);
+          case BATCH -> "BATCH " + mops(op);
         };
     return what + " by client " + op.client();
   }

@@ -1,0 +1,199 @@
+package io.kevo.chaos;
+
+import io.kevo.chaos.check.Status;
+import io.kevo.chaos.check.Verdict;
+import io.kevo.chaos.nemesis.Nemeses;
+import io.kevo.chaos.run.ChaosOptions;
+import io.kevo.chaos.run.Judge;
+import io.kevo.testkit.KevoDistribution;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kevo-bench chaos}: one fault-injection run against real nodes, checked. Exit status 0 when
+ * the history is valid, 1 when a checker found an anomaly, 2 when the run or a check could not
+ * conclude.
+ */
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a primary and its replicas as real processes behind fault-injecting proxies, drive a"
+          + " recorded register workload at them while nemeses kill, pause, partition and slow"
+          + " them, then check the history: linearizable on the primary, no acknowledged write"
+          + " lost, replica reads within their read-your-writes token and monotonic, and every"
+          + " node converged.",
+      "Exit status: 0 valid, 1 an anomaly was found, 2 the run could not conclude."
+    })
+public final class ChaosCommand implements Callable<Integer> {
+  @Option(
+      names = "--nodes",
+      defaultValue = "3",
+      description = "Nodes (the first starts as primary). Default: ${DEFAULT-VALUE}")
+  int nodes;
+
+  @Option(
+      names = "--nemesis",
+      split = ",",
+      defaultValue = "kill,pause,partition,slow,large-writes,failover",
+      description =
+          "Faults to inject, comma-separated: kill, pause, partition, slow, large-writes, failover; 'none' for none. Default: ${DEFAULT-VALUE}")
+  List<String> nemeses;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "How long faults are injected under load (e.g. 90s, 5m). Default: ${DEFAULT-VALUE}")
+  Duration duration;
+
+  @Option(
+      names = "--seed",
+      description = "Seeds the workload and the nemesis schedule. Default: the current time")
+  Long seed;
+
+  @Option(
+      names = "--ack",
+      defaultValue = "replica:1",
+      description =
+          "Acknowledgement level of every write: async, replica:N or all. Default: ${DEFAULT-VALUE}")
+  String ack;
+
+  @Option(
+      names = "--out",
+      description = "Output directory. Default: bench-results/chaos/<time>-seed<N>")
+  Path out;
+
+  @Option(
+      names = "--clients",
+      defaultValue = "6",
+      description = "Clients of the register workload. Default: ${DEFAULT-VALUE}")
+  int clients;
+
+  @Option(
+      names = "--keys",
+      defaultValue = "20",
+      description = "Keys of the register workload. Default: ${DEFAULT-VALUE}")
+  int keys;
+
+  @Option(
+      names = "--op-timeout",
+      defaultValue = "3s",
+      converter = DurationConverter.class,
+      description = "Deadline of each call. Default: ${DEFAULT-VALUE}")
+  Duration opTimeout;
+
+  @Option(
+      names = "--node-heap",
+      defaultValue = "256m",
+      description = "Each node's -Xmx. Default: ${DEFAULT-VALUE}")
+  String nodeHeap;
+
+  @Option(
+      names = "--sync",
+      defaultValue = "batch",
+      description = "The nodes' WAL sync mode: none, batch or immediate. Default: ${DEFAULT-VALUE}")
+  String sync;
+
+  @Option(
+      names = "--kevo-jar",
+      description =
+          "The kevo distribution's jar. Default: kevo-cli/target/kevo-cli.jar of this repository")
+  Path kevoJar;
+
+  @Option(
+      names = "--keep-data",
+      description =
+          "Keep the nodes' data directories after a valid run (they are kept after an invalid one).")
+  boolean keepData;
+
+  @Override
+  public Integer call() throws Exception {
+    long s = seed != null ? seed : System.currentTimeMillis();
+    List<String> faults =
+        nemeses.size() == 1 && nemeses.get(0).equals("none") ? List.of() : nemeses;
+    Nemeses.named(faults); // fails early on a misspelled name
+    Path dir =
+        out != null
+            ? out
+            : Path.of(
+                "bench-results",
+                "chaos",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                    + "-seed"
+                    + s);
+    ChaosOptions o =
+        new ChaosOptions(
+            nodes,
+            faults,
+            duration,
+            s,
+            ack,
+            dir,
+            clients,
+            keys,
+            opTimeout,
+            List.of("-Xmx" + nodeHeap),
+            sync);
+    KevoDistribution distribution =
+        kevoJar != null ? new KevoDistribution(kevoJar) : KevoDistribution.locate();
+    List<String> notes = new ArrayList<>();
+    notes.add(
+        "seed "
+            + s
+            + ", "
+            + nodes
+            + " nodes, nemeses "
+            + (faults.isEmpty() ? "none" : String.join(",", faults))
+            + ", ack "
+            + ack
+            + ", "
+            + duration.toSeconds()
+            + " s of faults, "
+            + clients
+            + " clients on "
+            + keys
+            + " keys, sync "
+            + sync);
+    notes.add(
+        "replay: ./kevo-bench chaos --seed "
+            + s
+            + " --nodes "
+            + nodes
+            + " --nemesis "
+            + (faults.isEmpty() ? "none" : String.join(",", faults))
+            + " --ack "
+            + ack
+            + " --duration "
+            + duration.toSeconds()
+            + "s");
+    System.out.println("chaos: " + notes.get(0) + "; output in " + dir.toAbsolutePath());
+    Judge.Outcome outcome = new Judge(o, distribution).runAndCheck(notes);
+    outcome.summary().forEach(System.out::println);
+    Verdict v = outcome.verdict();
+    if (v.status() == Status.VALID && !keepData) {
+      Judge.deleteData(o);
+    }
+    return switch (v.status()) {
+      case VALID -> 0;
+      case INVALID -> 1;
+      default -> 2;
+    };
+  }
+
+  /** Durations as {@code 90s}, {@code 5m}, {@code 500ms}, {@code 1h}, bare seconds, or ISO-8601. */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      return Durations.parse(v);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.kevo.chaos.run;
+
+import io.kevo.chaos.check.CheckOptions;
+import io.kevo.chaos.check.HistoryChecker;
+import io.kevo.chaos.check.Verdict;
+import io.kevo.chaos.history.Fault;
+import io.kevo.chaos.history.HistoryFile;
+import io.kevo.chaos.history.NodeState;
+import io.kevo.testkit.KevoDistribution;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A run and its judgement: runs the cluster under faults while streaming the history to {@code
+ * history.jsonl}, checks it ({@link HistoryChecker}, then what the acknowledgement level allows,
+ * {@link AckPolicy}), and writes the verdict, the summary and the timeline beside it.
+ */
+public final class Judge {
+  /** Anomalies kept per checker: enough to reclassify those an async failover explains. */
+  private static final int MAX_ANOMALIES = 10_000;
+
+  private final ChaosOptions options;
+  private final KevoDistribution distribution;
+
+  public Judge(ChaosOptions options, KevoDistribution distribution) {
+    this.options = options;
+    this.distribution = distribution;
+  }
+
+  /** The verdict and the summary lines of a run. */
+  public record Outcome(ChaosRun.Result result, Verdict verdict, List<String> summary) {}
+
+  public Outcome runAndCheck(List<String> notes) throws IOException, InterruptedException {
+    Files.createDirectories(options.out());
+    ChaosRun.Result result;
+    try (HistoryFile.Writer writer =
+        HistoryFile.Writer.create(options.out().resolve("history.jsonl"))) {
+      result = new ChaosRun(options, distribution).run(writer::append);
+      for (Fault f : result.history().faults()) {
+        writer.append(f);
+      }
+      for (NodeState s : result.history().finalStates()) {
+        writer.append(s);
+      }
+    }
+    Verdict checked =
+        new HistoryChecker(new CheckOptions(MAX_ANOMALIES, CheckOptions.DEFAULT.maxStepsPerKey()))
+            .check(result.history());
+    Verdict verdict = AckPolicy.apply(options.ack(), checked, result.history());
+    List<String> summary = RunOutput.summary(options, result, verdict, notes);
+    RunOutput.write(options, result, verdict, summary, notes);
+    return new Outcome(result, verdict, summary);
+  }
+
+  /** Deletes the nodes' data directories of a run (their logs stay). */
+  public static void deleteData(ChaosOptions o) throws IOException {
+    Path data = o.out().resolve("data");
+    if (!Files.exists(data)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

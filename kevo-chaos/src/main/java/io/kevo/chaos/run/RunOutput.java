@@ -1,0 +1,105 @@
+package io.kevo.chaos.run;
+
+import io.kevo.chaos.check.Anomaly;
+import io.kevo.chaos.check.CheckResult;
+import io.kevo.chaos.check.Verdict;
+import io.kevo.chaos.history.Fault;
+import io.kevo.chaos.history.History;
+import io.kevo.chaos.history.Op;
+import io.kevo.chaos.report.TimelineInput;
+import io.kevo.chaos.report.TimelinePage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a run leaves in its output directory besides the history ({@code history.jsonl}): {@code
+ * verdict.json}, {@code summary.txt} (what the command prints) and {@code timeline.html}.
+ */
+public final class RunOutput {
+  private RunOutput() {}
+
+  /** The lines a person reads first: verdict, seed, counts, first anomaly, where the files are. */
+  public static List<String> summary(
+      ChaosOptions o, ChaosRun.Result result, Verdict verdict, List<String> notes) {
+    History h = result.history();
+    List<String> lines = new ArrayList<>();
+    lines.add(verdict.summary());
+    lines.addAll(notes);
+    Map<String, Integer> outcomes = new TreeMap<>();
+    for (Op op : h.ops()) {
+      outcomes.merge(op.outcome().name().toLowerCase(), 1, Integer::sum);
+    }
+    lines.add("operations: " + h.ops().size() + " " + outcomes);
+    Map<String, Integer> faults = new TreeMap<>();
+    for (Fault f : h.faults()) {
+      faults.merge(f.kind(), 1, Integer::sum);
+    }
+    lines.add(
+        "faults: "
+            + faults
+            + (result.nemesisFailures() > 0
+                ? " ("
+                    + result.nemesisFailures()
+                    + " nemesis steps failed, last: "
+                    + result.lastNemesisFailure()
+                    + ")"
+                : ""));
+    lines.add(
+        "converged: "
+            + (result.converged() == null
+                ? "no, within the bound"
+                : result.converged().toMillis() + " ms after the load stopped"));
+    for (CheckResult r : verdict.results()) {
+      lines.add(r.checker() + ": " + r.status() + ", " + r.summary());
+    }
+    verdict.results().stream()
+        .flatMap(r -> r.anomalies().stream())
+        .findFirst()
+        .ifPresent(
+            a -> {
+              lines.add(
+                  "first anomaly (" + a.checker() + ", " + a.kind() + ", key " + a.key() + "):");
+              lines.add("  " + a.explanation());
+              for (Op op : a.ops()) {
+                lines.add("  " + op);
+              }
+            });
+    lines.add("output: " + o.out().toAbsolutePath());
+    return lines;
+  }
+
+  /** Writes verdict.json, summary.txt and timeline.html. */
+  public static void write(
+      ChaosOptions o,
+      ChaosRun.Result result,
+      Verdict verdict,
+      List<String> summary,
+      List<String> notes)
+      throws IOException {
+    Files.writeString(o.out().resolve("verdict.json"), verdict.toJson(), StandardCharsets.UTF_8);
+    Files.write(o.out().resolve("summary.txt"), summary, StandardCharsets.UTF_8);
+    Set<Long> flagged = new HashSet<>();
+    for (CheckResult r : verdict.results()) {
+      for (Anomaly a : r.anomalies()) {
+        for (Op op : a.ops()) {
+          flagged.add(op.id());
+        }
+      }
+    }
+    TimelinePage.write(
+        o.out().resolve("timeline.html"),
+        new TimelineInput(
+            "Kevo chaos run, seed " + o.seed(),
+            verdict.summary(),
+            result.history(),
+            flagged,
+            notes));
+  }
+}
