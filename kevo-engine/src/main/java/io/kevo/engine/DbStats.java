@@ -41,7 +41,9 @@ package io.kevo.engine;
  * @param bloomChecks point lookups that consulted a bloom filter
  * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
  * @param bloomFalsePositives lookups a bloom filter let through for a key the table did not hold
- * @param backgroundError the sticky flush or compaction failure refusing writes, or null
+ * @param backgroundError why writes are refused now (a WAL, flush or compaction failure, with since
+ *     when and whether the engine resumes by itself), or null while they are accepted; see {@link
+ *     KevoDB#writeRefusal()}
  */
 public record DbStats(
     long latestSequence,

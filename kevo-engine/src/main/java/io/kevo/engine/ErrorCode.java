@@ -12,8 +12,25 @@ public enum ErrorCode {
   LOCKED(true),
   /** The handle was closed. */
   CLOSED(false),
-  /** An earlier write-path failure made the engine refuse writes until it is reopened. */
+  /**
+   * An earlier failure the engine cannot recover from by itself (a failed fsync, an I/O error other
+   * than a full disk, corrupt data met by a compaction) makes it refuse writes until it is
+   * reopened. Nothing of the refused write was written.
+   */
   WRITES_REFUSED(false),
+  /**
+   * The disk holding the database is full: the engine refuses writes (nothing of the refused write
+   * was written) until space is freed, then resumes by itself, without a reopen. The message says
+   * since when. Try again later or elsewhere.
+   */
+  NO_SPACE(true),
+  /**
+   * The write was being written when the log failed (the disk filled up, say): it may or may not be
+   * in the database, now or after a restart. The engine does not know; the caller may read the keys
+   * back, or redo the write if doing it twice is harmless (putting the same value again is; a
+   * read-modify-write is not). Later writes are refused until the engine has recovered.
+   */
+  OUTCOME_UNKNOWN(false),
   /**
    * A transaction could not commit because a key it wrote (or, when serializable, read) was
    * committed by someone else after its snapshot. Nothing was written; run it again.

@@ -187,6 +187,16 @@ public final class KevoDB implements AutoCloseable {
   }
 
   /** A snapshot of the engine's counters. */
+  /**
+   * Why writes are refused now, or empty while they are accepted. After a full disk the refusal
+   * carries {@link ErrorCode#NO_SPACE} and ends by itself once space is freed; after another
+   * failure it carries {@link ErrorCode#WRITES_REFUSED} and lasts until the database is reopened.
+   * Reads are served either way.
+   */
+  public Optional<WriteRefusal> writeRefusal() {
+    return core.writeRefusal();
+  }
+
   public DbStats stats() {
     return core.stats();
   }

@@ -16,6 +16,12 @@
  * writers are group-committed. Sequence numbers start at 1, are assigned per operation in commit
  * order, and are never reused for an acknowledged write, across segments and restarts.
  *
+ * <p>Failures: a write being logged when the log fails gets {@link
+ * io.kevo.engine.ErrorCode#OUTCOME_UNKNOWN}; later writes are refused, without being attempted,
+ * with {@link io.kevo.engine.ErrorCode#NO_SPACE} after a full disk (the engine resumes by itself
+ * once space is freed) or {@link io.kevo.engine.ErrorCode#WRITES_REFUSED} after anything else
+ * (reopen). {@link io.kevo.engine.KevoDB#writeRefusal()} says which, and since when. Reads go on.
+ *
  * <p>Replication reads the log through {@link io.kevo.engine.WalAccess}; a replica is bootstrapped
  * from a {@link io.kevo.engine.Checkpoint} of its primary, received as a {@link
  * io.kevo.engine.StagedCheckpoint} and installed atomically with {@link

@@ -18,6 +18,8 @@ import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
+import io.kevo.engine.WriteRefusal;
+import io.kevo.engine.internal.WriteStop.Origin;
 import io.kevo.engine.internal.compaction.Background;
 import io.kevo.engine.internal.iter.InternalIterator;
 import io.kevo.engine.internal.iter.InternalOrder;
@@ -34,12 +36,14 @@ import io.kevo.engine.internal.wal.PendingWrite;
 import io.kevo.engine.internal.wal.Segment;
 import io.kevo.engine.internal.wal.Wal;
 import io.kevo.engine.internal.wal.WalRecovery;
+import io.kevo.engine.internal.wal.WalSyncException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +61,14 @@ import org.slf4j.LoggerFactory;
  * publish the group's last sequence as visible → wake the group. Reads use the published sequence,
  * so a batch becomes visible all at once and never before its WAL record is written.
  *
- * <p>Failure: if a WAL write or fsync fails, the outcome of that group is unknown (its bytes may be
- * in the OS), its callers get {@link ErrorCode#IO_ERROR}, and the engine refuses every later write
- * with {@link ErrorCode#WRITES_REFUSED} until reopened: retrying an fsync after a failure can
- * report success for data the kernel already dropped.
+ * <p>Failure: if a WAL append or fsync fails, the outcome of that group is unknown (some or all of
+ * its bytes may be in the log), its callers get {@link ErrorCode#OUTCOME_UNKNOWN}, and later writes
+ * are refused, without being attempted, while {@link ErrorRecovery} holds a failure: with {@link
+ * ErrorCode#NO_SPACE} after a full disk, until it has recovered by itself; with {@link
+ * ErrorCode#WRITES_REFUSED} after anything else, until reopened. A group whose append failed is
+ * neither applied nor announced, and its sequence numbers are given to later writes only after the
+ * WAL has cut its bytes off ({@link Wal#repair()}); a group whose fsync failed was written and
+ * announced, so it is applied too, and the log stays as it is.
  */
 public final class DbCore {
   private static final Logger LOG = LoggerFactory.getLogger(DbCore.class);
@@ -77,13 +85,13 @@ public final class DbCore {
   private final Snapshots snapshots;
   private final LsmState lsm;
   private final Background background;
+  private final ErrorRecovery errors;
   private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
   private final ScheduledExecutorService syncer;
 
   private volatile long visibleSequence;
   private volatile boolean closed;
   private volatile String unavailableReason;
-  private volatile Throwable writeFailure;
 
   private final LongAdder puts = new LongAdder();
   private final LongAdder deletes = new LongAdder();
@@ -93,7 +101,7 @@ public final class DbCore {
   private final java.util.concurrent.atomic.AtomicLong transactionIds =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private DbCore(Path dir, Options options, DirectoryLock lock, Opened o) {
+  private DbCore(Path dir, Options options, DirectoryLock lock, Opened o, EngineEnv env) {
     this.dir = dir;
     this.options = options;
     this.lock = lock;
@@ -104,7 +112,8 @@ public final class DbCore {
     this.tableStats = o.tableStats;
     this.visibleSequence = o.lastSequence;
     this.snapshots = new Snapshots(() -> visibleSequence);
-    this.lsm = new LsmState(options, versions, wal, snapshots, o.memtable, o.lastSequence);
+    this.errors = new ErrorRecovery(dir, env);
+    this.lsm = new LsmState(options, versions, wal, snapshots, o.memtable, o.lastSequence, errors);
     this.background =
         new Background(
             dir.getFileName() == null ? "db" : dir.getFileName().toString(),
@@ -113,6 +122,7 @@ public final class DbCore {
             tableOptions(options),
             options);
     this.queue = new WriteQueue(this::commitGroup);
+    errors.start(new EngineRetries(wal, background, env));
     this.syncer = options.syncMode() == SyncMode.BATCH ? startSyncer() : null;
     lsm.onClosed(this::closedException);
     lsm.start(background);
@@ -137,6 +147,11 @@ public final class DbCore {
    * in SSTables into a memtable and opens the WAL for appending.
    */
   public static DbCore open(Path dir, Options options) {
+    return open(dir, options, EngineEnv.DEFAULT);
+  }
+
+  /** As {@link #open(Path, Options)}, in {@code env} (tests inject a failing file system). */
+  public static DbCore open(Path dir, Options options, EngineEnv env) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -152,7 +167,7 @@ public final class DbCore {
       CheckpointInstaller.recover(dir, walDir);
       TableStats tableStats = new TableStats();
       BlockCache cache = new BlockCache(options.blockCacheSize());
-      versions = VersionSet.open(dir, cache, tableStats);
+      versions = VersionSet.open(dir, cache, tableStats, env.files());
       long persisted = versions.persistedSequence();
       MemTable memtable = new MemTable(options.memtableSize());
       long[] firstReplayed = {0};
@@ -187,7 +202,7 @@ public final class DbCore {
                 + (firstReplayed[0] - 1)
                 + " are missing");
       }
-      Wal wal = Wal.open(walDir, options, result, persisted);
+      Wal wal = Wal.open(walDir, options, result, persisted, env.files());
       if (options.holdWalAtOpen()) {
         wal.installOpeningHold();
       } else {
@@ -208,7 +223,11 @@ public final class DbCore {
               ? ", torn tail of " + result.tornBytes() + " bytes truncated"
               : "");
       return new DbCore(
-          dir, options, lock, new Opened(wal, result, versions, cache, tableStats, memtable, last));
+          dir,
+          options,
+          lock,
+          new Opened(wal, result, versions, cache, tableStats, memtable, last),
+          env);
     } catch (IOException e) {
       closeQuietly(versions);
       lock.close();
@@ -247,7 +266,7 @@ public final class DbCore {
             try {
               syncWal();
             } catch (KevoException e) {
-              if (e.code() != ErrorCode.CLOSED && e.code() != ErrorCode.WRITES_REFUSED) {
+              if (e.code() != ErrorCode.CLOSED && errors.current() == null) {
                 LOG.warn("background WAL sync failed", e);
               }
             }
@@ -389,21 +408,21 @@ public final class DbCore {
 
   /**
    * Forces the WAL written so far to stable storage without taking the write queue's leadership:
-   * writes go on while the fsync runs (see {@link Wal#sync()}). A failed fsync fails the database's
-   * writes, as a failed WAL write does.
+   * writes go on while the fsync runs (see {@link Wal#sync()}). Works while writes are refused too
+   * (what was acknowledged still deserves to be durable). A failed fsync refuses writes until the
+   * database is reopened.
    */
   public long syncWal() {
     ReentrantReadWriteLock.ReadLock rl = closeLock.readLock();
     rl.lock();
     try {
-      checkWritable();
+      checkOpen();
       wal.sync();
     } catch (IOException | RuntimeException e) {
       if (e instanceof KevoException k) {
         throw k;
       }
-      writeFailure = e;
-      LOG.error("WAL sync failed; refusing further writes until reopened", e);
+      errors.failed(Origin.WAL_SYNC, e);
       throw new KevoException(ErrorCode.IO_ERROR, "WAL sync failed: " + e, e);
     } finally {
       rl.unlock();
@@ -440,19 +459,24 @@ public final class DbCore {
    * group, then the memtable, then visibility.
    */
   private void commitGroup(List<PendingWrite> group, boolean sync) throws Exception {
-    Throwable failure = writeFailure;
-    if (failure != null) {
-      throw refused(failure);
-    }
+    errors.checkWritable();
     lsm.maybeSwitch();
     group = screen(group);
     try {
       wal.append(group, sync);
+    } catch (WalSyncException e) {
+      // Written and announced to listeners (replicas may have it): apply it like a committed group,
+      // so that this node reads what its log and its replicas hold.
+      apply(group);
+      throw errors.appendFailed(e);
     } catch (IOException | RuntimeException e) {
-      writeFailure = e;
-      LOG.error("WAL write failed; refusing further writes until reopened", e);
-      throw e;
+      throw errors.appendFailed(e);
     }
+    apply(group);
+  }
+
+  /** Leader only: inserts a logged group into the memtable and makes it visible. */
+  private void apply(List<PendingWrite> group) {
     MemTable m = lsm.active();
     long last = visibleSequence;
     for (PendingWrite w : group) {
@@ -532,24 +556,13 @@ public final class DbCore {
     if (closed) {
       throw closedException();
     }
-    Throwable failure = writeFailure;
-    if (failure == null) {
-      failure = lsm.failure();
-    }
-    if (failure != null) {
-      throw refused(failure);
-    }
+    errors.checkWritable();
   }
 
-  private KevoException refused(Throwable failure) {
-    return new KevoException(
-        ErrorCode.WRITES_REFUSED,
-        "database "
-            + dir
-            + " refuses writes after an earlier failure ("
-            + failure
-            + "); reopen it to recover",
-        failure);
+  /** Why writes are refused now, if they are (see {@link ErrorRecovery}). */
+  public Optional<WriteRefusal> writeRefusal() {
+    WriteStop s = errors.current();
+    return s == null ? Optional.empty() : Optional.of(s.toRefusal());
   }
 
   void checkKey(byte[] key) {
@@ -759,7 +772,7 @@ public final class DbCore {
     long user = bytesWritten.sum();
     long written =
         wal.bytesWritten() + background.bytesFlushed() + background.compactionBytesWritten();
-    Throwable failure = writeFailure != null ? writeFailure : lsm.failure();
+    WriteStop stop = errors.current();
     return new DbStats(
         visibleSequence,
         wal.durableSequence(),
@@ -796,7 +809,7 @@ public final class DbCore {
         tableStats.bloomChecks(),
         tableStats.bloomUseful(),
         tableStats.bloomFalsePositives(),
-        failure == null ? null : failure.toString());
+        stop == null ? null : errors.refusal(stop).getMessage());
   }
 
   private void checkOpen() {
@@ -866,6 +879,7 @@ public final class DbCore {
         // task that runs after this finds the database closed and does nothing.
         syncer.shutdown();
       }
+      errors.close();
       lsm.closing();
       background.stop();
       lsm.release();
@@ -875,7 +889,7 @@ public final class DbCore {
         LOG.error("closing the manifest of {} failed", dir, e);
       }
       try {
-        wal.close(writeFailure == null);
+        wal.close(wal.syncFailure() == null);
       } catch (IOException e) {
         LOG.error("closing the WAL of {} failed", dir, e);
       }

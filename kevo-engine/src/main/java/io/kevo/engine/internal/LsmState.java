@@ -3,6 +3,7 @@ package io.kevo.engine.internal;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
+import io.kevo.engine.internal.WriteStop.Origin;
 import io.kevo.engine.internal.compaction.Background;
 import io.kevo.engine.internal.memtable.MemTable;
 import io.kevo.engine.internal.version.VersionSet;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * for a flush; when L0 holds {@code l0StopTrigger} files, writers wait for compaction; from {@code
  * l0SlowdownTrigger} files each write group is delayed by a millisecond, so the background can
  * catch up before writers have to stop. Writes never fail for being too fast, and memory stays
- * bounded.
+ * bounded. A writer waiting for the background gives up, refused, when the background fails (see
+ * {@link ErrorRecovery}).
  *
  * <p>Thread-safety: {@link #maybeSwitch} and {@link #active()} inserts belong to the write leader;
  * the frozen list and view are guarded by {@code this}; the background thread calls the {@link
@@ -39,6 +41,7 @@ final class LsmState implements Background.Host {
   private final VersionSet versions;
   private final Wal wal;
   private final Snapshots snapshots;
+  private final ErrorRecovery errors;
   private final ArrayDeque<ReadView.Frozen> frozen = new ArrayDeque<>();
   private Background background;
 
@@ -46,7 +49,6 @@ final class LsmState implements Background.Host {
   private long activeMaxSequence;
   private volatile ReadView view;
   private volatile boolean switchRequested;
-  private volatile Throwable failure;
   private volatile boolean closing;
   private volatile long flushedSequence;
   private volatile java.util.function.Supplier<KevoException> closedError =
@@ -58,11 +60,13 @@ final class LsmState implements Background.Host {
       Wal wal,
       Snapshots snapshots,
       MemTable recovered,
-      long lastSequence) {
+      long lastSequence,
+      ErrorRecovery errors) {
     this.options = options;
     this.versions = versions;
     this.wal = wal;
     this.snapshots = snapshots;
+    this.errors = errors;
     this.active = recovered;
     this.activeMaxSequence = lastSequence;
     this.flushedSequence = versions.persistedSequence();
@@ -106,10 +110,6 @@ final class LsmState implements Background.Host {
     return view;
   }
 
-  Throwable failure() {
-    return failure;
-  }
-
   int frozenCount() {
     synchronized (this) {
       return frozen.size();
@@ -130,7 +130,9 @@ final class LsmState implements Background.Host {
     if ((switchRequested || m.approximateBytes() >= options.memtableSize()) && m.entryCount() > 0) {
       switchRequested = false;
       synchronized (this) {
-        while (frozen.size() >= options.maxImmutableMemtables() && failure == null && !closing) {
+        while (frozen.size() >= options.maxImmutableMemtables()
+            && !backgroundFailed()
+            && !closing) {
           wait(100);
         }
         checkFailure();
@@ -146,7 +148,7 @@ final class LsmState implements Background.Host {
     if (l0 >= options.l0StopTrigger()) {
       synchronized (this) {
         while (versions.peek().fileCount(0) >= options.l0StopTrigger()
-            && failure == null
+            && !backgroundFailed()
             && !closing) {
           background.schedule();
           wait(100);
@@ -158,20 +160,20 @@ final class LsmState implements Background.Host {
     }
   }
 
+  private boolean backgroundFailed() {
+    return errors.has(Origin.BACKGROUND);
+  }
+
   private void checkFailure() {
-    Throwable f = failure;
-    if (f != null) {
-      throw new KevoException(
-          ErrorCode.WRITES_REFUSED,
-          "writes are refused after a background failure (" + f + "); reopen the database",
-          f);
+    if (backgroundFailed()) {
+      errors.checkWritable();
     }
   }
 
   /** Waits until every operation at or below {@code sequence} is in SSTables. */
   void awaitPersisted(long sequence) throws InterruptedException {
     synchronized (this) {
-      while (flushedSequence < sequence && failure == null && !closing) {
+      while (flushedSequence < sequence && !backgroundFailed() && !closing) {
         background.schedule();
         wait(100);
       }
@@ -231,8 +233,13 @@ final class LsmState implements Background.Host {
 
   @Override
   public synchronized void failed(Throwable cause) {
-    failure = cause;
+    errors.failed(Origin.BACKGROUND, cause);
     notifyAll();
+  }
+
+  @Override
+  public void drained() {
+    errors.succeeded(Origin.BACKGROUND);
   }
 
   /** Stops waits (writers stalled on flush or compaction give up) before the background stops. */

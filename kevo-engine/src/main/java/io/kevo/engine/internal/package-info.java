@@ -10,7 +10,24 @@
  * Ordering rule for readers: take the view, then read the visible sequence.
  *
  * <p>Priorities: no acknowledged write lost, no unwritten value returned, clear errors on damage,
- * then speed. A failure in the write path or the background is sticky: writes are refused with its
- * cause until the database is reopened.
+ * then speed.
+ *
+ * <p>Failures in the write path or the background refuse writes ({@code ErrorRecovery}); reads go
+ * on. A full disk ({@code ENOSPC}, {@code EDQUOT}) met while appending to the WAL or by a flush or
+ * compaction heals: a timer retries what failed, with a backoff of 100 ms doubling to 1 s, and
+ * writes resume without a reopen once it works (for the WAL: the failed append's bytes are cut off
+ * and a 1 MiB probe file fits). Everything else is sticky until the database is reopened: a failed
+ * WAL fsync (retrying one can report success for data the kernel dropped, so it is never retried),
+ * an I/O error that is not a full disk (a failing device, which retrying would hide), corruption, a
+ * bug. On Linux's local file systems a full disk shows at {@code write(2)}, where it heals; it
+ * reaches an fsync only on file systems that allocate late (NFS, thin provisioning), where it is
+ * sticky like any failed fsync.
+ *
+ * <p>Sequence numbers on failure: a group whose WAL append failed is neither applied nor announced
+ * to listeners; its numbers are given to later writes only after the WAL has truncated the segment
+ * back to its last complete record and fsynced the cut ({@code Wal.repair()}), so no two records
+ * with one number can ever be replayed. If the process stops first, recovery replays the group's
+ * whole records (the callers were told the outcome is unknown) and drops its torn tail, and
+ * numbering continues after them.
  */
 package io.kevo.engine.internal;

@@ -20,10 +20,14 @@ import org.slf4j.LoggerFactory;
  * them), then runs manual compactions, then whatever compaction the policy picks, until nothing is
  * left to do. One job at a time, so the file set has a single writer besides the manifest lock.
  *
- * <p>Failure is sticky: the first exception stops all background work and is handed to the host,
- * which refuses writes with it until the database is reopened (a retried flush after an I/O error
- * could silently lose or duplicate data). Stopped by a flag and an orderly executor shutdown —
- * never by interrupting a thread that may be writing files.
+ * <p>Failure stops all background work and is handed to the host, which refuses writes with it.
+ * Work starts again only when the host calls {@link #resume()} (its error recovery does, after a
+ * full disk; other failures stay until the database is reopened). Running a failed job again is
+ * safe: a flush or compaction changes the database only by its final manifest edit, the failed one
+ * deleted what it wrote (see {@link Jobs}), and the frozen memtable or compaction inputs are still
+ * there. Each pass that ends with nothing left to do and no failure is reported to {@link
+ * Host#drained()}. Stopped by a flag and an orderly executor shutdown — never by interrupting a
+ * thread that may be writing files.
  */
 public final class Background {
   private static final Logger LOG = LoggerFactory.getLogger(Background.class);
@@ -42,6 +46,9 @@ public final class Background {
     long oldestSnapshot();
 
     void failed(Throwable cause);
+
+    /** A pass ended with nothing left to do, without failing. */
+    void drained();
   }
 
   /** A frozen memtable to flush. */
@@ -60,6 +67,7 @@ public final class Background {
   private volatile boolean stopped;
   private Manual running;
   private volatile Throwable failure;
+  private volatile boolean resumed; // since resume(), until a pass ends without failing
 
   private final LongAdder flushes = new LongAdder();
   private final LongAdder compactions = new LongAdder();
@@ -128,6 +136,10 @@ public final class Background {
           break;
         }
       }
+      if (!stopped && failure == null) {
+        resumed = false;
+        host.drained();
+      }
     } catch (Jobs.Cancelled c) {
       LOG.debug("compaction abandoned: closing");
       Manual m = running;
@@ -141,7 +153,13 @@ public final class Background {
       // Record the failure before anyone waiting on a manual compaction learns of it, so that a
       // caller who sees compactRange fail also sees writes refused.
       failure = t;
-      LOG.error("background flush/compaction failed; writes are refused until reopen", t);
+      if (resumed) {
+        // The host's recovery retries while the cause lasts (a full disk): one stack trace is
+        // enough, the host logs the state.
+        LOG.debug("background flush/compaction failed again: {}", t.toString());
+      } else {
+        LOG.error("background flush/compaction failed; writes are refused", t);
+      }
       host.failed(t);
       Manual m = running;
       if (m != null) {
@@ -218,6 +236,22 @@ public final class Background {
 
   public Throwable failure() {
     return failure;
+  }
+
+  /**
+   * After a failure: forgets it and runs the pending work again (the failed job first, since it is
+   * still pending). Its outcome goes to the host: {@link Host#failed} or {@link Host#drained}.
+   *
+   * @return false if there was no failure to resume from (or the worker is stopped)
+   */
+  public boolean resume() {
+    if (failure == null || stopped) {
+      return false;
+    }
+    resumed = true;
+    failure = null;
+    schedule();
+    return true;
   }
 
   public long flushes() {

@@ -5,6 +5,7 @@ import io.kevo.engine.internal.iter.MergingIterator;
 import io.kevo.engine.internal.sstable.TableOptions;
 import io.kevo.engine.internal.version.FileMeta;
 import io.kevo.engine.internal.version.LevelIterator;
+import io.kevo.engine.internal.version.ManifestWriteException;
 import io.kevo.engine.internal.version.TableFile;
 import io.kevo.engine.internal.version.Version;
 import io.kevo.engine.internal.version.VersionEdit;
@@ -17,7 +18,10 @@ import java.util.List;
  * Flush and compaction as functions: read a sorted input, keep what {@link VersionFilter} keeps,
  * write new tables, then commit one {@link VersionEdit}. Until the edit is in the manifest the new
  * tables are not part of the database (a crash leaves them as stray files, removed at the next
- * open); after it, the inputs are obsolete and leave the disk when no reader holds them.
+ * open); after it, the inputs are obsolete and leave the disk when no reader holds them. A job that
+ * fails deletes the tables it wrote, unless the manifest append itself failed ({@link
+ * ManifestWriteException}: the edit may be on disk, so the version set keeps them), and changes
+ * nothing else, so it can be run again.
  */
 final class Jobs {
   private Jobs() {}
@@ -52,6 +56,8 @@ final class Jobs {
         edit.add(0, f);
       }
       versions.logAndApply(edit);
+    } catch (ManifestWriteException e) {
+      throw e; // the tables may be listed on disk: the version set keeps them
     } catch (IOException | RuntimeException e) {
       sink.abandon();
       throw e;
@@ -127,6 +133,8 @@ final class Jobs {
         edit.add(out, f);
       }
       versions.logAndApply(edit);
+    } catch (ManifestWriteException e) {
+      throw e; // the tables may be listed on disk: the version set keeps them
     } catch (IOException | RuntimeException e) {
       sink.abandon();
       throw e;

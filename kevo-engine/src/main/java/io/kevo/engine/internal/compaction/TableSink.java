@@ -48,7 +48,7 @@ final class TableSink {
     if (writer == null) {
       number = versions.newFileNumber();
       pending.add(number);
-      writer = TableWriter.create(versions.tablePath(number), options);
+      writer = TableWriter.create(versions.tablePath(number), options, versions.files());
       smallestKey = key.clone();
       smallestSeq = seq;
       minSeq = Long.MAX_VALUE;

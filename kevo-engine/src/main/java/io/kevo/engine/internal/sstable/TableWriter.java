@@ -3,6 +3,7 @@ package io.kevo.engine.internal.sstable;
 import io.kevo.engine.Compression;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.internal.io.FileIo;
 import io.kevo.engine.internal.io.Files2;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -71,12 +72,17 @@ public final class TableWriter implements AutoCloseable {
    *     compression's native library is unavailable
    */
   public static TableWriter create(Path finalPath, TableOptions options) {
+    return create(finalPath, options, FileIo.DEFAULT);
+  }
+
+  /** As {@link #create(Path, TableOptions)}, writing through {@code files}. */
+  public static TableWriter create(Path finalPath, TableOptions options, FileIo files) {
     Objects.requireNonNull(options, "options");
     BlockCodec.checkAvailable(options.compression());
     Path tmp = finalPath.resolveSibling(finalPath.getFileName() + ".tmp");
     try {
       FileChannel ch =
-          FileChannel.open(
+          files.open(
               tmp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,

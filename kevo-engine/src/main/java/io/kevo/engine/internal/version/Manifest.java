@@ -2,6 +2,7 @@ package io.kevo.engine.internal.version;
 
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.internal.io.FileIo;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.wal.RecordFormat;
 import io.kevo.engine.internal.wal.SegmentReadException;
@@ -27,6 +28,10 @@ import java.util.List;
  * On recovery a torn final record (a crash mid-append) is that unfinished change and is ignored;
  * any other damage is corruption and stops the open. Each open writes a fresh manifest holding one
  * snapshot record, so manifests stay small.
+ *
+ * <p>A failed append leaves the file with a record that may be complete, torn or absent: the owner
+ * must not append to it again (a later record after a torn one would turn a torn tail into
+ * corruption) but start a new manifest with {@link #create}.
  *
  * <p>Thread-safety: appends are serialized by the owner ({@link VersionSet}).
  */
@@ -133,17 +138,40 @@ final class Manifest implements AutoCloseable {
    * Starts manifest {@code number} holding {@code snapshot}, makes it durable, then points CURRENT
    * at it. Until CURRENT is renamed the previous manifest remains the state.
    */
-  static Manifest create(Path dir, long number, VersionEdit snapshot) throws IOException {
+  static Manifest create(Path dir, long number, VersionEdit snapshot, FileIo files)
+      throws IOException {
     Path file = dir.resolve(fileName(number));
     FileChannel ch =
-        FileChannel.open(
+        files.open(
             file,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
     Manifest m = new Manifest(file, ch, 0);
-    m.append(snapshot);
-    writeCurrent(dir, fileName(number));
+    try {
+      m.append(snapshot);
+    } catch (IOException | RuntimeException e) {
+      // CURRENT does not name it yet: remove it so a full disk gets its space back.
+      try {
+        ch.close();
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    try {
+      writeCurrent(dir, fileName(number), files);
+    } catch (IOException | RuntimeException e) {
+      // CURRENT may name it already (the rename done, the directory fsync failed): keep the file.
+      // If CURRENT still names the old manifest, it is a stray removed at the next open.
+      try {
+        ch.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return m;
   }
 
@@ -152,9 +180,13 @@ final class Manifest implements AutoCloseable {
    * when this returns, that manifest is the state.
    */
   static void writeCurrent(Path dir, String name) throws IOException {
+    writeCurrent(dir, name, FileIo.DEFAULT);
+  }
+
+  private static void writeCurrent(Path dir, String name, FileIo files) throws IOException {
     Path tmp = dir.resolve(CURRENT + ".tmp");
     try (FileChannel c =
-        FileChannel.open(
+        files.open(
             tmp,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,

@@ -2,6 +2,7 @@ package io.kevo.engine.internal.version;
 
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.internal.io.FileIo;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.sstable.BlockCache;
 import io.kevo.engine.internal.sstable.TableReader;
@@ -13,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * after a crash the database reopens with either the old or the new file set, never a mix. Files
  * leave the disk only when no version references them any more.
  *
+ * <p>A failed manifest append ({@link ManifestWriteException}) leaves an edit that may or may not
+ * be on disk. Its new tables are kept (a restart may read the edit and need them), the manifest is
+ * not appended to again, and the next {@link #logAndApply} first writes a fresh manifest of the
+ * current version and points CURRENT at it; then those tables are strays and are deleted. So a
+ * flush or compaction that failed that way can simply be run again.
+ *
  * <p>Thread-safety: {@link #logAndApply} and {@link #newFileNumber} are synchronized (flushes and
  * compactions may run on different threads); {@link #acquire()} is lock-free.
  */
@@ -37,22 +46,34 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
   private final Path dir;
   private final BlockCache cache;
   private final TableStats stats;
+  private final FileIo files;
   private final Map<Long, TableFile> live = new HashMap<>();
+  private final Set<Long> keptAfterFailedEdit = new HashSet<>();
   private Manifest manifest;
+  private boolean manifestFailed;
   private long nextFileNumber;
   private volatile Version current;
   private volatile long persistedSequence;
   private volatile boolean closing;
 
-  private VersionSet(Path dir, BlockCache cache, TableStats stats) {
+  private VersionSet(Path dir, BlockCache cache, TableStats stats, FileIo files) {
     this.dir = dir;
     this.cache = cache;
     this.stats = stats;
+    this.files = files;
   }
 
   /** Recovers the file set from CURRENT and its manifest (or starts empty) and cleans up. */
   public static VersionSet open(Path dir, BlockCache cache, TableStats stats) {
-    VersionSet vs = new VersionSet(dir, cache, stats);
+    return open(dir, cache, stats, FileIo.DEFAULT);
+  }
+
+  /**
+   * As {@link #open(Path, BlockCache, TableStats)}, writing tables and manifests through {@code
+   * files}.
+   */
+  public static VersionSet open(Path dir, BlockCache cache, TableStats stats, FileIo files) {
+    VersionSet vs = new VersionSet(dir, cache, stats, files);
     try {
       vs.recover();
       return vs;
@@ -111,7 +132,7 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     this.current = new Version(files);
     long manifestNumber = nextFileNumber++;
     snapshot.persistedSequence(persisted).nextFileNumber(nextFileNumber);
-    this.manifest = Manifest.create(dir, manifestNumber, snapshot);
+    this.manifest = Manifest.create(dir, manifestNumber, snapshot, this.files);
     removeStrayFiles();
   }
 
@@ -164,14 +185,25 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     return dir.resolve(FileMeta.fileName(number));
   }
 
+  /** The seam new tables are written through. */
+  public FileIo files() {
+    return files;
+  }
+
   /**
    * Makes {@code edit} durable in the manifest, then installs the resulting version.
    *
-   * @throws IOException if the manifest cannot be written; the current version is unchanged
+   * @throws ManifestWriteException if appending the edit failed: its new tables now belong to this
+   *     set (see the class comment); the current version is unchanged
+   * @throws IOException if the manifest could not be replaced after an earlier failure: nothing of
+   *     the edit was written; the current version is unchanged
    */
   public synchronized void logAndApply(VersionEdit edit) throws IOException {
     if (closing) {
       throw new KevoException(ErrorCode.CLOSED, "the database is closing");
+    }
+    if (manifestFailed) {
+      rotateManifest();
     }
     Version base = current;
     List<List<TableFile>> levels = new ArrayList<>();
@@ -197,7 +229,18 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
       sort(level, levels.get(level));
     }
     edit.nextFileNumber(nextFileNumber);
-    manifest.append(edit);
+    try {
+      manifest.append(edit);
+    } catch (IOException | RuntimeException e) {
+      manifestFailed = true;
+      for (VersionEdit.Added a : edit.added()) {
+        if (!live.containsKey(a.file().number())) {
+          keptAfterFailedEdit.add(a.file().number());
+        }
+      }
+      throw new ManifestWriteException(
+          "appending to manifest " + manifest.path() + " failed: " + e, e);
+    }
     live.putAll(added);
     for (VersionEdit.Deleted d : edit.deleted()) {
       boolean stillListed = false;
@@ -214,7 +257,15 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     current = new Version(levels);
     base.unref();
     if (manifest.size() > MAX_MANIFEST_BYTES) {
-      rotateManifest();
+      try {
+        rotateManifest();
+      } catch (IOException e) {
+        // The edit is applied and durable: report nothing to the job (it would delete tables that
+        // are now live). CURRENT may name either manifest now, so append to neither: the next edit
+        // starts with another attempt at a fresh one.
+        manifestFailed = true;
+        LOG.warn("replacing the manifest failed; retrying before the next edit", e);
+      }
     }
   }
 
@@ -229,9 +280,24 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     long number = nextFileNumber++;
     snapshot.persistedSequence(persistedSequence).nextFileNumber(nextFileNumber);
     Manifest old = manifest;
-    manifest = Manifest.create(dir, number, snapshot);
-    old.close();
+    manifest = Manifest.create(dir, number, snapshot, files);
+    manifestFailed = false;
+    try {
+      old.close();
+    } catch (IOException e) {
+      LOG.warn("closing the replaced manifest {} failed", old.path(), e);
+    }
     Files.deleteIfExists(old.path());
+    if (!keptAfterFailedEdit.isEmpty()) {
+      // CURRENT now names a manifest without the failed edit: nothing can list these tables.
+      for (long n : keptAfterFailedEdit) {
+        if (!live.containsKey(n)) {
+          Files.deleteIfExists(tablePath(n));
+          LOG.info("deleted table {} of an edit that failed to reach the manifest", n);
+        }
+      }
+      keptAfterFailedEdit.clear();
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import io.kevo.engine.WalCursor;
 import io.kevo.engine.WalListener;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WalSubscription;
+import io.kevo.engine.internal.io.FileIo;
 import io.kevo.engine.internal.io.Files2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * elsewhere (in SSTables: {@link #deleteObsoleteSegments(long)} is given the persisted sequence)
  * <em>and</em> no {@link RetentionHold} needs any of its sequences. The active segment is never
  * deleted.
+ *
+ * <p>Failures. A failed append ({@link WalAppendException}: the disk is full, say) leaves the
+ * segment with a tail of unknown length past its last complete record; the group's sequence numbers
+ * go back to the counter and the log refuses appends until {@link #repair()} has truncated that
+ * tail and fsynced the cut, so a number is never given to a second write while bytes of the first
+ * could still be replayed. Listeners hear of a group only after all of its bytes were written, so
+ * they never see a record that is then cut off. A failed fsync ({@link WalSyncException}) is final
+ * for this handle (see {@link #sync()}).
  */
 public final class Wal implements WalAccess, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -55,6 +64,7 @@ public final class Wal implements WalAccess, AutoCloseable {
 
   private final Path dir;
   private final Options options;
+  private final FileIo files;
   private final List<Segment> segments = new ArrayList<>();
   private final CopyOnWriteArrayList<ListenerDispatcher> dispatchers = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<WalListener> inlineListeners = new CopyOnWriteArrayList<>();
@@ -77,6 +87,8 @@ public final class Wal implements WalAccess, AutoCloseable {
   private final List<FileChannel> closeAfterForce = new ArrayList<>(); // guarded by state
   private long nextSequence;
   private long unsyncedBytes; // guarded by state
+  private boolean damaged; // an append failed and repair() has not cut its bytes off; under state
+  private volatile WalSyncException syncFailure; // the first failed fsync, final
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
 
   private volatile long writtenSequence;
@@ -88,9 +100,10 @@ public final class Wal implements WalAccess, AutoCloseable {
   private volatile long syncs;
   private volatile boolean closed;
 
-  private Wal(Path dir, Options options, List<Segment> recovered, long lastSequence) {
+  private Wal(Path dir, Options options, FileIo files, List<Segment> recovered, long lastSequence) {
     this.dir = dir;
     this.options = options;
+    this.files = files;
     this.segments.addAll(recovered);
     this.nextSequence = lastSequence + 1;
     this.writtenSequence = lastSequence;
@@ -114,6 +127,13 @@ public final class Wal implements WalAccess, AutoCloseable {
   public static Wal open(
       Path dir, Options options, WalRecovery.Result recovered, long persistedSequence)
       throws IOException {
+    return open(dir, options, recovered, persistedSequence, FileIo.DEFAULT);
+  }
+
+  /** As {@link #open(Path, Options, WalRecovery.Result, long)}, writing through {@code files}. */
+  public static Wal open(
+      Path dir, Options options, WalRecovery.Result recovered, long persistedSequence, FileIo files)
+      throws IOException {
     List<Segment> kept = new ArrayList<>();
     long maxNumber = 0;
     for (Segment s : recovered.segments()) {
@@ -124,17 +144,37 @@ public final class Wal implements WalAccess, AutoCloseable {
         kept.add(s);
       }
     }
-    Wal wal = new Wal(dir, options, kept, Math.max(recovered.lastSequence(), persistedSequence));
-    wal.startSegment(maxNumber + 1);
+    Wal wal =
+        new Wal(dir, options, files, kept, Math.max(recovered.lastSequence(), persistedSequence));
+    FileChannel ch = wal.createSegmentFile(maxNumber + 1);
+    wal.install(ch, maxNumber + 1);
     return wal;
   }
 
-  private void startSegment(long number) throws IOException {
+  /**
+   * Creates segment file {@code number} and makes its name durable. On failure nothing is left
+   * behind (as far as the file system lets us), so that a later attempt can create it again.
+   */
+  private FileChannel createSegmentFile(long number) throws IOException {
     Path path = dir.resolve(Segment.fileName(number));
-    FileChannel ch =
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    Files2.fsyncDirectory(dir);
-    Segment seg = new Segment(number, path, 0, 0, 0);
+    FileChannel ch = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      Files2.fsyncDirectory(dir);
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.close();
+        Files.deleteIfExists(path);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Makes the created segment file {@code number} the one appended to. */
+  private void install(FileChannel ch, long number) {
+    Segment seg = new Segment(number, dir.resolve(Segment.fileName(number)), 0, 0, 0);
     synchronized (segments) {
       segments.add(seg);
     }
@@ -183,9 +223,17 @@ public final class Wal implements WalAccess, AutoCloseable {
     }
   }
 
-  /** The body of {@link #append}, under {@link #state}; returns whether to sync. */
+  /**
+   * The body of {@link #append}, under {@link #state}; returns whether to sync.
+   *
+   * @throws WalAppendException if writing failed after the group was numbered
+   * @throws IOException if starting a new segment failed (nothing of the group was written)
+   */
   private boolean appendLocked(List<PendingWrite> group, long total, boolean forceSync)
       throws IOException {
+    if (damaged) {
+      throw new IllegalStateException("the WAL takes no append before repair() after a failure");
+    }
     if (total > 0
         && activeSegment.size() > 0
         && activeSegment.size() + total > options.segmentSize()) {
@@ -194,17 +242,24 @@ public final class Wal implements WalAccess, AutoCloseable {
     long first = nextSequence;
     if (total > 0) {
       ByteBuffer buf = buffer(total);
-      for (PendingWrite w : group) {
-        w.assign(nextSequence);
-        nextSequence += w.count();
-        if (w.count() > 0) {
-          frame(buf, w);
-        }
-      }
-      buf.flip();
       long pos = activeSegment.size();
-      while (buf.hasRemaining()) {
-        pos += active.write(buf, pos);
+      try {
+        for (PendingWrite w : group) {
+          w.assign(nextSequence);
+          nextSequence += w.count();
+          if (w.count() > 0) {
+            frame(buf, w);
+          }
+        }
+        buf.flip();
+        while (buf.hasRemaining()) {
+          pos += active.write(buf, pos);
+        }
+      } catch (IOException | RuntimeException e) {
+        // Part of the group may be in the file: its numbers are reusable only after repair().
+        nextSequence = first;
+        damaged = true;
+        throw new WalAppendException(first, e);
       }
       long last = nextSequence - 1;
       activeSegment.appended(pos, first, last);
@@ -239,10 +294,21 @@ public final class Wal implements WalAccess, AutoCloseable {
   /**
    * Forces everything written so far to stable storage, if anything is unsynced. Any thread; does
    * not hold up appends while it forces (see the class comment).
+   *
+   * <p>A failed fsync is never retried: Linux may drop the dirty pages whose write-back failed and
+   * report the error only once, so a second fsync can succeed while the data is not on disk (the
+   * PostgreSQL "fsyncgate" finding). After one, every call throws {@link WalSyncException}; only
+   * reopening, which replays what really is on disk, gets a trustworthy log again.
+   *
+   * @throws WalSyncException if this or an earlier fsync failed
    */
   public void sync() throws IOException {
     syncing.lock();
     try {
+      WalSyncException earlier = syncFailure;
+      if (earlier != null) {
+        throw new WalSyncException("an earlier fsync of the WAL failed: " + earlier, earlier);
+      }
       long upTo;
       List<FileChannel> sealed;
       FileChannel act;
@@ -258,20 +324,31 @@ public final class Wal implements WalAccess, AutoCloseable {
         unsyncedBytes = 0;
         unsyncedSinceNanos = 0;
       }
+      int closed = 0;
       try {
         // Older segments first: what is durable is always a prefix of the log.
         for (FileChannel ch : sealed) {
           ch.force(false);
           syncs++;
           ch.close();
+          closed++;
         }
         act.force(false);
         syncs++;
+      } catch (IOException e) {
+        syncFailure = new WalSyncException("fsync of the WAL in " + dir + " failed: " + e, e);
+        throw syncFailure;
       } finally {
         synchronized (state) {
           forcing = null;
+          closeAfterForce.addAll(sealed.subList(closed, sealed.size()));
           for (FileChannel ch : closeAfterForce) {
-            ch.close();
+            try {
+              ch.close();
+            } catch (IOException e) {
+              // Forced (or failed, which is reported): closing is only releasing the descriptor.
+              LOG.warn("closing a sealed WAL segment failed", e);
+            }
           }
           closeAfterForce.clear();
         }
@@ -292,13 +369,57 @@ public final class Wal implements WalAccess, AutoCloseable {
     }
   }
 
+  /**
+   * After a {@link WalAppendException}: truncates the active segment to the end of its last
+   * complete record and fsyncs it, so that no byte of the failed group can be replayed, and lets
+   * appends go on with the group's sequence numbers. A no-op when no append failed. Retried by the
+   * caller until it succeeds; never runs concurrently with an append (the caller refuses writes
+   * meanwhile) or with a sync (it holds the sync lock).
+   */
+  public void repair() throws IOException {
+    syncing.lock();
+    try {
+      synchronized (state) {
+        if (!damaged) {
+          return;
+        }
+        long end = activeSegment.size();
+        active.truncate(end);
+        active.force(true);
+        damaged = false;
+        LOG.info(
+            "WAL segment {} cut back to {} bytes after a failed append; next sequence {}",
+            activeSegment,
+            end,
+            nextSequence);
+      }
+    } finally {
+      syncing.unlock();
+    }
+  }
+
+  /** Whether an append failed and {@link #repair()} has not yet cut its bytes off. */
+  public boolean damaged() {
+    synchronized (state) {
+      return damaged;
+    }
+  }
+
+  /** The fsync failure that ended this handle's syncing (see {@link #sync()}), or null. */
+  public WalSyncException syncFailure() {
+    return syncFailure;
+  }
+
   /** {@link System#nanoTime()} of the oldest unsynced append, or 0 if all is synced. */
   public long unsyncedSinceNanos() {
     return unsyncedSinceNanos;
   }
 
-  /** Under {@link #state}. */
+  /** Under {@link #state}. If it fails, the active segment is unchanged. */
   private void rotate() throws IOException {
+    // The new file first: a full disk can refuse it, and then we must still be appending to the
+    // old segment, not to a closed channel.
+    FileChannel next = createSegmentFile(activeSegment.number() + 1);
     // A later sync must cover the old segment too, so that durability is always a prefix of the
     // log: keep an unsynced channel open and let the next sync (right after this append with
     // IMMEDIATE, at the byte threshold with BATCH, a SYNC write, a syncWal, or close) force it
@@ -308,11 +429,16 @@ public final class Wal implements WalAccess, AutoCloseable {
     } else if (active == forcing) {
       closeAfterForce.add(active);
     } else {
-      active.close();
+      try {
+        active.close();
+      } catch (IOException e) {
+        // Everything in it is synced; the new segment is already created and must be installed.
+        LOG.warn("closing sealed WAL segment {} failed", activeSegment, e);
+      }
     }
     activeSegment.seal();
     LOG.debug("WAL segment {} sealed", activeSegment);
-    startSegment(activeSegment.number() + 1);
+    install(next, activeSegment.number() + 1);
   }
 
   private ByteBuffer buffer(long total) {

@@ -12,6 +12,9 @@
  * are packed); a new segment is started at every open rather than appending to a recovered one, so
  * recovery never writes into a file it may have truncated; a sync forces sealed segments before the
  * active one (with BATCH and IMMEDIATE at rotation, with NONE at the next sync), so what is durable
- * is always a prefix of the log.
+ * is always a prefix of the log. A failed append is undone by truncating the active segment back to
+ * its last complete record ({@link io.kevo.engine.internal.wal.Wal#repair()}) before any number it
+ * took is used again; a failed fsync is never retried (see {@link
+ * io.kevo.engine.internal.wal.Wal#sync()}).
  */
 package io.kevo.engine.internal.wal;
