@@ -45,9 +45,11 @@ public final class KevoServer implements AutoCloseable {
   /**
    * The health service name that says whether this node takes writes: {@code SERVING} on a
    * standalone node and on a primary with at least {@code --min-replicas-to-write} replicas
-   * connected, {@code NOT_SERVING} on a replica and on a primary with fewer. The node's own
-   * statuses ({@code ""} and {@code kevo.KevoService}) stay {@code SERVING} meanwhile: it still
-   * serves reads, and a load balancer's health check must not take it out for that.
+   * connected, {@code NOT_SERVING} on a replica, on a primary with fewer, and while the engine
+   * refuses writes ({@link KevoDB#writeRefusal()}: a full disk, until space is freed; a failed
+   * fsync, until the node is restarted). Checked every 200 ms. The node's own statuses ({@code ""}
+   * and {@code kevo.KevoService}) stay {@code SERVING} meanwhile: it still serves reads, and a load
+   * balancer's health check must not take it out for that.
    */
   public static final String WRITES_HEALTH_SERVICE = "kevo.writes";
 
@@ -299,9 +301,9 @@ public final class KevoServer implements AutoCloseable {
   private void updateWritesHealth() {
     try {
       if (!closed.get()) {
+        boolean refused = replication.writesRefused() || db.writeRefusal().isPresent();
         health.setStatus(
-            WRITES_HEALTH_SERVICE,
-            replication.writesRefused() ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+            WRITES_HEALTH_SERVICE, refused ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
       }
     } catch (RuntimeException e) {
       LOG.warn("updating the writes health status failed", e);

@@ -9,6 +9,7 @@ import io.kevo.engine.KeyValue;
 import io.kevo.engine.ScanOptions;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
+import io.kevo.engine.WriteRefusal;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BatchWriteResponse;
 import io.kevo.proto.BeginTransactionRequest;
@@ -63,7 +64,11 @@ import org.slf4j.LoggerFactory;
  * fsync; a found key with an empty value answers {@code found=true}; {@code Compact} flushes and
  * compacts the whole key range ({@code force} is accepted and ignored: every compaction is a full
  * one); {@code GetStats} is described in {@link StatsMapper}. Failures become statuses in {@link
- * StatusMapper} only.
+ * StatusMapper} only. {@code GetNodeInfo.read_only} is true on a replica and while the engine
+ * refuses writes ({@link io.kevo.engine.KevoDB#writeRefusal()}, a full disk say), which then also
+ * fills {@code write_refusal} (the failure in words), {@code write_refusal_code} ({@code NO_SPACE}:
+ * the node resumes by itself; {@code WRITES_REFUSED}: only a restart helps) and {@code
+ * write_refusal_since} (ISO-8601) in {@code GetNodeInfo.replication}.
  *
  * <p>Acknowledgement levels ({@link ConsistencyMetadata}): a write ({@code Put}, {@code Delete},
  * {@code BatchWrite}, the commit of a read-write transaction) is checked (its {@code kevo-ack},
@@ -355,11 +360,17 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     unary(
         out,
         () -> {
+          Optional<WriteRefusal> refusal = db.writeRefusal();
           GetNodeInfoResponse.Builder b =
               GetNodeInfoResponse.newBuilder()
                   .setLastSequence(db.latestSequence())
-                  .setReadOnly(false)
+                  .setReadOnly(refusal.isPresent())
                   .setVersion(version);
+          refusal.ifPresent(
+              r ->
+                  b.putReplication("write_refusal", r.reason())
+                      .putReplication("write_refusal_code", r.code().name())
+                      .putReplication("write_refusal_since", r.since().toString()));
           replication.fillNodeInfo(b);
           return b.build();
         });

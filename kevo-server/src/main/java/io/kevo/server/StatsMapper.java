@@ -23,6 +23,8 @@ import io.kevo.proto.RecoveryStats;
  *       by gRPC status code name.
  *   <li>{@code recovery_stats}: the WAL replay at open; {@code wal_corrupted_entries} counts a torn
  *       tail and a discarded corrupt tail as one entry each (the engine counts bytes).
+ *   <li>{@code write_refusal} (our addition): why the engine refuses writes now, as a write would
+ *       be told, or empty.
  * </ul>
  */
 final class StatsMapper {
@@ -61,6 +63,9 @@ final class StatsMapper {
                         (s.walTornBytesTruncated() > 0 ? 1 : 0)
                             + (s.walCorruptBytesDiscarded() > 0 ? 1 : 0))
                     .setWalRecoveryDurationMs(s.recoveryMillis()));
+    if (s.backgroundError() != null) {
+      b.setWriteRefusal(s.backgroundError());
+    }
     metrics
         .latencies()
         .forEach(

@@ -22,7 +22,16 @@ import org.slf4j.LoggerFactory;
  *       like the cap on transactions; retrying the same transaction cannot succeed)</td></tr>
  *   <tr><td>engine CONFLICT</td><td>ABORTED (run the transaction again)</td></tr>
  *   <tr><td>engine CLOSED</td><td>UNAVAILABLE (the node is shutting down)</td></tr>
- *   <tr><td>engine WRITES_REFUSED</td><td>UNAVAILABLE, with the failure that caused it</td></tr>
+ *   <tr><td>engine WRITES_REFUSED (a failure the engine does not recover from by itself; nothing
+ *       written)</td><td>UNAVAILABLE, with the failure that caused it</td></tr>
+ *   <tr><td>engine NO_SPACE (the disk is full; nothing written; the node resumes writes by itself
+ *       once space is freed)</td><td>UNAVAILABLE: the write is safe to send again, later or to
+ *       another node; not RESOURCE_EXHAUSTED, which clients read as "this request is too
+ *       big"</td></tr>
+ *   <tr><td>engine OUTCOME_UNKNOWN (the log failed while this write was being written: it may or
+ *       may not be there)</td><td>UNAVAILABLE, with a description that says the outcome is
+ *       unknown: redoing is the client's call (safe for a put of the same value, not for a
+ *       read-modify-write)</td></tr>
  *   <tr><td>engine IO_ERROR</td><td>UNAVAILABLE (the node's storage failed)</td></tr>
  *   <tr><td>engine UNAVAILABLE</td><td>UNAVAILABLE (a replica installing a snapshot)</td></tr>
  *   <tr><td>engine CORRUPTION</td><td>DATA_LOSS</td></tr>
@@ -97,7 +106,8 @@ final class StatusMapper {
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case TRANSACTION_TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
       case CONFLICT -> Status.ABORTED;
-      case CLOSED, WRITES_REFUSED, IO_ERROR, UNAVAILABLE -> Status.UNAVAILABLE;
+      case CLOSED, WRITES_REFUSED, NO_SPACE, OUTCOME_UNKNOWN, IO_ERROR, UNAVAILABLE ->
+          Status.UNAVAILABLE;
       case CORRUPTION -> Status.DATA_LOSS;
       case LOCKED, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
     };

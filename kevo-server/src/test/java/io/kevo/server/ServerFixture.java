@@ -22,8 +22,11 @@ final class ServerFixture implements AutoCloseable {
   final KevoServiceGrpc.KevoServiceStub async;
 
   ServerFixture(Path dir, ServerOptions options) {
-    KevoDB db =
-        KevoDB.open(dir, Options.builder().maxKeySize(MAX_KEY).maxValueSize(MAX_VALUE).build());
+    this(dir, options, Options.builder().maxKeySize(MAX_KEY).maxValueSize(MAX_VALUE).build());
+  }
+
+  ServerFixture(Path dir, ServerOptions options, Options engine) {
+    KevoDB db = KevoDB.open(dir, engine);
     String name = InProcessServerBuilder.generateName();
     server = KevoServer.start(db, options, InProcessServerBuilder.forName(name), clock::get);
     channel = InProcessChannelBuilder.forName(name).build();

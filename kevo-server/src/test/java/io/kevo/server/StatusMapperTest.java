@@ -46,6 +46,28 @@ class StatusMapperTest {
     assertThat(s.getDescription()).contains("refuses writes").contains("disk full");
   }
 
+  @Test
+  void aFullDiskAndAnUnknownOutcomeAreUnavailableAndSayWhich() {
+    Status refused =
+        StatusMapper.toStatus(
+            new KevoException(
+                ErrorCode.NO_SPACE,
+                "refuses writes since 2024-01-01T00:00:00Z (3 s): no space left on device",
+                new IOException("No space left on device")));
+    assertThat(refused.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(refused.getDescription()).contains("refuses writes since").contains("no space");
+    Status unknown =
+        StatusMapper.toStatus(
+            new KevoException(
+                ErrorCode.OUTCOME_UNKNOWN,
+                "the outcome of this write is unknown",
+                new IOException("No space left on device")));
+    assertThat(unknown.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(unknown.getDescription())
+        .contains("outcome of this write is unknown")
+        .contains("No space left on device");
+  }
+
   private static Status.Code code(Throwable t) {
     return StatusMapper.toStatus(t).getCode();
   }
