@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -110,7 +111,8 @@ final class ErrorRecovery implements AutoCloseable {
     if (old != null && !old.recoverable()) {
       return; // permanent already: keep the first cause
     }
-    Instant since = old != null ? old.since() : env.clock().instant();
+    Instant since =
+        old != null ? old.since() : env.clock().instant().truncatedTo(ChronoUnit.MILLIS);
     stops.put(origin, new WriteStop(origin, cause, since, recoverable));
     if (origin == Origin.BACKGROUND) {
       backgroundRetrying = false;
