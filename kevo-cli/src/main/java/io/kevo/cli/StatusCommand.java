@@ -98,6 +98,16 @@ final class StatusCommand implements Callable<Integer> {
     if (rm.containsKey("superseded")) {
       node.add(row("SUPERSEDED", rm.get("superseded")));
     }
+    if (rm.containsKey("write_refusal")) {
+      node.add(
+          row(
+              "WRITES REFUSED",
+              rm.getOrDefault("write_refusal_code", "?")
+                  + " since "
+                  + rm.getOrDefault("write_refusal_since", "?")
+                  + ": "
+                  + rm.get("write_refusal")));
+    }
     node.add(row("replicas", info.getReplicasCount() == 0 ? "none" : "" + info.getReplicasCount()));
     for (ReplicaInfo r : info.getReplicasList()) {
       node.add(

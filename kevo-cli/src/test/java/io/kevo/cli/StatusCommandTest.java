@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kevo.proto.GetNodeInfoResponse;
 import org.junit.jupiter.api.Test;
 
-/** {@code kevo status} of a bootstrapping replica and of a primary sending snapshots. */
+/**
+ * {@code kevo status} of a bootstrapping replica, of a primary sending snapshots and of a node
+ * whose disk is full.
+ */
 class StatusCommandTest {
   @Test
   void aBootstrappingReplicaShowsProgressRateAndEtaEvenWithoutStatistics() {
@@ -49,5 +52,20 @@ class StatusCommandTest {
             .build();
     String out = StatusCommand.render("127.0.0.1:50051", info, null);
     assertThat(out).contains("1 running, 4 completed, 2 failed, 3 refused (limit); 3.0 GiB sent");
+  }
+
+  @Test
+  void aNodeRefusingWritesShowsWhyAndSinceWhen() {
+    GetNodeInfoResponse info =
+        GetNodeInfoResponse.newBuilder()
+            .setNodeRole(GetNodeInfoResponse.NodeRole.STANDALONE)
+            .setReadOnly(true)
+            .putReplication("write_refusal", "no space left on device while appending")
+            .putReplication("write_refusal_code", "NO_SPACE")
+            .putReplication("write_refusal_since", "2025-01-02T03:04:05Z")
+            .build();
+    String out = StatusCommand.render("127.0.0.1:50051", info, null);
+    assertThat(out)
+        .contains("NO_SPACE since 2025-01-02T03:04:05Z: no space left on device while appending");
   }
 }
