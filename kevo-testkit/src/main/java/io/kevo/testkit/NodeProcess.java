@@ -149,6 +149,14 @@ public final class NodeProcess implements AutoCloseable {
     port = Integer.parseInt(written);
   }
 
+  /**
+   * The exit status of the process if it has exited (by itself or by a signal: 128 + the signal's
+   * number, as the shell reports it); -1 if it runs or never started.
+   */
+  public synchronized int exitStatus() {
+    return process == null || process.isAlive() ? -1 : process.exitValue();
+  }
+
   public synchronized boolean alive() {
     return process != null && process.isAlive();
   }

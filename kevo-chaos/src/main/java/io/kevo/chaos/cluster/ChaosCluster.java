@@ -38,6 +38,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final Map<String, TcpProxy> links = new LinkedHashMap<>(); // "from->to"
   private volatile String primary;
+  private final java.util.Set<String> downOnPurpose = new java.util.HashSet<>();
 
   /** One node: its process and the proxy its clients go through. */
   public record Node(String name, NodeProcess process, TcpProxy clientProxy) {
@@ -137,6 +138,16 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     return name.equals(primary) ? "primary" : "replica";
   }
 
+  /** SIGKILL of {@code name} by a nemesis: its death is expected until it is restarted. */
+  public void kill(String name) throws InterruptedException {
+    Node n;
+    synchronized (this) {
+      n = node(name);
+      downOnPurpose.add(name);
+    }
+    n.process().kill();
+  }
+
   /** Starts {@code name} again with its current role's options (after a kill). */
   public void restart(String name) throws IOException, InterruptedException {
     Node n;
@@ -145,6 +156,24 @@ public final class ChaosCluster implements Topology, AutoCloseable {
       n.process().serverArgs(argsFor(name, primary));
     }
     n.process().start();
+    synchronized (this) {
+      downOnPurpose.remove(name);
+    }
+  }
+
+  /**
+   * The nodes that exited although nobody killed them (a crash, an exit on an error), with their
+   * exit status, by name. A supervisor would restart them; the caller decides.
+   */
+  public synchronized Map<String, Integer> unexpectedExits() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Node n : nodes.values()) {
+      int status = n.process().exitStatus();
+      if (status >= 0 && !downOnPurpose.contains(n.name())) {
+        out.put(n.name(), status);
+      }
+    }
+    return out;
   }
 
   /**

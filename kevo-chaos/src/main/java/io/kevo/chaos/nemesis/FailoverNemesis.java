@@ -29,7 +29,7 @@ public final class FailoverNemesis implements Nemesis {
     ChaosCluster cluster = ctx.cluster();
     String old = cluster.primary();
     long start = ctx.recorder().now();
-    cluster.node(old).process().kill();
+    cluster.kill(old);
     String chosen = null;
     long best = -1;
     List<String> candidates = new ArrayList<>(cluster.replicas());

@@ -19,7 +19,7 @@ public final class KillNemesis implements Nemesis {
     ChaosCluster.Node victim = nodes.get(random.nextInt(nodes.size()));
     String role = ctx.cluster().roleOf(victim.name());
     long start = ctx.recorder().now();
-    victim.process().kill();
+    ctx.cluster().kill(victim.name());
     NemesisContext.sleep(hold.toMillis());
     ctx.cluster().restart(victim.name());
     return new Fault(

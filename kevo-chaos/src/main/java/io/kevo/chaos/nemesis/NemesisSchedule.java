@@ -42,6 +42,7 @@ public final class NemesisSchedule {
     }
     while (running) {
       NemesisContext.sleep(1_000 + random.nextInt(3_000));
+      restartCrashed();
       if (!running) {
         return;
       }
@@ -62,6 +63,33 @@ public final class NemesisSchedule {
         LOG.warn("nemesis {} failed", n.kind(), e);
       }
     }
+  }
+
+  /**
+   * Records a node that exited by itself as a {@code crash} fault and starts it again, as a
+   * supervisor would; the summary lists crashes, since a node should never exit on its own.
+   */
+  public void restartCrashed() {
+    ctx.cluster()
+        .unexpectedExits()
+        .forEach(
+            (node, status) -> {
+              long at = ctx.recorder().now();
+              LOG.warn("{} exited by itself with status {}; restarting it", node, status);
+              try {
+                ctx.cluster().restart(node);
+              } catch (Exception e) {
+                LOG.warn("restarting {} failed", node, e);
+              }
+              ctx.recorder()
+                  .record(
+                      new Fault(
+                          "crash",
+                          node,
+                          at,
+                          ctx.recorder().now(),
+                          "exited by itself with status " + status + "; see its log"));
+            });
   }
 
   /** Stops after the running nemesis healed its fault; waits up to {@code within}. */

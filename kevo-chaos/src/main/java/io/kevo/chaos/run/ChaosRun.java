@@ -93,6 +93,7 @@ public final class ChaosRun {
       if (!schedule.stop(Duration.ofSeconds(120))) {
         LOG.warn("the nemesis did not finish its last fault within 120 s");
       }
+      schedule.restartCrashed();
       cluster.healAll();
       Thread.sleep(RECOVERY.toMillis());
       if (!workload.stop(Duration.ofSeconds(60))) {
