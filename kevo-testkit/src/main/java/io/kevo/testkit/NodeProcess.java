@@ -118,7 +118,13 @@ public final class NodeProcess implements AutoCloseable {
     args.addAll(serverArgs);
     Files.writeString(
         log(),
-        "==== starting " + name + ": kevo " + String.join(" ", args) + System.lineSeparator(),
+        "==== "
+            + java.time.LocalTime.now()
+            + " starting "
+            + name
+            + ": kevo "
+            + String.join(" ", args)
+            + System.lineSeparator(),
         UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
