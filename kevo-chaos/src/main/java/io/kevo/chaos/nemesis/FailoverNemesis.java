@@ -3,6 +3,7 @@ package io.kevo.chaos.nemesis;
 import io.kevo.chaos.cluster.ChaosCluster;
 import io.kevo.chaos.cluster.NodeInfo;
 import io.kevo.chaos.history.Fault;
+import io.kevo.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,19 @@ public final class FailoverNemesis implements Nemesis {
     ChaosCluster cluster = ctx.cluster();
     String old = cluster.primary();
     long start = ctx.recorder().now();
+    List<TcpProxy> cut = new ArrayList<>();
+    if (random.nextBoolean()) {
+      for (String r : cluster.replicas()) {
+        TcpProxy link = cluster.link(r, old);
+        link.mode(TcpProxy.Mode.BLACK_HOLE);
+        cut.add(link);
+      }
+      NemesisContext.sleep(1_000 + random.nextInt(1_000));
+    }
     cluster.kill(old);
+    for (TcpProxy link : cut) {
+      link.mode(TcpProxy.Mode.PASS);
+    }
     String chosen = null;
     long best = -1;
     List<String> candidates = new ArrayList<>(cluster.replicas());
@@ -46,7 +59,15 @@ public final class FailoverNemesis implements Nemesis {
       detail = "no replica answered; the old primary restarted";
     } else {
       String promoted = cluster.promote(chosen);
-      detail = "promoted " + chosen + " at sequence " + best + " (" + promoted + ")";
+      detail =
+          (cut.isEmpty() ? "" : "cut off from its replicas, then ")
+              + "promoted "
+              + chosen
+              + " at sequence "
+              + best
+              + " ("
+              + promoted
+              + ")";
     }
     NemesisContext.sleep(hold.toMillis());
     cluster.restart(old);
