@@ -115,8 +115,25 @@ public final class ChaosCommand implements Callable<Integer> {
           "Keep the nodes' data directories after a valid run (they are kept after an invalid one).")
   boolean keepData;
 
+  @Option(
+      names = "--check",
+      paramLabel = "HISTORY",
+      description =
+          "Only check a recorded history (a run's history.jsonl) at the --ack level; no cluster runs.")
+  Path check;
+
   @Override
   public Integer call() throws Exception {
+    if (check != null) {
+      Verdict v = Judge.recheck(check, ack);
+      System.out.println(v.summary());
+      v.results().stream()
+          .filter(r -> r.status() != Status.VALID)
+          .flatMap(r -> r.anomalies().stream())
+          .findFirst()
+          .ifPresent(a -> System.out.println("first anomaly: " + a.explanation()));
+      return exitStatus(v);
+    }
     long s = seed != null ? seed : System.currentTimeMillis();
     List<String> faults =
         nemeses.size() == 1 && nemeses.get(0).equals("none") ? List.of() : nemeses;
@@ -182,6 +199,10 @@ public final class ChaosCommand implements Callable<Integer> {
     if (v.status() == Status.VALID && !keepData) {
       Judge.deleteData(o);
     }
+    return exitStatus(v);
+  }
+
+  private static int exitStatus(Verdict v) {
     return switch (v.status()) {
       case VALID -> 0;
       case INVALID -> 1;

@@ -20,11 +20,11 @@ import java.util.TreeMap;
  *   <li>return a value some write (acknowledged or of unknown outcome) wrote, invoked before the
  *       read returned: else {@code read-of-unwritten-value}, {@code read-of-failed-write} or {@code
  *       read-before-write};
- *   <li>respect its read-your-writes token: if an acknowledged write to the key has a sequence at
- *       or below the token ({@code minSequence}), the value must not come from a write ordered
- *       before the latest such write, nor be absent unless a delete after it (and, when the replica
- *       reported its visible sequence, at or below that) explains it: else {@code
- *       read-your-writes-violation};
+ *   <li>respect its read-your-writes token: if a write to the key acknowledged before the read
+ *       began has a sequence at or below the token ({@code minSequence}), the value must not come
+ *       from a write ordered before the latest such write, nor be absent unless a delete after it
+ *       (and, when the replica reported its visible sequence, at or below that) explains it: else
+ *       {@code read-your-writes-violation};
  *   <li>be monotonic per client and key: never return a value from a write ordered before the write
  *       of a value the same client read from that key earlier, nor absence unless a delete after
  *       that write explains it: else {@code non-monotonic-read}.
@@ -83,7 +83,7 @@ public final class ReplicaReadChecker {
       List<KeyWrite> trustedWrites =
           bySequence.computeIfAbsent(key, k -> trustedBySequence(index.to(k), audit));
       if (read.minSequence() > 0) {
-        KeyWrite floor = latestAtOrBelow(trustedWrites, read.minSequence());
+        KeyWrite floor = latestAtOrBelow(trustedWrites, read.minSequence(), read.invokeNanos());
         if (floor != null && !satisfies(read, value, source, floor, index, audit)) {
           log.add(ReplicaReadAnomalies.belowToken(read, source, floor));
         }
@@ -118,20 +118,32 @@ public final class ReplicaReadChecker {
     return out;
   }
 
-  private static KeyWrite latestAtOrBelow(List<KeyWrite> bySequence, long token) {
+  /**
+   * The write of the highest sequence at or below {@code token} among those acknowledged before
+   * {@code invoked}. Only writes acknowledged before the read began count: in one history every
+   * write below the token was, but after a failover at {@code async} a token may come from a
+   * discarded write, and the new primary then hands out sequences below it to writes that come
+   * later; those say nothing about what the read had to see.
+   */
+  private static KeyWrite latestAtOrBelow(List<KeyWrite> bySequence, long token, long invoked) {
     int lo = 0;
     int hi = bySequence.size() - 1;
-    KeyWrite best = null;
+    int at = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       if (bySequence.get(mid).sequence() <= token) {
-        best = bySequence.get(mid);
+        at = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    return best;
+    for (int i = at; i >= 0; i--) {
+      if (bySequence.get(i).complete() <= invoked) {
+        return bySequence.get(i);
+      }
+    }
+    return null;
   }
 
   /**

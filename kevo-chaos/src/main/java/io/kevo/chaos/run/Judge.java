@@ -4,6 +4,7 @@ import io.kevo.chaos.check.CheckOptions;
 import io.kevo.chaos.check.HistoryChecker;
 import io.kevo.chaos.check.Verdict;
 import io.kevo.chaos.history.Fault;
+import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.HistoryFile;
 import io.kevo.chaos.history.NodeState;
 import io.kevo.testkit.KevoDistribution;
@@ -20,9 +21,6 @@ import java.util.stream.Stream;
  * {@link AckPolicy}), and writes the verdict, the summary and the timeline beside it.
  */
 public final class Judge {
-  /** Anomalies kept per checker: enough to reclassify those an async failover explains. */
-  private static final int MAX_ANOMALIES = 10_000;
-
   private final ChaosOptions options;
   private final KevoDistribution distribution;
 
@@ -47,13 +45,23 @@ public final class Judge {
         writer.append(s);
       }
     }
-    Verdict checked =
-        new HistoryChecker(new CheckOptions(MAX_ANOMALIES, CheckOptions.DEFAULT.maxStepsPerKey()))
-            .check(result.history());
-    Verdict verdict = AckPolicy.apply(options.ack(), checked, result.history());
+    CheckOptions checks = CheckOptions.DEFAULT;
+    Verdict checked = new HistoryChecker(checks).check(result.history());
+    Verdict verdict = AckPolicy.apply(options.ack(), checked, result.history(), checks);
     List<String> summary = RunOutput.summary(options, result, verdict, notes);
     RunOutput.write(options, result, verdict, summary, notes);
     return new Outcome(result, verdict, summary);
+  }
+
+  /**
+   * Checks a history recorded earlier (its {@code history.jsonl}) as a run at this judge's
+   * acknowledgement level would: no cluster runs. For re-judging a run after a checker changed, or
+   * looking at someone else's history.
+   */
+  public static Verdict recheck(Path historyFile, String ack) {
+    History h = HistoryFile.read(historyFile);
+    CheckOptions checks = CheckOptions.DEFAULT;
+    return AckPolicy.apply(ack, new HistoryChecker(checks).check(h), h, checks);
   }
 
   /** Deletes the nodes' data directories of a run (their logs stay). */

@@ -2,6 +2,7 @@ package io.kevo.chaos.run;
 
 import io.kevo.chaos.check.Anomaly;
 import io.kevo.chaos.check.CheckResult;
+import io.kevo.chaos.check.Status;
 import io.kevo.chaos.check.Verdict;
 import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
@@ -60,6 +61,7 @@ public final class RunOutput {
       lines.add(r.checker() + ": " + r.status() + ", " + r.summary());
     }
     verdict.results().stream()
+        .filter(r -> r.status() != Status.VALID)
         .flatMap(r -> r.anomalies().stream())
         .findFirst()
         .ifPresent(
