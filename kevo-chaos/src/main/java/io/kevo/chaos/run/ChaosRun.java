@@ -62,7 +62,8 @@ public final class ChaosRun {
             options.nodes(), options.nodeJvmOptions(), List.of("--sync", options.sync()));
     HistoryRecorder recorder = new HistoryRecorder(onOp);
     try (ChaosCluster cluster = new ChaosCluster(distribution, options.out(), spec);
-        NodeChannels channels = new NodeChannels()) {
+        NodeChannels channels = new NodeChannels();
+        StopOnExit stop = new StopOnExit(cluster)) {
       cluster.start();
       awaitReplicasConnected(cluster, channels);
       OpRunner runner = new OpRunner(channels, recorder, options.opTimeout(), options.ack());
@@ -106,6 +107,28 @@ public final class ChaosRun {
       List<NodeState> finals = FinalStates.read(cluster, channels);
       return new Result(
           recorder.history(finals), converged, schedule.failures(), schedule.lastFailure());
+    }
+  }
+
+  /**
+   * Kills the cluster's processes if this JVM exits before the run ends (Ctrl-C, SIGTERM): child
+   * processes outlive their parent otherwise.
+   */
+  private static final class StopOnExit implements AutoCloseable {
+    private final Thread hook;
+
+    StopOnExit(ChaosCluster cluster) {
+      this.hook = new Thread(cluster::close, "chaos-stop-on-exit");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is exiting: the hook runs or ran.
+      }
     }
   }
 
