@@ -118,6 +118,12 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     return List.copyOf(nodes.values());
   }
 
+  /** A node drawn from {@code random}, any role. */
+  public synchronized Node anyNode(java.util.SplittableRandom random) {
+    List<Node> all = nodes();
+    return all.get(random.nextInt(all.size()));
+  }
+
   /** The name of the node that is the primary (the harness moves the role, so it knows). */
   @Override
   public String primary() {

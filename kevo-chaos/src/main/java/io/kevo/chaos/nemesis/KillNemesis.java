@@ -3,7 +3,6 @@ package io.kevo.chaos.nemesis;
 import io.kevo.chaos.cluster.ChaosCluster;
 import io.kevo.chaos.history.Fault;
 import java.time.Duration;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** kill -9 of a random node (the primary included), then a restart on the same data and port. */
@@ -15,8 +14,7 @@ public final class KillNemesis implements Nemesis {
 
   @Override
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
-    List<ChaosCluster.Node> nodes = ctx.cluster().nodes();
-    ChaosCluster.Node victim = nodes.get(random.nextInt(nodes.size()));
+    ChaosCluster.Node victim = ctx.cluster().anyNode(random);
     String role = ctx.cluster().roleOf(victim.name());
     long start = ctx.recorder().now();
     ctx.cluster().kill(victim.name());

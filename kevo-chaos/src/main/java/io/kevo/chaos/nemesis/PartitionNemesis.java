@@ -28,8 +28,7 @@ public final class PartitionNemesis implements Nemesis {
     String target;
     String primary = cluster.primary();
     if (random.nextBoolean()) {
-      List<ChaosCluster.Node> nodes = cluster.nodes();
-      ChaosCluster.Node victim = nodes.get(random.nextInt(nodes.size()));
+      ChaosCluster.Node victim = cluster.anyNode(random);
       target = victim.name();
       cut.add(victim.clientProxy());
       for (Map.Entry<String, TcpProxy> e : cluster.links().entrySet()) {

@@ -24,8 +24,7 @@ public final class SlowNemesis implements Nemesis {
   @Override
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
     ChaosCluster cluster = ctx.cluster();
-    List<ChaosCluster.Node> nodes = cluster.nodes();
-    ChaosCluster.Node victim = nodes.get(random.nextInt(nodes.size()));
+    ChaosCluster.Node victim = cluster.anyNode(random);
     long rate = RATES[random.nextInt(RATES.length)];
     List<TcpProxy> slowed = new ArrayList<>();
     slowed.add(victim.clientProxy());

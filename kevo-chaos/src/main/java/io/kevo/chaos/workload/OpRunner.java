@@ -21,7 +21,6 @@ import io.kevo.proto.TxGetRequest;
 import io.kevo.proto.TxGetResponse;
 import io.kevo.proto.TxPutRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -51,47 +50,36 @@ public final class OpRunner {
   /** The node an operation goes to: its name, address, and whether it is believed primary. */
   public record Target(String node, String address, Op.Target role) {}
 
-  private KevoServiceGrpc.KevoServiceBlockingStub stub(Target t, TrailerCapture c, long minSeq) {
-    return c.wrap(channels.stub(t.address()), ack, minSeq)
-        .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS);
-  }
-
   public Op put(int client, Target t, String key, String value) {
-    long id = recorder.nextId();
-    long invoked = recorder.now();
-    TrailerCapture c = new TrailerCapture();
+    Call call = new Call(client, t, Op.Kind.PUT, 0);
     List<Mop> mops = List.of(Mop.put(key, value));
     try {
-      stub(t, c, 0)
+      call.stub()
           .put(
               PutRequest.newBuilder()
                   .setKey(ByteString.copyFromUtf8(key))
                   .setValue(Values.encode(value))
                   .build());
-      return done(id, client, t, Op.Kind.PUT, mops, invoked, Outcome.OK, null, c, 0);
+      return call.ok(mops);
     } catch (StatusRuntimeException e) {
-      return failedWrite(id, client, t, Op.Kind.PUT, mops, invoked, e, c);
+      return call.failed(mops, OutcomeOf.failedWrite(e.getStatus()), e);
     }
   }
 
   public Op delete(int client, Target t, String key) {
-    long id = recorder.nextId();
-    long invoked = recorder.now();
-    TrailerCapture c = new TrailerCapture();
+    Call call = new Call(client, t, Op.Kind.DELETE, 0);
     List<Mop> mops = List.of(Mop.delete(key));
     try {
-      stub(t, c, 0).delete(DeleteRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build());
-      return done(id, client, t, Op.Kind.DELETE, mops, invoked, Outcome.OK, null, c, 0);
+      call.stub().delete(DeleteRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build());
+      return call.ok(mops);
     } catch (StatusRuntimeException e) {
-      return failedWrite(id, client, t, Op.Kind.DELETE, mops, invoked, e, c);
+      return call.failed(mops, OutcomeOf.failedWrite(e.getStatus()), e);
     }
   }
 
   /** A batch of puts, applied atomically ({@code BatchWrite}). */
   public Op batch(int client, Target t, List<Mop> puts) {
-    long id = recorder.nextId();
-    long invoked = recorder.now();
-    TrailerCapture c = new TrailerCapture();
+    Call call = new Call(client, t, Op.Kind.BATCH, 0);
     BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
     for (Mop m : puts) {
       b.addOperations(
@@ -101,51 +89,22 @@ public final class OpRunner {
               .setValue(Values.encode(m.value())));
     }
     try {
-      stub(t, c, 0).batchWrite(b.build());
-      return done(id, client, t, Op.Kind.BATCH, puts, invoked, Outcome.OK, null, c, 0);
+      call.stub().batchWrite(b.build());
+      return call.ok(puts);
     } catch (StatusRuntimeException e) {
-      return failedWrite(id, client, t, Op.Kind.BATCH, puts, invoked, e, c);
+      return call.failed(puts, OutcomeOf.failedWrite(e.getStatus()), e);
     }
   }
 
   /** A Get, sent with {@code minSequence} as its read-your-writes token when positive. */
   public Op get(int client, Target t, String key, long minSequence) {
-    long id = recorder.nextId();
-    long invoked = recorder.now();
-    TrailerCapture c = new TrailerCapture();
+    Call call = new Call(client, t, Op.Kind.GET, minSequence);
     try {
       GetResponse r =
-          stub(t, c, minSequence)
-              .get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build());
-      String value = r.getFound() ? Values.decode(r.getValue()) : null;
-      return done(
-          id,
-          client,
-          t,
-          Op.Kind.GET,
-          List.of(Mop.read(key, value)),
-          invoked,
-          Outcome.OK,
-          null,
-          c,
-          minSequence);
+          call.stub().get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build());
+      return call.ok(List.of(Mop.read(key, r.getFound() ? Values.decode(r.getValue()) : null)));
     } catch (StatusRuntimeException e) {
-      channels.reconnectSoon(t.address());
-      return record(
-          new Op(
-              id,
-              client,
-              t.node(),
-              t.role(),
-              Op.Kind.GET,
-              List.of(Mop.read(key, null)),
-              invoked,
-              recorder.now(),
-              OutcomeOf.failedRead(),
-              describe(e.getStatus()),
-              0,
-              0,
-              minSequence));
+      return call.failed(List.of(Mop.read(key, null)), OutcomeOf.failedRead(), e);
     }
   }
 
@@ -155,48 +114,40 @@ public final class OpRunner {
    * outcome unknown; a failure before it rolls back (best effort) and fails.
    */
   public Op txn(int client, Target t, String k1, String k2, String v1, String v2) {
-    long id = recorder.nextId();
-    long invoked = recorder.now();
-    TrailerCapture c = new TrailerCapture();
-    List<Mop> unread = new ArrayList<>();
-    unread.add(Mop.read(k1, null));
-    unread.add(Mop.read(k2, null));
-    unread.add(v1 == null ? Mop.delete(k1) : Mop.put(k1, v1));
-    unread.add(v2 == null ? Mop.delete(k2) : Mop.put(k2, v2));
+    Call call = new Call(client, t, Op.Kind.TXN, 0);
+    Mop w1 = v1 == null ? Mop.delete(k1) : Mop.put(k1, v1);
+    Mop w2 = v2 == null ? Mop.delete(k2) : Mop.put(k2, v2);
+    List<Mop> unread = List.of(Mop.read(k1, null), Mop.read(k2, null), w1, w2);
     String tx;
     try {
       tx =
-          stub(t, c, 0)
+          call.stub()
               .beginTransaction(BeginTransactionRequest.getDefaultInstance())
               .getTransactionId();
     } catch (StatusRuntimeException e) {
-      channels.reconnectSoon(t.address());
-      return failed(id, client, t, unread, invoked, Outcome.FAIL, e);
+      return call.failed(unread, Outcome.FAIL, e);
     }
-    String r1;
-    String r2;
+    List<Mop> mops;
     try {
-      r1 = txGet(t, c, tx, k1);
-      r2 = txGet(t, c, tx, k2);
-      txWrite(t, c, tx, k1, v1);
-      txWrite(t, c, tx, k2, v2);
+      mops = List.of(Mop.read(k1, txGet(call, tx, k1)), Mop.read(k2, txGet(call, tx, k2)), w1, w2);
+      txWrite(call, tx, w1);
+      txWrite(call, tx, w2);
     } catch (StatusRuntimeException e) {
       rollback(t, tx);
-      return failed(id, client, t, unread, invoked, Outcome.FAIL, e);
+      return call.failed(unread, Outcome.FAIL, e);
     }
-    List<Mop> mops = List.of(Mop.read(k1, r1), Mop.read(k2, r2), unread.get(2), unread.get(3));
     try {
-      stub(t, c, 0)
+      call.stub()
           .commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(tx).build());
-      return done(id, client, t, Op.Kind.TXN, mops, invoked, Outcome.OK, null, c, 0);
+      return call.ok(mops);
     } catch (StatusRuntimeException e) {
-      return failedWrite(id, client, t, Op.Kind.TXN, unread, invoked, e, c);
+      return call.failed(unread, OutcomeOf.failedWrite(e.getStatus()), e);
     }
   }
 
-  private String txGet(Target t, TrailerCapture c, String tx, String key) {
+  private static String txGet(Call call, String tx, String key) {
     TxGetResponse r =
-        stub(t, c, 0)
+        call.stub()
             .txGet(
                 TxGetRequest.newBuilder()
                     .setTransactionId(tx)
@@ -205,21 +156,17 @@ public final class OpRunner {
     return r.getFound() ? Values.decode(r.getValue()) : null;
   }
 
-  private void txWrite(Target t, TrailerCapture c, String tx, String key, String value) {
-    if (value == null) {
-      stub(t, c, 0)
-          .txDelete(
-              TxDeleteRequest.newBuilder()
-                  .setTransactionId(tx)
-                  .setKey(ByteString.copyFromUtf8(key))
-                  .build());
+  private static void txWrite(Call call, String tx, Mop write) {
+    ByteString key = ByteString.copyFromUtf8(write.key());
+    if (write.kind() == Mop.Kind.DELETE) {
+      call.stub().txDelete(TxDeleteRequest.newBuilder().setTransactionId(tx).setKey(key).build());
     } else {
-      stub(t, c, 0)
+      call.stub()
           .txPut(
               TxPutRequest.newBuilder()
                   .setTransactionId(tx)
-                  .setKey(ByteString.copyFromUtf8(key))
-                  .setValue(Values.encode(value))
+                  .setKey(key)
+                  .setValue(Values.encode(write.value()))
                   .build());
     }
   }
@@ -236,94 +183,66 @@ public final class OpRunner {
     }
   }
 
-  private Op failed(
-      long id,
-      int client,
-      Target t,
-      List<Mop> mops,
-      long invoked,
-      Outcome outcome,
-      StatusRuntimeException e) {
-    return record(
-        new Op(
-            id,
-            client,
-            t.node(),
-            t.role(),
-            Op.Kind.TXN,
-            mops,
-            invoked,
-            recorder.now(),
-            outcome,
-            describe(e.getStatus()),
-            0,
-            0,
-            0));
-  }
-
-  private Op failedWrite(
-      long id,
-      int client,
-      Target t,
-      Op.Kind kind,
-      List<Mop> mops,
-      long invoked,
-      StatusRuntimeException e,
-      TrailerCapture c) {
-    channels.reconnectSoon(t.address());
-    Outcome outcome = OutcomeOf.failedWrite(e.getStatus());
-    return record(
-        new Op(
-            id,
-            client,
-            t.node(),
-            t.role(),
-            kind,
-            mops,
-            invoked,
-            recorder.now(),
-            outcome,
-            describe(e.getStatus()),
-            c.sequence(),
-            c.epoch(),
-            0));
-  }
-
-  private Op done(
-      long id,
-      int client,
-      Target t,
-      Op.Kind kind,
-      List<Mop> mops,
-      long invoked,
-      Outcome outcome,
-      String error,
-      TrailerCapture c,
-      long minSequence) {
-    return record(
-        new Op(
-            id,
-            client,
-            t.node(),
-            t.role(),
-            kind,
-            mops,
-            invoked,
-            recorder.now(),
-            outcome,
-            error,
-            c.sequence(),
-            c.epoch(),
-            minSequence));
-  }
-
-  private Op record(Op op) {
-    recorder.record(op);
-    return op;
-  }
-
   static String describe(Status s) {
     String d = s.getDescription();
     return s.getCode() + (d == null ? "" : ": " + d);
+  }
+
+  /**
+   * One operation from its invocation: its id and start time are taken when it is created; its
+   * calls share the metadata sent and the trailers received; {@link #ok} or {@link #failed} records
+   * it.
+   */
+  private final class Call {
+    private final long id = recorder.nextId();
+    private final long invoked = recorder.now();
+    private final TrailerCapture trailers = new TrailerCapture();
+    private final int client;
+    private final Target target;
+    private final Op.Kind kind;
+    private final long minSequence;
+
+    Call(int client, Target target, Op.Kind kind, long minSequence) {
+      this.client = client;
+      this.target = target;
+      this.kind = kind;
+      this.minSequence = minSequence;
+    }
+
+    KevoServiceGrpc.KevoServiceBlockingStub stub() {
+      return trailers
+          .wrap(channels.stub(target.address()), ack, minSequence)
+          .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    Op ok(List<Mop> mops) {
+      return record(mops, Outcome.OK, null);
+    }
+
+    /** Records a failure; the node's channel will try to reconnect at once on its next call. */
+    Op failed(List<Mop> mops, Outcome outcome, StatusRuntimeException e) {
+      channels.reconnectSoon(target.address());
+      return record(mops, outcome, describe(e.getStatus()));
+    }
+
+    private Op record(List<Mop> mops, Outcome outcome, String error) {
+      Op op =
+          new Op(
+              id,
+              client,
+              target.node(),
+              target.role(),
+              kind,
+              mops,
+              invoked,
+              recorder.now(),
+              outcome,
+              error,
+              trailers.sequence(),
+              trailers.epoch(),
+              minSequence);
+      recorder.record(op);
+      return op;
+    }
   }
 }
