@@ -38,13 +38,9 @@ public final class RunOutput {
       outcomes.merge(op.outcome().name().toLowerCase(), 1, Integer::sum);
     }
     lines.add("operations: " + h.ops().size() + " " + outcomes);
-    Map<String, Integer> faults = new TreeMap<>();
-    for (Fault f : h.faults()) {
-      faults.merge(f.kind(), 1, Integer::sum);
-    }
     lines.add(
         "faults: "
-            + faults
+            + faultWindows(h)
             + (result.nemesisFailures() > 0
                 ? " ("
                     + result.nemesisFailures()
@@ -75,6 +71,27 @@ public final class RunOutput {
             });
     lines.add("output: " + o.out().toAbsolutePath());
     return lines;
+  }
+
+  /** Each fault kind with its count and total time, e.g. {@code kill 3 (27 s), pause 1 (4 s)}. */
+  static String faultWindows(History h) {
+    Map<String, long[]> byKind = new TreeMap<>(); // count, nanos
+    for (Fault f : h.faults()) {
+      long[] c = byKind.computeIfAbsent(f.kind(), k -> new long[2]);
+      c[0]++;
+      c[1] += f.endNanos() - f.startNanos();
+    }
+    StringBuilder b = new StringBuilder();
+    byKind.forEach(
+        (kind, c) ->
+            b.append(b.length() == 0 ? "" : ", ")
+                .append(kind)
+                .append(' ')
+                .append(c[0])
+                .append(" (")
+                .append(c[1] / 1_000_000_000L)
+                .append(" s)"));
+    return b.length() == 0 ? "none" : b.toString();
   }
 
   /** Writes verdict.json, summary.txt and timeline.html. */
