@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>engine UNAVAILABLE</td><td>UNAVAILABLE (a replica installing a snapshot)</td></tr>
  *   <tr><td>engine CORRUPTION</td><td>DATA_LOSS</td></tr>
  *   <tr><td>engine LOCKED</td><td>FAILED_PRECONDITION</td></tr>
- *   <tr><td>server BAD_REQUEST</td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>server BAD_REQUEST (a malformed request, such as an empty transaction id)</td>
+ *       <td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>server UNKNOWN_TRANSACTION (never issued, ended or expired)</td><td>NOT_FOUND</td></tr>
  *   <tr><td>server TOO_MANY_TRANSACTIONS</td><td>RESOURCE_EXHAUSTED</td></tr>
  *   <tr><td>server SHUTTING_DOWN</td><td>UNAVAILABLE</td></tr>

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * rollback, expiry (idle longer than the idle timeout, or older than the maximum lifetime) or
  * server shutdown; an ended transaction is rolled back unless committed and its id is unknown from
  * then on ({@link ServerException.Reason#UNKNOWN_TRANSACTION}, with a message saying how it ended
- * while the id is among the last {@value #REMEMBERED_ENDINGS} to end). Expired transactions are
- * found by {@link #sweep()}, which the server schedules, and by any call that uses one.
+ * while the id is among the last {@value #REMEMBERED_ENDINGS} to end). An empty id is a malformed
+ * request, not an unknown transaction: every call taking an id refuses it with {@link
+ * ServerException.Reason#BAD_REQUEST}. Expired transactions are found by {@link #sweep()}, which
+ * the server schedules, and by any call that uses one.
  *
  * <p>Thread-safe. Each transaction is used by one call at a time: {@link #use} holds the entry's
  * monitor while the transaction runs, so concurrent calls on one id are serialized.
@@ -93,7 +95,8 @@ final class TransactionRegistry implements AutoCloseable {
   /**
    * Runs {@code body} on the open transaction {@code id}, counting as activity.
    *
-   * @throws ServerException UNKNOWN_TRANSACTION if the id is not open (or has just expired)
+   * @throws ServerException BAD_REQUEST if {@code id} is empty; UNKNOWN_TRANSACTION if it is not
+   *     open (or has just expired)
    */
   <R> R use(String id, Function<Transaction, R> body) {
     Entry e = live(id);
@@ -177,6 +180,11 @@ final class TransactionRegistry implements AutoCloseable {
   }
 
   private Entry live(String id) {
+    if (id.isEmpty()) {
+      // proto3 sends an unset string as "": the client forgot the id, it did not name a stale one
+      throw new ServerException(
+          ServerException.Reason.BAD_REQUEST, "transaction_id must not be empty");
+    }
     Entry e = open.get(id);
     if (e == null) {
       throw unknown(id);
@@ -225,10 +233,6 @@ final class TransactionRegistry implements AutoCloseable {
   }
 
   private ServerException unknown(String id) {
-    if (id.isEmpty()) {
-      return new ServerException(
-          ServerException.Reason.UNKNOWN_TRANSACTION, "transaction_id must not be empty");
-    }
     String how = endings.get(id);
     String message =
         how == null

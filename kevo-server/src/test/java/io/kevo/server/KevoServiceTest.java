@@ -268,10 +268,6 @@ class KevoServiceTest {
                     .build()),
         Status.Code.NOT_FOUND,
         "unknown transaction id 'nope'");
-    assertStatus(
-        () -> f.stub.commitTransaction(CommitTransactionRequest.getDefaultInstance()),
-        Status.Code.NOT_FOUND,
-        "transaction_id must not be empty");
     String id =
         f.stub.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
     f.stub.commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(id).build());
@@ -287,6 +283,43 @@ class KevoServiceTest {
                 RollbackTransactionRequest.newBuilder().setTransactionId(id).build()),
         Status.Code.NOT_FOUND,
         "committed");
+  }
+
+  @Test
+  void emptyTransactionIdIsInvalidArgumentOnEveryTransactionCall() {
+    // An open transaction must not be reachable through the empty id, whatever the call.
+    String id =
+        f.stub.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
+    f.stub.txPut(
+        TxPutRequest.newBuilder().setTransactionId(id).setKey(b("e")).setValue(b("1")).build());
+    String why = "transaction_id must not be empty";
+    assertStatus(
+        () -> f.stub.commitTransaction(CommitTransactionRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    assertStatus(
+        () -> f.stub.rollbackTransaction(RollbackTransactionRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    assertStatus(
+        () -> f.stub.txGet(TxGetRequest.newBuilder().setKey(b("e")).build()),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    assertStatus(
+        () -> f.stub.txPut(TxPutRequest.newBuilder().setKey(b("e")).setValue(b("2")).build()),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    assertStatus(
+        () -> f.stub.txDelete(TxDeleteRequest.newBuilder().setKey(b("e")).build()),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    assertStatus(
+        () -> f.stub.txScan(TxScanRequest.getDefaultInstance()).hasNext(),
+        Status.Code.INVALID_ARGUMENT,
+        why);
+    // the real transaction is untouched and still commits its own write
+    f.stub.commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(id).build());
+    assertThat(get("e").getValue().toStringUtf8()).isEqualTo("1");
   }
 
   @Test
