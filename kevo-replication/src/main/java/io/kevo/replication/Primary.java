@@ -466,11 +466,21 @@ public final class Primary implements PrimaryNode {
   public AckResponse acknowledge(String sessionId, Ack request) {
     PrimarySession s = session(sessionId);
     long upTo = request.getAcknowledgedUpTo();
+    // What the replica can hold: what it had when the stream began (start_sequence - 1, which
+    // covers what earlier streams sent it) plus what this stream has sent since. Beyond that it
+    // claims records it cannot have (a confused replica, or a bug): crediting it, even capped,
+    // would answer success to a false claim, so it is refused and nothing moves.
     long sent = s.sentUpTo();
     if (upTo > sent) {
-      // Never credit what this session has not sent (the replica is confused, or it is a bug).
-      LOG.warn("session {}: ack of {} is beyond what it was sent ({})", sessionId, upTo, sent);
-      upTo = sent;
+      LOG.warn(
+          "session {}: refused an ack of {}, beyond what it was sent ({})", sessionId, upTo, sent);
+      throw new ReplicationException(
+          ReplicationException.Reason.INVALID_REQUEST,
+          "acknowledged_up_to "
+              + upTo
+              + " is beyond the last sequence sent on this session ("
+              + sent
+              + "); nothing acknowledged");
     }
     s.acknowledge(upTo);
     retention.acknowledged(s.replica(), upTo);

@@ -34,7 +34,9 @@ public interface PrimaryNode extends AutoCloseable {
    * request.acknowledged_up_to} durable.
    *
    * @throws ReplicationException {@link ReplicationException.Reason#UNKNOWN_SESSION} for an id no
-   *     live session has
+   *     live session has; {@link ReplicationException.Reason#INVALID_REQUEST} (nothing recorded)
+   *     for a sequence beyond what the session's replica can hold: past both its start position and
+   *     what the stream has sent it
    */
   AckResponse acknowledge(String sessionId, Ack request);
 

@@ -71,6 +71,59 @@ class PrimarySessionTest {
   }
 
   @Test
+  void anAckBeyondWhatTheSessionSentIsRefusedAndMovesNothing() throws Exception {
+    try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
+      long last = f.putMany(10, "k", b("v"));
+      PrimaryFixture.Stream s = f.stream(from(1).toBuilder().setReplicaId("r").build());
+      new PrimaryFixture.Collector().until(s, last); // all sent: nothing more was written
+      String id = s.sessionId();
+      assertThat(f.ack(id, 5).getSuccess()).isTrue();
+
+      for (long claim : new long[] {last + 1, last + 1_000_000}) {
+        assertThatThrownBy(() -> f.ack(id, claim))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                  assertThat(e.getStatus().getDescription())
+                      .contains("acknowledged_up_to " + claim)
+                      .contains("last sequence sent on this session (" + last + ")");
+                });
+        assertThat(f.primary.replicas())
+            .singleElement()
+            .satisfies(
+                r -> {
+                  assertThat(r.lastAckedSequence()).isEqualTo(5);
+                  assertThat(r.heldFromSequence()).isEqualTo(6);
+                });
+      }
+      // Exactly what the stream sent is still an ordinary ack.
+      assertThat(f.ack(id, last).getSuccess()).isTrue();
+      assertThat(f.primary.replicas().get(0).lastAckedSequence()).isEqualTo(last);
+    }
+  }
+
+  @Test
+  void aNewStreamAcceptsAnAckOfWhatAnEarlierStreamSent() throws Exception {
+    try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
+      long last = f.putMany(10, "k", b("v"));
+      PrimaryFixture.Stream first = f.stream(from(1).toBuilder().setReplicaId("r").build());
+      new PrimaryFixture.Collector().until(first, last);
+      first.cancel();
+      // The replica reconnects from last + 1 and, say, its sync of the records the first stream
+      // brought ends only now: this stream has sent nothing, yet the ack is true.
+      PrimaryFixture.Stream second = f.stream(from(last + 1).toBuilder().setReplicaId("r").build());
+      String id = second.sessionId();
+      assertThat(f.ack(id, last).getSuccess()).isTrue();
+      assertThat(f.primary.replicas().get(0).lastAckedSequence()).isEqualTo(last);
+      assertThatThrownBy(() -> f.ack(id, last + 1))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+  }
+
+  @Test
   void nackRewindsTheStreamToTheMissingSequence() throws Exception {
     try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
       long last = f.putMany(20, "k", b("v"));
