@@ -288,8 +288,11 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private Options engineOptions(Properties file, NodeRole nodeRole) {
-    // A primary keeps its WAL from open until its replicas' retention holds are back.
-    Options.Builder b = Options.builder().holdWalAtOpen(nodeRole == NodeRole.PRIMARY);
+    // A primary keeps its WAL from open until its replicas' retention holds are back; a replica
+    // until it has checked its history against its primary's (entries it must discard, if they
+    // diverge, are reported from its log). The engine flushes what it replays at open, so without
+    // the hold those entries would already be gone.
+    Options.Builder b = Options.builder().holdWalAtOpen(nodeRole != NodeRole.STANDALONE);
     String s = setting(sync, file, "sync", null);
     if (s != null) {
       b.syncMode(parseEnum(SyncMode.class, s, "--sync"));

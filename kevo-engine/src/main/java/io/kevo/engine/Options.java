@@ -150,9 +150,11 @@ public final class Options {
   }
 
   /**
-   * Whether open keeps every WAL segment (even those already in SSTables) under a hold the owner
-   * takes with {@link WalAccess#takeOpeningHold()}: a replication primary re-creates its replicas'
-   * holds from its own records before letting the log be trimmed. Default false.
+   * Whether open keeps every WAL segment (even those already in SSTables, including what open
+   * itself replays and flushes) under a hold the owner takes with {@link
+   * WalAccess#takeOpeningHold()}; closing it deletes at once what only it kept. A replication
+   * primary re-creates its replicas' holds from its own records before letting the log be trimmed;
+   * a replica checks its history against its primary's first. Default false.
    */
   public boolean holdWalAtOpen() {
     return holdWalAtOpen;

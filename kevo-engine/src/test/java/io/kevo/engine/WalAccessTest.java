@@ -71,7 +71,8 @@ class WalAccessTest {
         db.put(b("k" + i), new byte[400]);
       }
     }
-    try (KevoDB db = KevoDB.open(dir, SMALL_SEGMENTS)) {
+    // Held at open (as a primary's log is), so that the flush at open leaves the replayed records.
+    try (KevoDB db = KevoDB.open(dir, SMALL_SEGMENTS.toBuilder().holdWalAtOpen(true).build())) {
       db.put(b("after"), b("v"));
       List<Long> seqs = sequences(db.wal().readFrom(1));
       assertThat(seqs).hasSize(301);

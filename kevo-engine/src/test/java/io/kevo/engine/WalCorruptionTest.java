@@ -85,8 +85,14 @@ class WalCorruptionTest {
     }
   }
 
+  /**
+   * Holds the log at open: the flush at open would otherwise delete the recovered segment (its
+   * records are then in SSTables) before a test can check how recovery cut it.
+   */
+  private static final Options IMMEDIATE_HELD = IMMEDIATE.toBuilder().holdWalAtOpen(true).build();
+
   private void assertOpensWithFirst(int expected, long tornBytes) {
-    try (KevoDB db = KevoDB.open(dir, IMMEDIATE)) {
+    try (KevoDB db = KevoDB.open(dir, IMMEDIATE_HELD)) {
       assertThat(db.latestSequence()).isEqualTo(expected);
       for (int i = 1; i <= RECORDS; i++) {
         assertThat(db.get(b("key" + i)).isPresent()).as("key%d", i).isEqualTo(i <= expected);
@@ -107,7 +113,7 @@ class WalCorruptionTest {
     long lastStart = offsets.get(offsets.size() - 1);
     long size = Files.size(pristine);
     for (long cut = lastStart; cut < size; cut++) {
-      deleteWalExcept(seg);
+      deleteAllExcept(seg, pristine);
       Files.copy(pristine, seg, StandardCopyOption.REPLACE_EXISTING);
       truncate(seg, cut);
       assertOpensWithFirst(RECORDS - 1, cut - lastStart);
@@ -139,18 +145,21 @@ class WalCorruptionTest {
     }
     cuts.add(size - 1);
     for (long cut : cuts) {
-      deleteWalExcept(seg);
+      deleteAllExcept(seg, pristine);
       Files.copy(pristine, seg, StandardCopyOption.REPLACE_EXISTING);
       truncate(seg, cut);
       assertOpensWithFirst(RECORDS - 1, cut - lastStart);
     }
   }
 
-  /** Removes segments created by earlier reopen rounds so each round sees one damaged log. */
-  private void deleteWalExcept(Path keep) throws IOException {
-    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
-      for (Path p : s.toList()) {
-        if (!p.equals(keep)) {
+  /**
+   * Removes what earlier reopen rounds created (segments, and the tables and manifest of their
+   * flushes at open) so each round opens one damaged log and nothing else.
+   */
+  private void deleteAllExcept(Path keep, Path pristine) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (!p.equals(keep) && !p.equals(pristine)) {
           Files.delete(p);
         }
       }

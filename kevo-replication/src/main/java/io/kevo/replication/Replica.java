@@ -82,7 +82,9 @@ import org.slf4j.LoggerFactory;
  * sequence on are not in the primary's history, it records them ({@link DiscardReport}) and
  * bootstraps, which discards them; otherwise it adopts the primary's history (written before
  * anything of the stream is applied) and streams, checking that the stream's term header is the one
- * {@code GetEpochs} described.
+ * {@code GetEpochs} described. The report reads the entries from the local log, which the engine
+ * flushes and trims at open: open the database with {@link io.kevo.engine.Options#holdWalAtOpen()}
+ * and the replica releases that hold once its history has passed this check.
  *
  * <p>{@link #stop()} ends the stream: the record being applied completes, a batch still partly
  * received is dropped (it is streamed again next time), what was applied is synced and
@@ -392,6 +394,7 @@ public final class Replica implements ReplicaNode {
       throw new ReplicaStreamEnded("cannot get a channel to the primary: " + e, null, false, e);
     }
     checkEpochs();
+    releaseOpeningHold();
     EpochHistory.Term mine = epochs.last();
     WALStreamRequest request =
         WALStreamRequest.newBuilder()
@@ -459,6 +462,20 @@ public final class Replica implements ReplicaNode {
    * this replica's entries diverge from the primary's history (then they must be discarded); else
    * adopts the primary's history.
    */
+  /**
+   * Lets the engine trim the log it kept since open ({@link
+   * io.kevo.engine.Options#holdWalAtOpen()}, which a replica's database should be opened with): the
+   * entries of the last run are kept until the replica has checked its history against its
+   * primary's, because if they diverge they are discarded and {@link DiscardReport} reads them from
+   * the log. A no-op once released, and for a database opened without the hold.
+   */
+  private void releaseOpeningHold() {
+    io.kevo.engine.RetentionHold h = db.wal().takeOpeningHold();
+    if (h != null) {
+      h.close();
+    }
+  }
+
   private void checkEpochs() {
     EpochHistory.Term mine = epochs.last();
     io.kevo.proto.replication.EpochsRequest.Builder rq =

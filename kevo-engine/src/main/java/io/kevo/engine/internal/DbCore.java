@@ -144,7 +144,8 @@ public final class DbCore {
 
   /**
    * Locks {@code dir}, recovers the file set from the manifest, replays the WAL operations not yet
-   * in SSTables into a memtable and opens the WAL for appending.
+   * in SSTables into a memtable, opens the WAL for appending, and flushes what it replayed ({@link
+   * ReplayFlush}).
    */
   public static DbCore open(Path dir, Options options) {
     return open(dir, options, EngineEnv.DEFAULT);
@@ -222,12 +223,15 @@ public final class DbCore {
           result.tornBytes() > 0
               ? ", torn tail of " + result.tornBytes() + " bytes truncated"
               : "");
-      return new DbCore(
-          dir,
-          options,
-          lock,
-          new Opened(wal, result, versions, cache, tableStats, memtable, last),
-          env);
+      DbCore core =
+          new DbCore(
+              dir,
+              options,
+              lock,
+              new Opened(wal, result, versions, cache, tableStats, memtable, last),
+              env);
+      ReplayFlush.afterOpen(core::flush, result, dir);
+      return core;
     } catch (IOException e) {
       closeQuietly(versions);
       lock.close();

@@ -9,6 +9,10 @@
  * owns flushes and compactions; readers take a reference-counted {@code ReadView} and never lock.
  * Ordering rule for readers: take the view, then read the visible sequence.
  *
+ * <p>Open: what WAL recovery replays is flushed to an SSTable before open returns ({@code
+ * ReplayFlush}), so a restart replays only the log of the run before it, however many restarts came
+ * without a flush in between.
+ *
  * <p>Priorities: no acknowledged write lost, no unwritten value returned, clear errors on damage,
  * then speed.
  *

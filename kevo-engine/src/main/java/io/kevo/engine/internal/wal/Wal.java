@@ -91,6 +91,8 @@ public final class Wal implements WalAccess, AutoCloseable {
   private volatile WalSyncException syncFailure; // the first failed fsync, final
   private ByteBuffer out = ByteBuffer.allocateDirect(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
 
+  private long
+      persistedSequence; // the highest given to deleteObsoleteSegments; guarded by segments
   private volatile long writtenSequence;
   private volatile long durableSequence;
   private volatile long unsyncedSinceNanos;
@@ -146,6 +148,7 @@ public final class Wal implements WalAccess, AutoCloseable {
     }
     Wal wal =
         new Wal(dir, options, files, kept, Math.max(recovered.lastSequence(), persistedSequence));
+    wal.persistedSequence = persistedSequence;
     FileChannel ch = wal.createSegmentFile(maxNumber + 1);
     wal.install(ch, maxNumber + 1);
     return wal;
@@ -546,7 +549,7 @@ public final class Wal implements WalAccess, AutoCloseable {
           ErrorCode.INVALID_ARGUMENT,
           "sequence " + sequence + " is in the future: the log's next sequence is " + next);
     }
-    Hold pin = new Hold(sequence);
+    Hold pin = new Hold(sequence, false);
     holds.add(pin);
     long first = firstRetainedSequence();
     if (sequence < first) {
@@ -604,14 +607,21 @@ public final class Wal implements WalAccess, AutoCloseable {
   @Override
   public RetentionHold retain(long fromSequence) {
     checkOpen();
-    Hold h = new Hold(fromSequence);
+    Hold h = new Hold(fromSequence, false);
     holds.add(h);
     return h;
   }
 
-  /** Holds every segment until the owner takes the hold ({@link #takeOpeningHold()}). */
+  /**
+   * Holds every segment until the owner takes the hold ({@link #takeOpeningHold()}) and closes it.
+   * Closing it deletes at once what only it kept, rather than at the next flush: a node restarted
+   * again and again may never reach one, and would read the same segments at every open.
+   */
   public void installOpeningHold() {
-    openingHold.set(retain(0));
+    checkOpen();
+    Hold h = new Hold(0, true);
+    holds.add(h);
+    openingHold.set(h);
   }
 
   @Override
@@ -635,9 +645,10 @@ public final class Wal implements WalAccess, AutoCloseable {
    * @return the number of segments deleted
    */
   public int deleteObsoleteSegments(long persistedSequence) throws IOException {
-    long keepFrom = Math.min(persistedSequence + 1, minHeldSequence());
     List<Segment> doomed = new ArrayList<>();
     synchronized (segments) {
+      this.persistedSequence = Math.max(this.persistedSequence, persistedSequence);
+      long keepFrom = Math.min(persistedSequence + 1, minHeldSequence());
       Iterator<Segment> it = segments.iterator();
       while (it.hasNext()) {
         Segment s = it.next();
@@ -728,12 +739,27 @@ public final class Wal implements WalAccess, AutoCloseable {
     close(true);
   }
 
+  /** Deletes what the opening hold alone kept, now that it is closed (see installOpeningHold). */
+  private void trimAfterOpeningHold() {
+    long persisted;
+    synchronized (segments) {
+      persisted = persistedSequence;
+    }
+    try {
+      deleteObsoleteSegments(persisted);
+    } catch (IOException e) {
+      LOG.warn("could not delete WAL segments up to sequence {}", persisted, e);
+    }
+  }
+
   /** A retention hold; also pins segments under a cursor. */
   final class Hold implements RetentionHold {
     private volatile long from;
+    private final boolean opening;
 
-    Hold(long from) {
+    Hold(long from, boolean opening) {
       this.from = from;
+      this.opening = opening;
     }
 
     @Override
@@ -750,7 +776,9 @@ public final class Wal implements WalAccess, AutoCloseable {
 
     @Override
     public void close() {
-      holds.remove(this);
+      if (holds.remove(this) && opening && !closed) {
+        trimAfterOpeningHold();
+      }
     }
   }
 }
