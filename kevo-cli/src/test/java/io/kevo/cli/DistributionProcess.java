@@ -221,7 +221,17 @@ public final class DistributionProcess {
 
     /** Sends SIGTERM and returns the exit status; fails (after a kill) if it does not exit. */
     public int terminate() throws InterruptedException {
+      sigterm();
+      return awaitExit();
+    }
+
+    /** Sends SIGTERM and returns at once. */
+    public void sigterm() {
       process.destroy();
+    }
+
+    /** Waits (bounded) for the process to exit and returns its status; fails after a kill. */
+    public int awaitExit() throws InterruptedException {
       if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(

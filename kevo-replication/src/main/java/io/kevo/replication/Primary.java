@@ -3,6 +3,7 @@ package io.kevo.replication;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.RetentionHold;
@@ -53,6 +54,13 @@ public final class Primary implements PrimaryNode {
   private static final String OBSERVER_ID = "replication-primary";
   private static final long LIMITS_EVERY_MS = 1000;
   private static final long CLOSE_WAIT_MS = 5000;
+
+  /**
+   * How long close waits for the streams to send what the primary wrote before ending them. A
+   * caught-up replica (a rolling restart) needs one round of sends; one far behind is not worth
+   * holding the shutdown for: it resumes from its acknowledged position when this node is back.
+   */
+  private static final long FLUSH_WAIT_MS = 2000;
 
   private final KevoDB db;
   private final WalAccess wal;
@@ -498,9 +506,11 @@ public final class Primary implements PrimaryNode {
   }
 
   /**
-   * Ends every stream ({@code UNAVAILABLE}, reason {@code CLOSED}: the replica should reconnect),
-   * stops the threads, persists replica positions and releases the WAL holds. Idempotent; throws
-   * nothing. Does not close the database.
+   * Ends every stream ({@code UNAVAILABLE}, reason {@code CLOSED}: the replica should reconnect)
+   * once it has been sent every record written so far (waiting at most {@value #FLUSH_WAIT_MS} ms
+   * for that), stops the threads, persists replica positions and releases the WAL holds. Writes
+   * still waiting for acknowledgements are answered as not confirmed. Idempotent; throws nothing.
+   * Does not close the database.
    */
   @Override
   public void close() {
@@ -512,11 +522,23 @@ public final class Primary implements PrimaryNode {
     }
     provider.unregisterObserver(OBSERVER_ID);
     acks.close(); // writes still waiting are answered as not confirmed
+    StatusRuntimeException ending = StatusMapping.toStatus(closing());
+    long last = lastSequence();
     for (PrimarySession s : sessions.all()) {
-      s.close(StatusMapping.toStatus(closing()));
+      s.closeAfterSending(last, ending);
     }
     try {
-      sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));
+      if (!sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(FLUSH_WAIT_MS))) {
+        LOG.info(
+            "{} replica stream(s) not sent up to sequence {} within {} ms; ending them anyway",
+            sessions.countSessions(),
+            last,
+            FLUSH_WAIT_MS);
+        for (PrimarySession s : sessions.all()) {
+          s.close(ending);
+        }
+        sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

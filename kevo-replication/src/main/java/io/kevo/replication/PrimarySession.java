@@ -70,6 +70,8 @@ final class PrimarySession implements SessionManager.Session {
   private final AtomicLong ackedUpTo = new AtomicLong(-1);
   private final AtomicReference<WALStreamResponse> heartbeat = new AtomicReference<>();
   private final AtomicReference<StatusRuntimeException> closeWith = new AtomicReference<>();
+  private final AtomicReference<StatusRuntimeException> closeWhenSent = new AtomicReference<>();
+  private volatile long closeWhenSentUpTo; // written before closeWhenSent is set
   private volatile boolean cancelled;
   private volatile boolean closed;
   private volatile long lastAckMillis;
@@ -193,6 +195,19 @@ final class PrimarySession implements SessionManager.Session {
   /** Ends the stream with {@code status} (asynchronously, on the drain). */
   void close(StatusRuntimeException status) {
     closeWith.compareAndSet(null, status);
+    schedule();
+  }
+
+  /**
+   * Ends the stream with {@code status} once every record up to {@code lastSequence} has been
+   * handed to it (asynchronously, on the drain): at shutdown, what the primary wrote reaches the
+   * replica before the stream ends. Sending goes on as usual meanwhile (flow control, in-flight
+   * cap) but never lingers; a replica that stops reading keeps the stream open, so the caller
+   * bounds the wait and then calls {@link #close}.
+   */
+  void closeAfterSending(long lastSequence, StatusRuntimeException status) {
+    closeWhenSentUpTo = lastSequence;
+    closeWhenSent.compareAndSet(null, status);
     schedule();
   }
 
@@ -325,6 +340,11 @@ final class PrimarySession implements SessionManager.Session {
       primary.counters().heartbeats.increment();
       send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
     }
+    StatusRuntimeException last = closeWhenSent.get();
+    if (last != null && batcher.count() == 0 && sentUpTo >= closeWhenSentUpTo) {
+      closeWith.compareAndSet(null, last);
+      finish();
+    }
     return true;
   }
 
@@ -345,7 +365,10 @@ final class PrimarySession implements SessionManager.Session {
    * (a later record may drain sooner). The first response after a quiet spell goes at once.
    */
   private boolean linger() {
-    if (lingerNanos <= 0 || batcher.size() >= fullEnoughBytes || ackRequested.get()) {
+    if (lingerNanos <= 0
+        || batcher.size() >= fullEnoughBytes
+        || ackRequested.get()
+        || closeWhenSent.get() != null) {
       return false;
     }
     long wait = lastSendNanos + lingerNanos - System.nanoTime();

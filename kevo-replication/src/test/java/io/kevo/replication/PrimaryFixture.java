@@ -183,6 +183,11 @@ final class PrimaryFixture implements AutoCloseable {
       call.cancel("test done", null);
     }
 
+    /** Asks for {@code n} more messages (for a stream opened with {@code reads} false). */
+    void read(int n) {
+      call.request(n);
+    }
+
     WALStreamResponse next() throws InterruptedException {
       WALStreamResponse r = responses.poll(10, TimeUnit.SECONDS);
       assertThat(r).as("a response within 10 s").isNotNull();

@@ -282,6 +282,34 @@ class PrimarySessionTest {
   }
 
   @Test
+  void closingThePrimarySendsEveryWriteBeforeEndingTheStream() throws Exception {
+    PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT);
+    try {
+      PrimaryFixture.Stream s = f.stream(from(1), false); // reads nothing yet: nothing is sent
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.primary.sessions().countSessions() == 1);
+      long last = f.putMany(50, "k", b("v"));
+      Thread closing = new Thread(f.primary::close, "closing-primary");
+      closing.start();
+      // Closing has begun once new streams are refused; only then does the replica read.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> f.stream(from(1)).awaitEnd().getCode() == Status.Code.UNAVAILABLE);
+      s.read(Integer.MAX_VALUE);
+      closing.join(10_000);
+      assertThat(s.awaitEnd().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      PrimaryFixture.Collector c = new PrimaryFixture.Collector();
+      while (s.responses.peek() != null) {
+        c.accept(s.responses.poll());
+      }
+      assertThat(c.ops)
+          .extracting(WalOperation::sequence)
+          .containsExactly(PrimaryStreamTest.seq(1, last));
+    } finally {
+      f.close();
+    }
+  }
+
+  @Test
   void closingThePrimaryEndsStreamsAsUnavailable() throws Exception {
     PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT);
     try {

@@ -33,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * serves {@code kevo.replication.ReplicationAdmin}: a replica can be promoted to primary (a new
  * epoch) or pointed at another primary at run time.
  *
- * <p>The server owns the engine from {@link #start} on. {@link #close()} stops accepting calls,
- * lets calls in flight finish within {@link ServerOptions#shutdownGrace()}, then cancels the rest,
- * rolls back open transactions and closes the engine. Thread-safe; {@code close} is idempotent and
- * throws nothing.
+ * <p>The server owns the engine from {@link #start} on. {@link #close()} refuses new client calls
+ * ({@code UNAVAILABLE}) and lets those in flight finish within {@link
+ * ServerOptions#shutdownGrace()} (cancelling the rest), with replication still running; then ends
+ * replication (a primary's streams once they carry every write), the streams that never end on
+ * their own (health watches, reflection) and the server, rolls back open transactions and closes
+ * the engine. With no call in flight it takes no longer than that work. Thread-safe; {@code close}
+ * is idempotent and throws nothing.
  */
 public final class KevoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoServer.class);
@@ -56,6 +59,13 @@ public final class KevoServer implements AutoCloseable {
   private static final long WRITES_HEALTH_EVERY_MS = 200;
   private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
+  /**
+   * How long close waits, once the client calls and replication are done, for what is left: the
+   * replication calls answering and each connection's closing handshake (a GOAWAY and a ping),
+   * milliseconds normally. A peer that never answers the ping is not waited for beyond this.
+   */
+  private static final long TERMINATION_WAIT_MS = 1000;
+
   /** Room for a request's framing and fields around the largest key and value the engine takes. */
   private static final int MESSAGE_OVERHEAD = 64 << 10;
 
@@ -69,6 +79,8 @@ public final class KevoServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final CallDispatch dispatch;
   private final NodeReplication replication;
+  private final CallDrain clientCalls = new CallDrain();
+  private final OpenStreams openStreams = new OpenStreams();
   private volatile String selfAddress;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -109,12 +121,17 @@ public final class KevoServer implements AutoCloseable {
             db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
-    builder.addService(replication.service()).addService(replication.adminService());
+    builder
+        .addService(replication.service())
+        .addService(ServerInterceptors.intercept(replication.adminService(), clientCalls));
     this.server =
         builder
-            .addService(ServerInterceptors.intercept(service, new CallState.Interceptor(), metrics))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
+            .addService(
+                ServerInterceptors.intercept(
+                    service, new CallState.Interceptor(), metrics, clientCalls))
+            .addService(ServerInterceptors.intercept(health.getHealthService(), openStreams))
+            .addService(
+                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), openStreams))
             .maxInboundMessageSize(maxInbound(db, options))
             .build();
     this.sweeper =
@@ -260,8 +277,23 @@ public final class KevoServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting calls, waits up to {@code grace} for calls in flight, cancels what is left,
-   * rolls back open transactions and closes the engine. Idempotent; throws nothing.
+   * Shuts down in this order, so that nothing waits for what never ends on its own:
+   *
+   * <ol>
+   *   <li>Client calls ({@code KevoService}, {@code ReplicationAdmin}): new ones are refused with
+   *       {@code UNAVAILABLE} so that clients go to another node; those in flight get up to {@code
+   *       grace} to finish, then are cancelled. Replication runs on meanwhile: a write in flight
+   *       may be waiting for its replicas' acknowledgements, a read on a replica for its primary's
+   *       next write.
+   *   <li>Replication: a primary sends each replica every write it made, then ends its stream with
+   *       {@code UNAVAILABLE} (the replica reconnects, here or to another node); a replica stops
+   *       following.
+   *   <li>The server: no new calls; health watches and reflection sessions are ended; the
+   *       connections close.
+   *   <li>Open transactions are rolled back and the engine is closed.
+   * </ol>
+   *
+   * Idempotent; throws nothing.
    */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
@@ -269,15 +301,31 @@ public final class KevoServer implements AutoCloseable {
     }
     long started = System.nanoTime();
     health.enterTerminalState();
-    // Replication first: a replica stops applying (syncing and acknowledging what it applied); a
-    // primary ends its replicas' streams, which would otherwise hold the shutdown for the grace.
+    clientCalls.close();
+    boolean interrupted = false;
+    boolean drained = false;
+    try {
+      drained = clientCalls.awaitIdle(grace);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (!drained && !interrupted) {
+      LOG.warn(
+          "calls still running after {} ms; cancelling them ({} left)",
+          grace.toMillis(),
+          clientCalls.running());
+      service.abortScans();
+    }
     replication.close();
     server.shutdown();
-    boolean interrupted = false;
+    openStreams.endAll();
     try {
-      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("calls still running after {} ms; cancelling them", grace.toMillis());
-        service.abortScans();
+      if (!drained) {
+        server.shutdownNow();
+      }
+      if (!server.awaitTermination(TERMINATION_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        LOG.debug(
+            "connections still open {} ms after the last call; closing them", TERMINATION_WAIT_MS);
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }

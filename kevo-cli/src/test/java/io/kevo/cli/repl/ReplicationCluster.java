@@ -88,6 +88,14 @@ final class ReplicationCluster implements AutoCloseable {
     return startReplica(name, primaryAddress, List.of());
   }
 
+  /**
+   * Starts {@code kevo server} (a standalone node) with {@code --sync none} plus {@code extraArgs}.
+   */
+  Node startStandalone(String name, List<String> jvmOptions, String... extraArgs)
+      throws IOException {
+    return start(new Node(name, dir.resolve(name), jvmOptions, withDefaultSync(extraArgs)));
+  }
+
   private static List<String> withDefaultSync(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of(extraArgs));
     if (!args.contains("--sync")) {
