@@ -28,9 +28,11 @@ import java.util.regex.Pattern;
  * is lost if the primary dies before a replica has it and another node is promoted. Such a write
  * shows in the history by its sequence: a later epoch (a promoted primary) wrote at or below it, so
  * the new term began before it and it was discarded. The policy finds these writes ({@link
- * #lostToFailover}), removes them and the reads that saw their values (true when they ran, on the
- * old primary), and checks the rest again: what remains must be a valid history. So the verdict
- * says exactly which losses async allowed, and nothing else may be lost or stale.
+ * #lostToFailover}), removes them, the reads that saw their values, and the primary's reads of the
+ * discarded branch (a read reports the sequence and epoch it read at: a later epoch began at or
+ * below it, so it may have seen writes of unknown outcome that the failover took back; true when
+ * they ran, on the old primary), and checks the rest again: what remains must be a valid history.
+ * So the verdict says exactly which losses async allowed, and nothing else may be lost or stale.
  */
 final class AckPolicy {
   static final String NAME = "async-losses";
@@ -45,8 +47,10 @@ final class AckPolicy {
     if (!"async".equals(ack)) {
       return checked;
     }
-    Set<Long> lost = lostToFailover(history.ops(), history.faults());
-    if (lost.isEmpty()) {
+    TreeMap<Long, Long> epochStarts = epochStarts(history.ops(), history.faults());
+    Set<Long> lost = lostToFailover(history.ops(), epochStarts);
+    Set<Long> readsOfLostBranch = readsOfDiscardedBranch(history.ops(), epochStarts);
+    if (lost.isEmpty() && readsOfLostBranch.isEmpty()) {
       return checked;
     }
     Set<String> lostValues = new HashSet<>();
@@ -67,7 +71,8 @@ final class AckPolicy {
       if (lost.contains(op.id())) {
         continue;
       }
-      if (op.outcome() == Outcome.OK && readsAny(op, lostValues)) {
+      if (op.outcome() == Outcome.OK
+          && (readsAny(op, lostValues) || readsOfLostBranch.contains(op.id()))) {
         readsOfLost++;
         continue;
       }
@@ -103,7 +108,7 @@ final class AckPolicy {
             lostOps.size()
                 + " writes acknowledged at async lost to failovers (allowed; "
                 + readsOfLost
-                + " reads of them set aside)",
+                + " reads of them or of the discarded branch set aside)",
             new TreeMap<>(Map.of("lost", Integer.toString(lostOps.size()))));
     List<CheckResult> results = new ArrayList<>(again.results());
     results.add(allowed);
@@ -126,31 +131,66 @@ final class AckPolicy {
    * last ({@link Op#sequence()}) down by its number of writes.
    */
   static Set<Long> lostToFailover(List<Op> ops, List<Fault> faults) {
-    TreeMap<Long, Long> lowestFirstByEpoch = new TreeMap<>();
+    return lostToFailover(ops, epochStarts(ops, faults));
+  }
+
+  /**
+   * Each epoch's first sequence, as far as the history tells: what {@code kevo promote} said (the
+   * failover fault's detail quotes it), or else the lowest its acknowledged writes used.
+   */
+  static TreeMap<Long, Long> epochStarts(List<Op> ops, List<Fault> faults) {
+    TreeMap<Long, Long> starts = new TreeMap<>();
     for (Fault f : faults) {
       Matcher m = PROMOTED.matcher(f.detail());
       if (f.kind().equals("failover") && m.find()) {
-        lowestFirstByEpoch.merge(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Math::min);
+        starts.merge(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Math::min);
       }
     }
     for (Op op : ops) {
       if (isAckedWrite(op)) {
-        lowestFirstByEpoch.merge(op.epoch(), firstSequence(op), Math::min);
+        starts.merge(op.epoch(), firstSequence(op), Math::min);
       }
     }
+    return starts;
+  }
+
+  private static Set<Long> lostToFailover(List<Op> ops, TreeMap<Long, Long> epochStarts) {
     Set<Long> lost = new HashSet<>();
     for (Op op : ops) {
-      if (!isAckedWrite(op)) {
-        continue;
-      }
-      for (Map.Entry<Long, Long> later : lowestFirstByEpoch.tailMap(op.epoch(), false).entrySet()) {
-        if (later.getValue() <= op.sequence()) {
-          lost.add(op.id());
-          break;
-        }
+      if (isAckedWrite(op) && discarded(op.epoch(), op.sequence(), epochStarts)) {
+        lost.add(op.id());
       }
     }
     return lost;
+  }
+
+  /**
+   * The reads on a primary that read at a sequence (reported with their epoch) that a later epoch
+   * began at or below: they may have seen writes, acknowledged or not, that the failover discarded.
+   */
+  static Set<Long> readsOfDiscardedBranch(List<Op> ops, TreeMap<Long, Long> epochStarts) {
+    Set<Long> out = new HashSet<>();
+    for (Op op : ops) {
+      if (op.outcome() == Outcome.OK
+          && op.readOnly()
+          && op.target() == Op.Target.PRIMARY
+          && op.epoch() > 0
+          && op.sequence() > 0
+          && discarded(op.epoch(), op.sequence(), epochStarts)) {
+        out.add(op.id());
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code sequence} of {@code epoch} lies where a later epoch began at or below it. */
+  private static boolean discarded(long epoch, long sequence, TreeMap<Long, Long> epochStarts) {
+    for (long start : epochStarts.tailMap(epoch, false).values()) {
+      if (start <= sequence) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isAckedWrite(Op op) {

@@ -71,7 +71,9 @@ final class RegisterClient implements Runnable {
         }
         return op;
       }
-      return runner.get(id, primary(), key, 0);
+      // A token (at least 1) makes the primary report the sequence and epoch it read at, which
+      // tells whether the read saw a branch of the log that a failover later discarded.
+      return runner.get(id, primary(), key, Math.max(1, token));
     }
     if (dice < 80) {
       return wrote(runner.delete(id, primary(), key));

@@ -107,6 +107,61 @@ class AckPolicyTest {
   }
 
   @Test
+  void atAsyncAPrimaryReadOfTheDiscardedBranchIsSetAside() {
+    // n1 (epoch 1) deletes k with an unknown outcome; a read on n1 at sequence 2 sees k absent;
+    // n2 is promoted as epoch 2 from sequence 2 without the delete, and reads a again.
+    List<Op> ops = new ArrayList<>();
+    ops.add(write(1, "n1", "a", 0, 10, 1, 1));
+    ops.add(
+        new Op(
+            2,
+            1,
+            "n1",
+            Op.Target.PRIMARY,
+            Op.Kind.DELETE,
+            List.of(Mop.delete("k")),
+            20 * MS,
+            30 * MS,
+            Outcome.UNKNOWN,
+            "UNAVAILABLE",
+            0,
+            0,
+            0));
+    ops.add(
+        new Op(
+            3,
+            2,
+            "n1",
+            Op.Target.PRIMARY,
+            Op.Kind.GET,
+            List.of(Mop.read("k", null)),
+            40 * MS,
+            45 * MS,
+            Outcome.OK,
+            null,
+            2,
+            1,
+            1));
+    ops.add(read(4, "n2", "a", 200, 210));
+    Fault failover =
+        new Fault(
+            "failover",
+            "n1",
+            50 * MS,
+            150 * MS,
+            "promoted n2 at sequence 1 (promoted: epoch 2 (term t2, from sequence 2))");
+    History h =
+        new History(
+            ops, List.of(failover), List.of(NodeState.of("n2", "primary", 1, Map.of("k", "a"))));
+    Verdict checked = new HistoryChecker(CheckOptions.DEFAULT).check(h);
+    assertThat(checked.status()).isEqualTo(Status.INVALID);
+    assertThat(AckPolicy.apply("async", checked, h, CheckOptions.DEFAULT).status())
+        .isEqualTo(Status.VALID);
+    assertThat(AckPolicy.apply("replica:1", checked, h, CheckOptions.DEFAULT).status())
+        .isEqualTo(Status.INVALID);
+  }
+
+  @Test
   void atAsyncALossWithoutAFailoverIsStillAnAnomaly() {
     // The same writes, but n1 only restarted (same epoch): nothing excuses losing b.
     List<Op> ops = new ArrayList<>();
