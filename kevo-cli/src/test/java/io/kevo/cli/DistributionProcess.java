@@ -1,48 +1,27 @@
 package io.kevo.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
-
+import io.kevo.testkit.KevoDistribution;
+import io.kevo.testkit.NodeProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * {@code java -jar kevo-cli.jar ...} child processes for tests of the distribution: a {@code kevo
- * server} that runs until it is closed, and one-shot {@code kevo shell --connect} runs. Every wait
- * is bounded; output goes to files under the test's directory (no pipes to drain). Public for the
- * replication tests in {@code io.kevo.cli.repl}.
+ * {@code java -jar kevo-cli.jar ...} child processes for tests of the distribution, on the test kit
+ * ({@link NodeProcess}, {@link KevoDistribution}): a {@code kevo server} that runs until it is
+ * closed, and one-shot runs ({@code kevo shell --connect}, {@code kevo promote}...). Every wait is
+ * bounded; output goes to files under the test's directory (no pipes to drain). Failures are
+ * assertion errors. Public for the replication tests in {@code io.kevo.cli.repl}.
  */
 public final class DistributionProcess {
-  /** Generous: JVM start, engine open and a cold JIT on a loaded build machine. */
-  private static final Duration STARTUP = Duration.ofSeconds(60);
-
-  /** The server's own grace period is 10 s; anything near this bound is a hang. */
-  private static final Duration STOP = Duration.ofSeconds(30);
-
-  private static final Duration SHELL_RUN = Duration.ofSeconds(60);
+  private static final Duration ONE_SHOT_RUN = Duration.ofSeconds(60);
 
   private DistributionProcess() {}
 
-  /** The command line that starts {@code jar} with {@code jvmOptions}, then {@code args}. */
-  private static List<String> command(Path jar, List<String> jvmOptions, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.addAll(List.of(args));
-    return command;
-  }
-
   /**
    * Starts {@code kevo server --data data --listen 127.0.0.1:0 --port-file ...} with stdout and
-   * stderr in {@code dir/name.log}, and waits until it has written its port file.
+   * stderr in {@code dir/name.log}, and waits until it listens.
    */
   static Server startServer(Path jar, Path dir, Path data, String name, String... jvmOptions)
       throws IOException {
@@ -52,7 +31,9 @@ public final class DistributionProcess {
   /**
    * Starts {@code kevo server --data data --listen listen --port-file ... serverArgs...} with
    * {@code jvmOptions}, stdout and stderr in {@code dir/name.log} (appended to, so a restart under
-   * the same name keeps the earlier run's lines), and waits until it has written its port file.
+   * the same name keeps the earlier run's lines), and waits until it listens.
+   *
+   * @param listen {@code 127.0.0.1:PORT}, port 0 to pick a free one
    */
   public static Server startServer(
       Path jar,
@@ -63,48 +44,18 @@ public final class DistributionProcess {
       List<String> jvmOptions,
       List<String> serverArgs)
       throws IOException {
-    Path portFile = dir.resolve(name + ".port");
-    Path log = dir.resolve(name + ".log");
-    Files.deleteIfExists(portFile);
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "server",
-            "--data",
-            data.toString(),
-            "--listen",
-            listen,
-            "--port-file",
-            portFile.toString()));
-    args.addAll(serverArgs);
-    Process process =
-        new ProcessBuilder(command(jar, jvmOptions, args.toArray(String[]::new)))
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+    int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    NodeProcess node =
+        new NodeProcess(new KevoDistribution(jar), name, dir, data, port, jvmOptions, serverArgs);
     try {
-      await()
-          .atMost(STARTUP)
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> Files.exists(portFile) || !process.isAlive());
-    } catch (ConditionTimeoutException e) {
-      // Reported below, with the log.
+      node.start();
+    } catch (IllegalStateException e) {
+      throw new AssertionError("server " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while starting server " + name, e);
     }
-    if (!Files.exists(portFile)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          "server "
-              + name
-              + " wrote no port file within "
-              + STARTUP.toSeconds()
-              + " s (alive: "
-              + process.isAlive()
-              + "); log:\n"
-              + readQuietly(log));
-    }
-    int port = Integer.parseInt(Files.readString(portFile, UTF_8).trim());
-    return new Server(process, log, port);
+    return new Server(node);
   }
 
   /**
@@ -113,9 +64,7 @@ public final class DistributionProcess {
    */
   static ShellRun runShell(Path jar, Path dir, String address, String... lines)
       throws IOException, InterruptedException {
-    Path script = Files.createTempFile(dir, "shell", ".kevo");
-    Files.writeString(script, String.join("\n", lines) + "\n", UTF_8);
-    return run(jar, dir, script, "shell", "--connect", address);
+    return run(jar, dir, String.join("\n", lines) + "\n", "shell", "--connect", address);
   }
 
   /**
@@ -124,44 +73,16 @@ public final class DistributionProcess {
    */
   public static ShellRun runCommand(Path jar, Path dir, String... args)
       throws IOException, InterruptedException {
-    Path empty = Files.createTempFile(dir, "stdin", ".empty");
-    return run(jar, dir, empty, args);
+    return run(jar, dir, "", args);
   }
 
-  private static ShellRun run(Path jar, Path dir, Path stdin, String... args)
+  private static ShellRun run(Path jar, Path dir, String input, String... args)
       throws IOException, InterruptedException {
-    String what = "kevo " + args[0];
-    Path out = Files.createTempFile(dir, args[0], ".out");
-    Path err = Files.createTempFile(dir, args[0], ".err");
-    Process process =
-        new ProcessBuilder(command(jar, List.of(), args))
-            .directory(dir.toFile())
-            .redirectInput(stdin.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
     try {
-      if (!process.waitFor(SHELL_RUN.toSeconds(), TimeUnit.SECONDS)) {
-        throw new AssertionError(
-            what
-                + " did not exit within "
-                + SHELL_RUN.toSeconds()
-                + " s; stderr:\n"
-                + readQuietly(err));
-      }
-      return new ShellRun(process.exitValue(), readQuietly(out), readQuietly(err));
-    } finally {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-      }
-    }
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file, UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
+      KevoDistribution.CommandRun r = new KevoDistribution(jar).run(dir, input, ONE_SHOT_RUN, args);
+      return new ShellRun(r.status(), r.out(), r.err());
+    } catch (IllegalStateException e) {
+      throw new AssertionError(e.getMessage(), e);
     }
   }
 
@@ -172,40 +93,39 @@ public final class DistributionProcess {
     }
   }
 
-  /** A running {@code kevo server}; closing kills it if it is still alive. */
+  /**
+   * A running {@code kevo server}; closing kills it if it is still alive. Failures to stop are
+   * assertion errors.
+   */
   public static final class Server implements AutoCloseable {
-    private final Process process;
-    private final Path log;
-    private final int port;
+    private final NodeProcess node;
 
-    private Server(Process process, Path log, int port) {
-      this.process = process;
-      this.log = log;
-      this.port = port;
+    private Server(NodeProcess node) {
+      this.node = node;
     }
 
     /** {@code 127.0.0.1:PORT}, where it listens. */
     public String address() {
-      return "127.0.0.1:" + port;
+      return node.address();
     }
 
     /** The port it listens on. */
     public int port() {
-      return port;
+      return node.port();
     }
 
     /** The operating system's id of the process. */
     public long pid() {
-      return process.pid();
+      return node.pid();
     }
 
     public boolean isAlive() {
-      return process.isAlive();
+      return node.alive();
     }
 
     /** Its stdout and stderr so far. */
     public String logText() {
-      return readQuietly(log);
+      return String.join("\n", node.serverLogLines());
     }
 
     /**
@@ -213,9 +133,10 @@ public final class DistributionProcess {
      * from the process's buffers), and waits (bounded) until it is gone.
      */
     public void kill() throws InterruptedException {
-      process.destroyForcibly();
-      if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
-        throw new AssertionError("server did not die within " + STOP.toSeconds() + " s of SIGKILL");
+      try {
+        node.kill();
+      } catch (IllegalStateException e) {
+        throw new AssertionError(e.getMessage(), e);
       }
     }
 
@@ -227,39 +148,34 @@ public final class DistributionProcess {
 
     /** Sends SIGTERM and returns at once. */
     public void sigterm() {
-      process.destroy();
+      try {
+        node.sigterm();
+      } catch (IOException e) {
+        throw new AssertionError("SIGTERM to " + node.name() + " failed: " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
     }
 
     /** Waits (bounded) for the process to exit and returns its status; fails after a kill. */
     public int awaitExit() throws InterruptedException {
-      if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(
-            "server did not exit within "
-                + STOP.toSeconds()
-                + " s of SIGTERM; log:\n"
-                + readQuietly(log));
+      try {
+        return node.awaitExit();
+      } catch (IllegalStateException e) {
+        throw new AssertionError(e.getMessage(), e);
       }
-      return process.exitValue();
     }
 
     /** Its stdout and stderr so far, by line. */
     List<String> logLines() {
-      return readQuietly(log).lines().toList();
+      return node.serverLogLines();
     }
 
     /** Kills the process if it is still alive and waits (bounded) for it to go. Throws nothing. */
     @Override
     public void close() {
-      if (!process.isAlive()) {
-        return;
-      }
-      process.destroyForcibly();
-      try {
-        process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      node.close();
     }
   }
 }

@@ -76,9 +76,21 @@ public final class KevoDistribution {
    */
   public CommandRun run(Path dir, Duration timeout, String... args)
       throws IOException, InterruptedException {
+    return run(dir, "", timeout, args);
+  }
+
+  /**
+   * Runs {@code kevo args...} in {@code dir} with {@code input} on its stdin (as {@code kevo shell
+   * < script} would get it), its stdout and stderr in files there, and waits up to {@code timeout}.
+   *
+   * @throws IllegalStateException if it does not exit in time (it is then killed)
+   */
+  public CommandRun run(Path dir, String input, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     String name = args.length == 0 ? "kevo" : args[0];
     Path stdin = Files.createTempFile(dir, name, ".in");
+    Files.writeString(stdin, input, UTF_8);
     Path out = Files.createTempFile(dir, name, ".out");
     Path err = Files.createTempFile(dir, name, ".err");
     Process process =

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * the process if it runs (resuming it first if paused), waits for it, and throws nothing.
  */
 public final class NodeProcess implements AutoCloseable {
+  /** What starts the line this kit writes into a node's log before each start. */
+  public static final String START_MARK = "==== ";
+
   /** JVM start, engine open (with WAL replay) and a cold JIT on a loaded machine. */
   private static final Duration STARTUP = Duration.ofSeconds(90);
 
@@ -197,7 +200,13 @@ public final class NodeProcess implements AutoCloseable {
    * @return its exit status
    * @throws IllegalStateException if it does not exit in time (it is then killed)
    */
-  public synchronized int terminate() throws IOException, InterruptedException {
+  public int terminate() throws IOException, InterruptedException {
+    sigterm();
+    return awaitExit();
+  }
+
+  /** SIGTERM (resuming it first if paused), and returns at once. */
+  public synchronized void sigterm() throws IOException, InterruptedException {
     if (process == null) {
       throw new IllegalStateException(name + " was never started");
     }
@@ -205,12 +214,32 @@ public final class NodeProcess implements AutoCloseable {
       resume();
     }
     process.destroy();
-    if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
-      throw new IllegalStateException(name + " did not exit within " + STOP + " of SIGTERM");
+  }
+
+  /**
+   * Waits (bounded: beyond the server's own grace period) for the process to exit.
+   *
+   * @return its exit status
+   * @throws IllegalStateException if it does not exit in time (it is then killed), naming the end
+   *     of its log
+   */
+  public int awaitExit() throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      if (process == null) {
+        throw new IllegalStateException(name + " was never started");
+      }
+      p = process;
     }
-    paused = false;
-    return process.exitValue();
+    if (!p.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+      throw new IllegalStateException(
+          name + " did not exit within " + STOP + " of SIGTERM; end of its log:\n" + logTail(40));
+    }
+    synchronized (this) {
+      paused = false;
+    }
+    return p.exitValue();
   }
 
   /** SIGSTOP: the process stops running, its sockets stay open, as in a long GC or VM pause. */
@@ -236,6 +265,11 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(cannot read " + log() + ": " + e + ")";
     }
+  }
+
+  /** The lines the server itself wrote to its log (without this kit's start marks), every start. */
+  public java.util.List<String> serverLogLines() {
+    return logText().lines().filter(l -> !l.startsWith(START_MARK)).toList();
   }
 
   /** The last {@code lines} lines of its log. */
