@@ -93,7 +93,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(
       names = "--node-heap",
-      defaultValue = "256m",
+      defaultValue = "1g",
       description = "Each node's -Xmx. Default: ${DEFAULT-VALUE}")
   String nodeHeap;
 

@@ -14,7 +14,9 @@ import java.util.Locale;
  *   <li>{@link Kind#REPLICA}: answer once at least {@link #replicas()} replicas acknowledged a
  *       position at or past the write's sequence (a replica acknowledges what it made durable).
  *   <li>{@link Kind#ALL}: answer once every replica that was connected when the write was committed
- *       has acknowledged it, or has disconnected since (see {@link Primary#awaitAcknowledged}).
+ *       has acknowledged it, or has disconnected since (see {@link Primary#awaitAcknowledged}); and
+ *       at least one replica has, whoever is connected: {@code all} is never weaker than {@code
+ *       replica:1}.
  * </ul>
  *
  * @param kind the level
