@@ -57,8 +57,9 @@ public final class NodeProcess implements AutoCloseable {
       List<String> serverArgs) {
     this.distribution = Objects.requireNonNull(distribution);
     this.name = Objects.requireNonNull(name);
-    this.dir = dir;
-    this.data = data;
+    // Absolute: the process runs in `dir`, where relative paths would mean something else.
+    this.dir = dir.toAbsolutePath();
+    this.data = data.toAbsolutePath();
     this.port = port;
     this.jvmOptions = List.copyOf(jvmOptions);
     this.serverArgs = List.copyOf(serverArgs);

@@ -229,8 +229,12 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     return promoted.out().strip();
   }
 
-  /** Every proxy back to passing bytes; every paused process resumed; every dead one started. */
-  public void healAll() throws IOException, InterruptedException {
+  /**
+   * Every proxy back to passing bytes; every paused process resumed; every dead one started.
+   *
+   * @return the nodes that could not be started, with why (e.g. the database refused to open)
+   */
+  public Map<String, String> healAll() throws IOException, InterruptedException {
     for (Node n : nodes()) {
       n.clientProxy().mode(TcpProxy.Mode.PASS);
       n.process().resume();
@@ -238,11 +242,18 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     for (TcpProxy p : links().values()) {
       p.mode(TcpProxy.Mode.PASS);
     }
+    Map<String, String> failed = new LinkedHashMap<>();
     for (Node n : nodes()) {
       if (!n.process().alive()) {
-        restart(n.name());
+        try {
+          restart(n.name());
+        } catch (IllegalStateException e) {
+          LOG.error("{} cannot be started again: {}", n.name(), e.getMessage());
+          failed.put(n.name(), e.getMessage());
+        }
       }
     }
+    return failed;
   }
 
   @Override

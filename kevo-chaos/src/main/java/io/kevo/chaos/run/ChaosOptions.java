@@ -35,6 +35,7 @@ public record ChaosOptions(
     String sync) {
   public ChaosOptions {
     nemeses = List.copyOf(nemeses);
+    out = out.toAbsolutePath();
     nodeJvmOptions = List.copyOf(nodeJvmOptions);
     if (nodes < 1 || nodes > 9) {
       throw new IllegalArgumentException("--nodes must be 1..9, got " + nodes);

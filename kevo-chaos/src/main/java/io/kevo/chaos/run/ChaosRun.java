@@ -3,6 +3,7 @@ package io.kevo.chaos.run;
 import io.kevo.chaos.cluster.ChaosCluster;
 import io.kevo.chaos.cluster.ClusterSpec;
 import io.kevo.chaos.cluster.NodeInfo;
+import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.NodeState;
 import io.kevo.chaos.history.Op;
@@ -95,7 +96,17 @@ public final class ChaosRun {
         LOG.warn("the nemesis did not finish its last fault within 120 s");
       }
       schedule.restartCrashed();
-      cluster.healAll();
+      cluster
+          .healAll()
+          .forEach(
+              (node, why) ->
+                  recorder.record(
+                      new Fault(
+                          NodeFaults.UNRECOVERABLE,
+                          node,
+                          recorder.now(),
+                          recorder.now(),
+                          "could not be started again: " + why)));
       Thread.sleep(RECOVERY.toMillis());
       if (!workload.stop(Duration.ofSeconds(60))) {
         LOG.warn("some clients did not stop within 60 s");

@@ -1,6 +1,7 @@
 package io.kevo.chaos.run;
 
 import io.kevo.chaos.check.CheckOptions;
+import io.kevo.chaos.check.CheckResult;
 import io.kevo.chaos.check.HistoryChecker;
 import io.kevo.chaos.check.Verdict;
 import io.kevo.chaos.history.Fault;
@@ -11,6 +12,7 @@ import io.kevo.testkit.KevoDistribution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,9 +47,7 @@ public final class Judge {
         writer.append(s);
       }
     }
-    CheckOptions checks = CheckOptions.DEFAULT;
-    Verdict checked = new HistoryChecker(checks).check(result.history());
-    Verdict verdict = AckPolicy.apply(options.ack(), checked, result.history(), checks);
+    Verdict verdict = judge(options.ack(), result.history());
     List<String> summary = RunOutput.summary(options, result, verdict, notes);
     RunOutput.write(options, result, verdict, summary, notes);
     return new Outcome(result, verdict, summary);
@@ -59,9 +59,19 @@ public final class Judge {
    * looking at someone else's history.
    */
   public static Verdict recheck(Path historyFile, String ack) {
-    History h = HistoryFile.read(historyFile);
+    return judge(ack, HistoryFile.read(historyFile));
+  }
+
+  /**
+   * The checkers on {@code h}, what {@code ack} allows ({@link AckPolicy}), and what the nodes did
+   * ({@link NodeFaults}).
+   */
+  static Verdict judge(String ack, History h) {
     CheckOptions checks = CheckOptions.DEFAULT;
-    return AckPolicy.apply(ack, new HistoryChecker(checks).check(h), h, checks);
+    Verdict v = AckPolicy.apply(ack, new HistoryChecker(checks).check(h), h, checks);
+    List<CheckResult> results = new ArrayList<>(v.results());
+    results.add(NodeFaults.check(h));
+    return Verdict.of(v.ops(), results);
   }
 
   /** Deletes the nodes' data directories of a run (their logs stay). */
