@@ -286,18 +286,31 @@ final class SkipList {
 
   // --- searching -----------------------------------------------------------------------------
 
-  /** The first node at or after {@code (key, sequence)} in list order, or {@link #NONE}. */
+  /**
+   * The first node at or after {@code (key, sequence)} in list order, or {@link #NONE}. With the
+   * writer inserting meanwhile: the first such node when the search read the last link it followed;
+   * a node linked after that orders before the target or is newer than any sequence a reader could
+   * have read before, so it changes nothing a reader at that sequence may see.
+   */
   int seek(byte[] key, long sequence) {
     long prefix = prefixOf(key);
     int x = NONE;
+    int nx = NONE;
     for (int level = height - 1; level >= 0; level--) {
-      int nx = next(x, level);
+      nx = next(x, level);
       while (nx != NONE && compare(nx, prefix, key, sequence) < 0) {
         x = nx;
         nx = next(x, level);
       }
     }
-    return next(x, 0);
+    // Return the successor the search compared (LevelDB's FindGreaterOrEqual), never a second read
+    // of x's level-0 link: between the two reads the writer may link a node after x that orders
+    // before the target (a new key between x's and the target's, or a version of the target's key
+    // newer than the read sequence). A lookup landing there reported the key absent from this
+    // memtable although a version it should see was right behind, and fell through to an older
+    // version in a frozen memtable or table: a transaction then read a stale value, and since
+    // nothing was committed after its snapshot its commit check passed — a lost update.
+    return nx;
   }
 
   /** The first node in the list, or {@link #NONE}. */
