@@ -40,6 +40,7 @@ public final class Options {
   private final int l0SlowdownTrigger;
   private final int l0StopTrigger;
   private final int maxImmutableMemtables;
+  private final FatalErrorListener fatalErrorListener;
 
   private Options(Builder b) {
     this.walDirectory = b.walDirectory;
@@ -63,6 +64,7 @@ public final class Options {
     this.l0SlowdownTrigger = b.l0SlowdownTrigger;
     this.l0StopTrigger = b.l0StopTrigger;
     this.maxImmutableMemtables = b.maxImmutableMemtables;
+    this.fatalErrorListener = b.fatalErrorListener;
     if (l0SlowdownTrigger > l0StopTrigger || l0CompactionTrigger > l0SlowdownTrigger) {
       throw new KevoException(
           ErrorCode.INVALID_ARGUMENT,
@@ -103,6 +105,7 @@ public final class Options {
     b.l0SlowdownTrigger = l0SlowdownTrigger;
     b.l0StopTrigger = l0StopTrigger;
     b.maxImmutableMemtables = maxImmutableMemtables;
+    b.fatalErrorListener = fatalErrorListener;
     return b;
   }
 
@@ -215,6 +218,16 @@ public final class Options {
     return maxImmutableMemtables;
   }
 
+  /**
+   * Who hears of a {@link VirtualMachineError} the engine meets, or {@code null} (the default) for
+   * no one. Either way the engine then refuses writes until reopened (see {@link
+   * FatalErrorListener}): an embedded application that registers nothing keeps running and reading,
+   * and decides itself when to reopen; a server registers one that halts the JVM.
+   */
+  public FatalErrorListener fatalErrorListener() {
+    return fatalErrorListener;
+  }
+
   @Override
   public String toString() {
     return "Options{walDirectory="
@@ -259,6 +272,8 @@ public final class Options {
         + l0StopTrigger
         + ", maxImmutableMemtables="
         + maxImmutableMemtables
+        + ", fatalErrorListener="
+        + (fatalErrorListener == null ? "none" : "set")
         + '}';
   }
 
@@ -285,6 +300,7 @@ public final class Options {
     private int l0SlowdownTrigger = 20;
     private int l0StopTrigger = 36;
     private int maxImmutableMemtables = 1;
+    private FatalErrorListener fatalErrorListener;
 
     private Builder() {}
 
@@ -411,6 +427,12 @@ public final class Options {
     /** Full memtables allowed to wait for flush, from 1 to 16. */
     public Builder maxImmutableMemtables(int v) {
       this.maxImmutableMemtables = (int) check("maxImmutableMemtables", v, 1, 16);
+      return this;
+    }
+
+    /** See {@link Options#fatalErrorListener()}; {@code null} for none. */
+    public Builder fatalErrorListener(FatalErrorListener listener) {
+      this.fatalErrorListener = listener;
       return this;
     }
 

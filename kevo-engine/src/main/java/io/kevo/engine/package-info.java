@@ -22,6 +22,18 @@
  * once space is freed) or {@link io.kevo.engine.ErrorCode#WRITES_REFUSED} after anything else
  * (reopen). {@link io.kevo.engine.KevoDB#writeRefusal()} says which, and since when. Reads go on.
  *
+ * <p>JVM failures: a {@link java.lang.VirtualMachineError} (an {@link java.lang.OutOfMemoryError},
+ * say) met in a flush or compaction, the periodic WAL sync, a recovery attempt, a group commit or
+ * {@link io.kevo.engine.KevoDB#syncWal()} is a failure of the second kind: writes are refused with
+ * {@link io.kevo.engine.ErrorCode#WRITES_REFUSED} until reopened. Before that it is handed to the
+ * {@link io.kevo.engine.FatalErrorListener} of {@link io.kevo.engine.Options#fatalErrorListener()},
+ * if the application registered one. The engine never ends the process itself (it is a library); a
+ * server's listener does, so that its supervisor restarts it and WAL recovery takes over, which is
+ * what {@code kevo server} does. An application that registers nothing keeps a handle that reads
+ * but refuses writes, and chooses when to reopen. Errors a {@link io.kevo.engine.WalListener}
+ * throws on its delivery thread are not the engine's: they end that thread and reach its
+ * uncaught-exception handler.
+ *
  * <p>Replication reads the log through {@link io.kevo.engine.WalAccess}; a replica is bootstrapped
  * from a {@link io.kevo.engine.Checkpoint} of its primary, received as a {@link
  * io.kevo.engine.StagedCheckpoint} and installed atomically with {@link

@@ -112,7 +112,7 @@ public final class DbCore {
     this.tableStats = o.tableStats;
     this.visibleSequence = o.lastSequence;
     this.snapshots = new Snapshots(() -> visibleSequence);
-    this.errors = new ErrorRecovery(dir, env);
+    this.errors = new ErrorRecovery(dir, env, options.fatalErrorListener());
     this.lsm = new LsmState(options, versions, wal, snapshots, o.memtable, o.lastSequence, errors);
     this.background =
         new Background(
@@ -121,7 +121,7 @@ public final class DbCore {
             lsm,
             tableOptions(options),
             options);
-    this.queue = new WriteQueue(this::commitGroup);
+    this.queue = new WriteQueue(errors.guard(this::commitGroup));
     errors.start(new EngineRetries(wal, background, env));
     this.syncer = options.syncMode() == SyncMode.BATCH ? startSyncer() : null;
     lsm.onClosed(this::closedException);
@@ -428,6 +428,9 @@ public final class DbCore {
       }
       errors.failed(Origin.WAL_SYNC, e);
       throw new KevoException(ErrorCode.IO_ERROR, "WAL sync failed: " + e, e);
+    } catch (VirtualMachineError e) {
+      errors.failed(Origin.WAL_SYNC, e);
+      throw e;
     } finally {
       rl.unlock();
     }

@@ -1,6 +1,7 @@
 package io.kevo.engine.internal;
 
 import io.kevo.engine.ErrorCode;
+import io.kevo.engine.FatalErrorListener;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.internal.WriteStop.Origin;
 import io.kevo.engine.internal.io.DiskErrors;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * is reopened: retrying those could hide lost data rather than recover it. A recovery attempt that
  * fails with such an error makes the stop permanent too.
  *
+ * <p>A {@link VirtualMachineError} (out of memory, say), wherever the engine meets it, is one that
+ * stays: the JVM's state, and so the engine's, cannot be trusted after it. It is first handed to
+ * the application's {@link io.kevo.engine.FatalErrorListener} ({@link FatalErrors}), which in a
+ * server ends the process; if that returns, writes are refused as for any other lasting failure.
+ *
  * <p>States, derived from the recorded failures: WRITING (none) → REFUSING (only healable ones;
  * retried) → WRITING, and WRITING or REFUSING → STOPPED (a permanent one), which lasts until the
  * handle is closed. Each change is logged.
@@ -68,6 +74,7 @@ final class ErrorRecovery implements AutoCloseable {
 
   private final Path dir;
   private final EngineEnv env;
+  private final FatalErrors fatal;
   private final Backoff backoff;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Origin, WriteStop> stops = new EnumMap<>(Origin.class); // guarded by this
@@ -80,8 +87,16 @@ final class ErrorRecovery implements AutoCloseable {
   private volatile WriteStop current;
 
   ErrorRecovery(Path dir, EngineEnv env) {
+    this(dir, env, null);
+  }
+
+  /**
+   * @param fatal who hears of a {@link VirtualMachineError} first, or null for no one
+   */
+  ErrorRecovery(Path dir, EngineEnv env, FatalErrorListener fatal) {
     this.dir = dir;
     this.env = env;
+    this.fatal = new FatalErrors(fatal);
     this.backoff = new Backoff(env.firstRetry(), env.maxRetry());
     String name = dir.getFileName() == null ? "db" : dir.getFileName().toString();
     this.timer =
@@ -103,8 +118,33 @@ final class ErrorRecovery implements AutoCloseable {
     this.retries = retries;
   }
 
-  /** Records that {@code origin} failed with {@code cause}; writes are refused from now on. */
-  synchronized void failed(Origin origin, Throwable cause) {
+  /**
+   * Records that {@code origin} failed with {@code cause}; writes are refused from now on. A {@link
+   * VirtualMachineError} goes to the fatal-error listener first, outside the lock and before this
+   * needs memory for a log line.
+   */
+  void failed(Origin origin, Throwable cause) {
+    fatal.report(cause);
+    record(origin, cause);
+  }
+
+  /**
+   * Wraps the write path's group commit: a {@link VirtualMachineError} thrown anywhere in it (the
+   * WAL append, the memtable insert) is recorded as a lasting failure before it reaches the
+   * writers, since part of the group may be in the log or the memtable and the rest not.
+   */
+  WriteQueue.GroupCommitter guard(WriteQueue.GroupCommitter committer) {
+    return (group, sync) -> {
+      try {
+        committer.commit(group, sync);
+      } catch (VirtualMachineError e) {
+        failed(Origin.COMMIT, e);
+        throw e;
+      }
+    };
+  }
+
+  private synchronized void record(Origin origin, Throwable cause) {
     WriteStop before = current;
     WriteStop old = stops.get(origin);
     boolean recoverable = origin != Origin.WAL_SYNC && DiskErrors.isNoSpace(cause);
@@ -265,7 +305,7 @@ final class ErrorRecovery implements AutoCloseable {
       try {
         retries.retryWal();
         succeeded(Origin.WAL_APPEND);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | VirtualMachineError e) {
         failed(Origin.WAL_APPEND, e);
       }
     }

@@ -16,6 +16,8 @@ record WriteStop(WriteStop.Origin origin, Throwable cause, Instant since, boolea
   enum Origin {
     WAL_APPEND("appending to the write-ahead log"),
     WAL_SYNC("syncing the write-ahead log"),
+    /** The JVM failed while a group of writes was being logged or applied. */
+    COMMIT("committing a group of writes"),
     BACKGROUND("flushing a memtable or compacting tables");
 
     private final String what;

@@ -23,9 +23,10 @@
  * and a 1 MiB probe file fits). Everything else is sticky until the database is reopened: a failed
  * WAL fsync (retrying one can report success for data the kernel dropped, so it is never retried),
  * an I/O error that is not a full disk (a failing device, which retrying would hide), corruption, a
- * bug. On Linux's local file systems a full disk shows at {@code write(2)}, where it heals; it
- * reaches an fsync only on file systems that allocate late (NFS, thin provisioning), where it is
- * sticky like any failed fsync.
+ * bug, and any {@code VirtualMachineError} met in the write path or the background, which first
+ * goes to the application's {@code FatalErrorListener} ({@code FatalErrors}). On Linux's local file
+ * systems a full disk shows at {@code write(2)}, where it heals; it reaches an fsync only on file
+ * systems that allocate late (NFS, thin provisioning), where it is sticky like any failed fsync.
  *
  * <p>Sequence numbers on failure: a group whose WAL append failed is neither applied nor announced
  * to listeners; its numbers are given to later writes only after the WAL has truncated the segment

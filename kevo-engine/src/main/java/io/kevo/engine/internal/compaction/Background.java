@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
  * them), then runs manual compactions, then whatever compaction the policy picks, until nothing is
  * left to do. One job at a time, so the file set has a single writer besides the manifest lock.
  *
- * <p>Failure stops all background work and is handed to the host, which refuses writes with it.
- * Work starts again only when the host calls {@link #resume()} (its error recovery does, after a
- * full disk; other failures stay until the database is reopened). Running a failed job again is
- * safe: a flush or compaction changes the database only by its final manifest edit, the failed one
- * deleted what it wrote (see {@link Jobs}), and the frozen memtable or compaction inputs are still
- * there. Each pass that ends with nothing left to do and no failure is reported to {@link
- * Host#drained()}. Stopped by a flag and an orderly executor shutdown — never by interrupting a
- * thread that may be writing files.
+ * <p>Failure (any {@link Throwable}, an {@link OutOfMemoryError} too) stops all background work and
+ * is handed to the host, which refuses writes with it. Work starts again only when the host calls
+ * {@link #resume()} (its error recovery does, after a full disk; other failures stay until the
+ * database is reopened). Running a failed job again is safe: a flush or compaction changes the
+ * database only by its final manifest edit, the failed one deleted what it wrote (see {@link
+ * Jobs}), and the frozen memtable or compaction inputs are still there. Each pass that ends with
+ * nothing left to do and no failure is reported to {@link Host#drained()}. Stopped by a flag and an
+ * orderly executor shutdown — never by interrupting a thread that may be writing files.
  */
 public final class Background {
   private static final Logger LOG = LoggerFactory.getLogger(Background.class);
@@ -151,8 +151,11 @@ public final class Background {
       }
     } catch (Throwable t) {
       // Record the failure before anyone waiting on a manual compaction learns of it, so that a
-      // caller who sees compactRange fail also sees writes refused.
+      // caller who sees compactRange fail also sees writes refused. The host hears first, before
+      // this logs: after an OutOfMemoryError a log line may fail too, and the host must still
+      // learn of it (it hands such errors to the application, which may end the process).
       failure = t;
+      host.failed(t);
       if (resumed) {
         // The host's recovery retries while the cause lasts (a full disk): one stack trace is
         // enough, the host logs the state.
@@ -160,7 +163,6 @@ public final class Background {
       } else {
         LOG.error("background flush/compaction failed; writes are refused", t);
       }
-      host.failed(t);
       Manual m = running;
       if (m != null) {
         m.done().completeExceptionally(t);
