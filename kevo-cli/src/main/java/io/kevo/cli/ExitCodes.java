@@ -17,5 +17,15 @@ public final class ExitCodes {
    */
   public static final int FATAL = 2;
 
+  /**
+   * {@code kevo server} halted because its JVM failed: a {@link VirtualMachineError} such as an
+   * {@link OutOfMemoryError}, in any thread. The JVM's state cannot be trusted after one, so the
+   * server ends at once (no graceful shutdown) and logs one ERROR line saying why; a supervisor
+   * should start it again, and WAL recovery brings back every acknowledged write. The same status
+   * as HotSpot's {@code -XX:+ExitOnOutOfMemoryError}, which the {@code kevo} launcher script also
+   * passes, so that either way out of memory looks alike to a supervisor.
+   */
+  public static final int JVM_FAILURE = 3;
+
   private ExitCodes() {}
 }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 success, 1 a non-interactive shell had a failed command,",
-      "2 fatal (bad options, database cannot be opened, server cannot be reached)."
+      "2 fatal (bad options, database cannot be opened, server cannot be reached),",
+      "3 kevo server halted because its JVM failed (out of memory)."
     })
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -1,6 +1,7 @@
 package io.kevo.cli;
 
 import io.kevo.engine.Compression;
+import io.kevo.engine.FatalErrorListener;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kevo server}: serves a database over gRPC ({@code kevo.KevoService}) until SIGINT or
  * SIGTERM, then shuts down cleanly (stop accepting, let calls in flight finish within the grace
- * period, roll back open transactions, close the engine) and exits with status 0.
+ * period, roll back open transactions, close the engine) and exits with status 0. If the JVM fails
+ * (out of memory, say) in any thread, it logs why and halts at once with {@link
+ * ExitCodes#JVM_FAILURE} ({@link FatalErrorHalt}), for its supervisor to restart it.
  *
  * <p>Settings come from the flags, else from the {@code --config} properties file (same keys as the
  * long options without dashes: {@code data}, {@code listen}, {@code sync}, {@code memtable-mb},
@@ -185,6 +188,10 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    // Before the engine, gRPC and replication start threads: a JVM failure in any of them ends the
+    // process, where it would otherwise leave a node that refuses writes, or a dead thread.
+    FatalErrorHalt halt = new FatalErrorHalt(Runtime.getRuntime().maxMemory());
+    Thread.setDefaultUncaughtExceptionHandler(halt);
     Properties file = loadConfig();
     Path dir = Path.of(setting(data, file, "data", "./kevo-data"));
     ServerOptions serverOptions;
@@ -218,7 +225,7 @@ final class ServerCommand implements Callable<Integer> {
         b.readWaitTimeout(parse(readWait, ServerCommand::duration, "--read-wait-timeout"));
       }
       serverOptions = b.build();
-      engineOptions = engineOptions(file, nodeRole);
+      engineOptions = engineOptions(file, nodeRole, halt);
     } catch (IllegalArgumentException | KevoException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -287,12 +294,15 @@ final class ServerCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private Options engineOptions(Properties file, NodeRole nodeRole) {
+  private Options engineOptions(Properties file, NodeRole nodeRole, FatalErrorListener onFatal) {
     // A primary keeps its WAL from open until its replicas' retention holds are back; a replica
     // until it has checked its history against its primary's (entries it must discard, if they
     // diverge, are reported from its log). The engine flushes what it replays at open, so without
     // the hold those entries would already be gone.
-    Options.Builder b = Options.builder().holdWalAtOpen(nodeRole != NodeRole.STANDALONE);
+    Options.Builder b =
+        Options.builder()
+            .holdWalAtOpen(nodeRole != NodeRole.STANDALONE)
+            .fatalErrorListener(onFatal);
     String s = setting(sync, file, "sync", null);
     if (s != null) {
       b.syncMode(parseEnum(SyncMode.class, s, "--sync"));

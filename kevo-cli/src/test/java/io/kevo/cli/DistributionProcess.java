@@ -140,6 +140,18 @@ public final class DistributionProcess {
       }
     }
 
+    /**
+     * Waits for the process to exit by itself and returns its status; fails (after a kill) if it is
+     * still alive after {@code within}.
+     */
+    public int awaitExit(Duration within) throws InterruptedException {
+      try {
+        return node.awaitExit(within);
+      } catch (IllegalStateException e) {
+        throw new AssertionError(e.getMessage(), e);
+      }
+    }
+
     /** Sends SIGTERM and returns the exit status; fails (after a kill) if it does not exit. */
     public int terminate() throws InterruptedException {
       sigterm();

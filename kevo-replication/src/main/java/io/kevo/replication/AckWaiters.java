@@ -69,7 +69,7 @@ final class AckWaiters implements AutoCloseable {
   AckWaiters(Supplier<List<Position>> positions) {
     this.positions = positions;
     this.timer =
-        new ScheduledThreadPoolExecutor(
+        new SurfacingScheduledExecutor(
             1,
             r -> {
               Thread t = new Thread(r, "kevo-repl-ack-timer");

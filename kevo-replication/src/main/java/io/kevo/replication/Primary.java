@@ -96,10 +96,10 @@ public final class Primary implements PrimaryNode {
           t.setDaemon(true);
           return t;
         };
-    this.executor = new ScheduledThreadPoolExecutor(options.senderThreads(), tf);
+    this.executor = new SurfacingScheduledExecutor(options.senderThreads(), tf);
     this.executor.setRemoveOnCancelPolicy(true);
     this.positionsWriter =
-        new ScheduledThreadPoolExecutor(
+        new SurfacingScheduledExecutor(
             1,
             r -> {
               Thread t = new Thread(r, "kevo-repl-positions");

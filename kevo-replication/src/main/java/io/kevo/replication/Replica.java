@@ -368,6 +368,10 @@ public final class Replica implements ReplicaNode {
           onStreamEnded(e);
         }
       }
+    } catch (VirtualMachineError e) {
+      // Not ours to survive: the thread's uncaught-exception handler decides (a server halts).
+      lastError = "replication stopped: the JVM failed";
+      throw e;
     } catch (RuntimeException | Error e) {
       // A bug or an engine failure we cannot stream past; status shows it.
       lastError = "replication stopped: " + e;

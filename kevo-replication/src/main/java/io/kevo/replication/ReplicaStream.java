@@ -107,6 +107,9 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
 
   @Override
   public void onError(Throwable t) {
+    // gRPC turns an error in its own handling of a response (parsing it, say) into a cancelled
+    // call; one the JVM threw must not pass as a mere reconnect.
+    JvmFailures.handOver(t);
     events.add(new Closed(this, t));
   }
 

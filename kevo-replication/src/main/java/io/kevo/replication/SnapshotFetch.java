@@ -333,6 +333,7 @@ final class SnapshotFetch {
 
     @Override
     public void onError(Throwable t) {
+      JvmFailures.handOver(t); // see ReplicaStream.onError
       queue.add(new Closed(t));
     }
 

@@ -41,5 +41,11 @@
  * never on the engine's write path; the replica has one thread that applies, syncs and acknowledges
  * in order, fed by a bounded hand-off from the gRPC callback thread, with gRPC flow control (manual
  * {@code request(n)}) keeping what is buffered bounded.
+ *
+ * <p>JVM failures: a {@link java.lang.VirtualMachineError} met on a replication thread is never
+ * survived or retried here. It ends the replica's thread, or, where something would keep it (a
+ * scheduled task's future, gRPC's client callbacks), it is handed to the thread's
+ * uncaught-exception handler, where the process that owns the JVM decides ({@code kevo server}
+ * halts).
  */
 package io.kevo.replication;

@@ -33,13 +33,9 @@ import org.slf4j.LoggerFactory;
  * serves {@code kevo.replication.ReplicationAdmin}: a replica can be promoted to primary (a new
  * epoch) or pointed at another primary at run time.
  *
- * <p>The server owns the engine from {@link #start} on. {@link #close()} refuses new client calls
- * ({@code UNAVAILABLE}) and lets those in flight finish within {@link
- * ServerOptions#shutdownGrace()} (cancelling the rest), with replication still running; then ends
- * replication (a primary's streams once they carry every write), the streams that never end on
- * their own (health watches, reflection) and the server, rolls back open transactions and closes
- * the engine. With no call in flight it takes no longer than that work. Thread-safe; {@code close}
- * is idempotent and throws nothing.
+ * <p>builder.intercept(new FatalErrorInterceptor(FatalErrorInterceptor.UNCAUGHT)); builder
+ * .addService(replication.service())
+ * .addService(ServerInterceptors.intercept(replication.adminService(), clientCalls));
  */
 public final class KevoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoServer.class);
@@ -121,6 +117,7 @@ public final class KevoServer implements AutoCloseable {
             db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
+    builder.intercept(new FatalErrorInterceptor(FatalErrorInterceptor.UNCAUGHT));
     builder
         .addService(replication.service())
         .addService(ServerInterceptors.intercept(replication.adminService(), clientCalls));

@@ -225,6 +225,17 @@ public final class NodeProcess implements AutoCloseable {
    *     of its log
    */
   public int awaitExit() throws InterruptedException {
+    return awaitExit(STOP);
+  }
+
+  /**
+   * Waits up to {@code within} for the process to exit (by itself, or after a signal).
+   *
+   * @return its exit status
+   * @throws IllegalStateException if it is still alive then (it is then killed), naming the end of
+   *     its log
+   */
+  public int awaitExit(Duration within) throws InterruptedException {
     Process p;
     synchronized (this) {
       if (process == null) {
@@ -232,10 +243,10 @@ public final class NodeProcess implements AutoCloseable {
       }
       p = process;
     }
-    if (!p.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!p.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
       throw new IllegalStateException(
-          name + " did not exit within " + STOP + " of SIGTERM; end of its log:\n" + logTail(40));
+          name + " did not exit within " + within + "; end of its log:\n" + logTail(40));
     }
     synchronized (this) {
       paused = false;
