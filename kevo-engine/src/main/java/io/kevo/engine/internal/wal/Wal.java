@@ -263,6 +263,13 @@ public final class Wal implements WalAccess, AutoCloseable {
         nextSequence = first;
         damaged = true;
         throw new WalAppendException(first, e);
+      } catch (Error e) {
+        // The same for an OutOfMemoryError while framing or writing: left as it was, the counter
+        // would hand the next group numbers after a record that was never written, a gap that
+        // makes the log unreadable past it (found by the fault-injection harness).
+        nextSequence = first;
+        damaged = true;
+        throw e;
       }
       long last = nextSequence - 1;
       activeSegment.appended(pos, first, last);

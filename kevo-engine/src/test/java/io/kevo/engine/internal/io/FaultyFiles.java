@@ -29,6 +29,7 @@ public final class FaultyFiles implements FileIo {
 
   private volatile Predicate<Path> failWrites = p -> false;
   private volatile String writeError = NO_SPACE;
+  private volatile Error writeThrows; // thrown as it is instead of a failed write, when set
   private volatile Predicate<Path> failForces = p -> false;
   private volatile String forceError = NO_SPACE;
   private final AtomicInteger failures = new AtomicInteger();
@@ -41,6 +42,16 @@ public final class FaultyFiles implements FileIo {
   /** Fails writes to the files {@code which} accepts with {@code error} from now on. */
   public void failWrites(Predicate<Path> which, String error) {
     writeError = error;
+    writeThrows = null;
+    failWrites = which;
+  }
+
+  /**
+   * Makes writes to the files {@code which} accepts throw {@code error} from now on, as the JVM
+   * throws an {@link OutOfMemoryError} in the middle of a write path.
+   */
+  public void throwOnWrites(Predicate<Path> which, Error error) {
+    writeThrows = error;
     failWrites = which;
   }
 
@@ -53,6 +64,7 @@ public final class FaultyFiles implements FileIo {
   /** Everything works again: space was freed. */
   public void free() {
     failWrites = p -> false;
+    writeThrows = null;
     failForces = p -> false;
   }
 
@@ -92,6 +104,10 @@ public final class FaultyFiles implements FileIo {
       if (!failWrites.test(path)) {
         shortWriteDone = false;
         return src.remaining();
+      }
+      Error e = writeThrows;
+      if (e != null) {
+        throw e;
       }
       if (!shortWriteDone && src.remaining() >= 2) {
         shortWriteDone = true;

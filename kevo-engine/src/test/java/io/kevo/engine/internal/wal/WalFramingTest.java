@@ -156,4 +156,34 @@ class WalFramingTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> WalCodec.decode(trailing))
         .hasMessageContaining("trailing");
   }
+
+  @Test
+  void anErrorInTheMiddleOfAnAppendLeavesNoGapInTheNumbering() throws Exception {
+    // Regression: an OutOfMemoryError while a group was framed (a primary with a small heap and a
+    // 10 MiB batch) left the sequence counter past the group, so the next group was written after
+    // a gap and the log could not be read past it, nor the node reopened.
+    Files.createDirectories(dir);
+    WalRecovery.Result empty =
+        WalRecovery.recover(dir, WalRecoveryMode.STOP_ON_CORRUPTION, r -> {});
+    OutOfMemoryError injected = new OutOfMemoryError("Java heap space (injected)");
+    io.kevo.engine.internal.io.FaultyFiles files = new io.kevo.engine.internal.io.FaultyFiles();
+    Wal wal = Wal.open(dir, Options.DEFAULT, empty, 0, files);
+    wal.append(List.of(PendingWrite.single(new byte[] {'a'}, new byte[] {1}, false)), false);
+    long next = wal.nextSequence();
+    files.throwOnWrites(p -> true, injected);
+    PendingWrite lost = PendingWrite.single(new byte[] {'b'}, new byte[] {2}, false);
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(() -> wal.append(List.of(lost), false)))
+        .isSameAs(injected);
+    assertThat(wal.nextSequence()).as("the failed group's numbers given back").isEqualTo(next);
+    assertThat(wal.damaged()).as("no append before repair").isTrue();
+    files.free();
+    wal.repair();
+    wal.append(List.of(PendingWrite.single(new byte[] {'c'}, new byte[] {3}, false)), false);
+    wal.close();
+
+    WalRecovery.Result again =
+        WalRecovery.recover(dir, WalRecoveryMode.STOP_ON_CORRUPTION, r -> {});
+    assertThat(again.lastSequence()).isEqualTo(next);
+  }
 }
