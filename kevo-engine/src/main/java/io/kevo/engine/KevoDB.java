@@ -1,6 +1,7 @@
 package io.kevo.engine;
 
 import io.kevo.engine.internal.DbCore;
+import io.kevo.engine.internal.EngineEnv;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,12 +23,14 @@ public final class KevoDB implements AutoCloseable {
   // Replaced only by replaceWith/resume (a replica's bootstrap), under `this`; calls that raced
   // with a replacement reach the closed core and fail with UNAVAILABLE.
   private volatile DbCore core;
+  private final EngineEnv env; // what every open of this handle's directory runs in
   private final Object replacing = new Object();
   private boolean suspended; // guarded by replacing
   private boolean closedForGood; // guarded by replacing
 
-  private KevoDB(DbCore core) {
+  private KevoDB(DbCore core, EngineEnv env) {
     this.core = core;
+    this.env = env;
   }
 
   /** Opens (creating if needed) the database in {@code dir} with default options. */
@@ -43,9 +46,19 @@ public final class KevoDB implements AutoCloseable {
    *     WalRecoveryMode}), {@link ErrorCode#IO_ERROR} on I/O failure
    */
   public static KevoDB open(Path dir, Options options) {
+    return open(dir, options, EngineEnv.DEFAULT);
+  }
+
+  /**
+   * As {@link #open(Path, Options)}, in {@code env} (a fault-injecting file system, say), kept for
+   * the reopens of {@link #resume()} and {@link #replaceWith}. Not API: reached by other modules'
+   * tests only through the engine's test-support jar ({@code io.kevo.engine.EngineTestSupport}).
+   */
+  static KevoDB open(Path dir, Options options, EngineEnv env) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
-    return new KevoDB(DbCore.open(dir, options));
+    Objects.requireNonNull(env, "env");
+    return new KevoDB(DbCore.open(dir, options, env), env);
   }
 
   /** Stores {@code value} (possibly empty) under {@code key}. Returns its sequence number. */
@@ -249,7 +262,7 @@ public final class KevoDB implements AutoCloseable {
       checkNotClosed();
       if (suspended) {
         DbCore old = core;
-        core = DbCore.open(old.directory(), old.options());
+        core = DbCore.open(old.directory(), old.options(), env);
         suspended = false;
       }
     }
