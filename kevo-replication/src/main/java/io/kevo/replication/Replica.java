@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * as an event, so that applying never waits for a network round trip), and on any stream failure,
  * refusal or {@link ReplicaOptions#idleTimeout() idle timeout} moves to {@link ReplicaState#ERROR},
  * waits a jittered exponential backoff and connects again. Every state change goes through {@link
- * ReplicaStateMachine}.
+ * ReplicaStateMachine}. When the local database fails to apply or sync, {@link LocalRefusal}
+ * decides: a full disk is waited out in ERROR without streaming, a database needing a reopen stops
+ * replication.
  *
  * <p>Refusals: {@code POSITION_NOT_RETAINED} (the primary no longer holds the log from this
  * replica's position; also what an empty replica hears from a primary whose log was trimmed) moves
@@ -114,6 +116,7 @@ public final class Replica implements ReplicaNode {
   private final Compressor compressor;
   private final RecordAssembler assembler;
   private final ReplicaBackoff backoff;
+  private final LocalRefusal localRefusal;
   private final ReplicaLag lag = new ReplicaLag();
   private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
   private final java.util.concurrent.ExecutorService syncer;
@@ -197,6 +200,7 @@ public final class Replica implements ReplicaNode {
     this.assembler = new RecordAssembler(compressor, options.maxRecordBytes());
     this.backoff =
         new ReplicaBackoff(options.initialBackoff(), options.maxBackoff(), options.random().get());
+    this.localRefusal = new LocalRefusal(db, replicaId, options);
     this.lastApplied = db.wal().nextSequence() - 1;
     this.durable = db.wal().durableSequence();
     lag.onApplied(lastApplied);
@@ -365,7 +369,9 @@ public final class Replica implements ReplicaNode {
           streamOnce();
           return; // stopping
         } catch (ReplicaStreamEnded e) {
-          onStreamEnded(e);
+          if (!onStreamEnded(e)) {
+            return; // the local database needs a reopen
+          }
         }
       }
     } catch (VirtualMachineError e) {
@@ -451,10 +457,7 @@ public final class Replica implements ReplicaNode {
         try {
           handle(ev);
         } catch (KevoException e) {
-          // The local engine failed to apply or sync; retrying may help (or keeps failing,
-          // visibly).
-          throw new ReplicaStreamEnded(
-              "the local database failed: " + e.getMessage(), null, false, e);
+          throw localRefusal.ended("apply", e);
         }
       }
     }
@@ -824,6 +827,9 @@ public final class Replica implements ReplicaNode {
     syncTask = null;
     if (d.error() != null) {
       syncWanted = false;
+      if (d.error() instanceof KevoException k) {
+        throw localRefusal.ended("sync", k);
+      }
       throw new ReplicaStreamEnded(
           "the local database failed to sync: " + d.error().getMessage(), null, false, d.error());
     }
@@ -996,7 +1002,8 @@ public final class Replica implements ReplicaNode {
     LOG.info("replica {}: stopped at sequence {} (durable {})", replicaId, lastApplied, durable);
   }
 
-  private void onStreamEnded(ReplicaStreamEnded e) {
+  /** After a stream ended: waits, bootstraps or reconnects; false if replication must stop. */
+  private boolean onStreamEnded(ReplicaStreamEnded e) {
     closeStream(e.getMessage());
     boolean syncing = syncTask != null;
     awaitSyncIdle(); // nothing may sync the database while it is replaced by a bootstrap
@@ -1013,6 +1020,13 @@ public final class Replica implements ReplicaNode {
     lastError = e.getMessage();
     refusal = e.refusal;
     machine.transition(ERROR, e.getMessage());
+    e = localRefusal.afterEnd(e, () -> stopping, this::poll);
+    if (e == null) {
+      return true; // the local database takes writes again: reconnect now
+    } else if (e.local == ReplicaStreamEnded.Local.STOP) {
+      lastError = e.getMessage();
+      return false;
+    }
     boolean diverged = e.refusal == Reason.DIVERGED;
     if ((e.refusal == Reason.POSITION_NOT_RETAINED || diverged)
         && options.bootstrap()
@@ -1023,7 +1037,7 @@ public final class Replica implements ReplicaNode {
       }
       e = bootstrap(e);
       if (e == null) {
-        return; // installed; CONNECTING
+        return true; // installed; CONNECTING
       }
     }
     long delay = e.maxBackoff ? options.maxBackoff().toMillis() : backoff.delayMillis(failures);
@@ -1041,6 +1055,7 @@ public final class Replica implements ReplicaNode {
     for (long left = delay * 1_000_000; !stopping && left > 0; left = deadline - nanos()) {
       poll(left); // stale events of the old stream are dropped
     }
+    return true;
   }
 
   /**

@@ -18,7 +18,11 @@ public enum ReplicaState {
   ACKNOWLEDGING,
   /** Caught up; waiting for the primary to write more. */
   WAITING_FOR_DATA,
-  /** Something failed; the replica will reconnect (or stop, if stopped). */
+  /**
+   * Something failed; the replica will reconnect after a backoff, or once its own database takes
+   * writes again after its disk was full (the status' last error says which). It stays here for
+   * good when its database refuses writes until reopened, or when it was stopped.
+   */
   ERROR,
   /**
    * The primary no longer retains this replica's position: fetching a snapshot of the primary and

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   FSYNC_PENDING     → ACKNOWLEDGING (durable), ERROR
  *   ACKNOWLEDGING     → STREAMING_ENTRIES, WAITING_FOR_DATA, ERROR
  *   WAITING_FOR_DATA  → STREAMING_ENTRIES (a message arrived), FSYNC_PENDING (an ack is due), ERROR
- *   ERROR             → CONNECTING (after the backoff),
+ *   ERROR             → CONNECTING (after the backoff, or once the local database takes writes
+ *                       again after its disk was full),
  *                       BOOTSTRAPPING (the primary refused the position as no longer retained)
  *   BOOTSTRAPPING     → CONNECTING (installed: stream from the snapshot's sequence + 1), ERROR
  * </pre>

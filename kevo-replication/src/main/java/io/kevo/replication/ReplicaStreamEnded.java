@@ -7,11 +7,22 @@ import java.time.Duration;
 
 /**
  * Why the replica's current stream cannot go on: thrown inside its apply thread and turned into a
- * transition to {@link ReplicaState#ERROR}, a reconnect delay and the status' last error. Carries
- * the primary's refusal, if it was one (see the trailers in {@code replication.proto}).
+ * transition to {@link ReplicaState#ERROR}, a reconnect delay (or, after a failure of the local
+ * database, what {@link LocalRefusal} decided) and the status' last error. Carries the primary's
+ * refusal, if it was one (see the trailers in {@code replication.proto}).
  */
 final class ReplicaStreamEnded extends RuntimeException {
   private static final long serialVersionUID = 1L;
+
+  /** What comes after a failure of the replica's own database (see {@link LocalRefusal}). */
+  enum Local {
+    /** Not such a failure, or one a reconnect after the usual backoff may get over. */
+    NONE,
+    /** The local disk is full: reconnect once the database takes writes again. */
+    DISK_FULL,
+    /** The local database refuses writes until it is reopened: replication stops. */
+    STOP
+  }
 
   /** The primary's refusal, or null. */
   final Reason refusal;
@@ -19,10 +30,19 @@ final class ReplicaStreamEnded extends RuntimeException {
   /** Whether to wait the maximum backoff (a refusal that will not go away soon). */
   final boolean maxBackoff;
 
+  /** What the local database's failure means for replication. */
+  final Local local;
+
   ReplicaStreamEnded(String message, Reason refusal, boolean maxBackoff, Throwable cause) {
+    this(message, refusal, maxBackoff, cause, Local.NONE);
+  }
+
+  ReplicaStreamEnded(
+      String message, Reason refusal, boolean maxBackoff, Throwable cause, Local local) {
     super(message, cause, false, false);
     this.refusal = refusal;
     this.maxBackoff = maxBackoff;
+    this.local = local;
   }
 
   /**

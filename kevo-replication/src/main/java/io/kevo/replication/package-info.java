@@ -35,6 +35,11 @@
  *       installs them atomically ({@link io.kevo.engine.StagedCheckpoint}), then streams from S+1.
  *       At most {@link io.kevo.replication.PrimaryOptions#maxConcurrentBootstraps()} transfers run
  *       at once ({@code RESOURCE_EXHAUSTED} beyond; the replica backs off and retries).
+ *   <li><b>A full local disk is waited out, not streamed through.</b> A replica whose database
+ *       refuses an apply for lack of space drops the stream and stays in {@code ERROR} ("the local
+ *       disk is full; retrying") until its engine takes writes again, then reconnects from the
+ *       engine's own next sequence; one whose database needs a reopen stops replicating and says
+ *       why ({@code LocalRefusal}).
  * </ul>
  *
  * <p>Threading: primary sessions send on gRPC's {@code onReady} callbacks and a small executor,
