@@ -539,7 +539,12 @@ public final class Replica implements ReplicaNode {
           null);
     }
     if (!theirs.equals(epochs)) {
-      theirs.store(stateDir);
+      try {
+        theirs.store(stateDir);
+      } catch (java.io.UncheckedIOException e) {
+        // This node's disk (full, say), not the primary: nothing was streamed yet; retry later.
+        throw new ReplicaStreamEnded(e.getMessage() + ": " + e.getCause(), null, false, e);
+      }
       epochs = theirs;
       LOG.info("replica {}: adopted the primary's epoch history {}", replicaId, theirs);
     }

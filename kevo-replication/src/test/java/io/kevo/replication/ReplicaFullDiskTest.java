@@ -20,6 +20,7 @@ import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.internal.io.FaultyFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,6 +193,32 @@ class ReplicaFullDiskTest {
 
     assertStopped(replica, FaultyFiles.NO_SPACE);
     assertThat(replica.status().ackedSequence()).isLessThan(written);
+  }
+
+  @Test
+  void anEpochHistoryTheReplicaCannotWriteIsRetriedInsteadOfEndingReplication() throws Exception {
+    // A directory where the history's temporary file goes: writing it fails, as on a full disk.
+    Path stateDir = dir.resolve("replica").resolve(ReplicaIdentity.DIRECTORY);
+    Path inTheWay = Files.createDirectories(stateDir.resolve(EpochHistory.FILE + ".tmp"));
+    Files.createFile(inTheWay.resolve("file"));
+    replicaDb = KevoDB.open(dir.resolve("replica"));
+    Replica replica = startReplica(replicaDb);
+    long last = write(0, 50);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                replica.status().lastError() != null
+                    && replica.status().lastError().startsWith("cannot write the epoch history"));
+    assertThat(replica.status().running()).isTrue();
+    assertThat(replica.getLastAppliedSequence()).isZero();
+
+    Files.delete(inTheWay.resolve("file"));
+    Files.delete(inTheWay);
+    await().atMost(PATIENCE).until(() -> replica.getLastAppliedSequence() == last);
+    assertThat(replica.epochs()).isEqualTo(primary.epochs());
+    assertThat(EpochHistory.load(stateDir)).isEqualTo(primary.epochs());
+    assertThat(contents(replicaDb)).containsExactlyEntriesOf(contents(primaryDb));
   }
 
   private void assertStopped(Replica replica, String cause) {
