@@ -27,6 +27,7 @@ public final class KevoDB implements AutoCloseable {
   private final Object replacing = new Object();
   private boolean suspended; // guarded by replacing
   private boolean closedForGood; // guarded by replacing
+  private ReadCeiling readCeiling = ReadCeiling.NONE; // guarded by replacing
 
   private KevoDB(DbCore core, EngineEnv env) {
     this.core = core;
@@ -136,9 +137,42 @@ public final class KevoDB implements AutoCloseable {
     return core.syncWal();
   }
 
-  /** The last sequence number visible to reads; 0 for a database never written. */
+  /**
+   * The last sequence number committed and applied: what reads see unless a {@link ReadCeiling}
+   * holds them lower (see {@link #readSequence()}); 0 for a database never written.
+   */
   public long latestSequence() {
     return core.latestSequence();
+  }
+
+  /**
+   * The sequence a read without a snapshot reads at now: {@link #latestSequence()}, or less under a
+   * {@link ReadCeiling}. A read that starts after this call reads at this sequence or later.
+   */
+  public long readSequence() {
+    return core.readSequence(0);
+  }
+
+  /**
+   * As {@link #readSequence()} for a read carrying read-your-writes {@code token} ({@link
+   * ReadOptions#atLeast}): at least {@code min(token, latestSequence())}.
+   */
+  public long readSequence(long token) {
+    return core.readSequence(token);
+  }
+
+  /**
+   * Sets the highest sequence reads may see (see {@link ReadCeiling}), in effect from now on, until
+   * replaced; {@link ReadCeiling#NONE} removes it. The ceiling never takes back from readers what
+   * they could see before it was set: reads go on at no less than {@link #readSequence()} as of
+   * this call.
+   */
+  public void readCeiling(ReadCeiling ceiling) {
+    Objects.requireNonNull(ceiling, "ceiling");
+    synchronized (replacing) {
+      readCeiling = ceiling;
+      core.readCeiling(ceiling);
+    }
   }
 
   /**
@@ -163,7 +197,10 @@ public final class KevoDB implements AutoCloseable {
     return core.cursor(scan, options);
   }
 
-  /** Begins a transaction (see {@link Transaction}); close it when done. */
+  /**
+   * Begins a transaction (see {@link Transaction}) whose snapshot is at {@link #readSequence(long)
+   * readSequence(options.minSequence())}; close it when done.
+   */
   public Transaction beginTransaction(TransactionOptions options) {
     return core.beginTransaction(options);
   }
@@ -173,9 +210,21 @@ public final class KevoDB implements AutoCloseable {
     return beginTransaction(TransactionOptions.DEFAULT);
   }
 
-  /** A consistent view at the current sequence; close it when done. */
+  /** A consistent view at the current {@link #readSequence()}; close it when done. */
   public Snapshot snapshot() {
-    return core.snapshot();
+    return core.snapshot(0);
+  }
+
+  /**
+   * A consistent view at {@link #readSequence(long) readSequence(token)}: at least up to
+   * read-your-writes {@code token}, as far as it is written. Close it when done.
+   */
+  public Snapshot snapshot(long token) {
+    if (token < 0) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT, "token must not be negative, got " + token);
+    }
+    return core.snapshot(token);
   }
 
   /**
@@ -263,6 +312,7 @@ public final class KevoDB implements AutoCloseable {
       if (suspended) {
         DbCore old = core;
         core = DbCore.open(old.directory(), old.options(), env);
+        core.readCeiling(readCeiling);
         suspended = false;
       }
     }

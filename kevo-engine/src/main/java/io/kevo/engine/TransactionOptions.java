@@ -9,8 +9,11 @@ import java.util.Objects;
  *     conflicts; writes through it fail
  * @param isolation how a read-write transaction is checked at commit
  * @param maxBufferBytes the most key and value bytes a transaction may buffer before commit
+ * @param minSequence a read-your-writes token: the snapshot is at least at this sequence (as far as
+ *     it is written), whatever the {@link ReadCeiling}; 0 for none
  */
-public record TransactionOptions(boolean readOnly, Isolation isolation, long maxBufferBytes) {
+public record TransactionOptions(
+    boolean readOnly, Isolation isolation, long maxBufferBytes, long minSequence) {
   public static final long DEFAULT_MAX_BUFFER_BYTES = 64L << 20;
 
   /** Read-write, snapshot isolation, 64 MiB of buffered writes. */
@@ -32,5 +35,19 @@ public record TransactionOptions(boolean readOnly, Isolation isolation, long max
           ErrorCode.INVALID_ARGUMENT,
           "maxBufferBytes must be between 1 and " + (1L << 30) + ", got " + maxBufferBytes);
     }
+    if (minSequence < 0) {
+      throw new KevoException(
+          ErrorCode.INVALID_ARGUMENT, "minSequence must not be negative, got " + minSequence);
+    }
+  }
+
+  /** Without a read-your-writes token. */
+  public TransactionOptions(boolean readOnly, Isolation isolation, long maxBufferBytes) {
+    this(readOnly, isolation, maxBufferBytes, 0);
+  }
+
+  /** These options with {@code token} as the read-your-writes token (see {@link #minSequence}). */
+  public TransactionOptions withMinSequence(long token) {
+    return new TransactionOptions(readOnly, isolation, maxBufferBytes, token);
   }
 }

@@ -83,6 +83,7 @@ public final class DbCore {
   private final BlockCache cache;
   private final TableStats tableStats;
   private final Snapshots snapshots;
+  private final ReadLimit readLimit = new ReadLimit();
   private final LsmState lsm;
   private final Background background;
   private final ErrorRecovery errors;
@@ -111,7 +112,7 @@ public final class DbCore {
     this.cache = o.cache;
     this.tableStats = o.tableStats;
     this.visibleSequence = o.lastSequence;
-    this.snapshots = new Snapshots(() -> visibleSequence);
+    this.snapshots = new Snapshots(token -> readLimit.sequence(visibleSequence, token));
     this.errors = new ErrorRecovery(dir, env, options.fatalErrorListener());
     this.lsm = new LsmState(options, versions, wal, snapshots, o.memtable, o.lastSequence, errors);
     this.background =
@@ -601,7 +602,19 @@ public final class DbCore {
   // ---- reads ----
 
   private long readSequence(ReadOptions ro) {
-    return ro.snapshot() != null ? snapshots.sequenceOf(ro.snapshot()) : visibleSequence;
+    return ro.snapshot() != null
+        ? snapshots.sequenceOf(ro.snapshot())
+        : readSequence(ro.minSequence());
+  }
+
+  /** Where a read without a snapshot, with read-your-writes {@code token} (0: none), reads now. */
+  public long readSequence(long token) {
+    return readLimit.sequence(visibleSequence, token);
+  }
+
+  /** See {@link io.kevo.engine.KevoDB#readCeiling}. */
+  public void readCeiling(io.kevo.engine.ReadCeiling c) {
+    readLimit.install(c, visibleSequence);
   }
 
   public byte[] get(byte[] key, ReadOptions ro) {
@@ -640,9 +653,9 @@ public final class DbCore {
     return new ScanIterator(c, scan.reverse());
   }
 
-  public Snapshot snapshot() {
+  public Snapshot snapshot(long token) {
     checkOpen();
-    return snapshots.take();
+    return snapshots.take(token);
   }
 
   // ---- transactions ----
@@ -653,7 +666,8 @@ public final class DbCore {
     if (!options.readOnly()) {
       checkWritable();
     }
-    return new TransactionImpl(this, transactionIds.incrementAndGet(), options, snapshots.take());
+    return new TransactionImpl(
+        this, transactionIds.incrementAndGet(), options, snapshots.take(options.minSequence()));
   }
 
   /** Logs {@code batch} if {@code check} passes in the write leader; returns its last sequence. */

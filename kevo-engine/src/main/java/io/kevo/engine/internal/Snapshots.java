@@ -2,7 +2,7 @@ package io.kevo.engine.internal;
 
 import io.kevo.engine.Snapshot;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The open snapshots, as a multiset of sequences. Creating a snapshot and computing the oldest
@@ -11,21 +11,28 @@ import java.util.function.LongSupplier;
  */
 final class Snapshots {
   private final TreeMap<Long, Integer> open = new TreeMap<>();
-  private final LongSupplier latest;
+  private final LongUnaryOperator readAt;
 
-  Snapshots(LongSupplier latest) {
-    this.latest = latest;
+  /**
+   * @param readAt the sequence a read with a given read-your-writes token (0: none) reads at now
+   *     (see {@link ReadLimit}); never decreasing for a given token
+   */
+  Snapshots(LongUnaryOperator readAt) {
+    this.readAt = readAt;
   }
 
-  synchronized Snapshot take() {
-    long seq = latest.getAsLong();
+  /** A snapshot where a read with read-your-writes {@code token} (0: none) reads now. */
+  synchronized Snapshot take(long token) {
+    long seq = readAt.applyAsLong(token);
     open.merge(seq, 1, Integer::sum);
     return new Handle(seq);
   }
 
   /** The lowest sequence any reader may still read at. */
   synchronized long oldest() {
-    return open.isEmpty() ? latest.getAsLong() : open.firstKey();
+    // A snapshot taken with a token may be above where plain reads read: both bound it.
+    long reads = readAt.applyAsLong(0);
+    return open.isEmpty() ? reads : Math.min(reads, open.firstKey());
   }
 
   synchronized int count() {
