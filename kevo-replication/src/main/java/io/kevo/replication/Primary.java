@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * (timeouts, retention limits); one more thread writes the coalesced positions file, whose fsync
  * (tens of milliseconds on a busy disk, seconds at worst) must not hold up the sends of a sender
  * thread. They are stopped by shutdown and never interrupted (they read and write files).
+ *
+ * <p>Reads: with {@link PrimaryOptions#ackLevel()} other than {@code async}, {@code open} installs
+ * a {@link io.kevo.engine.ReadCeiling} on the database, so that its readers see only writes a
+ * replica acknowledged ({@link #confirmedSequence()}); the server refuses client reads while {@link
+ * #readRefusal()} says why (see {@link ConfirmedReads}).
  */
 public final class Primary implements PrimaryNode {
   private static final Logger LOG = LoggerFactory.getLogger(Primary.class);
@@ -78,6 +83,7 @@ public final class Primary implements PrimaryNode {
   private final ServerServiceDefinition service;
   private final AckWaiters acks;
   private final EpochHistory epochs;
+  private final ConfirmedReads reads; // null at ackLevel async: reads see every write
   private volatile String supersededBy; // why client writes are refused; null: not superseded
   private final Object lifecycle = new Object();
   private boolean closed; // guarded by lifecycle
@@ -115,8 +121,12 @@ public final class Primary implements PrimaryNode {
     this.retention = new Retention(wal, options, stateDir, counters.holdsDropped);
     this.acks =
         new AckWaiters(
-            () -> retention.map(t -> new AckWaiters.Position(t, t.lastAcked, t.session != null)));
+            () -> retention.map(t -> new AckWaiters.Position(t, t.confirmed, t.session != null)));
     this.snapshots = new SnapshotTransfers(db, options, retention, this::lastSequence, epochs);
+    this.reads =
+        options.ackLevel().waits()
+            ? new ConfirmedReads(retention::confirmed, lastSequence())
+            : null;
     this.service =
         ServerInterceptors.intercept(
             new ReplicationService(this),
@@ -193,6 +203,11 @@ public final class Primary implements PrimaryNode {
                 options.sessionTimeout().toMillis() / 5));
     p.executor.scheduleAtFixedRate(p::maintain, tick, tick, TimeUnit.MILLISECONDS);
     p.positionsWriter.scheduleAtFixedRate(p::writePositions, tick, tick, TimeUnit.MILLISECONDS);
+    if (p.reads != null) {
+      // Last, once nothing can fail. Left installed at close: a closed primary's clients see no
+      // more than it confirmed.
+      db.readCeiling(p.reads);
+    }
     LOG.info("replication primary open on {} ({})", db.directory(), options);
     return p;
   }
@@ -218,6 +233,32 @@ public final class Primary implements PrimaryNode {
         .addAllRecords(epochs.toProto())
         .setNextSequence(wal.nextSequence())
         .build();
+  }
+
+  /**
+   * The highest sequence some replica has acknowledged as durable through a session of this primary
+   * (not before it opened): it holds every entry up to there. 0 before any acknowledgement.
+   */
+  public long confirmedSequence() {
+    return retention.confirmed();
+  }
+
+  /**
+   * Whether client reads see only confirmed writes ({@link #confirmedSequence()}): with an {@link
+   * PrimaryOptions#ackLevel()} other than {@code async}.
+   */
+  public boolean readsOnlyConfirmed() {
+    return reads != null;
+  }
+
+  /**
+   * Why client reads must be refused now, or null: with {@link #readsOnlyConfirmed()}, from open (a
+   * restart, a promotion) until a replica has confirmed the last sequence the primary had then. It
+   * cannot tell which of those entries were confirmed before it opened; a read of one no replica
+   * has could be taken back by a failover.
+   */
+  public String readRefusal() {
+    return reads == null ? null : reads.refusal();
   }
 
   /**
@@ -294,13 +335,14 @@ public final class Primary implements PrimaryNode {
    * acknowledgement, or on a timer thread, so callbacks must be quick.
    *
    * <p>{@link AckLevel#ASYNC} is met at once. {@code replica:N} counts the replicas the primary
-   * knows (connected or not) whose acknowledged position is at or past {@code sequence}: a replica
-   * acknowledges only what it made durable. {@code all} means every replica whose stream was open
-   * when this method was called (call it right after the write commits): it is met once each of
-   * them has acknowledged {@code sequence} or has disconnected (a replica that went away is not
-   * waited for until the timeout; it catches up from its own position when it comes back and {@link
-   * AckResult#acknowledged()} says how many did confirm). With no replica connected, {@code all} is
-   * met at once with 0 of 0.
+   * knows (connected or not) that acknowledged a position at or past {@code sequence} through a
+   * session of this primary (a position loaded from disk or declared at connection does not count):
+   * a replica acknowledges only what it made durable. {@code all} means every replica whose stream
+   * was open when this method was called (call it right after the write commits): it is met once
+   * each of them has acknowledged {@code sequence} or has disconnected (a replica that went away is
+   * not waited for until the timeout; it catches up from its own position when it comes back and
+   * {@link AckResult#acknowledged()} says how many did confirm). With no replica connected, {@code
+   * all} is met at once with 0 of 0.
    *
    * @param timeout how long to wait at most (zero or negative: look once)
    */
@@ -420,7 +462,6 @@ public final class Primary implements PrimaryNode {
       sessions.registerSession(sessionId, session);
     }
     counters.sessionsOpened.increment();
-    acks.acknowledged(); // the position it declared may already cover writes waiting for it
     supersede(previous[0], sessionId);
     LOG.info(
         "session {}: replica '{}' ({}) streams from sequence {}, codec {}{}",

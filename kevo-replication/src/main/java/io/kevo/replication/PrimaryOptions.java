@@ -27,6 +27,7 @@ public final class PrimaryOptions {
   private final int maxConcurrentBootstraps;
   private final int snapshotChunkBytes;
   private final Clock clock;
+  private final AckLevel ackLevel;
 
   private PrimaryOptions(Builder b) {
     this.batchBytes = b.batchBytes;
@@ -43,6 +44,7 @@ public final class PrimaryOptions {
     this.maxConcurrentBootstraps = b.maxConcurrentBootstraps;
     this.snapshotChunkBytes = b.snapshotChunkBytes;
     this.clock = b.clock;
+    this.ackLevel = b.ackLevel;
   }
 
   public static Builder builder() {
@@ -65,6 +67,7 @@ public final class PrimaryOptions {
     b.maxConcurrentBootstraps = maxConcurrentBootstraps;
     b.snapshotChunkBytes = snapshotChunkBytes;
     b.clock = clock;
+    b.ackLevel = ackLevel;
     return b;
   }
 
@@ -76,6 +79,16 @@ public final class PrimaryOptions {
   /** Unacknowledged bytes (on the wire) a session may have in flight before it waits for acks. */
   public long inFlightBytes() {
     return inFlightBytes;
+  }
+
+  /**
+   * The level client writes wait for unless they ask otherwise (the server's {@code
+   * --replication-ack}). Other than {@code async}, the primary also lets clients read only what a
+   * replica has acknowledged ({@link Primary#confirmedSequence()}), and after it opens refuses
+   * reads until a replica confirmed its last sequence ({@link Primary#readRefusal()}).
+   */
+  public AckLevel ackLevel() {
+    return ackLevel;
   }
 
   /** Encoded bytes of recent records kept in memory for sessions that keep up. */
@@ -173,6 +186,8 @@ public final class PrimaryOptions {
         + maxConcurrentBootstraps
         + ", snapshotChunkBytes="
         + snapshotChunkBytes
+        + ", ackLevel="
+        + ackLevel
         + '}';
   }
 
@@ -192,6 +207,7 @@ public final class PrimaryOptions {
     private int maxConcurrentBootstraps = 2;
     private int snapshotChunkBytes = 1 << 20;
     private Clock clock = Clock.systemUTC();
+    private AckLevel ackLevel = AckLevel.ASYNC;
 
     private Builder() {}
 
@@ -276,6 +292,12 @@ public final class PrimaryOptions {
     /** Default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Default {@code async} (no read ceiling). See {@link PrimaryOptions#ackLevel()}. */
+    public Builder ackLevel(AckLevel level) {
+      this.ackLevel = Objects.requireNonNull(level, "ackLevel");
       return this;
     }
 

@@ -91,7 +91,9 @@ final class PrimarySession implements SessionManager.Session {
   private final long fullEnoughBytes; // a response this large goes at once
   private final long askAckBytes; // unacknowledged bytes past which responses ask for acks
   private final AtomicBoolean lingerArmed = new AtomicBoolean();
-  private final AtomicBoolean ackRequested = new AtomicBoolean();
+  // A new session asks at once: the replica's answer confirms what it already holds, which a
+  // primary that just opened waits for before it serves reads (see ConfirmedReads).
+  private final AtomicBoolean ackRequested = new AtomicBoolean(true);
   private volatile long sentUpTo; // last sequence whose entries were all sent
 
   PrimarySession(

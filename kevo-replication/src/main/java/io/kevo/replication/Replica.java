@@ -173,6 +173,9 @@ public final class Replica implements ReplicaNode {
   private boolean syncWanted; // an ack fell due while a sync ran: sync again when it ends
   private long ackAskedUpTo; // the primary asked for acks up to (its position when it asked)
   private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
+  // Acknowledged on the current stream: a new primary (restarted, promoted) knows nothing of what
+  // this replica acknowledged to another, and waits for it to confirm what it holds.
+  private long streamAcked;
   private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
   private long nackedSequence = -1; // the gap last nacked, until progress
   private long nackedAtNanos;
@@ -398,6 +401,7 @@ public final class Replica implements ReplicaNode {
     ackInFlight = false;
     ackWanted = -1;
     ackAskedUpTo = 0;
+    streamAcked = 0;
     try {
       channel = Objects.requireNonNull(primary.get(), "the primary channel supplier gave null");
     } catch (RuntimeException e) {
@@ -711,13 +715,16 @@ public final class Replica implements ReplicaNode {
    * while the primary asked for acknowledgements not yet sent, else the lazy interval.
    */
   private long ackDelayNanos() {
-    return ackAskedUpTo > Math.max(acked, ackWanted) ? ackNanos : lazyAckNanos;
+    return ackAskedUpTo > Math.max(streamAcked, ackWanted) ? ackNanos : lazyAckNanos;
   }
 
-  /** The primary asks for acknowledgements (a write waits for this replica): ack soon. */
+  /**
+   * The primary asks for acknowledgements (a write waits for this replica, or the stream is new):
+   * ack soon what it has not acknowledged on this stream, even if nothing new was applied.
+   */
   private void onAckRequested(long primaryLast) {
     ackAskedUpTo = Math.max(ackAskedUpTo, primaryLast);
-    if (lastApplied > Math.max(acked, ackWanted)) {
+    if (lastApplied > Math.max(streamAcked, ackWanted)) {
       long due = nanos() + ackNanos;
       if (ackDueNanos < 0 || due < ackDueNanos) {
         ackDueNanos = due;
@@ -920,6 +927,7 @@ public final class Replica implements ReplicaNode {
     if (a.error() == null) {
       if (a.response() != null && a.response().getSuccess()) {
         acked = Math.max(acked, a.upTo());
+        streamAcked = Math.max(streamAcked, a.upTo());
       } else {
         LOG.warn(
             "replica {}: the primary refused ack {}: {}",
@@ -943,7 +951,7 @@ public final class Replica implements ReplicaNode {
             lastError + " (the primary is unreachable)", null, false, a.error());
       }
     }
-    if (ackWanted > acked) {
+    if (ackWanted > streamAcked) {
       long next = ackWanted;
       ackWanted = -1;
       sendAck(next);

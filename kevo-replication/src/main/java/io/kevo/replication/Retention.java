@@ -34,6 +34,10 @@ final class Retention {
     final String key;
     final boolean anonymous;
     long lastAcked;
+    // The highest sequence it acknowledged through a session of this process: unlike lastAcked,
+    // never a position loaded from disk (perhaps of an older term, beyond a log this primary lost)
+    // nor one declared or installed without an acknowledgement. What confirms writes and reads.
+    long confirmed;
     String address;
     long lastSeenMillis;
     boolean holdDropped;
@@ -60,6 +64,7 @@ final class Retention {
   private final Path file;
   private final LongAdder holdsDropped;
   private final Map<String, Tracked> replicas = new LinkedHashMap<>();
+  private volatile long confirmed; // the highest Tracked.confirmed; written under this
   private final Object writeLock = new Object();
   private boolean dirty;
   private long lastWriteMillis;
@@ -211,9 +216,18 @@ final class Retention {
     detach(t, session);
   }
 
-  /** Records an acknowledgement of everything up to {@code upTo}: moves the hold past it. */
+  /**
+   * Records an acknowledgement, through a session of this process, of everything up to {@code
+   * upTo}: the replica confirms it ({@link #confirmed()}), and its hold moves past it.
+   */
   synchronized void acknowledged(Tracked t, long upTo) {
     t.lastSeenMillis = clock.millis();
+    if (upTo > t.confirmed) {
+      t.confirmed = upTo;
+      if (upTo > confirmed) {
+        confirmed = upTo; // before the lock is released: before any waiter learns of it
+      }
+    }
     if (upTo <= t.lastAcked) {
       return;
     }
@@ -273,6 +287,14 @@ final class Retention {
       }
     }
     toClose.forEach(RetentionHold::close);
+  }
+
+  /**
+   * The highest sequence some replica acknowledged as durable through a session of this process
+   * (acknowledgements are cumulative: it holds everything up to there); 0 before any.
+   */
+  long confirmed() {
+    return confirmed;
   }
 
   synchronized List<Tracked> all() {
