@@ -257,6 +257,18 @@ final class StatusCommand implements Callable<Integer> {
                                   + " connected"
                               : " (" + m.getOrDefault("connected_replicas", "?") + " connected)")));
         }
+        if ("true".equals(m.get("reads_refused"))) {
+          rows.add(row("READS REFUSED", m.getOrDefault("read_refusal", "?")));
+        } else if ("true".equals(m.get("reads_confirmed_only"))) {
+          rows.add(
+              row(
+                  "reads",
+                  "confirmed writes only: up to sequence "
+                      + m.getOrDefault("read_sequence", "?")
+                      + " (confirmed by a replica: "
+                      + m.getOrDefault("confirmed_sequence", "?")
+                      + ")"));
+        }
         if (m.containsKey("bootstraps_active")) {
           rows.add(
               row(

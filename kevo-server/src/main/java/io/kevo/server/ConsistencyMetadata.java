@@ -14,10 +14,13 @@ import io.grpc.Metadata;
  *       {@code --replication-ack} for this write</td></tr>
  *   <tr><td>{@code kevo-min-sequence}</td><td>request (Get, Scan, read-only BeginTransaction)</td>
  *       <td>the read must see at least this sequence; a replica waits for it (Get, BeginTransaction)
- *       or refuses at once (Scan) with {@code UNAVAILABLE}</td></tr>
+ *       or refuses at once (Scan) with {@code UNAVAILABLE}; a primary reads at once up to it, even
+ *       above the writes its replicas confirmed</td></tr>
  *   <tr><td>{@code kevo-sequence}</td><td>response trailer</td><td>of a write: its commit
  *       sequence (the last of a batch or transaction), also on an acknowledgement timeout; of a
- *       read that carried {@code kevo-min-sequence}: the node's visible sequence when it read</td></tr>
+ *       read that carried {@code kevo-min-sequence}: the sequence it read at, taken just after the
+ *       read (at least what it saw; on a primary that serves confirmed writes only, never beyond
+ *       the confirmed sequence or the request's own token)</td></tr>
  *   <tr><td>{@code kevo-epoch}</td><td>response trailer, with {@code kevo-sequence}</td><td>the
  *       primary's epoch; always 0 until epochs exist</td></tr>
  *   <tr><td>{@code kevo-ack-replicas}</td><td>response trailer of a write that waited</td><td>how

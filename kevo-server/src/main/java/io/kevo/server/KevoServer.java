@@ -52,6 +52,16 @@ public final class KevoServer implements AutoCloseable {
    */
   public static final String WRITES_HEALTH_SERVICE = "kevo.writes";
 
+  /**
+   * The health service name that says whether this node serves client reads: {@code NOT_SERVING} on
+   * a primary that refuses them until a replica has confirmed its last sequence at open (at an
+   * acknowledgement level other than {@code async}, after a restart or a promotion; see {@link
+   * NodeReplication#checkReadable()}), else {@code SERVING}. Checked with {@link
+   * #WRITES_HEALTH_SERVICE}. The node's own statuses stay {@code SERVING}: it takes writes
+   * meanwhile, and a replica usually confirms within milliseconds of connecting.
+   */
+  public static final String READS_HEALTH_SERVICE = "kevo.reads";
+
   private static final long WRITES_HEALTH_EVERY_MS = 200;
   private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
@@ -349,6 +359,9 @@ public final class KevoServer implements AutoCloseable {
         boolean refused = replication.writesRefused() || db.writeRefusal().isPresent();
         health.setStatus(
             WRITES_HEALTH_SERVICE, refused ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+        health.setStatus(
+            READS_HEALTH_SERVICE,
+            replication.readRefusal() != null ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
       }
     } catch (RuntimeException e) {
       LOG.warn("updating the writes health status failed", e);

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoIterator;
 import io.kevo.engine.KeyValue;
+import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
@@ -77,8 +78,14 @@ import org.slf4j.LoggerFactory;
  * level other than {@code async} the answer waits for the replicas' acknowledgements without
  * holding a thread: the handler registers with the primary and returns, and the answer is sent from
  * the acknowledging (or timer) thread; on timeout the call fails with {@code DEADLINE_EXCEEDED}
- * saying the write is committed on the primary but not confirmed. Reads with {@code
- * kevo-min-sequence}: a primary or standalone node answers at once (it has everything it
+ * saying the write is committed on the primary but not confirmed.
+ *
+ * <p>Reads on a primary whose default level is not {@code async} ({@code Get}, {@code Scan}, {@code
+ * BeginTransaction}) see only writes a replica has acknowledged (the engine's read ceiling, {@link
+ * io.kevo.replication.Primary#confirmedSequence()}), plus everything up to the request's {@code
+ * kevo-min-sequence}; after the primary opened they are refused with {@code UNAVAILABLE} until a
+ * replica has confirmed its last sequence ({@link NodeReplication#checkReadable()}). Reads with
+ * {@code kevo-min-sequence}: a primary or standalone node answers at once (it has everything it
  * acknowledged); a replica that has not applied it holds a {@code Get} or read-only {@code
  * BeginTransaction} the same way (released by its apply thread, run on the pool) for at most {@code
  * --read-wait-timeout} and the call's deadline, then answers {@code UNAVAILABLE} with {@code
@@ -126,8 +133,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     afterApplied(
         call,
         out,
-        () -> {
-          Optional<byte[]> value = db.get(req.getKey().toByteArray());
+        token -> {
+          Optional<byte[]> value = db.get(req.getKey().toByteArray(), ReadOptions.atLeast(token));
+          reportRead(call, token);
           value.ifPresent(v -> metrics.addBytesRead(req.getKey().size() + v.length));
           return value
               .map(v -> GetResponse.newBuilder().setFound(true).setValue(wrap(v)).build())
@@ -181,15 +189,16 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   @Override
   public void scan(ScanRequest req, StreamObserver<ScanResponse> out) {
     CallState call = CallState.current();
+    long min;
     try {
-      long min = call.minSequence();
+      min = call.minSequence();
+      replication.checkReadable();
       if (min > 0) {
         AppliedWaiters w = replication.readWaits();
         long applied = w != null ? w.appliedSequence() : db.latestSequence();
         if (replication.role() == NodeRole.REPLICA && applied < min) {
           throw ServerException.replicaBehind(applied, min, 0);
         }
-        call.reportSequence(db.latestSequence(), replication.epoch());
       }
     } catch (RuntimeException e) {
       out.onError(StatusMapper.toException(e));
@@ -200,7 +209,9 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
           ScanOptions scan =
               ScanRequests.toOptions(
                   req.getPrefix(), req.getSuffix(), req.getStartKey(), req.getEndKey());
-          return iteratorSource(db.scan(scan));
+          KevoIterator it = db.scan(scan, ReadOptions.atLeast(min));
+          reportRead(call, min);
+          return iteratorSource(it);
         },
         (ServerCallStreamObserver<ScanResponse>) out,
         kv -> ScanResponse.newBuilder().setKey(wrap(kv.key())).setValue(wrap(kv.value())).build(),
@@ -214,19 +225,27 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   @Override
   public void beginTransaction(
       BeginTransactionRequest req, StreamObserver<BeginTransactionResponse> out) {
-    Supplier<BeginTransactionResponse> begin =
-        () -> {
+    CallState call = CallState.current();
+    Read<BeginTransactionResponse> begin =
+        token -> {
           if (!req.getReadOnly()) {
             replication.checkWritable();
           }
-          return BeginTransactionResponse.newBuilder()
-              .setTransactionId(transactions.begin(req.getReadOnly()))
-              .build();
+          TransactionRegistry.Begun t = transactions.begin(req.getReadOnly(), token);
+          if (token > 0) {
+            call.reportSequence(t.snapshotSequence(), replication.epoch());
+          }
+          return BeginTransactionResponse.newBuilder().setTransactionId(t.id()).build();
         };
     if (req.getReadOnly()) {
-      afterApplied(CallState.current(), out, begin);
+      afterApplied(call, out, begin);
     } else {
-      unary(out, begin);
+      unary(
+          out,
+          () -> {
+            replication.checkReadable();
+            return begin.at(call.minSequence());
+          });
     }
   }
 
@@ -548,36 +567,55 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
             + "); it is not rolled back and reaches the replicas as they catch up");
   }
 
+  /** A read at read-your-writes {@code token} (0: none): its answer. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T at(long token);
+  }
+
   /**
-   * Runs the read {@code body} and answers it, at once or, on a replica that has not yet applied
-   * the request's {@code kevo-min-sequence}, once it has (on the pool) or with {@code UNAVAILABLE}
-   * after the read wait timeout. Never blocks this thread (it may be an event loop).
+   * Reports in {@code kevo-sequence} where a read with {@code token} read: asked after the read, it
+   * is at least the sequence the read saw, and never more than this node serves such a read (on a
+   * primary that reads only confirmed writes: the confirmed sequence, or the token). A token that
+   * named an unconfirmed sequence would make the client's later reads see unconfirmed writes.
    */
-  private <T> void afterApplied(CallState call, StreamObserver<T> out, Supplier<T> body) {
+  private void reportRead(CallState call, long token) {
+    if (token > 0) {
+      call.reportSequence(db.readSequence(token), replication.epoch());
+    }
+  }
+
+  /**
+   * Runs the read {@code body} at the request's {@code kevo-min-sequence} (the body reports where
+   * it read) and answers it, at once or, on a replica that has not yet applied it, once it has (on
+   * the pool) or with {@code UNAVAILABLE} after the read wait timeout. A primary that does not know
+   * yet which of its writes a replica holds refuses the read ({@link
+   * NodeReplication#checkReadable()}). Never blocks this thread (it may be an event loop).
+   */
+  private <T> void afterApplied(CallState call, StreamObserver<T> out, Read<T> body) {
     long min;
     try {
       min = call.minSequence();
+      replication.checkReadable();
     } catch (RuntimeException e) {
       out.onError(StatusMapper.toException(e));
       return;
     }
     if (min == 0) {
-      unary(out, body);
+      unary(out, () -> body.at(0));
       return;
     }
-    Supplier<T> reporting =
-        () -> {
-          call.reportSequence(db.latestSequence(), replication.epoch());
-          return body.get();
-        };
+    Supplier<T> read = () -> body.at(min);
     AppliedWaiters waits = replication.readWaits();
     if (replication.role() != NodeRole.REPLICA) {
-      unary(out, reporting); // a primary or standalone node has everything it acknowledged
+      // A primary or standalone node has everything it acknowledged: it reads at the token (or
+      // higher, up to what is confirmed) at once.
+      unary(out, read);
       return;
     }
     long applied = waits != null ? waits.appliedSequence() : db.latestSequence();
     if (applied >= min) {
-      unary(out, reporting);
+      unary(out, read);
       return;
     }
     long timeout = Math.min(options.readWaitTimeout().toNanos(), call.nanosLeft());
@@ -589,7 +627,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
     waits.await(
         min,
         timeout,
-        () -> answerLater(out, () -> unary(out, reporting)),
+        () -> answerLater(out, () -> unary(out, read)),
         now ->
             answerLater(
                 out,

@@ -58,8 +58,13 @@ import org.slf4j.LoggerFactory;
  * reports {@code ack_level}, {@code ack_timeout_ms}, {@code min_replicas_to_write}, {@code
  * connected_replicas}, {@code writes_refused} ({@code true} while fewer replicas than the minimum
  * are connected), {@code ack_waits}, {@code ack_confirmed}, {@code ack_not_confirmed} and {@code
- * ack_pending}; a replica {@code read_wait_timeout_ms}, {@code read_waits}, {@code
- * read_wait_timeouts} and {@code read_waits_pending}.
+ * ack_pending}, {@code reads_confirmed_only} ({@code true} at a level other than {@code async}:
+ * client reads see only what a replica acknowledged), then {@code confirmed_sequence} (the highest
+ * sequence a replica acknowledged to this primary since it opened) and {@code read_sequence} (where
+ * reads without a token read now), {@code reads_refused} (while no replica has confirmed the last
+ * sequence at open) and {@code read_refusal} (why, when refused); a replica {@code
+ * read_wait_timeout_ms}, {@code read_waits}, {@code read_wait_timeouts} and {@code
+ * read_waits_pending}.
  */
 final class NodeReplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReplication.class);
@@ -117,7 +122,7 @@ final class NodeReplication implements AutoCloseable {
             "the primary's database was opened without holdWalAtOpen: WAL kept for lagging"
                 + " replicas before this start may already be gone");
       }
-      primary = Primary.open(db, options.primaryOptions());
+      primary = Primary.open(db, primaryOptions(options));
     }
     // A standalone node writes in terms too: should it later follow a primary, or be started as
     // one, its entries' terms tell whether they belong to the other's history.
@@ -209,7 +214,7 @@ final class NodeReplication implements AutoCloseable {
       unfollow();
       Primary p;
       try {
-        p = Primary.open(db, options.primaryOptions(), Primary.beginTerm(db, true));
+        p = Primary.open(db, primaryOptions(options), Primary.beginTerm(db, true));
       } catch (RuntimeException e) {
         LOG.error("promotion failed; following {} again", old, e);
         follow(old);
@@ -267,6 +272,34 @@ final class NodeReplication implements AutoCloseable {
           .setMessage("following " + address + " (was " + old + ")")
           .build();
     }
+  }
+
+  /**
+   * The primary's options with the server's default acknowledgement level: other than {@code
+   * async}, the primary serves reads of confirmed writes only (see {@link Primary#readRefusal()}).
+   */
+  private static io.kevo.replication.PrimaryOptions primaryOptions(ServerOptions options) {
+    return options.primaryOptions().toBuilder().ackLevel(options.replicationAck()).build();
+  }
+
+  /**
+   * Refuses a client read on a primary that does not know yet which of its writes a replica holds
+   * (after it opened, at an acknowledgement level other than {@code async}): a read of a write no
+   * replica has could be taken back by a failover.
+   *
+   * @throws ServerException READS_UNCONFIRMED saying up to which sequence it waits
+   */
+  void checkReadable() {
+    String why = readRefusal();
+    if (why != null) {
+      throw new ServerException(ServerException.Reason.READS_UNCONFIRMED, why);
+    }
+  }
+
+  /** Why client reads are refused now (see {@link #checkReadable()}), or null. */
+  String readRefusal() {
+    Primary p = primary;
+    return p == null ? null : p.readRefusal();
   }
 
   private void checkOpen() {
@@ -477,6 +510,16 @@ final class NodeReplication implements AutoCloseable {
         m.put("ack_confirmed", Long.toString(a.confirmed()));
         m.put("ack_not_confirmed", Long.toString(a.notConfirmed()));
         m.put("ack_pending", Integer.toString(a.pending()));
+        m.put("reads_confirmed_only", Boolean.toString(primary.readsOnlyConfirmed()));
+        if (primary.readsOnlyConfirmed()) {
+          m.put("confirmed_sequence", Long.toString(primary.confirmedSequence()));
+          m.put("read_sequence", Long.toString(db.readSequence()));
+        }
+        String readRefusal = primary.readRefusal();
+        m.put("reads_refused", Boolean.toString(readRefusal != null));
+        if (readRefusal != null) {
+          m.put("read_refusal", readRefusal);
+        }
         SnapshotTransferStatus ts = primary.snapshotTransfers();
         m.put("bootstraps_active", Integer.toString(ts.active()));
         m.put("bootstraps_completed", Long.toString(ts.completed()));

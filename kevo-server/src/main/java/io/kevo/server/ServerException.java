@@ -38,7 +38,13 @@ final class ServerException extends RuntimeException {
      * A replica has not applied the sequence a read asked for ({@code kevo-min-sequence}); {@link
      * #appliedSequence()} says how far it is.
      */
-    REPLICA_BEHIND
+    REPLICA_BEHIND,
+    /**
+     * A read sent to a primary that has not yet learnt which of its writes a replica holds (after a
+     * restart or a promotion, at an acknowledgement level other than {@code async}): a read of one
+     * no replica has could be taken back by a failover.
+     */
+    READS_UNCONFIRMED
   }
 
   private final Reason reason;

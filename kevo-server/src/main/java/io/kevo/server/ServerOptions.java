@@ -187,6 +187,9 @@ public final class ServerOptions {
   /**
    * A primary's default acknowledgement level for client writes ({@code --replication-ack}); a
    * request overrides it with the {@code kevo-ack} metadata. {@link AckLevel#ASYNC} by default.
+   * Other than {@code async}, the primary's client reads see only writes a replica acknowledged
+   * ({@link io.kevo.replication.PrimaryOptions#ackLevel()}). A replica keeps it for when it is
+   * promoted.
    */
   public AckLevel replicationAck() {
     return replicationAck;
@@ -405,7 +408,10 @@ public final class ServerOptions {
       return this;
     }
 
-    /** The default acknowledgement level (a primary's; other roles must keep {@code async}). */
+    /**
+     * The default acknowledgement level (a primary's, or a replica's for when it is promoted; a
+     * standalone node must keep {@code async}).
+     */
     public Builder replicationAck(AckLevel level) {
       this.replicationAck = Objects.requireNonNull(level, "replicationAck");
       return this;
@@ -437,15 +443,15 @@ public final class ServerOptions {
 
     /**
      * @throws IllegalArgumentException if a replica has no primary address, or another role has
-     *     one; if a node other than a primary has an acknowledgement level other than {@code async}
-     *     or a minimum of replicas to write
+     *     one; if a standalone node has an acknowledgement level other than {@code async} or a
+     *     minimum of replicas to write
      */
     public ServerOptions build() {
-      if (role != NodeRole.PRIMARY && (replicationAck.waits() || minReplicasToWrite > 0)) {
+      // A replica keeps them for when it is promoted (kevo promote).
+      if (role == NodeRole.STANDALONE && (replicationAck.waits() || minReplicasToWrite > 0)) {
         throw new IllegalArgumentException(
-            "only a primary takes a replication acknowledgement level or a minimum of replicas to"
-                + " write; this node's role is "
-                + role);
+            "a standalone node takes no replication acknowledgement level nor minimum of replicas"
+                + " to write: it has no replicas");
       }
       if (role == NodeRole.REPLICA && primaryAddress == null) {
         throw new IllegalArgumentException("a replica needs the primary's address (HOST:PORT)");

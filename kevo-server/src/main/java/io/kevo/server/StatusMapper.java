@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>server REPLICA_BEHIND (a replica has not applied a read's {@code
  *       kevo-min-sequence})</td><td>UNAVAILABLE, with the replica's applied sequence in the {@code
  *       kevo-applied-sequence} trailer (read from the primary)</td></tr>
+ *   <tr><td>server READS_UNCONFIRMED (a read sent to a primary that opened at an acknowledgement
+ *       level other than {@code async} and no replica has yet confirmed its last sequence at
+ *       open)</td><td>UNAVAILABLE, saying up to which sequence it waits (retry later, or read a
+ *       replica)</td></tr>
  *   <tr><td>engine SEQUENCE_MISMATCH (replication applying out of order)</td>
  *       <td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
@@ -122,7 +126,7 @@ final class StatusMapper {
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
       case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS, SUPERSEDED -> Status.FAILED_PRECONDITION;
       case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
-      case REPLICA_BEHIND -> Status.UNAVAILABLE;
+      case REPLICA_BEHIND, READS_UNCONFIRMED -> Status.UNAVAILABLE;
     };
   }
 

@@ -65,12 +65,16 @@ final class TransactionRegistry implements AutoCloseable {
     this.nanoTime = nanoTime;
   }
 
+  /** A transaction begun: its id and the sequence its snapshot reads at. */
+  record Begun(String id, long snapshotSequence) {}
+
   /**
-   * Begins a transaction and returns its id.
+   * Begins a transaction (its snapshot at least at read-your-writes {@code minSequence}, 0 for
+   * none; see {@link TransactionOptions#minSequence()}) and returns its id.
    *
    * @throws ServerException TOO_MANY_TRANSACTIONS at the cap (after expiring what has expired)
    */
-  synchronized String begin(boolean readOnly) {
+  synchronized Begun begin(boolean readOnly, long minSequence) {
     if (closed) {
       throw new ServerException(ServerException.Reason.SHUTTING_DOWN, "server is shutting down");
     }
@@ -84,12 +88,12 @@ final class TransactionRegistry implements AutoCloseable {
                 + "); commit or roll back some, or wait for idle ones to expire");
       }
     }
-    Transaction tx =
-        db.beginTransaction(readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT);
+    TransactionOptions o = readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT;
+    Transaction tx = db.beginTransaction(o.withMinSequence(minSequence));
     String id = UUID.randomUUID().toString();
     open.put(id, new Entry(id, tx, nanoTime.getAsLong()));
     LOG.debug("transaction {} begun (engine id {}, read-only {})", id, tx.id(), readOnly);
-    return id;
+    return new Begun(id, tx.snapshotSequence());
   }
 
   /**

@@ -17,6 +17,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
+import io.kevo.engine.ReadOptions;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BeginTransactionRequest;
 import io.kevo.proto.CommitTransactionRequest;
@@ -173,8 +174,153 @@ class ConsistencyServerTest {
     long seq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
     assertThat(seq).isEqualTo(primary.db().latestSequence());
     assertThat(trailers.get().get(ConsistencyMetadata.ACK_REPLICAS)).isEqualTo("0");
-    assertThat(primary.db().get("lost?".getBytes(StandardCharsets.UTF_8))).isPresent();
+    byte[] key = "lost?".getBytes(StandardCharsets.UTF_8);
+    assertThat(primary.db().get(key, ReadOptions.atLeast(seq))).isPresent();
+    // Reads without a token do not see it while no replica has it (a failover could lose it).
+    assertThat(primary.db().get(key)).isEmpty();
     assertThat(primary.primary().ackWaitStats().notConfirmed()).isEqualTo(1);
+  }
+
+  /** A primary at {@code replica:1} with a timeout generous enough for a loaded machine. */
+  private KevoServer patientPrimary() {
+    return node(
+        "primary",
+        ServerOptions.builder()
+            .role(NodeRole.PRIMARY)
+            .replicationAck(AckLevel.replica(1))
+            .replicationAckTimeout(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void atReplicaLevelThePrimaryServesOnlyConfirmedWritesAndWhatAReadersTokenCovers() {
+    KevoServer primary = patientPrimary();
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    ManagedChannel ch = channel(primary);
+    long confirmed = put(ch, null, "k", "confirmed");
+    replica.close();
+    awaitConnected(primary, 0);
+    // Committed, never confirmed: an async write here (a replica:1 write would time out the same).
+    long unconfirmed = put(ch, "async", "k", "unconfirmed");
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    var stub = KevoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+
+    // Get, Scan and a transaction see the confirmed state.
+    GetResponse g = stub.get(GetRequest.newBuilder().setKey(b("k")).build());
+    assertThat(g.getValue().toStringUtf8()).isEqualTo("confirmed");
+    var scanned = stub.scan(ScanRequest.getDefaultInstance());
+    assertThat(scanned.next().getValue().toStringUtf8()).isEqualTo("confirmed");
+    assertThat(scanned.hasNext()).isFalse();
+    String tx =
+        stub.beginTransaction(BeginTransactionRequest.newBuilder().setReadOnly(true).build())
+            .getTransactionId();
+    assertThat(
+            stub.txGet(
+                    io.kevo.proto.TxGetRequest.newBuilder()
+                        .setTransactionId(tx)
+                        .setKey(b("k"))
+                        .build())
+                .getValue()
+                .toStringUtf8())
+        .isEqualTo("confirmed");
+
+    // A token below the confirmed sequence reads the confirmed state, and the sequence it reports
+    // is no more than that: a later read with it must not see unconfirmed writes.
+    GetResponse low =
+        call(ch, minSequence(1), trailers).get(GetRequest.newBuilder().setKey(b("k")).build());
+    assertThat(low.getValue().toStringUtf8()).isEqualTo("confirmed");
+    assertThat(trailers.get().get(ConsistencyMetadata.SEQUENCE)).isEqualTo("" + confirmed);
+    // The writer's token covers its write: it reads it.
+    GetResponse own =
+        call(ch, minSequence(unconfirmed), trailers)
+            .get(GetRequest.newBuilder().setKey(b("k")).build());
+    assertThat(own.getValue().toStringUtf8()).isEqualTo("unconfirmed");
+    assertThat(trailers.get().get(ConsistencyMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
+
+    var info = stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap();
+    assertThat(info)
+        .containsEntry("reads_confirmed_only", "true")
+        .containsEntry("confirmed_sequence", "" + confirmed)
+        .containsEntry("read_sequence", "" + confirmed)
+        .containsEntry("reads_refused", "false");
+    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getLastSequence())
+        .isEqualTo(unconfirmed);
+  }
+
+  @Test
+  void aRestartedPrimaryRefusesReadsUntilAReplicaConfirmsWhatItHolds() {
+    KevoServer primary = patientPrimary();
+    int port = primary.port();
+    KevoServer replica = replica("r1", primary);
+    awaitConnected(primary, 1);
+    ManagedChannel ch = channel(primary);
+    put(ch, null, "k", "confirmed");
+    replica.close();
+    awaitConnected(primary, 0);
+    long unconfirmed = put(ch, "async", "k", "unconfirmed");
+    primary.close();
+
+    KevoServer restarted =
+        node(
+            "primary",
+            ServerOptions.builder()
+                .role(NodeRole.PRIMARY)
+                .replicationAck(AckLevel.replica(1))
+                .listen("127.0.0.1", port));
+    ManagedChannel ch2 = channel(restarted);
+    var stub = KevoServiceGrpc.newBlockingStub(ch2).withDeadlineAfter(30, TimeUnit.SECONDS);
+    var health = HealthGrpc.newBlockingStub(ch2).withDeadlineAfter(10, TimeUnit.SECONDS);
+    String why =
+        "this primary holds writes up to sequence "
+            + unconfirmed
+            + " its replicas have not confirmed yet (confirmed: 0); reads resume once a replica"
+            + " has them";
+    assertThatThrownBy(() -> stub.get(GetRequest.newBuilder().setKey(b("k")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).isEqualTo(why);
+            });
+    assertThatThrownBy(() -> stub.scan(ScanRequest.getDefaultInstance()).hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThatThrownBy(
+            () ->
+                stub.beginTransaction(
+                    BeginTransactionRequest.newBuilder().setReadOnly(true).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(
+            health
+                .check(
+                    HealthCheckRequest.newBuilder()
+                        .setService(KevoServer.READS_HEALTH_SERVICE)
+                        .build())
+                .getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
+    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
+        .containsEntry("reads_refused", "true")
+        .containsEntry("read_refusal", why);
+
+    // The replica comes back, gets the entry and confirms it: reads resume and see it.
+    replica("r1", restarted);
+    await().atMost(Duration.ofSeconds(20)).until(() -> restarted.primary().readRefusal() == null);
+    assertThat(stub.get(GetRequest.newBuilder().setKey(b("k")).build()).getValue().toStringUtf8())
+        .isEqualTo("unconfirmed");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                health
+                        .check(
+                            HealthCheckRequest.newBuilder()
+                                .setService(KevoServer.READS_HEALTH_SERVICE)
+                                .build())
+                        .getStatus()
+                    == ServingStatus.SERVING);
   }
 
   @Test
