@@ -58,9 +58,14 @@ public final class ChaosRun {
    */
   public Result run(Consumer<Op> onOp) throws IOException, InterruptedException {
     Files.createDirectories(options.out());
+    // Every node gets the level as its default, not only the first primary: any node may be
+    // promoted, and a primary's default level decides what its reads may show (only writes a
+    // replica confirmed, unless async).
     ClusterSpec spec =
         new ClusterSpec(
-            options.nodes(), options.nodeJvmOptions(), List.of("--sync", options.sync()));
+            options.nodes(),
+            options.nodeJvmOptions(),
+            List.of("--sync", options.sync(), "--replication-ack", options.ack()));
     HistoryRecorder recorder = new HistoryRecorder(onOp);
     try (ChaosCluster cluster = new ChaosCluster(distribution, options.out(), spec);
         NodeChannels channels = new NodeChannels();
