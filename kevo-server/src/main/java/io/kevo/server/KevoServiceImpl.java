@@ -8,6 +8,7 @@ import io.kevo.engine.KevoIterator;
 import io.kevo.engine.KeyValue;
 import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
+import io.kevo.engine.Snapshot;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import io.kevo.engine.WriteRefusal;
@@ -52,6 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -134,8 +136,8 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
         call,
         out,
         token -> {
-          Optional<byte[]> value = db.get(req.getKey().toByteArray(), ReadOptions.atLeast(token));
-          reportRead(call, token);
+          Optional<byte[]> value =
+              atReportedSequence(call, token, ro -> db.get(req.getKey().toByteArray(), ro));
           value.ifPresent(v -> metrics.addBytesRead(req.getKey().size() + v.length));
           return value
               .map(v -> GetResponse.newBuilder().setFound(true).setValue(wrap(v)).build())
@@ -209,9 +211,7 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
           ScanOptions scan =
               ScanRequests.toOptions(
                   req.getPrefix(), req.getSuffix(), req.getStartKey(), req.getEndKey());
-          KevoIterator it = db.scan(scan, ReadOptions.atLeast(min));
-          reportRead(call, min);
-          return iteratorSource(it);
+          return iteratorSource(atReportedSequence(call, min, ro -> db.scan(scan, ro)));
         },
         (ServerCallStreamObserver<ScanResponse>) out,
         kv -> ScanResponse.newBuilder().setKey(wrap(kv.key())).setValue(wrap(kv.value())).build(),
@@ -574,14 +574,21 @@ final class KevoServiceImpl extends KevoServiceGrpc.KevoServiceImplBase
   }
 
   /**
-   * Reports in {@code kevo-sequence} where a read with {@code token} read: asked after the read, it
-   * is at least the sequence the read saw, and never more than this node serves such a read (on a
-   * primary that reads only confirmed writes: the confirmed sequence, or the token). A token that
-   * named an unconfirmed sequence would make the client's later reads see unconfirmed writes.
+   * Runs {@code read} at read-your-writes {@code token} (0: none). A read with a token reads at one
+   * sequence, {@link KevoDB#readSequence(long)} as of now, and reports exactly that one in {@code
+   * kevo-sequence}: the client's next token, and what a checker compares the answer with (never
+   * more than this node serves such a read: on a primary that reads only confirmed writes, the
+   * confirmed sequence or the token). The snapshot that fixes it is closed as soon as the read has
+   * begun: a scan's iterator pins the tables it reads itself.
    */
-  private void reportRead(CallState call, long token) {
-    if (token > 0) {
-      call.reportSequence(db.readSequence(token), replication.epoch());
+  private <T> T atReportedSequence(CallState call, long token, Function<ReadOptions, T> read) {
+    if (token == 0) {
+      return read.apply(ReadOptions.DEFAULT);
+    }
+    try (Snapshot at = db.snapshot(token)) {
+      T result = read.apply(ReadOptions.at(at));
+      call.reportSequence(at.sequence(), replication.epoch());
+      return result;
     }
   }
 

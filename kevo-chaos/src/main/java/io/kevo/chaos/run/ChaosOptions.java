@@ -14,7 +14,8 @@ import java.util.List;
  * @param seed seeds the workload and the nemesis schedule
  * @param ack the acknowledgement level every write asks for: {@code async}, {@code replica:N} or
  *     {@code all}
- * @param out where the history, the verdict, the timeline and the nodes' logs and data go
+ * @param out where the history, the verdict, the timeline and the nodes' logs and data go (a
+ *     previous run's there are replaced)
  * @param clients logical clients of the register workload
  * @param keys keys of the register workload
  * @param opTimeout deadline of each call

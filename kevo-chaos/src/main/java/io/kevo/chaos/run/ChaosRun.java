@@ -58,6 +58,10 @@ public final class ChaosRun {
    */
   public Result run(Consumer<Op> onOp) throws IOException, InterruptedException {
     Files.createDirectories(options.out());
+    // A run starts from empty nodes: an earlier run into the same directory kept its nodes' data
+    // when it found an anomaly, and its values would read as values nobody wrote in this one.
+    Judge.deleteTree(options.out().resolve("data"));
+    Judge.deleteTree(options.out().resolve("logs"));
     // Every node gets the level as its default, not only the first primary: any node may be
     // promoted, and a primary's default level decides what its reads may show (only writes a
     // replica confirmed, unless async).

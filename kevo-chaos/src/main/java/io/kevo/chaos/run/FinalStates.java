@@ -28,8 +28,8 @@ final class FinalStates {
   private FinalStates() {}
 
   /**
-   * Polls every node until all report the same last sequence twice in a row, for at most {@code
-   * within}.
+   * Polls every node until all report the same last sequence twice in a row, each reading up to it,
+   * for at most {@code within}.
    *
    * @return how long it took, or null if they did not converge in time
    */
@@ -43,7 +43,9 @@ final class FinalStates {
       boolean same = true;
       for (ChaosCluster.Node n : cluster.nodes()) {
         NodeInfo info = NodeInfo.read(channels, n.address());
-        if (info == null) {
+        if (info == null || info.readSequence() != info.lastSequence()) {
+          // Gone, or a primary whose reads do not show its last writes yet (their replicas'
+          // acknowledgements are on their way): its contents read now would lack them.
           same = false;
           break;
         }

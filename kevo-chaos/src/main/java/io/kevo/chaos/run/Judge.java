@@ -76,11 +76,15 @@ public final class Judge {
 
   /** Deletes the nodes' data directories of a run (their logs stay). */
   public static void deleteData(ChaosOptions o) throws IOException {
-    Path data = o.out().resolve("data");
-    if (!Files.exists(data)) {
+    deleteTree(o.out().resolve("data"));
+  }
+
+  /** Deletes {@code dir} and everything under it, if it exists. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(data)) {
+    try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
