@@ -9,8 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs nemeses one after another on its own thread until told to stop: a quiet spell of 1–4 s, then
- * a nemesis picked at random holding its fault for 2–8 s, and so on. Seeded, so a seed replays the
- * same sequence of choices (the timing of the nodes' reactions varies from run to run). Every fault
+ * a nemesis holding its fault for 2–8 s, and so on. The nemeses come in rounds, each of them once
+ * per round in a shuffled order, so that a short run still meets every one of them (a minute covers
+ * a round of all six). Seeded, with one random stream each for the order, the timing and the
+ * nemeses' own choices, so a seed replays the same schedule even where a nemesis's choices depend
+ * on the cluster's state (the timing of the nodes' reactions varies from run to run). Every fault
  * window goes to the history; a nemesis that fails is logged and counted, and the run goes on.
  */
 public final class NemesisSchedule {
@@ -18,7 +21,9 @@ public final class NemesisSchedule {
 
   private final List<Nemesis> nemeses;
   private final NemesisContext ctx;
-  private final SplittableRandom random;
+  private final Rounds<Nemesis> rounds;
+  private final SplittableRandom timing;
+  private final SplittableRandom choices;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile int failures;
@@ -27,7 +32,10 @@ public final class NemesisSchedule {
   public NemesisSchedule(List<Nemesis> nemeses, NemesisContext ctx, long seed) {
     this.nemeses = List.copyOf(nemeses);
     this.ctx = ctx;
-    this.random = new SplittableRandom(seed);
+    SplittableRandom seeds = new SplittableRandom(seed);
+    this.rounds = new Rounds<>(this.nemeses, seeds.split());
+    this.timing = seeds.split();
+    this.choices = seeds.split();
     this.thread = new Thread(this::loop, "chaos-nemesis");
     this.thread.setDaemon(true);
   }
@@ -41,15 +49,15 @@ public final class NemesisSchedule {
       return;
     }
     while (running) {
-      NemesisContext.sleep(1_000 + random.nextInt(3_000));
+      NemesisContext.sleep(1_000 + timing.nextInt(3_000));
       restartCrashed();
       if (!running) {
         return;
       }
-      Nemesis n = nemeses.get(random.nextInt(nemeses.size()));
-      Duration hold = Duration.ofMillis(2_000 + random.nextInt(6_000));
+      Nemesis n = rounds.next();
+      Duration hold = Duration.ofMillis(2_000 + timing.nextInt(6_000));
       try {
-        Fault f = n.run(ctx, random, hold);
+        Fault f = n.run(ctx, choices, hold);
         ctx.recorder().record(f);
         LOG.info(
             "{} on {} for {} ms: {}",
