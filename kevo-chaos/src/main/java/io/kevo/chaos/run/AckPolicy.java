@@ -28,11 +28,11 @@ import java.util.regex.Pattern;
  * is lost if the primary dies before a replica has it and another node is promoted. Such a write
  * shows in the history by its sequence: a later epoch (a promoted primary) wrote at or below it, so
  * the new term began before it and it was discarded. The policy finds these writes ({@link
- * #lostToFailover}), removes them, the reads that saw their values, and the primary's reads of the
- * discarded branch (a read reports the sequence and epoch it read at: a later epoch began at or
- * below it, so it may have seen writes of unknown outcome that the failover took back; true when
- * they ran, on the old primary), and checks the rest again: what remains must be a valid history.
- * So the verdict says exactly which losses async allowed, and nothing else may be lost or stale.
+ * #lostToFailover}), removes them, the reads that saw their values, and the reads of the discarded
+ * branch (a read reports the sequence and epoch it read at: a later epoch began at or below it, so
+ * it may have seen writes of unknown outcome that the failover took back; on the old primary, or on
+ * a replica not yet repointed), and checks the rest again: what remains must be a valid history. So
+ * the verdict says exactly which losses async allowed, and nothing else may be lost or stale.
  */
 final class AckPolicy {
   static final String NAME = "async-losses";
@@ -165,15 +165,17 @@ final class AckPolicy {
   }
 
   /**
-   * The reads on a primary that read at a sequence (reported with their epoch) that a later epoch
-   * began at or below: they may have seen writes, acknowledged or not, that the failover discarded.
+   * The reads that read at a sequence (reported with their epoch) that a later epoch began at or
+   * below: they read the branch the failover discarded, and may have seen its writes, acknowledged
+   * or not. On the old primary before it died; on a replica that still followed it (its sequence
+   * there also meets a read-your-writes token of the new epoch by number alone, though the token's
+   * write is not in its branch).
    */
   static Set<Long> readsOfDiscardedBranch(List<Op> ops, TreeMap<Long, Long> epochStarts) {
     Set<Long> out = new HashSet<>();
     for (Op op : ops) {
       if (op.outcome() == Outcome.OK
           && op.readOnly()
-          && op.target() == Op.Target.PRIMARY
           && op.epoch() > 0
           && op.sequence() > 0
           && discarded(op.epoch(), op.sequence(), epochStarts)) {

@@ -162,6 +162,62 @@ class AckPolicyTest {
   }
 
   @Test
+  void atAsyncAReplicaReadOfTheDiscardedBranchIsSetAside() {
+    // n1 (epoch 1) writes k=a (seq 1) and j=x (seq 2, lost); n2 is promoted as epoch 2 from
+    // sequence 2 and client 1 writes k=c there (seq 2); replica n3, still on n1's branch at
+    // sequence 2, answers client 1's read with token 2: k=a, older than the client's own write.
+    List<Op> ops = new ArrayList<>();
+    ops.add(write(1, "n1", "a", 0, 10, 1, 1));
+    ops.add(
+        new Op(
+            2,
+            2,
+            "n1",
+            Op.Target.PRIMARY,
+            Op.Kind.PUT,
+            List.of(Mop.put("j", "x")),
+            20 * MS,
+            30 * MS,
+            Outcome.OK,
+            null,
+            2,
+            1,
+            0));
+    ops.add(write(3, "n2", "c", 200, 210, 2, 2));
+    ops.add(
+        new Op(
+            4,
+            1,
+            "n3",
+            Op.Target.REPLICA,
+            Op.Kind.GET,
+            List.of(Mop.read("k", "a")),
+            220 * MS,
+            230 * MS,
+            Outcome.OK,
+            null,
+            2,
+            1,
+            2));
+    Fault failover =
+        new Fault(
+            "failover",
+            "n1",
+            50 * MS,
+            150 * MS,
+            "promoted n2 at sequence 1 (promoted: epoch 2 (term t2, from sequence 2))");
+    History h =
+        new History(
+            ops, List.of(failover), List.of(NodeState.of("n2", "primary", 2, Map.of("k", "c"))));
+    Verdict checked = new HistoryChecker(CheckOptions.DEFAULT).check(h);
+    assertThat(checked.status()).isEqualTo(Status.INVALID);
+    Verdict async = AckPolicy.apply("async", checked, h, CheckOptions.DEFAULT);
+    assertThat(async.status()).as(async.summary()).isEqualTo(Status.VALID);
+    assertThat(AckPolicy.apply("replica:1", checked, h, CheckOptions.DEFAULT).status())
+        .isEqualTo(Status.INVALID);
+  }
+
+  @Test
   void atAsyncALossWithoutAFailoverIsStillAnAnomaly() {
     // The same writes, but n1 only restarted (same epoch): nothing excuses losing b.
     List<Op> ops = new ArrayList<>();
