@@ -499,8 +499,10 @@ class ConsistencyServerTest {
                 MetadataUtils.newAttachHeadersInterceptor(minSequence(seq + 1)),
                 MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers))
             .get(GetRequest.newBuilder().setKey(b("k1")).build());
-    Thread.sleep(100);
-    assertThat(read).isNotDone();
+    await()
+        .during(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !read.isDone());
     put(p, null, "k1", "v1");
     GetResponse got = read.get(5, TimeUnit.SECONDS);
     assertThat(got.getValue().toStringUtf8()).isEqualTo("v1");

@@ -88,11 +88,13 @@ class ScanStreamingTest {
       SlowReader reader = new SlowReader();
       f.async.scan(ScanRequest.getDefaultInstance(), reader);
       await().atMost(Duration.ofSeconds(10)).until(() -> reader.received.get() == 1);
-      Thread.sleep(200);
-      // The server has produced only what the client asked for, not the whole result.
+      // The server produces only what the client asked for, not the whole result, and keeps the
+      // scan open meanwhile.
       long perPair = 9 + VALUE_BYTES;
-      assertThat(f.server.bytesRead()).isLessThanOrEqualTo(2 * perPair);
-      assertThat(f.server.openScans()).isEqualTo(1);
+      await()
+          .during(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> f.server.bytesRead() <= 2 * perPair && f.server.openScans() == 1);
       for (int i = 1; i < 2_000; i += 100) {
         reader.call.request(100);
         int expected = Math.min(2_000, i + 100);
@@ -122,10 +124,12 @@ class ScanStreamingTest {
         SlowReader reader = new SlowReader();
         KevoServiceGrpc.newStub(channel).scan(ScanRequest.getDefaultInstance(), reader);
         await().atMost(Duration.ofSeconds(10)).until(() -> reader.received.get() == 1);
-        Thread.sleep(300);
         // Blocked on the client: at most a window (64 KiB) plus the server's ready threshold and
         // Netty's buffers are in flight, far from the 3 MB result.
-        assertThat(server.bytesRead()).isLessThan(512 * 1024L);
+        await()
+            .during(Duration.ofMillis(300))
+            .atMost(Duration.ofSeconds(2))
+            .until(() -> server.bytesRead() < 512 * 1024L);
         while (reader.done.getCount() > 0) {
           reader.call.request(50);
           Thread.sleep(1);
