@@ -39,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * #bindableService()} to the gRPC server; report {@link #status()} / {@link #replicas()}; {@link
  * #close()} before closing the database.
  *
- * <p>How it works: one {@link WalObserver} (a {@link WalTail}, fed on the engine's listener thread,
- * never the writer's) keeps a bounded in-memory tail of recent records and wakes every {@link
- * PrimarySession}; each session sends from the tail while its replica keeps up and reads the log
- * files ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from
- * its acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@code
+ * <p>How it works: one {@link WalObserver} (a {@link WalTail}, an inline observer: fed on the
+ * engine's writer thread right after each append) keeps a bounded in-memory tail of recent records
+ * and wakes every {@link PrimarySession} (a flag and a task handed to a sender thread, nothing that
+ * blocks); each session sends from the tail while its replica keeps up and reads the log files
+ * ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from its
+ * acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@code
  * senderThreads} sender threads run the sessions' sends, heartbeats and a maintenance tick
  * (timeouts, retention limits); one more thread writes the coalesced positions file, whose fsync
  * (tens of milliseconds on a busy disk, seconds at worst) must not hold up the sends of a sender

@@ -59,9 +59,11 @@
  * </ul>
  *
  * <p>Threading: primary sessions send on gRPC's {@code onReady} callbacks and a small executor,
- * never on the engine's write path; the replica has one thread that applies, syncs and acknowledges
- * in order, fed by a bounded hand-off from the gRPC callback thread, with gRPC flow control (manual
- * {@code request(n)}) keeping what is buffered bounded.
+ * never on the engine's write path; only the in-memory tail ({@code WalTail}) is fed on it, by the
+ * writer right after each append, and it merely copies the records and wakes the sessions; the
+ * replica has one thread that applies, syncs and acknowledges in order, fed by a bounded hand-off
+ * from the gRPC callback thread, with gRPC flow control (manual {@code request(n)}) keeping what is
+ * buffered bounded.
  *
  * <p>JVM failures: a {@link java.lang.VirtualMachineError} met on a replication thread is never
  * survived or retried here. It ends the replica's thread, or, where something would keep it (a

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * never closes a channel being forced: the sync closes it afterwards. Everything else — readers,
  * listeners, retention holds, segment deletion — is thread-safe and never blocks the writer:
  * readers only read bytes the writer has finished ({@link Segment#size()}), listeners get records
- * through their own bounded queues.
+ * through their own bounded queues; inline listeners ({@link #subscribeInline}) are the exception:
+ * the leader calls them after each append, outside {@code state}, so they must be quick and must
+ * never wait for the writer.
  *
  * <p>Segment deletion: a segment may be deleted only once every operation in it is persisted
  * elsewhere (in SSTables: {@link #deleteObsoleteSegments(long)} is given the persisted sequence)

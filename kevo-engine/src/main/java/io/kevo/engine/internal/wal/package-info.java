@@ -5,7 +5,9 @@
  *
  * <p>Threading: one writer at a time (the group-commit leader) appends; readers ({@link
  * io.kevo.engine.internal.wal.SegmentReader}, cursors) read only up to a segment's published size;
- * listeners are fed through per-listener queues and threads. Recovery ({@link
+ * listeners are fed through per-listener queues and threads, except inline listeners ({@link
+ * io.kevo.engine.internal.wal.Wal#subscribeInline}), which the leader itself calls right after each
+ * append, outside the log's lock (replication's in-memory tail is one). Recovery ({@link
  * io.kevo.engine.internal.wal.WalRecovery}) runs before the writer exists.
  *
  * <p>Design choices: no block alignment or padding (the framing is fixed by PROTOCOL.md and records
