@@ -1,5 +1,6 @@
 package io.kevo.client;
 
+import io.kevo.wire.AckLevel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -21,6 +21,7 @@ import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.ScanResponse;
+import io.kevo.wire.AckLevel;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;

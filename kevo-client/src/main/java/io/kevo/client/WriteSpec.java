@@ -1,5 +1,7 @@
 package io.kevo.client;
 
+import io.kevo.wire.AckLevel;
+
 /**
  * How one write is made durable: whether the primary syncs its log before answering, and the
  * acknowledgement level (null: {@link ClientOptions#ackLevel()}, and if that is null too, the

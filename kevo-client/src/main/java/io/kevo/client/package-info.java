@@ -3,10 +3,10 @@
  *
  * <p>Entry point: {@link io.kevo.client.KevoClient#connect(ClientOptions)}. The public API is
  * {@link io.kevo.client.KevoClient}, its options ({@link io.kevo.client.ClientOptions}, {@link
- * io.kevo.client.TlsConfig}, {@link io.kevo.client.ReadPreference}, {@link
- * io.kevo.client.AckLevel}), the values it takes and returns ({@link io.kevo.client.Op}, {@link
- * io.kevo.client.ScanSpec}, {@link io.kevo.client.WriteSpec}, {@link io.kevo.client.WriteResult},
- * {@link io.kevo.client.KeyValue}, {@link io.kevo.client.Topology}), the handles it opens ({@link
+ * io.kevo.client.TlsConfig}, {@link io.kevo.client.ReadPreference}, {@link io.kevo.wire.AckLevel}),
+ * the values it takes and returns ({@link io.kevo.client.Op}, {@link io.kevo.client.ScanSpec},
+ * {@link io.kevo.client.WriteSpec}, {@link io.kevo.client.WriteResult}, {@link
+ * io.kevo.client.KeyValue}, {@link io.kevo.client.Topology}), the handles it opens ({@link
  * io.kevo.client.KevoScan}, {@link io.kevo.client.ClientTransaction}) and one exception type,
  * {@link io.kevo.client.KevoClientException} (with {@link
  * io.kevo.client.ReplicationTimeoutException} for a write committed on the primary whose

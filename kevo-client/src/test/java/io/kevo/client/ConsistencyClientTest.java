@@ -11,6 +11,7 @@ import io.kevo.engine.Options;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

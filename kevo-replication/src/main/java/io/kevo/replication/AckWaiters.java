@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.wire.AckLevel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -15,6 +15,7 @@ import io.kevo.proto.replication.Nack;
 import io.kevo.proto.replication.NackResponse;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.AckLevel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

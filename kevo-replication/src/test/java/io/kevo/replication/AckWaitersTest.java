@@ -3,6 +3,7 @@ package io.kevo.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kevo.wire.AckLevel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

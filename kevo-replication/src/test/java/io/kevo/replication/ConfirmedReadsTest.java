@@ -12,6 +12,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
 import io.kevo.engine.SyncMode;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import io.kevo.engine.WriteBatch;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

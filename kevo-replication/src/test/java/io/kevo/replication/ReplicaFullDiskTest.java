@@ -20,6 +20,7 @@ import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.internal.io.FaultyFiles;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.kevo.server;
 
-import io.kevo.replication.AckLevel;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
+import io.kevo.wire.AckLevel;
 import java.time.Duration;
 import java.util.Objects;
 

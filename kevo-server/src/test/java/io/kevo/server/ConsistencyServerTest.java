@@ -29,7 +29,7 @@ import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.TxPutRequest;
-import io.kevo.replication.AckLevel;
+import io.kevo.wire.AckLevel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

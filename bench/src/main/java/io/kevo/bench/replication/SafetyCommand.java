@@ -2,7 +2,7 @@ package io.kevo.bench.replication;
 
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
-import io.kevo.replication.AckLevel;
+import io.kevo.wire.AckLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

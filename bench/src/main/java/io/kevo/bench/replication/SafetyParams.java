@@ -3,7 +3,7 @@ package io.kevo.bench.replication;
 import static io.kevo.bench.replication.ParamChecks.check;
 import static io.kevo.bench.replication.ParamChecks.checkLoad;
 
-import io.kevo.replication.AckLevel;
+import io.kevo.wire.AckLevel;
 import java.util.List;
 import java.util.Set;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.report.LatencyHistogram;
-import io.kevo.replication.AckLevel;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.kevo.cli.shell;
 
-import io.kevo.client.AckLevel;
 import io.kevo.client.ClientTransaction;
 import io.kevo.client.KevoClient;
 import io.kevo.client.KevoScan;
@@ -10,6 +9,7 @@ import io.kevo.client.WriteSpec;
 import io.kevo.engine.ScanOptions;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetStatsResponse;
+import io.kevo.wire.AckLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.kevo.client.AckLevel;
 import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.ReadPreference;
 import io.kevo.client.ReplicationTimeoutException;
 import io.kevo.client.WriteSpec;
+import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,9 +1,10 @@
-package io.kevo.replication;
+package io.kevo.wire;
 
 import java.util.Locale;
 
 /**
- * How many replicas must have made a write durable before the primary answers it. Immutable.
+ * How many replicas must have made a write durable before the primary answers it: the server's
+ * {@code --replication-ack}, the primary's wait, and what a client asks for per write. Immutable.
  *
  * <p>Text form (the {@code --replication-ack} flag and the {@code kevo-ack} request metadata):
  * {@code async}, {@code replica:N} (N at least 1; {@code replica} alone means {@code replica:1}) or
@@ -14,10 +15,15 @@ import java.util.Locale;
  *   <li>{@link Kind#REPLICA}: answer once at least {@link #replicas()} replicas acknowledged a
  *       position at or past the write's sequence (a replica acknowledges what it made durable).
  *   <li>{@link Kind#ALL}: answer once every replica that was connected when the write was committed
- *       has acknowledged it, or has disconnected since (see {@link Primary#awaitAcknowledged}); and
- *       at least one replica has, whoever is connected: {@code all} is never weaker than {@code
- *       replica:1}.
+ *       has acknowledged it, or has disconnected since (see the replication module's {@code
+ *       Primary.awaitAcknowledged}); and at least one replica has, whoever is connected: {@code
+ *       all} is never weaker than {@code replica:1}.
  * </ul>
+ *
+ * <p>If the level is not met within the server's {@code --replication-ack-timeout} (cut to the
+ * call's deadline), the write fails with {@code DEADLINE_EXCEEDED}: it is committed on the primary
+ * but not confirmed, never silently downgraded (the Java client raises a {@code
+ * ReplicationTimeoutException}).
  *
  * @param kind the level
  * @param replicas N for {@link Kind#REPLICA}; 0 otherwise
