@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,12 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * observed. Thread-safe.
  */
 final class Consistency {
-  static final Metadata.Key<String> ACK = key("kevo-ack");
-  static final Metadata.Key<String> MIN_SEQUENCE = key("kevo-min-sequence");
-  static final Metadata.Key<String> SEQUENCE = key("kevo-sequence");
-  static final Metadata.Key<String> EPOCH = key("kevo-epoch");
-  static final Metadata.Key<String> ACK_REPLICAS = key("kevo-ack-replicas");
-  static final Metadata.Key<String> APPLIED_SEQUENCE = key("kevo-applied-sequence");
 
   private final AckLevel defaultAck;
   private final boolean session;
@@ -30,10 +25,6 @@ final class Consistency {
   Consistency(ClientOptions options) {
     this.defaultAck = options.ackLevel();
     this.session = options.sessionConsistency();
-  }
-
-  private static Metadata.Key<String> key(String name) {
-    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
   }
 
   /** The highest commit sequence this client wrote or observed (0 before any). */
@@ -50,7 +41,7 @@ final class Consistency {
     AckLevel level = spec.ack() != null ? spec.ack() : defaultAck;
     Metadata m = new Metadata();
     if (level != null) {
-      m.put(ACK, level.toString());
+      m.put(WireMetadata.ACK, level.toString());
     }
     return m;
   }
@@ -60,7 +51,7 @@ final class Consistency {
     Metadata m = new Metadata();
     long p = highest.get();
     if (session && p > 0) {
-      m.put(MIN_SEQUENCE, Long.toString(p));
+      m.put(WireMetadata.MIN_SEQUENCE, Long.toString(p));
     }
     return m;
   }
@@ -75,16 +66,16 @@ final class Consistency {
 
   /** The result a write's trailers report; the session moves to it. */
   WriteResult written(Metadata trailers) {
-    long seq = number(trailers, SEQUENCE);
+    long seq = number(trailers, WireMetadata.SEQUENCE);
     if (seq > 0) {
       observe(seq);
     }
-    return new WriteResult(seq, Math.max(0, number(trailers, EPOCH)));
+    return new WriteResult(seq, Math.max(0, number(trailers, WireMetadata.EPOCH)));
   }
 
   /** A read's trailers: the session moves to the sequence the node had when it read. */
   void read(Metadata trailers) {
-    long seq = number(trailers, SEQUENCE);
+    long seq = number(trailers, WireMetadata.SEQUENCE);
     if (seq > 0) {
       observe(seq);
     }
@@ -101,13 +92,13 @@ final class Consistency {
       return e;
     }
     Metadata trailers = Status.trailersFromThrowable(e.getCause() != null ? e.getCause() : e);
-    long seq = number(trailers, SEQUENCE);
+    long seq = number(trailers, WireMetadata.SEQUENCE);
     if (seq <= 0) {
       return e; // the client's own deadline, or an older server: nothing says it was committed
     }
     observe(seq);
     return new ReplicationTimeoutException(
-        e.serverMessage(), seq, (int) number(trailers, ACK_REPLICAS), failure);
+        e.serverMessage(), seq, (int) number(trailers, WireMetadata.ACK_REPLICAS), failure);
   }
 
   /**
@@ -121,7 +112,7 @@ final class Consistency {
       return false;
     }
     Metadata trailers = Status.trailersFromThrowable(failure);
-    return trailers != null && trailers.containsKey(APPLIED_SEQUENCE);
+    return trailers != null && trailers.containsKey(WireMetadata.APPLIED_SEQUENCE);
   }
 
   private static long number(Metadata trailers, Metadata.Key<String> key) {

@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.kevo.wire.WireMetadata;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A pinned node ({@link #callOn}): a transaction's node, or the first seed for admin calls.
  * </ul>
  *
- * <p>A routed call refused with {@code FAILED_PRECONDITION} and a {@value #PRIMARY_TRAILER} trailer
- * was not applied, so it is sent to the named primary, whatever kind of call it is, at most {@link
+ * <p>A routed call refused with {@code FAILED_PRECONDITION} and a {@code kevo-primary} trailer was
+ * not applied, so it is sent to the named primary, whatever kind of call it is, at most {@link
  * ClientOptions#maxRedirects()} times per attempt; then it fails. A call to a pinned node is never
  * redirected (a transaction lives on the node that began it). Any call failing with {@code
  * UNAVAILABLE} marks its node down; a routed one also marks the topology stale, so that the next
@@ -37,12 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-
-  /** The response trailer a replica names the primary's client address in. */
-  static final String PRIMARY_TRAILER = "kevo-primary";
-
-  private static final Metadata.Key<String> PRIMARY_KEY =
-      Metadata.Key.of(PRIMARY_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
 
   /** What kind of node a call needs. */
   enum Route {
@@ -261,7 +256,7 @@ final class Router {
       return null;
     }
     Metadata trailers = Status.trailersFromThrowable(failure);
-    String primary = trailers == null ? null : trailers.get(PRIMARY_KEY);
+    String primary = trailers == null ? null : trailers.get(WireMetadata.PRIMARY);
     if (primary == null) {
       return null;
     }

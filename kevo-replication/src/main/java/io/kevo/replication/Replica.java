@@ -34,6 +34,7 @@ import io.kevo.replication.ReplicaStream.Event;
 import io.kevo.replication.ReplicaStream.Headers;
 import io.kevo.replication.ReplicaStream.Message;
 import io.kevo.replication.ReplicationException.Reason;
+import io.kevo.wire.WireMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -992,7 +993,7 @@ public final class Replica implements ReplicaNode {
   private Metadata sessionHeaders() {
     Metadata md = new Metadata();
     if (sessionId != null) {
-      md.put(ReplicationMetadata.SESSION_ID, sessionId);
+      md.put(WireMetadata.SESSION_ID, sessionId);
     }
     return md;
   }

@@ -13,6 +13,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -133,8 +134,8 @@ final class ReplicaStream implements ClientResponseObserver<WALStreamRequest, WA
                   events.add(
                       new Headers(
                           ReplicaStream.this,
-                          h.get(ReplicationMetadata.SESSION_ID),
-                          h.get(ReplicationMetadata.EPOCH_TERM)));
+                          h.get(WireMetadata.SESSION_ID),
+                          h.get(WireMetadata.EPOCH_TERM)));
                   super.onHeaders(h);
                 }
               },

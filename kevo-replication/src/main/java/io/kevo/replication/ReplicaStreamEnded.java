@@ -3,6 +3,7 @@ package io.kevo.replication;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.kevo.replication.ReplicationException.Reason;
+import io.kevo.wire.WireMetadata;
 import java.time.Duration;
 
 /**
@@ -57,7 +58,7 @@ final class ReplicaStreamEnded extends RuntimeException {
     }
     Status status = Status.fromThrowable(error);
     Metadata trailers = Status.trailersFromThrowable(error);
-    String kind = trailers == null ? null : trailers.get(ReplicationMetadata.ERROR);
+    String kind = trailers == null ? null : trailers.get(WireMetadata.REPL_ERROR);
     if (kind != null) {
       switch (kind) {
         case "POSITION_NOT_RETAINED" -> {
@@ -65,7 +66,7 @@ final class ReplicaStreamEnded extends RuntimeException {
               "the primary no longer retains sequence "
                   + expected
                   + " (its first retained sequence is "
-                  + trailers.get(ReplicationMetadata.FIRST_RETAINED)
+                  + trailers.get(WireMetadata.FIRST_RETAINED)
                   + "): this replica needs a bootstrap from a snapshot of the primary",
               Reason.POSITION_NOT_RETAINED,
               true,
@@ -76,7 +77,7 @@ final class ReplicaStreamEnded extends RuntimeException {
               "this replica is ahead of the primary (replica's next sequence "
                   + expected
                   + ", primary's "
-                  + trailers.get(ReplicationMetadata.NEXT_SEQUENCE)
+                  + trailers.get(WireMetadata.NEXT_SEQUENCE)
                   + "): the primary lost writes or has another history; local data is kept,"
                   + " an operator must resolve it; retrying every "
                   + maxBackoff.toMillis()
@@ -97,7 +98,7 @@ final class ReplicaStreamEnded extends RuntimeException {
               error);
         }
         case "NOT_PRIMARY" -> {
-          String p = trailers.get(ReplicationMetadata.PRIMARY);
+          String p = trailers.get(WireMetadata.PRIMARY);
           return new ReplicaStreamEnded(
               "the node streamed from is not a primary"
                   + (p != null ? " (it names " + p + " as the primary)" : ""),

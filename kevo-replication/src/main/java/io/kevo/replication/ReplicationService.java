@@ -8,6 +8,7 @@ import io.kevo.proto.replication.NackResponse;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.WireMetadata;
 
 /**
  * Binds a {@link PrimaryNode} to {@code kevo.replication.WALReplicationService}. Runs behind {@link
@@ -87,7 +88,7 @@ final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationS
     if (id == null || id.isEmpty()) {
       throw new ReplicationException(
           ReplicationException.Reason.INVALID_REQUEST,
-          "missing " + ReplicationMetadata.SESSION_ID.name() + " request metadata");
+          "missing " + WireMetadata.SESSION_ID.name() + " request metadata");
     }
     return id;
   }

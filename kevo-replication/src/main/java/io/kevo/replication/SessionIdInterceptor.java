@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
+import io.kevo.wire.WireMetadata;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -56,16 +57,16 @@ final class SessionIdInterceptor implements ServerInterceptor {
           new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {
-              responseHeaders.put(ReplicationMetadata.SESSION_ID, generated);
+              responseHeaders.put(WireMetadata.SESSION_ID, generated);
               if (term != null) {
-                responseHeaders.put(ReplicationMetadata.EPOCH, Long.toString(term.epoch()));
-                responseHeaders.put(ReplicationMetadata.EPOCH_TERM, term.termId());
+                responseHeaders.put(WireMetadata.EPOCH, Long.toString(term.epoch()));
+                responseHeaders.put(WireMetadata.EPOCH_TERM, term.termId());
               }
               super.sendHeaders(responseHeaders);
             }
           };
     } else {
-      id = headers.get(ReplicationMetadata.SESSION_ID);
+      id = headers.get(WireMetadata.SESSION_ID);
     }
     return Contexts.interceptCall(
         Context.current().withValue(SESSION_ID, id), forwarded, headers, next);

@@ -16,6 +16,7 @@ import io.kevo.proto.replication.SnapshotHeader;
 import io.kevo.proto.replication.SnapshotRequest;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.replication.ReplicationException.Reason;
+import io.kevo.wire.WireMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -288,7 +289,7 @@ final class SnapshotFetch {
     }
     Status st = Status.fromThrowable(error);
     Metadata trailers = Status.trailersFromThrowable(error);
-    String kind = trailers == null ? null : trailers.get(ReplicationMetadata.ERROR);
+    String kind = trailers == null ? null : trailers.get(WireMetadata.REPL_ERROR);
     if (Reason.BOOTSTRAP_LIMIT.name().equals(kind)) {
       return new ReplicaStreamEnded(
           "the primary already sends as many snapshots as it allows; the bootstrap will be retried",

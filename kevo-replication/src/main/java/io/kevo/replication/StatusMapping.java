@@ -3,6 +3,7 @@ package io.kevo.replication;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kevo.wire.WireMetadata;
 
 /**
  * The one place where {@link ReplicationException}s become gRPC statuses and trailers (the
@@ -13,15 +14,15 @@ final class StatusMapping {
 
   static StatusRuntimeException toStatus(ReplicationException e) {
     Metadata trailers = new Metadata();
-    trailers.put(ReplicationMetadata.ERROR, e.reason().name());
+    trailers.put(WireMetadata.REPL_ERROR, e.reason().name());
     Status status =
         switch (e.reason()) {
           case POSITION_NOT_RETAINED -> {
-            trailers.put(ReplicationMetadata.FIRST_RETAINED, Long.toString(e.sequence()));
+            trailers.put(WireMetadata.FIRST_RETAINED, Long.toString(e.sequence()));
             yield Status.OUT_OF_RANGE;
           }
           case AHEAD_OF_PRIMARY -> {
-            trailers.put(ReplicationMetadata.NEXT_SEQUENCE, Long.toString(e.sequence()));
+            trailers.put(WireMetadata.NEXT_SEQUENCE, Long.toString(e.sequence()));
             yield Status.OUT_OF_RANGE;
           }
           case UNKNOWN_SESSION -> Status.NOT_FOUND;

@@ -24,7 +24,7 @@
  *       unknown session is an error, never credited elsewhere.
  *   <li><b>Refusals are explicit.</b> A position the primary no longer holds, or one from the
  *       future, ends the stream with a status and a {@code kevo-repl-error} trailer ({@link
- *       io.kevo.replication.ReplicationMetadata}); errors map to gRPC statuses in one place.
+ *       io.kevo.wire.WireMetadata}); errors map to gRPC statuses in one place.
  *   <li><b>Bootstrap is a snapshot plus the log after it.</b> A replica refused with {@code
  *       POSITION_NOT_RETAINED} calls {@code FetchSnapshot}: the primary flushes and pins a {@link
  *       io.kevo.engine.Checkpoint} (SSTables and a manifest at sequence S, taken without stopping

@@ -28,6 +28,7 @@ import io.kevo.engine.SyncMode;
 import io.kevo.proto.replication.SnapshotChunk;
 import io.kevo.proto.replication.SnapshotRequest;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -270,7 +271,7 @@ class BootstrapTest {
                         .fetchSnapshot(SnapshotRequest.newBuilder().setReplicaId("x").build())
                         .hasNext()));
     assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(trailers.get().get(ReplicationMetadata.ERROR)).isEqualTo("BOOTSTRAP_LIMIT");
+    assertThat(trailers.get().get(WireMetadata.REPL_ERROR)).isEqualTo("BOOTSTRAP_LIMIT");
 
     // A replica that needs a bootstrap retries until the slot is free.
     Replica r = startReplica("waiting");

@@ -24,6 +24,7 @@ import io.kevo.proto.replication.WALEntryBatch;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.WireMetadata;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ final class PrimaryFixture implements AutoCloseable {
       return stub;
     }
     Metadata md = new Metadata();
-    md.put(ReplicationMetadata.SESSION_ID, session);
+    md.put(WireMetadata.SESSION_ID, session);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 
@@ -200,7 +201,7 @@ final class PrimaryFixture implements AutoCloseable {
           .atMost(java.time.Duration.ofSeconds(10))
           .pollInterval(java.time.Duration.ofMillis(5))
           .until(() -> headers.get() != null);
-      return headers.get().get(ReplicationMetadata.SESSION_ID);
+      return headers.get().get(WireMetadata.SESSION_ID);
     }
 
     Status awaitEnd() throws Exception {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.kevo.engine.Options;
 import io.kevo.engine.WalOperation;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,16 +56,16 @@ class PrimaryRetentionTest {
       PrimaryFixture.Stream old = f.stream(from(1).toBuilder().setReplicaId("late").build());
       Status st = old.awaitEnd();
       assertThat(st.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-      assertThat(old.trailers.get().get(ReplicationMetadata.ERROR))
+      assertThat(old.trailers.get().get(WireMetadata.REPL_ERROR))
           .isEqualTo("POSITION_NOT_RETAINED");
-      assertThat(old.trailers.get().get(ReplicationMetadata.FIRST_RETAINED))
+      assertThat(old.trailers.get().get(WireMetadata.FIRST_RETAINED))
           .isEqualTo(Long.toString(first));
 
       long next = f.db.wal().nextSequence();
       PrimaryFixture.Stream ahead = f.stream(from(next + 5));
       assertThat(ahead.awaitEnd().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-      assertThat(ahead.trailers.get().get(ReplicationMetadata.ERROR)).isEqualTo("AHEAD_OF_PRIMARY");
-      assertThat(ahead.trailers.get().get(ReplicationMetadata.NEXT_SEQUENCE))
+      assertThat(ahead.trailers.get().get(WireMetadata.REPL_ERROR)).isEqualTo("AHEAD_OF_PRIMARY");
+      assertThat(ahead.trailers.get().get(WireMetadata.NEXT_SEQUENCE))
           .isEqualTo(Long.toString(next));
 
       // The refused replica holds nothing: the log can still be trimmed.
@@ -139,7 +140,7 @@ class PrimaryRetentionTest {
       f.db.flush();
       PrimaryFixture.Stream back = f.stream(from(3).toBuilder().setReplicaId("slow").build());
       assertThat(back.awaitEnd().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-      assertThat(back.trailers.get().get(ReplicationMetadata.ERROR))
+      assertThat(back.trailers.get().get(WireMetadata.REPL_ERROR))
           .isEqualTo("POSITION_NOT_RETAINED");
     }
   }

@@ -12,6 +12,7 @@ import io.kevo.engine.WalOperation;
 import io.kevo.engine.WriteBatch;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -144,7 +145,7 @@ class PrimarySessionTest {
               StatusRuntimeException.class,
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-                assertThat(e.getTrailers().get(ReplicationMetadata.ERROR))
+                assertThat(e.getTrailers().get(WireMetadata.REPL_ERROR))
                     .isEqualTo("AHEAD_OF_PRIMARY");
               });
     }

@@ -25,6 +25,7 @@ import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
+import io.kevo.wire.WireMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -133,7 +134,7 @@ final class ReplicaFakePrimary implements AutoCloseable {
 
   static Metadata trailers(String error, Metadata.Key<String> key, String value) {
     Metadata m = new Metadata();
-    m.put(ReplicationMetadata.ERROR, error);
+    m.put(WireMetadata.REPL_ERROR, error);
     if (key != null) {
       m.put(key, value);
     }
@@ -222,10 +223,10 @@ final class ReplicaFakePrimary implements AutoCloseable {
             new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
               @Override
               public void sendHeaders(Metadata h) {
-                h.put(ReplicationMetadata.SESSION_ID, id);
+                h.put(WireMetadata.SESSION_ID, id);
                 String term = streamTerm;
                 if (term != null) {
-                  h.put(ReplicationMetadata.EPOCH_TERM, term);
+                  h.put(WireMetadata.EPOCH_TERM, term);
                 }
                 super.sendHeaders(h);
               }
@@ -233,7 +234,7 @@ final class ReplicaFakePrimary implements AutoCloseable {
         return Contexts.interceptCall(
             Context.current().withValue(SESSION, id), withHeader, headers, next);
       }
-      String id = headers.get(ReplicationMetadata.SESSION_ID);
+      String id = headers.get(WireMetadata.SESSION_ID);
       return Contexts.interceptCall(Context.current().withValue(SESSION, id), call, headers, next);
     }
   }

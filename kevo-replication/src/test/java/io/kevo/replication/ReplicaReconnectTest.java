@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.kevo.engine.KevoDB;
 import io.kevo.proto.replication.WALEntry;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ class ReplicaReconnectTest {
                 .withDescription("position not retained")
                 .asRuntimeException(
                     ReplicaFakePrimary.trailers(
-                        "POSITION_NOT_RETAINED", ReplicationMetadata.FIRST_RETAINED, "500"));
+                        "POSITION_NOT_RETAINED", WireMetadata.FIRST_RETAINED, "500"));
     start(options().bootstrap(false));
     await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests.size() >= 3);
     ReplicaStatus st = replica.status();
@@ -184,8 +185,7 @@ class ReplicaReconnectTest {
     primary.refusal =
         r ->
             Status.OUT_OF_RANGE.asRuntimeException(
-                ReplicaFakePrimary.trailers(
-                    "AHEAD_OF_PRIMARY", ReplicationMetadata.NEXT_SEQUENCE, "1"));
+                ReplicaFakePrimary.trailers("AHEAD_OF_PRIMARY", WireMetadata.NEXT_SEQUENCE, "1"));
     start(options());
     await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests.size() >= 2);
     await()

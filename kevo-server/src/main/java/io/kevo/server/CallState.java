@@ -9,12 +9,13 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The consistency metadata of one {@code KevoService} call ({@link ConsistencyMetadata}): what the
- * request asked ({@code kevo-ack}, {@code kevo-min-sequence}, the call's deadline) and what the
- * response reports in its trailers ({@code kevo-sequence}, {@code kevo-epoch}, {@code
+ * The consistency metadata of one {@code KevoService} call ({@link io.kevo.wire.WireMetadata}):
+ * what the request asked ({@code kevo-ack}, {@code kevo-min-sequence}, the call's deadline) and
+ * what the response reports in its trailers ({@code kevo-sequence}, {@code kevo-epoch}, {@code
  * kevo-ack-replicas}). A handler takes it with {@link #current()} on the thread that started the
  * call and may set the reported values from any thread before it answers: the trailers are written
  * when the call closes. Thread-safe (volatile fields, one writer at a time).
@@ -92,12 +93,12 @@ final class CallState {
   private void addTo(Metadata trailers) {
     long s = sequence;
     if (s >= 0) {
-      trailers.put(ConsistencyMetadata.SEQUENCE, Long.toString(s));
-      trailers.put(ConsistencyMetadata.EPOCH, Long.toString(epoch));
+      trailers.put(WireMetadata.SEQUENCE, Long.toString(s));
+      trailers.put(WireMetadata.EPOCH, Long.toString(epoch));
     }
     int n = ackReplicas;
     if (n >= 0) {
-      trailers.put(ConsistencyMetadata.ACK_REPLICAS, Integer.toString(n));
+      trailers.put(WireMetadata.ACK_REPLICAS, Integer.toString(n));
     }
   }
 
@@ -109,8 +110,8 @@ final class CallState {
       Context ctx = Context.current();
       CallState state =
           new CallState(
-              headers.get(ConsistencyMetadata.ACK),
-              headers.get(ConsistencyMetadata.MIN_SEQUENCE),
+              headers.get(WireMetadata.ACK),
+              headers.get(WireMetadata.MIN_SEQUENCE),
               ctx.getDeadline());
       ServerCall<Q, R> wrapped =
           new ForwardingServerCall.SimpleForwardingServerCall<>(call) {

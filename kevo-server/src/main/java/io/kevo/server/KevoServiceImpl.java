@@ -73,14 +73,14 @@ import org.slf4j.LoggerFactory;
  * the node resumes by itself; {@code WRITES_REFUSED}: only a restart helps) and {@code
  * write_refusal_since} (ISO-8601) in {@code GetNodeInfo.replication}.
  *
- * <p>Acknowledgement levels ({@link ConsistencyMetadata}): a write ({@code Put}, {@code Delete},
- * {@code BatchWrite}, the commit of a read-write transaction) is checked (its {@code kevo-ack},
- * {@code --min-replicas-to-write}) before anything is written, then committed locally; its commit
- * sequence and the epoch go in the {@code kevo-sequence} and {@code kevo-epoch} trailers. At a
- * level other than {@code async} the answer waits for the replicas' acknowledgements without
- * holding a thread: the handler registers with the primary and returns, and the answer is sent from
- * the acknowledging (or timer) thread; on timeout the call fails with {@code DEADLINE_EXCEEDED}
- * saying the write is committed on the primary but not confirmed.
+ * <p>Acknowledgement levels ({@link io.kevo.wire.WireMetadata}): a write ({@code Put}, {@code
+ * Delete}, {@code BatchWrite}, the commit of a read-write transaction) is checked (its {@code
+ * kevo-ack}, {@code --min-replicas-to-write}) before anything is written, then committed locally;
+ * its commit sequence and the epoch go in the {@code kevo-sequence} and {@code kevo-epoch}
+ * trailers. At a level other than {@code async} the answer waits for the replicas' acknowledgements
+ * without holding a thread: the handler registers with the primary and returns, and the answer is
+ * sent from the acknowledging (or timer) thread; on timeout the call fails with {@code
+ * DEADLINE_EXCEEDED} saying the write is committed on the primary but not confirmed.
  *
  * <p>Reads on a primary whose default level is not {@code async} ({@code Get}, {@code Scan}, {@code
  * BeginTransaction}) see only writes a replica has acknowledged (the engine's read ceiling, {@link

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@code bytes_sent_raw}, {@code bytes_sent_wire}, {@code compression_ratio}, {@code entries_sent},
  * {@code resends}, {@code connects}, {@code held_from} (-1 none) and {@code hold_dropped}.
  *
- * <p>Acknowledgement levels and read-your-writes (see {@link ConsistencyMetadata}): a primary also
- * reports {@code ack_level}, {@code ack_timeout_ms}, {@code min_replicas_to_write}, {@code
+ * <p>Acknowledgement levels and read-your-writes (see {@link io.kevo.wire.WireMetadata}): a primary
+ * also reports {@code ack_level}, {@code ack_timeout_ms}, {@code min_replicas_to_write}, {@code
  * connected_replicas}, {@code writes_refused} ({@code true} while fewer replicas than the minimum
  * are connected), {@code ack_waits}, {@code ack_confirmed}, {@code ack_not_confirmed} and {@code
  * ack_pending}, {@code reads_confirmed_only} ({@code true} at a level other than {@code async}:

@@ -8,7 +8,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
-import io.kevo.replication.ReplicationMetadata;
+import io.kevo.wire.WireMetadata;
 import java.util.function.Supplier;
 
 /**
@@ -51,10 +51,10 @@ final class ReplicationEndpoint {
             return target.getServerCallHandler().startCall(call, headers);
           }
           Metadata trailers = new Metadata();
-          trailers.put(ReplicationMetadata.ERROR, "NOT_PRIMARY");
+          trailers.put(WireMetadata.REPL_ERROR, "NOT_PRIMARY");
           String p = primaryAddress.get();
           if (p != null) {
-            trailers.put(ReplicationMetadata.PRIMARY, p);
+            trailers.put(WireMetadata.PRIMARY, p);
           }
           call.close(
               Status.FAILED_PRECONDITION.withDescription(

@@ -5,7 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.kevo.engine.KevoException;
-import io.kevo.replication.ReplicationMetadata;
+import io.kevo.wire.WireMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,13 +94,13 @@ final class StatusMapper {
   static StatusRuntimeException toException(Throwable failure) {
     if (failure instanceof ServerException e && e.primaryAddress() != null) {
       Metadata trailers = new Metadata();
-      trailers.put(ReplicationMetadata.PRIMARY, e.primaryAddress());
+      trailers.put(WireMetadata.PRIMARY, e.primaryAddress());
       return toStatus(failure).asRuntimeException(trailers);
     }
     if (failure instanceof ServerException e
         && e.reason() == ServerException.Reason.REPLICA_BEHIND) {
       Metadata trailers = new Metadata();
-      trailers.put(ConsistencyMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
+      trailers.put(WireMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
       return toStatus(failure).asRuntimeException(trailers);
     }
     return toStatus(failure).asRuntimeException();

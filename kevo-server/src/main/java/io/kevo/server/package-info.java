@@ -13,8 +13,8 @@
  * {@code POOL} every handler runs on the pool. A transaction is used by one call at a time (its
  * registry entry is the lock), and a scan's callbacks are serialized by gRPC and by the scan's own
  * monitor. A write waiting for replica acknowledgements, and a read waiting on a replica for a
- * sequence ({@link io.kevo.server.ConsistencyMetadata}), hold no thread: the handler registers a
- * waiter and returns, and the answer is sent from the thread that releases it (the primary's
- * acknowledging RPC, the replica's apply thread handing the read to the pool, or a timer).
+ * sequence ({@link io.kevo.wire.WireMetadata}), hold no thread: the handler registers a waiter and
+ * returns, and the answer is sent from the thread that releases it (the primary's acknowledging
+ * RPC, the replica's apply thread handing the read to the pool, or a timer).
  */
 package io.kevo.server;

@@ -30,6 +30,7 @@ import io.kevo.proto.PutRequest;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.TxPutRequest;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.WireMetadata;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,14 +106,14 @@ class ConsistencyServerTest {
   private static Metadata ack(String level) {
     Metadata m = new Metadata();
     if (level != null) {
-      m.put(ConsistencyMetadata.ACK, level);
+      m.put(WireMetadata.ACK, level);
     }
     return m;
   }
 
   private static Metadata minSequence(long s) {
     Metadata m = new Metadata();
-    m.put(ConsistencyMetadata.MIN_SEQUENCE, Long.toString(s));
+    m.put(WireMetadata.MIN_SEQUENCE, Long.toString(s));
     return m;
   }
 
@@ -121,8 +122,8 @@ class ConsistencyServerTest {
     call(ch, ack(ackLevel), trailers)
         .put(PutRequest.newBuilder().setKey(b(key)).setValue(b(value)).build());
     // Every node here is in its first term: epoch 1.
-    assertThat(trailers.get().get(ConsistencyMetadata.EPOCH)).isEqualTo("1");
-    return Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    assertThat(trailers.get().get(WireMetadata.EPOCH)).isEqualTo("1");
+    return Long.parseLong(trailers.get().get(WireMetadata.SEQUENCE));
   }
 
   private static void awaitConnected(KevoServer primary, int n) {
@@ -171,9 +172,9 @@ class ConsistencyServerTest {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(ms).isBetween(450L, 3_000L);
     // The write stays committed on the primary, and the error says at which sequence.
-    long seq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    long seq = Long.parseLong(trailers.get().get(WireMetadata.SEQUENCE));
     assertThat(seq).isEqualTo(primary.db().latestSequence());
-    assertThat(trailers.get().get(ConsistencyMetadata.ACK_REPLICAS)).isEqualTo("0");
+    assertThat(trailers.get().get(WireMetadata.ACK_REPLICAS)).isEqualTo("0");
     byte[] key = "lost?".getBytes(StandardCharsets.UTF_8);
     assertThat(primary.db().get(key, ReadOptions.atLeast(seq))).isPresent();
     // Reads without a token do not see it while no replica has it (a failover could lose it).
@@ -229,13 +230,13 @@ class ConsistencyServerTest {
     GetResponse low =
         call(ch, minSequence(1), trailers).get(GetRequest.newBuilder().setKey(b("k")).build());
     assertThat(low.getValue().toStringUtf8()).isEqualTo("confirmed");
-    assertThat(trailers.get().get(ConsistencyMetadata.SEQUENCE)).isEqualTo("" + confirmed);
+    assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + confirmed);
     // The writer's token covers its write: it reads it.
     GetResponse own =
         call(ch, minSequence(unconfirmed), trailers)
             .get(GetRequest.newBuilder().setKey(b("k")).build());
     assertThat(own.getValue().toStringUtf8()).isEqualTo("unconfirmed");
-    assertThat(trailers.get().get(ConsistencyMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
+    assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
 
     var info = stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap();
     assertThat(info)
@@ -343,9 +344,9 @@ class ConsistencyServerTest {
                 .addOperations(Operation.newBuilder().setKey(b("x")).setValue(b("1")))
                 .addOperations(Operation.newBuilder().setKey(b("y")).setValue(b("2")))
                 .build());
-    long batchSeq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    long batchSeq = Long.parseLong(trailers.get().get(WireMetadata.SEQUENCE));
     assertThat(batchSeq).isEqualTo(primary.db().latestSequence());
-    assertThat(trailers.get().get(ConsistencyMetadata.ACK_REPLICAS)).isEqualTo("2");
+    assertThat(trailers.get().get(WireMetadata.ACK_REPLICAS)).isEqualTo("2");
     assertThat(r1.db().latestSequence()).isGreaterThanOrEqualTo(batchSeq);
     assertThat(r2.db().latestSequence()).isGreaterThanOrEqualTo(batchSeq);
 
@@ -356,7 +357,7 @@ class ConsistencyServerTest {
         TxPutRequest.newBuilder().setTransactionId(tx).setKey(b("t")).setValue(b("1")).build());
     call(ch, ack(null), trailers)
         .commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(tx).build());
-    long txSeq = Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE));
+    long txSeq = Long.parseLong(trailers.get().get(WireMetadata.SEQUENCE));
     assertThat(txSeq).isEqualTo(primary.db().latestSequence());
     assertThat(r1.db().get("t".getBytes(StandardCharsets.UTF_8))).isPresent();
     assertThat(r2.db().get("t".getBytes(StandardCharsets.UTF_8))).isPresent();
@@ -506,7 +507,7 @@ class ConsistencyServerTest {
     put(p, null, "k1", "v1");
     GetResponse got = read.get(5, TimeUnit.SECONDS);
     assertThat(got.getValue().toStringUtf8()).isEqualTo("v1");
-    assertThat(Long.parseLong(trailers.get().get(ConsistencyMetadata.SEQUENCE)))
+    assertThat(Long.parseLong(trailers.get().get(WireMetadata.SEQUENCE)))
         .isGreaterThanOrEqualTo(seq + 1);
 
     // A minimum it never reaches: UNAVAILABLE after the read wait timeout, with its position.
@@ -520,7 +521,7 @@ class ConsistencyServerTest {
             StatusRuntimeException.class,
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.getTrailers().get(ConsistencyMetadata.APPLIED_SEQUENCE))
+              assertThat(e.getTrailers().get(WireMetadata.APPLIED_SEQUENCE))
                   .isEqualTo(Long.toString(replica.replica().getLastAppliedSequence()));
             });
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(350L, 3_000L);

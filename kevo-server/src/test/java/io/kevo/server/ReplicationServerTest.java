@@ -21,7 +21,7 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.TxGetRequest;
-import io.kevo.replication.ReplicationMetadata;
+import io.kevo.wire.WireMetadata;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,8 +113,7 @@ class ReplicationServerTest {
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
                 assertThat(e.getStatus().getDescription()).contains(primary.address());
-                assertThat(e.getTrailers().get(ReplicationMetadata.PRIMARY))
-                    .isEqualTo(primary.address());
+                assertThat(e.getTrailers().get(WireMetadata.PRIMARY)).isEqualTo(primary.address());
               });
     }
     assertThat(replica.db().latestSequence()).isEqualTo(last);

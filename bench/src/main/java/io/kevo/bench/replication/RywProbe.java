@@ -12,7 +12,7 @@ import io.kevo.bench.workload.Keys;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
-import io.kevo.server.ConsistencyMetadata;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -104,7 +104,7 @@ final class RywProbe {
           reader.withDeadlineAfter(GET_DEADLINE_SECONDS, TimeUnit.SECONDS);
       if (waitForIt) {
         Metadata md = new Metadata();
-        md.put(ConsistencyMetadata.MIN_SEQUENCE, Long.toString(sequence));
+        md.put(WireMetadata.MIN_SEQUENCE, Long.toString(sequence));
         stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
       }
       boolean found;
@@ -140,7 +140,7 @@ final class RywProbe {
   }
 
   private static long sequence(Metadata trailers) {
-    String s = trailers == null ? null : trailers.get(ConsistencyMetadata.SEQUENCE);
+    String s = trailers == null ? null : trailers.get(WireMetadata.SEQUENCE);
     if (s == null) {
       throw new IllegalStateException("the primary's Put answer carried no kevo-sequence trailer");
     }

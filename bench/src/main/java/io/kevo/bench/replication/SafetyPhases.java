@@ -18,8 +18,8 @@ import io.kevo.proto.CompactRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.replication.CompressionCodec;
-import io.kevo.server.ConsistencyMetadata;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,7 +128,7 @@ final class SafetyPhases {
       KevoServiceGrpc.KevoServiceBlockingStub blocking = KevoServiceGrpc.newBlockingStub(ch);
       if (level != null) {
         Metadata md = new Metadata();
-        md.put(ConsistencyMetadata.ACK, level.toString());
+        md.put(WireMetadata.ACK, level.toString());
         async = async.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
         blocking = blocking.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
       }

@@ -3,6 +3,7 @@ package io.kevo.chaos.workload;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,27 +12,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * success and on failure alike).
  */
 final class TrailerCapture {
-  static final Metadata.Key<String> ACK = key("kevo-ack");
-  static final Metadata.Key<String> MIN_SEQUENCE = key("kevo-min-sequence");
-  static final Metadata.Key<String> SEQUENCE = key("kevo-sequence");
-  static final Metadata.Key<String> EPOCH = key("kevo-epoch");
 
   private final AtomicReference<Metadata> headers = new AtomicReference<>();
   private final AtomicReference<Metadata> trailers = new AtomicReference<>();
-
-  private static Metadata.Key<String> key(String name) {
-    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
-  }
 
   /** {@code stub} sending {@code ack} (if not null) and {@code minSequence} (if positive). */
   KevoServiceGrpc.KevoServiceBlockingStub wrap(
       KevoServiceGrpc.KevoServiceBlockingStub stub, String ack, long minSequence) {
     Metadata out = new Metadata();
     if (ack != null) {
-      out.put(ACK, ack);
+      out.put(WireMetadata.ACK, ack);
     }
     if (minSequence > 0) {
-      out.put(MIN_SEQUENCE, Long.toString(minSequence));
+      out.put(WireMetadata.MIN_SEQUENCE, Long.toString(minSequence));
     }
     return stub.withInterceptors(
         MetadataUtils.newAttachHeadersInterceptor(out),
@@ -39,11 +32,11 @@ final class TrailerCapture {
   }
 
   long sequence() {
-    return number(SEQUENCE);
+    return number(WireMetadata.SEQUENCE);
   }
 
   long epoch() {
-    return number(EPOCH);
+    return number(WireMetadata.EPOCH);
   }
 
   private long number(Metadata.Key<String> key) {
