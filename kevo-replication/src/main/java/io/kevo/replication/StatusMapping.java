@@ -3,11 +3,13 @@ package io.kevo.replication;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kevo.engine.KevoException;
 import io.kevo.wire.WireMetadata;
 
 /**
  * The one place where {@link ReplicationException}s become gRPC statuses and trailers (the
- * conventions of {@code replication.proto}). Stateless.
+ * conventions of {@code replication.proto}); engine failures go through {@link EngineStatus}, as
+ * they do in the server. Stateless.
  */
 final class StatusMapping {
   private StatusMapping() {}
@@ -34,10 +36,16 @@ final class StatusMapping {
     return status.withDescription(e.getMessage()).asRuntimeException(trailers);
   }
 
-  /** Any failure: a {@link ReplicationException} mapped as above, anything else INTERNAL. */
+  /**
+   * Any failure: a {@link ReplicationException} mapped as above, an engine failure as {@link
+   * EngineStatus} maps it (as the client service does), anything else INTERNAL.
+   */
   static StatusRuntimeException toStatus(Throwable t) {
     if (t instanceof ReplicationException e) {
       return toStatus(e);
+    }
+    if (t instanceof KevoException e) {
+      return EngineStatus.of(e).asRuntimeException();
     }
     if (t instanceof StatusRuntimeException s) {
       return s;

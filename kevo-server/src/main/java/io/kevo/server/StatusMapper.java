@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.kevo.engine.KevoException;
+import io.kevo.replication.EngineStatus;
 import io.kevo.wire.WireMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ final class StatusMapper {
       return e.getStatus();
     }
     if (failure instanceof KevoException e) {
-      return engineStatus(e).withDescription(describe(e)).withCause(e);
+      return EngineStatus.of(e);
     }
     if (failure instanceof ServerException e) {
       return serverStatus(e.reason()).withDescription(e.getMessage());
@@ -106,18 +107,6 @@ final class StatusMapper {
     return toStatus(failure).asRuntimeException();
   }
 
-  private static Status engineStatus(KevoException e) {
-    return switch (e.code()) {
-      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-      case TRANSACTION_TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
-      case CONFLICT -> Status.ABORTED;
-      case CLOSED, WRITES_REFUSED, NO_SPACE, OUTCOME_UNKNOWN, IO_ERROR, UNAVAILABLE ->
-          Status.UNAVAILABLE;
-      case CORRUPTION -> Status.DATA_LOSS;
-      case LOCKED, SEQUENCE_MISMATCH -> Status.FAILED_PRECONDITION;
-    };
-  }
-
   private static Status serverStatus(ServerException.Reason reason) {
     return switch (reason) {
       case BAD_REQUEST -> Status.INVALID_ARGUMENT;
@@ -128,15 +117,5 @@ final class StatusMapper {
       case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
       case REPLICA_BEHIND, READS_UNCONFIRMED -> Status.UNAVAILABLE;
     };
-  }
-
-  /** The engine's message, plus the underlying cause where the message alone would hide it. */
-  private static String describe(KevoException e) {
-    String message = e.getMessage() == null ? e.code().name() : e.getMessage();
-    Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-      return message + " (cause: " + cause + ")";
-    }
-    return message;
   }
 }
