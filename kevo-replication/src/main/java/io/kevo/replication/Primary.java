@@ -2,7 +2,6 @@ package io.kevo.replication;
 
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
@@ -704,9 +703,10 @@ public final class Primary implements PrimaryNode {
   private static void supersede(PrimarySession old, String by) {
     if (old != null) {
       old.close(
-          Status.ABORTED
-              .withDescription("superseded by session " + by + " of the same replica")
-              .asRuntimeException());
+          StatusMapping.toStatus(
+              new ReplicationException(
+                  ReplicationException.Reason.SUPERSEDED,
+                  "superseded by session " + by + " of the same replica")));
     }
   }
 
@@ -736,10 +736,12 @@ public final class Primary implements PrimaryNode {
               s.replica().key,
               timeout);
           s.close(
-              Status.DEADLINE_EXCEEDED
-                  .withDescription(
-                      "the replica neither read the stream nor acknowledged for " + timeout + " ms")
-                  .asRuntimeException());
+              StatusMapping.toStatus(
+                  new ReplicationException(
+                      ReplicationException.Reason.STALLED,
+                      "the replica neither read the stream nor acknowledged for "
+                          + timeout
+                          + " ms")));
         } else {
           s.schedule(); // a safety net: no wake-up can be lost for longer than a tick
         }

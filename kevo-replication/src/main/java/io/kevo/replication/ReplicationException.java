@@ -33,7 +33,14 @@ public final class ReplicationException extends RuntimeException {
      */
     DIVERGED,
     /** The node is closing. */
-    CLOSED
+    CLOSED,
+    /** A newer session of the same replica replaced this one (primary side). */
+    SUPERSEDED,
+    /**
+     * The replica neither read its stream nor acknowledged for the session timeout, or read no
+     * snapshot data for as long (primary side).
+     */
+    STALLED
   }
 
   private final Reason reason;

@@ -1,7 +1,6 @@
 package io.kevo.replication;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.kevo.engine.Checkpoint;
@@ -247,10 +246,11 @@ final class SnapshotSender {
     owner.ended(this, ok, why);
   }
 
-  /** For status: "Status.DEADLINE_EXCEEDED"-style refusal of a stalled transfer. */
+  /** The refusal of a transfer whose replica read nothing for {@code millis}. */
   static StatusRuntimeException stalled(long millis) {
-    return Status.DEADLINE_EXCEEDED
-        .withDescription("the replica read no snapshot data for " + millis + " ms")
-        .asRuntimeException();
+    return StatusMapping.toStatus(
+        new ReplicationException(
+            ReplicationException.Reason.STALLED,
+            "the replica read no snapshot data for " + millis + " ms"));
   }
 }

@@ -1,6 +1,5 @@
 package io.kevo.replication;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
@@ -223,9 +222,9 @@ final class SnapshotTransfers {
     }
     for (SnapshotSender s : all) {
       s.abort(
-          Status.UNAVAILABLE
-              .withDescription("the replication primary is closing")
-              .asRuntimeException());
+          StatusMapping.toStatus(
+              new ReplicationException(
+                  ReplicationException.Reason.CLOSED, "the replication primary is closing")));
     }
     try {
       awaitNoneActive(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));

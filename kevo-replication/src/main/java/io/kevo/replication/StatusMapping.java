@@ -11,8 +11,28 @@ import io.kevo.wire.WireMetadata;
  * conventions of {@code replication.proto}); engine failures go through {@link EngineStatus}, as
  * they do in the server. Stateless.
  */
-final class StatusMapping {
+public final class StatusMapping {
   private StatusMapping() {}
+
+  /**
+   * A replication call refused because this node is not a primary: {@code FAILED_PRECONDITION},
+   * {@code NOT_PRIMARY}, and the primary's client address in {@code kevo-primary} when known.
+   *
+   * @param primaryAddress HOST:PORT, or null if unknown
+   */
+  public static StatusRuntimeException notPrimary(String primaryAddress) {
+    StatusRuntimeException s =
+        toStatus(
+            new ReplicationException(
+                ReplicationException.Reason.NOT_PRIMARY,
+                "this node is not a primary"
+                    + (primaryAddress != null ? "; its primary is " + primaryAddress : "")
+                    + ": replicate from the primary"));
+    if (primaryAddress != null) {
+      s.getTrailers().put(WireMetadata.PRIMARY, primaryAddress);
+    }
+    return s;
+  }
 
   static StatusRuntimeException toStatus(ReplicationException e) {
     Metadata trailers = new Metadata();
@@ -31,6 +51,8 @@ final class StatusMapping {
           case INVALID_REQUEST, MALFORMED -> Status.INVALID_ARGUMENT;
           case NOT_PRIMARY, SEQUENCE_MISMATCH, STALE_EPOCH, DIVERGED -> Status.FAILED_PRECONDITION;
           case CLOSED -> Status.UNAVAILABLE;
+          case SUPERSEDED -> Status.ABORTED;
+          case STALLED -> Status.DEADLINE_EXCEEDED;
           case BOOTSTRAP_LIMIT -> Status.RESOURCE_EXHAUSTED;
         };
     return status.withDescription(e.getMessage()).asRuntimeException(trailers);

@@ -48,6 +48,30 @@ class StatusMappingTest {
     assertThat(code(new IllegalStateException("a bug"))).isEqualTo(Status.Code.INTERNAL);
   }
 
+  @Test
+  void aNodeThatIsNotAPrimaryNamesItsPrimaryWhenItKnowsIt() {
+    StatusRuntimeException known = StatusMapping.notPrimary("127.0.0.1:7001");
+    assertThat(known.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(known.getTrailers().get(WireMetadata.REPL_ERROR)).isEqualTo("NOT_PRIMARY");
+    assertThat(known.getTrailers().get(WireMetadata.PRIMARY)).isEqualTo("127.0.0.1:7001");
+    assertThat(known.getStatus().getDescription()).contains("its primary is 127.0.0.1:7001");
+
+    StatusRuntimeException unknown = StatusMapping.notPrimary(null);
+    assertThat(unknown.getTrailers().get(WireMetadata.PRIMARY)).isNull();
+  }
+
+  @Test
+  void aPrimaryClosingASessionSaysWhyInItsTrailer() {
+    StatusRuntimeException superseded =
+        StatusMapping.toStatus(
+            new ReplicationException(ReplicationException.Reason.SUPERSEDED, "replaced"));
+    assertThat(superseded.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+    assertThat(superseded.getTrailers().get(WireMetadata.REPL_ERROR)).isEqualTo("SUPERSEDED");
+    StatusRuntimeException stalled = SnapshotSender.stalled(1500);
+    assertThat(stalled.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(stalled.getTrailers().get(WireMetadata.REPL_ERROR)).isEqualTo("STALLED");
+  }
+
   private static Status.Code code(Throwable t) {
     return StatusMapping.toStatus(t).getStatus().getCode();
   }

@@ -6,9 +6,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kevo.proto.replication.WALReplicationServiceGrpc;
-import io.kevo.wire.WireMetadata;
+import io.kevo.replication.StatusMapping;
 import java.util.function.Supplier;
 
 /**
@@ -50,18 +50,8 @@ final class ReplicationEndpoint {
                 (ServerMethodDefinition<Q, R>) d.getMethod(method.getFullMethodName());
             return target.getServerCallHandler().startCall(call, headers);
           }
-          Metadata trailers = new Metadata();
-          trailers.put(WireMetadata.REPL_ERROR, "NOT_PRIMARY");
-          String p = primaryAddress.get();
-          if (p != null) {
-            trailers.put(WireMetadata.PRIMARY, p);
-          }
-          call.close(
-              Status.FAILED_PRECONDITION.withDescription(
-                  "this node is not a primary"
-                      + (p != null ? "; its primary is " + p : "")
-                      + ": replicate from the primary"),
-              trailers);
+          StatusRuntimeException refusal = StatusMapping.notPrimary(primaryAddress.get());
+          call.close(refusal.getStatus(), refusal.getTrailers());
           return new ServerCall.Listener<>() {};
         });
   }
