@@ -1,6 +1,7 @@
 package io.kevo.engine.internal.wal;
 
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import java.nio.ByteBuffer;
@@ -11,14 +12,8 @@ import java.util.List;
 /**
  * Logical WAL record layouts (the {@code data} reassembled from physical records), little-endian.
  *
- * <p>A single operation is exactly the replication payload of PROTOCOL.md §2:
- *
- * <pre>
- *   op u8 (1=PUT, 2=DELETE) | sequence u64 | keyLen u32 | key | valLen u32 | value
- * </pre>
- *
- * (the {@code valLen | value} part is absent for DELETE; a PUT with {@code valLen = 0} stores an
- * empty value). An atomic batch is:
+ * <p>A single operation is exactly the replication payload of PROTOCOL.md §2, written and read by
+ * {@link OperationPayload}. An atomic batch is:
  *
  * <pre>
  *   0x10 u8 | firstSequence u64 | count u32 | operation payload * count
@@ -30,27 +25,20 @@ import java.util.List;
  */
 public final class WalCodec {
   public static final byte BATCH_TAG = 0x10;
-  static final int OP_HEADER = 1 + 8 + 4;
+  static final int OP_HEADER = OperationPayload.HEADER;
   static final int BATCH_HEADER = 1 + 8 + 4;
 
   private WalCodec() {}
 
   /** Encoded size of one operation payload. */
   public static int operationSize(byte[] key, byte[] value) {
-    return OP_HEADER + key.length + (value == null ? 0 : 4 + value.length);
+    return OperationPayload.size(key, value);
   }
 
   /** Writes one operation payload at the buffer's position (the buffer must be little-endian). */
   public static void writeOperation(
       ByteBuffer out, OpType type, long sequence, byte[] key, byte[] value) {
-    out.put((byte) type.code());
-    out.putLong(sequence);
-    out.putInt(key.length);
-    out.put(key);
-    if (type == OpType.PUT) {
-      out.putInt(value.length);
-      out.put(value);
-    }
+    OperationPayload.write(out, type, sequence, key, value);
   }
 
   /** Writes a batch header; the caller writes {@code count} operation payloads after it. */
@@ -62,10 +50,7 @@ public final class WalCodec {
 
   /** Encodes one operation as a standalone payload (what replication sends). */
   public static byte[] encodeOperation(WalOperation op) {
-    byte[] out = new byte[operationSize(op.key(), op.type() == OpType.PUT ? op.value() : null)];
-    ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-    writeOperation(buf, op.type(), op.sequence(), op.key(), op.value());
-    return out;
+    return OperationPayload.encode(op);
   }
 
   /**
@@ -74,12 +59,7 @@ public final class WalCodec {
    * @throws WalFormatException if it is malformed
    */
   public static WalOperation decodeOperation(byte[] payload) {
-    ByteBuffer buf = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-    WalOperation op = readOperation(buf);
-    if (buf.hasRemaining()) {
-      throw new WalFormatException(buf.remaining() + " trailing bytes after an operation");
-    }
-    return op;
+    return OperationPayload.decode(payload, WalFormatException::new);
   }
 
   /**
@@ -129,33 +109,6 @@ public final class WalCodec {
   }
 
   private static WalOperation readOperation(ByteBuffer buf) {
-    if (buf.remaining() < OP_HEADER) {
-      throw new WalFormatException("operation header truncated");
-    }
-    int code = buf.get() & 0xFF;
-    OpType type = OpType.fromCode(code);
-    if (type == null) {
-      throw new WalFormatException("unknown operation code " + code);
-    }
-    long sequence = buf.getLong();
-    if (sequence <= 0) {
-      throw new WalFormatException("invalid sequence " + sequence);
-    }
-    byte[] key = readBytes(buf, "key");
-    byte[] value = type == OpType.PUT ? readBytes(buf, "value") : null;
-    return new WalOperation(type, sequence, key, value);
-  }
-
-  private static byte[] readBytes(ByteBuffer buf, String what) {
-    if (buf.remaining() < 4) {
-      throw new WalFormatException(what + " length truncated");
-    }
-    int len = buf.getInt();
-    if (len < 0 || len > buf.remaining()) {
-      throw new WalFormatException(what + " length " + len + " exceeds the record");
-    }
-    byte[] out = new byte[len];
-    buf.get(out);
-    return out;
+    return OperationPayload.read(buf, WalFormatException::new);
   }
 }

@@ -151,7 +151,7 @@ class WalFramingTest {
     byte[] badOp = good.clone();
     badOp[0] = 9;
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> WalCodec.decode(badOp))
-        .hasMessageContaining("unknown operation code 9");
+        .hasMessageContaining("unknown operation type 9");
     byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> WalCodec.decode(trailing))
         .hasMessageContaining("trailing");
