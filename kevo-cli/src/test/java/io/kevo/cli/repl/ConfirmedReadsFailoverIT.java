@@ -16,7 +16,6 @@ import io.kevo.proto.PutRequest;
 import io.kevo.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,6 @@ class ConfirmedReadsFailoverIT {
   Path tmp;
 
   private ReplicationCluster cluster;
-  private final List<TcpProxy> proxies = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -64,17 +62,14 @@ class ConfirmedReadsFailoverIT {
 
   @AfterEach
   void tearDown() {
-    for (TcpProxy p : proxies) {
-      p.close();
-    }
     cluster.close();
   }
 
   @Test
   void aWriteNoReplicaConfirmedIsNeverReadAndAFailoverLosesNothingAcknowledged() throws Exception {
     ReplicationCluster.Node p = cluster.startPrimary("p", List.of(), ACK_ARGS);
-    TcpProxy toP1 = proxy(p);
-    TcpProxy toP2 = proxy(p);
+    TcpProxy toP1 = cluster.proxyTo(p);
+    TcpProxy toP2 = cluster.proxyTo(p);
     ReplicationCluster.Node r1 = cluster.startReplica("r1", toP1.address(), List.of(), ACK_ARGS);
     ReplicationCluster.Node r2 = cluster.startReplica("r2", toP2.address(), List.of(), ACK_ARGS);
     await().atMost(CONVERGENCE).until(() -> p.figure("connected_replicas") == 2);
@@ -161,12 +156,6 @@ class ConfirmedReadsFailoverIT {
                   .as("%s on %s", k, n.name)
                   .isEqualTo(ByteString.copyFromUtf8(v)));
     }
-  }
-
-  private TcpProxy proxy(ReplicationCluster.Node target) throws Exception {
-    TcpProxy proxy = new TcpProxy("127.0.0.1", target.port());
-    proxies.add(proxy);
-    return proxy;
   }
 
   private static String get(ReplicationCluster.Node node, String key) {

@@ -62,6 +62,7 @@ final class ReplicationCluster implements AutoCloseable {
   private final Path jar;
   private final Path dir;
   private final List<Node> nodes = new ArrayList<>();
+  private final List<TcpProxy> proxies = new ArrayList<>();
 
   ReplicationCluster(Path dir) {
     String property = System.getProperty("kevo.cli.jar");
@@ -200,9 +201,19 @@ final class ReplicationCluster implements AutoCloseable {
   /** Kills every process still running and closes the channels. Throws nothing. */
   @Override
   public void close() {
+    for (TcpProxy p : proxies) {
+      p.close();
+    }
     for (Node n : nodes) {
       n.close();
     }
+  }
+
+  /** A fault-injecting proxy to {@code target}'s port, closed with the cluster. */
+  TcpProxy proxyTo(Node target) throws IOException {
+    TcpProxy proxy = new TcpProxy("127.0.0.1", target.port());
+    proxies.add(proxy);
+    return proxy;
   }
 
   /** SHA-256 over every pair of a full scan (lengths included), and the number of pairs. */

@@ -67,7 +67,6 @@ class ReplicationFailoverIT {
   Path tmp;
 
   private ReplicationCluster cluster;
-  private final List<TcpProxy> proxies = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -76,9 +75,6 @@ class ReplicationFailoverIT {
 
   @AfterEach
   void tearDown() {
-    for (TcpProxy p : proxies) {
-      p.close();
-    }
     cluster.close();
   }
 
@@ -87,8 +83,8 @@ class ReplicationFailoverIT {
       throws Exception {
     Phases phases = new Phases();
     ReplicationCluster.Node p = cluster.startPrimary("p");
-    TcpProxy toP1 = proxy(p);
-    TcpProxy toP2 = proxy(p);
+    TcpProxy toP1 = cluster.proxyTo(p);
+    TcpProxy toP2 = cluster.proxyTo(p);
     ReplicationCluster.Node r1 = cluster.startReplica("r1", toP1.address());
     ReplicationCluster.Node r2 = cluster.startReplica("r2", toP2.address());
     await().atMost(CONVERGENCE).until(() -> p.figure("connected_replicas") == 2);
@@ -319,12 +315,6 @@ class ReplicationFailoverIT {
     public String toString() {
       return marks.toString();
     }
-  }
-
-  private TcpProxy proxy(ReplicationCluster.Node target) throws Exception {
-    TcpProxy proxy = new TcpProxy("127.0.0.1", target.port());
-    proxies.add(proxy);
-    return proxy;
   }
 
   /**
