@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import java.util.List;
@@ -49,7 +50,7 @@ final class EncodedRecord {
   static long sizeOf(List<WalOperation> ops) {
     long n = 0;
     for (WalOperation op : ops) {
-      n += OP_HEADER + EntryCodec.size(op);
+      n += OP_HEADER + OperationPayload.size(op);
     }
     return n;
   }
@@ -70,7 +71,7 @@ final class EncodedRecord {
                 + (expected - 1)
                 + " was due");
       }
-      int len = EntryCodec.encodeInto(op, dst, p + OP_HEADER);
+      int len = OperationPayload.encodeInto(op, dst, p + OP_HEADER);
       putInt(dst, p, len);
       putInt(dst, p + 4, EntryCodec.crc32(dst, p + OP_HEADER, len));
       p += OP_HEADER + len;

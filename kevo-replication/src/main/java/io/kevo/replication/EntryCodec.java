@@ -13,24 +13,6 @@ import java.util.zip.CRC32;
 public final class EntryCodec {
   private EntryCodec() {}
 
-  /** Encoded size of {@code op}'s payload. */
-  public static int size(WalOperation op) {
-    return OperationPayload.size(op);
-  }
-
-  public static byte[] encode(WalOperation op) {
-    return OperationPayload.encode(op);
-  }
-
-  /**
-   * Writes {@code op}'s payload at {@code dst[at]}, which has room for {@link #size}.
-   *
-   * @return the bytes written, {@link #size}
-   */
-  public static int encodeInto(WalOperation op, byte[] dst, int at) {
-    return OperationPayload.encodeInto(op, dst, at);
-  }
-
   /**
    * Decodes a complete payload.
    *

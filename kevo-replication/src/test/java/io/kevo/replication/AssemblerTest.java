@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.proto.replication.CompressionCodec;
@@ -144,7 +145,7 @@ class AssemblerTest {
 
     assembler.reset();
     WALEntry wrongSeq =
-        ReplicaEntries.entry(9, EntryCodec.encode(put(8, "k", "v")), FragmentType.FULL, 0, 0);
+        ReplicaEntries.entry(9, OperationPayload.encode(put(8, "k", "v")), FragmentType.FULL, 0, 0);
     out = feed(List.of(wrongSeq));
     assertThat(out)
         .singleElement()

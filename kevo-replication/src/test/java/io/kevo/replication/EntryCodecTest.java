@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,12 +17,12 @@ class EntryCodecTest {
 
   @Test
   void encodesThePayloadLayoutOfTheProtocol() {
-    byte[] put = EntryCodec.encode(new WalOperation(OpType.PUT, 0x0102, b("k"), b("vv")));
+    byte[] put = OperationPayload.encode(new WalOperation(OpType.PUT, 0x0102, b("k"), b("vv")));
     assertThat(put)
         .containsExactly(1, 2, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 'k', 2, 0, 0, 0, 'v', 'v');
-    byte[] del = EntryCodec.encode(new WalOperation(OpType.DELETE, 7, b("k"), null));
+    byte[] del = OperationPayload.encode(new WalOperation(OpType.DELETE, 7, b("k"), null));
     assertThat(del).containsExactly(2, 7, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 'k');
-    assertThat(EntryCodec.size(new WalOperation(OpType.PUT, 1, b("k"), b("vv"))))
+    assertThat(OperationPayload.size(new WalOperation(OpType.PUT, 1, b("k"), b("vv"))))
         .isEqualTo(put.length);
   }
 
@@ -33,7 +34,7 @@ class EntryCodecTest {
           new WalOperation(OpType.PUT, 43, b("key"), new byte[0]),
           new WalOperation(OpType.DELETE, Long.MAX_VALUE, b("gone"), null)
         }) {
-      WalOperation back = EntryCodec.decode(EntryCodec.encode(op));
+      WalOperation back = EntryCodec.decode(OperationPayload.encode(op));
       assertThat(back.type()).isEqualTo(op.type());
       assertThat(back.sequence()).isEqualTo(op.sequence());
       assertThat(back.key()).isEqualTo(op.key());
@@ -43,7 +44,7 @@ class EntryCodecTest {
 
   @Test
   void rejectsMalformedPayloadsWithAReason() {
-    byte[] good = EntryCodec.encode(new WalOperation(OpType.PUT, 1, b("key"), b("value")));
+    byte[] good = OperationPayload.encode(new WalOperation(OpType.PUT, 1, b("key"), b("value")));
     for (int cut = 0; cut < good.length; cut++) {
       byte[] truncated = Arrays.copyOf(good, cut);
       assertThatThrownBy(() -> EntryCodec.decode(truncated))

@@ -2,6 +2,7 @@ package io.kevo.replication;
 
 import com.google.protobuf.ByteString;
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.FragmentType;
@@ -39,7 +40,7 @@ final class ReplicaEntries {
   }
 
   static WALEntry full(WalOperation op) {
-    return entry(op.sequence(), EntryCodec.encode(op), FragmentType.FULL, 0, 0);
+    return entry(op.sequence(), OperationPayload.encode(op), FragmentType.FULL, 0, 0);
   }
 
   static WALEntry entry(
@@ -59,14 +60,15 @@ final class ReplicaEntries {
     long first = ops.get(0).sequence();
     List<WALEntry> out = new ArrayList<>();
     for (WalOperation op : ops) {
-      out.add(entry(op.sequence(), EntryCodec.encode(op), FragmentType.FULL, first, ops.size()));
+      out.add(
+          entry(op.sequence(), OperationPayload.encode(op), FragmentType.FULL, first, ops.size()));
     }
     return out;
   }
 
   /** {@code op} split into {@code pieces} fragments (FIRST, MIDDLE..., LAST). */
   static List<WALEntry> fragments(WalOperation op, int pieces, long batchFirst, int batchCount) {
-    byte[] p = EntryCodec.encode(op);
+    byte[] p = OperationPayload.encode(op);
     List<WALEntry> out = new ArrayList<>();
     int step = (p.length + pieces - 1) / pieces;
     for (int i = 0; i < pieces; i++) {

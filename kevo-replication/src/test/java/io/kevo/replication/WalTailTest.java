@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.proto.replication.FragmentType;
@@ -53,7 +54,7 @@ class WalTailTest {
       assertThat(e.getSequenceNumber()).isEqualTo(seq);
       assertThat(e.getFragmentType()).isEqualTo(FragmentType.FULL);
       assertThat(e.getChecksum()).isEqualTo(EntryCodec.crc32(payload));
-      assertThat(payload).isEqualTo(EntryCodec.encode(op(seq)));
+      assertThat(payload).isEqualTo(OperationPayload.encode(op(seq)));
       if (r.batch()) {
         assertThat(e.getBatchFirstSequence()).isEqualTo(r.firstSequence());
         assertThat(e.getBatchCount()).isEqualTo(r.count());

@@ -1,6 +1,7 @@
 package io.kevo.engine.internal.wal;
 
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
 import io.kevo.engine.WriteBatch;
@@ -34,11 +35,11 @@ public final class PendingWrite {
     if (batch != null) {
       int size = WalCodec.BATCH_HEADER;
       for (WriteBatch.Op op : batch) {
-        size += WalCodec.operationSize(op.key(), op.value());
+        size += OperationPayload.size(op.key(), op.value());
       }
       this.dataSize = size;
     } else if (type != null) {
-      this.dataSize = WalCodec.operationSize(key, value);
+      this.dataSize = OperationPayload.size(key, value);
     } else {
       this.dataSize = 0;
     }
@@ -118,13 +119,13 @@ public final class PendingWrite {
   /** Encodes the logical record's data at the buffer's position (little-endian buffer). */
   void encode(ByteBuffer out) {
     if (batch == null) {
-      WalCodec.writeOperation(out, type, firstSequence, key, value);
+      OperationPayload.write(out, type, firstSequence, key, value);
       return;
     }
     WalCodec.writeBatchHeader(out, firstSequence, batch.size());
     long seq = firstSequence;
     for (WriteBatch.Op op : batch) {
-      WalCodec.writeOperation(out, op.type(), seq++, op.key(), op.value());
+      OperationPayload.write(out, op.type(), seq++, op.key(), op.value());
     }
   }
 

@@ -1,6 +1,5 @@
 package io.kevo.engine.internal.wal;
 
-import io.kevo.engine.OpType;
 import io.kevo.engine.OperationPayload;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
@@ -30,27 +29,11 @@ public final class WalCodec {
 
   private WalCodec() {}
 
-  /** Encoded size of one operation payload. */
-  public static int operationSize(byte[] key, byte[] value) {
-    return OperationPayload.size(key, value);
-  }
-
-  /** Writes one operation payload at the buffer's position (the buffer must be little-endian). */
-  public static void writeOperation(
-      ByteBuffer out, OpType type, long sequence, byte[] key, byte[] value) {
-    OperationPayload.write(out, type, sequence, key, value);
-  }
-
   /** Writes a batch header; the caller writes {@code count} operation payloads after it. */
   public static void writeBatchHeader(ByteBuffer out, long firstSequence, int count) {
     out.put(BATCH_TAG);
     out.putLong(firstSequence);
     out.putInt(count);
-  }
-
-  /** Encodes one operation as a standalone payload (what replication sends). */
-  public static byte[] encodeOperation(WalOperation op) {
-    return OperationPayload.encode(op);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kevo.engine.internal.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.engine.OpType;
+import io.kevo.engine.OperationPayload;
 import io.kevo.engine.Options;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
@@ -140,8 +141,7 @@ class WalFramingTest {
   @Test
   void codecRejectsMalformedRecordsInsteadOfGuessing() {
     byte[] good =
-        WalCodec.encodeOperation(
-            new WalOperation(OpType.PUT, 5, new byte[] {1, 2}, new byte[] {3}));
+        OperationPayload.encode(new WalOperation(OpType.PUT, 5, new byte[] {1, 2}, new byte[] {3}));
     assertThat(WalCodec.decodeOperation(good).sequence()).isEqualTo(5);
     for (int cut = 0; cut < good.length; cut++) {
       byte[] shorter = java.util.Arrays.copyOf(good, cut);
