@@ -21,8 +21,9 @@ import java.util.Objects;
  * read at (a snapshot's, or the {@link VisibleSequence} capped by the {@link ReadLimit} and raised
  * to a read-your-writes token) — in that order, so the view holds everything up to that sequence.
  *
- * <p>Thread-safe and lock-free: called by any number of threads at once, never waiting for writers
- * or the background; a cursor releases its view when closed.
+ * <p>Thread-safe: called by any number of threads at once, never waiting for writers or the
+ * background (taking a snapshot or installing a read ceiling holds a short monitor of its own); a
+ * cursor releases its view when closed.
  */
 final class Reads {
   private final Lifecycle lifecycle;

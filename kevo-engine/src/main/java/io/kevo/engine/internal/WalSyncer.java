@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Syncs the WAL outside the write path: on demand ({@link #syncNow()}, any thread), and with {@link
  * SyncMode#BATCH} on its own daemon thread, {@code kevo-wal-syncer}, once the oldest unsynced
- * append is {@link Options#batchSyncInterval()} old (checked every quarter interval, at least every
- * 50 µs).
+ * append is {@link Options#batchSyncInterval()} old (checked every quarter of that interval, but at
+ * most once every 50 µs).
  *
  * <p>Threading: the scheduled thread is owned by this class and only calls {@link #syncNow()}. A
  * sync never takes the write queue's leadership, so writes go on while the fsync runs ({@link

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * SegmentFiles#deleteObsolete} may delete. Cursors pin their position with one too, and an opening
  * hold may keep the whole log from open until its owner takes and closes it.
  *
- * <p>Thread-safe and lock-free (a concurrent set); any thread may add, advance or close a hold.
+ * <p>Thread-safe: the holds are a concurrent set, so any thread may add or close a hold without a
+ * lock while the log is trimmed; a hold's own {@code advanceTo} is serialised on the hold.
  */
 final class RetentionHolds {
   private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
