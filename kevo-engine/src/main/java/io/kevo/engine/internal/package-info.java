@@ -1,13 +1,33 @@
 /**
- * The engine's internals behind {@link io.kevo.engine.KevoDB}: {@link
- * io.kevo.engine.internal.DbCore} (lifecycle, write path, reads, admin), the group-commit {@code
- * WriteQueue}, {@code LsmState} (memtables, write stalls, the read view), {@code ReadPath},
- * snapshots and transactions.
+ * The engine's internals behind {@link io.kevo.engine.KevoDB}. {@link
+ * io.kevo.engine.internal.DbCore} is a thin coordinator over parts that each have one job:
  *
- * <p>Threading: one write leader at a time (elected by the write queue) owns the WAL append, the
- * active memtable's inserts, transaction commit checks and memtable switches; one background worker
- * owns flushes and compactions; readers take a reference-counted {@code ReadView} and never lock.
- * Ordering rule for readers: take the view, then read the visible sequence.
+ * <ul>
+ *   <li>{@code DbOpener}: open and recovery (lock, staged checkpoint, manifest, WAL replay), on the
+ *       opening thread, before any engine thread exists;
+ *   <li>{@code WritePath}: the write entry points, argument checks ({@code WriteLimits}) and the
+ *       write counters ({@code WriteCounters}, updated in one place), up to the group-commit {@code
+ *       WriteQueue};
+ *   <li>{@code GroupCommit}: what the elected write leader does with a group (screen, WAL append,
+ *       memtable insert, publish the {@code VisibleSequence});
+ *   <li>{@code WalSyncer}: WAL syncs outside the write path, and the {@code kevo-wal-syncer} thread
+ *       in BATCH mode;
+ *   <li>{@code Reads} and {@code ReadPath}: point reads, cursors, scans, snapshots ({@code
+ *       Snapshots}, {@code ReadLimit});
+ *   <li>{@code Maintenance}: flush, manual compaction and checkpoints, which wait for the
+ *       background worker;
+ *   <li>{@code StatsCollector} and {@code StatsBuilder}: {@link io.kevo.engine.DbStats};
+ *   <li>{@code Lifecycle}: open or closed, and the lock close takes to wait for writes and syncs;
+ *   <li>{@code LsmState}: memtables, write stalls and the read view; {@code ErrorRecovery}: refused
+ *       writes and their retries; {@code TransactionImpl} and {@code CommitCheck}: transactions.
+ * </ul>
+ *
+ * <p>Threading: one write leader at a time (an application thread elected by the write queue; there
+ * is no dedicated writer thread) owns the WAL append, the active memtable's inserts, transaction
+ * commit checks, memtable switches and publishing the visible sequence; one background worker owns
+ * flushes and compactions; the BATCH syncer thread only syncs the WAL; readers take a
+ * reference-counted {@code ReadView} and never lock. Ordering rule for readers: take the view, then
+ * read the visible sequence.
  *
  * <p>Open: what WAL recovery replays is flushed to an SSTable before open returns ({@code
  * ReplayFlush}), so a restart replays only the log of the run before it, however many restarts came

@@ -6,6 +6,7 @@ import io.kevo.engine.WalSubscription;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ final class ListenerDispatcher implements WalSubscription {
 
   private final String name;
   private final WalListener listener;
-  private final Wal wal;
+  private final WalObservers owner;
+  private final LongSupplier durableSequence;
   private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_RECORDS);
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
@@ -49,12 +51,18 @@ final class ListenerDispatcher implements WalSubscription {
   private long deliveredUpTo;
   private long syncReported;
 
-  ListenerDispatcher(String name, WalListener listener, Wal wal, long startAfter) {
+  ListenerDispatcher(
+      String name,
+      WalListener listener,
+      WalObservers owner,
+      LongSupplier durableSequence,
+      long startAfter) {
     this.name = name;
     this.listener = listener;
-    this.wal = wal;
+    this.owner = owner;
+    this.durableSequence = durableSequence;
     this.deliveredUpTo = startAfter;
-    this.syncReported = Math.min(startAfter, wal.durableSequence());
+    this.syncReported = Math.min(startAfter, durableSequence.getAsLong());
     this.thread = new Thread(this::run, "kevo-wal-listener-" + name);
     this.thread.setDaemon(true);
   }
@@ -63,7 +71,7 @@ final class ListenerDispatcher implements WalSubscription {
     thread.start();
   }
 
-  /** Writer side: never blocks. */
+  /** The writer, under the log's lock: never blocks. */
   synchronized void offerRecord(WalRecord r, long bytes) {
     if (closed) {
       return;
@@ -83,7 +91,10 @@ final class ListenerDispatcher implements WalSubscription {
     queuedBytes.addAndGet(bytes);
   }
 
-  /** Writer side: the durable sequence moved. Never blocks; a full queue defers the report. */
+  /**
+   * The thread that ran a sync: the durable sequence moved. Never blocks; a full queue defers the
+   * report.
+   */
   void syncAdvanced() {
     queue.offer(SYNC);
   }
@@ -122,7 +133,7 @@ final class ListenerDispatcher implements WalSubscription {
             deliveredUpTo = m.to();
           }
         }
-        long durable = Math.min(wal.durableSequence(), deliveredUpTo);
+        long durable = Math.min(durableSequence.getAsLong(), deliveredUpTo);
         if (durable > syncReported) {
           syncReported = durable;
           listener.onSync(durable);
@@ -139,7 +150,7 @@ final class ListenerDispatcher implements WalSubscription {
       return;
     }
     closed = true;
-    wal.unsubscribe(this);
+    owner.unsubscribe(this);
     if (Thread.currentThread() != thread) {
       try {
         thread.join(5_000);

@@ -15,9 +15,9 @@ import java.util.NoSuchElementException;
  * retention pin at its position so the segments it still needs are not deleted under it.
  */
 final class WalCursorImpl implements WalCursor {
-  private final Wal wal;
+  private final SegmentFiles segments;
   private final long from;
-  private final Wal.Hold pin;
+  private final RetentionHolds.Hold pin;
   private Segment segment;
   private FileChannel channel;
   private SegmentReader reader;
@@ -25,8 +25,8 @@ final class WalCursorImpl implements WalCursor {
   private long lastSequence;
   private boolean closed;
 
-  WalCursorImpl(Wal wal, long from, Wal.Hold pin) {
-    this.wal = wal;
+  WalCursorImpl(SegmentFiles segments, long from, RetentionHolds.Hold pin) {
+    this.segments = segments;
     this.from = from;
     this.pin = pin;
   }
@@ -41,7 +41,7 @@ final class WalCursorImpl implements WalCursor {
     }
     try {
       if (segment == null) {
-        open(wal.segmentFor(from));
+        open(segments.segmentFor(from));
       }
       while (true) {
         boolean sealed = segment.sealed();
@@ -75,7 +75,7 @@ final class WalCursorImpl implements WalCursor {
         if (!sealed) {
           return false;
         }
-        Segment after = wal.segmentAfter(segment);
+        Segment after = segments.segmentAfter(segment);
         if (after == null) {
           return false;
         }

@@ -1,0 +1,113 @@
+package io.kevo.engine.internal;
+
+import io.kevo.engine.Checkpoint;
+import io.kevo.engine.ErrorCode;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.RetentionHold;
+import io.kevo.engine.internal.compaction.Background;
+import io.kevo.engine.internal.version.VersionSet;
+import io.kevo.engine.internal.wal.Wal;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The administrative operations that wait for background work: flush, manual compaction and
+ * checkpoints.
+ *
+ * <p>Thread-safe: runs on the caller's thread, which blocks until the {@link Background} worker has
+ * done the job; the work itself is done by that worker (and the flush marker by the write leader),
+ * never here. Any number of callers may wait at once.
+ */
+final class Maintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+  private final Path dir;
+  private final Lifecycle lifecycle;
+  private final WritePath writes;
+  private final VisibleSequence visible;
+  private final VersionSet versions;
+  private final LsmState lsm;
+  private final Background background;
+  private final Wal wal;
+
+  Maintenance(
+      Path dir,
+      Lifecycle lifecycle,
+      WritePath writes,
+      VisibleSequence visible,
+      VersionSet versions,
+      LsmState lsm,
+      Background background,
+      Wal wal) {
+    this.dir = dir;
+    this.lifecycle = lifecycle;
+    this.writes = writes;
+    this.visible = visible;
+    this.versions = versions;
+    this.lsm = lsm;
+    this.background = background;
+    this.wal = wal;
+  }
+
+  /** Freezes the memtable and waits until everything written so far is in SSTables. */
+  void flush() {
+    writes.checkWritable();
+    long target = visible.get();
+    if (target <= versions.persistedSequence()) {
+      return;
+    }
+    lsm.requestSwitch();
+    writes.syncMarker();
+    try {
+      lsm.awaitPersisted(target);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while waiting for a flush", e);
+    }
+  }
+
+  /** Flushes, then compacts every level's files overlapping {@code [from, to]} (null = open). */
+  void compactRange(byte[] from, byte[] to) {
+    flush();
+    try {
+      background.compactRange(from, to).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while compacting", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof KevoException k) {
+        throw k;
+      }
+      throw new KevoException(ErrorCode.IO_ERROR, "compaction failed: " + c, c);
+    }
+  }
+
+  /**
+   * A checkpoint: holds the whole WAL first (so nothing after the sequence it will cover can be
+   * trimmed in between), flushes, pins the version with its persisted sequence S, then narrows the
+   * hold to S + 1.
+   */
+  Checkpoint checkpoint() {
+    lifecycle.checkOpen();
+    RetentionHold hold = wal.retain(0);
+    try {
+      flush();
+      VersionSet.Pinned pinned = versions.pinForCheckpoint();
+      hold.advanceTo(pinned.persistedSequence() + 1);
+      CheckpointImpl c = new CheckpointImpl(pinned, hold);
+      LOG.info(
+          "checkpoint of {} at sequence {}: {} files, {} bytes",
+          dir,
+          c.sequence(),
+          c.files().size(),
+          c.totalBytes());
+      return c;
+    } catch (RuntimeException e) {
+      hold.close();
+      throw e;
+    }
+  }
+}
