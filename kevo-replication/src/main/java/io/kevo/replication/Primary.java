@@ -9,7 +9,6 @@ import io.kevo.engine.RetentionHold;
 import io.kevo.engine.WalAccess;
 import io.kevo.proto.replication.Ack;
 import io.kevo.proto.replication.AckResponse;
-import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.Nack;
 import io.kevo.proto.replication.NackResponse;
 import io.kevo.proto.replication.WALStreamRequest;
@@ -20,14 +19,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +37,16 @@ import org.slf4j.LoggerFactory;
  * and wakes every {@link PrimarySession} (a flag and a task handed to a sender thread, nothing that
  * blocks); each session sends from the tail while its replica keeps up and reads the log files
  * ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from its
- * acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@code
- * senderThreads} sender threads run the sessions' sends, heartbeats and a maintenance tick
- * (timeouts, retention limits); one more thread writes the coalesced positions file, whose fsync
- * (tens of milliseconds on a busy disk, seconds at worst) must not hold up the sends of a sender
- * thread. They are stopped by shutdown and never interrupted (they read and write files).
+ * acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@link
+ * PrimaryScheduler} ({@code senderThreads} sender threads for the sends, heartbeats and
+ * maintenance, and the positions writer).
+ *
+ * <p>Structure: this class opens and closes the primary and answers its public API; one class per
+ * role does the work: {@link SessionRouter} (admitting streams, routing acks and nacks, ending
+ * sessions), {@link PrimarySession} (one stream's sending; it sees the primary only through its
+ * {@link SessionContext}), {@link AckWaiters} (writes waiting for acknowledgements), {@link
+ * ConfirmedReads} (the read ceiling), {@link PrimaryTerm} (the epoch history and the stale check),
+ * {@link PrimaryReporter} (status) and {@link SnapshotTransfers} (bootstraps).
  *
  * <p>Reads: with {@link PrimaryOptions#ackLevel()} other than {@code async}, {@code open} installs
  * a {@link io.kevo.engine.ReadCeiling} on the database, so that its readers see only writes a
@@ -58,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class Primary implements PrimaryNode {
   private static final Logger LOG = LoggerFactory.getLogger(Primary.class);
   private static final String OBSERVER_ID = "replication-primary";
-  private static final long LIMITS_EVERY_MS = 1000;
   private static final long CLOSE_WAIT_MS = 5000;
 
   /**
@@ -71,50 +68,30 @@ public final class Primary implements PrimaryNode {
   private final KevoDB db;
   private final WalAccess wal;
   private final PrimaryOptions options;
-  private final Clock clock;
   private final Compressor compressor = new CodecCompressor();
   private final PrimaryCounters counters = new PrimaryCounters();
   private final Sessions sessions = new Sessions();
-  private final ScheduledThreadPoolExecutor executor;
-  private final ScheduledThreadPoolExecutor positionsWriter;
   private final EngineWalProvider provider;
   private final WalTail tail;
   private final Retention retention;
   private final SnapshotTransfers snapshots;
-  private final ServerServiceDefinition service;
   private final AckWaiters acks;
-  private final EpochHistory epochs;
+  private final PrimaryTerm term;
+  private final SessionRouter router;
+  private final PrimaryScheduler scheduler;
+  private final PrimaryReporter reporter;
   private final ConfirmedReads reads; // null at ackLevel async: reads see every write
-  private volatile String supersededBy; // why client writes are refused; null: not superseded
-  private final Object lifecycle = new Object();
-  private boolean closed; // guarded by lifecycle
-  private long lastLimitsCheck;
+  private final ServerServiceDefinition service;
 
   private Primary(KevoDB db, PrimaryOptions options, EpochHistory epochs) {
     this.db = db;
-    this.epochs = epochs;
     this.wal = db.wal();
     this.options = options;
-    this.clock = options.clock();
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf =
-        r -> {
-          Thread t = new Thread(r, "kevo-repl-primary-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    this.executor = new SurfacingScheduledExecutor(options.senderThreads(), tf);
-    this.executor.setRemoveOnCancelPolicy(true);
-    this.positionsWriter =
-        new SurfacingScheduledExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "kevo-repl-positions");
-              t.setDaemon(true);
-              return t;
-            });
+    Clock clock = options.clock();
+    this.term = new PrimaryTerm(epochs, wal, counters);
     this.provider = new EngineWalProvider(wal, clock);
-    this.tail = new WalTail(options.tailBytes(), clock, this::wakeSessions);
+    this.tail =
+        new WalTail(options.tailBytes(), clock, () -> sessions.forEach(PrimarySession::logGrew));
     Path stateDir =
         options.stateDirectory() != null
             ? options.stateDirectory()
@@ -128,6 +105,20 @@ public final class Primary implements PrimaryNode {
         options.ackLevel().waits()
             ? new ConfirmedReads(retention::confirmed, lastSequence())
             : null;
+    this.scheduler =
+        new PrimaryScheduler(options, sessions, retention, snapshots, provider, counters);
+    this.router = new SessionRouter(wal, tail, retention, sessions, acks, term, counters);
+    router.use(
+        new SessionContext(
+            scheduler.sender(),
+            options,
+            compressor,
+            counters,
+            tail,
+            provider,
+            this::lastSequence,
+            router));
+    this.reporter = new PrimaryReporter(wal, clock, counters, sessions, retention, tail);
     this.service =
         ServerInterceptors.intercept(
             new ReplicationService(this),
@@ -181,9 +172,8 @@ public final class Primary implements PrimaryNode {
     try {
       p.retention.load();
     } catch (IOException e) {
-      p.executor.shutdown();
+      p.scheduler.abandon();
       p.acks.close();
-      p.positionsWriter.shutdown();
       throw new UncheckedIOException("cannot read the replica positions", e);
     }
     // With Options.holdWalAtOpen the engine kept every segment since open; now that the replicas'
@@ -194,16 +184,7 @@ public final class Primary implements PrimaryNode {
     }
     p.provider.registerObserver(OBSERVER_ID, p.tail);
     p.tail.startAt(p.wal.nextSequence());
-    long hb = options.heartbeatInterval().toMillis();
-    p.executor.scheduleAtFixedRate(p::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
-    long tick =
-        Math.max(
-            10,
-            Math.min(
-                options.positionsFlushInterval().toMillis(),
-                options.sessionTimeout().toMillis() / 5));
-    p.executor.scheduleAtFixedRate(p::maintain, tick, tick, TimeUnit.MILLISECONDS);
-    p.positionsWriter.scheduleAtFixedRate(p::writePositions, tick, tick, TimeUnit.MILLISECONDS);
+    p.scheduler.start();
     if (p.reads != null) {
       // Last, once nothing can fail. Left installed at close: a closed primary's clients see no
       // more than it confirmed.
@@ -215,7 +196,7 @@ public final class Primary implements PrimaryNode {
 
   /** The primary's epoch history; its last term is this primary's. */
   public EpochHistory epochs() {
-    return epochs;
+    return term.epochs();
   }
 
   /**
@@ -225,15 +206,7 @@ public final class Primary implements PrimaryNode {
    */
   io.kevo.proto.replication.EpochHistory getEpochs(
       io.kevo.proto.replication.EpochsRequest request) {
-    checkNotStale(
-        request.getLastEpoch(),
-        request.getLastTermId(),
-        request.getReplicaId(),
-        request.getListenerAddress());
-    return io.kevo.proto.replication.EpochHistory.newBuilder()
-        .addAllRecords(epochs.toProto())
-        .setNextSequence(wal.nextSequence())
-        .build();
+    return term.getEpochs(request);
   }
 
   /**
@@ -267,7 +240,7 @@ public final class Primary implements PrimaryNode {
    * was promoted), or null.
    */
   public String supersededBy() {
-    return supersededBy;
+    return term.supersededBy();
   }
 
   /** The gRPC service ({@code kevo.replication.WALReplicationService}, session ids included). */
@@ -277,56 +250,12 @@ public final class Primary implements PrimaryNode {
 
   /** Every replica the primary knows (connected, or holding the log while away). */
   public List<PrimaryStatus.Replica> replicas() {
-    long last = lastSequence();
-    long now = clock.millis();
-    return retention.map(
-        t -> {
-          PrimarySession s = t.session;
-          long lagEntries = Math.max(0, last - t.lastAcked);
-          long lagMillis = 0;
-          if (lagEntries > 0) {
-            long at = tail.writtenAtMillis(t.lastAcked + 1);
-            lagMillis = at < 0 ? 0 : Math.max(0, now - at);
-          }
-          return new PrimaryStatus.Replica(
-              t.anonymous ? "" : t.key,
-              t.address == null ? "" : t.address,
-              s != null,
-              s != null ? s.id() : "",
-              t.lastAcked,
-              lagEntries,
-              lagMillis,
-              t.bytesRaw.get(),
-              t.bytesWire.get(),
-              t.entriesSent.get(),
-              t.resends.get(),
-              t.connectCount,
-              t.hold != null ? t.hold.fromSequence() : -1,
-              t.holdDropped,
-              t.lastSeenMillis);
-        });
+    return reporter.replicas();
   }
 
   /** Primary-wide counters and every replica's status. */
   public PrimaryStatus status() {
-    return new PrimaryStatus(
-        lastSequence(),
-        wal.firstRetainedSequence(),
-        wal.durableSequence(),
-        sessions.countSessions(),
-        counters.sessionsOpened.sum(),
-        counters.sessionsTimedOut.sum(),
-        counters.streamsRefused.sum(),
-        counters.bytesRaw.sum(),
-        counters.bytesWire.sum(),
-        counters.entries.sum(),
-        counters.responses.sum(),
-        counters.heartbeats.sum(),
-        counters.resends.sum(),
-        counters.recordsReadFromLog.sum(),
-        tail.bytes(),
-        counters.holdsDropped.sum(),
-        replicas());
+    return reporter.status();
   }
 
   /**
@@ -352,20 +281,14 @@ public final class Primary implements PrimaryNode {
     CompletableFuture<AckResult> f = acks.await(sequence, level, timeout.toNanos());
     if (!f.isDone()) {
       // Replicas acknowledge lazily unless asked: ask every stream to acknowledge soon.
-      for (PrimarySession s : sessions.all()) {
-        s.requestAck();
-      }
+      router.requestAcks();
     }
     return f;
   }
 
   /** Replicas whose stream is open now. */
   public int connectedReplicas() {
-    int n = 0;
-    for (boolean c : retention.map(t -> t.session != null)) {
-      n += c ? 1 : 0;
-    }
-    return n;
+    return reporter.connectedReplicas();
   }
 
   /**
@@ -421,130 +344,17 @@ public final class Primary implements PrimaryNode {
   @Override
   public void streamWal(
       String sessionId, WALStreamRequest request, StreamObserver<WALStreamResponse> responses) {
-    String replicaId = request.getReplicaId();
-    String address = request.getListenerAddress();
-    if (replicaId.length() > 256 || address.length() > 1024) {
-      counters.streamsRefused.increment();
-      throw new ReplicationException(
-          ReplicationException.Reason.INVALID_REQUEST,
-          "replica_id (at most 256 characters) or listener_address (1024) too long");
-    }
-    checkNotStale(
-        request.getLastEpoch(),
-        request.getLastTermId(),
-        request.getReplicaId(),
-        request.getListenerAddress());
-    long start = Math.max(1, request.getStartSequence());
-    CompressionCodec codec = negotiate(request);
-    PrimarySession session =
-        new PrimarySession(sessionId, this, responses, codec, request.getAcceptPacked(), start);
-    PrimarySession[] previous = new PrimarySession[1];
-    Retention.Tracked t;
-    synchronized (lifecycle) {
-      if (closed) {
-        throw closing();
-      }
-      // The hold comes first, then the check: the log cannot be trimmed past `start` in between.
-      t = retention.attach(replicaId, address, start, session, previous);
-      session.install(t);
-      try {
-        checkPosition(start);
-      } catch (ReplicationException e) {
-        retention.refused(t, session);
-        counters.streamsRefused.increment();
-        supersede(previous[0], sessionId);
-        LOG.info(
-            "refused stream of replica '{}' from sequence {}: {}",
-            replicaId,
-            start,
-            e.getMessage());
-        throw e;
-      }
-      sessions.registerSession(sessionId, session);
-    }
-    counters.sessionsOpened.increment();
-    supersede(previous[0], sessionId);
-    LOG.info(
-        "session {}: replica '{}' ({}) streams from sequence {}, codec {}{}",
-        sessionId,
-        replicaId,
-        address,
-        start,
-        codec,
-        request.getAcceptPacked() && codec != CompressionCodec.NONE ? " packed" : "");
-    session.schedule();
-  }
-
-  /**
-   * Refuses a replica that has seen a newer term than this primary's: this primary has been
-   * superseded, and from now on refuses client writes ({@link #supersededBy()}).
-   */
-  private void checkNotStale(long theirs, String theirTerm, String replicaId, String address) {
-    if (theirs == 0) {
-      return;
-    }
-    EpochHistory.Term mine = epochs.last();
-    if (epochs.contains(theirs, theirTerm)) {
-      return;
-    }
-    if (theirs < mine.epoch()) {
-      return; // an older term we do not have: the replica sees its divergence from GetEpochs
-    }
-    String why =
-        "this primary is stale: replica '"
-            + replicaId
-            + "' ("
-            + address
-            + ") has seen epoch "
-            + theirs
-            + " (term "
-            + theirTerm
-            + "), not in this primary's history, whose "
-            + mine
-            + (theirs > mine.epoch()
-                ? " is older: another node was promoted"
-                : ": two nodes were made primary of epoch " + theirs);
-    counters.streamsRefused.increment();
-    if (supersededBy == null) {
-      supersededBy = why;
-      LOG.error("this primary is superseded and refuses client writes from now on: {}", why);
-    }
-    throw new ReplicationException(ReplicationException.Reason.STALE_EPOCH, why);
+    router.streamWal(sessionId, request, responses);
   }
 
   @Override
   public AckResponse acknowledge(String sessionId, Ack request) {
-    PrimarySession s = session(sessionId);
-    long upTo = request.getAcknowledgedUpTo();
-    // What the replica can hold: what it had when the stream began (start_sequence - 1, which
-    // covers what earlier streams sent it) plus what this stream has sent since. Beyond that it
-    // claims records it cannot have (a confused replica, or a bug): crediting it, even capped,
-    // would answer success to a false claim, so it is refused and nothing moves.
-    long sent = s.sentUpTo();
-    if (upTo > sent) {
-      LOG.warn(
-          "session {}: refused an ack of {}, beyond what it was sent ({})", sessionId, upTo, sent);
-      throw new ReplicationException(
-          ReplicationException.Reason.INVALID_REQUEST,
-          "acknowledged_up_to "
-              + upTo
-              + " is beyond the last sequence sent on this session ("
-              + sent
-              + "); nothing acknowledged");
-    }
-    s.acknowledge(upTo);
-    retention.acknowledged(s.replica(), upTo);
-    acks.acknowledged();
-    return AckResponse.newBuilder().setSuccess(true).build();
+    return router.acknowledge(sessionId, request);
   }
 
   @Override
   public NackResponse negativeAcknowledge(String sessionId, Nack request) {
-    PrimarySession s = session(sessionId);
-    long from = Math.max(1, request.getMissingFromSequence());
-    checkPosition(from);
-    s.rewind(from);
-    return NackResponse.newBuilder().setSuccess(true).setMessage("resending from " + from).build();
+    return router.negativeAcknowledge(sessionId, request);
   }
 
   /**
@@ -556,48 +366,14 @@ public final class Primary implements PrimaryNode {
    */
   @Override
   public void close() {
-    synchronized (lifecycle) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!router.beginClose()) {
+      return;
     }
     provider.unregisterObserver(OBSERVER_ID);
     acks.close(); // writes still waiting are answered as not confirmed
-    StatusRuntimeException ending = StatusMapping.toStatus(closing());
-    long last = lastSequence();
-    for (PrimarySession s : sessions.all()) {
-      s.closeAfterSending(last, ending);
-    }
-    try {
-      if (!sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(FLUSH_WAIT_MS))) {
-        LOG.info(
-            "{} replica stream(s) not sent up to sequence {} within {} ms; ending them anyway",
-            sessions.countSessions(),
-            last,
-            FLUSH_WAIT_MS);
-        for (PrimarySession s : sessions.all()) {
-          s.close(ending);
-        }
-        sessions.awaitEmpty(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    // shutdown, not shutdownNow: a sender may be reading a WAL segment, the positions writer
-    // writing its file.
-    executor.shutdown();
-    positionsWriter.shutdown();
-    try {
-      if (!executor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-        LOG.warn("replication sender threads did not stop within {} ms", CLOSE_WAIT_MS);
-      }
-      if (!positionsWriter.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-        LOG.warn("the replica positions writer did not stop within {} ms", CLOSE_WAIT_MS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    StatusRuntimeException ending = StatusMapping.toStatus(SessionRouter.closing());
+    router.endAll(lastSequence(), ending, FLUSH_WAIT_MS, CLOSE_WAIT_MS);
+    scheduler.shutdown(CLOSE_WAIT_MS);
     snapshots.close();
     retention.close();
     provider.close();
@@ -605,164 +381,8 @@ public final class Primary implements PrimaryNode {
     LOG.info("replication primary on {} closed", db.directory());
   }
 
-  // ---- for sessions ----
-
-  Executor executor() {
-    return executor;
-  }
-
-  java.util.concurrent.ScheduledExecutorService scheduler() {
-    return executor;
-  }
-
-  PrimaryOptions options() {
-    return options;
-  }
-
-  Compressor compressor() {
-    return compressor;
-  }
-
-  WalTail tail() {
-    return tail;
-  }
-
-  EngineWalProvider provider() {
-    return provider;
-  }
-
-  PrimaryCounters counters() {
-    return counters;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  long lastSequence() {
+  /** The last sequence written. */
+  private long lastSequence() {
     return wal.nextSequence() - 1;
-  }
-
-  long nowMicros() {
-    Instant i = clock.instant();
-    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
-  }
-
-  /** Called by a session once its stream has ended. */
-  void sessionEnded(PrimarySession s, io.grpc.StatusRuntimeException status) {
-    sessions.unregister(s);
-    retention.detach(s.replica(), s);
-    acks.disconnected();
-    LOG.info(
-        "session {}: stream ended ({} {})",
-        s.id(),
-        status.getStatus().getCode(),
-        status.getStatus().getDescription());
-  }
-
-  // ---- internals ----
-
-  private static CompressionCodec negotiate(WALStreamRequest r) {
-    if (!r.getCompressionSupported()) {
-      return CompressionCodec.NONE;
-    }
-    return switch (r.getPreferredCodec()) {
-      case ZSTD -> CompressionCodec.ZSTD;
-      case SNAPPY -> CompressionCodec.SNAPPY;
-      default -> CompressionCodec.NONE;
-    };
-  }
-
-  /** Whether the primary can send from {@code sequence} (the log or the tail holds it). */
-  private void checkPosition(long sequence) {
-    long next = wal.nextSequence();
-    if (sequence > next) {
-      throw EngineWalProvider.aheadOfPrimary(sequence, next);
-    }
-    long first = wal.firstRetainedSequence();
-    if (sequence < first && tail.from(sequence, 1) == null) {
-      throw EngineWalProvider.notRetained(sequence, first, null);
-    }
-  }
-
-  private PrimarySession session(String sessionId) {
-    return sessions
-        .getSession(sessionId)
-        .orElseThrow(
-            () ->
-                new ReplicationException(
-                    ReplicationException.Reason.UNKNOWN_SESSION,
-                    "no live replication session " + sessionId));
-  }
-
-  private static ReplicationException closing() {
-    return new ReplicationException(
-        ReplicationException.Reason.CLOSED, "the replication primary is closing");
-  }
-
-  private static void supersede(PrimarySession old, String by) {
-    if (old != null) {
-      old.close(
-          StatusMapping.toStatus(
-              new ReplicationException(
-                  ReplicationException.Reason.SUPERSEDED,
-                  "superseded by session " + by + " of the same replica")));
-    }
-  }
-
-  /** Run by the writer after each record the tail appended (the tail is an inline observer). */
-  private void wakeSessions() {
-    sessions.forEach(PrimarySession::logGrew);
-  }
-
-  private void heartbeat() {
-    try {
-      sessions.broadcastBatch(WALStreamResponse.getDefaultInstance());
-    } catch (RuntimeException e) {
-      LOG.error("heartbeat failed", e);
-    }
-  }
-
-  private void maintain() {
-    try {
-      long now = clock.millis();
-      long timeout = options.sessionTimeout().toMillis();
-      for (PrimarySession s : sessions.all()) {
-        if (s.stalled(now, timeout)) {
-          counters.sessionsTimedOut.increment();
-          LOG.warn(
-              "session {}: replica '{}' neither read nor acknowledged for {} ms; closing it",
-              s.id(),
-              s.replica().key,
-              timeout);
-          s.close(
-              StatusMapping.toStatus(
-                  new ReplicationException(
-                      ReplicationException.Reason.STALLED,
-                      "the replica neither read the stream nor acknowledged for "
-                          + timeout
-                          + " ms")));
-        } else {
-          s.schedule(); // a safety net: no wake-up can be lost for longer than a tick
-        }
-      }
-      snapshots.expireStalled(timeout);
-      if (now - lastLimitsCheck >= LIMITS_EVERY_MS) {
-        lastLimitsCheck = now;
-        retention.enforceLimits();
-        provider.expireParked();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("replication maintenance failed", e);
-    }
-  }
-
-  /** On the positions writer: the coalesced write of acknowledged positions, when due. */
-  private void writePositions() {
-    try {
-      retention.flushIfDue();
-    } catch (RuntimeException e) {
-      LOG.error("writing replica positions failed", e);
-    }
   }
 }

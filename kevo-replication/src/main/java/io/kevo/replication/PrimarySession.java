@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * acking costs the primary at most one slice, one record and gRPC's own small buffer, never more as
  * the primary keeps writing.
  *
+ * <p>The primary is seen only through the {@link SessionContext} every session of it shares; what
+ * the primary calls here are the session's commands ({@link #acknowledge}, {@link #rewind}, {@link
+ * #requestAck}, {@link #close}, ...), each of which records and schedules.
+ *
  * <p>Positions are record-granular: a nack or start inside an atomic batch resends the whole batch
  * (batches are never split).
  */
@@ -54,14 +58,13 @@ final class PrimarySession implements SessionManager.Session {
   private record Sent(long lastSequence, long bytes) {}
 
   private final String id;
-  private final Primary primary;
+  private final SessionContext context;
   private final StreamObserver<WALStreamResponse> responses;
   private final ServerCallStreamObserver<WALStreamResponse> flow; // null: always ready
   private final Executor executor;
   private final ResponseBatcher batcher;
   private final int fragmentBytes;
   private final long sliceBytes;
-  private final CompressionCodec codec;
   private Retention.Tracked replica;
 
   // Cross-thread signals.
@@ -98,24 +101,23 @@ final class PrimarySession implements SessionManager.Session {
 
   PrimarySession(
       String id,
-      Primary primary,
+      SessionContext context,
       StreamObserver<WALStreamResponse> responses,
       CompressionCodec codec,
       boolean packed,
       long startSequence) {
     this.id = id;
-    this.primary = primary;
+    this.context = context;
     this.responses = responses;
     this.flow = responses instanceof ServerCallStreamObserver<WALStreamResponse> s ? s : null;
-    this.executor = primary.executor();
-    PrimaryOptions o = primary.options();
-    this.codec = codec;
-    this.batcher = new ResponseBatcher(o.batchBytes(), codec, packed, primary.compressor());
+    this.executor = context.sender();
+    PrimaryOptions o = context.options();
+    this.batcher = new ResponseBatcher(o.batchBytes(), codec, packed, context.compressor());
     this.fragmentBytes = RecordEntries.fragmentBytesFor(o.batchBytes());
     this.sliceBytes = Math.max(1L << 20, 4L * o.batchBytes());
     this.nextSequence = startSequence;
     this.sentUpTo = startSequence - 1;
-    this.lastAckMillis = primary.clock().millis();
+    this.lastAckMillis = context.clock().millis();
     this.lingerNanos = o.sendLinger().toNanos();
     this.fullEnoughBytes = o.batchBytes() / 2;
     this.askAckBytes = o.inFlightBytes() / 2;
@@ -142,14 +144,6 @@ final class PrimarySession implements SessionManager.Session {
 
   Retention.Tracked replica() {
     return replica;
-  }
-
-  CompressionCodec codec() {
-    return codec;
-  }
-
-  boolean closed() {
-    return closed;
   }
 
   long sentUpTo() {
@@ -181,7 +175,7 @@ final class PrimarySession implements SessionManager.Session {
 
   /** Records an ack; frees what it covers of the in-flight budget on the next drain. */
   void acknowledge(long upTo) {
-    lastAckMillis = primary.clock().millis();
+    lastAckMillis = context.clock().millis();
     ackedUpTo.accumulateAndGet(upTo, Math::max);
     schedule();
   }
@@ -190,7 +184,7 @@ final class PrimarySession implements SessionManager.Session {
   void rewind(long sequence) {
     rewindTo.set(sequence);
     replica.resends.incrementAndGet();
-    primary.counters().resends.increment();
+    context.counters().resends.increment();
     schedule();
   }
 
@@ -272,7 +266,7 @@ final class PrimarySession implements SessionManager.Session {
 
   private void markNotReady() {
     if (notReadySinceMillis == 0) {
-      notReadySinceMillis = primary.clock().millis();
+      notReadySinceMillis = context.clock().millis();
     }
   }
 
@@ -300,7 +294,7 @@ final class PrimarySession implements SessionManager.Session {
         return true;
       }
       notReadySinceMillis = 0;
-      if (inFlightBytes >= primary.options().inFlightBytes()
+      if (inFlightBytes >= context.options().inFlightBytes()
           && batcher.count() == 0
           && !midRecord()) {
         break;
@@ -327,7 +321,7 @@ final class PrimarySession implements SessionManager.Session {
       replica.bytesRaw.addAndGet(raw);
       replica.bytesWire.addAndGet(wire);
       replica.entriesSent.addAndGet(count);
-      primary.counters().sent(raw, wire, count);
+      context.counters().sent(raw, wire, count);
       batcher.clear();
       lastSendNanos = System.nanoTime();
       send(stamped);
@@ -339,7 +333,7 @@ final class PrimarySession implements SessionManager.Session {
     WALStreamResponse hb = heartbeat.getAndSet(null);
     if (sent == 0 && batcher.count() == 0 && (hb != null || !sentAny || ackRequested.get())) {
       // The first message goes out at once (it carries the session-id header).
-      primary.counters().heartbeats.increment();
+      context.counters().heartbeats.increment();
       send(stamp(hb != null ? hb : WALStreamResponse.getDefaultInstance()));
     }
     StatusRuntimeException last = closeWhenSent.get();
@@ -379,8 +373,8 @@ final class PrimarySession implements SessionManager.Session {
     }
     if (lingerArmed.compareAndSet(false, true)) {
       try {
-        primary
-            .scheduler()
+        context
+            .sender()
             .schedule(
                 () -> {
                   lingerArmed.set(false);
@@ -422,12 +416,12 @@ final class PrimarySession implements SessionManager.Session {
   private EncodedRecord nextRecord() {
     while (true) {
       if (upcoming.isEmpty()) {
-        List<EncodedRecord> got = primary.tail().from(nextSequence, TAIL_SLICE_BYTES);
+        List<EncodedRecord> got = context.tail().from(nextSequence, TAIL_SLICE_BYTES);
         if (got != null) {
           upcoming.addAll(got);
         } else {
-          List<WalRecord> read = primary.provider().getEntriesFrom(nextSequence, sliceBytes);
-          primary.counters().recordsReadFromLog.add(read.size());
+          List<WalRecord> read = context.log().getEntriesFrom(nextSequence, sliceBytes);
+          context.counters().recordsReadFromLog.add(read.size());
           for (WalRecord r : read) {
             upcoming.add(EncodedRecord.of(r));
           }
@@ -466,8 +460,8 @@ final class PrimarySession implements SessionManager.Session {
   private WALStreamResponse stamp(WALStreamResponse r) {
     boolean ask = ackRequested.getAndSet(false) || inFlightBytes >= askAckBytes;
     return r.toBuilder()
-        .setPrimaryLastSequence(primary.lastSequence())
-        .setPrimaryTimeMicros(primary.nowMicros())
+        .setPrimaryLastSequence(context.lastSequence())
+        .setPrimaryTimeMicros(context.nowMicros())
         .setAckRequested(ask)
         .build();
   }
@@ -495,7 +489,7 @@ final class PrimarySession implements SessionManager.Session {
     current = null;
     pendingEntry = null;
     batcher.clear();
-    primary.provider().release(nextSequence);
-    primary.sessionEnded(this, status);
+    context.log().release(nextSequence);
+    context.ended(this, status);
   }
 }
