@@ -44,17 +44,17 @@
  *       {@link io.kevo.replication.PrimaryOptions#ackLevel()} other than {@code async}, the primary
  *       installs a {@link io.kevo.engine.ReadCeiling} on its database: reads see up to the highest
  *       sequence some replica acknowledged as durable through a session of this primary ({@link
- *       io.kevo.replication.Primary#confirmedSequence()}; acks are cumulative, and one replica is
- *       enough at any level, since a failover promotes the replica furthest ahead). A write no
- *       replica has can be lost in a failover; reading it would be a dirty read. Positions loaded
- *       from disk (perhaps of an older term) and positions a replica declares when it connects
- *       confirm nothing, for reads nor for writes' acknowledgement levels: only acknowledgements
- *       do. After it opens (a restart, a promotion) the primary does not know which of its entries
- *       were confirmed before, so it refuses reads ({@link
- *       io.kevo.replication.Primary#readRefusal()}) until a replica has acknowledged its last
- *       sequence at open; every new session asks its replica for an acknowledgement at once, and a
- *       replica answers a request with its durable position even when it applied nothing new. At
- *       {@code async} there is no ceiling: {@code async} already allows a failover to lose
+ *       io.kevo.replication.primary.Primary#confirmedSequence()}; acks are cumulative, and one
+ *       replica is enough at any level, since a failover promotes the replica furthest ahead). A
+ *       write no replica has can be lost in a failover; reading it would be a dirty read. Positions
+ *       loaded from disk (perhaps of an older term) and positions a replica declares when it
+ *       connects confirm nothing, for reads nor for writes' acknowledgement levels: only
+ *       acknowledgements do. After it opens (a restart, a promotion) the primary does not know
+ *       which of its entries were confirmed before, so it refuses reads ({@link
+ *       io.kevo.replication.primary.Primary#readRefusal()}) until a replica has acknowledged its
+ *       last sequence at open; every new session asks its replica for an acknowledgement at once,
+ *       and a replica answers a request with its durable position even when it applied nothing new.
+ *       At {@code async} there is no ceiling: {@code async} already allows a failover to lose
  *       acknowledged writes.
  * </ul>
  *
