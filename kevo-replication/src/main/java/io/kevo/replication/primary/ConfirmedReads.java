@@ -6,11 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a primary whose writes wait for replicas ({@link PrimaryOptions#ackLevel()} other than
- * {@code async}) lets its clients read: only writes some replica has acknowledged as durable. A
- * write no replica has may be lost in a failover (the promoted replica lacks it); a read that saw
- * it would be a dirty read. One replica is enough whatever the level: a failover promotes the
- * replica furthest ahead, which holds everything any replica holds.
+ * What a primary whose writes wait for replicas ({@link
+ * io.kevo.replication.PrimaryOptions#ackLevel()} other than {@code async}) lets its clients read:
+ * only writes some replica has acknowledged as durable. A write no replica has may be lost in a
+ * failover (the promoted replica lacks it); a read that saw it would be a dirty read. One replica
+ * is enough whatever the level: a failover promotes the replica furthest ahead, which holds
+ * everything any replica holds.
  *
  * <p>Installed as the engine's {@link ReadCeiling}: reads, snapshots and transactions read at the
  * highest sequence acknowledged through a session of this process ({@link Retention#confirmed()};

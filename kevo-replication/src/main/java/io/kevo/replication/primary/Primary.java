@@ -44,14 +44,14 @@ import org.slf4j.LoggerFactory;
  * #bindableService()} to the gRPC server; report {@link #status()} / {@link #replicas()}; {@link
  * #close()} before closing the database.
  *
- * <p>How it works: one {@link WalObserver} (a {@link WalTail}, an inline observer: fed on the
- * engine's writer thread right after each append) keeps a bounded in-memory tail of recent records
- * and wakes every {@link PrimarySession} (a flag and a task handed to a sender thread, nothing that
- * blocks); each session sends from the tail while its replica keeps up and reads the log files
- * ({@link WalProvider}) while it lags. {@link Retention} holds the log for each replica from its
- * acknowledged position, persisted under {@code <database dir>/replication}. Threads: {@link
- * PrimaryScheduler} ({@code senderThreads} sender threads for the sends, heartbeats and
- * maintenance, and the positions writer).
+ * <p>How it works: one {@link io.kevo.replication.WalObserver} (a {@link WalTail}, an inline
+ * observer: fed on the engine's writer thread right after each append) keeps a bounded in-memory
+ * tail of recent records and wakes every {@link PrimarySession} (a flag and a task handed to a
+ * sender thread, nothing that blocks); each session sends from the tail while its replica keeps up
+ * and reads the log files ({@link io.kevo.replication.WalProvider}) while it lags. {@link
+ * Retention} holds the log for each replica from its acknowledged position, persisted under {@code
+ * <database dir>/replication}. Threads: {@link PrimaryScheduler} ({@code senderThreads} sender
+ * threads for the sends, heartbeats and maintenance, and the positions writer).
  *
  * <p>Structure: this class opens and closes the primary and answers its public API; one class per
  * role does the work: {@link SessionRouter} (admitting streams, routing acks and nacks, ending
@@ -318,9 +318,9 @@ public final class Primary implements PrimaryNode {
   /**
    * {@inheritDoc}
    *
-   * @throws ReplicationException (without touching {@code responses}) {@code BOOTSTRAP_LIMIT},
-   *     {@code INVALID_REQUEST} or {@code CLOSED}; the gRPC service ends the call with the mapped
-   *     status
+   * @throws io.kevo.replication.ReplicationException (without touching {@code responses}) {@code
+   *     BOOTSTRAP_LIMIT}, {@code INVALID_REQUEST} or {@code CLOSED}; the gRPC service ends the call
+   *     with the mapped status
    */
   @Override
   public void fetchSnapshot(
@@ -340,7 +340,7 @@ public final class Primary implements PrimaryNode {
    * <p>A {@code start_sequence} of 0 means 1. A new stream of a replica id that has one open
    * supersedes it (the old one ends with {@code ABORTED}).
    *
-   * @throws ReplicationException (without touching {@code responses}) {@code
+   * @throws io.kevo.replication.ReplicationException (without touching {@code responses}) {@code
    *     POSITION_NOT_RETAINED}, {@code AHEAD_OF_PRIMARY}, {@code INVALID_REQUEST} or {@code CLOSED}
    *     when the stream is refused; the gRPC service ends the call with the mapped status
    */

@@ -35,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * state below.
  *
  * <p>What a drain sends: records from {@link #nextSequence} on, taken from the shared {@link
- * WalTail} while they are there, else read from the log files ({@link WalProvider}) in slices, cut
- * into responses of at most {@code batchBytes} ({@link ResponseBatcher}, {@link RecordEntries}). It
- * sends only while the gRPC stream is ready (flow control) and while the bytes sent but not yet
- * acknowledged are under {@code inFlightBytes}, checked between records (a record larger than the
- * budget is sent to its end, or it could never be acknowledged); so a replica that stops reading or
- * acking costs the primary at most one slice, one record and gRPC's own small buffer, never more as
- * the primary keeps writing.
+ * WalTail} while they are there, else read from the log files ({@link
+ * io.kevo.replication.WalProvider}) in slices, cut into responses of at most {@code batchBytes}
+ * ({@link ResponseBatcher}, {@link RecordEntries}). It sends only while the gRPC stream is ready
+ * (flow control) and while the bytes sent but not yet acknowledged are under {@code inFlightBytes},
+ * checked between records (a record larger than the budget is sent to its end, or it could never be
+ * acknowledged); so a replica that stops reading or acking costs the primary at most one slice, one
+ * record and gRPC's own small buffer, never more as the primary keeps writing.
  *
  * <p>The primary is seen only through the {@link SessionContext} every session of it shares; what
  * the primary calls here are the session's commands ({@link #acknowledge}, {@link #rewind}, {@link

@@ -15,9 +15,10 @@ import java.util.function.LongSupplier;
  * files ({@link #log()}), counts what it sends in {@link #counters()}, stamps responses with {@link
  * #lastSequence()} and {@link #nowMicros()}, and reports its end to {@link #ended}, once.
  *
- * <p>The log is held as {@link EngineWalProvider}, not as the seed's {@link WalProvider}: a session
- * also hands its read position back when it ends ({@link EngineWalProvider#release}), so that the
- * cursor it parked there is closed, which the seed interface has no word for.
+ * <p>The log is held as {@link EngineWalProvider}, not as the seed's {@link
+ * io.kevo.replication.WalProvider}: a session also hands its read position back when it ends
+ * ({@link EngineWalProvider#release}), so that the cursor it parked there is closed, which the seed
+ * interface has no word for.
  *
  * <p>Immutable; thread-safe as its parts are (each is).
  */

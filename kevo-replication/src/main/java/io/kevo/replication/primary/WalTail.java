@@ -19,10 +19,10 @@ import java.util.List;
  * collection to the next while they wait to be evicted.
  *
  * <p>Bounded by encoded bytes: the oldest records are evicted first, so a lagging or stalled
- * replica never grows it; such a replica reads the log files instead ({@link WalProvider}). The
- * tail is always contiguous: a record that does not follow the last one (the observer missed some,
- * see {@link #onWalMissed}) empties it first, so "not in the tail" is the only answer for a
- * sequence it cannot serve in order.
+ * replica never grows it; such a replica reads the log files instead ({@link
+ * io.kevo.replication.WalProvider}). The tail is always contiguous: a record that does not follow
+ * the last one (the observer missed some, see {@link #onWalMissed}) empties it first, so "not in
+ * the tail" is the only answer for a sequence it cannot serve in order.
  *
  * <p>It also samples when sequences were written (one sample per {@value #SAMPLE_SPACING_MS} ms, up
  * to {@value #SAMPLES} samples), the basis of replicas' lag in milliseconds.

@@ -23,25 +23,26 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>The disk is full</b> (the refusal {@linkplain WriteRefusal#resumesByItself() resumes by
- *       itself}): the stream is dropped and the replica stays in {@link ReplicaState#ERROR}, its
- *       last error saying the local disk is full, without acknowledging or reconnecting, checking
- *       the engine at a doubling interval from {@link ReplicaOptions#initialBackoff()} up to {@link
- *       #MAX_POLL} (or {@link ReplicaOptions#maxBackoff()} if shorter); once the engine takes
- *       writes again it reconnects. Dropping the stream rather than retrying the batch in place:
- *       the wait may last hours, during which an open stream would hold a session, a flow-control
- *       window and the primary's reads for nothing, and let the idle timeout and the primary's
- *       session timeout fight over it; reconnecting at once instead (what the replica did before)
- *       fetched the whole backlog again every backoff, only to be refused on its first record. The
- *       primary keeps the log for the replica meanwhile, within its retention limits (beyond them
- *       the replica is told so on reconnecting, and bootstraps). The position is never carried
- *       over: the reconnect asks for the engine's {@link io.kevo.engine.WalAccess#nextSequence()},
- *       so a torn apply ({@link ErrorCode#OUTCOME_UNKNOWN}) is neither skipped nor applied twice,
- *       whether the engine cut it off when it recovered (in this process) or kept its whole records
- *       (after a restart).
+ *       itself}): the stream is dropped and the replica stays in {@link
+ *       io.kevo.replication.ReplicaState#ERROR}, its last error saying the local disk is full,
+ *       without acknowledging or reconnecting, checking the engine at a doubling interval from
+ *       {@link ReplicaOptions#initialBackoff()} up to {@link #MAX_POLL} (or {@link
+ *       ReplicaOptions#maxBackoff()} if shorter); once the engine takes writes again it reconnects.
+ *       Dropping the stream rather than retrying the batch in place: the wait may last hours,
+ *       during which an open stream would hold a session, a flow-control window and the primary's
+ *       reads for nothing, and let the idle timeout and the primary's session timeout fight over
+ *       it; reconnecting at once instead (what the replica did before) fetched the whole backlog
+ *       again every backoff, only to be refused on its first record. The primary keeps the log for
+ *       the replica meanwhile, within its retention limits (beyond them the replica is told so on
+ *       reconnecting, and bootstraps). The position is never carried over: the reconnect asks for
+ *       the engine's {@link io.kevo.engine.WalAccess#nextSequence()}, so a torn apply ({@link
+ *       ErrorCode#OUTCOME_UNKNOWN}) is neither skipped nor applied twice, whether the engine cut it
+ *       off when it recovered (in this process) or kept its whole records (after a restart).
  *   <li><b>Writes are refused until the database is reopened</b> ({@link ErrorCode#WRITES_REFUSED}:
  *       a failed fsync, an I/O error other than a full disk; or {@link ErrorCode#CORRUPTION}):
- *       replication stops for good, in {@link ReplicaState#ERROR}, with the engine's reason as the
- *       last error. Reconnecting could never apply anything; a restart of the node is needed.
+ *       replication stops for good, in {@link io.kevo.replication.ReplicaState#ERROR}, with the
+ *       engine's reason as the last error. Reconnecting could never apply anything; a restart of
+ *       the node is needed.
  *   <li>Anything else: the stream ends and the replica reconnects after its usual backoff.
  * </ul>
  *
@@ -116,7 +117,8 @@ final class LocalRefusal {
   }
 
   /**
-   * In {@link ReplicaState#ERROR}, after the stream ended with {@code e}: what comes next.
+   * In {@link io.kevo.replication.ReplicaState#ERROR}, after the stream ended with {@code e}: what
+   * comes next.
    *
    * @return {@code e} itself if it is not about the local database (reconnect after the usual
    *     backoff) or if replication must stop ({@link ReplicaStreamEnded.Local#STOP}); null to

@@ -27,14 +27,15 @@ import org.slf4j.LoggerFactory;
  * <p>One thread, {@code kevo-replica-<id>}, does everything that matters in order: it opens the
  * {@code StreamWAL} call from the database's own next sequence (so a restarted replica neither
  * re-applies nor skips anything), takes the stream's messages from a queue that gRPC flow control
- * keeps small ({@link ReplicaStream}), assembles records ({@link RecordAssembler}), applies each
- * record (an atomic batch as one unit, visible all at once), ignores what it already has, nacks a
- * gap or a damaged entry once (from the first sequence it lacks) and discards what follows until
- * the primary resends it, syncs and acknowledges at most every {@link ReplicaOptions#ackInterval()}
- * (coalesced; the Acknowledge call is asynchronous, at most one in flight, its answer coming back
- * as an event, so that applying never waits for a network round trip), and on any stream failure,
- * refusal or {@link ReplicaOptions#idleTimeout() idle timeout} moves to {@link ReplicaState#ERROR},
- * waits a jittered exponential backoff and connects again. Every state change goes through {@link
+ * keeps small ({@link ReplicaStream}), assembles records ({@link
+ * io.kevo.replication.wire.RecordAssembler}), applies each record (an atomic batch as one unit,
+ * visible all at once), ignores what it already has, nacks a gap or a damaged entry once (from the
+ * first sequence it lacks) and discards what follows until the primary resends it, syncs and
+ * acknowledges at most every {@link ReplicaOptions#ackInterval()} (coalesced; the Acknowledge call
+ * is asynchronous, at most one in flight, its answer coming back as an event, so that applying
+ * never waits for a network round trip), and on any stream failure, refusal or {@link
+ * ReplicaOptions#idleTimeout() idle timeout} moves to {@link ReplicaState#ERROR}, waits a jittered
+ * exponential backoff and connects again. Every state change goes through {@link
  * ReplicaStateMachine}. When the local database fails to apply or sync, {@link LocalRefusal}
  * decides: a full disk is waited out in ERROR without streaming, a database needing a reopen stops
  * replication.

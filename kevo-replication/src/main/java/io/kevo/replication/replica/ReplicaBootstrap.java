@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one bootstrap attempt of a replica ({@link ReplicaState#BOOTSTRAPPING}): fetches and
- * installs a snapshot of the primary ({@link SnapshotFetch}), publishes its progress while it runs,
- * and once installed resets what the replica knows (applied and durable positions, epoch history,
- * failures, refusal) so that it streams from the snapshot's sequence + 1.
+ * Drives one bootstrap attempt of a replica ({@link
+ * io.kevo.replication.ReplicaState#BOOTSTRAPPING}): fetches and installs a snapshot of the primary
+ * ({@link SnapshotFetch}), publishes its progress while it runs, and once installed resets what the
+ * replica knows (applied and durable positions, epoch history, failures, refusal) so that it
+ * streams from the snapshot's sequence + 1.
  *
  * <p>Not thread-safe: owned by the replica's apply thread.
  */
@@ -52,7 +53,8 @@ final class ReplicaBootstrap {
   }
 
   /**
-   * Fetches and installs a snapshot of the primary, from {@link ReplicaState#ERROR}.
+   * Fetches and installs a snapshot of the primary, from {@link
+   * io.kevo.replication.ReplicaState#ERROR}.
    *
    * @param cause why the stream ended (returned as is if the replica stops meanwhile)
    * @return null once installed (the machine is then in CONNECTING), else why it failed (the

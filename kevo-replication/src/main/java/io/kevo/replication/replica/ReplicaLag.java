@@ -3,10 +3,11 @@ package io.kevo.replication.replica;
 import java.util.ArrayDeque;
 
 /**
- * Replication lag in entries and in time, as {@link ReplicaStatus#lagMillis()} defines it. Keeps a
- * bounded queue of (primary last sequence, primary clock) samples: the first message reporting each
- * new last sequence the replica has not applied yet. When the queue is full, new samples are not
- * kept, which only makes the time lag a later (smaller) estimate until the queue drains.
+ * Replication lag in entries and in time, as {@link io.kevo.replication.ReplicaStatus#lagMillis()}
+ * defines it. Keeps a bounded queue of (primary last sequence, primary clock) samples: the first
+ * message reporting each new last sequence the replica has not applied yet. When the queue is full,
+ * new samples are not kept, which only makes the time lag a later (smaller) estimate until the
+ * queue drains.
  *
  * <p>Thread-safe: the apply thread updates, any thread reads.
  */

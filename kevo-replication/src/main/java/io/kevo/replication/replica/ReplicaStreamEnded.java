@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * Why the replica's current stream cannot go on: thrown inside its apply thread and turned into a
- * transition to {@link ReplicaState#ERROR}, a reconnect delay (or, after a failure of the local
- * database, what {@link LocalRefusal} decided) and the status' last error. Carries the primary's
- * refusal, if it was one (see the trailers in {@code replication.proto}).
+ * transition to {@link io.kevo.replication.ReplicaState#ERROR}, a reconnect delay (or, after a
+ * failure of the local database, what {@link LocalRefusal} decided) and the status' last error.
+ * Carries the primary's refusal, if it was one (see the trailers in {@code replication.proto}).
  */
 final class ReplicaStreamEnded extends RuntimeException {
   private static final long serialVersionUID = 1L;
