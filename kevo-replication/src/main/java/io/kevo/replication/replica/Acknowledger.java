@@ -3,10 +3,7 @@ package io.kevo.replication.replica;
 import static io.kevo.replication.ReplicaState.ACKNOWLEDGING;
 import static io.kevo.replication.ReplicaState.FSYNC_PENDING;
 
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoException;
-import io.kevo.proto.replication.AckResponse;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaState;
 import io.kevo.replication.WalEntryApplier;
@@ -16,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -28,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * waits for this replica, or the stream is new), else at most every {@link
  * ReplicaOptions#lazyAckInterval()}, coalesced. The sync runs on the {@code kevo-replica-sync}
  * thread, so that applying goes on meanwhile (the engine's fsync does not hold up its writes
- * either); the Acknowledge call is asynchronous, at most one in flight (acks are cumulative); both
- * end as events on the replica's queue ({@link SyncDone}, {@link AckDone}), handled in order by the
- * apply thread ({@link #onEvent}), which keeps the state machine's transitions on that thread.
+ * either); the Acknowledge calls are {@link AckSender}'s (asynchronous, at most one in flight).
+ * Both end as events on the replica's queue ({@link SyncDone}, {@link AckSender.AckDone}), handled
+ * in order by the apply thread ({@link #onEvent}), which keeps the state machine's transitions on
+ * that thread.
  *
  * <p>Not thread-safe: owned by the replica's apply thread. Only the background sync (on its own
  * thread) and gRPC's answers to Acknowledge calls run elsewhere, and they only enqueue events.
@@ -38,21 +35,16 @@ import org.slf4j.LoggerFactory;
 final class Acknowledger {
   private static final Logger LOG = LoggerFactory.getLogger(Acknowledger.class);
 
-  /** The answer to an Acknowledge call of {@code stream}: a response, or an error. */
-  record AckDone(ReplicaStream stream, long upTo, AckResponse response, Throwable error) {}
-
   /** A background sync started during {@code stream} ended: durable up to, or an error. */
   record SyncDone(ReplicaStream stream, long durable, RuntimeException error) {}
 
   private final String replicaId;
   private final WalEntryApplier applier;
-  private final ReplicaOptions options;
   private final ReplicaStateMachine machine;
-  private final ReplicaConnection connection;
+  private final AckSender sender;
   private final ReplicaCounters counters;
   private final LocalRefusal localRefusal;
   private final BlockingQueue<Object> events;
-  private final BooleanSupplier stopping;
   private final BooleanSupplier moreQueued;
   private final LongSupplier nanoTime;
   private final ExecutorService syncer;
@@ -64,11 +56,6 @@ final class Acknowledger {
   private Future<?> syncTask; // the background sync running, or null
   private boolean syncWanted; // an ack fell due while a sync ran: sync again when it ends
   private long ackAskedUpTo; // the primary asked for acks up to (its position when it asked)
-  private boolean ackInFlight; // an Acknowledge call of the current stream has not answered yet
-  // Acknowledged on the current stream: a new primary (restarted, promoted) knows nothing of what
-  // this replica acknowledged to another, and waits for it to confirm what it holds.
-  private long streamAcked;
-  private long ackWanted = -1; // durable position to acknowledge once it has; -1: none
 
   /**
    * @param events the apply thread's queue, where syncs and acks report their end
@@ -88,13 +75,11 @@ final class Acknowledger {
       BooleanSupplier moreQueued) {
     this.replicaId = replicaId;
     this.applier = applier;
-    this.options = options;
     this.machine = machine;
-    this.connection = connection;
+    this.sender = new AckSender(replicaId, options, connection, counters, events, stopping);
     this.counters = counters;
     this.localRefusal = localRefusal;
     this.events = events;
-    this.stopping = stopping;
     this.moreQueued = moreQueued;
     this.nanoTime = options.nanoTime()::nanoTime;
     this.ackNanos = options.ackInterval().toNanos();
@@ -111,15 +96,14 @@ final class Acknowledger {
   /** A new stream: nothing acknowledged on it yet. */
   void streamStarted(ReplicaStream s) {
     stream = s;
-    ackInFlight = false;
-    ackWanted = -1;
     ackAskedUpTo = 0;
-    streamAcked = 0;
+    sender.streamStarted(s);
   }
 
   /** The stream is gone: answers still coming for it are stale. */
   void streamClosed() {
     stream = null;
+    sender.streamClosed();
   }
 
   /** When applied records must be synced and acknowledged (nanoTime); -1 if nothing is due. */
@@ -135,7 +119,7 @@ final class Acknowledger {
   /** Records were applied: sync and ack them within the interval the primary's asking sets. */
   void applied() {
     // ackInterval while the primary asked for acknowledgements not yet sent, else the lazy one.
-    long delay = ackAskedUpTo > Math.max(streamAcked, ackWanted) ? ackNanos : lazyAckNanos;
+    long delay = ackAskedUpTo > sender.coveredUpTo() ? ackNanos : lazyAckNanos;
     dueWithin(delay);
   }
 
@@ -145,7 +129,7 @@ final class Acknowledger {
    */
   void ackRequested(long primaryLast) {
     ackAskedUpTo = Math.max(ackAskedUpTo, primaryLast);
-    if (counters.lastApplied > Math.max(streamAcked, ackWanted)) {
+    if (counters.lastApplied > sender.coveredUpTo()) {
       dueWithin(ackNanos);
     }
   }
@@ -192,16 +176,15 @@ final class Acknowledger {
   }
 
   /**
-   * Handles {@code event} if it is one of this class' ({@link SyncDone}, or an {@link AckDone} of
-   * the current stream; one of an older stream is dropped). Returns whether it was.
+   * Handles {@code event} if it is one of this class' ({@link SyncDone}, or an {@link
+   * AckSender.AckDone} of the current stream; one of an older stream is dropped). Returns whether
+   * it was.
    *
    * @throws ReplicaStreamEnded if the sync failed, or an ack found the primary unreachable
    */
   boolean onEvent(Object event) {
-    if (event instanceof AckDone a) {
-      if (a.stream() == stream) {
-        onAckDone(a);
-      }
+    if (event instanceof AckSender.AckDone a) {
+      sender.onAnswer(a);
       return true;
     }
     if (event instanceof SyncDone d) {
@@ -229,7 +212,7 @@ final class Acknowledger {
     if (d.stream() == stream && stream != null) {
       machine.transition(FSYNC_PENDING, "synced in the background");
       machine.transition(ACKNOWLEDGING, "durable up to " + counters.durable);
-      sendAck(counters.durable);
+      sender.send(counters.durable);
       ReplicaState next =
           moreQueued.getAsBoolean()
               ? ReplicaState.STREAMING_ENTRIES
@@ -266,100 +249,6 @@ final class Acknowledger {
     }
   }
 
-  /**
-   * Starts an Acknowledge call up to {@code upTo}, or, while one is in flight, remembers {@code
-   * upTo} for when it answers (acks are cumulative, so one call in flight is enough).
-   */
-  private void sendAck(long upTo) {
-    if (ackInFlight) {
-      ackWanted = Math.max(ackWanted, upTo);
-      return;
-    }
-    ackInFlight = true;
-    counters.acksSent.incrementAndGet();
-    ReplicaStream s = stream;
-    StreamObserver<AckResponse> answer =
-        new StreamObserver<>() {
-          private AckResponse response;
-
-          @Override
-          public void onNext(AckResponse r) {
-            response = r;
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            events.add(new AckDone(s, upTo, null, t));
-          }
-
-          @Override
-          public void onCompleted() {
-            events.add(new AckDone(s, upTo, response, null));
-          }
-        };
-    try {
-      connection.acknowledge(upTo, answer);
-    } catch (RuntimeException e) {
-      answer.onError(e);
-    }
-  }
-
-  /** An Acknowledge call of the current stream answered. */
-  private void onAckDone(AckDone a) {
-    ackInFlight = false;
-    if (a.error() == null) {
-      if (a.response() != null && a.response().getSuccess()) {
-        counters.acked = Math.max(counters.acked, a.upTo());
-        streamAcked = Math.max(streamAcked, a.upTo());
-      } else {
-        LOG.warn(
-            "replica {}: the primary refused ack {}: {}",
-            replicaId,
-            a.upTo(),
-            a.response() == null ? "no answer" : a.response().getMessage());
-      }
-    } else {
-      // Acks are cumulative: the next one covers this one.
-      Status status = Status.fromThrowable(a.error());
-      counters.lastError = "ack " + a.upTo() + " failed: " + status;
-      LOG.warn("replica {}: {}", replicaId, counters.lastError);
-      if (!stopping.getAsBoolean()
-          && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-              || status.getCode() == Status.Code.UNAVAILABLE)) {
-        // The primary cannot be reached on this path. Keeping the stream would hide it: while
-        // messages buffered before a black hole remain, each one resets the idle timeout, so the
-        // stream could look alive for many ack deadlines. Replace it (the next start_sequence
-        // tells the primary our position).
-        throw new ReplicaStreamEnded(
-            counters.lastError + " (the primary is unreachable)", null, false, a.error());
-      }
-    }
-    if (ackWanted > streamAcked) {
-      long next = ackWanted;
-      ackWanted = -1;
-      sendAck(next);
-    } else {
-      ackWanted = -1;
-    }
-  }
-
-  /** On stop: waits (at most one RPC deadline) until the acks of the current stream answered. */
-  private void awaitAcks() {
-    long deadline = nanoTime.getAsLong() + options.rpcTimeout().toNanos();
-    while ((ackInFlight || ackWanted >= 0) && nanoTime.getAsLong() < deadline) {
-      Object o;
-      try {
-        o = events.poll(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (o instanceof AckDone a && a.stream() == stream) {
-        onAckDone(a);
-      }
-    }
-  }
-
   /** On stop: makes what was applied durable and acknowledges it while the session lives. */
   void finishOnStop() {
     boolean pending = ackDueNanos >= 0 || syncTask != null;
@@ -370,11 +259,11 @@ final class Acknowledger {
       machine.transition(FSYNC_PENDING, "replica stopping");
       counters.durable = applier.sync();
       machine.transition(ACKNOWLEDGING, "durable up to " + counters.durable);
-      sendAck(counters.durable);
+      sender.send(counters.durable);
     } else {
       counters.durable = applier.sync();
     }
-    awaitAcks();
+    sender.awaitAnswers();
     LOG.info(
         "replica {}: stopped at sequence {} (durable {})",
         replicaId,

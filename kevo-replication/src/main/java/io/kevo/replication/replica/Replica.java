@@ -69,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * runs {@link ReplicaLoop}, which dispatches to one class per job, each owned by that thread:
  * {@link ReplicaConnection} (the channel, the calls, the backoff), {@link ReplicaEpochs} (the epoch
  * check), {@link ApplyPipeline} (assembling and group-applying records) with {@link GapNacker}
- * (gaps and nacks), {@link Acknowledger} (sync, then acknowledge) and {@link ReplicaBootstrap} (the
- * snapshot bootstrap); what they count and report is in {@link ReplicaCounters}.
+ * (gaps and nacks), {@link Acknowledger} (sync, then acknowledge, the calls made by {@link
+ * AckSender}) and {@link ReplicaBootstrap} (the snapshot bootstrap); what they count and report is
+ * in {@link ReplicaCounters}.
  *
  * <p>Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
  */

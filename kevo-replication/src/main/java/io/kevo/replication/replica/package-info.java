@@ -9,7 +9,8 @@
  * {@link io.kevo.replication.replica.ReplicaStream} (one {@code StreamWAL} call, its events and its
  * flow control); {@link io.kevo.replication.replica.ApplyPipeline} (assembling records and applying
  * them in group commits) with {@link io.kevo.replication.replica.GapNacker} (gaps and nacks);
- * {@link io.kevo.replication.replica.Acknowledger} (sync, then acknowledge); {@link
+ * {@link io.kevo.replication.replica.Acknowledger} (sync, then acknowledge) with {@link
+ * io.kevo.replication.replica.AckSender} (the Acknowledge calls); {@link
  * io.kevo.replication.replica.ReplicaConnection} (the channel, the unary calls, the backoff) with
  * {@link io.kevo.replication.replica.ReplicaBackoff}; {@link
  * io.kevo.replication.replica.ReplicaEpochs} (the epoch check before each stream) and {@link
