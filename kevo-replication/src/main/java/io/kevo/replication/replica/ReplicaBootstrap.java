@@ -82,7 +82,7 @@ final class ReplicaBootstrap {
       counters.applied(s);
       counters.durable = db.wal().durableSequence();
       connection.delivered();
-      counters.failed(null, null);
+      counters.recovered();
       machine.transition(
           CONNECTING, "bootstrapped at sequence " + s + "; streaming from " + (s + 1));
       return null;

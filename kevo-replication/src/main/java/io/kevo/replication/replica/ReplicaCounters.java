@@ -68,6 +68,12 @@ final class ReplicaCounters {
     connectedSince = null;
   }
 
+  /** A bootstrap installed a snapshot: earlier failures and refusals no longer hold. */
+  void recovered() {
+    lastError = null;
+    refusal = null;
+  }
+
   /**
    * A stream or a bootstrap failed: {@code message} for humans, {@code refusal} if the primary's.
    */
