@@ -1,7 +1,8 @@
 package io.kevo.replication;
 
 /**
- * How a wait for replica acknowledgements ended ({@link Primary#awaitAcknowledged}).
+ * How a wait for replica acknowledgements ended ({@link
+ * io.kevo.replication.primary.Primary#awaitAcknowledged}).
  *
  * @param sequence the write's (last) sequence that was waited for
  * @param confirmed whether the level was met in time

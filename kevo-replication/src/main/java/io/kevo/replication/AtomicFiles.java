@@ -14,14 +14,14 @@ import java.nio.file.StandardOpenOption;
  * written to {@code <name>.tmp}, fsynced, renamed over the file, the directory fsynced. Used for
  * the replica positions, the replica id and the epoch history. Stateless.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
    * Replaces {@code file} (creating its directory if needed) with the remaining bytes of {@code
    * content}.
    */
-  static void replace(Path file, ByteBuffer content) throws IOException {
+  public static void replace(Path file, ByteBuffer content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");

@@ -24,7 +24,7 @@ public record BootstrapProgress(
     long bytesPerSecond,
     long etaMillis) {
 
-  static BootstrapProgress of(
+  public static BootstrapProgress of(
       String id, long sequence, long done, long total, int filesDone, int files, long elapsed) {
     long rate = elapsed > 0 ? done * 1000 / elapsed : 0;
     long eta = rate > 0 ? (total - done) * 1000 / rate : -1;

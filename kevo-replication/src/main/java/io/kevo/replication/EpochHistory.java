@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * start-sequence node-id}), replaced atomically ({@link AtomicFiles}).
  */
 public final class EpochHistory {
-  static final String FILE = "epochs";
+  public static final String FILE = "epochs";
   private static final String HEADER = "# kevo epoch history: epoch term-id start-sequence node-id";
   private static final int MAX_ID_LENGTH = 128;
 

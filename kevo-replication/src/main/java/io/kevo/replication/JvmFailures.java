@@ -7,14 +7,14 @@ package io.kevo.replication;
  * process that owns the JVM decides what follows ({@code kevo server} halts). Replication itself
  * ends nothing.
  */
-final class JvmFailures {
+public final class JvmFailures {
   /** How far down a chain of causes to look: wrappers are a few deep, a cycle must not hang us. */
   private static final int MAX_DEPTH = 8;
 
   private JvmFailures() {}
 
   /** If {@code t} is, or was caused by, a {@link VirtualMachineError}, hands that on. */
-  static void handOver(Throwable t) {
+  public static void handOver(Throwable t) {
     for (int i = 0; t != null && i < MAX_DEPTH; i++, t = t.getCause()) {
       if (t instanceof VirtualMachineError e) {
         Thread me = Thread.currentThread();

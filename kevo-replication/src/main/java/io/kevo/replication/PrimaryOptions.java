@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Immutable settings of a {@link Primary}. Build with {@link #builder()}; {@link #DEFAULT} holds
- * the defaults listed on each builder method. Thread-safe.
+ * Immutable settings of a {@link io.kevo.replication.primary.Primary}. Build with {@link
+ * #builder()}; {@link #DEFAULT} holds the defaults listed on each builder method. Thread-safe.
  */
 public final class PrimaryOptions {
   /** The defaults. */
@@ -85,8 +85,9 @@ public final class PrimaryOptions {
   /**
    * The level client writes wait for unless they ask otherwise (the server's {@code
    * --replication-ack}). Other than {@code async}, the primary also lets clients read only what a
-   * replica has acknowledged ({@link Primary#confirmedSequence()}), and after it opens refuses
-   * reads until a replica confirmed its last sequence ({@link Primary#readRefusal()}).
+   * replica has acknowledged ({@link io.kevo.replication.primary.Primary#confirmedSequence()}), and
+   * after it opens refuses reads until a replica confirmed its last sequence ({@link
+   * io.kevo.replication.primary.Primary#readRefusal()}).
    */
   public AckLevel ackLevel() {
     return ackLevel;

@@ -3,8 +3,9 @@ package io.kevo.replication;
 import java.util.List;
 
 /**
- * A snapshot of a {@link Primary}'s replication state for status and {@code GetNodeInfo}. Counters
- * are cumulative since the primary opened; byte counts are serialized response sizes.
+ * A snapshot of a {@link io.kevo.replication.primary.Primary}'s replication state for status and
+ * {@code GetNodeInfo}. Counters are cumulative since the primary opened; byte counts are serialized
+ * response sizes.
  *
  * @param lastSequence the primary's last written sequence
  * @param firstRetainedSequence the oldest sequence the log still holds

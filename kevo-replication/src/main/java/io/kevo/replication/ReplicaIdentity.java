@@ -12,14 +12,14 @@ import java.util.UUID;
  * once, atomically ({@link AtomicFiles}), and read back on every start, so the primary recognises
  * the replica across restarts. Stateless.
  */
-final class ReplicaIdentity {
-  static final String DIRECTORY = "replication";
+public final class ReplicaIdentity {
+  public static final String DIRECTORY = "replication";
   static final String FILE = "replica-id";
 
   private ReplicaIdentity() {}
 
   /** The id in {@code dataDir}, created if there is none. */
-  static String loadOrCreate(Path dataDir) {
+  public static String loadOrCreate(Path dataDir) {
     Path dir = dataDir.resolve(DIRECTORY);
     Path file = dir.resolve(FILE);
     try {

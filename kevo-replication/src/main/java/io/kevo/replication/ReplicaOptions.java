@@ -8,9 +8,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * How a {@link Replica} talks to its primary. Immutable; build with {@link #builder()}, start from
- * {@link #DEFAULT}. Which primary to stream from is not an option but a constructor argument of
- * {@link Replica} (a channel supplier owned by the caller).
+ * How a {@link io.kevo.replication.replica.Replica} talks to its primary. Immutable; build with
+ * {@link #builder()}, start from {@link #DEFAULT}. Which primary to stream from is not an option
+ * but a constructor argument of {@link io.kevo.replication.replica.Replica} (a channel supplier
+ * owned by the caller).
  *
  * @param replicaId the id sent as {@code replica_id}; {@code null} (the default) means the id kept
  *     in {@code <data>/replication/replica-id}, created on first use

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A point-in-time view of a {@link Replica}, for the server's status and {@code kevo status}.
- * Immutable.
+ * A point-in-time view of a {@link io.kevo.replication.replica.Replica}, for the server's status
+ * and {@code kevo status}. Immutable.
  *
  * @param replicaId the id this replica streams under
  * @param state the state machine's current state

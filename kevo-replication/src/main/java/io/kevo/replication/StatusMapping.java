@@ -34,7 +34,7 @@ public final class StatusMapping {
     return s;
   }
 
-  static StatusRuntimeException toStatus(ReplicationException e) {
+  public static StatusRuntimeException toStatus(ReplicationException e) {
     Metadata trailers = new Metadata();
     trailers.put(WireMetadata.REPL_ERROR, e.reason().name());
     Status status =
@@ -62,7 +62,7 @@ public final class StatusMapping {
    * Any failure: a {@link ReplicationException} mapped as above, an engine failure as {@link
    * EngineStatus} maps it (as the client service does), anything else INTERNAL.
    */
-  static StatusRuntimeException toStatus(Throwable t) {
+  public static StatusRuntimeException toStatus(Throwable t) {
     if (t instanceof ReplicationException e) {
       return toStatus(e);
     }

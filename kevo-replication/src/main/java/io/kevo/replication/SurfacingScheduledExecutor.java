@@ -14,8 +14,8 @@ import java.util.concurrent.ThreadFactory;
  * error to the worker thread's uncaught-exception handler ({@link JvmFailures}). Other failures are
  * left where they were (the tasks log their own).
  */
-final class SurfacingScheduledExecutor extends ScheduledThreadPoolExecutor {
-  SurfacingScheduledExecutor(int threads, ThreadFactory threadFactory) {
+public final class SurfacingScheduledExecutor extends ScheduledThreadPoolExecutor {
+  public SurfacingScheduledExecutor(int threads, ThreadFactory threadFactory) {
     super(threads, threadFactory);
   }
 

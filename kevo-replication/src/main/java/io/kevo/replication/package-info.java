@@ -3,6 +3,36 @@
  * kevo.replication.WALReplicationService}; replicas apply it with the primary's sequence numbers,
  * make it durable and acknowledge it.
  *
+ * <p>Layout (each sub-package's {@code package-info} states what it holds, its threading contract
+ * and its dependencies; dependencies point one way: {@code wire} and {@code snapshot} on this
+ * package, {@code replica} on {@code wire}, {@code primary} on {@code wire} and {@code snapshot},
+ * and this package on none of them):
+ *
+ * <ul>
+ *   <li>{@code io.kevo.replication} (this package): the API and what both sides share. The seed's
+ *       interfaces; the options ({@link io.kevo.replication.PrimaryOptions}, {@link
+ *       io.kevo.replication.ReplicaOptions}) and the status values ({@link
+ *       io.kevo.replication.PrimaryStatus}, {@link io.kevo.replication.ReplicaStatus}, {@link
+ *       io.kevo.replication.BootstrapProgress}, {@link io.kevo.replication.SnapshotTransferStatus},
+ *       {@link io.kevo.replication.AckResult}); the one exception type ({@link
+ *       io.kevo.replication.ReplicationException}) and the one place errors become gRPC statuses
+ *       ({@link io.kevo.replication.StatusMapping}, {@link io.kevo.replication.EngineStatus}); the
+ *       epoch history and the node id both sides persist ({@link io.kevo.replication.EpochHistory},
+ *       {@link io.kevo.replication.ReplicaIdentity}, {@link io.kevo.replication.AtomicFiles}); and
+ *       the JVM-failure plumbing of every replication thread ({@link
+ *       io.kevo.replication.JvmFailures}, {@link io.kevo.replication.SurfacingScheduledExecutor}).
+ *       The last four are public only so that the sub-packages can use them; they are not API.
+ *   <li>{@link io.kevo.replication.primary}: the primary ({@link
+ *       io.kevo.replication.primary.Primary}) and what it is made of: sessions, retention, the
+ *       in-memory tail, acknowledgement waits, the read ceiling, the gRPC binding.
+ *   <li>{@link io.kevo.replication.replica}: the replica ({@link
+ *       io.kevo.replication.replica.Replica}), its apply thread and the parts it runs, and its side
+ *       of a bootstrap.
+ *   <li>{@link io.kevo.replication.snapshot}: serving snapshots to bootstrapping replicas.
+ *   <li>{@link io.kevo.replication.wire}: the wire codecs: entry payloads and CRCs, compression,
+ *       cutting records into entries and responses, and assembling them back.
+ * </ul>
+ *
  * <p>The seed's interfaces, by Java name: {@link io.kevo.replication.WalProvider}, {@link
  * io.kevo.replication.WalObserver}, {@link io.kevo.replication.WalEntryApplier}, {@link
  * io.kevo.replication.PrimaryNode}, {@link io.kevo.replication.ReplicaNode}, {@link
@@ -44,19 +74,24 @@
  *       {@link io.kevo.replication.PrimaryOptions#ackLevel()} other than {@code async}, the primary
  *       installs a {@link io.kevo.engine.ReadCeiling} on its database: reads see up to the highest
  *       sequence some replica acknowledged as durable through a session of this primary ({@link
- *       io.kevo.replication.Primary#confirmedSequence()}; acks are cumulative, and one replica is
- *       enough at any level, since a failover promotes the replica furthest ahead). A write no
- *       replica has can be lost in a failover; reading it would be a dirty read. Positions loaded
- *       from disk (perhaps of an older term) and positions a replica declares when it connects
- *       confirm nothing, for reads nor for writes' acknowledgement levels: only acknowledgements
- *       do. After it opens (a restart, a promotion) the primary does not know which of its entries
- *       were confirmed before, so it refuses reads ({@link
- *       io.kevo.replication.Primary#readRefusal()}) until a replica has acknowledged its last
- *       sequence at open; every new session asks its replica for an acknowledgement at once, and a
- *       replica answers a request with its durable position even when it applied nothing new. At
- *       {@code async} there is no ceiling: {@code async} already allows a failover to lose
+ *       io.kevo.replication.primary.Primary#confirmedSequence()}; acks are cumulative, and one
+ *       replica is enough at any level, since a failover promotes the replica furthest ahead). A
+ *       write no replica has can be lost in a failover; reading it would be a dirty read. Positions
+ *       loaded from disk (perhaps of an older term) and positions a replica declares when it
+ *       connects confirm nothing, for reads nor for writes' acknowledgement levels: only
+ *       acknowledgements do. After it opens (a restart, a promotion) the primary does not know
+ *       which of its entries were confirmed before, so it refuses reads ({@link
+ *       io.kevo.replication.primary.Primary#readRefusal()}) until a replica has acknowledged its
+ *       last sequence at open; every new session asks its replica for an acknowledgement at once,
+ *       and a replica answers a request with its durable position even when it applied nothing new.
+ *       At {@code async} there is no ceiling: {@code async} already allows a failover to lose
  *       acknowledged writes.
  * </ul>
+ *
+ * <p>Where the seed's interfaces are the seam, the code that drives them holds them by interface:
+ * the replica's apply pipeline and acknowledger hold a {@code WalEntryApplier}, the codecs a {@code
+ * Compressor}, the gRPC binding a {@code PrimaryNode}, the log a {@code WalObserver}. Where they
+ * are not, the sub-package's {@code package-info} says why.
  *
  * <p>Threading: primary sessions send on gRPC's {@code onReady} callbacks and a small executor,
  * never on the engine's write path; only the in-memory tail ({@code WalTail}) is fed on it, by the

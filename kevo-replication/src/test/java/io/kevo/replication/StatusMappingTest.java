@@ -67,9 +67,7 @@ class StatusMappingTest {
             new ReplicationException(ReplicationException.Reason.SUPERSEDED, "replaced"));
     assertThat(superseded.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
     assertThat(superseded.getTrailers().get(WireMetadata.REPL_ERROR)).isEqualTo("SUPERSEDED");
-    StatusRuntimeException stalled = SnapshotSender.stalled(1500);
-    assertThat(stalled.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(stalled.getTrailers().get(WireMetadata.REPL_ERROR)).isEqualTo("STALLED");
+    // A stalled snapshot transfer's status: see snapshot.SnapshotSenderTest.
   }
 
   private static Status.Code code(Throwable t) {

@@ -238,12 +238,12 @@ public final class KevoServer implements AutoCloseable {
   }
 
   /** The replication primary (role PRIMARY), for status and tests; null otherwise. */
-  public io.kevo.replication.Primary primary() {
+  public io.kevo.replication.primary.Primary primary() {
     return replication.primary();
   }
 
   /** The replica process (role REPLICA), for status and tests; null otherwise. */
-  public io.kevo.replication.Replica replica() {
+  public io.kevo.replication.replica.Replica replica() {
     return replication.replica();
   }
 

@@ -84,11 +84,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads on a primary whose default level is not {@code async} ({@code Get}, {@code Scan}, {@code
  * BeginTransaction}) see only writes a replica has acknowledged (the engine's read ceiling, {@link
- * io.kevo.replication.Primary#confirmedSequence()}), plus everything up to the request's {@code
- * kevo-min-sequence}; after the primary opened they are refused with {@code UNAVAILABLE} until a
- * replica has confirmed its last sequence ({@link NodeReplication#checkReadable()}). Reads with
- * {@code kevo-min-sequence}: a primary or standalone node answers at once (it has everything it
- * acknowledged); a replica that has not applied it holds a {@code Get} or read-only {@code
+ * io.kevo.replication.primary.Primary#confirmedSequence()}), plus everything up to the request's
+ * {@code kevo-min-sequence}; after the primary opened they are refused with {@code UNAVAILABLE}
+ * until a replica has confirmed its last sequence ({@link NodeReplication#checkReadable()}). Reads
+ * with {@code kevo-min-sequence}: a primary or standalone node answers at once (it has everything
+ * it acknowledged); a replica that has not applied it holds a {@code Get} or read-only {@code
  * BeginTransaction} the same way (released by its apply thread, run on the pool) for at most {@code
  * --read-wait-timeout} and the call's deadline, then answers {@code UNAVAILABLE} with {@code
  * kevo-applied-sequence}; a {@code Scan} is refused at once (its flow control must be set up before

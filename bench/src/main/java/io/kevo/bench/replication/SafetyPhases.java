@@ -44,7 +44,7 @@ final class SafetyPhases {
 
   /** Logs the replica's snapshot fetch at INFO (the child JVMs log at WARN otherwise). */
   static final String BOOTSTRAP_LOG_ARG =
-      "-Dorg.slf4j.simpleLogger.log.io.kevo.replication.SnapshotFetch=info";
+      "-Dorg.slf4j.simpleLogger.log.io.kevo.replication.replica.SnapshotFetch=info";
 
   private SafetyPhases() {}
 
