@@ -147,6 +147,54 @@ class ReplicationServerTest {
     ReplicaLink link = ReplicaLink.of(info);
     assertThat(link.lagEntries()).hasValue(0);
     assertThat(link.replicaId()).isPresent();
+    // The wire keys stay what they were before the status was typed (PROTOCOL: the map is fixed).
+    assertThat(info.getMetaMap().keySet())
+        .containsExactlyInAnyOrder(
+            "replica_id",
+            "lag_entries",
+            "lag_ms",
+            "bytes_sent_raw",
+            "bytes_sent_wire",
+            "compression_ratio",
+            "entries_sent",
+            "resends",
+            "connects",
+            "held_from",
+            "hold_dropped");
+    assertThat(p.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap().keySet())
+        .containsExactlyInAnyOrder(
+            "epoch",
+            "epoch_term",
+            "epoch_start_sequence",
+            "sessions",
+            "first_retained_sequence",
+            "durable_sequence",
+            "bytes_sent_raw",
+            "bytes_sent_wire",
+            "compression_ratio",
+            "entries_sent",
+            "responses_sent",
+            "heartbeats_sent",
+            "resends",
+            "sessions_timed_out",
+            "streams_refused",
+            "holds_dropped",
+            "ack_level",
+            "ack_timeout_ms",
+            "min_replicas_to_write",
+            "connected_replicas",
+            "writes_refused",
+            "ack_waits",
+            "ack_confirmed",
+            "ack_not_confirmed",
+            "ack_pending",
+            "reads_confirmed_only",
+            "reads_refused",
+            "bootstraps_active",
+            "bootstraps_completed",
+            "bootstraps_failed",
+            "bootstraps_refused",
+            "bootstrap_bytes_sent");
 
     GetNodeInfoResponse ri = r.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
     assertThat(ri.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.REPLICA);
@@ -157,6 +205,34 @@ class ReplicationServerTest {
     assertThat(replicaSide.appliedSequence()).hasValue(last);
     assertThat(replicaSide.needsBootstrap()).hasValue(false);
     assertThat(replicaSide.state()).isPresent();
+    assertThat(ri.getReplicationMap().keySet())
+        .contains(
+            "epoch",
+            "epoch_term",
+            "epoch_start_sequence",
+            "replica_id",
+            "state",
+            "state_ms",
+            "applied_sequence",
+            "durable_sequence",
+            "acked_sequence",
+            "primary_last_sequence",
+            "lag_entries",
+            "lag_ms",
+            "bytes_received_wire",
+            "bytes_received_raw",
+            "entries_applied",
+            "batches_applied",
+            "nacks_sent",
+            "checksum_failures",
+            "reconnects",
+            "needs_bootstrap",
+            "bootstraps_completed",
+            "read_wait_timeout_ms",
+            "read_waits",
+            "read_wait_timeouts",
+            "read_waits_pending")
+        .doesNotContain("sessions", "refusal");
   }
 
   @Test
