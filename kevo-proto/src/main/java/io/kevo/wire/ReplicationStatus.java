@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  *
  * <p>The map stays the wire form (a {@code map<string,string>}, field 7); this type only names and
  * types its keys. Every part and value is absent when its keys are missing or do not parse, as from
- * an older node or a node of another role: decoding never throws. Which part a node fills:
+ * an older node or a node of another role: decoding never throws. No component of these records is
+ * null: an absent value is an empty {@code Optional}. Which part a node fills:
  *
  * <ul>
  *   <li>every node with an epoch: {@code epoch}, {@code epoch_term}, {@code epoch_start_sequence}
