@@ -117,9 +117,4 @@ public record ReplicationStatus(
     replica.ifPresent(r -> r.putInto(m));
     return m;
   }
-
-  /** This status with {@code refusal} as its write refusal. */
-  public ReplicationStatus withWriteRefusal(Optional<WriteRefusal> refusal) {
-    return new ReplicationStatus(epoch, refusal, superseded, primary, replica);
-  }
 }
