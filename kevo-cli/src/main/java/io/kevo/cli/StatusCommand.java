@@ -7,11 +7,17 @@ import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetStatsResponse;
 import io.kevo.proto.LatencyStats;
 import io.kevo.proto.ReplicaInfo;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaLink;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -83,31 +89,33 @@ final class StatusCommand implements Callable<Integer> {
     node.add(row("last sequence", Long.toUnsignedString(info.getLastSequence())));
     node.add(row("read only", info.getReadOnly() ? "yes" : "no"));
     node.add(row("primary", info.getPrimaryAddress().isEmpty() ? "-" : info.getPrimaryAddress()));
-    Map<String, String> rm = info.getReplicationMap();
-    if (rm.containsKey("epoch")) {
-      node.add(
-          row(
-              "epoch",
-              rm.get("epoch")
-                  + " (term "
-                  + rm.getOrDefault("epoch_term", "?")
-                  + ", from sequence "
-                  + rm.getOrDefault("epoch_start_sequence", "?")
-                  + ")"));
-    }
-    if (rm.containsKey("superseded")) {
-      node.add(row("SUPERSEDED", rm.get("superseded")));
-    }
-    if (rm.containsKey("write_refusal")) {
-      node.add(
-          row(
-              "WRITES REFUSED",
-              rm.getOrDefault("write_refusal_code", "?")
-                  + " since "
-                  + rm.getOrDefault("write_refusal_since", "?")
-                  + ": "
-                  + rm.get("write_refusal")));
-    }
+    ReplicationStatus status = ReplicationStatus.of(info);
+    status
+        .epoch()
+        .ifPresent(
+            e ->
+                node.add(
+                    row(
+                        "epoch",
+                        e.number()
+                            + " (term "
+                            + e.termId().orElse("?")
+                            + ", from sequence "
+                            + or(e.startSequence(), "?")
+                            + ")")));
+    status.superseded().ifPresent(why -> node.add(row("SUPERSEDED", why)));
+    status
+        .writeRefusal()
+        .ifPresent(
+            r ->
+                node.add(
+                    row(
+                        "WRITES REFUSED",
+                        r.code().orElse("?")
+                            + " since "
+                            + r.since().orElse("?")
+                            + ": "
+                            + r.reason())));
     node.add(row("replicas", info.getReplicasCount() == 0 ? "none" : "" + info.getReplicasCount()));
     for (ReplicaInfo r : info.getReplicasList()) {
       node.add(
@@ -118,7 +126,7 @@ final class StatusCommand implements Callable<Integer> {
                   + (r.getAvailable() ? ", available" : ", unavailable")));
     }
     section(sb, "Node " + endpoint, null, node);
-    replication(sb, info);
+    replication(sb, info, status);
 
     if (stats == null) {
       sb.append('\n').append("Keys and storage\n  unavailable (the node serves no reads now)\n");
@@ -181,195 +189,200 @@ final class StatusCommand implements Callable<Integer> {
    * The replication section: for a primary, one row per replica (as the primary sees it) and the
    * primary's totals; for a replica, its state, positions, lag and traffic.
    */
-  private static void replication(StringBuilder sb, GetNodeInfoResponse info) {
-    Map<String, String> m = info.getReplicationMap();
+  private static void replication(
+      StringBuilder sb, GetNodeInfoResponse info, ReplicationStatus status) {
     if (info.getNodeRole() == GetNodeInfoResponse.NodeRole.PRIMARY) {
       if (info.getReplicasCount() > 0) {
-        List<String[]> rows = new ArrayList<>();
-        for (ReplicaInfo r : info.getReplicasList()) {
-          Map<String, String> meta = r.getMetaMap();
-          String state =
-              r.getAvailable()
-                  ? "streaming"
-                  : "true".equals(meta.get("hold_dropped"))
-                      ? "gone (hold dropped)"
-                      : "disconnected";
-          long wire = parse(meta.get("bytes_sent_wire"));
-          rows.add(
-              new String[] {
-                r.getAddress().isEmpty() ? meta.getOrDefault("replica_id", "?") : r.getAddress(),
-                state,
-                Long.toUnsignedString(r.getLastSequence()),
-                meta.getOrDefault("lag_entries", "-"),
-                meta.getOrDefault("lag_ms", "-"),
-                bytesShort(wire),
-                meta.getOrDefault("compression_ratio", "-"),
-                meta.getOrDefault("connects", "-"),
-                meta.getOrDefault("resends", "-")
-              });
-        }
-        sb.append('\n');
-        section(
-            sb,
-            "Replicas",
-            new String[] {
-              "", "state", "acked", "lag", "lag ms", "sent", "ratio", "connects", "resends"
-            },
-            rows);
+        replicas(sb, info);
       }
-      if (!m.isEmpty()) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(row("streams open", m.getOrDefault("sessions", "-")));
-        rows.add(row("first retained sequence", m.getOrDefault("first_retained_sequence", "-")));
-        rows.add(row("durable sequence", m.getOrDefault("durable_sequence", "-")));
-        rows.add(
-            row(
-                "bytes sent",
-                bytes(parse(m.get("bytes_sent_wire")))
-                    + " on the wire, ratio "
-                    + m.getOrDefault("compression_ratio", "-")));
-        rows.add(row("resends (nacks)", m.getOrDefault("resends", "-")));
-        rows.add(row("sessions timed out", m.getOrDefault("sessions_timed_out", "-")));
-        rows.add(row("streams refused", m.getOrDefault("streams_refused", "-")));
-        rows.add(row("holds dropped", m.getOrDefault("holds_dropped", "-")));
-        if (m.containsKey("ack_level")) {
-          rows.add(
-              row(
-                  "write acknowledgement",
-                  m.get("ack_level")
-                      + ", timeout "
-                      + m.getOrDefault("ack_timeout_ms", "?")
-                      + " ms; "
-                      + m.getOrDefault("ack_waits", "0")
-                      + " waits, "
-                      + m.getOrDefault("ack_not_confirmed", "0")
-                      + " not confirmed"));
-          String min = m.getOrDefault("min_replicas_to_write", "0");
-          rows.add(
-              row(
-                  "min replicas to write",
-                  "0".equals(min)
-                      ? "0 (never refuses)"
-                      : min
-                          + ("true".equals(m.get("writes_refused"))
-                              ? " — WRITES REFUSED: "
-                                  + m.getOrDefault("connected_replicas", "?")
-                                  + " connected"
-                              : " (" + m.getOrDefault("connected_replicas", "?") + " connected)")));
-        }
-        if ("true".equals(m.get("reads_refused"))) {
-          rows.add(row("READS REFUSED", m.getOrDefault("read_refusal", "?")));
-        } else if ("true".equals(m.get("reads_confirmed_only"))) {
-          rows.add(
-              row(
-                  "reads",
-                  "confirmed writes only: up to sequence "
-                      + m.getOrDefault("read_sequence", "?")
-                      + " (confirmed by a replica: "
-                      + m.getOrDefault("confirmed_sequence", "?")
-                      + ")"));
-        }
-        if (m.containsKey("bootstraps_active")) {
-          rows.add(
-              row(
-                  "bootstraps (snapshots)",
-                  m.get("bootstraps_active")
-                      + " running, "
-                      + m.getOrDefault("bootstraps_completed", "-")
-                      + " completed, "
-                      + m.getOrDefault("bootstraps_failed", "-")
-                      + " failed, "
-                      + m.getOrDefault("bootstraps_refused", "-")
-                      + " refused (limit); "
-                      + bytesShort(parse(m.get("bootstrap_bytes_sent")))
-                      + " sent"));
-        }
-        sb.append('\n');
-        section(sb, "Replication (primary)", null, rows);
-      }
-    } else if (info.getNodeRole() == GetNodeInfoResponse.NodeRole.REPLICA && !m.isEmpty()) {
-      List<String[]> rows = new ArrayList<>();
-      rows.add(
-          row(
-              "state",
-              m.getOrDefault("state", "-") + " for " + m.getOrDefault("state_ms", "?") + " ms"));
-      rows.add(row("replica id", m.getOrDefault("replica_id", "-")));
-      rows.add(row("applied sequence", m.getOrDefault("applied_sequence", "-")));
-      rows.add(row("durable sequence", m.getOrDefault("durable_sequence", "-")));
-      rows.add(row("acknowledged sequence", m.getOrDefault("acked_sequence", "-")));
-      rows.add(row("primary last sequence", m.getOrDefault("primary_last_sequence", "-")));
-      String lagMs = m.getOrDefault("lag_ms", "-");
-      rows.add(
-          row(
-              "lag",
-              m.getOrDefault("lag_entries", "-")
-                  + " entries, "
-                  + ("-1".equals(lagMs) ? "unknown" : lagMs + " ms")));
-      rows.add(
-          row(
-              "bytes received",
-              bytes(parse(m.get("bytes_received_wire")))
-                  + " on the wire, "
-                  + bytes(parse(m.get("bytes_received_raw")))
-                  + " of payload"));
-      rows.add(row("entries applied", m.getOrDefault("entries_applied", "-")));
-      rows.add(row("reconnects", m.getOrDefault("reconnects", "-")));
-      rows.add(row("nacks sent", m.getOrDefault("nacks_sent", "-")));
-      rows.add(row("checksum failures", m.getOrDefault("checksum_failures", "-")));
-      rows.add(row("needs bootstrap", "true".equals(m.get("needs_bootstrap")) ? "YES" : "no"));
-      if (m.containsKey("read_waits")) {
-        rows.add(
-            row(
-                "read-your-writes waits",
-                m.get("read_waits")
-                    + " ("
-                    + m.getOrDefault("read_wait_timeouts", "0")
-                    + " timed out, limit "
-                    + m.getOrDefault("read_wait_timeout_ms", "?")
-                    + " ms)"));
-      }
-      if (m.containsKey("bootstrap_bytes_total")) {
-        long done = parse(m.get("bootstrap_bytes_done"));
-        long total = parse(m.get("bootstrap_bytes_total"));
-        long eta = m.containsKey("bootstrap_eta_ms") ? parse(m.get("bootstrap_eta_ms")) : -1;
-        rows.add(
-            row(
-                "bootstrap",
-                m.getOrDefault("bootstrap_snapshot", "?")
-                    + " at sequence "
-                    + m.getOrDefault("bootstrap_sequence", "?")
-                    + ": "
-                    + bytesShort(done)
-                    + " of "
-                    + bytesShort(total)
-                    + (total > 0 ? " (" + done * 100 / total + "%)" : "")
-                    + ", files "
-                    + m.getOrDefault("bootstrap_files_done", "?")
-                    + "/"
-                    + m.getOrDefault("bootstrap_files_total", "?")
-                    + ", "
-                    + bytesShort(parse(m.get("bootstrap_rate_bytes_per_s")))
-                    + "/s, ETA "
-                    + (eta < 0 ? "unknown" : (eta + 999) / 1000 + " s")));
-      }
-      rows.add(row("bootstraps completed", m.getOrDefault("bootstraps_completed", "0")));
-      if (m.containsKey("last_error")) {
-        rows.add(row("last error", m.get("last_error")));
-      }
-      sb.append('\n');
-      section(sb, "Replication (replica)", null, rows);
+      status.primary().ifPresent(p -> primary(sb, p));
+    } else if (info.getNodeRole() == GetNodeInfoResponse.NodeRole.REPLICA) {
+      status.replica().ifPresent(r -> replica(sb, r));
     }
   }
 
-  private static long parse(String v) {
-    if (v == null) {
-      return 0;
+  /** One row per replica a primary lists. */
+  private static void replicas(StringBuilder sb, GetNodeInfoResponse info) {
+    List<String[]> rows = new ArrayList<>();
+    for (ReplicaInfo r : info.getReplicasList()) {
+      ReplicaLink link = ReplicaLink.of(r);
+      String state =
+          r.getAvailable()
+              ? "streaming"
+              : link.holdDropped().orElse(false) ? "gone (hold dropped)" : "disconnected";
+      rows.add(
+          new String[] {
+            r.getAddress().isEmpty() ? link.replicaId().orElse("?") : r.getAddress(),
+            state,
+            Long.toUnsignedString(r.getLastSequence()),
+            or(link.lagEntries(), "-"),
+            or(link.lagMillis(), "-"),
+            bytesShort(link.bytesSentWire().orElse(0)),
+            ratio(link.compressionRatio()),
+            or(link.connects(), "-"),
+            or(link.resends(), "-")
+          });
     }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      return 0;
+    sb.append('\n');
+    section(
+        sb,
+        "Replicas",
+        new String[] {
+          "", "state", "acked", "lag", "lag ms", "sent", "ratio", "connects", "resends"
+        },
+        rows);
+  }
+
+  /** A primary's own totals. */
+  private static void primary(StringBuilder sb, PrimarySide p) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(row("streams open", or(p.sessions(), "-")));
+    rows.add(row("first retained sequence", or(p.firstRetainedSequence(), "-")));
+    rows.add(row("durable sequence", or(p.durableSequence(), "-")));
+    rows.add(
+        row(
+            "bytes sent",
+            bytes(p.bytesSentWire().orElse(0))
+                + " on the wire, ratio "
+                + ratio(p.compressionRatio())));
+    rows.add(row("resends (nacks)", or(p.resends(), "-")));
+    rows.add(row("sessions timed out", or(p.sessionsTimedOut(), "-")));
+    rows.add(row("streams refused", or(p.streamsRefused(), "-")));
+    rows.add(row("holds dropped", or(p.holdsDropped(), "-")));
+    if (p.ackLevel().isPresent()) {
+      rows.add(
+          row(
+              "write acknowledgement",
+              p.ackLevel().get()
+                  + ", timeout "
+                  + or(p.ackTimeoutMillis(), "?")
+                  + " ms; "
+                  + or(p.ackWaits(), "0")
+                  + " waits, "
+                  + or(p.ackNotConfirmed(), "0")
+                  + " not confirmed"));
+      String min = or(p.minReplicasToWrite(), "0");
+      String connected = or(p.connectedReplicas(), "?");
+      rows.add(
+          row(
+              "min replicas to write",
+              "0".equals(min)
+                  ? "0 (never refuses)"
+                  : min
+                      + (p.writesRefused().orElse(false)
+                          ? " — WRITES REFUSED: " + connected + " connected"
+                          : " (" + connected + " connected)")));
     }
+    if (p.readsRefused().orElse(false)) {
+      rows.add(row("READS REFUSED", p.readRefusal().orElse("?")));
+    } else if (p.readsConfirmedOnly().orElse(false)) {
+      rows.add(
+          row(
+              "reads",
+              "confirmed writes only: up to sequence "
+                  + or(p.readSequence(), "?")
+                  + " (confirmed by a replica: "
+                  + or(p.confirmedSequence(), "?")
+                  + ")"));
+    }
+    if (p.bootstrapsActive().isPresent()) {
+      rows.add(
+          row(
+              "bootstraps (snapshots)",
+              p.bootstrapsActive().getAsLong()
+                  + " running, "
+                  + or(p.bootstrapsCompleted(), "-")
+                  + " completed, "
+                  + or(p.bootstrapsFailed(), "-")
+                  + " failed, "
+                  + or(p.bootstrapsRefused(), "-")
+                  + " refused (limit); "
+                  + bytesShort(p.bootstrapBytesSent().orElse(0))
+                  + " sent"));
+    }
+    sb.append('\n');
+    section(sb, "Replication (primary)", null, rows);
+  }
+
+  /** A replica's state, positions, lag and traffic. */
+  private static void replica(StringBuilder sb, ReplicaSide r) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(row("state", r.state().orElse("-") + " for " + or(r.stateMillis(), "?") + " ms"));
+    rows.add(row("replica id", r.replicaId().orElse("-")));
+    rows.add(row("applied sequence", or(r.appliedSequence(), "-")));
+    rows.add(row("durable sequence", or(r.durableSequence(), "-")));
+    rows.add(row("acknowledged sequence", or(r.ackedSequence(), "-")));
+    rows.add(row("primary last sequence", or(r.primaryLastSequence(), "-")));
+    String lagMs = or(r.lagMillis(), "-");
+    rows.add(
+        row(
+            "lag",
+            or(r.lagEntries(), "-")
+                + " entries, "
+                + ("-1".equals(lagMs) ? "unknown" : lagMs + " ms")));
+    rows.add(
+        row(
+            "bytes received",
+            bytes(r.bytesReceivedWire().orElse(0))
+                + " on the wire, "
+                + bytes(r.bytesReceivedRaw().orElse(0))
+                + " of payload"));
+    rows.add(row("entries applied", or(r.entriesApplied(), "-")));
+    rows.add(row("reconnects", or(r.reconnects(), "-")));
+    rows.add(row("nacks sent", or(r.nacksSent(), "-")));
+    rows.add(row("checksum failures", or(r.checksumFailures(), "-")));
+    rows.add(row("needs bootstrap", r.needsBootstrap().orElse(false) ? "YES" : "no"));
+    if (r.readWaits().isPresent()) {
+      rows.add(
+          row(
+              "read-your-writes waits",
+              r.readWaits().getAsLong()
+                  + " ("
+                  + or(r.readWaitTimeouts(), "0")
+                  + " timed out, limit "
+                  + or(r.readWaitTimeoutMillis(), "?")
+                  + " ms)"));
+    }
+    r.bootstrap()
+        .filter(b -> b.bytesTotal().isPresent())
+        .ifPresent(b -> rows.add(row("bootstrap", bootstrap(b))));
+    rows.add(row("bootstraps completed", or(r.bootstrapsCompleted(), "0")));
+    r.lastError().ifPresent(e -> rows.add(row("last error", e)));
+    sb.append('\n');
+    section(sb, "Replication (replica)", null, rows);
+  }
+
+  /** A bootstrap's progress in one line. */
+  private static String bootstrap(ReplicaSide.Bootstrap b) {
+    long done = b.bytesDone().orElse(0);
+    long total = b.bytesTotal().orElse(0);
+    long eta = b.etaMillis().orElse(-1);
+    return b.snapshot().orElse("?")
+        + " at sequence "
+        + or(b.sequence(), "?")
+        + ": "
+        + bytesShort(done)
+        + " of "
+        + bytesShort(total)
+        + (total > 0 ? " (" + done * 100 / total + "%)" : "")
+        + ", files "
+        + or(b.filesDone(), "?")
+        + "/"
+        + or(b.filesTotal(), "?")
+        + ", "
+        + bytesShort(b.bytesPerSecond().orElse(0))
+        + "/s, ETA "
+        + (eta < 0 ? "unknown" : (eta + 999) / 1000 + " s");
+  }
+
+  /** {@code v} in decimal, or {@code absent}. */
+  private static String or(OptionalLong v, String absent) {
+    return v.isPresent() ? Long.toString(v.getAsLong()) : absent;
+  }
+
+  /** A compression ratio as the node sends it (three decimals), or {@code -}. */
+  private static String ratio(OptionalDouble r) {
+    return r.isPresent() ? String.format(Locale.ROOT, "%.3f", r.getAsDouble()) : "-";
   }
 
   /** {@code 1536} as {@code 1.5 KiB}. */

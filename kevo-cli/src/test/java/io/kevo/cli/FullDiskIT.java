@@ -22,6 +22,7 @@ import io.kevo.proto.GetStatsRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
 import io.kevo.server.KevoServer;
+import io.kevo.wire.ReplicationStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -129,9 +130,10 @@ class FullDiskIT {
       await().atMost(HEALTH_CHANGE).until(() -> node.writesHealth() == ServingStatus.NOT_SERVING);
       GetNodeInfoResponse info = node.info();
       assertThat(info.getReadOnly()).isTrue();
-      assertThat(info.getReplicationMap()).containsEntry("write_refusal_code", "NO_SPACE");
-      assertThat(lower(info.getReplicationMap().get("write_refusal")))
-          .contains("no space left on device");
+      ReplicationStatus.WriteRefusal refusal =
+          ReplicationStatus.of(info).writeRefusal().orElseThrow();
+      assertThat(refusal.code()).hasValue("NO_SPACE");
+      assertThat(lower(refusal.reason())).contains("no space left on device");
       assertThat(lower(node.stats().getWriteRefusal())).contains("no space left on device");
       // Reads go on, and the node itself is healthy for them.
       assertThat(node.get("before-7")).isEqualTo(acked.get("before-7"));
@@ -146,7 +148,7 @@ class FullDiskIT {
       await().atMost(HEALTH_CHANGE).until(() -> node.writesHealth() == ServingStatus.SERVING);
       info = node.info();
       assertThat(info.getReadOnly()).isFalse();
-      assertThat(info.getReplicationMap()).doesNotContainKey("write_refusal");
+      assertThat(ReplicationStatus.of(info).writeRefusal()).isEmpty();
       assertThat(node.stats().getWriteRefusal()).isEmpty();
       for (int i = 0; i < 100; i++) {
         node.put("after-" + i);

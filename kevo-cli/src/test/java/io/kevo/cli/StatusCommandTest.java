@@ -3,11 +3,12 @@ package io.kevo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.proto.GetNodeInfoResponse;
+import io.kevo.proto.ReplicaInfo;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kevo status} of a bootstrapping replica, of a primary sending snapshots and of a node
- * whose disk is full.
+ * {@code kevo status} of a bootstrapping replica, of a primary sending snapshots, of a node whose
+ * disk is full, and of an older primary that reports fewer figures.
  */
 class StatusCommandTest {
   @Test
@@ -67,5 +68,30 @@ class StatusCommandTest {
     String out = StatusCommand.render("127.0.0.1:50051", info, null);
     assertThat(out)
         .contains("NO_SPACE since 2025-01-02T03:04:05Z: no space left on device while appending");
+  }
+
+  @Test
+  void anOlderPrimaryMissingFiguresShowsThemAsAbsentInsteadOfFailing() {
+    GetNodeInfoResponse info =
+        GetNodeInfoResponse.newBuilder()
+            .setNodeRole(GetNodeInfoResponse.NodeRole.PRIMARY)
+            .putReplication("epoch", "3")
+            .putReplication("sessions", "2")
+            .putReplication("compression_ratio", "0.500")
+            .addReplicas(
+                ReplicaInfo.newBuilder()
+                    .setAddress("127.0.0.1:50052")
+                    .setLastSequence(7)
+                    .setAvailable(false))
+            .build();
+    String out = StatusCommand.render("127.0.0.1:50051", info, null);
+    assertThat(out)
+        .contains("3 (term ?, from sequence ?)")
+        .containsPattern("streams open +2")
+        .containsPattern("durable sequence +-")
+        .contains("0 bytes on the wire, ratio 0.500")
+        .containsPattern("127\\.0\\.0\\.1:50052 +disconnected +7 +- +-")
+        .doesNotContain("write acknowledgement")
+        .doesNotContain("bootstraps (snapshots)");
   }
 }

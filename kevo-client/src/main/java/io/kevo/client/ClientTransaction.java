@@ -2,6 +2,8 @@ package io.kevo.client;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.kevo.proto.BeginTransactionRequest;
+import io.kevo.proto.BeginTransactionResponse;
 import io.kevo.proto.CommitTransactionRequest;
 import io.kevo.proto.RollbackTransactionRequest;
 import io.kevo.proto.TxDeleteRequest;
@@ -57,6 +59,41 @@ public final class ClientTransaction implements AutoCloseable {
     this.readOnly = readOnly;
   }
 
+  /**
+   * Begins a transaction for {@code client} ({@link KevoClient#beginTransaction(boolean)}): a
+   * read-write one on the primary, a read-only one where reads go (with the session's position);
+   * never retried.
+   */
+  static ClientTransaction begin(KevoClient client, boolean readOnly) {
+    BeginTransactionRequest req =
+        BeginTransactionRequest.newBuilder().setReadOnly(readOnly).build();
+    Router.Route route = readOnly ? Router.Route.READ : Router.Route.WRITE;
+    Metadata headers = readOnly ? client.consistency().readHeaders() : new Metadata();
+    AtomicReference<Node> began = new AtomicReference<>();
+    String id =
+        client
+            .retrier()
+            .call(
+                "BeginTransaction",
+                false,
+                () ->
+                    client
+                        .router()
+                        .call(
+                            "BeginTransaction",
+                            route,
+                            n -> {
+                              BeginTransactionResponse r =
+                                  Consistency.decorate(
+                                          client.stub(n), headers, new AtomicReference<>())
+                                      .beginTransaction(req);
+                              began.set(n);
+                              return r;
+                            }))
+            .getTransactionId();
+    return new ClientTransaction(client, began.get(), id, readOnly);
+  }
+
   /** The server's id for this transaction. */
   public String id() {
     return id;
@@ -81,7 +118,7 @@ public final class ClientTransaction implements AutoCloseable {
   /** The value of {@code key} as this transaction sees it, or empty if absent. */
   public Optional<byte[]> get(byte[] key) {
     TxGetRequest req =
-        TxGetRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
+        TxGetRequest.newBuilder().setTransactionId(id).setKey(ClientWrites.bytes(key)).build();
     TxGetResponse r = call(n -> client.stub(n).txGet(req));
     return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
   }
@@ -91,17 +128,17 @@ public final class ClientTransaction implements AutoCloseable {
     TxPutRequest req =
         TxPutRequest.newBuilder()
             .setTransactionId(id)
-            .setKey(KevoClient.bytes(key))
-            .setValue(KevoClient.bytes(value))
+            .setKey(ClientWrites.bytes(key))
+            .setValue(ClientWrites.bytes(value))
             .build();
-    KevoClient.checkSuccess("TxPut", call(n -> client.stub(n).txPut(req)).getSuccess());
+    ClientWrites.checkSuccess("TxPut", call(n -> client.stub(n).txPut(req)).getSuccess());
   }
 
   /** Buffers a delete of {@code key}. */
   public void delete(byte[] key) {
     TxDeleteRequest req =
-        TxDeleteRequest.newBuilder().setTransactionId(id).setKey(KevoClient.bytes(key)).build();
-    KevoClient.checkSuccess("TxDelete", call(n -> client.stub(n).txDelete(req)).getSuccess());
+        TxDeleteRequest.newBuilder().setTransactionId(id).setKey(ClientWrites.bytes(key)).build();
+    ClientWrites.checkSuccess("TxDelete", call(n -> client.stub(n).txDelete(req)).getSuccess());
   }
 
   /** Streams the pairs {@code spec} selects as this transaction sees them. Close the result. */
@@ -154,7 +191,7 @@ public final class ClientTransaction implements AutoCloseable {
       throw failure;
     }
     transition(State.COMMITTED);
-    KevoClient.checkSuccess("CommitTransaction", ok);
+    ClientWrites.checkSuccess("CommitTransaction", ok);
     return consistency.written(trailers.get());
   }
 

@@ -1,29 +1,14 @@
 package io.kevo.client;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.kevo.proto.BatchWriteRequest;
-import io.kevo.proto.BatchWriteResponse;
-import io.kevo.proto.BeginTransactionRequest;
-import io.kevo.proto.BeginTransactionResponse;
 import io.kevo.proto.CompactRequest;
-import io.kevo.proto.DeleteRequest;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.proto.GetNodeInfoResponse;
-import io.kevo.proto.GetRequest;
-import io.kevo.proto.GetResponse;
 import io.kevo.proto.GetStatsRequest;
 import io.kevo.proto.GetStatsResponse;
 import io.kevo.proto.KevoServiceGrpc;
-import io.kevo.proto.Operation;
-import io.kevo.proto.PutRequest;
-import io.kevo.proto.ScanRequest;
-import io.kevo.proto.ScanResponse;
 import io.kevo.wire.AckLevel;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +96,8 @@ public final class KevoClient implements AutoCloseable {
   private final TopologyTracker tracker;
   private final Router router;
   private final Consistency consistency;
+  private final ClientReads reads;
+  private final ClientWrites writes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoClient(ClientOptions options, Clock clock) {
@@ -128,6 +114,8 @@ public final class KevoClient implements AutoCloseable {
     this.tracker = new TopologyTracker(options, pool, clock);
     this.router = new Router(options, pool, tracker);
     this.consistency = new Consistency(options);
+    this.reads = new ClientReads(options, retrier, router, consistency);
+    this.writes = new ClientWrites(options, retrier, router, consistency);
   }
 
   /**
@@ -181,35 +169,12 @@ public final class KevoClient implements AutoCloseable {
 
   /** The value of {@code key}, or empty if absent. An empty array is a value, not an absence. */
   public Optional<byte[]> get(byte[] key) {
-    GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
-    Metadata headers = consistency.readHeaders();
-    AtomicReference<Metadata> trailers = new AtomicReference<>();
-    GetResponse r =
-        retrier.call(
-            "Get",
-            true,
-            () -> read("Get", n -> Consistency.decorate(stub(n), headers, trailers).get(req)));
-    consistency.read(trailers.get());
-    return found(r);
+    return reads.get(key);
   }
 
   /** {@link #get} without blocking. */
   public CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
-    GetRequest req = GetRequest.newBuilder().setKey(bytes(key)).build();
-    Metadata headers = consistency.readHeaders();
-    AtomicReference<Metadata> trailers = new AtomicReference<>();
-    return retrier
-        .callAsync(
-            "Get",
-            true,
-            () ->
-                readAsync(
-                    "Get", n -> Consistency.decorate(futureStub(n), headers, trailers).get(req)))
-        .thenApply(
-            r -> {
-              consistency.read(trailers.get());
-              return found(r);
-            });
+    return reads.getAsync(key);
   }
 
   /** Stores {@code value} (possibly empty) under {@code key}, without forcing it to disk. */
@@ -234,8 +199,7 @@ public final class KevoClient implements AutoCloseable {
    *     is committed on the primary)
    */
   public WriteResult put(byte[] key, byte[] value, WriteSpec spec) {
-    PutRequest req = putRequest(key, value, spec.sync());
-    return writeCall("Put", spec, (stub) -> stub.put(req).getSuccess());
+    return writes.put(key, value, spec);
   }
 
   /** {@link #put(byte[], byte[], boolean)} without blocking. */
@@ -245,9 +209,7 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #put(byte[], byte[], WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> putAsync(byte[] key, byte[] value, WriteSpec spec) {
-    PutRequest req = putRequest(key, value, spec.sync());
-    return writeCallAsync(
-        "Put", spec, stub -> stub.put(req), io.kevo.proto.PutResponse::getSuccess);
+    return writes.putAsync(key, value, spec);
   }
 
   /** Deletes {@code key} without forcing it to disk; deleting an absent key is not an error. */
@@ -270,8 +232,7 @@ public final class KevoClient implements AutoCloseable {
    * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
    */
   public WriteResult delete(byte[] key, WriteSpec spec) {
-    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(spec.sync()).build();
-    return writeCall("Delete", spec, stub -> stub.delete(req).getSuccess());
+    return writes.delete(key, spec);
   }
 
   /** {@link #delete(byte[], boolean)} without blocking. */
@@ -281,9 +242,7 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #delete(byte[], WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> deleteAsync(byte[] key, WriteSpec spec) {
-    DeleteRequest req = DeleteRequest.newBuilder().setKey(bytes(key)).setSync(spec.sync()).build();
-    return writeCallAsync(
-        "Delete", spec, stub -> stub.delete(req), io.kevo.proto.DeleteResponse::getSuccess);
+    return writes.deleteAsync(key, spec);
   }
 
   /** Applies {@code ops} atomically (all or none), without forcing them to disk. */
@@ -307,8 +266,7 @@ public final class KevoClient implements AutoCloseable {
    * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
    */
   public WriteResult batch(List<Op> ops, WriteSpec spec) {
-    BatchWriteRequest req = batchRequest(ops, spec.sync());
-    return writeCall("BatchWrite", spec, stub -> stub.batchWrite(req).getSuccess());
+    return writes.batch(ops, spec);
   }
 
   /** {@link #batch(List, boolean)} without blocking. */
@@ -318,9 +276,7 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #batch(List, WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> batchAsync(List<Op> ops, WriteSpec spec) {
-    BatchWriteRequest req = batchRequest(ops, spec.sync());
-    return writeCallAsync(
-        "BatchWrite", spec, stub -> stub.batchWrite(req), BatchWriteResponse::getSuccess);
+    return writes.batchAsync(ops, spec);
   }
 
   /**
@@ -344,23 +300,7 @@ public final class KevoClient implements AutoCloseable {
    * cancels the call if unfinished).
    */
   public KevoScan scan(ScanSpec spec) {
-    ScanRequest request = spec.toRequest();
-    Metadata headers = consistency.readHeaders();
-    AtomicBoolean lagged = new AtomicBoolean();
-    return new KevoScan(
-        "Scan",
-        () -> {
-          // A replica behind the session refuses a scan at once: the next attempt reads the
-          // primary.
-          Node node = lagged.get() ? router.primary() : router.pick(Router.Route.READ, true);
-          AtomicReference<Metadata> trailers = new AtomicReference<>();
-          Iterator<ScanResponse> it =
-              Consistency.decorate(node.blocking(options.scanDeadline()), headers, trailers)
-                  .scan(request);
-          return router.reporting(node, lagging(map(it), lagged));
-        },
-        retrier,
-        true);
+    return reads.scan(spec);
   }
 
   /** The node's counters (keys, storage, operations, latencies, recovery). */
@@ -385,7 +325,7 @@ public final class KevoClient implements AutoCloseable {
                 false,
                 () -> onHome(n -> n.blocking(options.scanDeadline()).compact(req)))
             .getSuccess();
-    checkSuccess("Compact", ok);
+    ClientWrites.checkSuccess("Compact", ok);
   }
 
   /**
@@ -396,29 +336,7 @@ public final class KevoClient implements AutoCloseable {
    * @param readOnly whether writes are refused (a read-only transaction never conflicts)
    */
   public ClientTransaction beginTransaction(boolean readOnly) {
-    BeginTransactionRequest req =
-        BeginTransactionRequest.newBuilder().setReadOnly(readOnly).build();
-    Router.Route route = readOnly ? Router.Route.READ : Router.Route.WRITE;
-    Metadata headers = readOnly ? consistency.readHeaders() : new Metadata();
-    AtomicReference<Node> began = new AtomicReference<>();
-    String id =
-        retrier
-            .call(
-                "BeginTransaction",
-                false,
-                () ->
-                    router.call(
-                        "BeginTransaction",
-                        route,
-                        n -> {
-                          BeginTransactionResponse r =
-                              Consistency.decorate(stub(n), headers, new AtomicReference<>())
-                                  .beginTransaction(req);
-                          began.set(n);
-                          return r;
-                        }))
-            .getTransactionId();
-    return new ClientTransaction(this, began.get(), id, readOnly);
+    return ClientTransaction.begin(this, readOnly);
   }
 
   /**
@@ -450,88 +368,6 @@ public final class KevoClient implements AutoCloseable {
     return consistency;
   }
 
-  /**
-   * One write through the router with the acknowledgement metadata; returns what its trailers
-   * report.
-   */
-  private WriteResult writeCall(
-      String name, WriteSpec spec, Function<KevoServiceGrpc.KevoServiceBlockingStub, Boolean> rpc) {
-    Metadata headers = consistency.writeHeaders(spec);
-    AtomicReference<Metadata> trailers = new AtomicReference<>();
-    boolean ok;
-    try {
-      ok =
-          retrier.call(
-              name,
-              retryWrites(),
-              () -> write(name, n -> rpc.apply(Consistency.decorate(stub(n), headers, trailers))));
-    } catch (RuntimeException e) {
-      throw consistency.writeFailure(e);
-    }
-    checkSuccess(name, ok);
-    return consistency.written(trailers.get());
-  }
-
-  private <R> CompletableFuture<WriteResult> writeCallAsync(
-      String name,
-      WriteSpec spec,
-      Function<KevoServiceGrpc.KevoServiceFutureStub, ListenableFuture<R>> rpc,
-      java.util.function.Predicate<R> success) {
-    Metadata headers = consistency.writeHeaders(spec);
-    AtomicReference<Metadata> trailers = new AtomicReference<>();
-    CompletableFuture<WriteResult> out = new CompletableFuture<>();
-    retrier
-        .callAsync(
-            name,
-            retryWrites(),
-            () ->
-                writeAsync(
-                    name, n -> rpc.apply(Consistency.decorate(futureStub(n), headers, trailers))))
-        .whenComplete(
-            (r, t) -> {
-              if (t != null) {
-                out.completeExceptionally(consistency.writeFailure(unwrap(t)));
-                return;
-              }
-              try {
-                checkSuccess(name, success.test(r));
-                out.complete(consistency.written(trailers.get()));
-              } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-              }
-            });
-    return out;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** {@code it}, setting {@code lagged} if it fails because its replica is behind the session. */
-  private static <T> Iterator<T> lagging(Iterator<T> it, AtomicBoolean lagged) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        try {
-          return it.hasNext();
-        } catch (RuntimeException e) {
-          if (Consistency.isLagging(e)) {
-            lagged.set(true);
-          }
-          throw e;
-        }
-      }
-
-      @Override
-      public T next() {
-        return it.next();
-      }
-    };
-  }
-
   Retrier retrier() {
     return retrier;
   }
@@ -541,77 +377,7 @@ public final class KevoClient implements AutoCloseable {
     return pool.channels();
   }
 
-  private KevoServiceGrpc.KevoServiceFutureStub futureStub(Node node) {
-    return node.future(options.deadline());
-  }
-
-  private <T> T read(String name, Function<Node, T> rpc) {
-    return router.call(name, Router.Route.READ, rpc);
-  }
-
-  private <T> T write(String name, Function<Node, T> rpc) {
-    return router.call(name, Router.Route.WRITE, rpc);
-  }
-
-  private <T> ListenableFuture<T> readAsync(String name, Function<Node, ListenableFuture<T>> rpc) {
-    return router.callAsync(name, Router.Route.READ, rpc);
-  }
-
-  private <T> ListenableFuture<T> writeAsync(String name, Function<Node, ListenableFuture<T>> rpc) {
-    return router.callAsync(name, Router.Route.WRITE, rpc);
-  }
-
   private <T> T onHome(Function<Node, T> rpc) {
     return router.callOn(router.home(), rpc);
-  }
-
-  private boolean retryWrites() {
-    return options.retryWrites();
-  }
-
-  static ByteString bytes(byte[] b) {
-    return ByteString.copyFrom(Objects.requireNonNull(b, "key and value must not be null"));
-  }
-
-  static void checkSuccess(String rpc, boolean success) {
-    if (!success) {
-      throw new KevoClientException(
-          io.grpc.Status.Code.UNKNOWN, rpc + " answered success=false without an error", null);
-    }
-  }
-
-  private static Optional<byte[]> found(GetResponse r) {
-    return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
-  }
-
-  private static PutRequest putRequest(byte[] key, byte[] value, boolean sync) {
-    return PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).setSync(sync).build();
-  }
-
-  private static BatchWriteRequest batchRequest(List<Op> ops, boolean sync) {
-    BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder().setSync(sync);
-    for (Op op : ops) {
-      b.addOperations(
-          Operation.newBuilder()
-              .setType(op.kind() == Op.Kind.PUT ? Operation.Type.PUT : Operation.Type.DELETE)
-              .setKey(ByteString.copyFrom(op.keyNoCopy()))
-              .setValue(ByteString.copyFrom(op.valueNoCopy())));
-    }
-    return b.build();
-  }
-
-  static Iterator<KeyValue> map(Iterator<ScanResponse> it) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public KeyValue next() {
-        ScanResponse r = it.next();
-        return new KeyValue(r.getKey().toByteArray(), r.getValue().toByteArray());
-      }
-    };
   }
 }

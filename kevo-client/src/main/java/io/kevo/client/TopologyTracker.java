@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
+import io.kevo.wire.ReplicationStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -235,7 +236,7 @@ final class TopologyTracker implements AutoCloseable {
       case STANDALONE:
         return new Topology(address, List.of(), Set.of(), now, address);
       case PRIMARY:
-        if (info.getReplicationMap().containsKey("superseded")) {
+        if (ReplicationStatus.of(info).superseded().isPresent()) {
           // Another node was promoted to a newer epoch: this one refuses writes; ask the others.
           LOG.debug("{} is a superseded primary: {}", address, info.getReplicationMap());
           return null;

@@ -19,7 +19,9 @@
  * rather than failing when a node goes away. Package-private plumbing: {@code NodePool} (one
  * channel per node), {@code TopologyTracker} (what the client knows of the cluster), {@code Router}
  * (which node each attempt goes to, redirects), {@code Retrier} (attempts and backoff), {@code
- * Consistency} (the {@code kevo-*} metadata and the session's sequence). The client is thread-safe;
- * scans and transactions are single-threaded handles.
+ * Consistency} (the {@code kevo-*} metadata and the session's sequence), {@code ClientReads} and
+ * {@code ClientWrites} (the reads and writes {@code KevoClient} hands on). The node info's
+ * replication figures are read with {@link io.kevo.wire.ReplicationStatus}. The client is
+ * thread-safe; scans and transactions are single-threaded handles.
  */
 package io.kevo.client;

@@ -56,7 +56,7 @@ public final class KevoServer implements AutoCloseable {
    * The health service name that says whether this node serves client reads: {@code NOT_SERVING} on
    * a primary that refuses them until a replica has confirmed its last sequence at open (at an
    * acknowledgement level other than {@code async}, after a restart or a promotion; see {@link
-   * NodeReplication#checkReadable()}), else {@code SERVING}. Checked with {@link
+   * ReplicationGate#checkReadable()}), else {@code SERVING}. Checked with {@link
    * #WRITES_HEALTH_SERVICE}. The node's own statuses stay {@code SERVING}: it takes writes
    * meanwhile, and a replica usually confirms within milliseconds of connecting.
    */
@@ -85,6 +85,7 @@ public final class KevoServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final CallDispatch dispatch;
   private final NodeReplication replication;
+  private final ReplicationGate gate;
   private final CallDrain clientCalls = new CallDrain();
   private final OpenStreams openStreams = new OpenStreams();
   private volatile String selfAddress;
@@ -122,9 +123,17 @@ public final class KevoServer implements AutoCloseable {
       throw e;
     }
     this.replication = nr;
+    this.gate = new ReplicationGate(nr, options);
     this.service =
         new KevoServiceImpl(
-            db, transactions, metrics, options, version(), dispatch.syncWrites(), replication);
+            db,
+            transactions,
+            metrics,
+            options,
+            version(),
+            dispatch.syncWrites(),
+            replication,
+            gate);
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
     builder.intercept(new FatalErrorInterceptor(FatalErrorInterceptor.UNCAUGHT));
@@ -356,12 +365,12 @@ public final class KevoServer implements AutoCloseable {
   private void updateWritesHealth() {
     try {
       if (!closed.get()) {
-        boolean refused = replication.writesRefused() || db.writeRefusal().isPresent();
+        boolean refused = gate.writesRefused() || db.writeRefusal().isPresent();
         health.setStatus(
             WRITES_HEALTH_SERVICE, refused ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
         health.setStatus(
             READS_HEALTH_SERVICE,
-            replication.readRefusal() != null ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
+            gate.readRefusal() != null ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
       }
     } catch (RuntimeException e) {
       LOG.warn("updating the writes health status failed", e);

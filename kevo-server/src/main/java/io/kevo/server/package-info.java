@@ -7,6 +7,12 @@
  * io.kevo.server.StatusMapper}), and never let one client's slow stream grow the server's memory
  * (scans are pulled from the engine only as fast as the client reads).
  *
+ * <p>Layout: {@code KevoServiceImpl} hands each RPC to its kind's class ({@code ReadCalls}, {@code
+ * WriteCalls}, {@code TransactionCalls}, {@code AdminCalls}); {@code NodeReplication} holds the
+ * node's replication role and its transitions, {@code ReplicationGate} decides what the role allows
+ * of a client call, and {@code NodeInfoReport} builds {@code GetNodeInfo}, its replication figures
+ * typed as {@link io.kevo.wire.ReplicationStatus}.
+ *
  * <p>Threading: RPC handlers run many at once; the engine is thread-safe. By default ({@link
  * io.kevo.server.ServerOptions.Dispatch#EVENT_LOOP}) point reads and unsynced puts and deletes run
  * on the Netty event loop that read them and everything else on a pool ({@code CallDispatch}); with

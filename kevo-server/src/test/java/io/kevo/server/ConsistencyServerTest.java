@@ -30,6 +30,9 @@ import io.kevo.proto.PutRequest;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.TxPutRequest;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
 import io.kevo.wire.WireMetadata;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,6 +104,13 @@ class ConsistencyServerTest {
         .withInterceptors(
             MetadataUtils.newAttachHeadersInterceptor(headers),
             MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers));
+  }
+
+  /** The primary's own figures in {@code GetNodeInfo}. */
+  private static PrimarySide primarySide(KevoServiceGrpc.KevoServiceBlockingStub stub) {
+    return ReplicationStatus.of(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+        .primary()
+        .orElseThrow();
   }
 
   private static Metadata ack(String level) {
@@ -238,12 +248,11 @@ class ConsistencyServerTest {
     assertThat(own.getValue().toStringUtf8()).isEqualTo("unconfirmed");
     assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
 
-    var info = stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap();
-    assertThat(info)
-        .containsEntry("reads_confirmed_only", "true")
-        .containsEntry("confirmed_sequence", "" + confirmed)
-        .containsEntry("read_sequence", "" + confirmed)
-        .containsEntry("reads_refused", "false");
+    PrimarySide info = primarySide(stub);
+    assertThat(info.readsConfirmedOnly()).hasValue(true);
+    assertThat(info.confirmedSequence()).hasValue(confirmed);
+    assertThat(info.readSequence()).hasValue(confirmed);
+    assertThat(info.readsRefused()).hasValue(false);
     assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getLastSequence())
         .isEqualTo(unconfirmed);
   }
@@ -302,9 +311,8 @@ class ConsistencyServerTest {
                         .build())
                 .getStatus())
         .isEqualTo(ServingStatus.NOT_SERVING);
-    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
-        .containsEntry("reads_refused", "true")
-        .containsEntry("read_refusal", why);
+    assertThat(primarySide(stub).readsRefused()).hasValue(true);
+    assertThat(primarySide(stub).readRefusal()).hasValue(why);
 
     // The replica comes back, gets the entry and confirms it: reads resume and see it.
     replica("r1", restarted);
@@ -445,10 +453,10 @@ class ConsistencyServerTest {
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(ServingStatus.SERVING);
     var stub = KevoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
-    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
-        .containsEntry("writes_refused", "true")
-        .containsEntry("min_replicas_to_write", "1")
-        .containsEntry("connected_replicas", "0");
+    PrimarySide refusing = primarySide(stub);
+    assertThat(refusing.writesRefused()).hasValue(true);
+    assertThat(refusing.minReplicasToWrite()).hasValue(1);
+    assertThat(refusing.connectedReplicas()).hasValue(0);
 
     replica("r1", primary);
     awaitConnected(primary, 1);
@@ -464,8 +472,7 @@ class ConsistencyServerTest {
                                 .build())
                         .getStatus()
                     == ServingStatus.SERVING);
-    assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
-        .containsEntry("writes_refused", "false");
+    assertThat(primarySide(stub).writesRefused()).hasValue(false);
   }
 
   @Test
@@ -539,11 +546,14 @@ class ConsistencyServerTest {
                 .get(GetRequest.newBuilder().setKey(b("k1")).build())
                 .getFound())
         .isTrue();
-    var info =
-        KevoServiceGrpc.newBlockingStub(r)
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
-            .getReplicationMap();
-    assertThat(info).containsEntry("read_wait_timeouts", "1").containsEntry("read_waits", "2");
+    ReplicaSide info =
+        ReplicationStatus.of(
+                KevoServiceGrpc.newBlockingStub(r)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+            .replica()
+            .orElseThrow();
+    assertThat(info.readWaitTimeouts()).hasValue(1);
+    assertThat(info.readWaits()).hasValue(2);
   }
 }

@@ -21,6 +21,9 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.TxGetRequest;
+import io.kevo.wire.ReplicaLink;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
 import io.kevo.wire.WireMetadata;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,17 +144,95 @@ class ReplicationServerTest {
     var info = p.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicas(0);
     assertThat(info.getAddress()).isEqualTo(replica.address());
     assertThat(info.getAvailable()).isTrue();
-    assertThat(info.getMetaMap()).containsEntry("lag_entries", "0").containsKey("replica_id");
+    ReplicaLink link = ReplicaLink.of(info);
+    assertThat(link.lagEntries()).hasValue(0);
+    assertThat(link.replicaId()).isPresent();
+    // The wire keys stay what they were before the status was typed (PROTOCOL: the map is fixed).
+    assertThat(info.getMetaMap().keySet())
+        .containsExactlyInAnyOrder(
+            "replica_id",
+            "lag_entries",
+            "lag_ms",
+            "bytes_sent_raw",
+            "bytes_sent_wire",
+            "compression_ratio",
+            "entries_sent",
+            "resends",
+            "connects",
+            "held_from",
+            "hold_dropped");
+    assertThat(p.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap().keySet())
+        .containsExactlyInAnyOrder(
+            "epoch",
+            "epoch_term",
+            "epoch_start_sequence",
+            "sessions",
+            "first_retained_sequence",
+            "durable_sequence",
+            "bytes_sent_raw",
+            "bytes_sent_wire",
+            "compression_ratio",
+            "entries_sent",
+            "responses_sent",
+            "heartbeats_sent",
+            "resends",
+            "sessions_timed_out",
+            "streams_refused",
+            "holds_dropped",
+            "ack_level",
+            "ack_timeout_ms",
+            "min_replicas_to_write",
+            "connected_replicas",
+            "writes_refused",
+            "ack_waits",
+            "ack_confirmed",
+            "ack_not_confirmed",
+            "ack_pending",
+            "reads_confirmed_only",
+            "reads_refused",
+            "bootstraps_active",
+            "bootstraps_completed",
+            "bootstraps_failed",
+            "bootstraps_refused",
+            "bootstrap_bytes_sent");
 
     GetNodeInfoResponse ri = r.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
     assertThat(ri.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.REPLICA);
     assertThat(ri.getPrimaryAddress()).isEqualTo(primary.address());
     assertThat(ri.getReadOnly()).isTrue();
     assertThat(ri.getLastSequence()).isEqualTo(last);
-    assertThat(ri.getReplicationMap())
-        .containsEntry("applied_sequence", Long.toString(last))
-        .containsEntry("needs_bootstrap", "false")
-        .containsKey("state");
+    ReplicaSide replicaSide = ReplicationStatus.of(ri).replica().orElseThrow();
+    assertThat(replicaSide.appliedSequence()).hasValue(last);
+    assertThat(replicaSide.needsBootstrap()).hasValue(false);
+    assertThat(replicaSide.state()).isPresent();
+    assertThat(ri.getReplicationMap().keySet())
+        .contains(
+            "epoch",
+            "epoch_term",
+            "epoch_start_sequence",
+            "replica_id",
+            "state",
+            "state_ms",
+            "applied_sequence",
+            "durable_sequence",
+            "acked_sequence",
+            "primary_last_sequence",
+            "lag_entries",
+            "lag_ms",
+            "bytes_received_wire",
+            "bytes_received_raw",
+            "entries_applied",
+            "batches_applied",
+            "nacks_sent",
+            "checksum_failures",
+            "reconnects",
+            "needs_bootstrap",
+            "bootstraps_completed",
+            "read_wait_timeout_ms",
+            "read_waits",
+            "read_wait_timeouts",
+            "read_waits_pending")
+        .doesNotContain("sessions", "refusal");
   }
 
   @Test
@@ -180,6 +261,11 @@ class ReplicationServerTest {
     assertThat(get(r, "k60")).isEqualTo("v60");
     // Nothing was applied twice: the replica's counters only saw the 50 deletes after restart.
     assertThat(again.replica().status().entriesApplied()).isEqualTo(50);
+  }
+
+  /** The epoch a node reports in {@code GetNodeInfo}. */
+  private static long epoch(GetNodeInfoResponse info) {
+    return ReplicationStatus.of(info).epoch().orElseThrow().number();
   }
 
   private io.kevo.proto.replication.ReplicationAdminGrpc.ReplicationAdminBlockingStub admin(
@@ -232,7 +318,7 @@ class ReplicationServerTest {
     GetNodeInfoResponse info = w.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
     assertThat(info.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.PRIMARY);
     assertThat(info.getPrimaryAddress()).isEqualTo(r1.address());
-    assertThat(info.getReplicationMap()).containsEntry("epoch", "2");
+    assertThat(epoch(info)).isEqualTo(2);
     // Promoting it again is harmless.
     assertThat(
             admin(r1)
@@ -252,7 +338,7 @@ class ReplicationServerTest {
     assertThat(get(r2s, "after")).isEqualTo("r1");
     GetNodeInfoResponse r2info = r2s.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
     assertThat(r2info.getPrimaryAddress()).isEqualTo(r1.address());
-    assertThat(r2info.getReplicationMap()).containsEntry("epoch", "2");
+    assertThat(epoch(r2info)).isEqualTo(2);
     // Only a replica can be repointed, only a replica promoted; a bad address is refused.
     assertThat(
             code(
@@ -276,8 +362,7 @@ class ReplicationServerTest {
     // The old primary comes back as a primary (its own flags): still epoch 1, a new term.
     KevoServer stale = node("p", ServerOptions.builder().role(NodeRole.PRIMARY));
     var st = stub(stale);
-    assertThat(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
-        .containsEntry("epoch", "1");
+    assertThat(epoch(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))).isEqualTo(1);
     // A replica that has seen epoch 2 is pointed at it by mistake: it refuses to follow, and the
     // stale primary learns it has been superseded and refuses writes from then on.
     admin(r2)
@@ -298,7 +383,9 @@ class ReplicationServerTest {
             });
     assertThat(get(stub(stale), "split")).isNull();
     assertThat(get(r2s, "after")).isEqualTo("r1");
-    assertThat(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getReplicationMap())
-        .containsKey("superseded");
+    assertThat(
+            ReplicationStatus.of(st.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+                .superseded())
+        .isPresent();
   }
 }

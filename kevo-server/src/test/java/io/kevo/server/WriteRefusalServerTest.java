@@ -15,6 +15,7 @@ import io.kevo.proto.CompactRequest;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
+import io.kevo.wire.ReplicationStatus;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,11 +84,11 @@ class WriteRefusalServerTest {
           .isEqualTo(ServingStatus.SERVING);
       GetNodeInfoResponse info = f.stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
       assertThat(info.getReadOnly()).isTrue();
-      assertThat(info.getReplicationMap())
-          .containsEntry("write_refusal_code", "WRITES_REFUSED")
-          .containsKey("write_refusal_since");
-      assertThat(info.getReplicationMap().get("write_refusal"))
-          .contains("flushing a memtable or compacting");
+      ReplicationStatus.WriteRefusal refusal =
+          ReplicationStatus.of(info).writeRefusal().orElseThrow();
+      assertThat(refusal.code()).hasValue("WRITES_REFUSED");
+      assertThat(refusal.since()).isPresent();
+      assertThat(refusal.reason()).contains("flushing a memtable or compacting");
       // (GetStats itself would count keys by reading the damaged tables.)
       assertThat(
               StatsMapper.toProto(f.server.db().stats(), 0, new RpcMetrics(System::nanoTime))

@@ -4,7 +4,9 @@ import io.grpc.StatusRuntimeException;
 import io.kevo.chaos.workload.NodeChannels;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.proto.GetNodeInfoResponse;
-import java.util.Map;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicationStatus;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,16 +28,19 @@ public record NodeInfo(
               .stub(address)
               .withDeadlineAfter(2, TimeUnit.SECONDS)
               .getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
-      Map<String, String> m = r.getReplicationMap();
+      ReplicationStatus status = ReplicationStatus.of(r);
+      Optional<PrimarySide> primary = status.primary();
       long readSequence =
-          "true".equals(m.get("reads_refused"))
+          primary.flatMap(PrimarySide::readsRefused).orElse(false)
               ? -1
-              : Long.parseLong(m.getOrDefault("read_sequence", Long.toString(r.getLastSequence())));
+              : primary
+                  .map(p -> p.readSequence().orElse(r.getLastSequence()))
+                  .orElse(r.getLastSequence());
       return new NodeInfo(
           r.getNodeRole().name(),
           r.getLastSequence(),
           r.getReadOnly(),
-          m.getOrDefault("epoch", ""),
+          status.epoch().map(e -> Long.toString(e.number())).orElse(""),
           readSequence);
     } catch (StatusRuntimeException e) {
       channels.reconnectSoon(address);

@@ -17,6 +17,7 @@ import io.kevo.chaos.workload.Workload;
 import io.kevo.chaos.workload.WorkloadSpec;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.testkit.KevoDistribution;
+import io.kevo.wire.ReplicationStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -158,14 +159,16 @@ public final class ChaosRun {
     int want = options.nodes() - 1;
     while (System.nanoTime() < deadline) {
       try {
-        String connected =
-            channels
-                .stub(cluster.address(cluster.primary()))
-                .withDeadlineAfter(2, TimeUnit.SECONDS)
-                .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
-                .getReplicationMap()
-                .getOrDefault("connected_replicas", "0");
-        if (Integer.parseInt(connected) >= want) {
+        long connected =
+            ReplicationStatus.of(
+                    channels
+                        .stub(cluster.address(cluster.primary()))
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+                .primary()
+                .map(p -> p.connectedReplicas().orElse(0))
+                .orElse(0L);
+        if (connected >= want) {
           return;
         }
       } catch (RuntimeException e) {

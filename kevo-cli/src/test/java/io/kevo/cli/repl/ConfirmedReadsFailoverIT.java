@@ -14,11 +14,14 @@ import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.PutRequest;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -72,7 +75,7 @@ class ConfirmedReadsFailoverIT {
     TcpProxy toP2 = cluster.proxyTo(p);
     ReplicationCluster.Node r1 = cluster.startReplica("r1", toP1.address(), List.of(), ACK_ARGS);
     ReplicationCluster.Node r2 = cluster.startReplica("r2", toP2.address(), List.of(), ACK_ARGS);
-    await().atMost(CONVERGENCE).until(() -> p.figure("connected_replicas") == 2);
+    await().atMost(CONVERGENCE).until(() -> p.primaryFigure(PrimarySide::connectedReplicas) == 2);
 
     Map<String, String> acknowledged = new LinkedHashMap<>();
     for (int i = 0; i < 50; i++) {
@@ -89,8 +92,8 @@ class ConfirmedReadsFailoverIT {
         .atMost(CONVERGENCE)
         .until(
             () ->
-                r1.figure("applied_sequence") == confirmed
-                    && r2.figure("applied_sequence") == confirmed);
+                r1.replicaFigure(ReplicaSide::appliedSequence) == confirmed
+                    && r2.replicaFigure(ReplicaSide::appliedSequence) == confirmed);
 
     // Both replicas are cut off: the primary's bytes vanish, nothing comes back.
     toP1.mode(TcpProxy.Mode.BLACK_HOLE);
@@ -111,11 +114,10 @@ class ConfirmedReadsFailoverIT {
     assertThat(get(p, "register")).isEqualTo("confirmed");
     assertThat(p.scanPrefix("register"))
         .containsExactlyEntriesOf(Map.of("register", ByteString.copyFromUtf8("confirmed")));
-    Map<String, String> pReplication = p.info().getReplicationMap();
-    assertThat(pReplication)
-        .containsEntry("reads_confirmed_only", "true")
-        .containsEntry("reads_refused", "false");
-    assertThat(Long.parseLong(pReplication.get("confirmed_sequence"))).isEqualTo(confirmed);
+    PrimarySide pReplication = p.status().primary().orElseThrow();
+    assertThat(pReplication.readsConfirmedOnly()).hasValue(true);
+    assertThat(pReplication.readsRefused()).hasValue(false);
+    assertThat(pReplication.confirmedSequence()).hasValue(confirmed);
 
     p.kill();
     for (ReplicationCluster.Node r : List.of(r1, r2)) {
@@ -139,7 +141,12 @@ class ConfirmedReadsFailoverIT {
     assertThat(repoint.status()).as("kevo repoint; stderr: %s", repoint.err()).isZero();
     await()
         .atMost(CONVERGENCE)
-        .until(() -> "false".equals(r1.info().getReplicationMap().get("reads_refused")));
+        .until(
+            () ->
+                r1.status()
+                    .primary()
+                    .flatMap(PrimarySide::readsRefused)
+                    .equals(Optional.of(false)));
 
     // The unconfirmed write is gone for good; every acknowledged one is everywhere.
     put(r1, "after", "failover");

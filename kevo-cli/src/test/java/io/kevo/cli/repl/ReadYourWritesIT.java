@@ -8,6 +8,8 @@ import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +58,9 @@ class ReadYourWritesIT {
     proxy = new TcpProxy("127.0.0.1", primary.port());
     ReplicationCluster.Node replica =
         cluster.startReplica("replica", proxy.address(), List.of(), "--read-wait-timeout", "300ms");
-    await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 1);
+    await()
+        .atMost(CONVERGENCE)
+        .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 1);
     ClientOptions.Builder options =
         ClientOptions.builder()
             .endpoint(primary.address())
@@ -97,8 +101,8 @@ class ReadYourWritesIT {
           }
         }
       }
-      long waits = replica.figure("read_waits");
-      long timeouts = replica.figure("read_wait_timeouts");
+      long waits = replica.replicaFigure(ReplicaSide::readWaits);
+      long timeouts = replica.replicaFigure(ReplicaSide::readWaitTimeouts);
       System.out.printf(
           "read-your-writes: %d rounds, replica held %d reads (%d timed out and went to the"
               + " primary), %d of %d plain reads were stale%n",

@@ -13,6 +13,7 @@ import io.kevo.client.ReadPreference;
 import io.kevo.client.ReplicationTimeoutException;
 import io.kevo.client.WriteSpec;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.PrimarySide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -77,12 +78,16 @@ class ReplicationAckIT {
     ReplicationCluster.Node primary = primary();
     ReplicationCluster.Node replica = cluster.startReplica("replica", primary.address());
     try (KevoClient client = client(primary)) {
-      await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 1);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 1);
       client.put(b("confirmed"), b("1")); // the server default, replica:1, is met
       assertThat(replica.get(b("confirmed"))).isPresent();
 
       replica.kill();
-      await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 0);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 0);
       long before = primary.lastSequence();
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.put(b("unconfirmed"), b("2")))
@@ -126,7 +131,9 @@ class ReplicationAckIT {
     Set<String> acknowledged;
     long failures;
     try (KevoClient client = client(primary)) {
-      await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 1);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 1);
       BackgroundWriter writer = new BackgroundWriter(client, "acked", 200, false).start(4);
       try {
         await().atMost(CONVERGENCE).until(() -> writer.acknowledgedCount() > 3_000);

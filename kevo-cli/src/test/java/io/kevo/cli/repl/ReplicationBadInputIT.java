@@ -12,6 +12,7 @@ import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.ReadPreference;
 import io.kevo.proto.replication.WALStreamRequest;
+import io.kevo.wire.PrimarySide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ class ReplicationBadInputIT {
           new BackgroundWriter(client, "during", 4 << 10, false).start(2)) {
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> primary.figure("sessions_timed_out") >= 1);
+            .until(() -> primary.primaryFigure(PrimarySide::sessionsTimedOut) >= 1);
         long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("the non-reading session was closed after %d ms%n", closedAfter);
         assertThat(closedAfter).isGreaterThanOrEqualTo(10_000);
@@ -124,9 +125,9 @@ class ReplicationBadInputIT {
       client.put(b("after"), b("all"));
       cluster.awaitConverged(CONVERGENCE, primary, replica);
       assertThat(replica.get(b("after"))).isPresent();
-      assertThat(primary.info().getReplicationMap())
-          .containsEntry("sessions", "1")
-          .containsEntry("streams_refused", "1");
+      PrimarySide figures = primary.status().primary().orElseThrow();
+      assertThat(figures.sessions()).hasValue(1);
+      assertThat(figures.streamsRefused()).hasValue(1);
     }
   }
 

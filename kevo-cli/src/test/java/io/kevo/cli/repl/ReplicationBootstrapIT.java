@@ -11,11 +11,13 @@ import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
 import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaLink;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -88,19 +90,14 @@ class ReplicationBootstrapIT {
           .atMost(CONVERGENCE)
           .until(
               () ->
-                  "true"
-                      .equals(
-                          primary
-                              .info()
-                              .getReplicasList()
-                              .get(0)
-                              .getMetaMap()
-                              .get("hold_dropped")));
+                  ReplicaLink.of(primary.info().getReplicasList().get(0))
+                      .holdDropped()
+                      .orElse(false));
       // Flushes after the hold was dropped trim the log past the replica's position.
       load(client, "after-drop", 60_000, 100);
       await()
           .atMost(CONVERGENCE)
-          .until(() -> primary.figure("first_retained_sequence") > position + 1);
+          .until(() -> primary.primaryFigure(PrimarySide::firstRetainedSequence) > position + 1);
     }
     replica.restart();
     cluster.awaitConverged(CONVERGENCE, primary, replica);
@@ -108,10 +105,10 @@ class ReplicationBootstrapIT {
         .as("the replica's log:\n%s", replica.process().logText())
         .isNotEmpty();
     assertThat(installed(replica)).hasSize(1);
-    assertThat(replica.figure("bootstraps_completed")).isEqualTo(1);
+    assertThat(replica.replicaFigure(ReplicaSide::bootstrapsCompleted)).isEqualTo(1);
     assertThat(replica.get(b(key("early", 0)))).isEmpty();
     assertThat(replica.get(b(key("early", 1)))).isPresent();
-    assertThat(primary.figure("bootstraps_completed")).isEqualTo(1);
+    assertThat(primary.primaryFigure(PrimarySide::bootstrapsCompleted)).isEqualTo(1);
   }
 
   @Test
@@ -153,7 +150,9 @@ class ReplicationBootstrapIT {
     try (KevoClient client = primaryClient(primary)) {
       load(client, "key", keys, 100);
     }
-    await().atMost(CONVERGENCE).until(() -> primary.figure("first_retained_sequence") > 1);
+    await()
+        .atMost(CONVERGENCE)
+        .until(() -> primary.primaryFigure(PrimarySide::firstRetainedSequence) > 1);
     byte[] first = b(key("key", 0));
     byte[] last = b(key("key", keys - 1));
     Random random = new Random(42);
@@ -191,11 +190,14 @@ class ReplicationBootstrapIT {
             .ignoreExceptions()
             .until(
                 () -> {
-                  Map<String, String> m = replica.info().getReplicationMap();
+                  Optional<ReplicaSide> s = replica.status().replica();
                   boolean ready =
-                      "BOOTSTRAPPING".equals(m.get("state"))
+                      s.flatMap(ReplicaSide::state).equals(Optional.of("BOOTSTRAPPING"))
                           && (r != 1
-                              || Long.parseLong(m.getOrDefault("bootstrap_bytes_done", "0")) > 0);
+                              || s.flatMap(ReplicaSide::bootstrap)
+                                      .map(b -> b.bytesDone().orElse(0))
+                                      .orElse(0L)
+                                  > 0);
                   return ready || replica.lastSequence() == primary.lastSequence();
                 });
         if (replica.lastSequence() == primary.lastSequence()) {
@@ -222,7 +224,7 @@ class ReplicationBootstrapIT {
     assertThat(replica.logLinesContaining("discarding the unfinished checkpoint transfer"))
         .isNotEmpty();
     // The preload came in the snapshot, not through the log (the attempt from 1 was refused).
-    assertThat(replica.figure("entries_applied")).isLessThan(keys);
+    assertThat(replica.replicaFigure(ReplicaSide::entriesApplied)).isLessThan(keys);
     assertThat(replica.get(first)).isPresent();
     assertThat(replica.get(last)).isPresent();
     System.out.printf(

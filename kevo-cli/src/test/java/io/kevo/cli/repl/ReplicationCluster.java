@@ -17,6 +17,9 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.ScanResponse;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -32,10 +35,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -374,10 +379,19 @@ final class ReplicationCluster implements AutoCloseable {
       return info().getLastSequence();
     }
 
-    /** A decimal figure of GetNodeInfo's replication map, or -1 if absent. */
-    long figure(String key) {
-      String v = info().getReplicationMap().get(key);
-      return v == null ? -1 : Long.parseLong(v);
+    /** This node's own replication status (GetNodeInfo's replication map, typed). */
+    ReplicationStatus status() {
+      return ReplicationStatus.of(info());
+    }
+
+    /** A figure of this node as a primary, or -1 if it is not one now or did not report it. */
+    long primaryFigure(Function<PrimarySide, OptionalLong> figure) {
+      return status().primary().map(figure).orElse(OptionalLong.empty()).orElse(-1);
+    }
+
+    /** A figure of this node as a replica, or -1 if it is not one now or did not report it. */
+    long replicaFigure(Function<ReplicaSide, OptionalLong> figure) {
+      return status().replica().map(figure).orElse(OptionalLong.empty()).orElse(-1);
     }
 
     /** This node's own value of {@code key}. */

@@ -18,6 +18,8 @@ import io.kevo.client.TransactionConflictException;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.ReplicaInfo;
+import io.kevo.wire.ReplicaLink;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,13 +131,13 @@ class ReplicationConvergenceIT {
                         r -> {
                           assertThat(r.getLastSequence()).isEqualTo(last);
                           assertThat(r.getAvailable()).isTrue();
-                          assertThat(r.getMetaMap()).containsEntry("lag_entries", "0");
+                          assertThat(ReplicaLink.of(r).lagEntries()).hasValue(0);
                         }));
     for (ReplicationCluster.Node r : List.of(replica1, replica2)) {
-      assertThat(r.info().getReplicationMap())
-          .containsEntry("applied_sequence", Long.toString(last))
-          .containsEntry("checksum_failures", "0")
-          .containsEntry("needs_bootstrap", "false");
+      ReplicaSide figures = r.status().replica().orElseThrow();
+      assertThat(figures.appliedSequence()).hasValue(last);
+      assertThat(figures.checksumFailures()).hasValue(0);
+      assertThat(figures.needsBootstrap()).hasValue(false);
     }
   }
 

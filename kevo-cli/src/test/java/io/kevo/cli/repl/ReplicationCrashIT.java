@@ -9,6 +9,7 @@ import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
 import io.kevo.client.ReadPreference;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,8 +91,9 @@ class ReplicationCrashIT {
           .isGreaterThan(before + 1)
           .isLessThanOrEqualTo(killedAt + 1);
       // Exactly the sequences after its own position were applied in this run: none twice.
-      assertThat(replica.figure("entries_applied")).isEqualTo(last - (resumedFrom - 1));
-      assertThat(replica.figure("checksum_failures")).isZero();
+      assertThat(replica.replicaFigure(ReplicaSide::entriesApplied))
+          .isEqualTo(last - (resumedFrom - 1));
+      assertThat(replica.replicaFigure(ReplicaSide::checksumFailures)).isZero();
 
       Map<String, ByteString> doomedOnReplica = replica.scanPrefix("doomed");
       assertThat(doomedOnReplica).hasSize(500);
@@ -151,8 +153,10 @@ class ReplicationCrashIT {
       assertThat(node.scanPrefix("after:")).hasSize(500);
     }
     for (ReplicationCluster.Node r : List.of(replica1, replica2)) {
-      assertThat(r.figure("reconnects")).as("reconnects of %s", r.name).isPositive();
-      assertThat(r.info().getReplicationMap()).containsEntry("needs_bootstrap", "false");
+      assertThat(r.replicaFigure(ReplicaSide::reconnects))
+          .as("reconnects of %s", r.name)
+          .isPositive();
+      assertThat(r.status().replica().orElseThrow().needsBootstrap()).hasValue(false);
     }
     System.out.printf("primary crash: converged at sequence %d%n", last);
   }

@@ -14,6 +14,9 @@ import io.kevo.cli.DistributionProcess;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -87,7 +91,7 @@ class ReplicationFailoverIT {
     TcpProxy toP2 = cluster.proxyTo(p);
     ReplicationCluster.Node r1 = cluster.startReplica("r1", toP1.address());
     ReplicationCluster.Node r2 = cluster.startReplica("r2", toP2.address());
-    await().atMost(CONVERGENCE).until(() -> p.figure("connected_replicas") == 2);
+    await().atMost(CONVERGENCE).until(() -> p.primaryFigure(PrimarySide::connectedReplicas) == 2);
 
     // Acknowledged at level replica: each on at least one replica when the call returned.
     Map<String, String> acknowledged = new LinkedHashMap<>();
@@ -106,8 +110,8 @@ class ReplicationFailoverIT {
         .atMost(CONVERGENCE)
         .until(
             () ->
-                r1.figure("applied_sequence") == acknowledgedLast
-                    && r2.figure("applied_sequence") == acknowledgedLast);
+                r1.replicaFigure(ReplicaSide::appliedSequence) == acknowledgedLast
+                    && r2.replicaFigure(ReplicaSide::appliedSequence) == acknowledgedLast);
 
     // Cut off from both replicas, the primary takes writes only it will ever have, then dies.
     toP1.cutOff();
@@ -144,7 +148,7 @@ class ReplicationFailoverIT {
     phases.mark("repointed");
 
     // More writes on the new primary, confirmed by the repointed replica.
-    await().atMost(CONVERGENCE).until(() -> r1.figure("connected_replicas") == 1);
+    await().atMost(CONVERGENCE).until(() -> r1.primaryFigure(PrimarySide::connectedReplicas) == 1);
     for (int i = 0; i < 100; i++) {
       String key = String.format("after:%03d", i);
       Metadata trailers = put(r1, "replica:1", key, "r1-" + i);
@@ -167,14 +171,14 @@ class ReplicationFailoverIT {
       acknowledged.forEach(
           (k, v) -> assertThat(acked.get(k)).as("%s on %s", k, n.name).isEqualTo(bs(v)));
       assertThat(n.scanPrefix("ponly:")).as("P-only keys on %s", n.name).isEmpty();
-      Map<String, String> replication = n.info().getReplicationMap();
-      assertThat(replication).as("replication of %s", n.name).containsEntry("epoch", "2");
-      assertThat(replication).containsEntry("epoch_term", newTerm);
-      assertThat(replication).containsEntry("epoch_start_sequence", "" + (acknowledgedLast + 1));
+      ReplicationStatus.Epoch epoch = n.status().epoch().orElseThrow();
+      assertThat(epoch.number()).as("epoch of %s", n.name).isEqualTo(2);
+      assertThat(epoch.termId()).hasValue(newTerm);
+      assertThat(epoch.startSequence()).hasValue(acknowledgedLast + 1);
     }
     GetNodeInfoResponse r1Info = r1.info();
     assertThat(r1Info.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.PRIMARY);
-    assertThat(r1Info.getReplicationMap()).doesNotContainKey("superseded");
+    assertThat(ReplicationStatus.of(r1Info).superseded()).isEmpty();
     for (ReplicationCluster.Node r : List.of(r2, p)) {
       GetNodeInfoResponse info = r.info();
       assertThat(info.getNodeRole()).isEqualTo(GetNodeInfoResponse.NodeRole.REPLICA);
@@ -221,7 +225,7 @@ class ReplicationFailoverIT {
     ReplicationCluster.Node p = cluster.startPrimary("p");
     ReplicationCluster.Node r1 = cluster.startReplica("r1", p.address());
     ReplicationCluster.Node r2 = cluster.startReplica("r2", p.address());
-    await().atMost(CONVERGENCE).until(() -> p.figure("connected_replicas") == 2);
+    await().atMost(CONVERGENCE).until(() -> p.primaryFigure(PrimarySide::connectedReplicas) == 2);
     for (int i = 0; i < 50; i++) {
       put(p, "replica:1", String.format("before:%03d", i), "p" + i);
     }
@@ -230,25 +234,27 @@ class ReplicationFailoverIT {
         .atMost(CONVERGENCE)
         .until(
             () ->
-                r1.figure("applied_sequence") == before && r2.figure("applied_sequence") == before);
+                r1.replicaFigure(ReplicaSide::appliedSequence) == before
+                    && r2.replicaFigure(ReplicaSide::appliedSequence) == before);
     p.kill();
 
     assertThat(cluster.kevo("promote", r1.address()).status()).isZero();
     assertThat(cluster.kevo("repoint", r2.address(), "--primary", r1.address()).status()).isZero();
-    await().atMost(CONVERGENCE).until(() -> r1.figure("connected_replicas") == 1);
+    await().atMost(CONVERGENCE).until(() -> r1.primaryFigure(PrimarySide::connectedReplicas) == 1);
     for (int i = 0; i < 20; i++) {
       put(r1, "replica:1", String.format("after:%03d", i), "r1-" + i);
     }
     cluster.awaitConverged(CONVERGENCE, r1, r2);
-    assertThat(r2.info().getReplicationMap()).containsEntry("epoch", "2");
+    assertThat(epochOf(r2)).isEqualTo(2);
     phases.mark("failed-over");
 
     // The old primary is started again with its old flags: it still believes it is the primary
     // of epoch 1 and, until it hears of epoch 2, takes writes nobody else will ever have.
     p.restart();
     phases.mark("restarted");
-    Map<String, String> pReplication = p.info().getReplicationMap();
-    assertThat(pReplication).containsEntry("epoch", "1").doesNotContainKey("superseded");
+    ReplicationStatus pReplication = p.status();
+    assertThat(pReplication.epoch().orElseThrow().number()).isEqualTo(1);
+    assertThat(pReplication.superseded()).isEmpty();
     for (int i = 0; i < 10; i++) {
       put(p, "async", "stale:" + i, "split" + i);
     }
@@ -262,8 +268,13 @@ class ReplicationFailoverIT {
     assertThat(repoint.status()).as("stderr: %s", repoint.err()).isZero();
     await()
         .atMost(REFUSAL)
-        .until(() -> "STALE_EPOCH".equals(r2.info().getReplicationMap().get("refusal")));
-    await().atMost(REFUSAL).until(() -> p.info().getReplicationMap().containsKey("superseded"));
+        .until(
+            () ->
+                r2.status()
+                    .replica()
+                    .flatMap(ReplicaSide::refusal)
+                    .equals(Optional.of("STALE_EPOCH")));
+    await().atMost(REFUSAL).until(() -> p.status().superseded().isPresent());
     phases.mark("refused");
     assertThatThrownBy(() -> put(p, "async", "stale:refused", "x"))
         .isInstanceOfSatisfying(
@@ -279,12 +290,13 @@ class ReplicationFailoverIT {
     // epoch 2), and the replica's data stays as it was.
     await().atMost(REFUSAL).until(() -> r2.logLinesContaining(STALE_REFUSAL).size() >= 2);
     phases.mark("refused-again");
-    Map<String, String> r2Replication = r2.info().getReplicationMap();
-    assertThat(r2Replication).containsEntry("refusal", "STALE_EPOCH").containsEntry("epoch", "2");
+    ReplicationStatus r2Replication = r2.status();
+    assertThat(r2Replication.replica().orElseThrow().refusal()).hasValue("STALE_EPOCH");
+    assertThat(r2Replication.epoch().orElseThrow().number()).isEqualTo(2);
     assertThat(r2.scanPrefix("stale:")).isEmpty();
     assertThat(r2.lastSequence()).isEqualTo(r2Last);
     assertThat(r2.contentDigest()).isEqualTo(r2Contents);
-    assertThat(r2.figure("bootstraps_completed")).isZero();
+    assertThat(r2.replicaFigure(ReplicaSide::bootstrapsCompleted)).isZero();
 
     // Pointed back at the real primary, it follows it again; the split writes never reach it.
     assertThat(cluster.kevo("repoint", r2.address(), "--primary", r1.address()).status()).isZero();
@@ -292,9 +304,14 @@ class ReplicationFailoverIT {
     cluster.awaitConverged(CONVERGENCE, r1, r2);
     assertThat(r2.scanPrefix("stale:")).isEmpty();
     assertThat(r2.get(b("after:last"))).isPresent();
-    assertThat(r1.info().getReplicationMap()).doesNotContainKey("superseded");
+    assertThat(r1.status().superseded()).isEmpty();
     phases.mark("back");
     System.out.printf("stale primary fenced; %s%n", phases);
+  }
+
+  /** The epoch {@code n} reports, or -1 if it reports none. */
+  private static long epochOf(ReplicationCluster.Node n) {
+    return n.status().epoch().map(ReplicationStatus.Epoch::number).orElse(-1L);
   }
 
   /** Elapsed milliseconds at each named step of a test, for its summary line. */

@@ -8,6 +8,7 @@ import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
+import io.kevo.wire.ReplicaSide;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,12 +95,14 @@ class ReplicationNetworkFaultIT {
 
   @Test
   void connectionResetIsNoticedAtOnceAndTheReplicaReconnectsAndConverges() throws Exception {
-    long reconnects = replica.figure("reconnects");
+    long reconnects = replica.replicaFigure(ReplicaSide::reconnects);
     long connections = proxy.connections();
     try (BackgroundWriter writer = new BackgroundWriter(client, "reset", 100, false).start(2)) {
       await().atMost(CONVERGENCE).until(() -> writer.acknowledgedCount() > 1_000);
       proxy.resetAll();
-      await().atMost(Duration.ofSeconds(15)).until(() -> replica.figure("reconnects") > reconnects);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> replica.replicaFigure(ReplicaSide::reconnects) > reconnects);
       await().atMost(CONVERGENCE).until(() -> writer.acknowledgedCount() > 3_000);
     }
     cluster.awaitConverged(CONVERGENCE, primary, replica);
@@ -108,17 +111,19 @@ class ReplicationNetworkFaultIT {
 
   @Test
   void blackHoleIsNoticedByTheIdleTimeoutAndTheReplicaReconnectsAndConverges() throws Exception {
-    long reconnects = replica.figure("reconnects");
+    long reconnects = replica.replicaFigure(ReplicaSide::reconnects);
     long started;
     try (BackgroundWriter writer = new BackgroundWriter(client, "hole", 100, false).start(1)) {
       await().atMost(CONVERGENCE).until(() -> writer.acknowledgedCount() > 500);
       proxy.mode(TcpProxy.Mode.BLACK_HOLE);
       started = System.nanoTime();
       // Nothing arrives and nothing closes: only the idle timeout (5 s) can tell.
-      await().atMost(Duration.ofSeconds(30)).until(() -> replica.figure("reconnects") > reconnects);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> replica.replicaFigure(ReplicaSide::reconnects) > reconnects);
       long noticedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       // The idle timeout, or an ack that could not reach the primary within its deadline.
-      assertThat(replica.info().getReplicationMap().get("last_error"))
+      assertThat(replica.status().replica().orElseThrow().lastError().orElseThrow())
           .containsAnyOf("idle timeout", "the primary is unreachable");
       assertThat(noticedMillis).as("noticed after the idle timeout").isGreaterThanOrEqualTo(4_000);
       System.out.printf("black hole noticed after %d ms%n", noticedMillis);

@@ -17,6 +17,8 @@ import io.kevo.proto.GetRequest;
 import io.kevo.proto.GetResponse;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +61,9 @@ class ShutdownIT {
       Watch onStandalone = Watch.open(standalone);
       put(standalone, "k", "v");
       put(primary, "k", "v");
-      await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 1);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 1);
       cluster.awaitConverged(CONVERGENCE, primary, replica);
       for (Watch w : List.of(onPrimary, onReplica, onStandalone)) {
         await().atMost(CONVERGENCE).until(() -> w.statuses.contains(ServingStatus.SERVING));
@@ -90,7 +94,9 @@ class ShutdownIT {
       ReplicationCluster.Node replica =
           cluster.startReplica("replica", primary.address(), INFO, "--read-wait-timeout", "9s");
       put(primary, "before", "x");
-      await().atMost(CONVERGENCE).until(() -> primary.figure("connected_replicas") == 1);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> primary.primaryFigure(PrimarySide::connectedReplicas) == 1);
       cluster.awaitConverged(CONVERGENCE, primary, replica);
 
       // A read on the replica of a write the primary has not made yet: it waits for it.
@@ -104,7 +110,9 @@ class ShutdownIT {
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
               .withDeadlineAfter(30, TimeUnit.SECONDS)
               .get(GetRequest.newBuilder().setKey(b("slow")).build());
-      await().atMost(CONVERGENCE).until(() -> replica.figure("read_waits_pending") == 1);
+      await()
+          .atMost(CONVERGENCE)
+          .until(() -> replica.replicaFigure(ReplicaSide::readWaitsPending) == 1);
 
       long sent = System.nanoTime();
       replica.process().sigterm();

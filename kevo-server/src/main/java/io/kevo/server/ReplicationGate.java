@@ -1,0 +1,150 @@
+package io.kevo.server;
+
+import io.kevo.replication.AckResult;
+import io.kevo.replication.EpochHistory;
+import io.kevo.replication.primary.Primary;
+import io.kevo.wire.AckLevel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a node's replication role allows of a client call, decided before anything is written or
+ * read: whether a write is allowed (a replica refuses it, naming the primary; a superseded primary
+ * refuses it; a primary refuses it while fewer replicas than {@code --min-replicas-to-write} are
+ * connected), which acknowledgement level it waits for and the wait itself, whether a read is
+ * allowed (a primary that does not yet know which writes a replica holds refuses it), and the epoch
+ * reported with each write. Reads the role and its parts from {@link NodeReplication} at each call;
+ * keeps no state of its own. Thread-safe.
+ */
+final class ReplicationGate {
+  private final NodeReplication node;
+  private final ServerOptions options;
+
+  ReplicationGate(NodeReplication node, ServerOptions options) {
+    this.node = node;
+    this.options = options;
+  }
+
+  /**
+   * Refuses a client read on a primary that does not know yet which of its writes a replica holds
+   * (after it opened, at an acknowledgement level other than {@code async}): a read of a write no
+   * replica has could be taken back by a failover.
+   *
+   * @throws ServerException READS_UNCONFIRMED saying up to which sequence it waits
+   */
+  void checkReadable() {
+    String why = readRefusal();
+    if (why != null) {
+      throw new ServerException(ServerException.Reason.READS_UNCONFIRMED, why);
+    }
+  }
+
+  /** Why client reads are refused now (see {@link #checkReadable()}), or null. */
+  String readRefusal() {
+    Primary p = node.primary();
+    return p == null ? null : p.readRefusal();
+  }
+
+  /**
+   * Refuses a client write on a replica.
+   *
+   * @throws ServerException {@link ServerException.Reason#READ_ONLY_REPLICA} naming the primary
+   */
+  void checkWritable() {
+    if (node.role() == NodeRole.REPLICA) {
+      String primaryAddress = node.primaryAddress();
+      throw new ServerException(
+          ServerException.Reason.READ_ONLY_REPLICA,
+          "this node is a read-only replica; send writes to the primary at " + primaryAddress,
+          primaryAddress);
+    }
+    Primary p = node.primary();
+    String superseded = p == null ? null : p.supersededBy();
+    if (superseded != null) {
+      throw new ServerException(
+          ServerException.Reason.SUPERSEDED,
+          "this primary has been superseded and refuses writes (nothing was written): "
+              + superseded);
+    }
+  }
+
+  /**
+   * Refuses a client write before anything is written: on a replica (naming the primary); on a
+   * primary while fewer replicas than {@link ServerOptions#minReplicasToWrite()} are connected; and
+   * a {@code replica:N} write on a standalone node, which has no replica to confirm it.
+   *
+   * @throws ServerException READ_ONLY_REPLICA or NOT_ENOUGH_REPLICAS
+   */
+  void checkWritable(AckLevel level) {
+    checkWritable();
+    if (node.role() == NodeRole.STANDALONE && level.kind() == AckLevel.Kind.REPLICA) {
+      throw new ServerException(
+          ServerException.Reason.NOT_ENOUGH_REPLICAS,
+          "this node is standalone: no replica can acknowledge a write at level "
+              + level
+              + "; nothing was written");
+    }
+    int min = options.minReplicasToWrite();
+    if (min > 0) {
+      int connected = node.primary().connectedReplicas();
+      if (connected < min) {
+        throw new ServerException(
+            ServerException.Reason.NOT_ENOUGH_REPLICAS,
+            "writes are refused: "
+                + connected
+                + " replica(s) connected, --min-replicas-to-write is "
+                + min
+                + "; nothing was written");
+      }
+    }
+  }
+
+  /** Whether a primary refuses writes now for lack of connected replicas. */
+  boolean writesRefused() {
+    Primary primary = node.primary();
+    return node.role() == NodeRole.REPLICA
+        || (primary != null && primary.supersededBy() != null)
+        || (primary != null
+            && options.minReplicasToWrite() > 0
+            && primary.connectedReplicas() < options.minReplicasToWrite());
+  }
+
+  /**
+   * The acknowledgement level of a write: the request's {@code kevo-ack} if it sent one, else the
+   * server default.
+   *
+   * @throws ServerException BAD_REQUEST for a malformed {@code kevo-ack}
+   */
+  AckLevel ackLevel(CallState call) {
+    String asked = call.ack();
+    if (asked == null) {
+      return options.replicationAck();
+    }
+    try {
+      return AckLevel.parse(asked);
+    } catch (IllegalArgumentException e) {
+      throw new ServerException(ServerException.Reason.BAD_REQUEST, "kevo-ack: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Completes when the write at {@code sequence} meets {@code level} or after {@code timeoutNanos}
+   * (never exceptionally); at once for {@code async} and on a node without a primary role.
+   */
+  CompletableFuture<AckResult> awaitAcks(long sequence, AckLevel level, long timeoutNanos) {
+    Primary primary = node.primary();
+    if (primary == null || !level.waits()) {
+      return CompletableFuture.completedFuture(new AckResult(sequence, true, 0, 0));
+    }
+    return primary.awaitAcknowledged(sequence, level, Duration.ofNanos(timeoutNanos));
+  }
+
+  /**
+   * The epoch reported with every write ({@code kevo-epoch}): this node's current epoch (a
+   * replica's is its primary's), 0 before it has any.
+   */
+  long epoch() {
+    EpochHistory h = node.epochs();
+    return h == null ? 0 : h.currentEpoch();
+  }
+}
