@@ -1,14 +1,13 @@
 package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
-import io.kevo.bench.report.Json;
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
 import io.kevo.bench.workload.Workloads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +44,11 @@ import picocli.CommandLine.Option;
     })
 public final class EngineCommand implements Callable<Integer> {
   @Mixin WorkloadOptions workloadOptions = new WorkloadOptions();
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.Fork fork = new BenchOptions.Fork();
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
 
   @Option(
       names = "--workloads",
@@ -60,52 +64,10 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> engines;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the databases are created, one fresh directory per run, deleted afterwards"
-              + " (default: ./bench-work). Use a real disk: tmpfs makes fsync free.")
-  Path dir;
-
-  @Option(
-      names = "--heap",
-      defaultValue = "4g",
-      description = "Maximum heap (-Xmx) of each child JVM (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description = "Extra option for the child JVMs; repeatable.")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--fork",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description =
-          "Run each (workload, engine) pair in its own JVM so peak RSS is per engine"
-              + " (default: ${DEFAULT-VALUE}; --no-fork runs in this JVM).")
-  boolean fork;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Runs of each (workload, engine) pair; the run with the median ops/s is reported and"
-              + " every run's ops/s is kept in the JSON (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
   @Override
   public Integer call() throws IOException {
-    if (repeat < 1) {
-      throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-    }
+    int repeat = this.repeat.count();
+    boolean fork = this.fork.fork();
     List<Workload> selected = new ArrayList<>();
     for (String id : workloads) {
       if (id.trim().equalsIgnoreCase("all")) {
@@ -119,12 +81,11 @@ public final class EngineCommand implements Callable<Integer> {
       kinds.add(EngineKind.fromId(id));
     }
     WorkloadParams params = workloadOptions.toParams();
-    PairRunner runner = fork ? new ForkedRunner(heap, jvmArgs) : PairRunner.IN_PROCESS;
+    PairRunner runner =
+        fork ? new ForkedRunner(jvms.heap(), jvms.jvmArgs()) : PairRunner.IN_PROCESS;
 
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "run-");
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("run-");
     List<Outcome> outcomes = new ArrayList<>();
     try {
       for (Workload w : selected) {
@@ -140,28 +101,18 @@ public final class EngineCommand implements Callable<Integer> {
         runs.values().forEach(list -> outcomes.add(Outcome.median(list)));
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("repeat", repeat);
     runConfig.put("forked", fork);
-    runConfig.put("child_heap", fork ? heap : null);
-    runConfig.put("child_jvm_args", fork ? List.copyOf(jvmArgs) : List.of());
+    runConfig.put("child_heap", fork ? jvms.heap() : null);
+    runConfig.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
     runConfig.put("data_dir", base.toAbsolutePath().toString());
     EngineReport report = new EngineReport(selected, kinds, params, runConfig, outcomes);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
+    json.write(report.json());
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 

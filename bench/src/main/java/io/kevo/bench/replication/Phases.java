@@ -339,4 +339,16 @@ final class Phases {
       return -1;
     }
   }
+
+  /** Runs one step of a benchmark; a failure is printed and reported as false. */
+  static boolean attempt(Runnable step) {
+    try {
+      step.run();
+      return true;
+    } catch (RuntimeException e) {
+      System.err.println("  FAILED: " + e);
+      e.printStackTrace();
+      return false;
+    }
+  }
 }

@@ -2,14 +2,18 @@ package io.kevo.bench.run;
 
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
+import io.kevo.testkit.NodeLauncher;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starts one benchmark child: a fresh JVM (same {@code java} binary and class path, fixed heap)
@@ -35,10 +39,24 @@ public final class ChildJvm {
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    // Absolute: a node process runs in a directory of its own.
+    cmd.add(
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator)));
     cmd.add(BenchMain.class.getName());
     cmd.addAll(workerArgs);
     return cmd;
+  }
+
+  /** A kevo-testkit launcher of {@code kevo-bench server-node} children with {@code -Xmx<heap>}. */
+  public static NodeLauncher nodeLauncher(String heap) {
+    return (jvmArgs, serverArgs) -> {
+      List<String> args = new ArrayList<>();
+      args.add("server-node");
+      args.addAll(serverArgs);
+      return command(heap, jvmArgs, args);
+    };
   }
 
   /**

@@ -1,11 +1,10 @@
 package io.kevo.bench.server;
 
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.run.ChildJvm;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The embedded side of a {@code server} run, in a fresh JVM of the same heap as the server's: runs
@@ -17,14 +16,13 @@ import picocli.CommandLine.Option;
     hidden = true,
     description = "Runs the server workloads on the embedded engine.")
 public final class EmbeddedWorkerCommand implements Callable<Integer> {
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
-  Path dir;
+  @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
   @Mixin LoadOptions options = new LoadOptions();
 
   @Override
   public Integer call() {
-    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir).toJson());
+    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir.dir()).toJson());
     return 0;
   }
 }

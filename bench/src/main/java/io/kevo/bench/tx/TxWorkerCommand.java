@@ -1,8 +1,8 @@
 package io.kevo.bench.tx;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.run.ChildJvm;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,14 +18,13 @@ public final class TxWorkerCommand implements Callable<Integer> {
   @Option(names = "--engine", required = true)
   String engine;
 
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
-  Path dir;
+  @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
   @Mixin TxOptions options = new TxOptions();
 
   @Override
   public Integer call() {
-    TxRunResult result = TxRun.execute(EngineKind.fromId(engine), options.toParams(), dir);
+    TxRunResult result = TxRun.execute(EngineKind.fromId(engine), options.toParams(), dir.dir());
     ChildJvm.printResult(result.toJson());
     return 0;
   }
