@@ -35,9 +35,9 @@ final class ForkedRunner implements PairRunner {
 
   @Override
   public RunResult run(Workload workload, EngineKind engine, WorkloadParams params, Path dir) {
-    return RunResult.fromJson(
-        ChildJvm.run(
-            command(workload, engine, params, dir),
-            "workload " + workload.id() + " on " + engine.id()));
+    return ChildJvm.run(
+        command(workload, engine, params, dir),
+        "workload " + workload.id() + " on " + engine.id(),
+        RunResult.class);
   }
 }

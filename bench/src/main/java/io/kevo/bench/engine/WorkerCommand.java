@@ -35,7 +35,7 @@ public final class WorkerCommand implements Callable<Integer> {
     RunResult result =
         PairRun.execute(
             Workloads.byId(workload), EngineKind.fromId(engine), options.toParams(), dir.dir());
-    ChildJvm.printResult(result.toJson());
+    ChildJvm.printResult(result);
     return 0;
   }
 }

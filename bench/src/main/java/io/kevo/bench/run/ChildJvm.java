@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -60,12 +59,13 @@ public final class ChildJvm {
   }
 
   /**
-   * Runs {@code command} to completion and returns its result object.
+   * Runs {@code command} to completion and returns its result, a {@code type} it printed with
+   * {@link #printResult}.
    *
    * @param label names the child in echoed output and errors, e.g. {@code a/kevo}
    * @throws IllegalStateException if the child cannot start, exits non-zero or prints no result
    */
-  public static Map<String, Object> run(List<String> command, String label) {
+  public static <T> T run(List<String> command, String label, Class<T> type) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -101,11 +101,11 @@ public final class ChildJvm {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the child JVM", e);
     }
-    return Json.parseObject(resultLine);
+    return Json.read(resultLine, type);
   }
 
-  /** Prints {@code result} as the child's result line on stdout. */
-  public static void printResult(Map<String, Object> result) {
+  /** Prints {@code result} (a record) as the child's result line on stdout. */
+  public static void printResult(Object result) {
     System.out.println(RESULT_PREFIX + Json.compact(result));
     System.out.flush();
   }

@@ -22,7 +22,7 @@ public final class EmbeddedWorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir.dir()).toJson());
+    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir.dir()));
     return 0;
   }
 }

@@ -93,38 +93,6 @@ record PhaseStats(
     return m;
   }
 
-  static PhaseStats fromJson(Map<String, Object> m) {
-    return new PhaseStats(
-        (String) m.get("workload"),
-        num(m, "clients").intValue(),
-        num(m, "ops_per_call").intValue(),
-        num(m, "calls").longValue(),
-        num(m, "found").longValue(),
-        num(m, "seconds").doubleValue(),
-        new Latency(
-            num(m, "p50_us").doubleValue(),
-            num(m, "p99_us").doubleValue(),
-            num(m, "p999_us").doubleValue(),
-            num(m, "mean_us").doubleValue(),
-            num(m, "max_us").doubleValue()),
-        nullableDouble(m, "cpu_s"),
-        nullableDouble(m, "cpu_system_s"),
-        nullableDouble(m, "driver_cpu_s"),
-        num(m, "settle_ms").doubleValue());
-  }
-
-  private static Number num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException("phase result lacks the number '" + key + "'");
-    }
-    return n;
-  }
-
-  private static Double nullableDouble(Map<String, Object> m, String key) {
-    return m.get(key) instanceof Number n ? n.doubleValue() : null;
-  }
-
   static Double round(Double v, int digits) {
     if (v == null || v.isNaN() || v.isInfinite()) {
       return null;

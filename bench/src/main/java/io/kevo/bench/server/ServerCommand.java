@@ -201,9 +201,10 @@ public final class ServerCommand implements Callable<Integer> {
     args.add("--dir=" + data.toAbsolutePath());
     args.addAll(LoadOptions.toArgs(params));
     try {
-      return SideResult.fromJson(
-          ChildJvm.run(
-              ChildJvm.command(jvms.heap(), childJvmArgs("embedded", run), args), "embedded"));
+      return ChildJvm.run(
+          ChildJvm.command(jvms.heap(), childJvmArgs("embedded", run), args),
+          "embedded",
+          SideResult.class);
     } finally {
       Dirs.deleteRecursively(data);
     }

@@ -50,19 +50,4 @@ record SideResult(
     m.put("phases", list);
     return m;
   }
-
-  @SuppressWarnings("unchecked")
-  static SideResult fromJson(Map<String, Object> m) {
-    List<PhaseStats> phases = new ArrayList<>();
-    for (Object o : (List<Object>) m.get("phases")) {
-      phases.add(PhaseStats.fromJson((Map<String, Object>) o));
-    }
-    return new SideResult(
-        (String) m.get("side"),
-        ((Number) m.get("preload_keys")).longValue(),
-        ((Number) m.get("load_ms")).doubleValue(),
-        ((Number) m.get("compact_ms")).doubleValue(),
-        phases,
-        m.get("peak_rss_mb") instanceof Number n ? n.doubleValue() : -1);
-  }
 }

@@ -94,8 +94,7 @@ public final class TxCommand implements Callable<Integer> {
       Files.createDirectories(engineDir);
       TxRunResult r =
           fork.fork()
-              ? TxRunResult.fromJson(
-                  ChildJvm.run(command(e, run, params, engineDir), "tx/" + e.id()))
+              ? ChildJvm.run(command(e, run, params, engineDir), "tx/" + e.id(), TxRunResult.class)
               : TxRun.execute(e, params, engineDir);
       System.err.printf(
           "  tx/%s: %.0f committed tx/s, conflict rate %.6f, commit p50 %.1f µs p99 %.1f µs,"

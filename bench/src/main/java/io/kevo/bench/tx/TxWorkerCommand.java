@@ -25,7 +25,7 @@ public final class TxWorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TxRunResult result = TxRun.execute(EngineKind.fromId(engine), options.toParams(), dir.dir());
-    ChildJvm.printResult(result.toJson());
+    ChildJvm.printResult(result);
     return 0;
   }
 }

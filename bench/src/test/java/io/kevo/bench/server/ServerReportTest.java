@@ -2,6 +2,7 @@ package io.kevo.bench.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.bench.report.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ class ServerReportTest {
   void phaseStatsSurviveTheChildsJsonLineAndDeriveCpuPerOperation() {
     PhaseStats p = phase("batch", 64, 100, 1_000, 2.0);
 
-    PhaseStats back = PhaseStats.fromJson(p.toJson());
+    PhaseStats back = Json.read(Json.compact(p), PhaseStats.class);
 
     assertThat(back).isEqualTo(p);
     assertThat(p.opsPerSec()).isEqualTo(50_000.0);
