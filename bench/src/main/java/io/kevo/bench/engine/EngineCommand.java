@@ -2,6 +2,7 @@ package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.Workload;
@@ -86,11 +87,11 @@ public final class EngineCommand implements Callable<Integer> {
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("run-");
-    List<Outcome> outcomes = new ArrayList<>();
+    List<Outcome<RunResult>> outcomes = new ArrayList<>();
     try {
       for (Workload w : selected) {
         // Repeats alternate the engines so that drift on a shared machine hits both alike.
-        Map<EngineKind, List<Outcome>> runs = new LinkedHashMap<>();
+        Map<EngineKind, List<Outcome<RunResult>>> runs = new LinkedHashMap<>();
         for (int r = 0; r < repeat; r++) {
           for (EngineKind e : kinds) {
             Path pairDir = runDir.resolve(w.id() + "-" + e.id() + "-" + r);
@@ -98,7 +99,8 @@ public final class EngineCommand implements Callable<Integer> {
                 .add(runPair(runner, w, e, params, pairDir));
           }
         }
-        runs.values().forEach(list -> outcomes.add(Outcome.median(list)));
+        runs.values()
+            .forEach(list -> outcomes.add(Outcome.median(list, r -> r.phase().opsPerSec())));
       }
     } finally {
       dir.cleanUp(runDir);
@@ -116,7 +118,7 @@ public final class EngineCommand implements Callable<Integer> {
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 
-  private static Outcome runPair(
+  private static Outcome<RunResult> runPair(
       PairRunner runner, Workload w, EngineKind e, WorkloadParams params, Path pairDir) {
     System.err.printf("running %s (%s) on %s in %s%n", w.id(), w.description(), e.id(), pairDir);
     try {
@@ -134,7 +136,7 @@ public final class EngineCommand implements Callable<Integer> {
           r.writeAmp() == null
               ? ""
               : String.format(", write amp %.3f", r.writeAmp().amplification()));
-      return Outcome.ok(r);
+      return Outcome.ok(w.id(), e.id(), r, r.phase().opsPerSec());
     } catch (RuntimeException | IOException ex) {
       System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);
       return Outcome.failed(w.id(), e.id(), String.valueOf(ex.getMessage()));

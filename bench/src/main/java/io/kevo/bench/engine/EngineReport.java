@@ -1,7 +1,12 @@
 package io.kevo.bench.engine;
 
+import static io.kevo.bench.report.Figures.fixed;
+import static io.kevo.bench.report.Figures.times;
+
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.workload.Bar;
 import io.kevo.bench.workload.Workload;
@@ -24,14 +29,14 @@ final class EngineReport {
   private final List<EngineKind> engines;
   private final WorkloadParams params;
   private final Map<String, Object> runConfig;
-  private final List<Outcome> outcomes;
+  private final List<Outcome<RunResult>> outcomes;
 
   EngineReport(
       List<Workload> workloads,
       List<EngineKind> engines,
       WorkloadParams params,
       Map<String, Object> runConfig,
-      List<Outcome> outcomes) {
+      List<Outcome<RunResult>> outcomes) {
     this.workloads = workloads;
     this.engines = engines;
     this.params = params;
@@ -40,7 +45,7 @@ final class EngineReport {
   }
 
   private RunResult result(String workload, EngineKind engine) {
-    for (Outcome o : outcomes) {
+    for (Outcome<RunResult> o : outcomes) {
       if (o.workload().equals(workload) && o.engine().equals(engine.id()) && o.succeeded()) {
         return o.result();
       }
@@ -48,8 +53,8 @@ final class EngineReport {
     return null;
   }
 
-  private Outcome find(String workload, EngineKind engine) {
-    for (Outcome o : outcomes) {
+  private Outcome<RunResult> find(String workload, EngineKind engine) {
+    for (Outcome<RunResult> o : outcomes) {
       if (o.workload().equals(workload) && o.engine().equals(engine.id())) {
         return o;
       }
@@ -138,7 +143,7 @@ final class EngineReport {
         .append(System.lineSeparator());
     for (Workload w : workloads) {
       for (EngineKind e : engines) {
-        Outcome o = find(w.id(), e);
+        Outcome<RunResult> o = find(w.id(), e);
         if (o == null) {
           continue;
         }
@@ -211,14 +216,6 @@ final class EngineReport {
     return out.toString();
   }
 
-  private static String times(OptionalDouble r) {
-    return r.isPresent() ? String.format(Locale.ROOT, "%.2f×", r.getAsDouble()) : "n/a";
-  }
-
-  private static String fixed(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
-  }
-
   /** The JSON document written by {@code --json}. */
   Map<String, Object> json() {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -254,13 +251,13 @@ final class EngineReport {
       entry.put("description", w.description());
       entry.put("unit", w.unit());
       for (EngineKind e : engines) {
-        Outcome o = find(w.id(), e);
+        Outcome<RunResult> o = find(w.id(), e);
         if (o == null) {
           continue;
         }
         if (o.succeeded()) {
           Map<String, Object> result = o.result().toJson();
-          result.put("ops_per_sec_runs", o.opsPerSecRuns());
+          result.put("ops_per_sec_runs", o.rateRuns());
           entry.put(e.id(), result);
         } else {
           entry.put(e.id(), Map.of("error", o.error()));
@@ -268,8 +265,10 @@ final class EngineReport {
       }
       OptionalDouble r = ratio(w.id());
       OptionalDouble wa = writeAmpRatio(w.id());
-      entry.put("kevo_over_rocksdb_ops", r.isPresent() ? round3(r.getAsDouble()) : null);
-      entry.put("kevo_over_rocksdb_write_amp", wa.isPresent() ? round3(wa.getAsDouble()) : null);
+      entry.put("kevo_over_rocksdb_ops", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
+      entry.put(
+          "kevo_over_rocksdb_write_amp",
+          wa.isPresent() ? Figures.round(wa.getAsDouble(), 3) : null);
       Bar bar = w.bar();
       entry.put("bar", bar.describe());
       entry.put("bar_min_ops_ratio", bar.minOpsRatio());
@@ -281,9 +280,5 @@ final class EngineReport {
     }
     root.put("workloads", perWorkload);
     return root;
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

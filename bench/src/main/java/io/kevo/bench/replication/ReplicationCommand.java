@@ -1,6 +1,7 @@
 package io.kevo.bench.replication;
 
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import java.io.IOException;
@@ -180,7 +181,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         }
       }
       if (p.runs("lag") || p.runs("catchup")) {
-        ThroughputRun max = Report.median(replicated);
+        ThroughputRun max = Figures.median(replicated, ThroughputRun::opsPerSec);
         double rate = p.lagRate() > 0 ? p.lagRate() : max == null ? 0 : max.opsPerSec() / 2;
         Object[] out = new Object[2];
         failed |= !Phases.attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
@@ -192,7 +193,15 @@ public final class ReplicationCommand implements Callable<Integer> {
     }
     Map<String, Object> config = config(p, base, loadStart);
     Report report =
-        new Report(p, commandLine(), config, standalone, replicated, others, visibility, catchUp);
+        new Report(
+            p,
+            Phases.commandLine(spec, "replication"),
+            config,
+            standalone,
+            replicated,
+            others,
+            visibility,
+            catchUp);
     System.out.print(report.table());
     json.write(report.json());
     return failed ? 1 : 0;
@@ -286,15 +295,6 @@ public final class ReplicationCommand implements Callable<Integer> {
                 t.endLagEntries(),
                 t.convergeMs(),
                 1.0 * t.wire().wire() / Math.max(1, t.wire().entries())));
-  }
-
-  private String commandLine() {
-    List<String> args =
-        spec != null && spec.commandLine().getParseResult() != null
-            ? spec.commandLine().getParseResult().originalArgs()
-            : List.of();
-    // The parse result is the whole command line's, subcommand name included.
-    return args.isEmpty() ? "./kevo-bench replication" : "./kevo-bench " + String.join(" ", args);
   }
 
   private Map<String, Object> config(ReplicationParams p, Path base, double loadStart) {

@@ -155,7 +155,13 @@ public final class SafetyCommand implements Callable<Integer> {
       dir.cleanUp(runDir);
     }
     SafetyReport report =
-        new SafetyReport(p, commandLine(), config(p, base, loadStart), acks, ryw, bootstrap[0]);
+        new SafetyReport(
+            p,
+            Phases.commandLine(spec, "safety"),
+            config(p, base, loadStart),
+            acks,
+            ryw,
+            bootstrap[0]);
     System.out.print(report.table());
     json.write(report.json());
     return failed ? 1 : 0;
@@ -246,14 +252,6 @@ public final class SafetyCommand implements Callable<Integer> {
     } finally {
       Dirs.deleteRecursively(data);
     }
-  }
-
-  private String commandLine() {
-    List<String> args =
-        spec != null && spec.commandLine().getParseResult() != null
-            ? spec.commandLine().getParseResult().originalArgs()
-            : List.of();
-    return args.isEmpty() ? "./kevo-bench safety" : "./kevo-bench " + String.join(" ", args);
   }
 
   private Map<String, Object> config(SafetyParams p, Path base, double loadStart) {

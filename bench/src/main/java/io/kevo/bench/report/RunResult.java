@@ -1,5 +1,7 @@
 package io.kevo.bench.report;
 
+import static io.kevo.bench.report.Figures.round;
+
 import io.kevo.bench.adapter.WriteCounters;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,10 +63,5 @@ public record RunResult(
     m.put("write_amp_user_bytes", writeAmp == null ? null : writeAmp.userBytes());
     m.put("workload_details", new LinkedHashMap<>(details));
     return m;
-  }
-
-  private static double round(double value, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
   }
 }

@@ -64,9 +64,9 @@ public final class LoadOptions {
   int batchSize;
 
   LoadParams toParams() {
-    List<Workload> kinds = new ArrayList<>();
+    List<RequestKind> kinds = new ArrayList<>();
     for (String id : workloads) {
-      kinds.add(Workload.fromId(id));
+      kinds.add(RequestKind.fromId(id));
     }
     return new LoadParams(
         kinds,
@@ -85,7 +85,8 @@ public final class LoadOptions {
   /** {@code p} as command-line arguments, to hand it to a child JVM. */
   static List<String> toArgs(LoadParams p) {
     List<String> args = new ArrayList<>();
-    args.add("--workloads=" + String.join(",", p.workloads().stream().map(Workload::id).toList()));
+    args.add(
+        "--workloads=" + String.join(",", p.workloads().stream().map(RequestKind::id).toList()));
     args.add("--clients=" + String.join(",", p.clients().stream().map(String::valueOf).toList()));
     args.add("--duration=" + p.durationSeconds());
     args.add("--warmup=" + p.warmupSeconds());

@@ -229,7 +229,7 @@ public final class ServerCommand implements Callable<Integer> {
         s.cpuCores() == null
             ? "n/a"
             : String.format(Locale.ROOT, "%.2f cores, %.1f µs/op", s.cpuCores(), s.cpuUsPerOp()));
-    if (s.workload().equals(Workload.GET.id()) && s.found() != s.calls()) {
+    if (s.workload().equals(RequestKind.GET.id()) && s.found() != s.calls()) {
       System.err.printf(
           "  WARNING: %d of %d gets did not find their key%n", s.calls() - s.found(), s.calls());
     }

@@ -2,6 +2,7 @@ package io.kevo.bench.tx;
 
 import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.TxParams;
@@ -61,7 +62,7 @@ public final class TxCommand implements Callable<Integer> {
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("tx-");
-    Map<EngineKind, List<TxOutcome>> runs = new LinkedHashMap<>();
+    Map<EngineKind, List<Outcome<TxRunResult>>> runs = new LinkedHashMap<>();
     try {
       // Repeats alternate the engines so that drift on a shared machine hits both alike.
       for (int r = 0; r < repeat; r++) {
@@ -73,8 +74,8 @@ public final class TxCommand implements Callable<Integer> {
     } finally {
       dir.cleanUp(runDir);
     }
-    List<TxOutcome> outcomes = new ArrayList<>();
-    runs.values().forEach(list -> outcomes.add(TxOutcome.median(list)));
+    List<Outcome<TxRunResult>> outcomes = new ArrayList<>();
+    runs.values().forEach(list -> outcomes.add(Outcome.median(list, TxRunResult::txPerSec)));
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("repeat", repeat);
@@ -85,10 +86,10 @@ public final class TxCommand implements Callable<Integer> {
     TxReport report = new TxReport(params, runConfig, outcomes);
     System.out.print(report.table());
     json.write(report.json());
-    return outcomes.stream().allMatch(TxOutcome::succeeded) ? 0 : 1;
+    return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 
-  private TxOutcome runOne(EngineKind e, int run, TxParams params, Path engineDir) {
+  private Outcome<TxRunResult> runOne(EngineKind e, int run, TxParams params, Path engineDir) {
     System.err.printf("running tx on %s in %s%n", e.id(), engineDir);
     try {
       Files.createDirectories(engineDir);
@@ -105,10 +106,10 @@ public final class TxCommand implements Callable<Integer> {
           r.commitUs().p50(),
           r.commitUs().p99(),
           r.peakRssMb());
-      return TxOutcome.ok(r);
+      return Outcome.ok("tx", e.id(), r, r.txPerSec());
     } catch (RuntimeException | IOException ex) {
       System.err.printf("  tx/%s FAILED: %s%n", e.id(), ex);
-      return TxOutcome.failed(e.id(), String.valueOf(ex.getMessage()));
+      return Outcome.failed("tx", e.id(), String.valueOf(ex.getMessage()));
     } finally {
       Dirs.deleteRecursively(engineDir);
     }

@@ -1,7 +1,11 @@
 package io.kevo.bench.tx;
 
+import static io.kevo.bench.report.Figures.fixed;
+
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.workload.TxParams;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,16 +26,16 @@ final class TxReport {
 
   private final TxParams params;
   private final Map<String, Object> runConfig;
-  private final List<TxOutcome> outcomes;
+  private final List<Outcome<TxRunResult>> outcomes;
 
-  TxReport(TxParams params, Map<String, Object> runConfig, List<TxOutcome> outcomes) {
+  TxReport(TxParams params, Map<String, Object> runConfig, List<Outcome<TxRunResult>> outcomes) {
     this.params = params;
     this.runConfig = runConfig;
     this.outcomes = outcomes;
   }
 
   private TxRunResult result(EngineKind engine) {
-    for (TxOutcome o : outcomes) {
+    for (Outcome<TxRunResult> o : outcomes) {
       if (o.engine().equals(engine.id()) && o.succeeded()) {
         return o.result();
       }
@@ -94,7 +98,7 @@ final class TxReport {
     out.append("|---------|-----------:|-----------:|----------:|---------:|---------:|")
         .append("----------:|---------:|---------:|----------:|---------:|")
         .append(System.lineSeparator());
-    for (TxOutcome o : outcomes) {
+    for (Outcome<TxRunResult> o : outcomes) {
       if (!o.succeeded()) {
         out.append(
             String.format(
@@ -139,10 +143,6 @@ final class TxReport {
     return out.toString();
   }
 
-  private static String fixed(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
-  }
-
   /** The JSON document written by {@code --json}. */
   Map<String, Object> json() {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -176,10 +176,10 @@ final class TxReport {
             + " percentiles from a log-linear histogram (<= 0.8% bucket error)");
     root.put("config", config);
     Map<String, Object> engines = new LinkedHashMap<>();
-    for (TxOutcome o : outcomes) {
+    for (Outcome<TxRunResult> o : outcomes) {
       if (o.succeeded()) {
         Map<String, Object> result = o.result().toJson();
-        result.put("tx_per_sec_runs", o.txPerSecRuns());
+        result.put("tx_per_sec_runs", o.rateRuns());
         engines.put(o.engine(), result);
       } else {
         engines.put(o.engine(), Map.of("error", o.error()));
@@ -188,8 +188,7 @@ final class TxReport {
     root.put("engines", engines);
     OptionalDouble r = ratio();
     root.put(
-        "kevo_over_rocksdb_tx_per_sec",
-        r.isPresent() ? TxRunResult.round(r.getAsDouble(), 3) : null);
+        "kevo_over_rocksdb_tx_per_sec", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
     root.put("bar", ">= 1.0x RocksDB OptimisticTransactionDB committed tx/s");
     root.put("bar_min_ratio", BAR_MIN_RATIO);
     root.put("bar_met", barMet());

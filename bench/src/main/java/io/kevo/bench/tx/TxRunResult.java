@@ -1,5 +1,7 @@
 package io.kevo.bench.tx;
 
+import static io.kevo.bench.report.Figures.round;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,10 +85,5 @@ record TxRunResult(
     m.put(prefix + "_p99_us", round(l.p99(), 2));
     m.put(prefix + "_p999_us", round(l.p999(), 2));
     m.put(prefix + "_max_us", round(l.max(), 2));
-  }
-
-  static double round(double value, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
   }
 }

@@ -150,7 +150,7 @@ class ServerCommandTest {
   void workloadOptionsSurviveTheTripToTheEmbeddedChild() {
     LoadParams p =
         new LoadParams(
-            List.of(Workload.BATCH, Workload.GET),
+            List.of(RequestKind.BATCH, RequestKind.GET),
             List.of(64, 2),
             1.5,
             0.25,
