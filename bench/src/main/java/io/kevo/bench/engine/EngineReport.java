@@ -8,6 +8,7 @@ import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
+import io.kevo.bench.report.Table;
 import io.kevo.bench.workload.Bar;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
@@ -113,34 +114,25 @@ final class EngineReport {
     return (ops == null || ops) && (wa == null || wa);
   }
 
-  private static final String ROW =
-      "| %-13s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %9s | %8s | %9s | %8s | %8s |%n";
-
   /** The console table, Markdown-compatible, followed by the bar verdict per workload. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "workload",
-            "engine",
-            "ops",
-            "threads",
-            "batch",
-            "ops/s",
-            "mean µs",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            "RSS MiB",
-            "write amp",
-            "k/r ops",
-            "k/r WA"));
-    out.append("|---------------|---------|----------:|--------:|------:|-------------:|")
-        .append("----------:|----------:|----------:|----------:|---------:|----------:|")
-        .append("---------:|---------:|")
-        .append(System.lineSeparator());
+    Table t =
+        new Table(
+            "13<workload",
+            "7<engine",
+            "9>ops",
+            "7>threads",
+            "5>batch",
+            "12>ops/s",
+            "9>mean µs",
+            "9>p50 µs",
+            "9>p99 µs",
+            "9>p99.9 µs",
+            "8>RSS MiB",
+            "9>write amp",
+            "8>k/r ops",
+            "8>k/r WA");
     for (Workload w : workloads) {
       for (EngineKind e : engines) {
         Outcome<RunResult> o = find(w.id(), e);
@@ -148,13 +140,7 @@ final class EngineReport {
           continue;
         }
         if (!o.succeeded()) {
-          out.append(
-              String.format(
-                  Locale.ROOT,
-                  "| %-13s | %-7s | FAILED: %s |%n",
-                  w.id(),
-                  e.id(),
-                  o.error().replace('|', '/')));
+          t.free("FAILED: " + o.error(), w.id(), e.id());
           continue;
         }
         String ratio = "";
@@ -164,30 +150,27 @@ final class EngineReport {
           waRatio = times(writeAmpRatio(w.id()));
         }
         RunResult r = o.result();
-        out.append(
-            String.format(
-                Locale.ROOT,
-                ROW,
-                w.id(),
-                e.id(),
-                r.phase().ops(),
-                r.phase().threads(),
-                r.phase().batchSize(),
-                String.format(Locale.ROOT, "%.0f", r.phase().opsPerSec())
-                    + ("keys".equals(r.unit()) ? " k" : ""),
-                fixed(r.phase().meanUs()),
-                fixed(r.phase().p50Us()),
-                fixed(r.phase().p99Us()),
-                fixed(r.phase().p999Us()),
-                fixed(r.peakRssMb()),
-                r.writeAmp() == null
-                    ? "-"
-                    : String.format(Locale.ROOT, "%.3f", r.writeAmp().amplification()),
-                ratio,
-                waRatio));
+        t.row(
+            w.id(),
+            e.id(),
+            r.phase().ops(),
+            r.phase().threads(),
+            r.phase().batchSize(),
+            String.format(Locale.ROOT, "%.0f", r.phase().opsPerSec())
+                + ("keys".equals(r.unit()) ? " k" : ""),
+            fixed(r.phase().meanUs()),
+            fixed(r.phase().p50Us()),
+            fixed(r.phase().p99Us()),
+            fixed(r.phase().p999Us()),
+            fixed(r.peakRssMb()),
+            r.writeAmp() == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.3f", r.writeAmp().amplification()),
+            ratio,
+            waRatio);
       }
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     for (Workload w : workloads) {
       Boolean met = barMet(w);
       out.append(

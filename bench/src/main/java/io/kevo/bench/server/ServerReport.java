@@ -5,6 +5,7 @@ import static io.kevo.bench.report.Figures.median;
 import static io.kevo.bench.report.Figures.roundOrNull;
 
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,75 +137,45 @@ final class ServerReport {
     return all;
   }
 
-  private static final String ROW =
-      "| %-8s | %7s | %11s | %9s | %8s | %8s | %9s | %9s | %9s | %11s | %8s | %8s | %9s | %9s |%n";
-
   /** The console table (Markdown-compatible), a line per bar, and notes. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "workload",
-            "clients",
-            "server",
-            "server",
-            "server",
-            "server",
-            "server",
-            "server",
-            "loadgen",
-            "embedded",
-            "embedded",
-            "embedded",
-            "embedded",
-            "server /"));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "",
-            "",
-            "ops/s",
-            "calls/s",
-            "p50 µs",
-            "p99 µs",
-            "CPU cores",
-            "CPU µs/op",
-            "CPU µs/op",
-            "ops/s",
-            "p50 µs",
-            "p99 µs",
-            "CPU µs/op",
-            "embedded"));
-    out.append("|----------|--------:|------------:|----------:|---------:|---------:|")
-        .append("----------:|----------:|----------:|------------:|---------:|---------:|")
-        .append("----------:|----------:|")
-        .append(System.lineSeparator());
+    Table t =
+        new Table(
+            "8<workload",
+            "7>clients",
+            "11>server|ops/s",
+            "9>server|calls/s",
+            "8>server|p50 µs",
+            "8>server|p99 µs",
+            "9>server|CPU cores",
+            "9>server|CPU µs/op",
+            "9>loadgen|CPU µs/op",
+            "11>embedded|ops/s",
+            "8>embedded|p50 µs",
+            "8>embedded|p99 µs",
+            "9>embedded|CPU µs/op",
+            "9>server /|embedded");
     for (Row r : rows) {
       PhaseStats s = r.server();
       PhaseStats e = r.embedded();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              ROW,
-              r.workload(),
-              r.clients(),
-              s == null ? "-" : whole(s.opsPerSec()),
-              s == null ? "-" : whole(s.callsPerSec()),
-              s == null ? "-" : fixed(s.latencyUs().p50()),
-              s == null ? "-" : fixed(s.latencyUs().p99()),
-              s == null ? "-" : orNa(s.cpuCores(), 2),
-              s == null ? "-" : orNa(s.cpuUsPerOp(), 1),
-              s == null ? "-" : orNa(s.driverCpuUsPerOp(), 1),
-              e == null ? "-" : whole(e.opsPerSec()),
-              e == null ? "-" : fixed(e.latencyUs().p50()),
-              e == null ? "-" : fixed(e.latencyUs().p99()),
-              e == null ? "-" : orNa(e.cpuUsPerOp(), 1),
-              r.ratio() == null ? "-" : ratio(r.ratio())));
+      t.row(
+          r.workload(),
+          r.clients(),
+          s == null ? "-" : whole(s.opsPerSec()),
+          s == null ? "-" : whole(s.callsPerSec()),
+          s == null ? "-" : fixed(s.latencyUs().p50()),
+          s == null ? "-" : fixed(s.latencyUs().p99()),
+          s == null ? "-" : orNa(s.cpuCores(), 2),
+          s == null ? "-" : orNa(s.cpuUsPerOp(), 1),
+          s == null ? "-" : orNa(s.driverCpuUsPerOp(), 1),
+          e == null ? "-" : whole(e.opsPerSec()),
+          e == null ? "-" : fixed(e.latencyUs().p50()),
+          e == null ? "-" : fixed(e.latencyUs().p99()),
+          e == null ? "-" : orNa(e.cpuUsPerOp(), 1),
+          r.ratio() == null ? "-" : ratio(r.ratio()));
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     out.append(
         String.format(
             Locale.ROOT,

@@ -6,6 +6,7 @@ import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.Outcome;
+import io.kevo.bench.report.Table;
 import io.kevo.bench.workload.TxParams;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -59,70 +60,42 @@ final class TxReport {
     return r.isEmpty() ? null : r.getAsDouble() >= BAR_MIN_RATIO;
   }
 
-  private static final String ROW =
-      "| %-7s | %10s | %10s | %9s | %8s | %8s | %9s | %8s | %8s | %9s | %8s |%n";
-
   /** The console table, Markdown-compatible, followed by the ratio and the bar verdict. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "engine",
-            "commits",
-            "tx/s",
-            "conflicts",
-            "commit",
-            "commit",
-            "commit",
-            "tx",
-            "tx",
-            "tx",
-            "RSS MiB"));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "",
-            "",
-            "committed",
-            "rate",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            ""));
-    out.append("|---------|-----------:|-----------:|----------:|---------:|---------:|")
-        .append("----------:|---------:|---------:|----------:|---------:|")
-        .append(System.lineSeparator());
+    Table t =
+        new Table(
+            "7<engine",
+            "10>commits",
+            "10>tx/s|committed",
+            "9>conflicts|rate",
+            "8>commit|p50 µs",
+            "8>commit|p99 µs",
+            "9>commit|p99.9 µs",
+            "8>tx|p50 µs",
+            "8>tx|p99 µs",
+            "9>tx|p99.9 µs",
+            "8>RSS MiB");
     for (Outcome<TxRunResult> o : outcomes) {
       if (!o.succeeded()) {
-        out.append(
-            String.format(
-                Locale.ROOT, "| %-7s | FAILED: %s |%n", o.engine(), o.error().replace('|', '/')));
+        t.free("FAILED: " + o.error(), o.engine());
         continue;
       }
       TxRunResult r = o.result();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              ROW,
-              r.engine(),
-              r.commits(),
-              String.format(Locale.ROOT, "%.0f", r.txPerSec()),
-              String.format(Locale.ROOT, "%.5f%%", 100 * r.conflictRate()),
-              fixed(r.commitUs().p50()),
-              fixed(r.commitUs().p99()),
-              fixed(r.commitUs().p999()),
-              fixed(r.txUs().p50()),
-              fixed(r.txUs().p99()),
-              fixed(r.txUs().p999()),
-              fixed(r.peakRssMb())));
+      t.row(
+          r.engine(),
+          r.commits(),
+          String.format(Locale.ROOT, "%.0f", r.txPerSec()),
+          String.format(Locale.ROOT, "%.5f%%", 100 * r.conflictRate()),
+          fixed(r.commitUs().p50()),
+          fixed(r.commitUs().p99()),
+          fixed(r.commitUs().p999()),
+          fixed(r.txUs().p50()),
+          fixed(r.txUs().p99()),
+          fixed(r.txUs().p999()),
+          fixed(r.peakRssMb()));
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     OptionalDouble r = ratio();
     Boolean met = barMet();
     out.append(
