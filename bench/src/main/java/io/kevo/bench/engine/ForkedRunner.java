@@ -29,7 +29,7 @@ final class ForkedRunner implements PairRunner {
     args.add("--workload=" + workload.id());
     args.add("--engine=" + engine.id());
     args.add("--dir=" + dir.toAbsolutePath());
-    args.addAll(WorkloadOptions.toArgs(params));
+    args.add(ChildJvm.paramsArg(params));
     return ChildJvm.command(heap, jvmArgs, args);
   }
 

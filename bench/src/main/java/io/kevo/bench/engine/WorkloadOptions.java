@@ -2,12 +2,13 @@ package io.kevo.bench.engine;
 
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.workload.WorkloadParams;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The workload parameters, shared by the {@code engine} command and its child workers. */
+/**
+ * The {@code engine} command's workload options; its child workers get the parameters they make as
+ * one JSON argument ({@link io.kevo.bench.run.ChildJvm#paramsArg}).
+ */
 public final class WorkloadOptions {
   @Mixin BenchOptions.Threads threads = new BenchOptions.Threads();
   @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
@@ -60,22 +61,5 @@ public final class WorkloadOptions {
         bigNum,
         tuning.blockCacheBytes(),
         tuning.bloomBits());
-  }
-
-  /** These options as command-line arguments, to hand them to a child JVM. */
-  static List<String> toArgs(WorkloadParams p) {
-    List<String> args = new ArrayList<>();
-    args.add("--num=" + p.num());
-    args.add("--sync-num=" + p.syncNum());
-    args.add("--threads=" + p.threads());
-    args.add("--batch-size=" + p.batchSize());
-    args.add("--key-size=" + p.keySize());
-    args.add("--value-size=" + p.valueSize());
-    args.add("--seed=" + p.seed());
-    args.add("--warmup=" + p.warmup());
-    args.add("--big-num=" + p.bigNum());
-    args.add("--block-cache-mb=" + (p.blockCacheBytes() >> 20));
-    args.add("--bloom-bits=" + p.bloomBitsPerKey());
-    return args;
   }
 }

@@ -104,6 +104,11 @@ public final class ChildJvm {
     return Json.read(resultLine, type);
   }
 
+  /** The worker option carrying {@code params} (a record) to a child, as one JSON argument. */
+  public static String paramsArg(Object params) {
+    return "--params=" + Json.compact(params);
+  }
+
   /** Prints {@code result} (a record) as the child's result line on stdout. */
   public static void printResult(Object result) {
     System.out.println(RESULT_PREFIX + Json.compact(result));

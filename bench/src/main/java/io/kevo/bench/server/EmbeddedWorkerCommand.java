@@ -1,10 +1,12 @@
 package io.kevo.bench.server;
 
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Json;
 import io.kevo.bench.run.ChildJvm;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The embedded side of a {@code server} run, in a fresh JVM of the same heap as the server's: runs
@@ -18,11 +20,16 @@ import picocli.CommandLine.Mixin;
 public final class EmbeddedWorkerCommand implements Callable<Integer> {
   @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
-  @Mixin LoadOptions options = new LoadOptions();
+  @Option(names = "--params", required = true, description = "The workload parameters, JSON.")
+  String params;
+
+  LoadParams params() {
+    return Json.read(params, LoadParams.class);
+  }
 
   @Override
   public Integer call() {
-    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir.dir()));
+    ChildJvm.printResult(EmbeddedRun.execute(params(), dir.dir()));
     return 0;
   }
 }

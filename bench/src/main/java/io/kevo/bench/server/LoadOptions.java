@@ -6,7 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code server} workload options, shared by the command and its embedded-engine child. */
+/**
+ * The {@code server} workload options; its embedded-engine child gets the parameters they make as
+ * one JSON argument ({@link io.kevo.bench.run.ChildJvm#paramsArg}).
+ */
 public final class LoadOptions {
   @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(4, 1);
   @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
@@ -80,23 +83,5 @@ public final class LoadOptions {
         sizes.valueSize(),
         batchSize,
         seed.seed());
-  }
-
-  /** {@code p} as command-line arguments, to hand it to a child JVM. */
-  static List<String> toArgs(LoadParams p) {
-    List<String> args = new ArrayList<>();
-    args.add(
-        "--workloads=" + String.join(",", p.workloads().stream().map(RequestKind::id).toList()));
-    args.add("--clients=" + String.join(",", p.clients().stream().map(String::valueOf).toList()));
-    args.add("--duration=" + p.durationSeconds());
-    args.add("--warmup=" + p.warmupSeconds());
-    args.add("--jit-warmup=" + p.jitWarmupSeconds());
-    args.add("--preload=" + p.preload());
-    args.add(p.settle() ? "--settle" : "--no-settle");
-    args.add("--key-size=" + p.keySize());
-    args.add("--value-size=" + p.valueSize());
-    args.add("--batch-size=" + p.batchSize());
-    args.add("--seed=" + p.seed());
-    return args;
   }
 }

@@ -199,7 +199,7 @@ public final class ServerCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
     args.add("server-embedded");
     args.add("--dir=" + data.toAbsolutePath());
-    args.addAll(LoadOptions.toArgs(params));
+    args.add(ChildJvm.paramsArg(params));
     try {
       return ChildJvm.run(
           ChildJvm.command(jvms.heap(), childJvmArgs("embedded", run), args),

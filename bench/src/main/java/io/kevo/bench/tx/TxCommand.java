@@ -120,7 +120,7 @@ public final class TxCommand implements Callable<Integer> {
     args.add("tx-worker");
     args.add("--engine=" + e.id());
     args.add("--dir=" + engineDir.toAbsolutePath());
-    args.addAll(TxOptions.toArgs(params));
+    args.add(ChildJvm.paramsArg(params));
     return ChildJvm.command(jvms.heap(), jvms.jvmArgs(e.id(), Integer.toString(run)), args);
   }
 }

@@ -2,12 +2,13 @@ package io.kevo.bench.tx;
 
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.workload.TxParams;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code tx} workload's parameters, shared by the command and its child workers. */
+/**
+ * The {@code tx} workload's options; its child workers get the parameters they make as one JSON
+ * argument ({@link io.kevo.bench.run.ChildJvm#paramsArg}).
+ */
 public final class TxOptions {
   @Mixin BenchOptions.Threads threads = new BenchOptions.Threads();
   @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
@@ -68,26 +69,5 @@ public final class TxOptions {
         seed.seed(),
         tuning.blockCacheBytes(),
         tuning.bloomBits());
-  }
-
-  /** {@code p} as command-line arguments, to hand it to a child JVM. */
-  static List<String> toArgs(TxParams p) {
-    List<String> args = new ArrayList<>();
-    args.add("--num=" + p.num());
-    args.add("--threads=" + p.threads());
-    if (p.txns() > 0) {
-      args.add("--txns=" + p.txns());
-    } else {
-      args.add("--duration-s=" + p.durationSeconds());
-    }
-    args.add("--warmup-s=" + p.warmupSeconds());
-    args.add("--reads=" + p.readsPerTx());
-    args.add("--writes=" + p.writesPerTx());
-    args.add("--key-size=" + p.keySize());
-    args.add("--value-size=" + p.valueSize());
-    args.add("--seed=" + p.seed());
-    args.add("--block-cache-mb=" + (p.blockCacheBytes() >> 20));
-    args.add("--bloom-bits=" + p.bloomBitsPerKey());
-    return args;
   }
 }
