@@ -7,9 +7,11 @@
  * {@code engine} is the {@code engine} command, which runs every (workload, engine) pair in its own
  * child JVM so peak RSS is per engine; {@code tx} is the {@code tx} command (transactions on Kevo
  * and on RocksDB's {@code OptimisticTransactionDB}, through {@link
- * io.kevo.bench.adapter.TransactionalEngine}); {@code run} starts the child JVMs of both commands;
- * {@code report} measures and formats (latency samples and histograms, VmHWM, a dependency-free
- * JSON writer and parser).
+ * io.kevo.bench.adapter.TransactionalEngine}); {@code run} starts the child JVMs (workers, and
+ * server nodes as kevo-testkit node processes); {@code cli} declares the options the commands
+ * share, once each, as picocli mixins; {@code server} and {@code replication} hold the load
+ * generator and the cluster benchmarks; {@code micro} the JMH micro-benchmarks; {@code report}
+ * measures and formats (latency samples and histograms, VmHWM, JSON through Jackson).
  *
  * <p>Priorities: the same keys, values, threads and durability for every engine; numbers that are
  * honest about what they include (the timed region is the write loop only). Not a library: the

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * runs one-shot commands ({@code kevo promote}, {@code kevo repoint}, {@code kevo status}...).
  * Immutable and thread-safe.
  */
-public final class KevoDistribution {
+public final class KevoDistribution implements NodeLauncher {
   /** The system property the build sets to the jar's path for integration tests. */
   public static final String JAR_PROPERTY = "kevo.cli.jar";
 
@@ -66,6 +66,15 @@ public final class KevoDistribution {
     command.add(jar.toString());
     command.addAll(args);
     return command;
+  }
+
+  /** {@code java jvmOptions... -jar kevo-cli.jar server serverArgs...}. */
+  @Override
+  public List<String> serverCommand(List<String> jvmOptions, List<String> serverArgs) {
+    List<String> args = new ArrayList<>();
+    args.add("server");
+    args.addAll(serverArgs);
+    return command(jvmOptions, args);
   }
 
   /**

@@ -2,7 +2,10 @@ package io.kevo.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * One {@code kevo server} process of the distribution on 127.0.0.1, which can be stopped in every
- * way a node dies or stalls in production: SIGTERM, SIGKILL, SIGSTOP/SIGCONT; and started again on
- * the same data directory and the same port. Its stdout and stderr are appended to {@code
- * <dir>/<name>.log}, across restarts.
+ * One server process on 127.0.0.1 (by default {@code kevo server} of the distribution; any {@link
+ * NodeLauncher}), which can be stopped in every way a node dies or stalls in production: SIGTERM,
+ * SIGKILL, SIGSTOP/SIGCONT; and started again on the same data directory and the same port. Its
+ * stdout and stderr are appended to {@code <dir>/<name>.log}, across restarts; a listener set with
+ * {@link #outputLines} also hears each line as it arrives.
  *
  * <p>Thread-safe: methods are synchronized, except the reads of its address. {@link #close()} kills
  * the process if it runs (resuming it first if paused), waits for it, and throws nothing.
@@ -30,7 +35,7 @@ public final class NodeProcess implements AutoCloseable {
   /** Beyond the server's own 10 s grace period: anything near this bound is a hang. */
   private static final Duration STOP = Duration.ofSeconds(30);
 
-  private final KevoDistribution distribution;
+  private final NodeLauncher launcher;
   private final String name;
   private final Path dir;
   private final Path data;
@@ -39,23 +44,25 @@ public final class NodeProcess implements AutoCloseable {
   private volatile int port; // 0 until first started; then kept across restarts
   private Process process;
   private boolean paused;
+  private volatile Consumer<String> outputListener;
 
   /**
    * @param dir where the log and port files go
    * @param data the node's database directory
    * @param port the port to listen on, 0 to let the first start pick one (kept afterwards)
-   * @param serverArgs {@code kevo server} options besides {@code --data}, {@code --listen} and
-   *     {@code --port-file}
+   * @param launcher what runs the server: the distribution's {@code kevo server}, or another
+   * @param serverArgs server options besides {@code --data}, {@code --listen} and {@code
+   *     --port-file}
    */
   public NodeProcess(
-      KevoDistribution distribution,
+      NodeLauncher launcher,
       String name,
       Path dir,
       Path data,
       int port,
       List<String> jvmOptions,
       List<String> serverArgs) {
-    this.distribution = Objects.requireNonNull(distribution);
+    this.launcher = Objects.requireNonNull(launcher);
     this.name = Objects.requireNonNull(name);
     // Absolute: the process runs in `dir`, where relative paths would mean something else.
     this.dir = dir.toAbsolutePath();
@@ -98,6 +105,15 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
+   * From the next start on, hands every line the process writes (stdout and stderr) to {@code
+   * listener} as it arrives, on a thread of this kit's, besides appending it to the log; null stops
+   * that. The listener must be thread-safe and quick.
+   */
+  public void outputLines(Consumer<String> listener) {
+    this.outputListener = listener;
+  }
+
+  /**
    * Starts the process and waits until it listens (it writes its port file once the port is bound).
    *
    * @throws IllegalStateException if it is already running, or exits or does not listen in time
@@ -110,7 +126,6 @@ public final class NodeProcess implements AutoCloseable {
     Path portFile = dir.resolve(name + ".port");
     Files.deleteIfExists(portFile);
     List<String> args = new ArrayList<>();
-    args.add("server");
     args.addAll(
         List.of(
             "--data",
@@ -120,24 +135,29 @@ public final class NodeProcess implements AutoCloseable {
             "--port-file",
             portFile.toString()));
     args.addAll(serverArgs);
+    List<String> command = launcher.serverCommand(jvmOptions, args);
     Files.writeString(
         log(),
         "==== "
             + java.time.LocalTime.now()
             + " starting "
             + name
-            + ": kevo "
-            + String.join(" ", args)
+            + ": "
+            + String.join(" ", command)
             + System.lineSeparator(),
         UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
-    process =
-        new ProcessBuilder(distribution.command(jvmOptions, args))
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-            .start();
+    Consumer<String> listener = outputListener;
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    if (listener == null) {
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    }
+    process = builder.start();
+    if (listener != null) {
+      pumpOutput(process, listener);
+    }
     paused = false;
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (!Files.exists(portFile) && process.isAlive() && System.nanoTime() < deadline) {
@@ -157,6 +177,37 @@ public final class NodeProcess implements AutoCloseable {
               + logTail(40));
     }
     port = Integer.parseInt(written);
+  }
+
+  /**
+   * Copies the process's output to the log and to {@code listener}, line by line, until it ends.
+   */
+  private void pumpOutput(Process p, Consumer<String> listener) {
+    Path logFile = log();
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                      new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
+                  Writer out =
+                      Files.newBufferedWriter(
+                          logFile,
+                          UTF_8,
+                          java.nio.file.StandardOpenOption.CREATE,
+                          java.nio.file.StandardOpenOption.APPEND)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  out.write(line);
+                  out.write(System.lineSeparator());
+                  out.flush();
+                  listener.accept(line);
+                }
+              } catch (IOException | RuntimeException e) {
+                // The process is gone or the listener failed: nothing more to pass on.
+              }
+            },
+            name + "-output");
+    pump.setDaemon(true);
+    pump.start();
   }
 
   /**

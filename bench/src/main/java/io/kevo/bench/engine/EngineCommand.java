@@ -1,14 +1,14 @@
 package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
-import io.kevo.bench.report.Json;
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
 import io.kevo.bench.workload.Workloads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +45,11 @@ import picocli.CommandLine.Option;
     })
 public final class EngineCommand implements Callable<Integer> {
   @Mixin WorkloadOptions workloadOptions = new WorkloadOptions();
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.Fork fork = new BenchOptions.Fork();
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
 
   @Option(
       names = "--workloads",
@@ -60,52 +65,10 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> engines;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the databases are created, one fresh directory per run, deleted afterwards"
-              + " (default: ./bench-work). Use a real disk: tmpfs makes fsync free.")
-  Path dir;
-
-  @Option(
-      names = "--heap",
-      defaultValue = "4g",
-      description = "Maximum heap (-Xmx) of each child JVM (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description = "Extra option for the child JVMs; repeatable.")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--fork",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description =
-          "Run each (workload, engine) pair in its own JVM so peak RSS is per engine"
-              + " (default: ${DEFAULT-VALUE}; --no-fork runs in this JVM).")
-  boolean fork;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Runs of each (workload, engine) pair; the run with the median ops/s is reported and"
-              + " every run's ops/s is kept in the JSON (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
   @Override
   public Integer call() throws IOException {
-    if (repeat < 1) {
-      throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-    }
+    int repeat = this.repeat.count();
+    boolean fork = this.fork.fork();
     List<Workload> selected = new ArrayList<>();
     for (String id : workloads) {
       if (id.trim().equalsIgnoreCase("all")) {
@@ -119,17 +82,16 @@ public final class EngineCommand implements Callable<Integer> {
       kinds.add(EngineKind.fromId(id));
     }
     WorkloadParams params = workloadOptions.toParams();
-    PairRunner runner = fork ? new ForkedRunner(heap, jvmArgs) : PairRunner.IN_PROCESS;
+    PairRunner runner =
+        fork ? new ForkedRunner(jvms.heap(), jvms.jvmArgs()) : PairRunner.IN_PROCESS;
 
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "run-");
-    List<Outcome> outcomes = new ArrayList<>();
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("run-");
+    List<Outcome<RunResult>> outcomes = new ArrayList<>();
     try {
       for (Workload w : selected) {
         // Repeats alternate the engines so that drift on a shared machine hits both alike.
-        Map<EngineKind, List<Outcome>> runs = new LinkedHashMap<>();
+        Map<EngineKind, List<Outcome<RunResult>>> runs = new LinkedHashMap<>();
         for (int r = 0; r < repeat; r++) {
           for (EngineKind e : kinds) {
             Path pairDir = runDir.resolve(w.id() + "-" + e.id() + "-" + r);
@@ -137,35 +99,26 @@ public final class EngineCommand implements Callable<Integer> {
                 .add(runPair(runner, w, e, params, pairDir));
           }
         }
-        runs.values().forEach(list -> outcomes.add(Outcome.median(list)));
+        runs.values()
+            .forEach(list -> outcomes.add(Outcome.median(list, r -> r.phase().opsPerSec())));
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("repeat", repeat);
     runConfig.put("forked", fork);
-    runConfig.put("child_heap", fork ? heap : null);
-    runConfig.put("child_jvm_args", fork ? List.copyOf(jvmArgs) : List.of());
+    runConfig.put("child_heap", fork ? jvms.heap() : null);
+    runConfig.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
     runConfig.put("data_dir", base.toAbsolutePath().toString());
     EngineReport report = new EngineReport(selected, kinds, params, runConfig, outcomes);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
+    json.write(report.json());
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 
-  private static Outcome runPair(
+  private static Outcome<RunResult> runPair(
       PairRunner runner, Workload w, EngineKind e, WorkloadParams params, Path pairDir) {
     System.err.printf("running %s (%s) on %s in %s%n", w.id(), w.description(), e.id(), pairDir);
     try {
@@ -183,7 +136,7 @@ public final class EngineCommand implements Callable<Integer> {
           r.writeAmp() == null
               ? ""
               : String.format(", write amp %.3f", r.writeAmp().amplification()));
-      return Outcome.ok(r);
+      return Outcome.ok(w.id(), e.id(), r, r.phase().opsPerSec());
     } catch (RuntimeException | IOException ex) {
       System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);
       return Outcome.failed(w.id(), e.id(), String.valueOf(ex.getMessage()));

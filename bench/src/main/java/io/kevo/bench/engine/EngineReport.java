@@ -1,8 +1,14 @@
 package io.kevo.bench.engine;
 
+import static io.kevo.bench.report.Figures.fixed;
+import static io.kevo.bench.report.Figures.times;
+
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
+import io.kevo.bench.report.Table;
 import io.kevo.bench.workload.Bar;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
@@ -24,14 +30,14 @@ final class EngineReport {
   private final List<EngineKind> engines;
   private final WorkloadParams params;
   private final Map<String, Object> runConfig;
-  private final List<Outcome> outcomes;
+  private final List<Outcome<RunResult>> outcomes;
 
   EngineReport(
       List<Workload> workloads,
       List<EngineKind> engines,
       WorkloadParams params,
       Map<String, Object> runConfig,
-      List<Outcome> outcomes) {
+      List<Outcome<RunResult>> outcomes) {
     this.workloads = workloads;
     this.engines = engines;
     this.params = params;
@@ -40,7 +46,7 @@ final class EngineReport {
   }
 
   private RunResult result(String workload, EngineKind engine) {
-    for (Outcome o : outcomes) {
+    for (Outcome<RunResult> o : outcomes) {
       if (o.workload().equals(workload) && o.engine().equals(engine.id()) && o.succeeded()) {
         return o.result();
       }
@@ -48,8 +54,8 @@ final class EngineReport {
     return null;
   }
 
-  private Outcome find(String workload, EngineKind engine) {
-    for (Outcome o : outcomes) {
+  private Outcome<RunResult> find(String workload, EngineKind engine) {
+    for (Outcome<RunResult> o : outcomes) {
       if (o.workload().equals(workload) && o.engine().equals(engine.id())) {
         return o;
       }
@@ -108,48 +114,33 @@ final class EngineReport {
     return (ops == null || ops) && (wa == null || wa);
   }
 
-  private static final String ROW =
-      "| %-13s | %-7s | %9s | %7s | %5s | %12s | %9s | %9s | %9s | %9s | %8s | %9s | %8s | %8s |%n";
-
   /** The console table, Markdown-compatible, followed by the bar verdict per workload. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "workload",
-            "engine",
-            "ops",
-            "threads",
-            "batch",
-            "ops/s",
-            "mean µs",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            "RSS MiB",
-            "write amp",
-            "k/r ops",
-            "k/r WA"));
-    out.append("|---------------|---------|----------:|--------:|------:|-------------:|")
-        .append("----------:|----------:|----------:|----------:|---------:|----------:|")
-        .append("---------:|---------:|")
-        .append(System.lineSeparator());
+    Table t =
+        new Table(
+            "13<workload",
+            "7<engine",
+            "9>ops",
+            "7>threads",
+            "5>batch",
+            "12>ops/s",
+            "9>mean µs",
+            "9>p50 µs",
+            "9>p99 µs",
+            "9>p99.9 µs",
+            "8>RSS MiB",
+            "9>write amp",
+            "8>k/r ops",
+            "8>k/r WA");
     for (Workload w : workloads) {
       for (EngineKind e : engines) {
-        Outcome o = find(w.id(), e);
+        Outcome<RunResult> o = find(w.id(), e);
         if (o == null) {
           continue;
         }
         if (!o.succeeded()) {
-          out.append(
-              String.format(
-                  Locale.ROOT,
-                  "| %-13s | %-7s | FAILED: %s |%n",
-                  w.id(),
-                  e.id(),
-                  o.error().replace('|', '/')));
+          t.free("FAILED: " + o.error(), w.id(), e.id());
           continue;
         }
         String ratio = "";
@@ -159,30 +150,27 @@ final class EngineReport {
           waRatio = times(writeAmpRatio(w.id()));
         }
         RunResult r = o.result();
-        out.append(
-            String.format(
-                Locale.ROOT,
-                ROW,
-                w.id(),
-                e.id(),
-                r.phase().ops(),
-                r.phase().threads(),
-                r.phase().batchSize(),
-                String.format(Locale.ROOT, "%.0f", r.phase().opsPerSec())
-                    + ("keys".equals(r.unit()) ? " k" : ""),
-                fixed(r.phase().meanUs()),
-                fixed(r.phase().p50Us()),
-                fixed(r.phase().p99Us()),
-                fixed(r.phase().p999Us()),
-                fixed(r.peakRssMb()),
-                r.writeAmp() == null
-                    ? "-"
-                    : String.format(Locale.ROOT, "%.3f", r.writeAmp().amplification()),
-                ratio,
-                waRatio));
+        t.row(
+            w.id(),
+            e.id(),
+            r.phase().ops(),
+            r.phase().threads(),
+            r.phase().batchSize(),
+            String.format(Locale.ROOT, "%.0f", r.phase().opsPerSec())
+                + ("keys".equals(r.unit()) ? " k" : ""),
+            fixed(r.phase().meanUs()),
+            fixed(r.phase().p50Us()),
+            fixed(r.phase().p99Us()),
+            fixed(r.phase().p999Us()),
+            fixed(r.peakRssMb()),
+            r.writeAmp() == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.3f", r.writeAmp().amplification()),
+            ratio,
+            waRatio);
       }
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     for (Workload w : workloads) {
       Boolean met = barMet(w);
       out.append(
@@ -209,14 +197,6 @@ final class EngineReport {
                 + " with --repeat, each row is the run with the median ops/s.")
         .append(System.lineSeparator());
     return out.toString();
-  }
-
-  private static String times(OptionalDouble r) {
-    return r.isPresent() ? String.format(Locale.ROOT, "%.2f×", r.getAsDouble()) : "n/a";
-  }
-
-  private static String fixed(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** The JSON document written by {@code --json}. */
@@ -254,13 +234,13 @@ final class EngineReport {
       entry.put("description", w.description());
       entry.put("unit", w.unit());
       for (EngineKind e : engines) {
-        Outcome o = find(w.id(), e);
+        Outcome<RunResult> o = find(w.id(), e);
         if (o == null) {
           continue;
         }
         if (o.succeeded()) {
           Map<String, Object> result = o.result().toJson();
-          result.put("ops_per_sec_runs", o.opsPerSecRuns());
+          result.put("ops_per_sec_runs", o.rateRuns());
           entry.put(e.id(), result);
         } else {
           entry.put(e.id(), Map.of("error", o.error()));
@@ -268,8 +248,10 @@ final class EngineReport {
       }
       OptionalDouble r = ratio(w.id());
       OptionalDouble wa = writeAmpRatio(w.id());
-      entry.put("kevo_over_rocksdb_ops", r.isPresent() ? round3(r.getAsDouble()) : null);
-      entry.put("kevo_over_rocksdb_write_amp", wa.isPresent() ? round3(wa.getAsDouble()) : null);
+      entry.put("kevo_over_rocksdb_ops", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
+      entry.put(
+          "kevo_over_rocksdb_write_amp",
+          wa.isPresent() ? Figures.round(wa.getAsDouble(), 3) : null);
       Bar bar = w.bar();
       entry.put("bar", bar.describe());
       entry.put("bar_min_ops_ratio", bar.minOpsRatio());
@@ -281,9 +263,5 @@ final class EngineReport {
     }
     root.put("workloads", perWorkload);
     return root;
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -29,15 +29,15 @@ final class ForkedRunner implements PairRunner {
     args.add("--workload=" + workload.id());
     args.add("--engine=" + engine.id());
     args.add("--dir=" + dir.toAbsolutePath());
-    args.addAll(WorkloadOptions.toArgs(params));
+    args.add(ChildJvm.paramsArg(params));
     return ChildJvm.command(heap, jvmArgs, args);
   }
 
   @Override
   public RunResult run(Workload workload, EngineKind engine, WorkloadParams params, Path dir) {
-    return RunResult.fromJson(
-        ChildJvm.run(
-            command(workload, engine, params, dir),
-            "workload " + workload.id() + " on " + engine.id()));
+    return ChildJvm.run(
+        command(workload, engine, params, dir),
+        "workload " + workload.id() + " on " + engine.id(),
+        RunResult.class);
   }
 }

@@ -1,10 +1,12 @@
 package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Json;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.run.ChildJvm;
+import io.kevo.bench.workload.WorkloadParams;
 import io.kevo.bench.workload.Workloads;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,17 +28,20 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--engine", required = true)
   String engine;
 
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
-  Path dir;
+  @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
-  @Mixin WorkloadOptions options = new WorkloadOptions();
+  @Option(names = "--params", required = true, description = "The workload parameters, JSON.")
+  String params;
 
   @Override
   public Integer call() {
     RunResult result =
         PairRun.execute(
-            Workloads.byId(workload), EngineKind.fromId(engine), options.toParams(), dir);
-    ChildJvm.printResult(result.toJson());
+            Workloads.byId(workload),
+            EngineKind.fromId(engine),
+            Json.read(params, WorkloadParams.class),
+            dir.dir());
+    ChildJvm.printResult(result);
     return 0;
   }
 }

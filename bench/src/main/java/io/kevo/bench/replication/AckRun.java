@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +69,19 @@ record AckRun(
     m.put("ops", ops);
     m.put("confirmed", confirmed);
     m.put("unconfirmed", unconfirmed());
-    m.put("seconds", Report.round(seconds, 3));
-    m.put("ops_per_sec", Report.round(opsPerSec(), 1));
-    m.put("p50_us", Report.round(p50Us, 1));
-    m.put("p99_us", Report.round(p99Us, 1));
-    m.put("p999_us", Report.round(p999Us, 1));
-    m.put("max_us", Report.round(maxUs, 1));
+    m.put("seconds", Figures.roundOrNull(seconds, 3));
+    m.put("ops_per_sec", Figures.roundOrNull(opsPerSec(), 1));
+    m.put("p50_us", Figures.roundOrNull(p50Us, 1));
+    m.put("p99_us", Figures.roundOrNull(p99Us, 1));
+    m.put("p999_us", Figures.roundOrNull(p999Us, 1));
+    m.put("max_us", Figures.roundOrNull(maxUs, 1));
     Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.keySet().stream().sorted().forEach(k -> cpu.put(k, Report.round(cpuCores.get(k), 3)));
+    cpuCores.keySet().stream()
+        .sorted()
+        .forEach(k -> cpu.put(k, Figures.roundOrNull(cpuCores.get(k), 3)));
     m.put("cpu_cores", cpu);
     m.put("end_lag_entries", endLagEntries);
-    m.put("converge_ms", Report.round(convergeMs, 1));
+    m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     m.put("ack_counters", new LinkedHashMap<>(ackCounters));
     m.put("load_average_1m", loadAverage);
     return m;

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a bootstrapping replica's log (its stderr, {@code io.kevo.replication} at INFO) for the two
+ * Reads a bootstrapping replica's log (its output, {@code io.kevo.replication} at INFO) for the two
  * lines {@code SnapshotFetch} writes, noting when each arrived:
  *
  * <pre>
@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *
  * M is the replica's own measure of the fetch and the install: from its {@code FetchSnapshot} call
  * to the snapshot installed. Only the first of each line counts (a node bootstraps once here).
- * Thread-safe: lines arrive on the stderr reader's thread, figures are read on another.
+ * Thread-safe: lines arrive on the node process's output reader thread, figures are read on
+ * another.
  */
 final class BootstrapLog implements Consumer<String> {
   static final Pattern STARTED =

@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,13 +51,15 @@ record BootstrapResult(
     m.put("keys", keys);
     m.put("key_size", keySize);
     m.put("value_size", valueSize);
-    m.put("load_seconds", Report.round(loadSeconds, 3));
-    m.put("compact_ms", Report.round(compactMs, 1));
+    m.put("load_seconds", Figures.roundOrNull(loadSeconds, 3));
+    m.put("compact_ms", Figures.roundOrNull(compactMs, 1));
     m.put("primary_last_sequence", primaryLast);
     m.put("primary_first_retained_sequence", firstRetained);
     BootstrapRun med = median();
     m.put("median", med == null ? null : med.toJson());
-    m.put("caught_up_ms_runs", runs.stream().map(r -> Report.round(r.caughtUpMs(), 1)).toList());
+    m.put(
+        "caught_up_ms_runs",
+        runs.stream().map(r -> Figures.roundOrNull(r.caughtUpMs(), 1)).toList());
     m.put("fetch_install_ms_runs", runs.stream().map(BootstrapRun::fetchInstallMs).toList());
     m.put("runs", runs.stream().map(BootstrapRun::toJson).toList());
     return m;

@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,20 +56,20 @@ record BootstrapRun(
   Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run);
-    m.put("serving_ms", Report.round(servingMs, 1));
-    m.put("snapshot_header_ms", Report.round(headerMs, 1));
-    m.put("snapshot_installed_ms", Report.round(installedMs, 1));
-    m.put("bootstrap_completed_seen_ms", Report.round(completedMs, 1));
-    m.put("caught_up_ms", Report.round(caughtUpMs, 1));
+    m.put("serving_ms", Figures.roundOrNull(servingMs, 1));
+    m.put("snapshot_header_ms", Figures.roundOrNull(headerMs, 1));
+    m.put("snapshot_installed_ms", Figures.roundOrNull(installedMs, 1));
+    m.put("bootstrap_completed_seen_ms", Figures.roundOrNull(completedMs, 1));
+    m.put("caught_up_ms", Figures.roundOrNull(caughtUpMs, 1));
     m.put("fetch_install_ms", fetchInstallMs);
-    m.put("stream_after_install_ms", Report.round(streamAfterInstallMs(), 1));
+    m.put("stream_after_install_ms", Figures.roundOrNull(streamAfterInstallMs(), 1));
     m.put("snapshot_sequence", snapshotSequence);
     m.put("snapshot_files", snapshotFiles);
     m.put("snapshot_bytes", snapshotBytes);
     m.put("bootstraps_completed", bootstraps);
     m.put("entries_applied", entriesApplied);
     m.put("primary_bootstrap_bytes_sent", primaryBytesSent);
-    m.put("replica_cpu_s", Report.round(replicaCpuSeconds, 3));
+    m.put("replica_cpu_s", Figures.roundOrNull(replicaCpuSeconds, 3));
     m.put("load_average_1m", loadAverage);
     return m;
   }

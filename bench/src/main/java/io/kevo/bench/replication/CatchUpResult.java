@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +59,16 @@ record CatchUpResult(
     m.put("entries_behind", toSequence - fromSequence);
     m.put("entries_written", entries);
     m.put("entries_per_write", batch);
-    m.put("load_seconds", Report.round(loadSeconds, 3));
+    m.put("load_seconds", Figures.roundOrNull(loadSeconds, 3));
     m.put("from_sequence", fromSequence);
     m.put("to_sequence", toSequence);
-    m.put("serving_ms", Report.round(servingMs, 1));
-    m.put("first_progress_ms", Report.round(firstProgressMs, 1));
+    m.put("serving_ms", Figures.roundOrNull(servingMs, 1));
+    m.put("first_progress_ms", Figures.roundOrNull(firstProgressMs, 1));
     m.put("first_progress_applied", firstProgressApplied);
-    m.put("caught_up_ms", Report.round(caughtUpMs, 1));
-    m.put("entries_per_sec", Report.round(rate(), 1));
-    m.put("entries_per_sec_from_jvm_start", Report.round(overallRate(), 1));
-    m.put("replica_cpu_cores", Report.round(replicaCpuCores, 3));
+    m.put("caught_up_ms", Figures.roundOrNull(caughtUpMs, 1));
+    m.put("entries_per_sec", Figures.roundOrNull(rate(), 1));
+    m.put("entries_per_sec_from_jvm_start", Figures.roundOrNull(overallRate(), 1));
+    m.put("replica_cpu_cores", Figures.roundOrNull(replicaCpuCores, 3));
     m.put("curve_ms_applied", curve.stream().map(p -> List.of(p[0], p[1])).toList());
     m.put("load_average_1m", loadAverage);
     return m;

@@ -1,15 +1,11 @@
 package io.kevo.bench.replication;
 
 import io.grpc.ManagedChannel;
-import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.server.ServerProcess;
 import io.kevo.proto.GetNodeInfoRequest;
-import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.KevoServiceGrpc;
-import io.kevo.proto.ReplicaInfo;
 import io.kevo.proto.replication.CompressionCodec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,11 +17,12 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The nodes of one measurement, each a {@code server-node} child JVM on {@code 127.0.0.1} with a
- * fresh data directory: a standalone node, or a primary and its replicas (started after it, pointed
- * at its address, all asking for one codec). Reads each node's {@code GetNodeInfo} over a channel
- * of its own (apart from the writers'). Replicas can be stopped and started again on their
- * directory. Used by one thread; {@link #close()} stops every node and throws nothing.
+ * The nodes of one measurement, each a {@code server-node} child JVM ({@link ServerProcess}, a
+ * kevo-testkit node process) on {@code 127.0.0.1} with a fresh data directory: a standalone node,
+ * or a primary and its replicas (started after it, pointed at its address, all asking for one
+ * codec). Reads each node's {@code GetNodeInfo} over a channel of its own (apart from the
+ * writers'). Replicas can be stopped and started again on their directory. Used by one thread;
+ * {@link #close()} stops every node and throws nothing.
  */
 final class Cluster implements AutoCloseable {
   private static final long INFO_DEADLINE_SECONDS = 10;
@@ -37,46 +34,43 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final List<String> nodeArgs;
     final List<String> extraJvmArgs;
-    final Consumer<String> stderrLines;
+    final Consumer<String> outputLines;
     ServerProcess process;
     ManagedChannel channel;
 
-    Node(String name, Path dir, List<String> nodeArgs) {
-      this(name, dir, nodeArgs, List.of(), null);
-    }
-
     /**
+     * @param dir the node's directory: its log, and its database in {@code db}
      * @param extraJvmArgs JVM options of this node only, after the cluster's
-     * @param stderrLines hears the node's stderr line by line; null: passed through only
+     * @param outputLines hears the node's output line by line; null: only logged
      */
     Node(
         String name,
         Path dir,
         List<String> nodeArgs,
         List<String> extraJvmArgs,
-        Consumer<String> stderrLines) {
+        Consumer<String> outputLines) {
       this.name = name;
       this.dir = dir;
       this.nodeArgs = List.copyOf(nodeArgs);
       this.extraJvmArgs = List.copyOf(extraJvmArgs);
-      this.stderrLines = stderrLines;
+      this.outputLines = outputLines;
     }
 
     int port() {
       return process.port();
     }
 
-    GetNodeInfoResponse info() {
-      return KevoServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(INFO_DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+    /** The node's {@code GetNodeInfo} now. */
+    NodeFigures info() {
+      return new NodeFigures(
+          KevoServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(INFO_DEADLINE_SECONDS, TimeUnit.SECONDS)
+              .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()));
     }
 
     /** The last sequence this node applied (its own writes' for a primary or standalone node). */
     long applied() {
-      GetNodeInfoResponse info = info();
-      String s = info.getReplicationMap().get("applied_sequence");
-      return s != null ? Long.parseLong(s) : info.getLastSequence();
+      return info().applied();
     }
 
     OptionalLong cpuNanos() {
@@ -104,7 +98,13 @@ final class Cluster implements AutoCloseable {
   /** A standalone node in {@code base/standalone}. */
   static Cluster standalone(
       Path base, String heap, BiFunction<String, String, List<String>> jvmArgs, String run) {
-    Node node = new Node("standalone", base.resolve("standalone"), List.of("--role=STANDALONE"));
+    Node node =
+        new Node(
+            "standalone",
+            base.resolve("standalone"),
+            List.of("--role=STANDALONE"),
+            List.of(),
+            null);
     Cluster c = new Cluster(heap, jvmArgs, run, node);
     c.startOrClose(node);
     return c;
@@ -121,7 +121,8 @@ final class Cluster implements AutoCloseable {
       String heap,
       BiFunction<String, String, List<String>> jvmArgs,
       String run) {
-    Node p = new Node("primary", base.resolve("primary"), List.of("--role=PRIMARY"));
+    Node p =
+        new Node("primary", base.resolve("primary"), List.of("--role=PRIMARY"), List.of(), null);
     Cluster c = new Cluster(heap, jvmArgs, run, p);
     c.startOrClose(p);
     for (int i = 1; i <= replicas; i++) {
@@ -143,14 +144,14 @@ final class Cluster implements AutoCloseable {
       Path dir,
       CompressionCodec codec,
       List<String> extraJvmArgs,
-      Consumer<String> stderrLines) {
+      Consumer<String> outputLines) {
     return new Node(
         name,
         dir,
         List.of(
             "--role=REPLICA", "--primary=127.0.0.1:" + primary.port(), "--codec=" + codec.name()),
         extraJvmArgs,
-        stderrLines);
+        outputLines);
   }
 
   /**
@@ -158,15 +159,15 @@ final class Cluster implements AutoCloseable {
    * JVM; returns once it serves clients (not once it is connected or caught up).
    *
    * @param extraJvmArgs JVM options of this replica only (e.g. a log level)
-   * @param stderrLines hears its stderr line by line; null: passed through only
+   * @param outputLines hears its output line by line; null: only logged
    */
   Node addReplica(
       String name,
       Path dir,
       CompressionCodec codec,
       List<String> extraJvmArgs,
-      Consumer<String> stderrLines) {
-    Node r = replicaNode(name, dir, codec, extraJvmArgs, stderrLines);
+      Consumer<String> outputLines) {
+    Node r = replicaNode(name, dir, codec, extraJvmArgs, outputLines);
     replicas.add(r);
     start(r);
     return r;
@@ -183,18 +184,11 @@ final class Cluster implements AutoCloseable {
 
   /** Starts {@code n}'s JVM on its directory (created if missing) and opens its admin channel. */
   void start(Node n) {
-    try {
-      Files.createDirectories(n.dir);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    List<String> args = new ArrayList<>();
-    args.add("server-node");
-    args.add("--dir=" + n.dir.toAbsolutePath());
-    args.addAll(n.nodeArgs);
     List<String> jvm = new ArrayList<>(jvmArgs.apply(n.name, run));
     jvm.addAll(n.extraJvmArgs);
-    n.process = ServerProcess.start(ChildJvm.command(heap, jvm, args), n.stderrLines);
+    n.process =
+        ServerProcess.start(
+            n.name, n.dir, n.dir.resolve("db"), heap, jvm, n.nodeArgs, n.outputLines);
     n.channel = RemoteApi.channel("127.0.0.1", n.process.port());
   }
 
@@ -232,15 +226,14 @@ final class Cluster implements AutoCloseable {
 
   /** The primary's last sequence. */
   long primaryLast() {
-    return primary.info().getLastSequence();
+    return primary.info().lastSequence();
   }
 
   /** Waits until the primary lists {@code n} replicas as available. */
   private void awaitConnected(int n) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS);
     while (true) {
-      long available =
-          primary.info().getReplicasList().stream().filter(ReplicaInfo::getAvailable).count();
+      long available = primary.info().availableReplicas();
       if (available >= n) {
         return;
       }
@@ -286,11 +279,7 @@ final class Cluster implements AutoCloseable {
 
   /** Replication traffic the primary has sent so far (zero for a standalone node). */
   Wire wire() {
-    Map<String, String> m = primary.info().getReplicationMap();
-    return new Wire(
-        Long.parseLong(m.getOrDefault("bytes_sent_raw", "0")),
-        Long.parseLong(m.getOrDefault("bytes_sent_wire", "0")),
-        Long.parseLong(m.getOrDefault("entries_sent", "0")));
+    return primary.info().wire();
   }
 
   /**

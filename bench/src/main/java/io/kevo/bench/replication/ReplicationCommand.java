@@ -1,9 +1,10 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,36 +48,6 @@ public final class ReplicationCommand implements Callable<Integer> {
   List<String> phases;
 
   @Option(
-      names = "--clients",
-      defaultValue = "16",
-      description = "Writers, each with one put in flight (default: ${DEFAULT-VALUE}).")
-  int clients;
-
-  @Option(
-      names = "--connections",
-      defaultValue = "2",
-      description = "HTTP/2 connections the writers share (default: ${DEFAULT-VALUE}).")
-  int connections;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "10",
-      paramLabel = "SECONDS",
-      description = "Timed window of each throughput run (default: ${DEFAULT-VALUE}).")
-  double duration;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "30",
-      paramLabel = "SECONDS",
-      description =
-          "Untimed lead-in of each throughput run: long enough for the fresh node JVMs' JIT"
-              + " compilers to settle, which on 2 cores otherwise take a large share of the"
-              + " measured window (a replicated node's JIT was 14-23% of its CPU 16-32 s in)"
-              + " (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(
       names = "--lag-warmup",
       defaultValue = "45",
       paramLabel = "SECONDS",
@@ -88,14 +59,6 @@ public final class ReplicationCommand implements Callable<Integer> {
   double lagWarmup;
 
   @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Throughput runs of the standalone node and of the main codec's cluster, alternating;"
-              + " the median is reported (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
-  @Option(
       names = "--codecs",
       split = ",",
       defaultValue = "zstd,snappy,none",
@@ -104,32 +67,6 @@ public final class ReplicationCommand implements Callable<Integer> {
               + " throughput ratio, the lag and the catch-up; each other one gets one throughput"
               + " run for its bytes on the wire (default: ${DEFAULT-VALUE}).")
   List<String> codecs;
-
-  @Option(
-      names = "--replicas",
-      defaultValue = "2",
-      description = "Replicas per primary (default: ${DEFAULT-VALUE}).")
-  int replicas;
-
-  @Option(
-      names = "--key-size",
-      defaultValue = "16",
-      description = "Key bytes (default: ${DEFAULT-VALUE}).")
-  int keySize;
-
-  @Option(
-      names = "--value-size",
-      defaultValue = "100",
-      description = "Value bytes (default: ${DEFAULT-VALUE}).")
-  int valueSize;
-
-  @Option(
-      names = "--random-fraction",
-      defaultValue = "0.5",
-      description =
-          "Random part of each value; the rest repeats it (db_bench's --compression_ratio)"
-              + " (default: ${DEFAULT-VALUE}).")
-  double randomFraction;
 
   @Option(
       names = "--lag-duration",
@@ -167,13 +104,15 @@ public final class ReplicationCommand implements Callable<Integer> {
               + " BatchWrites (default: ${DEFAULT-VALUE}).")
   int catchupBatch;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "20240601",
-      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Mixin NodeRunOptions node = new NodeRunOptions();
+  @Mixin BenchOptions.ClusterLoad load = new BenchOptions.ClusterLoad();
+  @Mixin BenchOptions.Connections connections = new BenchOptions.Connections();
+  @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(10, 30);
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
+  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
+  @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240601);
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("2g");
 
   ReplicationParams params() {
     List<CompressionCodec> kinds = new ArrayList<>();
@@ -186,23 +125,23 @@ public final class ReplicationCommand implements Callable<Integer> {
     }
     return new ReplicationParams(
         new LinkedHashSet<>(ph),
-        clients,
-        connections,
-        duration,
-        warmup,
-        repeat,
+        load.clients(),
+        connections.count(),
+        timing.duration(),
+        timing.warmup(),
+        repeat.count(),
         kinds,
-        replicas,
-        keySize,
-        valueSize,
-        randomFraction,
+        load.replicas(),
+        sizes.keySize(),
+        sizes.valueSize(),
+        load.randomFraction(),
         lagDuration,
         lagWarmup,
         lagRate,
         probeIntervalMs,
         catchupEntries,
         catchupBatch,
-        seed);
+        seed.seed());
   }
 
   static CompressionCodec codec(String id) {
@@ -219,10 +158,8 @@ public final class ReplicationCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReplicationParams p = params();
-    boolean defaultBase = node.defaultBase();
-    Path base = node.base();
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "replication-");
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("replication-");
     List<ThroughputRun> standalone = new ArrayList<>();
     List<ThroughputRun> replicated = new ArrayList<>();
     List<ThroughputRun> others = new ArrayList<>();
@@ -234,42 +171,45 @@ public final class ReplicationCommand implements Callable<Integer> {
       if (p.runs("throughput")) {
         for (int r = 0; r < p.repeat(); r++) {
           // Sides alternate, so that drift on a shared machine hits both alike.
-          failed |=
-              !NodeRunOptions.attempt(
-                  () -> standalone.add(standalone(p, runDir, standalone.size())));
+          failed |= !Phases.attempt(() -> standalone.add(standalone(p, runDir, standalone.size())));
           CompressionCodec main = p.mainCodec();
           int run = r;
-          failed |= !NodeRunOptions.attempt(() -> replicated.add(replicated(p, runDir, main, run)));
+          failed |= !Phases.attempt(() -> replicated.add(replicated(p, runDir, main, run)));
         }
         for (CompressionCodec c : p.codecs().subList(1, p.codecs().size())) {
-          failed |= !NodeRunOptions.attempt(() -> others.add(replicated(p, runDir, c, 0)));
+          failed |= !Phases.attempt(() -> others.add(replicated(p, runDir, c, 0)));
         }
       }
       if (p.runs("lag") || p.runs("catchup")) {
-        ThroughputRun max = Report.median(replicated);
+        ThroughputRun max = Figures.median(replicated, ThroughputRun::opsPerSec);
         double rate = p.lagRate() > 0 ? p.lagRate() : max == null ? 0 : max.opsPerSec() / 2;
         Object[] out = new Object[2];
-        failed |= !NodeRunOptions.attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
+        failed |= !Phases.attempt(() -> lagAndCatchUp(p, runDir, rate, max, out));
         visibility = (VisibilityResult) out[0];
         catchUp = (CatchUpResult) out[1];
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
     Map<String, Object> config = config(p, base, loadStart);
     Report report =
-        new Report(p, commandLine(), config, standalone, replicated, others, visibility, catchUp);
+        new Report(
+            p,
+            Phases.commandLine(spec, "replication"),
+            config,
+            standalone,
+            replicated,
+            others,
+            visibility,
+            catchUp);
     System.out.print(report.table());
-    node.writeJson(report.json());
+    json.write(report.json());
     return failed ? 1 : 0;
   }
 
   private ThroughputRun standalone(ReplicationParams p, Path runDir, int run) {
     Path data = runDir.resolve("standalone-" + run);
-    try (Cluster c = Cluster.standalone(data, node.heap, node::nodeJvmArgs, "standalone-" + run)) {
+    try (Cluster c = Cluster.standalone(data, jvms.heap(), jvms::jvmArgs, "standalone-" + run)) {
       System.err.printf(
           "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
           run, c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -286,7 +226,7 @@ public final class ReplicationCommand implements Callable<Integer> {
     String label = ReplicationParams.id(codec) + "-" + run;
     Path data = runDir.resolve(label);
     try (Cluster c =
-        Cluster.replicated(data, p.replicas(), codec, node.heap, node::nodeJvmArgs, label)) {
+        Cluster.replicated(data, p.replicas(), codec, jvms.heap(), jvms::jvmArgs, label)) {
       System.err.printf(
           "throughput run %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
           run,
@@ -307,8 +247,7 @@ public final class ReplicationCommand implements Callable<Integer> {
       ReplicationParams p, Path runDir, double rate, ThroughputRun max, Object[] out) {
     Path data = runDir.resolve("lag");
     try (Cluster c =
-        Cluster.replicated(
-            data, p.replicas(), p.mainCodec(), node.heap, node::nodeJvmArgs, "lag")) {
+        Cluster.replicated(data, p.replicas(), p.mainCodec(), jvms.heap(), jvms::jvmArgs, "lag")) {
       if (p.runs("lag")) {
         System.err.printf(
             "lag: writers paced at %,.0f puts/s, one probe per replica every %.1f ms, load %.2f%n",
@@ -358,15 +297,6 @@ public final class ReplicationCommand implements Callable<Integer> {
                 1.0 * t.wire().wire() / Math.max(1, t.wire().entries())));
   }
 
-  private String commandLine() {
-    List<String> args =
-        spec != null && spec.commandLine().getParseResult() != null
-            ? spec.commandLine().getParseResult().originalArgs()
-            : List.of();
-    // The parse result is the whole command line's, subcommand name included.
-    return args.isEmpty() ? "./kevo-bench replication" : "./kevo-bench " + String.join(" ", args);
-  }
-
   private Map<String, Object> config(ReplicationParams p, Path base, double loadStart) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("phases", ReplicationParams.PHASES.stream().filter(p::runs).toList());
@@ -414,8 +344,8 @@ public final class ReplicationCommand implements Callable<Integer> {
         "the primary's GetNodeInfo bytes_sent_raw (entries serialized before compression) and"
             + " bytes_sent_wire (serialized responses as sent) over entries_sent (counted once"
             + " per replica), differences over each throughput run incl. warm-up and convergence");
-    m.put("node_heap", node.heap);
-    m.put("node_jvm_args", List.copyOf(node.jvmArgs));
+    m.put("node_heap", jvms.heap());
+    m.put("node_jvm_args", jvms.jvmArgs());
     m.put("data_dir", base.toAbsolutePath().toString());
     m.put("load_average_1m_start", loadStart);
     m.put("load_average_1m_end", Phases.loadAverage());

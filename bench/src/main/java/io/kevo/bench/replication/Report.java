@@ -1,10 +1,12 @@
 package io.kevo.bench.replication;
 
+import static io.kevo.bench.report.Figures.median;
+import static io.kevo.bench.report.Figures.roundOrNull;
+
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.MachineInfo;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,20 +59,10 @@ final class Report {
     this.catchUp = catchUp;
   }
 
-  /** The run with the median ops/s (the lower one of an even count); null for none. */
-  static ThroughputRun median(List<ThroughputRun> runs) {
-    if (runs.isEmpty()) {
-      return null;
-    }
-    List<ThroughputRun> sorted = new ArrayList<>(runs);
-    sorted.sort(Comparator.comparingDouble(ThroughputRun::opsPerSec));
-    return sorted.get((sorted.size() - 1) / 2);
-  }
-
   /** Replicated ÷ standalone median ops/s; null without both. */
   Double throughputRatio() {
-    ThroughputRun s = median(standalone);
-    ThroughputRun r = median(replicated);
+    ThroughputRun s = median(standalone, ThroughputRun::opsPerSec);
+    ThroughputRun r = median(replicated, ThroughputRun::opsPerSec);
     return s == null || r == null ? null : r.opsPerSec() / s.opsPerSec();
   }
 
@@ -110,7 +102,7 @@ final class Report {
   /** One row per codec: the main codec's median run, then the others. */
   List<ThroughputRun> codecRows() {
     List<ThroughputRun> rows = new ArrayList<>();
-    ThroughputRun main = median(replicated);
+    ThroughputRun main = median(replicated, ThroughputRun::opsPerSec);
     if (main != null) {
       rows.add(main);
     }
@@ -137,8 +129,11 @@ final class Report {
               "%nThroughput (puts/s over %.0f s; median of %d):%n",
               params.durationSeconds(),
               params.repeat()));
-      row(out, "standalone", median(standalone));
-      row(out, "replicated (" + ReplicationParams.id(params.mainCodec()) + ")", median(replicated));
+      row(out, "standalone", median(standalone, ThroughputRun::opsPerSec));
+      row(
+          out,
+          "replicated (" + ReplicationParams.id(params.mainCodec()) + ")",
+          median(replicated, ThroughputRun::opsPerSec));
       all(out, "standalone", standalone);
       all(out, "replicated", replicated);
     }
@@ -343,17 +338,17 @@ final class Report {
     m.put("machine", MachineInfo.describe());
     m.put("config", config);
     Map<String, Object> t = new LinkedHashMap<>();
-    ThroughputRun s = median(standalone);
-    ThroughputRun r = median(replicated);
+    ThroughputRun s = median(standalone, ThroughputRun::opsPerSec);
+    ThroughputRun r = median(replicated, ThroughputRun::opsPerSec);
     t.put("standalone", s == null ? null : s.toJson());
     t.put("replicated", r == null ? null : r.toJson());
     t.put(
         "standalone_ops_per_sec_runs",
-        standalone.stream().map(x -> round(x.opsPerSec(), 1)).toList());
+        standalone.stream().map(x -> roundOrNull(x.opsPerSec(), 1)).toList());
     t.put(
         "replicated_ops_per_sec_runs",
-        replicated.stream().map(x -> round(x.opsPerSec(), 1)).toList());
-    t.put("replicated_over_standalone", round(throughputRatio(), 4));
+        replicated.stream().map(x -> roundOrNull(x.opsPerSec(), 1)).toList());
+    t.put("replicated_over_standalone", roundOrNull(throughputRatio(), 4));
     t.put("runs", runsJson());
     m.put("throughput", t);
     List<Object> codecs = new ArrayList<>();
@@ -361,10 +356,10 @@ final class Report {
     for (ThroughputRun c : codecRows()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("codec", c.codec());
-      row.put("ops_per_sec", round(c.opsPerSec(), 1));
+      row.put("ops_per_sec", roundOrNull(c.opsPerSec(), 1));
       row.putAll(wireJson(c.wire()));
       double perEntry = 1.0 * c.wire().wire() / Math.max(1, c.wire().entries());
-      row.put("wire_over_none", none == null ? null : round(perEntry / none, 4));
+      row.put("wire_over_none", none == null ? null : roundOrNull(perEntry / none, 4));
       codecs.add(row);
     }
     m.put("wire_by_codec", codecs);
@@ -375,7 +370,7 @@ final class Report {
       Map<String, Object> bm = new LinkedHashMap<>();
       bm.put("name", b.name());
       bm.put("target", b.target());
-      bm.put("value", round(b.value(), 4));
+      bm.put("value", roundOrNull(b.value(), 4));
       bm.put("unit", b.unit());
       bm.put("met", b.met());
       bars.add(bm);
@@ -398,17 +393,13 @@ final class Report {
     m.put("bytes_sent_raw", w.raw());
     m.put("bytes_sent_wire", w.wire());
     m.put("entries_sent", w.entries());
-    m.put("raw_bytes_per_entry", w.entries() == 0 ? null : round(1.0 * w.raw() / w.entries(), 2));
-    m.put("wire_bytes_per_entry", w.entries() == 0 ? null : round(1.0 * w.wire() / w.entries(), 2));
-    m.put("wire_over_raw", w.raw() == 0 ? null : round(1.0 * w.wire() / w.raw(), 4));
+    m.put(
+        "raw_bytes_per_entry",
+        w.entries() == 0 ? null : roundOrNull(1.0 * w.raw() / w.entries(), 2));
+    m.put(
+        "wire_bytes_per_entry",
+        w.entries() == 0 ? null : roundOrNull(1.0 * w.wire() / w.entries(), 2));
+    m.put("wire_over_raw", w.raw() == 0 ? null : roundOrNull(1.0 * w.wire() / w.raw(), 4));
     return m;
-  }
-
-  static Double round(Double v, int digits) {
-    if (v == null || v.isNaN() || v.isInfinite()) {
-      return null;
-    }
-    double scale = Math.pow(10, digits);
-    return Math.round(v * scale) / scale;
   }
 }

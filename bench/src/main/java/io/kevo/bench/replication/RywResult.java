@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,9 +68,9 @@ record RywResult(
 
   Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("background_rate_target", Report.round(targetRate, 1));
-    m.put("background_rate_achieved", Report.round(achievedRate, 1));
-    m.put("seconds", Report.round(seconds, 3));
+    m.put("background_rate_target", Figures.roundOrNull(targetRate, 1));
+    m.put("background_rate_achieved", Figures.roundOrNull(achievedRate, 1));
+    m.put("seconds", Figures.roundOrNull(seconds, 3));
     m.put("ryw_get", histogram(ryw()));
     m.put("ryw_unavailable", unavailable());
     m.put("ryw_stale", stale());
@@ -89,7 +90,9 @@ record RywResult(
     }
     m.put("per_replica", per);
     Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.keySet().stream().sorted().forEach(k -> cpu.put(k, Report.round(cpuCores.get(k), 3)));
+    cpuCores.keySet().stream()
+        .sorted()
+        .forEach(k -> cpu.put(k, Figures.roundOrNull(cpuCores.get(k), 3)));
     m.put("cpu_cores", cpu);
     m.put("load_average_1m", loadAverage);
     return m;
@@ -100,11 +103,11 @@ record RywResult(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("samples", h.count());
     boolean any = h.count() > 0;
-    m.put("p50_us", any ? Report.round(h.percentile(50) / 1e3, 1) : null);
-    m.put("p99_us", any ? Report.round(h.percentile(99) / 1e3, 1) : null);
-    m.put("p999_us", any ? Report.round(h.percentile(99.9) / 1e3, 1) : null);
-    m.put("max_us", any ? Report.round(h.max() / 1e3, 1) : null);
-    m.put("mean_us", any ? Report.round(h.mean() / 1e3, 1) : null);
+    m.put("p50_us", any ? Figures.roundOrNull(h.percentile(50) / 1e3, 1) : null);
+    m.put("p99_us", any ? Figures.roundOrNull(h.percentile(99) / 1e3, 1) : null);
+    m.put("p999_us", any ? Figures.roundOrNull(h.percentile(99.9) / 1e3, 1) : null);
+    m.put("max_us", any ? Figures.roundOrNull(h.max() / 1e3, 1) : null);
+    m.put("mean_us", any ? Figures.roundOrNull(h.mean() / 1e3, 1) : null);
     return m;
   }
 }

@@ -1,10 +1,10 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.wire.AckLevel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,65 +56,6 @@ public final class SafetyCommand implements Callable<Integer> {
   List<String> levels;
 
   @Option(
-      names = "--clients",
-      defaultValue = "16",
-      description =
-          "Writers of the acks phase, one put in flight each (default: ${DEFAULT-VALUE}).")
-  int clients;
-
-  @Option(
-      names = "--connections",
-      defaultValue = "2",
-      description = "HTTP/2 connections the writers share (default: ${DEFAULT-VALUE}).")
-  int connections;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "10",
-      paramLabel = "SECONDS",
-      description = "Timed window of each acks run and ryw window (default: ${DEFAULT-VALUE}).")
-  double duration;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "3",
-      paramLabel = "SECONDS",
-      description = "Untimed lead-in of each acks run and ryw window (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Acks runs per side (medians reported) and brand-new replicas bootstrapped"
-              + " (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
-  @Option(
-      names = "--replicas",
-      defaultValue = "2",
-      description = "Replicas per primary, acks and ryw phases (default: ${DEFAULT-VALUE}).")
-  int replicas;
-
-  @Option(
-      names = "--key-size",
-      defaultValue = "16",
-      description = "Key bytes (default: ${DEFAULT-VALUE}).")
-  int keySize;
-
-  @Option(
-      names = "--value-size",
-      defaultValue = "100",
-      description = "Value bytes of the acks and ryw puts (default: ${DEFAULT-VALUE}).")
-  int valueSize;
-
-  @Option(
-      names = "--random-fraction",
-      defaultValue = "0.5",
-      description = "Random part of those values; the rest repeats it (default: ${DEFAULT-VALUE}).")
-  double randomFraction;
-
-  @Option(
       names = "--ryw-rates",
       split = ",",
       defaultValue = "0,5000",
@@ -142,13 +83,15 @@ public final class SafetyCommand implements Callable<Integer> {
       description = "Random value bytes of those keys (default: ${DEFAULT-VALUE}).")
   int bootstrapValueSize;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "20240607",
-      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Mixin NodeRunOptions node = new NodeRunOptions();
+  @Mixin BenchOptions.ClusterLoad load = new BenchOptions.ClusterLoad();
+  @Mixin BenchOptions.Connections connections = new BenchOptions.Connections();
+  @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(10, 3);
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
+  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
+  @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240607);
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("2g");
 
   SafetyParams params() {
     List<String> ph = new ArrayList<>();
@@ -162,29 +105,27 @@ public final class SafetyCommand implements Callable<Integer> {
     return new SafetyParams(
         new LinkedHashSet<>(ph),
         lv,
-        clients,
-        connections,
-        duration,
-        warmup,
-        repeat,
-        replicas,
-        keySize,
-        valueSize,
-        randomFraction,
+        load.clients(),
+        connections.count(),
+        timing.duration(),
+        timing.warmup(),
+        repeat.count(),
+        load.replicas(),
+        sizes.keySize(),
+        sizes.valueSize(),
+        load.randomFraction(),
         rywRates,
         rywWriters,
         bootstrapKeys,
         bootstrapValueSize,
-        seed);
+        seed.seed());
   }
 
   @Override
   public Integer call() throws IOException {
     SafetyParams p = params();
-    boolean defaultBase = node.defaultBase();
-    Path base = node.base();
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "safety-");
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("safety-");
     List<AckRun> acks = new ArrayList<>();
     List<RywResult> ryw = new ArrayList<>();
     BootstrapResult[] bootstrap = new BootstrapResult[1];
@@ -200,26 +141,29 @@ public final class SafetyCommand implements Callable<Integer> {
           for (int i = 0; i < sides.size(); i++) {
             AckLevel level = sides.get((i + r) % sides.size());
             int run = r;
-            failed |= !NodeRunOptions.attempt(() -> acks.add(acksRun(p, runDir, level, run)));
+            failed |= !Phases.attempt(() -> acks.add(acksRun(p, runDir, level, run)));
           }
         }
       }
       if (p.runs("ryw")) {
-        failed |= !NodeRunOptions.attempt(() -> ryw.addAll(rywWindows(p, runDir)));
+        failed |= !Phases.attempt(() -> ryw.addAll(rywWindows(p, runDir)));
       }
       if (p.runs("bootstrap")) {
-        failed |= !NodeRunOptions.attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
+        failed |= !Phases.attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
     SafetyReport report =
-        new SafetyReport(p, commandLine(), config(p, base, loadStart), acks, ryw, bootstrap[0]);
+        new SafetyReport(
+            p,
+            Phases.commandLine(spec, "safety"),
+            config(p, base, loadStart),
+            acks,
+            ryw,
+            bootstrap[0]);
     System.out.print(report.table());
-    node.writeJson(report.json());
+    json.write(report.json());
     return failed ? 1 : 0;
   }
 
@@ -229,9 +173,9 @@ public final class SafetyCommand implements Callable<Integer> {
     Path data = runDir.resolve(label);
     try (Cluster c =
         level == null
-            ? Cluster.standalone(data, node.heap, node::nodeJvmArgs, label)
+            ? Cluster.standalone(data, jvms.heap(), jvms::jvmArgs, label)
             : Cluster.replicated(
-                data, p.replicas(), CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, label)) {
+                data, p.replicas(), CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, label)) {
       System.err.printf(
           "acks run %d, %s: %s (pid %d, port %d)%s, load %.2f%n",
           run,
@@ -268,7 +212,7 @@ public final class SafetyCommand implements Callable<Integer> {
     List<RywResult> out = new ArrayList<>();
     try (Cluster c =
         Cluster.replicated(
-            data, p.replicas(), CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, "ryw")) {
+            data, p.replicas(), CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, "ryw")) {
       for (int w = 0; w < p.rywRates().size(); w++) {
         double rate = p.rywRates().get(w);
         System.err.printf(
@@ -300,7 +244,7 @@ public final class SafetyCommand implements Callable<Integer> {
     // A primary alone: replicas are added one at a time, each on an empty directory.
     try (Cluster c =
         Cluster.replicated(
-            data, 0, CompressionCodec.ZSTD, node.heap, node::nodeJvmArgs, "bootstrap")) {
+            data, 0, CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, "bootstrap")) {
       System.err.printf(
           "bootstrap: primary (pid %d, port %d), load %.2f%n",
           c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -308,14 +252,6 @@ public final class SafetyCommand implements Callable<Integer> {
     } finally {
       Dirs.deleteRecursively(data);
     }
-  }
-
-  private String commandLine() {
-    List<String> args =
-        spec != null && spec.commandLine().getParseResult() != null
-            ? spec.commandLine().getParseResult().originalArgs()
-            : List.of();
-    return args.isEmpty() ? "./kevo-bench safety" : "./kevo-bench " + String.join(" ", args);
   }
 
   private Map<String, Object> config(SafetyParams p, Path base, double loadStart) {
@@ -363,8 +299,8 @@ public final class SafetyCommand implements Callable<Integer> {
             + " from launching its JVM; caught up = its applied_sequence at the primary's last"
             + " sequence (GetNodeInfo polled every 5 ms); fetch+install = the replica's log line"
             + " 'bootstrap ... installed ... in M ms'");
-    m.put("node_heap", node.heap);
-    m.put("node_jvm_args", List.copyOf(node.jvmArgs));
+    m.put("node_heap", jvms.heap());
+    m.put("node_jvm_args", jvms.jvmArgs());
     m.put("data_dir", base.toAbsolutePath().toString());
     m.put("load_average_1m_start", loadStart);
     m.put("load_average_1m_end", Phases.loadAverage());

@@ -143,10 +143,10 @@ final class SafetyPhases {
   }
 
   private static Map<String, Long> ackCounters(Cluster c) {
-    Map<String, String> m = c.primary().info().getReplicationMap();
+    NodeFigures f = c.primary().info();
     Map<String, Long> out = new LinkedHashMap<>();
     for (String k : List.of("ack_waits", "ack_confirmed", "ack_not_confirmed")) {
-      out.put(k, Long.parseLong(m.getOrDefault(k, "0")));
+      out.put(k, f.figure(k));
     }
     return out;
   }
@@ -156,8 +156,8 @@ final class SafetyPhases {
     out.put("read_waits", 0L);
     out.put("read_wait_timeouts", 0L);
     for (Cluster.Node r : c.replicas()) {
-      Map<String, String> m = r.info().getReplicationMap();
-      out.replaceAll((k, v) -> v + Long.parseLong(m.getOrDefault(k, "0")));
+      NodeFigures f = r.info();
+      out.replaceAll((k, v) -> v + f.figure(k));
     }
     return out;
   }
@@ -293,9 +293,7 @@ final class SafetyPhases {
   private static long awaitTrimmed(Cluster c) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (true) {
-      long first =
-          Long.parseLong(
-              c.primary().info().getReplicationMap().getOrDefault("first_retained_sequence", "0"));
+      long first = c.primary().info().figure("first_retained_sequence");
       if (first > 1 || System.nanoTime() > deadline) {
         return first;
       }
@@ -321,18 +319,18 @@ final class SafetyPhases {
       Double completedMs = null;
       long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(BOOTSTRAP_TIMEOUT_MS);
       while (true) {
-        Map<String, String> m;
+        NodeFigures m;
         try {
-          m = r.info().getReplicationMap();
+          m = r.info();
         } catch (StatusRuntimeException e) {
-          m = Map.of(); // not answering yet: poll again
+          m = null; // not answering yet: poll again
         }
         long now = System.nanoTime();
-        long completed = Long.parseLong(m.getOrDefault("bootstraps_completed", "0"));
+        long completed = m == null ? 0 : m.figure("bootstraps_completed");
         if (completed > 0 && completedMs == null) {
           completedMs = (now - t0) / 1e6;
         }
-        long applied = Long.parseLong(m.getOrDefault("applied_sequence", "-1"));
+        long applied = m == null ? -1 : m.figure("applied_sequence", -1);
         if (applied >= target) {
           OptionalLong cpu = r.cpuNanos();
           BootstrapLog.Started s = log.started();
@@ -354,7 +352,7 @@ final class SafetyPhases {
               s == null ? null : s.files(),
               in == null ? null : in.bytes(),
               completed,
-              Long.parseLong(m.getOrDefault("entries_applied", "0")),
+              m.figure("entries_applied"),
               primaryFigure(c, "bootstrap_bytes_sent") - sent0,
               cpu.isPresent() ? cpu.getAsLong() / 1e9 : null,
               load);
@@ -377,7 +375,7 @@ final class SafetyPhases {
   }
 
   private static long primaryFigure(Cluster c, String name) {
-    return Long.parseLong(c.primary().info().getReplicationMap().getOrDefault(name, "0"));
+    return c.primary().info().figure(name);
   }
 
   /** BatchWrites of {@link #LOAD_BATCH} puts of random values, {@link #LOAD_IN_FLIGHT} at once. */

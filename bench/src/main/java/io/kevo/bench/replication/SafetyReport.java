@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.MachineInfo;
 import java.time.Instant;
@@ -299,10 +300,10 @@ final class SafetyReport {
         AckRun med = median(side);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("median", med == null ? null : med.toJson());
-        row.put("over_standalone", Report.round(overStandalone(side), 4));
+        row.put("over_standalone", Figures.roundOrNull(overStandalone(side), 4));
         row.put(
             "ops_per_sec_runs",
-            runsOf(side).stream().map(r -> Report.round(r.opsPerSec(), 1)).toList());
+            runsOf(side).stream().map(r -> Figures.roundOrNull(r.opsPerSec(), 1)).toList());
         a.put(side, row);
       }
       a.put("runs", acks.stream().map(AckRun::toJson).toList());
@@ -316,7 +317,7 @@ final class SafetyReport {
     bar.put("name", "brand-new replica: process start to caught up (median run)");
     bar.put("target_ms", BOOTSTRAP_BAR_MS);
     BootstrapRun med = bootstrap == null ? null : bootstrap.median();
-    bar.put("value_ms", med == null ? null : Report.round(med.caughtUpMs(), 1));
+    bar.put("value_ms", med == null ? null : Figures.roundOrNull(med.caughtUpMs(), 1));
     bar.put("met", bootstrapBarMet());
     m.put("bootstrap_bar", bar);
     return m;

@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +50,15 @@ record ThroughputRun(
     m.put("codec", codec);
     m.put("run", run);
     m.put("ops", ops);
-    m.put("seconds", Report.round(seconds, 3));
-    m.put("ops_per_sec", Report.round(opsPerSec(), 1));
-    m.put("p50_us", Report.round(p50Us, 1));
-    m.put("p99_us", Report.round(p99Us, 1));
+    m.put("seconds", Figures.roundOrNull(seconds, 3));
+    m.put("ops_per_sec", Figures.roundOrNull(opsPerSec(), 1));
+    m.put("p50_us", Figures.roundOrNull(p50Us, 1));
+    m.put("p99_us", Figures.roundOrNull(p99Us, 1));
     Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.forEach((k, v) -> cpu.put(k, Report.round(v, 3)));
+    cpuCores.forEach((k, v) -> cpu.put(k, Figures.roundOrNull(v, 3)));
     m.put("cpu_cores", cpu);
     m.put("end_lag_entries", endLagEntries);
-    m.put("converge_ms", Report.round(convergeMs, 1));
+    m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     if (wire != null) {
       m.put("wire", Report.wireJson(wire));
     }

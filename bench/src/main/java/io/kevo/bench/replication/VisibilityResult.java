@@ -1,5 +1,6 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,12 +54,12 @@ record VisibilityResult(
 
   Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("target_puts_per_sec", Report.round(targetRate, 1));
-    m.put("max_puts_per_sec", Report.round(maxRate, 1));
-    m.put("achieved_puts_per_sec", Report.round(achievedRate, 1));
-    m.put("seconds", Report.round(seconds, 3));
-    m.put("writer_p50_us", Report.round(writerP50Us, 1));
-    m.put("writer_p99_us", Report.round(writerP99Us, 1));
+    m.put("target_puts_per_sec", Figures.roundOrNull(targetRate, 1));
+    m.put("max_puts_per_sec", Figures.roundOrNull(maxRate, 1));
+    m.put("achieved_puts_per_sec", Figures.roundOrNull(achievedRate, 1));
+    m.put("seconds", Figures.roundOrNull(seconds, 3));
+    m.put("writer_p50_us", Figures.roundOrNull(writerP50Us, 1));
+    m.put("writer_p99_us", Figures.roundOrNull(writerP99Us, 1));
     m.put("probe_interval_ms", intervalMs);
     m.put("after_ack", histogramMs(pooledAfterAck()));
     m.put("after_send", histogramMs(pooledAfterSend()));
@@ -73,13 +74,13 @@ record VisibilityResult(
       r.put("polls", p.polls());
       r.put(
           "polls_per_sample",
-          p.samples() == 0 ? null : Report.round(1.0 * p.polls() / p.samples(), 2));
+          p.samples() == 0 ? null : Figures.roundOrNull(1.0 * p.polls() / p.samples(), 2));
       r.put("timeouts", p.timeouts());
       per.add(r);
     }
     m.put("replicas", per);
     Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.forEach((k, v) -> cpu.put(k, Report.round(v, 3)));
+    cpuCores.forEach((k, v) -> cpu.put(k, Figures.roundOrNull(v, 3)));
     m.put("cpu_cores", cpu);
     m.put("wire", Report.wireJson(wire));
     m.put("load_average_1m", loadAverage);
@@ -89,11 +90,11 @@ record VisibilityResult(
   static Map<String, Object> histogramMs(LatencyHistogram h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("samples", h.count());
-    m.put("p50_ms", Report.round(h.percentile(50) / 1e6, 3));
-    m.put("p99_ms", Report.round(h.percentile(99) / 1e6, 3));
-    m.put("p999_ms", Report.round(h.percentile(99.9) / 1e6, 3));
-    m.put("mean_ms", Report.round(h.mean() / 1e6, 3));
-    m.put("max_ms", Report.round(h.max() / 1e6, 3));
+    m.put("p50_ms", Figures.roundOrNull(h.percentile(50) / 1e6, 3));
+    m.put("p99_ms", Figures.roundOrNull(h.percentile(99) / 1e6, 3));
+    m.put("p999_ms", Figures.roundOrNull(h.percentile(99.9) / 1e6, 3));
+    m.put("mean_ms", Figures.roundOrNull(h.mean() / 1e6, 3));
+    m.put("max_ms", Figures.roundOrNull(h.max() / 1e6, 3));
     return m;
   }
 }

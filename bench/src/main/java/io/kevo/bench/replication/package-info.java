@@ -6,10 +6,12 @@
  * throughput and latency per acknowledgement level against the standalone node, read-your-writes
  * reads ({@code kevo-min-sequence}) against plain replica reads, and the time a brand-new replica
  * takes to bootstrap from a loaded primary. Reuses the {@code server} benchmark's node ({@link
- * io.kevo.bench.server.ServerNodeCommand}), process handle and asynchronous client loops.
+ * io.kevo.bench.server.ServerNodeCommand}), process handle (a kevo-testkit node process) and
+ * asynchronous client loops. {@link io.kevo.bench.replication.NodeFigures} is the one reader of a
+ * node's string-keyed replication figures.
  *
  * <p>Threading: each command runs on one thread; writers run on the gRPC channels' event loops (and
  * a pacing scheduler), visibility and read-your-writes probes on threads of their own, a
- * bootstrapping replica's stderr on a reader thread.
+ * bootstrapping replica's output on the node process's reader thread.
  */
 package io.kevo.bench.replication;

@@ -1,276 +1,125 @@
 package io.kevo.bench.report;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Just enough JSON for the benchmark's reports: maps, lists, strings, numbers, booleans and null.
- * Writing keeps map order; parsing returns {@link LinkedHashMap}, {@link ArrayList}, {@link
- * String}, {@link Long} or {@link Double}, {@link Boolean} and {@code null}. Stateless.
+ * The benchmark's JSON, through Jackson: reports (maps, lists, strings, numbers, booleans, null)
+ * written in map order, and read back as {@link java.util.LinkedHashMap}, {@link
+ * java.util.ArrayList}, {@link String}, {@link Long} (every integer) or {@link Double}, {@link
+ * Boolean} and {@code null}; and a child JVM's result record, written whole and read back as that
+ * record ({@link #read}). A NaN or infinite double is written as null; a path or an enum as its
+ * {@code toString()}. Thread-safe (the mapper is configured once, then only used).
  */
 public final class Json {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(
+              new SimpleModule("kevo-bench")
+                  .addSerializer(Double.class, new FiniteOrNull())
+                  .addSerializer(Float.class, new FiniteOrNull())
+                  .addSerializer(Path.class, ToStringSerializer.instance))
+          .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** Two-space indent, every list element on a line of its own, {@code "key": value}. */
+  private static final DefaultPrettyPrinter PRETTY =
+      new DefaultPrettyPrinter()
+          .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
+          .withSeparators(
+              Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                  .withArrayEmptySeparator("")
+                  .withObjectEmptySeparator(""));
+
   private Json() {}
 
   /** {@code value} as one line of JSON. */
   public static String compact(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, -1, 0);
-    return out.toString();
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   /** {@code value} as indented JSON ending with a newline. */
   public static String pretty(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, 2, 0);
-    return out.append('\n').toString();
-  }
-
-  private static void write(StringBuilder out, Object value, int indent, int depth) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof String s) {
-      quote(out, s);
-    } else if (value instanceof Boolean b) {
-      out.append(b);
-    } else if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        out.append("null");
-      } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        out.append((long) d).append(".0");
-      } else {
-        out.append(d);
-      }
-    } else if (value instanceof Number n) {
-      out.append(n.longValue());
-    } else if (value instanceof Map<?, ?> map) {
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.append(first ? "" : ",");
-        first = false;
-        newline(out, indent, depth + 1);
-        quote(out, String.valueOf(e.getKey()));
-        out.append(indent < 0 ? ":" : ": ");
-        write(out, e.getValue(), indent, depth + 1);
-      }
-      if (!map.isEmpty()) {
-        newline(out, indent, depth);
-      }
-      out.append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        out.append(i == 0 ? "" : ",");
-        newline(out, indent, depth + 1);
-        write(out, list.get(i), indent, depth + 1);
-      }
-      if (!list.isEmpty()) {
-        newline(out, indent, depth);
-      }
-      out.append(']');
-    } else {
-      quote(out, value.toString());
+    try {
+      return MAPPER.writer(PRETTY).writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
   }
 
-  private static void newline(StringBuilder out, int indent, int depth) {
-    if (indent >= 0) {
-      out.append('\n').append(" ".repeat(indent * depth));
-    }
-  }
-
-  private static void quote(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
-  }
-
-  /** Parses one JSON value; throws {@link IllegalArgumentException} on malformed input. */
+  /**
+   * The value {@code text} holds.
+   *
+   * @throws IllegalArgumentException if it is not exactly one JSON value
+   */
   public static Object parse(String text) {
-    Parser p = new Parser(text);
-    Object value = p.value();
-    p.skipSpace();
-    if (p.at != text.length()) {
-      throw p.error("trailing characters");
+    try {
+      return MAPPER.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage(), e);
     }
-    return value;
   }
 
-  /** Parses a JSON object. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The object {@code text} holds.
+   *
+   * @throws IllegalArgumentException if it is not exactly one JSON object
+   */
   public static Map<String, Object> parseObject(String text) {
-    Object value = parse(text);
-    if (!(value instanceof Map)) {
-      throw new IllegalArgumentException("expected a JSON object");
+    try {
+      return MAPPER.readValue(text, new TypeReference<Map<String, Object>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("malformed JSON object: " + e.getOriginalMessage(), e);
     }
-    return (Map<String, Object>) value;
   }
 
-  private static final class Parser {
-    private final String s;
-    private int at;
-
-    Parser(String s) {
-      this.s = s;
+  /**
+   * The {@code type} (a record, its components by name) that {@code text} holds, as {@link
+   * #compact} wrote it.
+   *
+   * @throws IllegalArgumentException if it is not such a value
+   */
+  public static <T> T read(String text, Class<T> type) {
+    try {
+      return MAPPER.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "malformed " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
+  }
 
-    Object value() {
-      skipSpace();
-      if (at >= s.length()) {
-        throw error("unexpected end");
+  /** A double as a JSON number, or null when it has none (NaN, infinities). */
+  private static final class FiniteOrNull extends JsonSerializer<Number> {
+    @Override
+    public void serialize(Number value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      double d = value.doubleValue();
+      if (Double.isFinite(d)) {
+        gen.writeNumber(d);
+      } else {
+        gen.writeNull();
       }
-      char c = s.charAt(at);
-      return switch (c) {
-        case '{' -> object();
-        case '[' -> array();
-        case '"' -> string();
-        case 't' -> literal("true", Boolean.TRUE);
-        case 'f' -> literal("false", Boolean.FALSE);
-        case 'n' -> literal("null", null);
-        default -> number();
-      };
-    }
-
-    private Map<String, Object> object() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      at++;
-      skipSpace();
-      if (peek() == '}') {
-        at++;
-        return map;
-      }
-      while (true) {
-        skipSpace();
-        String key = string();
-        skipSpace();
-        expect(':');
-        map.put(key, value());
-        skipSpace();
-        if (peek() == ',') {
-          at++;
-        } else {
-          expect('}');
-          return map;
-        }
-      }
-    }
-
-    private List<Object> array() {
-      List<Object> list = new ArrayList<>();
-      at++;
-      skipSpace();
-      if (peek() == ']') {
-        at++;
-        return list;
-      }
-      while (true) {
-        list.add(value());
-        skipSpace();
-        if (peek() == ',') {
-          at++;
-        } else {
-          expect(']');
-          return list;
-        }
-      }
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder out = new StringBuilder();
-      while (true) {
-        if (at >= s.length()) {
-          throw error("unterminated string");
-        }
-        char c = s.charAt(at++);
-        if (c == '"') {
-          return out.toString();
-        }
-        if (c != '\\') {
-          out.append(c);
-          continue;
-        }
-        char e = s.charAt(at++);
-        switch (e) {
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          case 'b' -> out.append('\b');
-          case 'f' -> out.append('\f');
-          case 'u' -> {
-            out.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
-            at += 4;
-          }
-          default -> out.append(e);
-        }
-      }
-    }
-
-    private Object number() {
-      int start = at;
-      while (at < s.length() && "+-0123456789.eE".indexOf(s.charAt(at)) >= 0) {
-        at++;
-      }
-      String token = s.substring(start, at);
-      if (token.isEmpty()) {
-        throw error("unexpected character");
-      }
-      try {
-        if (token.contains(".") || token.contains("e") || token.contains("E")) {
-          return Double.parseDouble(token);
-        }
-        return Long.parseLong(token);
-      } catch (NumberFormatException e) {
-        throw error("bad number '" + token + "'");
-      }
-    }
-
-    private Object literal(String word, Object value) {
-      if (!s.startsWith(word, at)) {
-        throw error("expected " + word);
-      }
-      at += word.length();
-      return value;
-    }
-
-    private char peek() {
-      return at < s.length() ? s.charAt(at) : '\0';
-    }
-
-    private void expect(char c) {
-      if (peek() != c) {
-        throw error("expected '" + c + "'");
-      }
-      at++;
-    }
-
-    void skipSpace() {
-      while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
-        at++;
-      }
-    }
-
-    IllegalArgumentException error(String what) {
-      return new IllegalArgumentException("malformed JSON at offset " + at + ": " + what);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.kevo.bench.report;
 
+import static io.kevo.bench.report.Figures.round;
+
 import io.kevo.bench.adapter.WriteCounters;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,62 +63,5 @@ public record RunResult(
     m.put("write_amp_user_bytes", writeAmp == null ? null : writeAmp.userBytes());
     m.put("workload_details", new LinkedHashMap<>(details));
     return m;
-  }
-
-  /** Reads back what {@link #toJson()} wrote (after a round trip through {@link Json}). */
-  public static RunResult fromJson(Map<String, Object> m) {
-    PhaseResult phase =
-        new PhaseResult(
-            num(m, "ops").longValue(),
-            num(m, "threads").intValue(),
-            num(m, "batch_size").intValue(),
-            Boolean.TRUE.equals(m.get("sync")),
-            num(m, "seconds").doubleValue(),
-            num(m, "ops_per_sec").doubleValue(),
-            num(m, "latency_samples").longValue(),
-            num(m, "mean_us").doubleValue(),
-            num(m, "p50_us").doubleValue(),
-            num(m, "p99_us").doubleValue(),
-            num(m, "p999_us").doubleValue(),
-            num(m, "max_us").doubleValue());
-    WriteCounters writeAmp =
-        m.get("write_amp_device_bytes") instanceof Number
-            ? new WriteCounters(
-                num(m, "write_amp_device_bytes").longValue(),
-                num(m, "write_amp_user_bytes").longValue())
-            : null;
-    return new RunResult(
-        (String) m.get("workload"),
-        (String) m.get("engine"),
-        phase,
-        num(m, "peak_rss_mb").doubleValue(),
-        num(m, "open_ms").doubleValue(),
-        num(m, "close_ms").doubleValue(),
-        longs(m.get("engine_stats")),
-        String.valueOf(m.get("engine_options")),
-        m.get("unit") == null ? "ops" : String.valueOf(m.get("unit")),
-        writeAmp,
-        longs(m.get("workload_details")));
-  }
-
-  private static Map<String, Long> longs(Object raw) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    if (raw instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> out.put(String.valueOf(k), ((Number) v).longValue()));
-    }
-    return out;
-  }
-
-  private static Number num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException("result field '" + key + "' missing or not a number");
-    }
-    return n;
-  }
-
-  private static double round(double value, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
   }
 }

@@ -2,14 +2,17 @@ package io.kevo.bench.run;
 
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
+import io.kevo.testkit.NodeLauncher;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starts one benchmark child: a fresh JVM (same {@code java} binary and class path, fixed heap)
@@ -35,19 +38,34 @@ public final class ChildJvm {
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    // Absolute: a node process runs in a directory of its own.
+    cmd.add(
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator)));
     cmd.add(BenchMain.class.getName());
     cmd.addAll(workerArgs);
     return cmd;
   }
 
+  /** A kevo-testkit launcher of {@code kevo-bench server-node} children with {@code -Xmx<heap>}. */
+  public static NodeLauncher nodeLauncher(String heap) {
+    return (jvmArgs, serverArgs) -> {
+      List<String> args = new ArrayList<>();
+      args.add("server-node");
+      args.addAll(serverArgs);
+      return command(heap, jvmArgs, args);
+    };
+  }
+
   /**
-   * Runs {@code command} to completion and returns its result object.
+   * Runs {@code command} to completion and returns its result, a {@code type} it printed with
+   * {@link #printResult}.
    *
    * @param label names the child in echoed output and errors, e.g. {@code a/kevo}
    * @throws IllegalStateException if the child cannot start, exits non-zero or prints no result
    */
-  public static Map<String, Object> run(List<String> command, String label) {
+  public static <T> T run(List<String> command, String label, Class<T> type) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -83,11 +101,16 @@ public final class ChildJvm {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the child JVM", e);
     }
-    return Json.parseObject(resultLine);
+    return Json.read(resultLine, type);
   }
 
-  /** Prints {@code result} as the child's result line on stdout. */
-  public static void printResult(Map<String, Object> result) {
+  /** The worker option carrying {@code params} (a record) to a child, as one JSON argument. */
+  public static String paramsArg(Object params) {
+    return "--params=" + Json.compact(params);
+  }
+
+  /** Prints {@code result} (a record) as the child's result line on stdout. */
+  public static void printResult(Object result) {
     System.out.println(RESULT_PREFIX + Json.compact(result));
     System.out.flush();
   }

@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  */
 final class ClientCaller implements Caller {
   private final KevoClient client;
-  private final Workload workload;
+  private final RequestKind workload;
   private final KeyPlan keys;
   private final ValuePool values;
   private final int batchSize;
@@ -43,7 +43,7 @@ final class ClientCaller implements Caller {
 
   ClientCaller(
       KevoClient client,
-      Workload workload,
+      RequestKind workload,
       KeyPlan keys,
       ValuePool values,
       int batchSize,

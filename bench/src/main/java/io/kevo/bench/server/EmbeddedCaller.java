@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  */
 final class EmbeddedCaller implements Caller {
   private final KevoDB db;
-  private final Workload workload;
+  private final RequestKind workload;
   private final KeyPlan keys;
   private final ValuePool values;
   private final int batchSize;
@@ -22,7 +22,7 @@ final class EmbeddedCaller implements Caller {
   private WriteBatch batch;
 
   EmbeddedCaller(
-      KevoDB db, Workload workload, KeyPlan keys, ValuePool values, int batchSize, long seed) {
+      KevoDB db, RequestKind workload, KeyPlan keys, ValuePool values, int batchSize, long seed) {
     this.db = db;
     this.workload = workload;
     this.keys = keys;

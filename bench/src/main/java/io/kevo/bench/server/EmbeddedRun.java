@@ -49,11 +49,11 @@ final class EmbeddedRun {
         int clients = params.maxClients();
         PhaseRunner.untimed(
             params.jitWarmupSeconds(),
-            clock -> threads(db, Workload.GET, clients, keys, values, params, clock));
+            clock -> threads(db, RequestKind.GET, clients, keys, values, params, clock));
       }
       boolean wrote = false;
       Runnable compact = () -> db.compactRange(null, null);
-      for (Workload w : params.workloads()) {
+      for (RequestKind w : params.workloads()) {
         for (int clients : params.clients()) {
           PhaseStats s =
               PhaseRunner.run(
@@ -66,7 +66,7 @@ final class EmbeddedRun {
                   null);
           ServerCommand.progress("embedded", s);
           phases.add(s);
-          wrote = w != Workload.GET;
+          wrote = w != RequestKind.GET;
         }
       }
     }
@@ -76,7 +76,7 @@ final class EmbeddedRun {
 
   private static ClientLoops.Running threads(
       KevoDB db,
-      Workload w,
+      RequestKind w,
       int clients,
       KeyPlan keys,
       ValuePool values,

@@ -1,7 +1,8 @@
 package io.kevo.bench.server;
 
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Json;
 import io.kevo.bench.run.ChildJvm;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,14 +18,18 @@ import picocli.CommandLine.Option;
     hidden = true,
     description = "Runs the server workloads on the embedded engine.")
 public final class EmbeddedWorkerCommand implements Callable<Integer> {
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
-  Path dir;
+  @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
-  @Mixin LoadOptions options = new LoadOptions();
+  @Option(names = "--params", required = true, description = "The workload parameters, JSON.")
+  String params;
+
+  LoadParams params() {
+    return Json.read(params, LoadParams.class);
+  }
 
   @Override
   public Integer call() {
-    ChildJvm.printResult(EmbeddedRun.execute(options.toParams(), dir).toJson());
+    ChildJvm.printResult(EmbeddedRun.execute(params(), dir.dir()));
     return 0;
   }
 }

@@ -1,11 +1,20 @@
 package io.kevo.bench.server;
 
+import io.kevo.bench.cli.BenchOptions;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code server} workload options, shared by the command and its embedded-engine child. */
+/**
+ * The {@code server} workload options; its embedded-engine child gets the parameters they make as
+ * one JSON argument ({@link io.kevo.bench.run.ChildJvm#paramsArg}).
+ */
 public final class LoadOptions {
+  @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(4, 1);
+  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
+  @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240501);
+
   @Option(
       names = "--workloads",
       split = ",",
@@ -22,20 +31,6 @@ public final class LoadOptions {
           "Concurrencies to run each workload at: requests outstanding at once"
               + " (default: ${DEFAULT-VALUE}).")
   List<Integer> clients;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "4",
-      paramLabel = "SECONDS",
-      description = "Timed window of each (workload, clients) phase (default: ${DEFAULT-VALUE}).")
-  double duration;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "1",
-      paramLabel = "SECONDS",
-      description = "Untimed lead-in of each phase, same requests (default: ${DEFAULT-VALUE}).")
-  double warmup;
 
   @Option(
       names = "--jit-warmup",
@@ -66,53 +61,27 @@ public final class LoadOptions {
   boolean settle;
 
   @Option(
-      names = "--key-size",
-      defaultValue = "16",
-      description = "Key bytes (default: ${DEFAULT-VALUE}).")
-  int keySize;
-
-  @Option(
-      names = "--value-size",
-      defaultValue = "100",
-      description = "Value bytes (default: ${DEFAULT-VALUE}).")
-  int valueSize;
-
-  @Option(
       names = "--batch-size",
       defaultValue = "100",
       description = "Puts per BatchWrite / WriteBatch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "20240501",
-      description = "Seed of keys and values (default: ${DEFAULT-VALUE}).")
-  long seed;
-
   LoadParams toParams() {
-    List<Workload> kinds = new ArrayList<>();
+    List<RequestKind> kinds = new ArrayList<>();
     for (String id : workloads) {
-      kinds.add(Workload.fromId(id));
+      kinds.add(RequestKind.fromId(id));
     }
     return new LoadParams(
-        kinds, clients, duration, warmup, jitWarmup, preload, settle, keySize, valueSize, batchSize,
-        seed);
-  }
-
-  /** {@code p} as command-line arguments, to hand it to a child JVM. */
-  static List<String> toArgs(LoadParams p) {
-    List<String> args = new ArrayList<>();
-    args.add("--workloads=" + String.join(",", p.workloads().stream().map(Workload::id).toList()));
-    args.add("--clients=" + String.join(",", p.clients().stream().map(String::valueOf).toList()));
-    args.add("--duration=" + p.durationSeconds());
-    args.add("--warmup=" + p.warmupSeconds());
-    args.add("--jit-warmup=" + p.jitWarmupSeconds());
-    args.add("--preload=" + p.preload());
-    args.add(p.settle() ? "--settle" : "--no-settle");
-    args.add("--key-size=" + p.keySize());
-    args.add("--value-size=" + p.valueSize());
-    args.add("--batch-size=" + p.batchSize());
-    args.add("--seed=" + p.seed());
-    return args;
+        kinds,
+        clients,
+        timing.duration(),
+        timing.warmup(),
+        jitWarmup,
+        preload,
+        settle,
+        sizes.keySize(),
+        sizes.valueSize(),
+        batchSize,
+        seed.seed());
   }
 }

@@ -20,11 +20,11 @@ import java.util.List;
  *     compaction, so that it inherits no flush or compaction debt from the phases before it
  * @param keySize key bytes
  * @param valueSize value bytes
- * @param batchSize puts per {@link Workload#BATCH} call
+ * @param batchSize puts per {@link RequestKind#BATCH} call
  * @param seed seed of the key spaces and values
  */
 record LoadParams(
-    List<Workload> workloads,
+    List<RequestKind> workloads,
     List<Integer> clients,
     double durationSeconds,
     double warmupSeconds,
@@ -86,7 +86,7 @@ record LoadParams(
   }
 
   /** Operations per call of {@code w}. */
-  int opsPerCall(Workload w) {
-    return w == Workload.BATCH ? batchSize : 1;
+  int opsPerCall(RequestKind w) {
+    return w == RequestKind.BATCH ? batchSize : 1;
   }
 }

@@ -24,7 +24,7 @@ final class PhaseRunner {
    */
   static PhaseStats run(
       LoadParams params,
-      Workload workload,
+      RequestKind workload,
       int clients,
       Runnable settle,
       Function<PhaseClock, ClientLoops.Running> start,

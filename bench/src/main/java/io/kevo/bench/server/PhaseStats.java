@@ -1,5 +1,7 @@
 package io.kevo.bench.server;
 
+import static io.kevo.bench.report.Figures.roundOrNull;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -74,62 +76,22 @@ record PhaseStats(
     m.put("calls", calls);
     m.put("ops", ops());
     m.put("found", found);
-    m.put("seconds", round(seconds, 3));
-    m.put("calls_per_sec", round(callsPerSec(), 1));
-    m.put("ops_per_sec", round(opsPerSec(), 1));
-    m.put("p50_us", round(latencyUs.p50(), 1));
-    m.put("p99_us", round(latencyUs.p99(), 1));
-    m.put("p999_us", round(latencyUs.p999(), 1));
-    m.put("mean_us", round(latencyUs.mean(), 1));
-    m.put("max_us", round(latencyUs.max(), 1));
-    m.put("cpu_s", round(cpuSeconds, 3));
-    m.put("cpu_cores", round(cpuCores(), 3));
-    m.put("cpu_us_per_op", round(cpuUsPerOp(), 2));
-    m.put("cpu_system_s", round(cpuSystemSeconds, 3));
-    m.put("driver_cpu_s", round(driverCpuSeconds, 3));
-    m.put("driver_cpu_cores", round(driverCpuCores(), 3));
-    m.put("driver_cpu_us_per_op", round(driverCpuUsPerOp(), 2));
-    m.put("settle_ms", round(settleMs, 1));
+    m.put("seconds", roundOrNull(seconds, 3));
+    m.put("calls_per_sec", roundOrNull(callsPerSec(), 1));
+    m.put("ops_per_sec", roundOrNull(opsPerSec(), 1));
+    m.put("p50_us", roundOrNull(latencyUs.p50(), 1));
+    m.put("p99_us", roundOrNull(latencyUs.p99(), 1));
+    m.put("p999_us", roundOrNull(latencyUs.p999(), 1));
+    m.put("mean_us", roundOrNull(latencyUs.mean(), 1));
+    m.put("max_us", roundOrNull(latencyUs.max(), 1));
+    m.put("cpu_s", roundOrNull(cpuSeconds, 3));
+    m.put("cpu_cores", roundOrNull(cpuCores(), 3));
+    m.put("cpu_us_per_op", roundOrNull(cpuUsPerOp(), 2));
+    m.put("cpu_system_s", roundOrNull(cpuSystemSeconds, 3));
+    m.put("driver_cpu_s", roundOrNull(driverCpuSeconds, 3));
+    m.put("driver_cpu_cores", roundOrNull(driverCpuCores(), 3));
+    m.put("driver_cpu_us_per_op", roundOrNull(driverCpuUsPerOp(), 2));
+    m.put("settle_ms", roundOrNull(settleMs, 1));
     return m;
-  }
-
-  static PhaseStats fromJson(Map<String, Object> m) {
-    return new PhaseStats(
-        (String) m.get("workload"),
-        num(m, "clients").intValue(),
-        num(m, "ops_per_call").intValue(),
-        num(m, "calls").longValue(),
-        num(m, "found").longValue(),
-        num(m, "seconds").doubleValue(),
-        new Latency(
-            num(m, "p50_us").doubleValue(),
-            num(m, "p99_us").doubleValue(),
-            num(m, "p999_us").doubleValue(),
-            num(m, "mean_us").doubleValue(),
-            num(m, "max_us").doubleValue()),
-        nullableDouble(m, "cpu_s"),
-        nullableDouble(m, "cpu_system_s"),
-        nullableDouble(m, "driver_cpu_s"),
-        num(m, "settle_ms").doubleValue());
-  }
-
-  private static Number num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException("phase result lacks the number '" + key + "'");
-    }
-    return n;
-  }
-
-  private static Double nullableDouble(Map<String, Object> m, String key) {
-    return m.get(key) instanceof Number n ? n.doubleValue() : null;
-  }
-
-  static Double round(Double v, int digits) {
-    if (v == null || v.isNaN() || v.isInfinite()) {
-      return null;
-    }
-    double scale = Math.pow(10, digits);
-    return Math.round(v * scale) / scale;
   }
 }

@@ -67,7 +67,7 @@ public final class RemoteApi implements AutoCloseable {
   }
 
   /** A caller for client number {@code client} of a {@code workload} phase. */
-  Caller caller(Workload workload, int client, KeyPlan keys, ValuePool values, LoadParams p) {
+  Caller caller(RequestKind workload, int client, KeyPlan keys, ValuePool values, LoadParams p) {
     long seed = Seeds.client(p.seed(), workload, client);
     if (api == Api.STUB) {
       ManagedChannel ch = channels.get(client % channels.size());

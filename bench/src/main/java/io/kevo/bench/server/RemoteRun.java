@@ -82,11 +82,11 @@ final class RemoteRun {
                 start(
                     mode,
                     clients,
-                    c -> remote.caller(Workload.GET, c, keys, values, params),
+                    c -> remote.caller(RequestKind.GET, c, keys, values, params),
                     clock));
       }
       boolean wrote = false;
-      for (Workload w : params.workloads()) {
+      for (RequestKind w : params.workloads()) {
         for (int clients : params.clients()) {
           PhaseStats s =
               PhaseRunner.run(
@@ -100,7 +100,7 @@ final class RemoteRun {
                   ProcessCpu::self);
           ServerCommand.progress("server", s);
           phases.add(s);
-          wrote = w != Workload.GET;
+          wrote = w != RequestKind.GET;
         }
       }
     } finally {

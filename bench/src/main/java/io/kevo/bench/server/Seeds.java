@@ -5,7 +5,7 @@ final class Seeds {
   private Seeds() {}
 
   /** The seed of client {@code client} in a phase of {@code workload}. */
-  static long client(long seed, Workload workload, int client) {
+  static long client(long seed, RequestKind workload, int client) {
     return seed * 31 + workload.ordinal() * 100_003L + client;
   }
 }

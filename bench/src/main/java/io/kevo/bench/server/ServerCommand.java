@@ -1,13 +1,12 @@
 package io.kevo.bench.server;
 
-import io.kevo.bench.report.Json;
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.PeakRss;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.run.Dirs;
 import io.kevo.server.ServerOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +41,11 @@ import picocli.CommandLine.Option;
     })
 public final class ServerCommand implements Callable<Integer> {
   @Mixin LoadOptions loadOptions = new LoadOptions();
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
+  @Mixin BenchOptions.Connections connections = new BenchOptions.Connections();
 
   @Option(
       names = "--target",
@@ -58,9 +62,6 @@ public final class ServerCommand implements Callable<Integer> {
           "With --target on this machine: the node's process id, to read its CPU from /proc."
               + " Without it a --target's CPU is reported as n/a.")
   Long serverPid;
-
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
 
   @Option(
       names = "--api",
@@ -79,12 +80,6 @@ public final class ServerCommand implements Callable<Integer> {
   String mode;
 
   @Option(
-      names = "--connections",
-      defaultValue = "2",
-      description = "HTTP/2 connections the clients are spread over (default: ${DEFAULT-VALUE}).")
-  int connections;
-
-  @Option(
       names = "--server-dispatch",
       defaultValue = "EVENT_LOOP",
       description =
@@ -100,57 +95,19 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Also run the embedded engine (default: ${DEFAULT-VALUE}).")
   boolean embedded;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the databases are created, one fresh directory per run, deleted afterwards"
-              + " (default: ./bench-work).")
-  Path dir;
-
-  @Option(
-      names = "--heap",
-      defaultValue = "4g",
-      description =
-          "Maximum heap (-Xmx) of the server and embedded child JVMs (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description =
-          "Extra option for the child JVMs; repeatable. {side} and {run} are replaced by server or"
-              + " embedded and the run number, e.g."
-              + " -XX:StartFlightRecording=filename=server-{side}-{run}.jfr,settings=profile")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Runs per side, alternating sides; each row shows the run with the median ops/s and the"
-              + " JSON keeps every run's (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
   @Override
   public Integer call() throws IOException {
-    if (repeat < 1) {
-      throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-    }
+    int repeat = this.repeat.count();
+    int connections = this.connections.count();
     LoadParams params = loadOptions.toParams();
     RemoteApi.Api apiKind = RemoteApi.Api.fromId(api);
     RemoteRun.Mode modeKind = RemoteRun.Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
-    if (connections < 1) {
-      throw new IllegalArgumentException("--connections must be at least 1, got " + connections);
-    }
     if (target != null) {
       ServerOptions.builder().listen(target); // validates HOST:PORT
     }
 
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "server-");
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("server-");
     List<SideResult> serverRuns = new ArrayList<>();
     List<SideResult> embeddedRuns = new ArrayList<>();
     boolean failed = false;
@@ -173,10 +130,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
@@ -188,20 +142,13 @@ public final class ServerCommand implements Callable<Integer> {
     runConfig.put("mode", modeKind.name().toLowerCase(Locale.ROOT));
     runConfig.put("connections", connections);
     runConfig.put("repeat", repeat);
-    runConfig.put("child_heap", heap);
-    runConfig.put("child_jvm_args", List.copyOf(jvmArgs));
+    runConfig.put("child_heap", jvms.heap());
+    runConfig.put("child_jvm_args", jvms.jvmArgs());
     runConfig.put("data_dir", base.toAbsolutePath().toString());
     runConfig.put("load_generator_max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     ServerReport report = new ServerReport(params, runConfig, serverRuns, embeddedRuns);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
+    json.write(report.json());
     return failed || serverRuns.isEmpty() ? 1 : 0;
   }
 
@@ -216,13 +163,19 @@ public final class ServerCommand implements Callable<Integer> {
           serverPid == null ? Optional::empty : () -> ProcessCpu.of(serverPid);
       Supplier<Double> rss = serverPid == null ? () -> -1.0 : () -> PeakRss.ofProcessMb(serverPid);
       System.err.printf("running server workloads against %s%n", target);
-      return RemoteRun.execute(host, port, params, apiKind, modeKind, connections, cpu, rss);
+      return RemoteRun.execute(
+          host, port, params, apiKind, modeKind, connections.count(), cpu, rss);
     }
     Files.createDirectories(data);
-    List<String> args =
-        List.of("server-node", "--dir=" + data.toAbsolutePath(), "--dispatch=" + serverDispatch);
     try (ServerProcess server =
-        ServerProcess.start(ChildJvm.command(heap, childJvmArgs("server", run), args))) {
+        ServerProcess.start(
+            "server",
+            data,
+            data.resolve("db"),
+            jvms.heap(),
+            childJvmArgs("server", run),
+            List.of("--dispatch=" + serverDispatch),
+            null)) {
       System.err.printf(
           "running server workloads against a child JVM (pid %d) on 127.0.0.1:%d, data in %s%n",
           server.pid(), server.port(), data);
@@ -232,7 +185,7 @@ public final class ServerCommand implements Callable<Integer> {
           params,
           apiKind,
           modeKind,
-          connections,
+          connections.count(),
           server::cpu,
           server::peakRssMb);
     } finally {
@@ -246,21 +199,19 @@ public final class ServerCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
     args.add("server-embedded");
     args.add("--dir=" + data.toAbsolutePath());
-    args.addAll(LoadOptions.toArgs(params));
+    args.add(ChildJvm.paramsArg(params));
     try {
-      return SideResult.fromJson(
-          ChildJvm.run(ChildJvm.command(heap, childJvmArgs("embedded", run), args), "embedded"));
+      return ChildJvm.run(
+          ChildJvm.command(jvms.heap(), childJvmArgs("embedded", run), args),
+          "embedded",
+          SideResult.class);
     } finally {
       Dirs.deleteRecursively(data);
     }
   }
 
   private List<String> childJvmArgs(String side, int run) {
-    List<String> jvm = new ArrayList<>();
-    for (String a : jvmArgs) {
-      jvm.add(a.replace("{side}", side).replace("{run}", Integer.toString(run)));
-    }
-    return jvm;
+    return jvms.jvmArgs(side, Integer.toString(run));
   }
 
   /** One line per finished phase on stderr, so a long run shows progress. */
@@ -278,7 +229,7 @@ public final class ServerCommand implements Callable<Integer> {
         s.cpuCores() == null
             ? "n/a"
             : String.format(Locale.ROOT, "%.2f cores, %.1f µs/op", s.cpuCores(), s.cpuUsPerOp()));
-    if (s.workload().equals(Workload.GET.id()) && s.found() != s.calls()) {
+    if (s.workload().equals(RequestKind.GET.id()) && s.found() != s.calls()) {
       System.err.printf(
           "  WARNING: %d of %d gets did not find their key%n", s.calls() - s.found(), s.calls());
     }

@@ -9,7 +9,9 @@ import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,26 +19,37 @@ import picocli.CommandLine.Option;
 
 /**
  * The node under test when {@code server} has no {@code --target}, and each node of the {@code
- * replication} benchmark: a {@link KevoServer} on a database ({@link EngineSetup#OPTIONS}; a
- * primary's is opened with {@link Options#holdWalAtOpen()}, as {@code kevo server --role primary}
- * does), listening on {@code 127.0.0.1} with a port the system picks, in the role {@code --role}
- * says. Prints {@code LISTENING_PREFIX <port>} on stdout once it serves, then serves until its
- * stdin ends (the parent closes it, or dies), then shuts down and exits 0. A replica restarted on
- * the same directory resumes from its own log under the same replica id.
+ * replication} and {@code safety} benchmarks: a {@link KevoServer} on a database ({@link
+ * EngineSetup#OPTIONS}; a primary's is opened with {@link Options#holdWalAtOpen()}, as {@code kevo
+ * server --role primary} does), in the role {@code --role} says. It keeps the contract of a {@link
+ * io.kevo.testkit.NodeLauncher} server: writes its bound port to {@code --port-file} once it
+ * serves, then serves until SIGTERM or until its stdin ends (the parent dies), and shuts down
+ * cleanly either way. A replica restarted on the same directory resumes from its own log under the
+ * same replica id.
  */
 @Command(
     name = "server-node",
     hidden = true,
-    description = "Serves a fresh database until stdin closes (server benchmark child).")
+    description = "Serves a database until SIGTERM or until stdin closes (benchmark child).")
 public final class ServerNodeCommand implements Callable<Integer> {
-  /** Marks the line with the bound port. */
-  static final String LISTENING_PREFIX = "KEVO-BENCH-LISTENING ";
-
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
+  @Option(
+      names = {"--data", "--dir"},
+      required = true,
+      description = "Directory of the database.")
   Path dir;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind.")
-  String host;
+  @Option(
+      names = "--listen",
+      defaultValue = "127.0.0.1:0",
+      paramLabel = "HOST:PORT",
+      description = "Address to bind; port 0 lets the system pick (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--port-file",
+      required = true,
+      description = "Where to write the bound port once the node serves.")
+  Path portFile;
 
   @Option(
       names = "--dispatch",
@@ -70,9 +83,10 @@ public final class ServerNodeCommand implements Callable<Integer> {
         role == NodeRole.PRIMARY
             ? EngineSetup.OPTIONS.toBuilder().holdWalAtOpen(true).build()
             : EngineSetup.OPTIONS;
+    int colon = listen.lastIndexOf(':');
     ServerOptions options =
         ServerOptions.builder()
-            .listen(host, 0)
+            .listen(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)))
             .shutdownGrace(Duration.ofSeconds(2))
             .dispatch(dispatch)
             .role(role)
@@ -88,8 +102,12 @@ public final class ServerNodeCommand implements Callable<Integer> {
       throw e;
     }
     try (KevoServer server = started) {
-      System.out.println(LISTENING_PREFIX + server.port());
-      System.out.flush();
+      // SIGTERM runs shutdown hooks only: close there too (close is idempotent).
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-node-stop"));
+      // Written whole, then moved: the parent never reads a half-written port.
+      Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+      Files.writeString(tmp, Integer.toString(server.port()));
+      Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
       InputStream in = System.in;
       byte[] buffer = new byte[256];
       while (in.read(buffer) >= 0) {

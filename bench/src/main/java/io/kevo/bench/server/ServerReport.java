@@ -1,9 +1,13 @@
 package io.kevo.bench.server;
 
+import static io.kevo.bench.report.Figures.fixed;
+import static io.kevo.bench.report.Figures.median;
+import static io.kevo.bench.report.Figures.roundOrNull;
+
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Table;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,11 +62,18 @@ final class ServerReport {
     this.runConfig = runConfig;
     this.serverRuns = List.copyOf(serverRuns);
     this.embeddedRuns = List.copyOf(embeddedRuns);
-    for (Workload w : params.workloads()) {
+    for (RequestKind w : params.workloads()) {
       for (int c : params.clients()) {
         List<PhaseStats> s = phases(serverRuns, w.id(), c);
         List<PhaseStats> e = phases(embeddedRuns, w.id(), c);
-        rows.add(new Row(w.id(), c, median(s), opsRuns(s), median(e), opsRuns(e)));
+        rows.add(
+            new Row(
+                w.id(),
+                c,
+                median(s, PhaseStats::opsPerSec),
+                opsRuns(s),
+                median(e, PhaseStats::opsPerSec),
+                opsRuns(e)));
       }
     }
   }
@@ -71,7 +82,7 @@ final class ServerReport {
     return rows;
   }
 
-  Row row(Workload w, int clients) {
+  Row row(RequestKind w, int clients) {
     for (Row r : rows) {
       if (r.workload().equals(w.id()) && r.clients() == clients) {
         return r;
@@ -83,7 +94,7 @@ final class ServerReport {
   /** The three bars of the server issue, judged at {@link #BAR_CLIENTS} clients. */
   List<Bar> bars() {
     List<Bar> bars = new ArrayList<>();
-    Row get = row(Workload.GET, BAR_CLIENTS);
+    Row get = row(RequestKind.GET, BAR_CLIENTS);
     Double getOps = get == null || get.server() == null ? null : get.server().opsPerSec();
     bars.add(
         new Bar(
@@ -92,7 +103,7 @@ final class ServerReport {
             getOps,
             GET_BAR_OPS,
             getOps == null ? null : getOps >= GET_BAR_OPS));
-    Row put = row(Workload.PUT, BAR_CLIENTS);
+    Row put = row(RequestKind.PUT, BAR_CLIENTS);
     Double putOps = put == null || put.server() == null ? null : put.server().opsPerSec();
     bars.add(
         new Bar(
@@ -101,7 +112,7 @@ final class ServerReport {
             putOps,
             PUT_BAR_OPS,
             putOps == null ? null : putOps >= PUT_BAR_OPS));
-    Row batch = row(Workload.BATCH, BAR_CLIENTS);
+    Row batch = row(RequestKind.BATCH, BAR_CLIENTS);
     Double ratio = batch == null ? null : batch.ratio();
     bars.add(
         new Bar(
@@ -126,75 +137,45 @@ final class ServerReport {
     return all;
   }
 
-  private static final String ROW =
-      "| %-8s | %7s | %11s | %9s | %8s | %8s | %9s | %9s | %9s | %11s | %8s | %8s | %9s | %9s |%n";
-
   /** The console table (Markdown-compatible), a line per bar, and notes. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "workload",
-            "clients",
-            "server",
-            "server",
-            "server",
-            "server",
-            "server",
-            "server",
-            "loadgen",
-            "embedded",
-            "embedded",
-            "embedded",
-            "embedded",
-            "server /"));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "",
-            "",
-            "ops/s",
-            "calls/s",
-            "p50 µs",
-            "p99 µs",
-            "CPU cores",
-            "CPU µs/op",
-            "CPU µs/op",
-            "ops/s",
-            "p50 µs",
-            "p99 µs",
-            "CPU µs/op",
-            "embedded"));
-    out.append("|----------|--------:|------------:|----------:|---------:|---------:|")
-        .append("----------:|----------:|----------:|------------:|---------:|---------:|")
-        .append("----------:|----------:|")
-        .append(System.lineSeparator());
+    Table t =
+        new Table(
+            "8<workload",
+            "7>clients",
+            "11>server|ops/s",
+            "9>server|calls/s",
+            "8>server|p50 µs",
+            "8>server|p99 µs",
+            "9>server|CPU cores",
+            "9>server|CPU µs/op",
+            "9>loadgen|CPU µs/op",
+            "11>embedded|ops/s",
+            "8>embedded|p50 µs",
+            "8>embedded|p99 µs",
+            "9>embedded|CPU µs/op",
+            "9>server /|embedded");
     for (Row r : rows) {
       PhaseStats s = r.server();
       PhaseStats e = r.embedded();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              ROW,
-              r.workload(),
-              r.clients(),
-              s == null ? "-" : whole(s.opsPerSec()),
-              s == null ? "-" : whole(s.callsPerSec()),
-              s == null ? "-" : fixed(s.latencyUs().p50()),
-              s == null ? "-" : fixed(s.latencyUs().p99()),
-              s == null ? "-" : orNa(s.cpuCores(), 2),
-              s == null ? "-" : orNa(s.cpuUsPerOp(), 1),
-              s == null ? "-" : orNa(s.driverCpuUsPerOp(), 1),
-              e == null ? "-" : whole(e.opsPerSec()),
-              e == null ? "-" : fixed(e.latencyUs().p50()),
-              e == null ? "-" : fixed(e.latencyUs().p99()),
-              e == null ? "-" : orNa(e.cpuUsPerOp(), 1),
-              r.ratio() == null ? "-" : ratio(r.ratio())));
+      t.row(
+          r.workload(),
+          r.clients(),
+          s == null ? "-" : whole(s.opsPerSec()),
+          s == null ? "-" : whole(s.callsPerSec()),
+          s == null ? "-" : fixed(s.latencyUs().p50()),
+          s == null ? "-" : fixed(s.latencyUs().p99()),
+          s == null ? "-" : orNa(s.cpuCores(), 2),
+          s == null ? "-" : orNa(s.cpuUsPerOp(), 1),
+          s == null ? "-" : orNa(s.driverCpuUsPerOp(), 1),
+          e == null ? "-" : whole(e.opsPerSec()),
+          e == null ? "-" : fixed(e.latencyUs().p50()),
+          e == null ? "-" : fixed(e.latencyUs().p99()),
+          e == null ? "-" : orNa(e.cpuUsPerOp(), 1),
+          r.ratio() == null ? "-" : ratio(r.ratio()));
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     out.append(
         String.format(
             Locale.ROOT,
@@ -231,7 +212,7 @@ final class ServerReport {
     root.put("date", Instant.now().toString());
     root.put("machine", MachineInfo.describe());
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("workloads", params.workloads().stream().map(Workload::id).toList());
+    config.put("workloads", params.workloads().stream().map(RequestKind::id).toList());
     config.put("clients", params.clients());
     config.put("duration_s", params.durationSeconds());
     config.put("warmup_s", params.warmupSeconds());
@@ -263,10 +244,10 @@ final class ServerReport {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("workload", r.workload());
       m.put("clients", r.clients());
-      m.put("ops_per_call", params.opsPerCall(Workload.fromId(r.workload())));
+      m.put("ops_per_call", params.opsPerCall(RequestKind.fromId(r.workload())));
       m.put("server", side(r.server(), r.serverRuns()));
       m.put("embedded", side(r.embedded(), r.embeddedRuns()));
-      m.put("server_over_embedded_ops", PhaseStats.round(r.ratio(), 4));
+      m.put("server_over_embedded_ops", roundOrNull(r.ratio(), 4));
       results.add(m);
     }
     root.put("results", results);
@@ -275,7 +256,7 @@ final class ServerReport {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", b.id());
       m.put("bar", b.description());
-      m.put("value", PhaseStats.round(b.value(), 4));
+      m.put("value", roundOrNull(b.value(), 4));
       m.put("threshold", b.threshold());
       m.put("met", b.met());
       bars.add(m);
@@ -302,9 +283,9 @@ final class ServerReport {
     for (SideResult r : runs) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("preload_keys", r.preloadKeys());
-      m.put("load_ms", PhaseStats.round(r.loadMs(), 1));
-      m.put("compact_ms", PhaseStats.round(r.compactMs(), 1));
-      m.put("peak_rss_mb", PhaseStats.round(r.peakRssMb(), 1));
+      m.put("load_ms", roundOrNull(r.loadMs(), 1));
+      m.put("compact_ms", roundOrNull(r.compactMs(), 1));
+      m.put("peak_rss_mb", roundOrNull(r.peakRssMb(), 1));
       list.add(m);
     }
     return list;
@@ -321,19 +302,9 @@ final class ServerReport {
     return list;
   }
 
-  /** The phase with the median ops/s (the lower one of an even count); null for none. */
-  static PhaseStats median(List<PhaseStats> runs) {
-    if (runs.isEmpty()) {
-      return null;
-    }
-    List<PhaseStats> sorted = new ArrayList<>(runs);
-    sorted.sort(Comparator.comparingDouble(PhaseStats::opsPerSec));
-    return sorted.get((sorted.size() - 1) / 2);
-  }
-
   private static List<Double> opsRuns(List<PhaseStats> runs) {
     List<Double> list = new ArrayList<>();
-    runs.forEach(p -> list.add(PhaseStats.round(p.opsPerSec(), 1)));
+    runs.forEach(p -> list.add(roundOrNull(p.opsPerSec(), 1)));
     return list;
   }
 
@@ -347,10 +318,6 @@ final class ServerReport {
 
   private static String whole(double v) {
     return String.format(Locale.ROOT, "%,.0f", v);
-  }
-
-  private static String fixed(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String orNa(Double v, int digits) {

@@ -1,5 +1,6 @@
 package io.kevo.bench.server;
 
+import io.kevo.bench.report.Figures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,27 +43,12 @@ record SideResult(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("side", side);
     m.put("preload_keys", preloadKeys);
-    m.put("load_ms", PhaseStats.round(loadMs, 1));
-    m.put("compact_ms", PhaseStats.round(compactMs, 1));
-    m.put("peak_rss_mb", PhaseStats.round(peakRssMb, 1));
+    m.put("load_ms", Figures.roundOrNull(loadMs, 1));
+    m.put("compact_ms", Figures.roundOrNull(compactMs, 1));
+    m.put("peak_rss_mb", Figures.roundOrNull(peakRssMb, 1));
     List<Object> list = new ArrayList<>();
     phases.forEach(p -> list.add(p.toJson()));
     m.put("phases", list);
     return m;
-  }
-
-  @SuppressWarnings("unchecked")
-  static SideResult fromJson(Map<String, Object> m) {
-    List<PhaseStats> phases = new ArrayList<>();
-    for (Object o : (List<Object>) m.get("phases")) {
-      phases.add(PhaseStats.fromJson((Map<String, Object>) o));
-    }
-    return new SideResult(
-        (String) m.get("side"),
-        ((Number) m.get("preload_keys")).longValue(),
-        ((Number) m.get("load_ms")).doubleValue(),
-        ((Number) m.get("compact_ms")).doubleValue(),
-        phases,
-        m.get("peak_rss_mb") instanceof Number n ? n.doubleValue() : -1);
   }
 }

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 final class StubCaller implements Caller {
   private final KevoServiceGrpc.KevoServiceBlockingStub blocking;
   private final KevoServiceGrpc.KevoServiceStub async;
-  private final Workload workload;
+  private final RequestKind workload;
   private final KeyPlan keys;
   private final ValuePool values;
   private final int batchSize;
@@ -42,7 +42,7 @@ final class StubCaller implements Caller {
   StubCaller(
       KevoServiceGrpc.KevoServiceBlockingStub blocking,
       KevoServiceGrpc.KevoServiceStub async,
-      Workload workload,
+      RequestKind workload,
       KeyPlan keys,
       ValuePool values,
       int batchSize,

@@ -1,12 +1,12 @@
 package io.kevo.bench.tx;
 
 import io.kevo.bench.adapter.EngineKind;
-import io.kevo.bench.report.Json;
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Outcome;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.TxParams;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +37,11 @@ import picocli.CommandLine.Option;
     })
 public final class TxCommand implements Callable<Integer> {
   @Mixin TxOptions txOptions = new TxOptions();
+  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
+  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.Fork fork = new BenchOptions.Fork();
+  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
 
   @Option(
       names = "--engines",
@@ -45,66 +50,19 @@ public final class TxCommand implements Callable<Integer> {
       description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> engines;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description =
-          "Where the databases are created, one fresh directory per run, deleted afterwards"
-              + " (default: ./bench-work).")
-  Path dir;
-
-  @Option(
-      names = "--heap",
-      defaultValue = "4g",
-      description = "Maximum heap (-Xmx) of each child JVM (default: ${DEFAULT-VALUE}).")
-  String heap;
-
-  @Option(
-      names = "--jvm-arg",
-      paramLabel = "ARG",
-      description =
-          "Extra option for the child JVMs; repeatable. {engine} and {run} are replaced by the"
-              + " engine id and run number, e.g."
-              + " -XX:StartFlightRecording=filename=tx-{engine}-{run}.jfr,settings=profile")
-  List<String> jvmArgs = new ArrayList<>();
-
-  @Option(
-      names = "--fork",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description =
-          "Run each engine in its own JVM so peak RSS is per engine"
-              + " (default: ${DEFAULT-VALUE}; --no-fork runs in this JVM).")
-  boolean fork;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description =
-          "Runs per engine, alternating engines; the run with the median committed tx/s is"
-              + " reported and every run's tx/s is kept in the JSON (default: ${DEFAULT-VALUE}).")
-  int repeat;
-
   @Override
   public Integer call() throws IOException {
-    if (repeat < 1) {
-      throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-    }
+    int repeat = this.repeat.count();
+    boolean fork = this.fork.fork();
     List<EngineKind> kinds = new ArrayList<>();
     for (String id : engines) {
       kinds.add(EngineKind.fromId(id));
     }
     TxParams params = txOptions.toParams();
 
-    boolean defaultBase = dir == null;
-    Path base = defaultBase ? Path.of("bench-work") : dir;
-    Files.createDirectories(base);
-    Path runDir = Files.createTempDirectory(base, "tx-");
-    Map<EngineKind, List<TxOutcome>> runs = new LinkedHashMap<>();
+    Path base = dir.base();
+    Path runDir = dir.createRunDir("tx-");
+    Map<EngineKind, List<Outcome<TxRunResult>>> runs = new LinkedHashMap<>();
     try {
       // Repeats alternate the engines so that drift on a shared machine hits both alike.
       for (int r = 0; r < repeat; r++) {
@@ -114,41 +72,30 @@ public final class TxCommand implements Callable<Integer> {
         }
       }
     } finally {
-      Dirs.deleteRecursively(runDir);
-      if (defaultBase) {
-        Dirs.deleteIfEmpty(base);
-      }
+      dir.cleanUp(runDir);
     }
-    List<TxOutcome> outcomes = new ArrayList<>();
-    runs.values().forEach(list -> outcomes.add(TxOutcome.median(list)));
+    List<Outcome<TxRunResult>> outcomes = new ArrayList<>();
+    runs.values().forEach(list -> outcomes.add(Outcome.median(list, TxRunResult::txPerSec)));
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("repeat", repeat);
     runConfig.put("forked", fork);
-    runConfig.put("child_heap", fork ? heap : null);
-    runConfig.put("child_jvm_args", fork ? List.copyOf(jvmArgs) : List.of());
+    runConfig.put("child_heap", fork ? jvms.heap() : null);
+    runConfig.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
     runConfig.put("data_dir", base.toAbsolutePath().toString());
     TxReport report = new TxReport(params, runConfig, outcomes);
     System.out.print(report.table());
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
-      System.err.println("wrote " + json);
-    }
-    return outcomes.stream().allMatch(TxOutcome::succeeded) ? 0 : 1;
+    json.write(report.json());
+    return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 
-  private TxOutcome runOne(EngineKind e, int run, TxParams params, Path engineDir) {
+  private Outcome<TxRunResult> runOne(EngineKind e, int run, TxParams params, Path engineDir) {
     System.err.printf("running tx on %s in %s%n", e.id(), engineDir);
     try {
       Files.createDirectories(engineDir);
       TxRunResult r =
-          fork
-              ? TxRunResult.fromJson(
-                  ChildJvm.run(command(e, run, params, engineDir), "tx/" + e.id()))
+          fork.fork()
+              ? ChildJvm.run(command(e, run, params, engineDir), "tx/" + e.id(), TxRunResult.class)
               : TxRun.execute(e, params, engineDir);
       System.err.printf(
           "  tx/%s: %.0f committed tx/s, conflict rate %.6f, commit p50 %.1f µs p99 %.1f µs,"
@@ -159,10 +106,10 @@ public final class TxCommand implements Callable<Integer> {
           r.commitUs().p50(),
           r.commitUs().p99(),
           r.peakRssMb());
-      return TxOutcome.ok(r);
+      return Outcome.ok("tx", e.id(), r, r.txPerSec());
     } catch (RuntimeException | IOException ex) {
       System.err.printf("  tx/%s FAILED: %s%n", e.id(), ex);
-      return TxOutcome.failed(e.id(), String.valueOf(ex.getMessage()));
+      return Outcome.failed("tx", e.id(), String.valueOf(ex.getMessage()));
     } finally {
       Dirs.deleteRecursively(engineDir);
     }
@@ -173,11 +120,7 @@ public final class TxCommand implements Callable<Integer> {
     args.add("tx-worker");
     args.add("--engine=" + e.id());
     args.add("--dir=" + engineDir.toAbsolutePath());
-    args.addAll(TxOptions.toArgs(params));
-    List<String> jvm = new ArrayList<>();
-    for (String a : jvmArgs) {
-      jvm.add(a.replace("{engine}", e.id()).replace("{run}", Integer.toString(run)));
-    }
-    return ChildJvm.command(heap, jvm, args);
+    args.add(ChildJvm.paramsArg(params));
+    return ChildJvm.command(jvms.heap(), jvms.jvmArgs(e.id(), Integer.toString(run)), args);
   }
 }

@@ -1,23 +1,25 @@
 package io.kevo.bench.tx;
 
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.workload.TxParams;
-import java.util.ArrayList;
-import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code tx} workload's parameters, shared by the command and its child workers. */
+/**
+ * The {@code tx} workload's options; its child workers get the parameters they make as one JSON
+ * argument ({@link io.kevo.bench.run.ChildJvm#paramsArg}).
+ */
 public final class TxOptions {
+  @Mixin BenchOptions.Threads threads = new BenchOptions.Threads();
+  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
+  @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240501);
+  @Mixin BenchOptions.Tuning tuning = new BenchOptions.Tuning();
+
   @Option(
       names = "--num",
       defaultValue = "1000000",
       description = "Keys loaded before the timed phase (default: ${DEFAULT-VALUE}).")
   long num;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "8",
-      description = "Threads running transactions (default: ${DEFAULT-VALUE}).")
-  int threads;
 
   @Option(
       names = "--duration-s",
@@ -49,36 +51,6 @@ public final class TxOptions {
       description = "Distinct keys written per transaction (default: ${DEFAULT-VALUE}).")
   int writes;
 
-  @Option(
-      names = "--key-size",
-      defaultValue = "16",
-      description = "Key bytes (default: ${DEFAULT-VALUE}).")
-  int keySize;
-
-  @Option(
-      names = "--value-size",
-      defaultValue = "100",
-      description = "Value bytes (default: ${DEFAULT-VALUE}).")
-  int valueSize;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "20240501",
-      description = "Seed of keys, values and key choices (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--block-cache-mb",
-      defaultValue = "64",
-      description = "Block cache of both engines, MiB (default: ${DEFAULT-VALUE}).")
-  long blockCacheMb;
-
-  @Option(
-      names = "--bloom-bits",
-      defaultValue = "10",
-      description = "Bloom filter bits per key of both engines (default: ${DEFAULT-VALUE}).")
-  int bloomBits;
-
   TxParams toParams() {
     if (durationSeconds != null && txns != null) {
       throw new IllegalArgumentException("give --duration-s or --txns, not both");
@@ -86,37 +58,16 @@ public final class TxOptions {
     double seconds = txns != null ? 0 : durationSeconds == null ? 20 : durationSeconds;
     return new TxParams(
         num,
-        threads,
+        threads.threads(),
         seconds,
         txns == null ? 0 : txns,
         warmupSeconds,
         reads,
         writes,
-        keySize,
-        valueSize,
-        seed,
-        blockCacheMb << 20,
-        bloomBits);
-  }
-
-  /** {@code p} as command-line arguments, to hand it to a child JVM. */
-  static List<String> toArgs(TxParams p) {
-    List<String> args = new ArrayList<>();
-    args.add("--num=" + p.num());
-    args.add("--threads=" + p.threads());
-    if (p.txns() > 0) {
-      args.add("--txns=" + p.txns());
-    } else {
-      args.add("--duration-s=" + p.durationSeconds());
-    }
-    args.add("--warmup-s=" + p.warmupSeconds());
-    args.add("--reads=" + p.readsPerTx());
-    args.add("--writes=" + p.writesPerTx());
-    args.add("--key-size=" + p.keySize());
-    args.add("--value-size=" + p.valueSize());
-    args.add("--seed=" + p.seed());
-    args.add("--block-cache-mb=" + (p.blockCacheBytes() >> 20));
-    args.add("--bloom-bits=" + p.bloomBitsPerKey());
-    return args;
+        sizes.keySize(),
+        sizes.valueSize(),
+        seed.seed(),
+        tuning.blockCacheBytes(),
+        tuning.bloomBits());
   }
 }

@@ -1,7 +1,12 @@
 package io.kevo.bench.tx;
 
+import static io.kevo.bench.report.Figures.fixed;
+
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Outcome;
+import io.kevo.bench.report.Table;
 import io.kevo.bench.workload.TxParams;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,16 +27,16 @@ final class TxReport {
 
   private final TxParams params;
   private final Map<String, Object> runConfig;
-  private final List<TxOutcome> outcomes;
+  private final List<Outcome<TxRunResult>> outcomes;
 
-  TxReport(TxParams params, Map<String, Object> runConfig, List<TxOutcome> outcomes) {
+  TxReport(TxParams params, Map<String, Object> runConfig, List<Outcome<TxRunResult>> outcomes) {
     this.params = params;
     this.runConfig = runConfig;
     this.outcomes = outcomes;
   }
 
   private TxRunResult result(EngineKind engine) {
-    for (TxOutcome o : outcomes) {
+    for (Outcome<TxRunResult> o : outcomes) {
       if (o.engine().equals(engine.id()) && o.succeeded()) {
         return o.result();
       }
@@ -55,70 +60,42 @@ final class TxReport {
     return r.isEmpty() ? null : r.getAsDouble() >= BAR_MIN_RATIO;
   }
 
-  private static final String ROW =
-      "| %-7s | %10s | %10s | %9s | %8s | %8s | %9s | %8s | %8s | %9s | %8s |%n";
-
   /** The console table, Markdown-compatible, followed by the ratio and the bar verdict. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "engine",
-            "commits",
-            "tx/s",
-            "conflicts",
-            "commit",
-            "commit",
-            "commit",
-            "tx",
-            "tx",
-            "tx",
-            "RSS MiB"));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            ROW,
-            "",
-            "",
-            "committed",
-            "rate",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            "p50 µs",
-            "p99 µs",
-            "p99.9 µs",
-            ""));
-    out.append("|---------|-----------:|-----------:|----------:|---------:|---------:|")
-        .append("----------:|---------:|---------:|----------:|---------:|")
-        .append(System.lineSeparator());
-    for (TxOutcome o : outcomes) {
+    Table t =
+        new Table(
+            "7<engine",
+            "10>commits",
+            "10>tx/s|committed",
+            "9>conflicts|rate",
+            "8>commit|p50 µs",
+            "8>commit|p99 µs",
+            "9>commit|p99.9 µs",
+            "8>tx|p50 µs",
+            "8>tx|p99 µs",
+            "9>tx|p99.9 µs",
+            "8>RSS MiB");
+    for (Outcome<TxRunResult> o : outcomes) {
       if (!o.succeeded()) {
-        out.append(
-            String.format(
-                Locale.ROOT, "| %-7s | FAILED: %s |%n", o.engine(), o.error().replace('|', '/')));
+        t.free("FAILED: " + o.error(), o.engine());
         continue;
       }
       TxRunResult r = o.result();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              ROW,
-              r.engine(),
-              r.commits(),
-              String.format(Locale.ROOT, "%.0f", r.txPerSec()),
-              String.format(Locale.ROOT, "%.5f%%", 100 * r.conflictRate()),
-              fixed(r.commitUs().p50()),
-              fixed(r.commitUs().p99()),
-              fixed(r.commitUs().p999()),
-              fixed(r.txUs().p50()),
-              fixed(r.txUs().p99()),
-              fixed(r.txUs().p999()),
-              fixed(r.peakRssMb())));
+      t.row(
+          r.engine(),
+          r.commits(),
+          String.format(Locale.ROOT, "%.0f", r.txPerSec()),
+          String.format(Locale.ROOT, "%.5f%%", 100 * r.conflictRate()),
+          fixed(r.commitUs().p50()),
+          fixed(r.commitUs().p99()),
+          fixed(r.commitUs().p999()),
+          fixed(r.txUs().p50()),
+          fixed(r.txUs().p99()),
+          fixed(r.txUs().p999()),
+          fixed(r.peakRssMb()));
     }
-    out.append(System.lineSeparator());
+    out.append(t).append(System.lineSeparator());
     OptionalDouble r = ratio();
     Boolean met = barMet();
     out.append(
@@ -137,10 +114,6 @@ final class TxReport {
             BAR_MIN_RATIO,
             met == null ? " -> n/a (needs both engines)" : met ? " -> MET" : " -> NOT MET"));
     return out.toString();
-  }
-
-  private static String fixed(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** The JSON document written by {@code --json}. */
@@ -176,10 +149,10 @@ final class TxReport {
             + " percentiles from a log-linear histogram (<= 0.8% bucket error)");
     root.put("config", config);
     Map<String, Object> engines = new LinkedHashMap<>();
-    for (TxOutcome o : outcomes) {
+    for (Outcome<TxRunResult> o : outcomes) {
       if (o.succeeded()) {
         Map<String, Object> result = o.result().toJson();
-        result.put("tx_per_sec_runs", o.txPerSecRuns());
+        result.put("tx_per_sec_runs", o.rateRuns());
         engines.put(o.engine(), result);
       } else {
         engines.put(o.engine(), Map.of("error", o.error()));
@@ -188,8 +161,7 @@ final class TxReport {
     root.put("engines", engines);
     OptionalDouble r = ratio();
     root.put(
-        "kevo_over_rocksdb_tx_per_sec",
-        r.isPresent() ? TxRunResult.round(r.getAsDouble(), 3) : null);
+        "kevo_over_rocksdb_tx_per_sec", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
     root.put("bar", ">= 1.0x RocksDB OptimisticTransactionDB committed tx/s");
     root.put("bar_min_ratio", BAR_MIN_RATIO);
     root.put("bar_met", barMet());

@@ -1,5 +1,7 @@
 package io.kevo.bench.tx;
 
+import static io.kevo.bench.report.Figures.round;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,55 +85,5 @@ record TxRunResult(
     m.put(prefix + "_p99_us", round(l.p99(), 2));
     m.put(prefix + "_p999_us", round(l.p999(), 2));
     m.put(prefix + "_max_us", round(l.max(), 2));
-  }
-
-  /** Reads back what {@link #toJson()} wrote. */
-  static TxRunResult fromJson(Map<String, Object> m) {
-    return new TxRunResult(
-        (String) m.get("engine"),
-        num(m, "threads").intValue(),
-        num(m, "seconds").doubleValue(),
-        num(m, "attempts").longValue(),
-        num(m, "commits").longValue(),
-        num(m, "aborts").longValue(),
-        latency(m, "commit"),
-        latency(m, "tx"),
-        num(m, "peak_rss_mb").doubleValue(),
-        num(m, "open_ms").doubleValue(),
-        num(m, "close_ms").doubleValue(),
-        longs(m.get("engine_stats")),
-        String.valueOf(m.get("engine_options")),
-        String.valueOf(m.get("transactions")),
-        longs(m.get("workload_details")));
-  }
-
-  private static Latency latency(Map<String, Object> m, String prefix) {
-    return new Latency(
-        num(m, prefix + "_mean_us").doubleValue(),
-        num(m, prefix + "_p50_us").doubleValue(),
-        num(m, prefix + "_p99_us").doubleValue(),
-        num(m, prefix + "_p999_us").doubleValue(),
-        num(m, prefix + "_max_us").doubleValue());
-  }
-
-  private static Map<String, Long> longs(Object raw) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    if (raw instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> out.put(String.valueOf(k), ((Number) v).longValue()));
-    }
-    return out;
-  }
-
-  private static Number num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException("result field '" + key + "' missing or not a number");
-    }
-    return n;
-  }
-
-  static double round(double value, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
   }
 }

@@ -1,8 +1,10 @@
 package io.kevo.bench.tx;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Json;
 import io.kevo.bench.run.ChildJvm;
-import java.nio.file.Path;
+import io.kevo.bench.workload.TxParams;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,15 +20,16 @@ public final class TxWorkerCommand implements Callable<Integer> {
   @Option(names = "--engine", required = true)
   String engine;
 
-  @Option(names = "--dir", required = true, description = "Empty directory for the database.")
-  Path dir;
+  @Mixin BenchOptions.WorkerDir dir = new BenchOptions.WorkerDir();
 
-  @Mixin TxOptions options = new TxOptions();
+  @Option(names = "--params", required = true, description = "The workload parameters, JSON.")
+  String params;
 
   @Override
   public Integer call() {
-    TxRunResult result = TxRun.execute(EngineKind.fromId(engine), options.toParams(), dir);
-    ChildJvm.printResult(result.toJson());
+    TxRunResult result =
+        TxRun.execute(EngineKind.fromId(engine), Json.read(params, TxParams.class), dir.dir());
+    ChildJvm.printResult(result);
     return 0;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
+import io.kevo.bench.run.ChildJvm;
 import io.kevo.engine.KevoDB;
 import io.kevo.server.KevoServer;
 import io.kevo.server.ServerOptions;
@@ -150,7 +151,7 @@ class ServerCommandTest {
   void workloadOptionsSurviveTheTripToTheEmbeddedChild() {
     LoadParams p =
         new LoadParams(
-            List.of(Workload.BATCH, Workload.GET),
+            List.of(RequestKind.BATCH, RequestKind.GET),
             List.of(64, 2),
             1.5,
             0.25,
@@ -162,12 +163,10 @@ class ServerCommandTest {
             10,
             99);
     EmbeddedWorkerCommand child = new EmbeddedWorkerCommand();
-    List<String> args = new java.util.ArrayList<>(List.of("--dir=/nowhere"));
-    args.addAll(LoadOptions.toArgs(p));
 
-    new CommandLine(child).parseArgs(args.toArray(String[]::new));
+    new CommandLine(child).parseArgs("--dir=/nowhere", ChildJvm.paramsArg(p));
 
-    assertThat(child.options.toParams()).isEqualTo(p);
+    assertThat(child.params()).isEqualTo(p);
   }
 
   @Test

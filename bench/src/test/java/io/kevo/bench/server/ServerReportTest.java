@@ -2,6 +2,8 @@ package io.kevo.bench.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.bench.report.Figures;
+import io.kevo.bench.report.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ServerReportTest {
   private static final LoadParams PARAMS =
       new LoadParams(
-          List.of(Workload.GET, Workload.PUT, Workload.BATCH),
+          List.of(RequestKind.GET, RequestKind.PUT, RequestKind.BATCH),
           List.of(1, 16),
           2,
           1,
@@ -44,7 +46,7 @@ class ServerReportTest {
     assertThat(bars.get(0).value()).isEqualTo(45_000.0);
     assertThat(bars.get(2).value()).isEqualTo(100_000.0 / 150_000.0);
     assertThat(report.barsMet()).isFalse();
-    assertThat(report.row(Workload.GET, 1).server()).isNull();
+    assertThat(report.row(RequestKind.GET, 1).server()).isNull();
     assertThat(report.table())
         .contains("server gets/s with 16 concurrent clients >= 40,000: 45,000 ops/s -> MET")
         .contains("25,000 ops/s -> NOT MET")
@@ -62,7 +64,7 @@ class ServerReportTest {
     assertThat(report.bars()).extracting(ServerReport.Bar::met).containsOnlyNulls();
     assertThat(report.barsMet()).isNull();
     assertThat(report.table()).contains("-> n/a (not measured)");
-    assertThat(report.row(Workload.GET, 1).ratio()).isNull();
+    assertThat(report.row(RequestKind.GET, 1).ratio()).isNull();
   }
 
   @Test
@@ -74,17 +76,17 @@ class ServerReportTest {
 
     ServerReport report = new ServerReport(PARAMS, Map.of(), runs, List.of());
 
-    ServerReport.Row row = report.row(Workload.PUT, 16);
+    ServerReport.Row row = report.row(RequestKind.PUT, 16);
     assertThat(row.server().calls()).isEqualTo(20_000);
     assertThat(row.serverRuns()).containsExactly(30_000.0, 10_000.0, 20_000.0);
-    assertThat(ServerReport.median(List.of())).isNull();
+    assertThat(Figures.median(List.<PhaseStats>of(), PhaseStats::opsPerSec)).isNull();
   }
 
   @Test
   void phaseStatsSurviveTheChildsJsonLineAndDeriveCpuPerOperation() {
     PhaseStats p = phase("batch", 64, 100, 1_000, 2.0);
 
-    PhaseStats back = PhaseStats.fromJson(p.toJson());
+    PhaseStats back = Json.read(Json.compact(p), PhaseStats.class);
 
     assertThat(back).isEqualTo(p);
     assertThat(p.opsPerSec()).isEqualTo(50_000.0);

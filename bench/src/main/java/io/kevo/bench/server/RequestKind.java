@@ -5,9 +5,10 @@ import java.util.Locale;
 /**
  * The request kinds of the {@code server} benchmark, each run the same way over gRPC and on the
  * embedded engine. One call of {@link #BATCH} carries {@code --batch-size} puts; every other call
- * is one operation.
+ * is one operation. These are what {@code server --workloads} names; the engine benchmarks'
+ * scenarios are {@link io.kevo.bench.workload.Workload}.
  */
-enum Workload {
+enum RequestKind {
   /** Get of a random preloaded key (each must be found). */
   GET,
   /** Put of a fresh key. */
@@ -22,8 +23,8 @@ enum Workload {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static Workload fromId(String id) {
-    for (Workload w : values()) {
+  static RequestKind fromId(String id) {
+    for (RequestKind w : values()) {
       if (w.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
         return w;
       }
