@@ -149,6 +149,7 @@ final class PacedLoops {
       long nanos = System.nanoTime() - started;
       if (clock.measuring()) {
         tally.record(nanos, found);
+        clock.counted();
       }
       next();
     }

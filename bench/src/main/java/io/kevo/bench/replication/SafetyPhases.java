@@ -76,6 +76,7 @@ final class SafetyPhases {
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.durationSeconds());
+        clock.awaitFirstCounted();
       } finally {
         clock.drain();
       }

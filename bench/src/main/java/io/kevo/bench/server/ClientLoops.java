@@ -53,6 +53,7 @@ public final class ClientLoops {
                     long nanos = System.nanoTime() - start;
                     if (clock.measuring()) {
                       tally.record(nanos, found);
+                      clock.counted();
                     }
                   }
                 } catch (Throwable e) {
@@ -170,6 +171,7 @@ public final class ClientLoops {
       long nanos = System.nanoTime() - started;
       if (clock.measuring()) {
         tally.record(nanos, found);
+        clock.counted();
       }
       next();
     }
