@@ -121,7 +121,7 @@ final class Phases {
     List<VisibilityProbe> probes = new ArrayList<>();
     try {
       ClientLoops.Running running =
-          PacedLoops.start(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
+          ClientLoops.paced(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
       long began;
       long ended;
       Map<String, OptionalLong> cpu0;

@@ -186,7 +186,7 @@ final class SafetyPhases {
     try {
       ClientLoops.Running running =
           rate > 0
-              ? PacedLoops.start(
+              ? ClientLoops.paced(
                   p.rywWriters(), rate, writers(channels, keys, p, null, 100 + window), clock)
               : null;
       long began;
