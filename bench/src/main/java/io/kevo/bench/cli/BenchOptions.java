@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -144,6 +145,19 @@ public final class BenchOptions {
 
     public boolean fork() {
       return fork;
+    }
+
+    /**
+     * The JSON config of a run of {@code repeat} that forks (or not) {@code jvms} in {@code base}.
+     */
+    public Map<String, Object> runConfig(int repeat, ChildJvms jvms, Path base) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("repeat", repeat);
+      m.put("forked", fork);
+      m.put("child_heap", fork ? jvms.heap() : null);
+      m.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
+      m.put("data_dir", base.toAbsolutePath().toString());
+      return m;
     }
   }
 

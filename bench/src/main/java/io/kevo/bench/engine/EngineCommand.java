@@ -4,15 +4,12 @@ import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
-import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
 import io.kevo.bench.workload.Workloads;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -90,28 +87,19 @@ public final class EngineCommand implements Callable<Integer> {
     List<Outcome<RunResult>> outcomes = new ArrayList<>();
     try {
       for (Workload w : selected) {
-        // Repeats alternate the engines so that drift on a shared machine hits both alike.
-        Map<EngineKind, List<Outcome<RunResult>>> runs = new LinkedHashMap<>();
-        for (int r = 0; r < repeat; r++) {
-          for (EngineKind e : kinds) {
-            Path pairDir = runDir.resolve(w.id() + "-" + e.id() + "-" + r);
-            runs.computeIfAbsent(e, k -> new ArrayList<>())
-                .add(runPair(runner, w, e, params, pairDir));
-          }
-        }
-        runs.values()
-            .forEach(list -> outcomes.add(Outcome.median(list, r -> r.phase().opsPerSec())));
+        outcomes.addAll(
+            Outcome.alternating(
+                kinds,
+                repeat,
+                (e, r) ->
+                    runPair(runner, w, e, params, runDir.resolve(w.id() + "-" + e.id() + "-" + r)),
+                r -> r.phase().opsPerSec()));
       }
     } finally {
       dir.cleanUp(runDir);
     }
 
-    Map<String, Object> runConfig = new LinkedHashMap<>();
-    runConfig.put("repeat", repeat);
-    runConfig.put("forked", fork);
-    runConfig.put("child_heap", fork ? jvms.heap() : null);
-    runConfig.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
-    runConfig.put("data_dir", base.toAbsolutePath().toString());
+    Map<String, Object> runConfig = this.fork.runConfig(repeat, jvms, base);
     EngineReport report = new EngineReport(selected, kinds, params, runConfig, outcomes);
     System.out.print(report.table());
     json.write(report.json());
@@ -121,27 +109,26 @@ public final class EngineCommand implements Callable<Integer> {
   private static Outcome<RunResult> runPair(
       PairRunner runner, Workload w, EngineKind e, WorkloadParams params, Path pairDir) {
     System.err.printf("running %s (%s) on %s in %s%n", w.id(), w.description(), e.id(), pairDir);
-    try {
-      Files.createDirectories(pairDir);
-      RunResult r = runner.run(w, e, params, pairDir);
-      System.err.printf(
-          "  %s/%s: %.0f %s/s, p50 %.1f µs, p99 %.1f µs, peak RSS %.0f MiB%s%n",
-          w.id(),
-          e.id(),
-          r.phase().opsPerSec(),
-          r.unit(),
-          r.phase().p50Us(),
-          r.phase().p99Us(),
-          r.peakRssMb(),
-          r.writeAmp() == null
-              ? ""
-              : String.format(", write amp %.3f", r.writeAmp().amplification()));
-      return Outcome.ok(w.id(), e.id(), r, r.phase().opsPerSec());
-    } catch (RuntimeException | IOException ex) {
-      System.err.printf("  %s/%s FAILED: %s%n", w.id(), e.id(), ex);
-      return Outcome.failed(w.id(), e.id(), String.valueOf(ex.getMessage()));
-    } finally {
-      Dirs.deleteRecursively(pairDir);
-    }
+    return Outcome.attempt(
+        w.id(),
+        e.id(),
+        pairDir,
+        () -> {
+          RunResult r = runner.run(w, e, params, pairDir);
+          System.err.printf(
+              "  %s/%s: %.0f %s/s, p50 %.1f µs, p99 %.1f µs, peak RSS %.0f MiB%s%n",
+              w.id(),
+              e.id(),
+              r.phase().opsPerSec(),
+              r.unit(),
+              r.phase().p50Us(),
+              r.phase().p99Us(),
+              r.peakRssMb(),
+              r.writeAmp() == null
+                  ? ""
+                  : String.format(", write amp %.3f", r.writeAmp().amplification()));
+          return r;
+        },
+        r -> r.phase().opsPerSec());
   }
 }

@@ -1,8 +1,6 @@
 package io.kevo.bench.replication;
 
 import io.kevo.bench.report.Figures;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +36,7 @@ record BootstrapResult(
 
   /** The run with the median time to caught up (the lower one of an even count); null for none. */
   BootstrapRun median() {
-    if (runs.isEmpty()) {
-      return null;
-    }
-    List<BootstrapRun> sorted = new ArrayList<>(runs);
-    sorted.sort(Comparator.comparingDouble(BootstrapRun::caughtUpMs));
-    return sorted.get((sorted.size() - 1) / 2);
+    return Figures.median(runs, BootstrapRun::caughtUpMs);
   }
 
   Map<String, Object> toJson() {

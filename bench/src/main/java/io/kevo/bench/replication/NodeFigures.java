@@ -2,19 +2,24 @@ package io.kevo.bench.replication;
 
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.ReplicaInfo;
-import java.util.Map;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
+import io.kevo.wire.ReplicationStatus;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * What the benchmarks read from one node's {@code GetNodeInfo}: its last sequence, its replicas,
- * and the figures of its string-keyed replication map (named as PROTOCOL.md names them). The only
- * class that parses that map, so that a typed replication status can replace it in one place.
- * Immutable.
+ * and its typed {@link ReplicationStatus} (a figure the node does not report reads as a default: 0
+ * unless a caller names another). Immutable.
  */
 final class NodeFigures {
   private final GetNodeInfoResponse info;
+  private final ReplicationStatus status;
 
   NodeFigures(GetNodeInfoResponse info) {
     this.info = info;
+    this.status = ReplicationStatus.of(info);
   }
 
   /** The node's last sequence. */
@@ -29,25 +34,24 @@ final class NodeFigures {
 
   /** The last sequence the node applied: a replica's applied sequence, else its last sequence. */
   long applied() {
-    String s = info.getReplicationMap().get("applied_sequence");
-    return s != null ? Long.parseLong(s) : info.getLastSequence();
+    return replica(ReplicaSide::appliedSequence, info.getLastSequence());
   }
 
-  /** The figure {@code name} of the replication map; {@code absent} if the node has none. */
-  long figure(String name, long absent) {
-    Map<String, String> m = info.getReplicationMap();
-    String s = m.get(name);
-    return s != null ? Long.parseLong(s) : absent;
+  /** A primary's figure; 0 if the node reports none (not a primary, or an older node). */
+  long primary(Function<PrimarySide, OptionalLong> figure) {
+    return status.primary().map(figure).orElse(OptionalLong.empty()).orElse(0);
   }
 
-  /** The figure {@code name} of the replication map; 0 if the node has none. */
-  long figure(String name) {
-    return figure(name, 0);
+  /** A replica's figure; {@code absent} if the node reports none. */
+  long replica(Function<ReplicaSide, OptionalLong> figure, long absent) {
+    return status.replica().map(figure).orElse(OptionalLong.empty()).orElse(absent);
   }
 
   /** Replication traffic sent so far (zeros for a standalone node). */
   Cluster.Wire wire() {
     return new Cluster.Wire(
-        figure("bytes_sent_raw"), figure("bytes_sent_wire"), figure("entries_sent"));
+        primary(PrimarySide::bytesSentRaw),
+        primary(PrimarySide::bytesSentWire),
+        primary(PrimarySide::entriesSent));
   }
 }

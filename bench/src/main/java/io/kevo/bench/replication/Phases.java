@@ -32,6 +32,7 @@ final class Phases {
   private static final long LAG_SPACE = 0x1A60_0000L;
   private static final long CATCHUP_SPACE = 0xCA7C_0000L;
   private static final long CONVERGE_TIMEOUT_MS = 300_000;
+  private static final long GIVE_UP_MS = 60_000;
 
   private Phases() {}
 
@@ -64,6 +65,7 @@ final class Phases {
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.durationSeconds());
+        clock.awaitFirstCounted();
       } finally {
         clock.drain();
       }
@@ -119,7 +121,7 @@ final class Phases {
     List<VisibilityProbe> probes = new ArrayList<>();
     try {
       ClientLoops.Running running =
-          PacedLoops.start(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
+          ClientLoops.paced(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
       long began;
       long ended;
       Map<String, OptionalLong> cpu0;
@@ -145,6 +147,9 @@ final class Phases {
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.lagDurationSeconds());
+        for (VisibilityProbe probe : probes) {
+          probe.awaitFirstSample(GIVE_UP_MS);
+        }
       } finally {
         clock.drain();
       }

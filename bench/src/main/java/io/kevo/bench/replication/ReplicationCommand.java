@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,37 +103,27 @@ public final class ReplicationCommand implements Callable<Integer> {
               + " BatchWrites (default: ${DEFAULT-VALUE}).")
   int catchupBatch;
 
-  @Mixin BenchOptions.ClusterLoad load = new BenchOptions.ClusterLoad();
-  @Mixin BenchOptions.Connections connections = new BenchOptions.Connections();
+  @Mixin ClusterOptions common = new ClusterOptions();
   @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(10, 30);
-  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
-  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
   @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240601);
-  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
-  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
-  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("2g");
 
   ReplicationParams params() {
     List<CompressionCodec> kinds = new ArrayList<>();
     for (String c : codecs) {
       kinds.add(codec(c));
     }
-    List<String> ph = new ArrayList<>();
-    for (String p : phases) {
-      ph.add(p.trim().toLowerCase(Locale.ROOT));
-    }
     return new ReplicationParams(
-        new LinkedHashSet<>(ph),
-        load.clients(),
-        connections.count(),
+        ClusterOptions.phases(phases),
+        common.load.clients(),
+        common.connections.count(),
         timing.duration(),
         timing.warmup(),
-        repeat.count(),
+        common.repeat.count(),
         kinds,
-        load.replicas(),
-        sizes.keySize(),
-        sizes.valueSize(),
-        load.randomFraction(),
+        common.load.replicas(),
+        common.sizes.keySize(),
+        common.sizes.valueSize(),
+        common.load.randomFraction(),
         lagDuration,
         lagWarmup,
         lagRate,
@@ -158,8 +147,8 @@ public final class ReplicationCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReplicationParams p = params();
-    Path base = dir.base();
-    Path runDir = dir.createRunDir("replication-");
+    Path base = common.dir.base();
+    Path runDir = common.dir.createRunDir("replication-");
     List<ThroughputRun> standalone = new ArrayList<>();
     List<ThroughputRun> replicated = new ArrayList<>();
     List<ThroughputRun> others = new ArrayList<>();
@@ -189,7 +178,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         catchUp = (CatchUpResult) out[1];
       }
     } finally {
-      dir.cleanUp(runDir);
+      common.dir.cleanUp(runDir);
     }
     Map<String, Object> config = config(p, base, loadStart);
     Report report =
@@ -203,13 +192,13 @@ public final class ReplicationCommand implements Callable<Integer> {
             visibility,
             catchUp);
     System.out.print(report.table());
-    json.write(report.json());
+    common.json.write(report.json());
     return failed ? 1 : 0;
   }
 
   private ThroughputRun standalone(ReplicationParams p, Path runDir, int run) {
     Path data = runDir.resolve("standalone-" + run);
-    try (Cluster c = Cluster.standalone(data, jvms.heap(), jvms::jvmArgs, "standalone-" + run)) {
+    try (Cluster c = common.standalone(data, "standalone-" + run)) {
       System.err.printf(
           "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
           run, c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -225,8 +214,7 @@ public final class ReplicationCommand implements Callable<Integer> {
       ReplicationParams p, Path runDir, CompressionCodec codec, int run) {
     String label = ReplicationParams.id(codec) + "-" + run;
     Path data = runDir.resolve(label);
-    try (Cluster c =
-        Cluster.replicated(data, p.replicas(), codec, jvms.heap(), jvms::jvmArgs, label)) {
+    try (Cluster c = common.replicated(data, p.replicas(), codec, label)) {
       System.err.printf(
           "throughput run %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
           run,
@@ -246,8 +234,7 @@ public final class ReplicationCommand implements Callable<Integer> {
   private void lagAndCatchUp(
       ReplicationParams p, Path runDir, double rate, ThroughputRun max, Object[] out) {
     Path data = runDir.resolve("lag");
-    try (Cluster c =
-        Cluster.replicated(data, p.replicas(), p.mainCodec(), jvms.heap(), jvms::jvmArgs, "lag")) {
+    try (Cluster c = common.replicated(data, p.replicas(), p.mainCodec(), "lag")) {
       if (p.runs("lag")) {
         System.err.printf(
             "lag: writers paced at %,.0f puts/s, one probe per replica every %.1f ms, load %.2f%n",
@@ -344,11 +331,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         "the primary's GetNodeInfo bytes_sent_raw (entries serialized before compression) and"
             + " bytes_sent_wire (serialized responses as sent) over entries_sent (counted once"
             + " per replica), differences over each throughput run incl. warm-up and convergence");
-    m.put("node_heap", jvms.heap());
-    m.put("node_jvm_args", jvms.jvmArgs());
-    m.put("data_dir", base.toAbsolutePath().toString());
-    m.put("load_average_1m_start", loadStart);
-    m.put("load_average_1m_end", Phases.loadAverage());
+    common.putNodes(m, base, loadStart);
     return m;
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,37 +82,27 @@ public final class SafetyCommand implements Callable<Integer> {
       description = "Random value bytes of those keys (default: ${DEFAULT-VALUE}).")
   int bootstrapValueSize;
 
-  @Mixin BenchOptions.ClusterLoad load = new BenchOptions.ClusterLoad();
-  @Mixin BenchOptions.Connections connections = new BenchOptions.Connections();
+  @Mixin ClusterOptions common = new ClusterOptions();
   @Mixin BenchOptions.Timing timing = new BenchOptions.Timing(10, 3);
-  @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
-  @Mixin BenchOptions.Sizes sizes = new BenchOptions.Sizes();
   @Mixin BenchOptions.Seed seed = new BenchOptions.Seed(20240607);
-  @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
-  @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
-  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("2g");
 
   SafetyParams params() {
-    List<String> ph = new ArrayList<>();
-    for (String p : phases) {
-      ph.add(p.trim().toLowerCase(Locale.ROOT));
-    }
     List<AckLevel> lv = new ArrayList<>();
     for (String l : levels) {
       lv.add(AckLevel.parse(l));
     }
     return new SafetyParams(
-        new LinkedHashSet<>(ph),
+        ClusterOptions.phases(phases),
         lv,
-        load.clients(),
-        connections.count(),
+        common.load.clients(),
+        common.connections.count(),
         timing.duration(),
         timing.warmup(),
-        repeat.count(),
-        load.replicas(),
-        sizes.keySize(),
-        sizes.valueSize(),
-        load.randomFraction(),
+        common.repeat.count(),
+        common.load.replicas(),
+        common.sizes.keySize(),
+        common.sizes.valueSize(),
+        common.load.randomFraction(),
         rywRates,
         rywWriters,
         bootstrapKeys,
@@ -124,8 +113,8 @@ public final class SafetyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SafetyParams p = params();
-    Path base = dir.base();
-    Path runDir = dir.createRunDir("safety-");
+    Path base = common.dir.base();
+    Path runDir = common.dir.createRunDir("safety-");
     List<AckRun> acks = new ArrayList<>();
     List<RywResult> ryw = new ArrayList<>();
     BootstrapResult[] bootstrap = new BootstrapResult[1];
@@ -152,7 +141,7 @@ public final class SafetyCommand implements Callable<Integer> {
         failed |= !Phases.attempt(() -> bootstrap[0] = bootstrapPhase(p, runDir));
       }
     } finally {
-      dir.cleanUp(runDir);
+      common.dir.cleanUp(runDir);
     }
     SafetyReport report =
         new SafetyReport(
@@ -163,7 +152,7 @@ public final class SafetyCommand implements Callable<Integer> {
             ryw,
             bootstrap[0]);
     System.out.print(report.table());
-    json.write(report.json());
+    common.json.write(report.json());
     return failed ? 1 : 0;
   }
 
@@ -173,9 +162,8 @@ public final class SafetyCommand implements Callable<Integer> {
     Path data = runDir.resolve(label);
     try (Cluster c =
         level == null
-            ? Cluster.standalone(data, jvms.heap(), jvms::jvmArgs, label)
-            : Cluster.replicated(
-                data, p.replicas(), CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, label)) {
+            ? common.standalone(data, label)
+            : common.replicated(data, p.replicas(), CompressionCodec.ZSTD, label)) {
       System.err.printf(
           "acks run %d, %s: %s (pid %d, port %d)%s, load %.2f%n",
           run,
@@ -210,9 +198,7 @@ public final class SafetyCommand implements Callable<Integer> {
   private List<RywResult> rywWindows(SafetyParams p, Path runDir) {
     Path data = runDir.resolve("ryw");
     List<RywResult> out = new ArrayList<>();
-    try (Cluster c =
-        Cluster.replicated(
-            data, p.replicas(), CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, "ryw")) {
+    try (Cluster c = common.replicated(data, p.replicas(), CompressionCodec.ZSTD, "ryw")) {
       for (int w = 0; w < p.rywRates().size(); w++) {
         double rate = p.rywRates().get(w);
         System.err.printf(
@@ -242,9 +228,7 @@ public final class SafetyCommand implements Callable<Integer> {
   private BootstrapResult bootstrapPhase(SafetyParams p, Path runDir) {
     Path data = runDir.resolve("bootstrap");
     // A primary alone: replicas are added one at a time, each on an empty directory.
-    try (Cluster c =
-        Cluster.replicated(
-            data, 0, CompressionCodec.ZSTD, jvms.heap(), jvms::jvmArgs, "bootstrap")) {
+    try (Cluster c = common.replicated(data, 0, CompressionCodec.ZSTD, "bootstrap")) {
       System.err.printf(
           "bootstrap: primary (pid %d, port %d), load %.2f%n",
           c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
@@ -299,11 +283,7 @@ public final class SafetyCommand implements Callable<Integer> {
             + " from launching its JVM; caught up = its applied_sequence at the primary's last"
             + " sequence (GetNodeInfo polled every 5 ms); fetch+install = the replica's log line"
             + " 'bootstrap ... installed ... in M ms'");
-    m.put("node_heap", jvms.heap());
-    m.put("node_jvm_args", jvms.jvmArgs());
-    m.put("data_dir", base.toAbsolutePath().toString());
-    m.put("load_average_1m_start", loadStart);
-    m.put("load_average_1m_end", Phases.loadAverage());
+    common.putNodes(m, base, loadStart);
     return m;
   }
 }

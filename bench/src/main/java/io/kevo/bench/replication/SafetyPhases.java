@@ -19,6 +19,8 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.wire.AckLevel;
+import io.kevo.wire.PrimarySide;
+import io.kevo.wire.ReplicaSide;
 import io.kevo.wire.WireMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +76,7 @@ final class SafetyPhases {
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.durationSeconds());
+        clock.awaitFirstCounted();
       } finally {
         clock.drain();
       }
@@ -145,9 +148,9 @@ final class SafetyPhases {
   private static Map<String, Long> ackCounters(Cluster c) {
     NodeFigures f = c.primary().info();
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String k : List.of("ack_waits", "ack_confirmed", "ack_not_confirmed")) {
-      out.put(k, f.figure(k));
-    }
+    out.put("ack_waits", f.primary(PrimarySide::ackWaits));
+    out.put("ack_confirmed", f.primary(PrimarySide::ackConfirmed));
+    out.put("ack_not_confirmed", f.primary(PrimarySide::ackNotConfirmed));
     return out;
   }
 
@@ -157,7 +160,8 @@ final class SafetyPhases {
     out.put("read_wait_timeouts", 0L);
     for (Cluster.Node r : c.replicas()) {
       NodeFigures f = r.info();
-      out.replaceAll((k, v) -> v + f.figure(k));
+      out.merge("read_waits", f.replica(ReplicaSide::readWaits, 0), Long::sum);
+      out.merge("read_wait_timeouts", f.replica(ReplicaSide::readWaitTimeouts, 0), Long::sum);
     }
     return out;
   }
@@ -182,7 +186,7 @@ final class SafetyPhases {
     try {
       ClientLoops.Running running =
           rate > 0
-              ? PacedLoops.start(
+              ? ClientLoops.paced(
                   p.rywWriters(), rate, writers(channels, keys, p, null, 100 + window), clock)
               : null;
       long began;
@@ -293,7 +297,7 @@ final class SafetyPhases {
   private static long awaitTrimmed(Cluster c) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (true) {
-      long first = c.primary().info().figure("first_retained_sequence");
+      long first = c.primary().info().primary(PrimarySide::firstRetainedSequence);
       if (first > 1 || System.nanoTime() > deadline) {
         return first;
       }
@@ -303,7 +307,7 @@ final class SafetyPhases {
 
   private static BootstrapRun joinOnce(Cluster c, Path base, int run, long target) {
     String name = "new" + run;
-    long sent0 = primaryFigure(c, "bootstrap_bytes_sent");
+    long sent0 = bootstrapBytesSent(c);
     double load = Phases.loadAverage();
     long t0 = System.nanoTime();
     BootstrapLog log = new BootstrapLog(System::nanoTime);
@@ -326,11 +330,11 @@ final class SafetyPhases {
           m = null; // not answering yet: poll again
         }
         long now = System.nanoTime();
-        long completed = m == null ? 0 : m.figure("bootstraps_completed");
+        long completed = m == null ? 0 : m.replica(ReplicaSide::bootstrapsCompleted, 0);
         if (completed > 0 && completedMs == null) {
           completedMs = (now - t0) / 1e6;
         }
-        long applied = m == null ? -1 : m.figure("applied_sequence", -1);
+        long applied = m == null ? -1 : m.replica(ReplicaSide::appliedSequence, -1);
         if (applied >= target) {
           OptionalLong cpu = r.cpuNanos();
           BootstrapLog.Started s = log.started();
@@ -352,8 +356,8 @@ final class SafetyPhases {
               s == null ? null : s.files(),
               in == null ? null : in.bytes(),
               completed,
-              m.figure("entries_applied"),
-              primaryFigure(c, "bootstrap_bytes_sent") - sent0,
+              m.replica(ReplicaSide::entriesApplied, 0),
+              bootstrapBytesSent(c) - sent0,
               cpu.isPresent() ? cpu.getAsLong() / 1e9 : null,
               load);
         }
@@ -374,8 +378,8 @@ final class SafetyPhases {
     }
   }
 
-  private static long primaryFigure(Cluster c, String name) {
-    return c.primary().info().figure(name);
+  private static long bootstrapBytesSent(Cluster c) {
+    return c.primary().info().primary(PrimarySide::bootstrapBytesSent);
   }
 
   /** BatchWrites of {@link #LOAD_BATCH} puts of random values, {@link #LOAD_IN_FLIGHT} at once. */

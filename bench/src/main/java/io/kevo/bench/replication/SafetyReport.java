@@ -5,7 +5,6 @@ import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.MachineInfo;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,12 +61,7 @@ final class SafetyReport {
 
   /** The run of {@code side} with the median puts/s (the lower one of an even count); or null. */
   AckRun median(String side) {
-    List<AckRun> runs = new ArrayList<>(runsOf(side));
-    if (runs.isEmpty()) {
-      return null;
-    }
-    runs.sort(Comparator.comparingDouble(AckRun::opsPerSec));
-    return runs.get((runs.size() - 1) / 2);
+    return Figures.median(runsOf(side), AckRun::opsPerSec);
   }
 
   /** {@code side}'s median puts/s over the standalone median; null without both. */

@@ -9,6 +9,7 @@ import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +34,7 @@ final class VisibilityProbe {
   private final LatencyHistogram afterAck = new LatencyHistogram();
   private final LatencyHistogram afterSend = new LatencyHistogram();
   private final LatencyHistogram getRoundTrip = new LatencyHistogram();
+  private final AtomicLong measured = new AtomicLong();
   private long polls;
   private long timeouts;
 
@@ -111,7 +113,19 @@ final class VisibilityProbe {
         } else {
           timeouts++;
         }
+        measured.incrementAndGet();
       }
+    }
+  }
+
+  /**
+   * Waits until the probe has taken a sample (or given one up) while the clock measures, at most
+   * {@code timeoutMillis}: a window shorter than one probe would otherwise end without any.
+   */
+  void awaitFirstSample(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (measured.get() == 0 && System.nanoTime() < deadline) {
+      Sleep.millis(5);
     }
   }
 

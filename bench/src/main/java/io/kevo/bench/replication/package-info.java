@@ -7,8 +7,8 @@
  * reads ({@code kevo-min-sequence}) against plain replica reads, and the time a brand-new replica
  * takes to bootstrap from a loaded primary. Reuses the {@code server} benchmark's node ({@link
  * io.kevo.bench.server.ServerNodeCommand}), process handle (a kevo-testkit node process) and
- * asynchronous client loops. {@link io.kevo.bench.replication.NodeFigures} is the one reader of a
- * node's string-keyed replication figures.
+ * asynchronous client loops. {@link io.kevo.bench.replication.NodeFigures} reads a node's typed
+ * replication status ({@link io.kevo.wire.ReplicationStatus}).
  *
  * <p>Threading: each command runs on one thread; writers run on the gRPC channels' event loops (and
  * a pacing scheduler), visibility and read-your-writes probes on threads of their own, a

@@ -1,7 +1,14 @@
 package io.kevo.bench.report;
 
+import io.kevo.bench.run.Dirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -43,5 +50,46 @@ public record Outcome<R>(
 
   public boolean succeeded() {
     return result != null;
+  }
+
+  /**
+   * Runs one side in {@code dir}, created first and deleted afterwards: its result, or its failure
+   * (printed to stderr as {@code workload/engine FAILED}).
+   */
+  public static <R> Outcome<R> attempt(
+      String workload, String engine, Path dir, Callable<R> run, ToDoubleFunction<R> rate) {
+    try {
+      Files.createDirectories(dir);
+      R r = run.call();
+      return ok(workload, engine, r, rate.applyAsDouble(r));
+    } catch (Exception ex) {
+      System.err.printf("  %s/%s FAILED: %s%n", workload, engine, ex);
+      return failed(workload, engine, String.valueOf(ex.getMessage()));
+    } finally {
+      Dirs.deleteRecursively(dir);
+    }
+  }
+
+  /**
+   * Runs every engine {@code repeat} times, the engines alternating within each repeat so that
+   * drift on a shared machine hits them alike, and gives each engine's {@link #median} outcome, in
+   * engine order.
+   *
+   * @param run one run of an engine, given the repeat's index
+   */
+  public static <E, R> List<Outcome<R>> alternating(
+      List<E> engines,
+      int repeat,
+      BiFunction<E, Integer, Outcome<R>> run,
+      ToDoubleFunction<R> rate) {
+    Map<E, List<Outcome<R>>> runs = new LinkedHashMap<>();
+    for (int r = 0; r < repeat; r++) {
+      for (E e : engines) {
+        runs.computeIfAbsent(e, k -> new ArrayList<>()).add(run.apply(e, r));
+      }
+    }
+    List<Outcome<R>> out = new ArrayList<>();
+    runs.values().forEach(list -> out.add(median(list, rate)));
+    return out;
   }
 }

@@ -3,6 +3,8 @@ package io.kevo.bench.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -11,9 +13,9 @@ import java.util.function.IntFunction;
  * Keeps {@code clients} requests outstanding until the {@link PhaseClock} drains, in one of two
  * ways: one thread per client making blocking calls, or one asynchronous loop per client that sends
  * its next call from the completion of the previous one (on whatever thread completes it: the
- * channel's event loop, as the channels use a direct executor). Either way a client has exactly one
- * call in flight, so "clients" is the number of outstanding requests. Latency runs from sending a
- * prepared request to its completion.
+ * channel's event loop, as the channels use a direct executor), optionally paced at a fixed rate.
+ * Either way a client has exactly one call in flight, so "clients" is the number of outstanding
+ * requests. Latency runs from sending a prepared request to its completion.
  */
 public final class ClientLoops {
   /** How long stopped clients get to finish the calls they have in flight. */
@@ -53,6 +55,7 @@ public final class ClientLoops {
                     long nanos = System.nanoTime() - start;
                     if (clock.measuring()) {
                       tally.record(nanos, found);
+                      clock.counted();
                     }
                   }
                 } catch (Throwable e) {
@@ -84,15 +87,58 @@ public final class ClientLoops {
 
   /** One asynchronous loop per client, each with one call in flight. */
   public static Running async(int clients, IntFunction<Caller> callers, PhaseClock clock) {
+    return asyncLoops(clients, callers, clock, null, 0);
+  }
+
+  /**
+   * Rate-limited asynchronous loops: like {@link #async} (one call in flight per client), but
+   * client {@code c} sends its k-th call no earlier than {@code start + offset_c + k × interval},
+   * where {@code interval = clients / rate} and the offsets spread the clients evenly over one
+   * interval. A client that falls behind (its previous call took longer than an interval) sends at
+   * once, and may catch up by at most one interval's worth of calls, so a stall is not followed by
+   * a burst. Waits run on one scheduler thread; calls complete on the channels' event loops.
+   *
+   * @param ratePerSecond calls per second of all clients together
+   */
+  public static Running paced(
+      int clients, double ratePerSecond, IntFunction<Caller> callers, PhaseClock clock) {
+    if (!(ratePerSecond > 0)) {
+      throw new IllegalArgumentException("the paced rate must be positive, got " + ratePerSecond);
+    }
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-pacer");
+              t.setDaemon(true);
+              return t;
+            });
+    return asyncLoops(
+        clients, callers, clock, scheduler, Math.max(1, (long) (clients * 1e9 / ratePerSecond)));
+  }
+
+  /** Asynchronous loops, paced by {@code scheduler} at {@code interval} unless it is null. */
+  private static Running asyncLoops(
+      int clients,
+      IntFunction<Caller> callers,
+      PhaseClock clock,
+      ScheduledExecutorService scheduler,
+      long interval) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(clients);
     List<AsyncClient> loops = new ArrayList<>();
+    long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
-      loops.add(new AsyncClient(callers.apply(c), clock, stopped, failure));
+      loops.add(
+          new AsyncClient(
+              callers.apply(c),
+              clock,
+              stopped,
+              failure,
+              scheduler,
+              interval,
+              start + interval * c / clients));
     }
-    for (AsyncClient loop : loops) {
-      loop.next();
-    }
+    loops.forEach(AsyncClient::next);
     return () -> {
       try {
         if (!stopped.await(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -102,6 +148,10 @@ public final class ClientLoops {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while stopping the clients", e);
+      } finally {
+        if (scheduler != null) {
+          scheduler.shutdownNow();
+        }
       }
       List<Tally> tallies = new ArrayList<>();
       loops.forEach(l -> tallies.add(l.tally));
@@ -128,35 +178,69 @@ public final class ClientLoops {
   }
 
   /**
-   * A client whose next call starts in the completion of the previous one. Its fields are only
-   * touched by one call's completion at a time; the gRPC call machinery orders one completion
-   * before the next call's, and the latch orders the last one before {@code finish}.
+   * A client whose next call starts in the completion of the previous one (paced: is scheduled no
+   * earlier than its slot). Its fields are only touched by one call's completion (or one scheduled
+   * send) at a time; the gRPC call machinery orders one completion before the next call's, and the
+   * latch orders the last one before {@code finish}.
    */
   private static final class AsyncClient implements Caller.Completion {
     private final Caller caller;
     private final PhaseClock clock;
     private final CountDownLatch stopped;
     private final AtomicReference<Throwable> failure;
+    private final ScheduledExecutorService scheduler;
+    private final long interval;
     final Tally tally = new Tally();
+    private long due;
     private long started;
 
     AsyncClient(
         Caller caller,
         PhaseClock clock,
         CountDownLatch stopped,
-        AtomicReference<Throwable> failure) {
+        AtomicReference<Throwable> failure,
+        ScheduledExecutorService scheduler,
+        long interval,
+        long firstDue) {
       this.caller = caller;
       this.clock = clock;
       this.stopped = stopped;
       this.failure = failure;
+      this.scheduler = scheduler;
+      this.interval = interval;
+      this.due = firstDue;
     }
 
     void next() {
+      if (scheduler == null) {
+        send();
+        return;
+      }
+      if (clock.draining()) {
+        stopped.countDown();
+        return;
+      }
+      long now = System.nanoTime();
+      due = Math.max(due, now - interval);
+      long wait = due - now;
+      try {
+        if (wait > 0) {
+          scheduler.schedule(this::send, wait, TimeUnit.NANOSECONDS);
+        } else {
+          send();
+        }
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    private void send() {
       if (clock.draining()) {
         stopped.countDown();
         return;
       }
       try {
+        due += interval;
         caller.prepare();
         started = System.nanoTime();
         caller.call(this);
@@ -170,6 +254,7 @@ public final class ClientLoops {
       long nanos = System.nanoTime() - started;
       if (clock.measuring()) {
         tally.record(nanos, found);
+        clock.counted();
       }
       next();
     }

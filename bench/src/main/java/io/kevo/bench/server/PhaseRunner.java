@@ -53,6 +53,7 @@ final class PhaseRunner {
       began = System.nanoTime();
       clock.startMeasuring();
       sleep(params.durationSeconds());
+      clock.awaitFirstCounted();
     } finally {
       clock.drain();
     }

@@ -4,13 +4,10 @@ import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.Outcome;
 import io.kevo.bench.run.ChildJvm;
-import io.kevo.bench.run.Dirs;
 import io.kevo.bench.workload.TxParams;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,27 +59,19 @@ public final class TxCommand implements Callable<Integer> {
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("tx-");
-    Map<EngineKind, List<Outcome<TxRunResult>>> runs = new LinkedHashMap<>();
+    List<Outcome<TxRunResult>> outcomes;
     try {
-      // Repeats alternate the engines so that drift on a shared machine hits both alike.
-      for (int r = 0; r < repeat; r++) {
-        for (EngineKind e : kinds) {
-          Path engineDir = runDir.resolve("tx-" + e.id() + "-" + r);
-          runs.computeIfAbsent(e, k -> new ArrayList<>()).add(runOne(e, r, params, engineDir));
-        }
-      }
+      outcomes =
+          Outcome.alternating(
+              kinds,
+              repeat,
+              (e, r) -> runOne(e, r, params, runDir.resolve("tx-" + e.id() + "-" + r)),
+              TxRunResult::txPerSec);
     } finally {
       dir.cleanUp(runDir);
     }
-    List<Outcome<TxRunResult>> outcomes = new ArrayList<>();
-    runs.values().forEach(list -> outcomes.add(Outcome.median(list, TxRunResult::txPerSec)));
 
-    Map<String, Object> runConfig = new LinkedHashMap<>();
-    runConfig.put("repeat", repeat);
-    runConfig.put("forked", fork);
-    runConfig.put("child_heap", fork ? jvms.heap() : null);
-    runConfig.put("child_jvm_args", fork ? jvms.jvmArgs() : List.of());
-    runConfig.put("data_dir", base.toAbsolutePath().toString());
+    Map<String, Object> runConfig = this.fork.runConfig(repeat, jvms, base);
     TxReport report = new TxReport(params, runConfig, outcomes);
     System.out.print(report.table());
     json.write(report.json());
@@ -91,28 +80,28 @@ public final class TxCommand implements Callable<Integer> {
 
   private Outcome<TxRunResult> runOne(EngineKind e, int run, TxParams params, Path engineDir) {
     System.err.printf("running tx on %s in %s%n", e.id(), engineDir);
-    try {
-      Files.createDirectories(engineDir);
-      TxRunResult r =
-          fork.fork()
-              ? ChildJvm.run(command(e, run, params, engineDir), "tx/" + e.id(), TxRunResult.class)
-              : TxRun.execute(e, params, engineDir);
-      System.err.printf(
-          "  tx/%s: %.0f committed tx/s, conflict rate %.6f, commit p50 %.1f µs p99 %.1f µs,"
-              + " peak RSS %.0f MiB%n",
-          e.id(),
-          r.txPerSec(),
-          r.conflictRate(),
-          r.commitUs().p50(),
-          r.commitUs().p99(),
-          r.peakRssMb());
-      return Outcome.ok("tx", e.id(), r, r.txPerSec());
-    } catch (RuntimeException | IOException ex) {
-      System.err.printf("  tx/%s FAILED: %s%n", e.id(), ex);
-      return Outcome.failed("tx", e.id(), String.valueOf(ex.getMessage()));
-    } finally {
-      Dirs.deleteRecursively(engineDir);
-    }
+    return Outcome.attempt(
+        "tx",
+        e.id(),
+        engineDir,
+        () -> {
+          TxRunResult r =
+              fork.fork()
+                  ? ChildJvm.run(
+                      command(e, run, params, engineDir), "tx/" + e.id(), TxRunResult.class)
+                  : TxRun.execute(e, params, engineDir);
+          System.err.printf(
+              "  tx/%s: %.0f committed tx/s, conflict rate %.6f, commit p50 %.1f µs p99 %.1f µs,"
+                  + " peak RSS %.0f MiB%n",
+              e.id(),
+              r.txPerSec(),
+              r.conflictRate(),
+              r.commitUs().p50(),
+              r.commitUs().p99(),
+              r.peakRssMb());
+          return r;
+        },
+        TxRunResult::txPerSec);
   }
 
   List<String> command(EngineKind e, int run, TxParams params, Path engineDir) {
