@@ -359,22 +359,22 @@ public final class ClientOptions {
         throw new IllegalArgumentException(
             "backoff must satisfy 0 <= initial <= max, got " + initialBackoff + ", " + maxBackoff);
       }
-      if (topologyRefreshInterval.isNegative()) {
-        throw new IllegalArgumentException(
-            "topologyRefreshInterval must be >= 0, got " + topologyRefreshInterval);
-      }
+      notNegative("topologyRefreshInterval", topologyRefreshInterval);
       if (maxRedirects < 0) {
         throw new IllegalArgumentException("maxRedirects must be >= 0, got " + maxRedirects);
       }
-      if (unavailableNodeBackoff.isNegative()) {
-        throw new IllegalArgumentException(
-            "unavailableNodeBackoff must be >= 0, got " + unavailableNodeBackoff);
-      }
+      notNegative("unavailableNodeBackoff", unavailableNodeBackoff);
       if (maxInboundMessageBytes < 1) {
         throw new IllegalArgumentException(
             "maxInboundMessageBytes must be positive, got " + maxInboundMessageBytes);
       }
       return new ClientOptions(this);
+    }
+
+    private static void notNegative(String name, Duration d) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be >= 0, got " + d);
+      }
     }
 
     private static void positive(String name, Duration d) {

@@ -1,5 +1,6 @@
 package io.kevo.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.GetResponse;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The reads of a {@link KevoClient}, {@code Get} (blocking and async) and {@code Scan}: each is
@@ -86,7 +88,8 @@ final class ClientReads {
           Iterator<ScanResponse> it =
               Consistency.decorate(node.blocking(options.scanDeadline()), headers, trailers)
                   .scan(request);
-          return router.reporting(node, lagging(map(it), lagged));
+          return router.reporting(
+              node, lagging(pairs(it, ScanResponse::getKey, ScanResponse::getValue), lagged));
         },
         retrier,
         true);
@@ -118,8 +121,12 @@ final class ClientReads {
     };
   }
 
-  /** A scan's answers as key/value pairs. */
-  static Iterator<KeyValue> map(Iterator<ScanResponse> it) {
+  /**
+   * A scan's answers ({@code ScanResponse}, {@code TxScanResponse}) as key/value pairs, the key and
+   * value of each taken by {@code key} and {@code value}.
+   */
+  static <R> Iterator<KeyValue> pairs(
+      Iterator<R> it, Function<R, ByteString> key, Function<R, ByteString> value) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -128,8 +135,8 @@ final class ClientReads {
 
       @Override
       public KeyValue next() {
-        ScanResponse r = it.next();
-        return new KeyValue(r.getKey().toByteArray(), r.getValue().toByteArray());
+        R r = it.next();
+        return new KeyValue(key.apply(r).toByteArray(), value.apply(r).toByteArray());
       }
     };
   }

@@ -13,7 +13,6 @@ import io.kevo.proto.TxPutRequest;
 import io.kevo.proto.TxScanRequest;
 import io.kevo.proto.TxScanResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -148,7 +147,15 @@ public final class ClientTransaction implements AutoCloseable {
     Duration deadline = client.options().scanDeadline();
     return new KevoScan(
         "TxScan",
-        () -> client.router().reporting(node, map(node.blocking(deadline).txScan(req))),
+        () ->
+            client
+                .router()
+                .reporting(
+                    node,
+                    ClientReads.pairs(
+                        node.blocking(deadline).txScan(req),
+                        TxScanResponse::getKey,
+                        TxScanResponse::getValue)),
         client.retrier(),
         false);
   }
@@ -239,20 +246,5 @@ public final class ClientTransaction implements AutoCloseable {
   private void transition(State next) {
     LOG.trace("transaction {}: {} -> {}", id, state, next);
     state = next;
-  }
-
-  private static Iterator<KeyValue> map(Iterator<TxScanResponse> it) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public KeyValue next() {
-        TxScanResponse r = it.next();
-        return new KeyValue(r.getKey().toByteArray(), r.getValue().toByteArray());
-      }
-    };
   }
 }

@@ -1,6 +1,7 @@
 package io.kevo.engine;
 
 import io.kevo.engine.internal.CheckpointInstaller;
+import io.kevo.engine.internal.io.Files2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -234,11 +235,7 @@ public final class StagedCheckpoint implements AutoCloseable {
 
   private void closeChannel() {
     if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // unsynced data is re-sent: the file is not finished
-      }
+      Files2.closeQuietly(channel); // unsynced data is re-sent: the file is not finished
       channel = null;
       channelIndex = -1;
     }

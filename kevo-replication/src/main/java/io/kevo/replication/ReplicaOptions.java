@@ -92,14 +92,8 @@ public record ReplicaOptions(
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException("maxBackoff must be at least initialBackoff");
     }
-    Objects.requireNonNull(ackInterval, "ackInterval");
-    if (ackInterval.isNegative()) {
-      throw new IllegalArgumentException("ackInterval must not be negative");
-    }
-    Objects.requireNonNull(lazyAckInterval, "lazyAckInterval");
-    if (lazyAckInterval.isNegative()) {
-      throw new IllegalArgumentException("lazyAckInterval must not be negative");
-    }
+    notNegative(ackInterval, "ackInterval");
+    notNegative(lazyAckInterval, "lazyAckInterval");
     positive(idleTimeout, "idleTimeout");
     positive(rpcTimeout, "rpcTimeout");
     positive(nackRetryInterval, "nackRetryInterval");
@@ -113,6 +107,13 @@ public record ReplicaOptions(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(nanoTime, "nanoTime");
     Objects.requireNonNull(random, "random");
+  }
+
+  private static void notNegative(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
   }
 
   private static void positive(Duration d, String name) {

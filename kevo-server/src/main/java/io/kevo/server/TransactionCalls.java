@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoIterator;
 import io.kevo.engine.KeyValue;
 import io.kevo.engine.ScanOptions;
+import io.kevo.engine.Transaction;
 import io.kevo.proto.BeginTransactionRequest;
 import io.kevo.proto.BeginTransactionResponse;
 import io.kevo.proto.CommitTransactionRequest;
@@ -23,6 +24,7 @@ import io.kevo.proto.TxPutResponse;
 import io.kevo.proto.TxScanRequest;
 import io.kevo.proto.TxScanResponse;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The transaction calls of {@code KevoService} over the {@link TransactionRegistry}: {@code
@@ -131,12 +133,9 @@ final class TransactionCalls {
     unary(
         out,
         () -> {
-          transactions.use(
+          change(
               req.getTransactionId(),
-              tx -> {
-                tx.put(req.getKey().toByteArray(), req.getValue().toByteArray());
-                return null;
-              });
+              tx -> tx.put(req.getKey().toByteArray(), req.getValue().toByteArray()));
           return TxPutResponse.newBuilder().setSuccess(true).build();
         });
   }
@@ -145,13 +144,18 @@ final class TransactionCalls {
     unary(
         out,
         () -> {
-          transactions.use(
-              req.getTransactionId(),
-              tx -> {
-                tx.delete(req.getKey().toByteArray());
-                return null;
-              });
+          change(req.getTransactionId(), tx -> tx.delete(req.getKey().toByteArray()));
           return TxDeleteResponse.newBuilder().setSuccess(true).build();
+        });
+  }
+
+  /** Runs {@code body} on transaction {@code id} (see {@link TransactionRegistry#use}). */
+  private void change(String id, Consumer<Transaction> body) {
+    transactions.use(
+        id,
+        tx -> {
+          body.accept(tx);
+          return null;
         });
   }
 

@@ -87,26 +87,12 @@ public final class LinearizabilityChecker {
     String summary =
         switch (status) {
           case VALID -> "linearizable" + where + " (" + OpText.count(keys.size()) + " keys)";
-          case INVALID ->
-              "NOT linearizable"
-                  + where
-                  + ": "
-                  + OpText.count(invalid.size())
-                  + " of "
-                  + OpText.count(keys.size())
-                  + " keys ("
-                  + firstFew(invalid)
-                  + ")";
+          case INVALID -> "NOT linearizable" + where + ": " + someOf(invalid, keys.size(), "");
           case UNKNOWN ->
               "linearizability unknown"
                   + where
                   + ": "
-                  + OpText.count(unknown.size())
-                  + " of "
-                  + OpText.count(keys.size())
-                  + " keys ran out of search budget ("
-                  + firstFew(unknown)
-                  + ")";
+                  + someOf(unknown, keys.size(), " ran out of search budget");
         };
     Map<String, String> details = new TreeMap<>();
     details.put("keys", Integer.toString(keys.size()));
@@ -135,6 +121,18 @@ public final class LinearizabilityChecker {
             + " (many concurrent or unknown-outcome writes make the search expensive).";
     return new Anomaly(
         NAME, "search-budget-exhausted", h.key, explanation, h.ops.stream().limit(10).toList());
+  }
+
+  /** "{@code n} of {@code total} keys{@code what} (the first few of them)". */
+  private static String someOf(List<String> which, int total, String what) {
+    return OpText.count(which.size())
+        + " of "
+        + OpText.count(total)
+        + " keys"
+        + what
+        + " ("
+        + firstFew(which)
+        + ")";
   }
 
   private static String firstFew(List<String> keys) {

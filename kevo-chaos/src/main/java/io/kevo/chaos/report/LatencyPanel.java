@@ -81,8 +81,7 @@ final class LatencyPanel {
     LogScale y =
         new LogScale(latencyDomain.lo(), latencyDomain.hi(), bottom, laneBottom + Marks.R + 2);
 
-    svg.text(
-        "text",
+    svg.label(
         facet.title
             + " \u2014 "
             + facet.kinds()
@@ -90,62 +89,17 @@ final class LatencyPanel {
             + (drawn.size() == total
                 ? String.format(Locale.ROOT, "%,d operations", total)
                 : String.format(Locale.ROOT, "%,d of %,d operations drawn", drawn.size(), total)),
-        "class",
         "panel-title",
-        "x",
-        Text.px(left),
-        "y",
-        Text.px(top - 6));
-    svg.empty(
-        "rect",
-        "class",
-        "lane",
-        "x",
-        Text.px(left),
-        "y",
-        Text.px(top),
-        "width",
-        Text.px(right - left),
-        "height",
-        Text.px(UNKNOWN_LANE));
-    svg.text(
-        "text",
-        "unknown",
-        "class",
-        "tick unknown-label",
-        "x",
-        Text.px(left - 6),
-        "y",
-        Text.px(top + UNKNOWN_LANE / 2 + 4));
+        left,
+        top - 6);
+    svg.rect("lane", left, top, right - left, UNKNOWN_LANE);
+    svg.label("unknown", "tick unknown-label", left - 6, top + UNKNOWN_LANE / 2 + 4);
     for (double ms : y.ticks()) {
       double ty = y.map(ms);
-      svg.empty(
-          "line",
-          "class",
-          "grid",
-          "x1",
-          Text.px(left),
-          "x2",
-          Text.px(right),
-          "y1",
-          Text.px(ty),
-          "y2",
-          Text.px(ty));
-      svg.text(
-          "text", latencyLabel(ms), "class", "tick", "x", Text.px(left - 6), "y", Text.px(ty + 4));
+      svg.line("grid", left, ty, right, ty);
+      svg.label(latencyLabel(ms), "tick", left - 6, ty + 4);
     }
-    svg.empty(
-        "rect",
-        "class",
-        "frame",
-        "x",
-        Text.px(left),
-        "y",
-        Text.px(top),
-        "width",
-        Text.px(right - left),
-        "height",
-        Text.px(HEIGHT));
+    svg.rect("frame", left, top, right - left, HEIGHT);
 
     // Successes first, so that failures and unknowns are drawn over them.
     List<Op> flaggedHere = new ArrayList<>();
@@ -169,15 +123,7 @@ final class LatencyPanel {
       if (flaggedHere.size() > MAX_FLAG_LABELS) {
         continue;
       }
-      svg.text(
-          "text",
-          Long.toString(op.id()),
-          "class",
-          "flag-label",
-          "x",
-          Text.px(cx + Marks.RING_R + 1),
-          "y",
-          Text.px(cy - Marks.RING_R));
+      svg.label(Long.toString(op.id()), "flag-label", cx + Marks.RING_R + 1, cy - Marks.RING_R);
     }
     svg.close("g");
   }

@@ -55,6 +55,48 @@ final class Markup {
     return this;
   }
 
+  /**
+   * An SVG {@code line} of CSS class {@code cls} from ({@code x1}, {@code y1}) to ({@code x2},
+   * {@code y2}), in pixels.
+   */
+  Markup line(String cls, double x1, double y1, double x2, double y2) {
+    return empty(
+        "line",
+        "class",
+        cls,
+        "x1",
+        Text.px(x1),
+        "x2",
+        Text.px(x2),
+        "y1",
+        Text.px(y1),
+        "y2",
+        Text.px(y2));
+  }
+
+  /**
+   * An SVG {@code rect} of CSS class {@code cls}, its top left corner at ({@code x}, {@code y}).
+   */
+  Markup rect(String cls, double x, double y, double width, double height) {
+    return empty(
+        "rect",
+        "class",
+        cls,
+        "x",
+        Text.px(x),
+        "y",
+        Text.px(y),
+        "width",
+        Text.px(width),
+        "height",
+        Text.px(height));
+  }
+
+  /** An SVG {@code text} of CSS class {@code cls} anchored at ({@code x}, {@code y}). */
+  Markup label(String text, String cls, double x, double y) {
+    return text("text", text, "class", cls, "x", Text.px(x), "y", Text.px(y));
+  }
+
   /** Markup that needs no escaping, written as it is (fixed CSS, say). */
   Markup raw(String markup) {
     out.append(markup);

@@ -55,39 +55,16 @@ final class ThroughputStrip {
       max = Math.max(max, (double) (c[0] + c[1] + c[2]) / bucketSeconds);
     }
     LinearScale y = new LinearScale(0, LinearScale.niceCeil(max, 4), bottom, top);
-    svg.text(
-        "text",
+    svg.label(
         "Operations completed per second, by outcome"
             + (bucketSeconds == 1 ? "" : " (averaged over " + bucketSeconds + " s)"),
-        "class",
         "panel-title",
-        "x",
-        Text.px(x.from()),
-        "y",
-        Text.px(top - 6));
+        x.from(),
+        top - 6);
     for (double v : y.ticks(4)) {
       double ty = y.map(v);
-      svg.empty(
-          "line",
-          "class",
-          "grid",
-          "x1",
-          Text.px(x.from()),
-          "x2",
-          Text.px(x.to()),
-          "y1",
-          Text.px(ty),
-          "y2",
-          Text.px(ty));
-      svg.text(
-          "text",
-          String.format(Locale.ROOT, "%,.0f/s", v),
-          "class",
-          "tick",
-          "x",
-          Text.px(x.from() - 6),
-          "y",
-          Text.px(ty + 4));
+      svg.line("grid", x.from(), ty, x.to(), ty);
+      svg.label(String.format(Locale.ROOT, "%,.0f/s", v), "tick", x.from() - 6, ty + 4);
     }
     svg.open("g", "class", "throughput");
     for (int b = 0; b < counts.length; b++) {
@@ -107,34 +84,12 @@ final class ThroughputStrip {
         double y0 = y.map(base / bucketSeconds);
         base += c[k];
         double y1 = y.map(base / bucketSeconds);
-        svg.empty(
-            "rect",
-            "class",
-            "bar " + CLASSES[k],
-            "x",
-            Text.px(x0),
-            "y",
-            Text.px(y1),
-            "width",
-            Text.px(width),
-            "height",
-            Text.px(Math.max(y0 - y1, 0.5)));
+        svg.rect("bar " + CLASSES[k], x0, y1, width, Math.max(y0 - y1, 0.5));
       }
       svg.close("g");
     }
     svg.close("g");
-    svg.empty(
-        "rect",
-        "class",
-        "frame",
-        "x",
-        Text.px(x.from()),
-        "y",
-        Text.px(top),
-        "width",
-        Text.px(x.to() - x.from()),
-        "height",
-        Text.px(HEIGHT));
+    svg.rect("frame", x.from(), top, x.to() - x.from(), HEIGHT);
   }
 
   private String bucketHover(int b, int[] c) {

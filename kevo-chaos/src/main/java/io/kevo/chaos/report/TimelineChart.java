@@ -107,18 +107,7 @@ final class TimelineChart {
     svg.open("g", "class", "time-grid");
     for (double t : x.ticks(14)) {
       double tx = x.map(t);
-      svg.empty(
-          "line",
-          "class",
-          "grid",
-          "x1",
-          Text.px(tx),
-          "x2",
-          Text.px(tx),
-          "y1",
-          Text.px(top),
-          "y2",
-          Text.px(bottom));
+      svg.line("grid", tx, top, tx, bottom);
     }
     svg.close("g");
   }
@@ -127,36 +116,17 @@ final class TimelineChart {
     double step = LinearScale.niceStep(x.hi() - x.lo(), 14);
     for (double t : x.ticks(14)) {
       double tx = x.map(t);
-      svg.empty(
-          "line",
-          "class",
-          "axis",
-          "x1",
-          Text.px(tx),
-          "x2",
-          Text.px(tx),
-          "y1",
-          Text.px(y),
-          "y2",
-          Text.px(y + 5));
-      svg.text(
-          "text",
+      svg.line("axis", tx, y, tx, y + 5);
+      svg.label(
           step >= 1 ? String.format(Locale.ROOT, "%.0f", t) : String.format(Locale.ROOT, "%.1f", t),
-          "class",
           "tick time",
-          "x",
-          Text.px(tx),
-          "y",
-          Text.px(y + 17));
+          tx,
+          y + 17);
     }
-    svg.text(
-        "text",
+    svg.label(
         "seconds since the run began (operations at their invocation)",
-        "class",
         "axis-title",
-        "x",
-        Text.px((x.from() + x.to()) / 2),
-        "y",
-        Text.px(y + 32));
+        (x.from() + x.to()) / 2,
+        y + 32);
   }
 }

@@ -5,6 +5,7 @@ import io.kevo.engine.CheckpointFile;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.RetentionHold;
+import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.version.TableFile;
 import io.kevo.engine.internal.version.Version;
 import io.kevo.engine.internal.version.VersionSet;
@@ -141,11 +142,7 @@ final class CheckpointImpl implements Checkpoint {
 
   private void closeChannel() {
     if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // read-only
-      }
+      Files2.closeQuietly(channel); // read-only
       channel = null;
       channelIndex = -1;
     }

@@ -13,6 +13,7 @@ import io.kevo.replication.ReplicationException;
 import io.kevo.replication.StatusMapping;
 import io.kevo.wire.WireMetadata;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Binds a {@link PrimaryNode} to {@code kevo.replication.WALReplicationService}. Runs behind {@link
@@ -37,63 +38,56 @@ final class ReplicationService extends WALReplicationServiceGrpc.WALReplicationS
 
   @Override
   public void streamWAL(WALStreamRequest request, StreamObserver<WALStreamResponse> responses) {
-    try {
-      primary.streamWal(requireSession(), request, responses);
-    } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
-    }
+    streaming(responses, () -> primary.streamWal(requireSession(), request, responses));
   }
 
   @Override
   public void acknowledge(Ack request, StreamObserver<AckResponse> responses) {
-    AckResponse r;
-    try {
-      r = primary.acknowledge(requireSession(), request);
-    } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
-      return;
-    }
-    responses.onNext(r);
-    responses.onCompleted();
+    unary(responses, () -> primary.acknowledge(requireSession(), request));
   }
 
   @Override
   public void negativeAcknowledge(Nack request, StreamObserver<NackResponse> responses) {
-    NackResponse r;
-    try {
-      r = primary.negativeAcknowledge(requireSession(), request);
-    } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
-      return;
-    }
-    responses.onNext(r);
-    responses.onCompleted();
+    unary(responses, () -> primary.negativeAcknowledge(requireSession(), request));
   }
 
   @Override
   public void fetchSnapshot(
       io.kevo.proto.replication.SnapshotRequest request,
       StreamObserver<io.kevo.proto.replication.SnapshotChunk> responses) {
-    try {
-      primary.fetchSnapshot(request, responses);
-    } catch (RuntimeException e) {
-      responses.onError(StatusMapping.toStatus(e));
-    }
+    streaming(responses, () -> primary.fetchSnapshot(request, responses));
   }
 
   @Override
   public void getEpochs(
       io.kevo.proto.replication.EpochsRequest request,
       StreamObserver<io.kevo.proto.replication.EpochHistory> responses) {
-    io.kevo.proto.replication.EpochHistory r;
+    unary(responses, () -> epochs.apply(request));
+  }
+
+  /** Answers a unary call with what {@code call} returns, or with its failure as a status. */
+  private static <T> void unary(StreamObserver<T> responses, Supplier<T> call) {
+    T r;
     try {
-      r = epochs.apply(request);
+      r = call.get();
     } catch (RuntimeException e) {
       responses.onError(StatusMapping.toStatus(e));
       return;
     }
     responses.onNext(r);
     responses.onCompleted();
+  }
+
+  /**
+   * Starts a streaming call: {@code start} answers on {@code responses} itself; a failure it throws
+   * ends the stream with that failure as a status.
+   */
+  private static void streaming(StreamObserver<?> responses, Runnable start) {
+    try {
+      start.run();
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapping.toStatus(e));
+    }
   }
 
   private static String requireSession() {

@@ -3,6 +3,7 @@ package io.kevo.engine.internal.sstable;
 import io.kevo.engine.Compression;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.internal.io.Files2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -105,11 +106,7 @@ final class TableFile implements AutoCloseable {
         return;
       }
       closed = true;
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Read-only channel: nothing is lost by a failed close.
-      }
+      Files2.closeQuietly(channel); // read-only channel: nothing is lost by a failed close
     }
   }
 

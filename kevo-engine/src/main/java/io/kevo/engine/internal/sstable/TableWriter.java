@@ -207,11 +207,7 @@ public final class TableWriter implements AutoCloseable {
       return;
     }
     state = State.ABANDONED;
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // Nothing to salvage: the file is being deleted.
-    }
+    Files2.closeQuietly(channel); // nothing to salvage: the file is being deleted
     try {
       Files.deleteIfExists(tmpPath);
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.WalCursor;
 import io.kevo.engine.WalRecord;
+import io.kevo.engine.internal.io.Files2;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -118,11 +119,7 @@ final class WalCursorImpl implements WalCursor {
 
   private void closeChannel() {
     if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // read-only channel: nothing to lose
-      }
+      Files2.closeQuietly(channel); // read-only channel: nothing to lose
       channel = null;
     }
   }
