@@ -44,7 +44,7 @@ class ConsistencyClientTest {
             "p",
             ServerOptions.builder()
                 .role(NodeRole.PRIMARY)
-                .replicationAckTimeout(Duration.ofMillis(300)));
+                .replicationAckTimeout(Duration.ofSeconds(2)));
     replica =
         node(
             "r",
