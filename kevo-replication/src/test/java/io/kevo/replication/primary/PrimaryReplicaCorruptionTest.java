@@ -1,5 +1,6 @@
 package io.kevo.replication.primary;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,9 +17,6 @@ import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
-import io.kevo.engine.ScanOptions;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALStreamResponse;
@@ -28,8 +26,6 @@ import io.kevo.replication.ReplicaStatus;
 import io.kevo.replication.replica.Replica;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -172,17 +168,6 @@ class PrimaryReplicaCorruptionTest {
       }
       return r;
     }
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   private static byte[] key(long i) {

@@ -1,5 +1,6 @@
 package io.kevo.replication.replica;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,10 +12,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.EngineTestSupport;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.WalCursor;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
@@ -33,9 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -296,17 +292,6 @@ class ReplicaFullDiskTest {
       }
     }
     return last;
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.kevo.replication.snapshot;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,10 +21,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.proto.replication.SnapshotChunk;
 import io.kevo.proto.replication.SnapshotRequest;
@@ -355,17 +353,6 @@ class BootstrapTest {
           },
           headers);
     }
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   private static byte[] b(String s) {
