@@ -5,10 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.EngineTestSupport;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoDB;
@@ -25,7 +21,7 @@ import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaState;
 import io.kevo.replication.ReplicaStatus;
-import io.kevo.replication.primary.Primary;
+import io.kevo.replication.ServedPrimary;
 import io.kevo.wire.AckLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,18 +56,12 @@ class ReplicaFullDiskTest {
   private final List<Replica> replicas = new ArrayList<>();
   private KevoDB primaryDb;
   private KevoDB replicaDb;
-  private Primary primary;
-  private Server server;
-  private ManagedChannel channel;
+  private ServedPrimary served;
 
   @BeforeEach
   void startPrimary() throws Exception {
     primaryDb = KevoDB.open(dir.resolve("primary"));
-    primary = Primary.open(primaryDb, PrimaryOptions.DEFAULT);
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name).addService(primary.bindableService()).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    served = ServedPrimary.open(primaryDb, PrimaryOptions.DEFAULT);
   }
 
   @AfterEach
@@ -80,9 +70,7 @@ class ReplicaFullDiskTest {
     for (Replica r : replicas) {
       r.stop();
     }
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    primary.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    served.close();
     if (replicaDb != null) {
       replicaDb.close();
     }
@@ -223,8 +211,8 @@ class ReplicaFullDiskTest {
     Files.delete(inTheWay.resolve("file"));
     Files.delete(inTheWay);
     await().atMost(PATIENCE).until(() -> replica.getLastAppliedSequence() == last);
-    assertThat(replica.epochs()).isEqualTo(primary.epochs());
-    assertThat(EpochHistory.load(stateDir)).isEqualTo(primary.epochs());
+    assertThat(replica.epochs()).isEqualTo(served.primary().epochs());
+    assertThat(EpochHistory.load(stateDir)).isEqualTo(served.primary().epochs());
     assertThat(contents(replicaDb)).containsExactlyEntriesOf(contents(primaryDb));
   }
 
@@ -253,7 +241,7 @@ class ReplicaFullDiskTest {
     Replica r =
         new Replica(
             db,
-            () -> channel,
+            () -> served.channel(),
             ReplicaOptions.builder()
                 .replicaId(REPLICA_ID)
                 .initialBackoff(Duration.ofMillis(10))
@@ -266,7 +254,8 @@ class ReplicaFullDiskTest {
   }
 
   private AckResult ack(long sequence, Duration timeout) throws Exception {
-    return primary
+    return served
+        .primary()
         .awaitAcknowledged(sequence, ONE, timeout)
         .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
   }
