@@ -140,11 +140,9 @@ class DistributionEndToEndIT {
   /** Writes and a committed transaction through {@code kevo shell --connect}, reading back. */
   private void writeWithShell(DistributionProcess.Server server)
       throws IOException, InterruptedException {
-    DistributionProcess.ShellRun run =
-        DistributionProcess.runShell(
-            jar,
-            tmp,
-            server.address(),
+    List<String> out =
+        shellOutput(
+            server,
             "# reads the client's writes, writes some of its own",
             "PUT shell:1 \"hello world\"",
             "GET shell:1",
@@ -158,9 +156,7 @@ class DistributionEndToEndIT {
             "GET batch:b",
             "SCAN shell:");
 
-    assertThat(run.err()).isEmpty();
-    assertThat(run.status()).isEqualTo(ExitCodes.OK);
-    assertThat(run.outLines())
+    assertThat(out)
         .containsExactly(
             "OK",
             "\"hello world\"",
@@ -183,11 +179,9 @@ class DistributionEndToEndIT {
   /** After the restart: the shell sees both tools' committed writes and nothing uncommitted. */
   private void readBackWithShell(DistributionProcess.Server server)
       throws IOException, InterruptedException {
-    DistributionProcess.ShellRun run =
-        DistributionProcess.runShell(
-            jar,
-            tmp,
-            server.address(),
+    List<String> out =
+        shellOutput(
+            server,
             "GET shell:1",
             "GET shell:2",
             "GET batch:b",
@@ -198,9 +192,7 @@ class DistributionEndToEndIT {
             // "uncommitted" sorts after "tx:", so this range would list it too.
             "SCAN RANGE tx: \"\"");
 
-    assertThat(run.err()).isEmpty();
-    assertThat(run.status()).isEqualTo(ExitCodes.OK);
-    assertThat(run.outLines())
+    assertThat(out)
         .containsExactly(
             "\"hello world\"",
             "two",
@@ -211,6 +203,19 @@ class DistributionEndToEndIT {
             "(not found)",
             "tx:committed = yes",
             "(1 entry)");
+  }
+
+  /**
+   * Runs {@code kevo shell --connect} against {@code server} with {@code script} on stdin, checks
+   * it succeeded with nothing on stderr, and returns its output lines.
+   */
+  private List<String> shellOutput(DistributionProcess.Server server, String... script)
+      throws IOException, InterruptedException {
+    DistributionProcess.ShellRun run =
+        DistributionProcess.runShell(jar, tmp, server.address(), script);
+    assertThat(run.err()).isEmpty();
+    assertThat(run.status()).isEqualTo(ExitCodes.OK);
+    return run.outLines();
   }
 
   /** Every pair {@code spec} selects, in the order the server streamed them. */

@@ -1,14 +1,13 @@
 package io.kevo.cli;
 
+import static io.kevo.cli.InProcessKevo.kevo;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.cli.InProcessKevo.Run;
 import io.kevo.engine.KevoDB;
 import io.kevo.server.KevoServer;
 import io.kevo.server.ServerOptions;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,25 +35,6 @@ class RemoteShellEndToEndTest {
   @AfterEach
   void stop() {
     server.close();
-  }
-
-  private record Run(int status, String out, String err) {
-    List<String> outLines() {
-      return out.lines().toList();
-    }
-  }
-
-  private static Run kevo(String stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        Main.execute(
-            args,
-            new ByteArrayInputStream(stdin.getBytes(UTF_8)),
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            false);
-    return new Run(status, out.toString(), err.toString());
   }
 
   @Test

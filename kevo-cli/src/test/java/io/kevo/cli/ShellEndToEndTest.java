@@ -1,11 +1,10 @@
 package io.kevo.cli;
 
+import static io.kevo.cli.InProcessKevo.kevo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.cli.InProcessKevo.Run;
 import io.kevo.engine.KevoDB;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,25 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShellEndToEndTest {
   @TempDir Path dir;
-
-  private record Run(int status, String out, String err) {
-    List<String> outLines() {
-      return out.lines().toList();
-    }
-  }
-
-  private static Run kevo(String stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        Main.execute(
-            args,
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            false);
-    return new Run(status, out.toString(), err.toString());
-  }
 
   private Run shell(String script) {
     return kevo(script, "shell", "--data", dir.toString());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -13,10 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.kevo.engine.KevoDB;
-import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BeginTransactionRequest;
@@ -35,43 +31,17 @@ import io.kevo.wire.ReplicaSide;
 import io.kevo.wire.ReplicationStatus;
 import io.kevo.wire.WireMetadata;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Acknowledgement levels, min-replicas-to-write and read-your-writes against a real primary and
  * real replicas on 127.0.0.1 in this JVM.
  */
-class ConsistencyServerTest {
+class ConsistencyServerTest extends LocalNodesFixture {
   private static final Duration ACK_TIMEOUT = Duration.ofMillis(500);
-
-  @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private static ByteString b(String s) {
-    return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private KevoServer node(String name, ServerOptions.Builder options) {
-    KevoDB db = KevoDB.open(dir.resolve(name), Options.builder().holdWalAtOpen(true).build());
-    KevoServer s = KevoServer.start(db, options.listen("127.0.0.1", 0).build());
-    open.add(s);
-    return s;
-  }
 
   private KevoServer primary(ServerOptions.Builder extra) {
     return node("primary", extra.role(NodeRole.PRIMARY).replicationAckTimeout(ACK_TIMEOUT));
@@ -86,14 +56,9 @@ class ConsistencyServerTest {
             .readWaitTimeout(Duration.ofMillis(400)));
   }
 
-  private ManagedChannel channel(KevoServer s) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
-    open.add(
-        () -> {
-          ch.shutdownNow();
-          ch.awaitTermination(5, TimeUnit.SECONDS);
-        });
-    return ch;
+  /** What {@code health} reports for {@code service} now. */
+  private static ServingStatus serving(HealthGrpc.HealthBlockingStub health, String service) {
+    return health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
   }
 
   /** A stub for one call: sends {@code headers}, captures the trailers into {@code trailers}. */
@@ -303,13 +268,7 @@ class ConsistencyServerTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-    assertThat(
-            health
-                .check(
-                    HealthCheckRequest.newBuilder()
-                        .setService(KevoServer.READS_HEALTH_SERVICE)
-                        .build())
-                .getStatus())
+    assertThat(serving(health, KevoServer.READS_HEALTH_SERVICE))
         .isEqualTo(ServingStatus.NOT_SERVING);
     assertThat(primarySide(stub).readsRefused()).hasValue(true);
     assertThat(primarySide(stub).readRefusal()).hasValue(why);
@@ -321,15 +280,7 @@ class ConsistencyServerTest {
         .isEqualTo("unconfirmed");
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                health
-                        .check(
-                            HealthCheckRequest.newBuilder()
-                                .setService(KevoServer.READS_HEALTH_SERVICE)
-                                .build())
-                        .getStatus()
-                    == ServingStatus.SERVING);
+        .until(() -> serving(health, KevoServer.READS_HEALTH_SERVICE) == ServingStatus.SERVING);
   }
 
   @Test
@@ -441,13 +392,7 @@ class ConsistencyServerTest {
                   .contains("0 replica(s) connected, --min-replicas-to-write is 1");
             });
     assertThat(primary.db().latestSequence()).isEqualTo(before);
-    assertThat(
-            health
-                .check(
-                    HealthCheckRequest.newBuilder()
-                        .setService(KevoServer.WRITES_HEALTH_SERVICE)
-                        .build())
-                .getStatus())
+    assertThat(serving(health, KevoServer.WRITES_HEALTH_SERVICE))
         .isEqualTo(ServingStatus.NOT_SERVING);
     // Reads still pass the node's own health check.
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
@@ -463,15 +408,7 @@ class ConsistencyServerTest {
     put(ch, null, "k", "v");
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                health
-                        .check(
-                            HealthCheckRequest.newBuilder()
-                                .setService(KevoServer.WRITES_HEALTH_SERVICE)
-                                .build())
-                        .getStatus()
-                    == ServingStatus.SERVING);
+        .until(() -> serving(health, KevoServer.WRITES_HEALTH_SERVICE) == ServingStatus.SERVING);
     assertThat(primarySide(stub).writesRefused()).hasValue(false);
   }
 

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.kevo.engine.KevoDB;
-import io.kevo.engine.Options;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.BeginTransactionRequest;
 import io.kevo.proto.DeleteRequest;
@@ -25,48 +20,15 @@ import io.kevo.wire.ReplicaLink;
 import io.kevo.wire.ReplicaSide;
 import io.kevo.wire.ReplicationStatus;
 import io.kevo.wire.WireMetadata;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A primary and a replica as real servers on 127.0.0.1 in this JVM. */
-class ReplicationServerTest {
-  @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private static ByteString b(String s) {
-    return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private KevoServer node(String name, ServerOptions.Builder options) {
-    Options engine = Options.builder().holdWalAtOpen(true).build();
-    KevoDB db = KevoDB.open(dir.resolve(name), engine);
-    KevoServer s = KevoServer.start(db, options.listen("127.0.0.1", 0).build());
-    open.add(s);
-    return s;
-  }
-
+class ReplicationServerTest extends LocalNodesFixture {
   private KevoServiceGrpc.KevoServiceBlockingStub stub(KevoServer s) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
-    open.add(
-        () -> {
-          ch.shutdownNow();
-          ch.awaitTermination(5, TimeUnit.SECONDS);
-        });
-    return KevoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return KevoServiceGrpc.newBlockingStub(channel(s)).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   private static String get(KevoServiceGrpc.KevoServiceBlockingStub stub, String key) {
@@ -270,13 +232,7 @@ class ReplicationServerTest {
 
   private io.kevo.proto.replication.ReplicationAdminGrpc.ReplicationAdminBlockingStub admin(
       KevoServer s) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
-    open.add(
-        () -> {
-          ch.shutdownNow();
-          ch.awaitTermination(5, TimeUnit.SECONDS);
-        });
-    return io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(ch)
+    return io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(channel(s))
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 

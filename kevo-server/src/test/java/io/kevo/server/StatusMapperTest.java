@@ -38,10 +38,7 @@ class StatusMapperTest {
 
   @Test
   void writesRefusedCarriesItsCause() {
-    Status s =
-        StatusMapper.toStatus(
-            new KevoException(
-                ErrorCode.WRITES_REFUSED, "refuses writes", new IOException("disk full")));
+    Status s = mapped(ErrorCode.WRITES_REFUSED, "refuses writes", new IOException("disk full"));
     assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(s.getDescription()).contains("refuses writes").contains("disk full");
   }
@@ -49,23 +46,29 @@ class StatusMapperTest {
   @Test
   void aFullDiskAndAnUnknownOutcomeAreUnavailableAndSayWhich() {
     Status refused =
-        StatusMapper.toStatus(
-            new KevoException(
-                ErrorCode.NO_SPACE,
-                "refuses writes since 2024-01-01T00:00:00Z (3 s): no space left on device",
-                new IOException("No space left on device")));
+        mapped(
+            ErrorCode.NO_SPACE,
+            "refuses writes since 2024-01-01T00:00:00Z (3 s): no space left on device",
+            new IOException("No space left on device"));
     assertThat(refused.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(refused.getDescription()).contains("refuses writes since").contains("no space");
     Status unknown =
-        StatusMapper.toStatus(
-            new KevoException(
-                ErrorCode.OUTCOME_UNKNOWN,
-                "the outcome of this write is unknown",
-                new IOException("No space left on device")));
+        mapped(
+            ErrorCode.OUTCOME_UNKNOWN,
+            "the outcome of this write is unknown",
+            new IOException("No space left on device"));
     assertThat(unknown.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(unknown.getDescription())
         .contains("outcome of this write is unknown")
         .contains("No space left on device");
+  }
+
+  /**
+   * The status a {@link KevoException} of {@code code} with {@code message} and {@code cause} maps
+   * to.
+   */
+  private static Status mapped(ErrorCode code, String message, Throwable cause) {
+    return StatusMapper.toStatus(new KevoException(code, message, cause));
   }
 
   private static Status.Code code(Throwable t) {

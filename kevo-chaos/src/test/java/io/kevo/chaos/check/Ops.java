@@ -8,39 +8,40 @@ import java.util.List;
 
 /**
  * A small language for hand-made histories: {@code h.put("a", "1").by(1).at(0, 10).add()}. Times
- * are milliseconds; ids increase in the order ops are added.
+ * are milliseconds; ids increase in the order ops are added. Public so that tests of other chaos
+ * packages build their histories the same way. Not thread-safe.
  */
-final class Ops {
+public final class Ops {
   private final List<Op> ops = new ArrayList<>();
   private long nextId = 1;
 
-  List<Op> all() {
+  public List<Op> all() {
     return List.copyOf(ops);
   }
 
-  B put(String key, String value) {
+  public B put(String key, String value) {
     return new B(Op.Kind.PUT, List.of(Mop.put(key, value)));
   }
 
-  B get(String key, String valueOrNull) {
+  public B get(String key, String valueOrNull) {
     return new B(Op.Kind.GET, List.of(Mop.read(key, valueOrNull)));
   }
 
-  B delete(String key) {
+  public B delete(String key) {
     return new B(Op.Kind.DELETE, List.of(Mop.delete(key)));
   }
 
   /** A transaction: its reads, then its writes, e.g. {@code txn(read(..), read(..), put(..))}. */
-  B txn(Mop... mops) {
+  public B txn(Mop... mops) {
     return new B(Op.Kind.TXN, List.of(mops));
   }
 
-  static long ms(long millis) {
+  public static long ms(long millis) {
     return millis * 1_000_000L;
   }
 
   /** One op under construction. */
-  final class B {
+  public final class B {
     private final Op.Kind kind;
     private final List<Mop> mops;
     private int client = 1;
@@ -59,51 +60,63 @@ final class Ops {
       this.mops = mops;
     }
 
-    B by(int c) {
+    public B by(int c) {
       client = c;
       return this;
     }
 
-    B at(long invokeMs, long completeMs) {
+    public B at(long invokeMs, long completeMs) {
       invoke = ms(invokeMs);
       complete = ms(completeMs);
       return this;
     }
 
-    B unknown() {
+    public B unknown() {
+      return unknown("DEADLINE_EXCEEDED: deadline exceeded");
+    }
+
+    /** An unknown outcome, reported with {@code err}. */
+    public B unknown(String err) {
       outcome = Outcome.UNKNOWN;
-      error = "DEADLINE_EXCEEDED: deadline exceeded";
+      error = err;
       return this;
     }
 
-    B fail() {
+    public B fail() {
       outcome = Outcome.FAIL;
       error = "UNAVAILABLE: connection refused";
       return this;
     }
 
-    B seq(long s) {
+    public B seq(long s) {
       sequence = s;
       return this;
     }
 
-    B epoch(long e) {
+    public B epoch(long e) {
       epoch = e;
       return this;
     }
 
-    B replica(String n) {
+    /** Sent to node {@code n} as the primary. */
+    public B on(String n) {
+      target = Op.Target.PRIMARY;
+      node = n;
+      return this;
+    }
+
+    public B replica(String n) {
       target = Op.Target.REPLICA;
       node = n;
       return this;
     }
 
-    B minSeq(long m) {
+    public B minSeq(long m) {
       minSequence = m;
       return this;
     }
 
-    Op add() {
+    public Op add() {
       Op op =
           new Op(
               nextId++,

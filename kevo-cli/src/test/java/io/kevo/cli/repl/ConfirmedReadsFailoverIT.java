@@ -16,7 +16,6 @@ import io.kevo.proto.PutRequest;
 import io.kevo.testkit.TcpProxy;
 import io.kevo.wire.PrimarySide;
 import io.kevo.wire.ReplicaSide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dirty read the fault harness found, across real processes at {@code --replication-ack
@@ -41,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * does.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ConfirmedReadsFailoverIT {
+class ConfirmedReadsFailoverIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final Metadata.Key<String> ACK_REPLICAS =
       Metadata.Key.of("kevo-ack-replicas", Metadata.ASCII_STRING_MARSHALLER);
@@ -52,21 +47,6 @@ class ConfirmedReadsFailoverIT {
   private static final String[] ACK_ARGS = {
     "--replication-ack", "replica:1", "--replication-ack-timeout", "1s"
   };
-
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path tmp;
-
-  private ReplicationCluster cluster;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cluster.close();
-  }
 
   @Test
   void aWriteNoReplicaConfirmedIsNeverReadAndAFailoverLosesNothingAcknowledged() throws Exception {

@@ -10,15 +10,12 @@ import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
 import io.kevo.wire.PrimarySide;
 import io.kevo.wire.ReplicaSide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Read-your-writes across real processes: a session client writes to the primary and at once reads
@@ -27,25 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
  * from the primary. A client without a session, reading the same replica, sees stale values.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ReadYourWritesIT {
+class ReadYourWritesIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final int VALUE_BYTES = 2 << 10;
 
-  @TempDir Path tmp;
-  private ReplicationCluster cluster;
   private TcpProxy proxy;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
 
   @AfterEach
   void tearDown() {
     if (proxy != null) {
       proxy.close();
     }
-    cluster.close();
   }
 
   private static byte[] value(String key, int round) {

@@ -7,23 +7,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
-import io.kevo.client.ReadPreference;
 import io.kevo.client.ReplicationTimeoutException;
 import io.kevo.client.WriteSpec;
 import io.kevo.wire.AckLevel;
 import io.kevo.wire.PrimarySide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code replica} acknowledgement level across real processes: with the only replica stopped a
@@ -32,22 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the primary is killed with SIGKILL mid-stream.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ReplicationAckIT {
+class ReplicationAckIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(1);
-
-  @TempDir Path tmp;
-  private ReplicationCluster cluster;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cluster.close();
-  }
 
   private ReplicationCluster.Node primary() throws Exception {
     return cluster.startPrimary(
@@ -60,12 +41,7 @@ class ReplicationAckIT {
   }
 
   private static KevoClient client(ReplicationCluster.Node primary) {
-    return KevoClient.connect(
-        ClientOptions.builder()
-            .endpoint(primary.address())
-            .readPreference(ReadPreference.PRIMARY)
-            .deadline(Duration.ofSeconds(10))
-            .build());
+    return KevoClient.connect(primary.clientOptions().deadline(Duration.ofSeconds(10)).build());
   }
 
   private static byte[] b(String s) {

@@ -8,34 +8,27 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
-import io.kevo.client.ReadPreference;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.wire.PrimarySide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad replication clients against a real primary process, next to a real replica: each gets a clear
  * answer, and the primary goes on taking writes and feeding its replica.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ReplicationBadInputIT {
+class ReplicationBadInputIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final Metadata.Key<String> REPL_ERROR =
       Metadata.Key.of("kevo-repl-error", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> NEXT_SEQUENCE =
       Metadata.Key.of("kevo-next-sequence", Metadata.ASCII_STRING_MARSHALLER);
 
-  @TempDir Path tmp;
-
-  private ReplicationCluster cluster;
   private RawReplicationStream silent;
 
   @AfterEach
@@ -43,23 +36,14 @@ class ReplicationBadInputIT {
     if (silent != null) {
       silent.cancel();
     }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
   void aheadOfPrimaryUnknownSessionAndANonReadingReplicaAreRefusedWhileTheClusterGoesOn()
       throws Exception {
-    cluster = new ReplicationCluster(tmp);
     ReplicationCluster.Node primary = cluster.startPrimary("primary");
     ReplicationCluster.Node replica = cluster.startReplica("replica", primary.address());
-    try (KevoClient client =
-        KevoClient.connect(
-            ClientOptions.builder()
-                .endpoint(primary.address())
-                .readPreference(ReadPreference.PRIMARY)
-                .build())) {
+    try (KevoClient client = primary.client()) {
       for (int i = 0; i < 100; i++) {
         client.put(b("before" + i), b("x"));
       }

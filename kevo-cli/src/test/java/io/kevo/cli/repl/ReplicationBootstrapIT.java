@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
-import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
 import io.kevo.wire.PrimarySide;
 import io.kevo.wire.ReplicaLink;
 import io.kevo.wire.ReplicaSide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshot bootstrap across processes: a replica that was offline while its primary wrote past the
@@ -42,26 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and no read ever sees half a snapshot.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class ReplicationBootstrapIT {
+class ReplicationBootstrapIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(120);
   private static final int KEYS = Integer.getInteger("kevo.it.bootstrapKeys", 1_000_000);
   private static final List<String> INFO = List.of("-Dkevo.log.level=INFO");
   private static final Pattern INSTALLED =
       Pattern.compile("bootstrap (\\S+) installed: sequence (\\d+), (\\d+) bytes in (\\d+) ms");
-
-  @TempDir Path tmp;
-
-  private ReplicationCluster cluster;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cluster.close();
-  }
 
   @Test
   void aReplicaOfflineWhileThePrimaryWritesPastItsRetentionComesBackBootstrapsAndConverges()
@@ -77,7 +57,7 @@ class ReplicationBootstrapIT {
             "--wal-segment-mb",
             "4");
     ReplicationCluster.Node replica = cluster.startReplica("replica", primary.address(), INFO);
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       load(client, "early", 20_000, 100);
       long position = cluster.awaitConverged(CONVERGENCE, primary, replica);
       replica.kill();
@@ -114,7 +94,7 @@ class ReplicationBootstrapIT {
   @Test
   void aBrandNewReplicaJoinsAPrimaryHoldingManyKeysAndConverges() throws Exception {
     ReplicationCluster.Node primary = cluster.startPrimary("primary");
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       long t0 = System.nanoTime();
       // Random (incompressible) values: the snapshot is as large as the data.
       load(client, "key", KEYS, -100);
@@ -147,7 +127,7 @@ class ReplicationBootstrapIT {
     int keys = Math.min(KEYS, 400_000);
     ReplicationCluster.Node primary =
         cluster.startPrimary("primary", List.of(), "--memtable-mb", "4", "--wal-segment-mb", "4");
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       load(client, "key", keys, 100);
     }
     await()
@@ -304,14 +284,6 @@ class ReplicationBootstrapIT {
 
   private static String key(String prefix, int i) {
     return String.format("%s%07d", prefix, i);
-  }
-
-  private static KevoClient primaryClient(ReplicationCluster.Node primary) {
-    return KevoClient.connect(
-        ClientOptions.builder()
-            .endpoint(primary.address())
-            .readPreference(ReadPreference.PRIMARY)
-            .build());
   }
 
   private static byte[] b(String s) {

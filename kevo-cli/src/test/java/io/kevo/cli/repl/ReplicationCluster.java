@@ -9,6 +9,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kevo.cli.DistributionProcess;
+import io.kevo.client.ClientOptions;
+import io.kevo.client.KevoClient;
+import io.kevo.client.ReadPreference;
 import io.kevo.proto.GetNodeInfoRequest;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetRequest;
@@ -359,6 +362,18 @@ final class ReplicationCluster implements AutoCloseable {
     /** How many times it was started. */
     int starts() {
       return starts;
+    }
+
+    /**
+     * Options for a client of this node alone: it writes here and reads here, as from a primary.
+     */
+    ClientOptions.Builder clientOptions() {
+      return ClientOptions.builder().endpoint(address()).readPreference(ReadPreference.PRIMARY);
+    }
+
+    /** A client with {@link #clientOptions()}; the caller closes it. */
+    KevoClient client() {
+      return KevoClient.connect(clientOptions().build());
     }
 
     /** The test's channel to this node (it reconnects across restarts on the same port). */

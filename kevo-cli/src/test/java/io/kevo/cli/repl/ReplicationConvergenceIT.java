@@ -9,11 +9,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kevo.client.ClientOptions;
 import io.kevo.client.ClientTransaction;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
-import io.kevo.client.ReadPreference;
 import io.kevo.client.TransactionConflictException;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
@@ -77,12 +75,7 @@ class ReplicationConvergenceIT {
     AtomicLong conflicts = new AtomicLong();
     long started = System.nanoTime();
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
-    try (KevoClient client =
-        KevoClient.connect(
-            ClientOptions.builder()
-                .endpoint(primary.address())
-                .readPreference(ReadPreference.PRIMARY)
-                .build())) {
+    try (KevoClient client = primary.client()) {
       List<Future<?>> done = new ArrayList<>();
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;

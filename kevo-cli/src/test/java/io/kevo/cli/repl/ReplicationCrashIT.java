@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
-import io.kevo.client.ReadPreference;
 import io.kevo.wire.ReplicaSide;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,35 +16,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL in the middle of the stream, of a replica and of the primary, each restarted on its own
  * directory (and port): the cluster converges by itself, nothing is applied twice or lost.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ReplicationCrashIT {
+class ReplicationCrashIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final Pattern STREAM_START =
       Pattern.compile("streaming from the primary at sequence (\\d+) \\(stream 1\\)");
-
-  @TempDir Path tmp;
-
-  private ReplicationCluster cluster;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cluster.close();
-  }
 
   @Test
   void replicaKilledMidStreamResumesFromItsOwnPositionAndAppliesDeletesMadeWhileDown()
@@ -56,7 +36,7 @@ class ReplicationCrashIT {
     // INFO logging: the replica logs the sequence each stream starts from.
     ReplicationCluster.Node replica =
         cluster.startReplica("replica", primary.address(), List.of("-Dkevo.log.level=INFO"));
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       for (int i = 0; i < 1_000; i++) {
         client.put(b(doomed(i)), b("on the replica before the crash"));
       }
@@ -115,7 +95,7 @@ class ReplicationCrashIT {
     int port = primary.port();
 
     Set<String> acknowledged;
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       BackgroundWriter writer = new BackgroundWriter(client, "s", 64, true).start(4);
       try {
         await().atMost(CONVERGENCE).until(() -> writer.acknowledgedCount() >= 1_000);
@@ -133,7 +113,7 @@ class ReplicationCrashIT {
     assertThat(primary.port()).isEqualTo(port);
     // The replicas come back by themselves; the restarted primary takes writes. (A new client:
     // the old one's channel may still be in gRPC's reconnect backoff, longer than its retries.)
-    try (KevoClient client = primaryClient(primary)) {
+    try (KevoClient client = primary.client()) {
       List<Op> after = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
         after.add(Op.put(b("after:" + i), b("restart")));
@@ -164,14 +144,6 @@ class ReplicationCrashIT {
   private static List<Long> streamStarts(String log) {
     Matcher m = STREAM_START.matcher(log);
     return m.results().map(r -> Long.parseLong(r.group(1))).toList();
-  }
-
-  private static KevoClient primaryClient(ReplicationCluster.Node primary) {
-    return KevoClient.connect(
-        ClientOptions.builder()
-            .endpoint(primary.address())
-            .readPreference(ReadPreference.PRIMARY)
-            .build());
   }
 
   private static String doomed(int i) {

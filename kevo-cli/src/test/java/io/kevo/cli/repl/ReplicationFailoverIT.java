@@ -30,12 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failover across real processes, driven by the real {@code kevo promote} and {@code kevo repoint}
@@ -44,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a stale primary, restarted with its old flags, fenced by a replica that has seen the new epoch.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ReplicationFailoverIT {
+class ReplicationFailoverIT extends ClusterFixture {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
 
   /** Well over one refusal and one retry at the replica's maximum backoff (10 s). */
@@ -63,24 +59,6 @@ class ReplicationFailoverIT {
 
   private static final Pattern PROMOTED =
       Pattern.compile("promoted: epoch (\\d+) \\(term (\\S+), from sequence (\\d+)\\)");
-
-  /**
-   * A failed run keeps its nodes' directories and logs for diagnosis; a passed one removes them.
-   */
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path tmp;
-
-  private ReplicationCluster cluster;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new ReplicationCluster(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cluster.close();
-  }
 
   @Test
   void promotedReplicaBecomesThePrimaryAndTheOldPrimaryRejoinsDiscardingWhatOnlyItHad()

@@ -4,9 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
-import io.kevo.client.ReadPreference;
 import io.kevo.testkit.TcpProxy;
 import io.kevo.wire.ReplicaSide;
 import java.io.IOException;
@@ -65,12 +63,7 @@ class ReplicationNetworkFaultIT {
             "8");
     proxy = new TcpProxy("127.0.0.1", primary.port());
     replica = cluster.startReplica("replica", proxy.address());
-    client =
-        KevoClient.connect(
-            ClientOptions.builder()
-                .endpoint(primary.address())
-                .readPreference(ReadPreference.PRIMARY)
-                .build());
+    client = primary.client();
     client.put(b("hello"), b("replica"));
     cluster.awaitConverged(CONVERGENCE, primary, replica);
   }

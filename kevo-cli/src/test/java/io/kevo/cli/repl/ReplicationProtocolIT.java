@@ -4,17 +4,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.Op;
-import io.kevo.client.ReadPreference;
 import io.kevo.proto.replication.FragmentType;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,6 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A minimal replica that knows only PROTOCOL.md §2 (start_sequence, protocol_version,
@@ -32,12 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * payload by hand, acknowledges, and a nack makes the stream resend from the nacked sequence.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ReplicationProtocolIT {
+class ReplicationProtocolIT extends ClusterFixture {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  @TempDir Path tmp;
-
-  private ReplicationCluster cluster;
   private RawReplicationStream stream;
 
   /** One decoded payload: op u8 | sequence u64 | keyLen u32 | key | valLen u32 | value (LE). */
@@ -48,22 +41,13 @@ class ReplicationProtocolIT {
     if (stream != null) {
       stream.cancel();
     }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
   void minimalReplicaFromProtocolSection2StreamsDecodesAcksAndNacks() throws Exception {
-    cluster = new ReplicationCluster(tmp);
     ReplicationCluster.Node primary = cluster.startPrimary("primary");
     List<Decoded> expected = new ArrayList<>();
-    try (KevoClient client =
-        KevoClient.connect(
-            ClientOptions.builder()
-                .endpoint(primary.address())
-                .readPreference(ReadPreference.PRIMARY)
-                .build())) {
+    try (KevoClient client = primary.client()) {
       long seq = 0;
       for (int i = 0; i < 40; i++) {
         client.put(b(key(i)), b("value" + i));

@@ -222,8 +222,7 @@ class FullDiskRecoveryTest {
       putAll(db, "before", 200);
       // Tables cannot be written; the log (on another device, say) still can.
       disk.failWrites(FaultyFiles.named(".sst.tmp"), FaultyFiles.NO_SPACE);
-      KevoException e = catchThrowableOfType(db::flush, KevoException.class);
-      assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE);
+      KevoException e = flushRunsOutOfSpace(db);
       assertThat(e.getMessage()).contains("flushing a memtable or compacting");
       assertThat(catchPut(db, "refused", "x").code()).isEqualTo(ErrorCode.NO_SPACE);
       assertThat(get(db, "before-199")).isEqualTo("value-before-199");
@@ -236,9 +235,7 @@ class FullDiskRecoveryTest {
       assertAllAckedPresent(db);
     }
     assertThat(disk.failures()).isPositive();
-    try (Closer c = new Closer(DbCore.open(dir, SMALL))) {
-      assertAllAckedPresent(c.db);
-    }
+    assertAllAckedPresentAfterReopen(SMALL);
   }
 
   @Test
@@ -248,13 +245,10 @@ class FullDiskRecoveryTest {
       putAll(db, "before", 200);
       // The edit is written but its fsync fails: it may be on disk, so its tables must stay.
       disk.failForces(FaultyFiles.prefixed("MANIFEST-"), FaultyFiles.NO_SPACE);
-      KevoException e = catchThrowableOfType(db::flush, KevoException.class);
-      assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE);
+      flushRunsOutOfSpace(db);
     }
     disk.free();
-    try (Closer c = new Closer(DbCore.open(dir, SMALL))) {
-      assertAllAckedPresent(c.db);
-    }
+    assertAllAckedPresentAfterReopen(SMALL);
   }
 
   @Test
@@ -264,8 +258,7 @@ class FullDiskRecoveryTest {
       DbCore db = c.db;
       putAll(db, "before", 200);
       disk.failForces(FaultyFiles.prefixed("MANIFEST-"), FaultyFiles.NO_SPACE);
-      assertThat(catchThrowableOfType(db::flush, KevoException.class).code())
-          .isEqualTo(ErrorCode.NO_SPACE);
+      flushRunsOutOfSpace(db);
       disk.free();
       await().atMost(PATIENCE).until(() -> db.writeRefusal().isEmpty());
       db.flush();
@@ -273,9 +266,7 @@ class FullDiskRecoveryTest {
       assertThat(manifests()).hasSize(1);
       putAll(db, "after", 50);
     }
-    try (Closer c = new Closer(DbCore.open(dir, SMALL))) {
-      assertAllAckedPresent(c.db);
-    }
+    assertAllAckedPresentAfterReopen(SMALL);
   }
 
   @Test
@@ -344,6 +335,21 @@ class FullDiskRecoveryTest {
             () -> db.put(b(key), b(value), WriteOptions.DEFAULT), KevoException.class);
     assertThat(e).as("put of %s", key).isNotNull();
     return e;
+  }
+
+  /** Flushes {@code db}, which must fail for want of space; returns the error. */
+  private static KevoException flushRunsOutOfSpace(DbCore db) {
+    KevoException e = catchThrowableOfType(db::flush, KevoException.class);
+    assertThat(e).as("flush error").isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.NO_SPACE);
+    return e;
+  }
+
+  /** Reopens the closed database with {@code options} and checks every acknowledged write. */
+  private void assertAllAckedPresentAfterReopen(Options options) {
+    try (Closer c = new Closer(DbCore.open(dir, options))) {
+      assertAllAckedPresent(c.db);
+    }
   }
 
   private void assertAllAckedPresent(DbCore db) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
@@ -15,6 +12,7 @@ import io.kevo.engine.SyncMode;
 import io.kevo.replication.AckResult;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
+import io.kevo.replication.TestNodes;
 import io.kevo.replication.replica.Replica;
 import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -68,13 +65,7 @@ class ConfirmedReadsTest {
 
   /** Serves {@code p} in-process; returns a channel to it. */
   private ManagedChannel serve(Primary p) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server server =
-        InProcessServerBuilder.forName(name).addService(p.bindableService()).build().start();
-    ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
-    closers.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    closers.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    return ch;
+    return TestNodes.serveInProcess(p.bindableService(), closers);
   }
 
   private Replica follow(KevoDB db, ManagedChannel primary) {

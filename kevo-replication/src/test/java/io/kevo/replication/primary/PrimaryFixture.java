@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -26,6 +23,7 @@ import io.kevo.proto.replication.WALStreamRequest;
 import io.kevo.proto.replication.WALStreamResponse;
 import io.kevo.replication.Compressor;
 import io.kevo.replication.PrimaryOptions;
+import io.kevo.replication.ServedPrimary;
 import io.kevo.replication.wire.CodecCompressor;
 import io.kevo.replication.wire.EntryCodec;
 import io.kevo.wire.WireMetadata;
@@ -51,7 +49,7 @@ final class PrimaryFixture implements AutoCloseable {
   final PrimaryOptions options;
   KevoDB db;
   Primary primary;
-  private Server server;
+  private ServedPrimary served;
   private ManagedChannel channel;
   private final List<Stream> streams = new ArrayList<>();
 
@@ -69,11 +67,9 @@ final class PrimaryFixture implements AutoCloseable {
   /** Opens the database, the primary and the server (again, after {@link #stop()}). */
   void start() throws Exception {
     db = KevoDB.open(dir, dbOptions);
-    primary = Primary.open(db, options);
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name).addService(primary.bindableService()).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    served = ServedPrimary.open(db, options);
+    primary = served.primary();
+    channel = served.channel();
   }
 
   /** Closes client streams, the channel, the server, the primary and the database. */
@@ -82,9 +78,7 @@ final class PrimaryFixture implements AutoCloseable {
       s.cancel();
     }
     streams.clear();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    primary.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    served.close();
     db.close();
   }
 

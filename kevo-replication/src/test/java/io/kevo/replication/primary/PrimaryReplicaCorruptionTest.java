@@ -1,36 +1,27 @@
 package io.kevo.replication.primary;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ForwardingServerCall;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
-import io.kevo.engine.ScanOptions;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALStreamResponse;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaStatus;
+import io.kevo.replication.ServedPrimary;
 import io.kevo.replication.replica.Replica;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,24 +43,16 @@ class PrimaryReplicaCorruptionTest {
 
   private KevoDB primaryDb;
   private KevoDB replicaDb;
-  private Primary primary;
+  private ServedPrimary served;
   private Replica replica;
-  private Server server;
-  private ManagedChannel channel;
 
   @AfterEach
   void tearDown() throws Exception {
     if (replica != null) {
       replica.stop();
     }
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (primary != null) {
-      primary.close();
-    }
-    if (server != null) {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    if (served != null) {
+      served.close();
     }
     if (replicaDb != null) {
       replicaDb.close();
@@ -85,15 +68,8 @@ class PrimaryReplicaCorruptionTest {
     for (int i = 1; i <= WRITES; i++) {
       primaryDb.put(key(i), value(i));
     }
-    primary = Primary.open(primaryDb, PrimaryOptions.DEFAULT);
     FlipOnePayloadByte flip = new FlipOnePayloadByte(CORRUPTED_SEQUENCE);
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .addService(ServerInterceptors.intercept(primary.bindableService(), flip))
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    served = ServedPrimary.open(primaryDb, PrimaryOptions.DEFAULT, flip);
 
     replicaDb = KevoDB.open(dir.resolve("replica"));
     // Uncompressed entries, so that the flipped byte reaches the checksum check (a flipped byte
@@ -101,7 +77,7 @@ class PrimaryReplicaCorruptionTest {
     replica =
         new Replica(
             replicaDb,
-            () -> channel,
+            () -> served.channel(),
             ReplicaOptions.builder()
                 .preferredCodec(CompressionCodec.NONE)
                 .acceptPacked(false)
@@ -120,7 +96,7 @@ class PrimaryReplicaCorruptionTest {
     assertThat(rs.nacksSent()).isGreaterThanOrEqualTo(1);
     // Every operation applied exactly once: the corrupted copy was not, its resend was.
     assertThat(rs.entriesApplied()).isEqualTo(more);
-    assertThat(primary.status().resends()).isGreaterThanOrEqualTo(1);
+    assertThat(served.primary().status().resends()).isGreaterThanOrEqualTo(1);
 
     assertThat(contents(replicaDb)).containsExactlyEntriesOf(contents(primaryDb));
     assertThat(replicaDb.get(key(CORRUPTED_SEQUENCE)).orElseThrow())
@@ -172,17 +148,6 @@ class PrimaryReplicaCorruptionTest {
       }
       return r;
     }
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   private static byte[] key(long i) {

@@ -28,6 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PrimaryStreamTest {
   @TempDir Path dir;
 
+  /** Heartbeats far apart: only a write or a waiting acknowledgement wakes a caught-up session. */
+  private static PrimaryOptions.Builder quiet() {
+    return PrimaryOptions.builder().heartbeatInterval(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Writes one record, opens a stream from sequence 1 and reads it into {@code c} until that record
+   * arrived: the session is then caught up and idle.
+   */
+  private static PrimaryFixture.Stream caughtUpAfterOneWrite(
+      PrimaryFixture f, PrimaryFixture.Collector c) throws InterruptedException {
+    long first = f.db.put(b("a"), b("1"));
+    PrimaryFixture.Stream s = f.stream(from(1));
+    c.until(s, first);
+    return s;
+  }
+
   @Test
   void streamsFromTheStartSequenceInclusive() throws Exception {
     try (PrimaryFixture f = new PrimaryFixture(dir, PrimaryOptions.DEFAULT)) {
@@ -66,12 +83,10 @@ class PrimaryStreamTest {
   @Test
   void pushesNewWritesToACaughtUpReplicaWithoutPolling() throws Exception {
     // Heartbeats far apart: only the write itself can wake the session in time.
-    PrimaryOptions o = PrimaryOptions.builder().heartbeatInterval(Duration.ofSeconds(30)).build();
+    PrimaryOptions o = quiet().build();
     try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
-      long first = f.db.put(b("a"), b("1"));
-      PrimaryFixture.Stream s = f.stream(from(1));
       PrimaryFixture.Collector c = new PrimaryFixture.Collector();
-      c.until(s, first);
+      PrimaryFixture.Stream s = caughtUpAfterOneWrite(f, c);
       Thread.sleep(200);
       s.responses.clear();
       long t0 = System.nanoTime();
@@ -84,16 +99,10 @@ class PrimaryStreamTest {
 
   @Test
   void recordsWrittenRightAfterASendLingerAndGoOutTogether() throws Exception {
-    PrimaryOptions o =
-        PrimaryOptions.builder()
-            .heartbeatInterval(Duration.ofSeconds(30))
-            .sendLinger(Duration.ofMillis(100))
-            .build();
+    PrimaryOptions o = quiet().sendLinger(Duration.ofMillis(100)).build();
     try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
-      long first = f.db.put(b("a"), b("1"));
-      PrimaryFixture.Stream s = f.stream(from(1));
       PrimaryFixture.Collector c = new PrimaryFixture.Collector();
-      c.until(s, first);
+      PrimaryFixture.Stream s = caughtUpAfterOneWrite(f, c);
       int before = c.responses;
       long second = f.db.put(b("b"), b("2"));
       c.until(s, second);
@@ -111,12 +120,11 @@ class PrimaryStreamTest {
 
   @Test
   void aWriteWaitingForAcknowledgementsAsksTheStreamsForThem() throws Exception {
-    PrimaryOptions o = PrimaryOptions.builder().heartbeatInterval(Duration.ofSeconds(30)).build();
+    PrimaryOptions o = quiet().build();
     try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
-      long first = f.db.put(b("a"), b("1"));
-      PrimaryFixture.Stream s = f.stream(from(1));
       PrimaryFixture.Collector c = new PrimaryFixture.Collector();
-      c.until(s, first);
+      PrimaryFixture.Stream s = caughtUpAfterOneWrite(f, c);
+      long first = c.lastSequence();
       // A new session asks once, in its first message: the replica's answer confirms what it holds.
       assertThat(c.ackRequests).as("the session's own first request").isEqualTo(1);
       while (!s.responses.isEmpty()) {
@@ -134,16 +142,10 @@ class PrimaryStreamTest {
 
   @Test
   void withoutLingerEveryRecordMayLeaveAtOnce() throws Exception {
-    PrimaryOptions o =
-        PrimaryOptions.builder()
-            .heartbeatInterval(Duration.ofSeconds(30))
-            .sendLinger(Duration.ZERO)
-            .build();
+    PrimaryOptions o = quiet().sendLinger(Duration.ZERO).build();
     try (PrimaryFixture f = new PrimaryFixture(dir, o)) {
-      long first = f.db.put(b("a"), b("1"));
-      PrimaryFixture.Stream s = f.stream(from(1));
       PrimaryFixture.Collector c = new PrimaryFixture.Collector();
-      c.until(s, first);
+      PrimaryFixture.Stream s = caughtUpAfterOneWrite(f, c);
       int before = c.responses;
       long last = 0;
       for (int i = 0; i < 10; i++) {

@@ -1,24 +1,20 @@
 package io.kevo.replication.replica;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaState;
 import io.kevo.replication.ReplicationException;
+import io.kevo.replication.TestNodes;
 import io.kevo.replication.primary.Primary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,13 +61,7 @@ class EpochFailoverTest {
 
   /** Serves {@code p} in-process; returns a channel to it. */
   private ManagedChannel serve(Primary p) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server server =
-        InProcessServerBuilder.forName(name).addService(p.bindableService()).build().start();
-    ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
-    closers.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    closers.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    return ch;
+    return TestNodes.serveInProcess(p.bindableService(), closers);
   }
 
   private Replica follow(KevoDB db, ManagedChannel primary) {
@@ -220,17 +209,6 @@ class EpochFailoverTest {
     await().atMost(CONVERGE).until(() -> again.getLastAppliedSequence() == x2.latestSequence());
     assertThat(contents(y)).isEqualTo(contents(x2));
     assertThat(y.get(b("k7"))).isEmpty();
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> m = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        m.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return m;
   }
 
   private static byte[] b(String s) {

@@ -4,60 +4,27 @@ import static io.kevo.replication.wire.ReplicaEntries.singles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kevo.engine.KevoDB;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaStatus;
 import io.kevo.replication.ReplicationException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replica's own epoch checks against a scripted primary (which checks nothing itself): it
  * refuses an older primary before streaming, adopts a newer history, and drops a stream whose term
  * is not the one {@code GetEpochs} described.
  */
-@Timeout(60)
-class ReplicaEpochTest {
-  @TempDir Path dir;
-  private ReplicaFakePrimary primary;
-  private KevoDB db;
-  private Replica replica;
-
-  @BeforeEach
-  void setUp() {
-    primary = new ReplicaFakePrimary();
-    db = KevoDB.open(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (replica != null) {
-      replica.stop();
-    }
-    db.close();
-    primary.close();
-  }
-
+class ReplicaEpochTest extends ReplicaFixture {
   private Replica start() {
-    replica =
-        new Replica(
-            db,
-            () -> primary.channel,
-            ReplicaOptions.builder()
-                .ackInterval(Duration.ofMillis(2))
-                .initialBackoff(Duration.ofMillis(20))
-                .maxBackoff(Duration.ofMillis(200))
-                .build());
-    replica.start();
-    return replica;
+    return start(
+        ReplicaOptions.builder()
+            .ackInterval(Duration.ofMillis(2))
+            .initialBackoff(Duration.ofMillis(20))
+            .maxBackoff(Duration.ofMillis(200)));
   }
 
   private static EpochHistory.Term term(long epoch, String id, long start) {

@@ -1,20 +1,14 @@
 package io.kevo.replication.replica;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.kevo.engine.EngineTestSupport;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.WalCursor;
 import io.kevo.engine.WalOperation;
 import io.kevo.engine.WalRecord;
@@ -27,15 +21,13 @@ import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaState;
 import io.kevo.replication.ReplicaStatus;
-import io.kevo.replication.primary.Primary;
+import io.kevo.replication.ServedPrimary;
 import io.kevo.wire.AckLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,18 +56,12 @@ class ReplicaFullDiskTest {
   private final List<Replica> replicas = new ArrayList<>();
   private KevoDB primaryDb;
   private KevoDB replicaDb;
-  private Primary primary;
-  private Server server;
-  private ManagedChannel channel;
+  private ServedPrimary served;
 
   @BeforeEach
   void startPrimary() throws Exception {
     primaryDb = KevoDB.open(dir.resolve("primary"));
-    primary = Primary.open(primaryDb, PrimaryOptions.DEFAULT);
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name).addService(primary.bindableService()).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    served = ServedPrimary.open(primaryDb, PrimaryOptions.DEFAULT);
   }
 
   @AfterEach
@@ -84,9 +70,7 @@ class ReplicaFullDiskTest {
     for (Replica r : replicas) {
       r.stop();
     }
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    primary.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    served.close();
     if (replicaDb != null) {
       replicaDb.close();
     }
@@ -227,8 +211,8 @@ class ReplicaFullDiskTest {
     Files.delete(inTheWay.resolve("file"));
     Files.delete(inTheWay);
     await().atMost(PATIENCE).until(() -> replica.getLastAppliedSequence() == last);
-    assertThat(replica.epochs()).isEqualTo(primary.epochs());
-    assertThat(EpochHistory.load(stateDir)).isEqualTo(primary.epochs());
+    assertThat(replica.epochs()).isEqualTo(served.primary().epochs());
+    assertThat(EpochHistory.load(stateDir)).isEqualTo(served.primary().epochs());
     assertThat(contents(replicaDb)).containsExactlyEntriesOf(contents(primaryDb));
   }
 
@@ -257,7 +241,7 @@ class ReplicaFullDiskTest {
     Replica r =
         new Replica(
             db,
-            () -> channel,
+            () -> served.channel(),
             ReplicaOptions.builder()
                 .replicaId(REPLICA_ID)
                 .initialBackoff(Duration.ofMillis(10))
@@ -270,7 +254,8 @@ class ReplicaFullDiskTest {
   }
 
   private AckResult ack(long sequence, Duration timeout) throws Exception {
-    return primary
+    return served
+        .primary()
         .awaitAcknowledged(sequence, ONE, timeout)
         .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
   }
@@ -296,17 +281,6 @@ class ReplicaFullDiskTest {
       }
     }
     return last;
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   /**

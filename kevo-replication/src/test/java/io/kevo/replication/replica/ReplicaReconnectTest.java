@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
-import io.kevo.engine.KevoDB;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.ReplicaOptions;
@@ -18,7 +17,6 @@ import io.kevo.replication.ReplicaStatus;
 import io.kevo.replication.ReplicationException;
 import io.kevo.replication.wire.ReplicaEntries;
 import io.kevo.wire.WireMetadata;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,51 +26,15 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
-class ReplicaReconnectTest {
-  @TempDir Path dir;
-  private ReplicaFakePrimary primary;
-  private KevoDB db;
-  private Replica replica;
-
-  @BeforeEach
-  void setUp() {
-    primary = new ReplicaFakePrimary();
-    db = KevoDB.open(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (replica != null) {
-      replica.stop();
-    }
-    db.close();
-    primary.close();
-  }
-
+class ReplicaReconnectTest extends ReplicaFixture {
   private ReplicaOptions.Builder options() {
     return ReplicaOptions.builder()
         .ackInterval(Duration.ofMillis(2))
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(200))
         .random(() -> new Random(7));
-  }
-
-  private Replica start(ReplicaOptions.Builder options) {
-    replica = new Replica(db, () -> primary.channel, options.build());
-    replica.start();
-    return replica;
-  }
-
-  private void awaitApplied(long seq) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> replica.getLastAppliedSequence() >= seq);
-    assertThat(replica.getLastAppliedSequence()).isEqualTo(seq);
   }
 
   @Test

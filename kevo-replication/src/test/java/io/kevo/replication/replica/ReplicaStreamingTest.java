@@ -26,7 +26,6 @@ import io.kevo.replication.ReplicaStatus;
 import io.kevo.replication.replica.ReplicaFakePrimary.Received;
 import io.kevo.replication.wire.ReplicaEntries;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,40 +33,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
-class ReplicaStreamingTest {
-  @TempDir Path dir;
-  private ReplicaFakePrimary primary;
-  private KevoDB db;
-  private Replica replica;
-
-  @BeforeEach
-  void setUp() {
-    primary = new ReplicaFakePrimary();
-    db = KevoDB.open(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (replica != null) {
-      replica.stop();
-    }
-    db.close();
-    primary.close();
-  }
-
-  private Replica start(ReplicaOptions.Builder options) {
-    replica = new Replica(db, () -> primary.channel, options.build());
-    replica.start();
-    return replica;
-  }
-
+class ReplicaStreamingTest extends ReplicaFixture {
   private ReplicaOptions.Builder options() {
     return ReplicaOptions.builder()
         .listenerAddress("replica-host:7001")
@@ -76,11 +44,6 @@ class ReplicaStreamingTest {
 
   private String value(String key) {
     return db.get(b(key)).map(String::new).orElse(null);
-  }
-
-  private void awaitApplied(long seq) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> replica.getLastAppliedSequence() >= seq);
-    assertThat(replica.getLastAppliedSequence()).isEqualTo(seq);
   }
 
   @Test

@@ -1,29 +1,22 @@
 package io.kevo.replication.snapshot;
 
+import static io.kevo.replication.TestNodes.contents;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ForwardingServerCall;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoIterator;
-import io.kevo.engine.KeyValue;
 import io.kevo.engine.Options;
-import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.proto.replication.SnapshotChunk;
 import io.kevo.proto.replication.SnapshotRequest;
@@ -31,8 +24,8 @@ import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.ReplicaStatus;
+import io.kevo.replication.ServedPrimary;
 import io.kevo.replication.SnapshotTransferStatus;
-import io.kevo.replication.primary.Primary;
 import io.kevo.replication.replica.Replica;
 import io.kevo.wire.WireMetadata;
 import java.nio.file.Files;
@@ -72,23 +65,15 @@ class BootstrapTest {
   @TempDir Path dir;
 
   private KevoDB primaryDb;
-  private Primary primary;
-  private Server server;
-  private ManagedChannel channel;
+  private ServedPrimary served;
   private final Map<String, KevoDB> replicaDbs = new LinkedHashMap<>();
   private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
   @AfterEach
   void tearDown() throws Exception {
     replicas.values().forEach(Replica::stop);
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (primary != null) {
-      primary.close();
-    }
-    if (server != null) {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    if (served != null) {
+      served.close();
     }
     replicaDbs.values().forEach(KevoDB::close);
     if (primaryDb != null) {
@@ -100,14 +85,7 @@ class BootstrapTest {
   private void startPrimary(PrimaryOptions options, ServerInterceptor... interceptors)
       throws Exception {
     primaryDb = KevoDB.open(dir.resolve("primary"), DB);
-    primary = Primary.open(primaryDb, options);
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .addService(ServerInterceptors.intercept(primary.bindableService(), interceptors))
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    served = ServedPrimary.open(primaryDb, options, interceptors);
   }
 
   private Replica startReplica(String id) {
@@ -115,7 +93,7 @@ class BootstrapTest {
     Replica r =
         new Replica(
             db,
-            () -> channel,
+            () -> served.channel(),
             ReplicaOptions.builder()
                 .replicaId(id)
                 .initialBackoff(Duration.ofMillis(10))
@@ -180,7 +158,7 @@ class BootstrapTest {
     assertThat(st.needsBootstrap()).isFalse();
     // It applied only what came after the snapshot, not the 5000 writes before it.
     assertThat(st.entriesApplied()).isLessThan(primaryDb.latestSequence() - 4000);
-    SnapshotTransferStatus ts = primary.snapshotTransfers();
+    SnapshotTransferStatus ts = served.primary().snapshotTransfers();
     assertThat(ts.completed()).isEqualTo(1);
     assertThat(ts.active()).isZero();
     assertThat(ts.bytesSent()).isPositive();
@@ -195,13 +173,17 @@ class BootstrapTest {
     Replica r = startReplica("away");
     awaitConverged(r, "away");
     stopReplica("away");
-    await().atMost(Duration.ofSeconds(5)).until(() -> !primary.replicas().get(0).connected());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !served.primary().replicas().get(0).connected());
 
     for (int i = 0; i < 1000; i += 2) {
       primaryDb.delete(b("k" + String.format("%06d", i)));
     }
     write("more", 0, 4000);
-    await().atMost(Duration.ofSeconds(10)).until(() -> primary.replicas().get(0).holdDropped());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> served.primary().replicas().get(0).holdDropped());
     primaryDb.flush();
     long acked = replicaDbs.get("away").latestSequence();
     assertThat(primaryDb.wal().firstRetainedSequence()).isGreaterThan(acked + 1);
@@ -216,7 +198,7 @@ class BootstrapTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(primary.replicas().get(0).lastAckedSequence())
+                assertThat(served.primary().replicas().get(0).lastAckedSequence())
                     .isEqualTo(primaryDb.latestSequence()));
   }
 
@@ -232,8 +214,8 @@ class BootstrapTest {
     assertThat(flip.flipped.get()).isEqualTo(1);
     assertThat(r.status().checksumFailures()).isEqualTo(1);
     assertThat(r.status().bootstrapsCompleted()).isEqualTo(1);
-    assertThat(primary.snapshotTransfers().completed()).isEqualTo(1);
-    assertThat(primary.snapshotTransfers().failed()).isEqualTo(1);
+    assertThat(served.primary().snapshotTransfers().completed()).isEqualTo(1);
+    assertThat(served.primary().snapshotTransfers().failed()).isEqualTo(1);
   }
 
   @Test
@@ -251,12 +233,12 @@ class BootstrapTest {
 
     // A client that takes the header and one chunk, then reads no more: it keeps the only slot.
     SlowFetch slow = new SlowFetch();
-    WALReplicationServiceGrpc.newStub(channel)
+    WALReplicationServiceGrpc.newStub(served.channel())
         .fetchSnapshot(SnapshotRequest.newBuilder().setReplicaId("slow").build(), slow);
     SnapshotChunk header = slow.chunks.poll(10, TimeUnit.SECONDS);
     assertThat(header).isNotNull();
     assertThat(header.getHeader().getSequence()).isEqualTo(primaryDb.latestSequence());
-    assertThat(primary.snapshotTransfers().active()).isEqualTo(1);
+    assertThat(served.primary().snapshotTransfers().active()).isEqualTo(1);
 
     // The log after the snapshot is held while the transfer runs.
     write("more", 0, 2000);
@@ -270,7 +252,7 @@ class BootstrapTest {
         Status.fromThrowable(
             org.assertj.core.api.Assertions.catchThrowable(
                 () ->
-                    WALReplicationServiceGrpc.newBlockingStub(channel)
+                    WALReplicationServiceGrpc.newBlockingStub(served.channel())
                         .withInterceptors(
                             MetadataUtils.newCaptureMetadataInterceptor(
                                 new AtomicReference<>(), trailers))
@@ -281,11 +263,13 @@ class BootstrapTest {
 
     // A replica that needs a bootstrap retries until the slot is free.
     Replica r = startReplica("waiting");
-    await().atMost(Duration.ofSeconds(10)).until(() -> primary.snapshotTransfers().refused() >= 3);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> served.primary().snapshotTransfers().refused() >= 3);
     assertThat(r.status().bootstrapsCompleted()).isZero();
     slow.cancel();
     awaitConverged(r, "waiting");
-    SnapshotTransferStatus ts = primary.snapshotTransfers();
+    SnapshotTransferStatus ts = served.primary().snapshotTransfers();
     assertThat(ts.failed()).isEqualTo(1);
     assertThat(ts.completed()).isEqualTo(1);
     // The cancelled transfer released its hold: the log can move past it again.
@@ -355,17 +339,6 @@ class BootstrapTest {
           },
           headers);
     }
-  }
-
-  private static Map<String, String> contents(KevoDB db) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (KevoIterator it = db.scan(ScanOptions.ALL)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8));
-      }
-    }
-    return out;
   }
 
   private static byte[] b(String s) {
