@@ -137,10 +137,12 @@ class ReplicationBootstrapIT extends ClusterFixture {
     byte[] last = b(key("key", keys - 1));
     Random random = new Random(42);
     int kills = 0;
-    // Through a proxy at 2 MiB/s (the snapshot of these compressible values is ~7 MiB), so that the
-    // transfer lasts long enough to be killed in.
+    // Through a proxy at 1 MiB/s (the snapshot of these compressible values is ~7 MiB), so that
+    // each
+    // transfer lasts long enough to be killed in even when a loaded machine makes the status polls
+    // that find the moment slow (at 2 MiB/s a run at load ~15 once saw the bootstrap end first).
     TcpProxy proxy = new TcpProxy("127.0.0.1", primary.port());
-    proxy.throttle(2L << 20);
+    proxy.throttle(1L << 20);
     ReplicationCluster.Node replica = cluster.startReplica("replica", proxy.address(), INFO);
     AtomicBoolean probing = new AtomicBoolean(true);
     AtomicInteger consistentReads = new AtomicInteger();
