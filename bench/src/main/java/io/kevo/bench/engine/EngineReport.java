@@ -238,13 +238,7 @@ final class EngineReport {
         if (o == null) {
           continue;
         }
-        if (o.succeeded()) {
-          Map<String, Object> result = o.result().toJson();
-          result.put("ops_per_sec_runs", o.rateRuns());
-          entry.put(e.id(), result);
-        } else {
-          entry.put(e.id(), Map.of("error", o.error()));
-        }
+        entry.put(e.id(), o.json(RunResult::toJson, "ops_per_sec_runs"));
       }
       OptionalDouble r = ratio(w.id());
       OptionalDouble wa = writeAmpRatio(w.id());

@@ -4,6 +4,7 @@ import io.kevo.bench.report.Figures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One run of the acks phase: {@code clients} writers putting fresh keys as fast as the node
@@ -75,11 +76,7 @@ record AckRun(
     m.put("p99_us", Figures.roundOrNull(p99Us, 1));
     m.put("p999_us", Figures.roundOrNull(p999Us, 1));
     m.put("max_us", Figures.roundOrNull(maxUs, 1));
-    Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.keySet().stream()
-        .sorted()
-        .forEach(k -> cpu.put(k, Figures.roundOrNull(cpuCores.get(k), 3)));
-    m.put("cpu_cores", cpu);
+    m.put("cpu_cores", Figures.rounded(new TreeMap<>(cpuCores), 3));
     m.put("end_lag_entries", endLagEntries);
     m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     m.put("ack_counters", new LinkedHashMap<>(ackCounters));

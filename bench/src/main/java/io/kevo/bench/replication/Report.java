@@ -3,6 +3,7 @@ package io.kevo.bench.replication;
 import static io.kevo.bench.report.Figures.median;
 import static io.kevo.bench.report.Figures.roundOrNull;
 
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.MachineInfo;
 import java.time.Instant;
@@ -295,18 +296,12 @@ final class Report {
               Locale.ROOT,
               "  %-20s every run: %s%n",
               label,
-              String.join(
-                  " · ",
-                  runs.stream()
-                      .map(r -> String.format(Locale.ROOT, "%,.0f", r.opsPerSec()))
-                      .toList())));
+              Figures.everyRun(runs, ThroughputRun::opsPerSec)));
     }
   }
 
   private static void cpu(StringBuilder out, Map<String, Double> cores) {
-    StringBuilder s = new StringBuilder();
-    cores.forEach((k, v) -> s.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
-    out.append(String.format(Locale.ROOT, "  %-20s CPU cores:%s%n", "", s));
+    out.append(String.format(Locale.ROOT, "  %-20s CPU cores:%s%n", "", Figures.cpuCells(cores)));
   }
 
   private static void lagRow(

@@ -5,6 +5,7 @@ import io.kevo.bench.report.LatencyHistogram;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -89,11 +90,7 @@ record RywResult(
       per.put(p.replica(), r);
     }
     m.put("per_replica", per);
-    Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.keySet().stream()
-        .sorted()
-        .forEach(k -> cpu.put(k, Figures.roundOrNull(cpuCores.get(k), 3)));
-    m.put("cpu_cores", cpu);
+    m.put("cpu_cores", Figures.rounded(new TreeMap<>(cpuCores), 3));
     m.put("load_average_1m", loadAverage);
     return m;
   }

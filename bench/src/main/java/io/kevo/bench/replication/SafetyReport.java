@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code safety} results as a text table and as JSON: put throughput and latency per
@@ -128,10 +129,6 @@ final class SafetyReport {
         continue;
       }
       Double ratio = overStandalone(side);
-      StringBuilder cpu = new StringBuilder();
-      r.cpuCores().keySet().stream()
-          .sorted()
-          .forEach(k -> cpu.append(String.format(Locale.ROOT, " %s %.2f", k, r.cpuCores().get(k))));
       out.append(
           String.format(
               Locale.ROOT,
@@ -143,7 +140,7 @@ final class SafetyReport {
               r.p99Us(),
               r.p999Us(),
               r.unconfirmed(),
-              cpu));
+              Figures.cpuCells(new TreeMap<>(r.cpuCores()))));
     }
     for (String side : sides()) {
       List<AckRun> runs = runsOf(side);
@@ -153,11 +150,7 @@ final class SafetyReport {
                 Locale.ROOT,
                 "  %-11s every run: %s%n",
                 side,
-                String.join(
-                    " · ",
-                    runs.stream()
-                        .map(r -> String.format(Locale.ROOT, "%,.0f", r.opsPerSec()))
-                        .toList())));
+                Figures.everyRun(runs, AckRun::opsPerSec)));
       }
     }
   }

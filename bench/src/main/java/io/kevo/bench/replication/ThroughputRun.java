@@ -54,9 +54,7 @@ record ThroughputRun(
     m.put("ops_per_sec", Figures.roundOrNull(opsPerSec(), 1));
     m.put("p50_us", Figures.roundOrNull(p50Us, 1));
     m.put("p99_us", Figures.roundOrNull(p99Us, 1));
-    Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.forEach((k, v) -> cpu.put(k, Figures.roundOrNull(v, 3)));
-    m.put("cpu_cores", cpu);
+    m.put("cpu_cores", Figures.rounded(cpuCores, 3));
     m.put("end_lag_entries", endLagEntries);
     m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     if (wire != null) {

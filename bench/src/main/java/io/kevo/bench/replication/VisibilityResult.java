@@ -79,9 +79,7 @@ record VisibilityResult(
       per.add(r);
     }
     m.put("replicas", per);
-    Map<String, Object> cpu = new LinkedHashMap<>();
-    cpuCores.forEach((k, v) -> cpu.put(k, Figures.roundOrNull(v, 3)));
-    m.put("cpu_cores", cpu);
+    m.put("cpu_cores", Figures.rounded(cpuCores, 3));
     m.put("wire", Report.wireJson(wire));
     m.put("load_average_1m", loadAverage);
     return m;

@@ -1,8 +1,10 @@
 package io.kevo.bench.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
@@ -39,9 +41,34 @@ public final class Figures {
     return round(value, digits);
   }
 
+  /**
+   * Every value of {@code values} to {@code digits} decimals ({@link #roundOrNull}), in its order.
+   */
+  public static Map<String, Double> rounded(Map<String, Double> values, int digits) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    values.forEach((k, v) -> m.put(k, roundOrNull(v, digits)));
+    return m;
+  }
+
   /** One decimal, for a table cell. */
   public static String fixed(double v) {
     return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** Every run's rate, no decimals, as {@code 1,234 · 1,301}, for a table's every-run line. */
+  public static <T> String everyRun(List<T> runs, ToDoubleFunction<T> rate) {
+    return String.join(
+        " · ",
+        runs.stream()
+            .map(r -> String.format(Locale.ROOT, "%,.0f", rate.applyAsDouble(r)))
+            .toList());
+  }
+
+  /** CPU cores per process as {@code " name 1.23"} cells, in {@code cores}' order. */
+  public static String cpuCells(Map<String, Double> cores) {
+    StringBuilder s = new StringBuilder();
+    cores.forEach((k, v) -> s.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+    return s.toString();
   }
 
   /** A ratio as {@code 1.23×}, or {@code n/a}. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -50,6 +51,19 @@ public record Outcome<R>(
 
   public boolean succeeded() {
     return result != null;
+  }
+
+  /**
+   * This outcome in a report: the result's JSON with every run's rate under {@code runsKey}, or
+   * {@code {"error": …}}.
+   */
+  public Map<String, Object> json(Function<R, Map<String, Object>> toJson, String runsKey) {
+    if (!succeeded()) {
+      return Map.of("error", error);
+    }
+    Map<String, Object> m = toJson.apply(result);
+    m.put(runsKey, rateRuns);
+    return m;
   }
 
   /**

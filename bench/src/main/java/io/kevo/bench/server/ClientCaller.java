@@ -5,7 +5,6 @@ import io.kevo.client.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 
 /**
@@ -15,11 +14,7 @@ import java.util.function.BiConsumer;
  */
 final class ClientCaller implements Caller {
   private final KevoClient client;
-  private final RequestKind workload;
-  private final KeyPlan keys;
-  private final ValuePool values;
-  private final int batchSize;
-  private final SplittableRandom random;
+  private final RequestDraw draw;
   private final BiConsumer<Optional<byte[]>, Throwable> onGet =
       (v, t) -> {
         if (t == null) {
@@ -36,54 +31,32 @@ final class ClientCaller implements Caller {
           this.done.failed(t);
         }
       };
-  private byte[] key;
-  private byte[] value;
   private List<Op> ops;
   private Completion done;
 
-  ClientCaller(
-      KevoClient client,
-      RequestKind workload,
-      KeyPlan keys,
-      ValuePool values,
-      int batchSize,
-      long seed) {
+  ClientCaller(KevoClient client, RequestDraw draw) {
     this.client = client;
-    this.workload = workload;
-    this.keys = keys;
-    this.values = values;
-    this.batchSize = batchSize;
-    this.random = new SplittableRandom(seed);
+    this.draw = draw;
   }
 
   @Override
   public void prepare() {
-    switch (workload) {
-      case GET -> key = keys.randomLoaded(random);
-      case PUT -> {
-        long i = keys.nextPut();
-        key = keys.putKey(i);
-        value = values.value(i);
-      }
-      case DELETE -> key = keys.nextDeleteKey();
-      case BATCH -> {
-        long first = keys.reserveBatch(batchSize);
-        ops = new ArrayList<>(batchSize);
-        for (int j = 0; j < batchSize; j++) {
-          ops.add(Op.put(keys.batchKey(first + j), values.value(first + j)));
-        }
+    if (draw.next() == RequestKind.BATCH) {
+      ops = new ArrayList<>(draw.batchSize());
+      for (int j = 0; j < draw.batchSize(); j++) {
+        ops.add(Op.put(draw.batchKey(j), draw.batchValue(j)));
       }
     }
   }
 
   @Override
   public boolean call() {
-    switch (workload) {
+    switch (draw.workload()) {
       case GET -> {
-        return client.get(key).isPresent();
+        return client.get(draw.key()).isPresent();
       }
-      case PUT -> client.put(key, value, false);
-      case DELETE -> client.delete(key, false);
+      case PUT -> client.put(draw.key(), draw.value(), false);
+      case DELETE -> client.delete(draw.key(), false);
       case BATCH -> client.batch(ops, false);
     }
     return true;
@@ -92,10 +65,10 @@ final class ClientCaller implements Caller {
   @Override
   public void call(Completion completion) {
     done = completion;
-    switch (workload) {
-      case GET -> client.getAsync(key).whenComplete(onGet);
-      case PUT -> client.putAsync(key, value, false).whenComplete(onWrite);
-      case DELETE -> client.deleteAsync(key, false).whenComplete(onWrite);
+    switch (draw.workload()) {
+      case GET -> client.getAsync(draw.key()).whenComplete(onGet);
+      case PUT -> client.putAsync(draw.key(), draw.value(), false).whenComplete(onWrite);
+      case DELETE -> client.deleteAsync(draw.key(), false).whenComplete(onWrite);
       case BATCH -> client.batchAsync(ops, false).whenComplete(onWrite);
     }
   }

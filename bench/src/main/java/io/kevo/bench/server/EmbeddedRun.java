@@ -86,7 +86,9 @@ final class EmbeddedRun {
         clients,
         c ->
             new EmbeddedCaller(
-                db, w, keys, values, params.batchSize(), Seeds.client(params.seed(), w, c)),
+                db,
+                new RequestDraw(
+                    w, keys, values, params.batchSize(), Seeds.client(params.seed(), w, c))),
         clock);
   }
 }

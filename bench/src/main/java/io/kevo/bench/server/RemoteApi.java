@@ -68,20 +68,14 @@ public final class RemoteApi implements AutoCloseable {
 
   /** A caller for client number {@code client} of a {@code workload} phase. */
   Caller caller(RequestKind workload, int client, KeyPlan keys, ValuePool values, LoadParams p) {
-    long seed = Seeds.client(p.seed(), workload, client);
+    RequestDraw draw =
+        new RequestDraw(
+            workload, keys, values, p.batchSize(), Seeds.client(p.seed(), workload, client));
     if (api == Api.STUB) {
       ManagedChannel ch = channels.get(client % channels.size());
-      return new StubCaller(
-          KevoServiceGrpc.newBlockingStub(ch),
-          KevoServiceGrpc.newStub(ch),
-          workload,
-          keys,
-          values,
-          p.batchSize(),
-          seed);
+      return new StubCaller(KevoServiceGrpc.newBlockingStub(ch), KevoServiceGrpc.newStub(ch), draw);
     }
-    return new ClientCaller(
-        clients.get(client % clients.size()), workload, keys, values, p.batchSize(), seed);
+    return new ClientCaller(clients.get(client % clients.size()), draw);
   }
 
   @Override

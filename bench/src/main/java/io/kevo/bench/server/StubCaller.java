@@ -13,7 +13,6 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
 import io.kevo.proto.PutResponse;
-import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
@@ -23,11 +22,7 @@ import java.util.function.Predicate;
 final class StubCaller implements Caller {
   private final KevoServiceGrpc.KevoServiceBlockingStub blocking;
   private final KevoServiceGrpc.KevoServiceStub async;
-  private final RequestKind workload;
-  private final KeyPlan keys;
-  private final ValuePool values;
-  private final int batchSize;
-  private final SplittableRandom random;
+  private final RequestDraw draw;
   // One reusable observer per response type: this client never has two calls in flight.
   private final Answer<GetResponse> getAnswer = new Answer<>(GetResponse::getFound);
   private final Answer<PutResponse> putAnswer = new Answer<>(r -> true);
@@ -42,53 +37,37 @@ final class StubCaller implements Caller {
   StubCaller(
       KevoServiceGrpc.KevoServiceBlockingStub blocking,
       KevoServiceGrpc.KevoServiceStub async,
-      RequestKind workload,
-      KeyPlan keys,
-      ValuePool values,
-      int batchSize,
-      long seed) {
+      RequestDraw draw) {
     this.blocking = blocking;
     this.async = async;
-    this.workload = workload;
-    this.keys = keys;
-    this.values = values;
-    this.batchSize = batchSize;
-    this.random = new SplittableRandom(seed);
+    this.draw = draw;
   }
 
   @Override
   public void prepare() {
-    switch (workload) {
-      case GET -> get = GetRequest.newBuilder().setKey(wrap(keys.randomLoaded(random))).build();
-      case PUT -> {
-        long i = keys.nextPut();
-        put =
-            PutRequest.newBuilder()
-                .setKey(wrap(keys.putKey(i)))
-                .setValue(wrap(values.value(i)))
-                .build();
+    switch (draw.next()) {
+      case GET -> get = GetRequest.newBuilder().setKey(wrap(draw.key())).build();
+      case PUT ->
+          put =
+              PutRequest.newBuilder().setKey(wrap(draw.key())).setValue(wrap(draw.value())).build();
+      case DELETE -> delete = DeleteRequest.newBuilder().setKey(wrap(draw.key())).build();
+      case BATCH -> {
+        BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
+        for (int j = 0; j < draw.batchSize(); j++) {
+          b.addOperations(
+              Operation.newBuilder()
+                  .setType(Operation.Type.PUT)
+                  .setKey(wrap(draw.batchKey(j)))
+                  .setValue(wrap(draw.batchValue(j))));
+        }
+        batch = b.build();
       }
-      case DELETE -> delete = DeleteRequest.newBuilder().setKey(wrap(keys.nextDeleteKey())).build();
-      case BATCH -> batch = batchRequest(keys, values, keys.reserveBatch(batchSize), batchSize);
     }
-  }
-
-  /** A BatchWrite of {@code count} puts of batch keys numbered from {@code first}. */
-  static BatchWriteRequest batchRequest(KeyPlan keys, ValuePool values, long first, int count) {
-    BatchWriteRequest.Builder b = BatchWriteRequest.newBuilder();
-    for (int j = 0; j < count; j++) {
-      b.addOperations(
-          Operation.newBuilder()
-              .setType(Operation.Type.PUT)
-              .setKey(wrap(keys.batchKey(first + j)))
-              .setValue(wrap(values.value(first + j))));
-    }
-    return b.build();
   }
 
   @Override
   public boolean call() {
-    return switch (workload) {
+    return switch (draw.workload()) {
       case GET -> blocking.get(get).getFound();
       case PUT -> blocking.put(put).getSuccess();
       case DELETE -> blocking.delete(delete).getSuccess();
@@ -99,7 +78,7 @@ final class StubCaller implements Caller {
   @Override
   public void call(Completion completion) {
     done = completion;
-    switch (workload) {
+    switch (draw.workload()) {
       case GET -> async.get(get, getAnswer);
       case PUT -> async.put(put, putAnswer);
       case DELETE -> async.delete(delete, deleteAnswer);

@@ -150,13 +150,7 @@ final class TxReport {
     root.put("config", config);
     Map<String, Object> engines = new LinkedHashMap<>();
     for (Outcome<TxRunResult> o : outcomes) {
-      if (o.succeeded()) {
-        Map<String, Object> result = o.result().toJson();
-        result.put("tx_per_sec_runs", o.rateRuns());
-        engines.put(o.engine(), result);
-      } else {
-        engines.put(o.engine(), Map.of("error", o.error()));
-      }
+      engines.put(o.engine(), o.json(TxRunResult::toJson, "tx_per_sec_runs"));
     }
     root.put("engines", engines);
     OptionalDouble r = ratio();
