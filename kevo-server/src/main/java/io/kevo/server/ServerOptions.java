@@ -22,8 +22,8 @@ public final class ServerOptions {
   /**
    * Which threads run the RPC handlers. On a small machine the hand-off from the network thread to
    * a pool thread and back costs several times what a point lookup or an unsynced write does
-   * (measured on 2 cores: about 38 µs of server CPU per {@code Get} through a pool, 8 µs inline;
-   * see BENCHMARKS.md, "Server (#5)").
+   * (measured on 2 cores with 16 clients: 43.2 µs of server CPU per {@code Get} through a pool,
+   * 12.4 µs inline; see docs/benchmarks-history.md, "Before: every call on a thread pool").
    */
   public enum Dispatch {
     /**
