@@ -1,14 +1,14 @@
 package io.kevo.bench.server;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The stage of a running phase, read by every client after each call: warming up (calls are made,
  * not counted), measuring (completed calls are counted and timed) and draining (no new calls;
  * clients stop). The controlling thread moves it forward, and may wait for the first counted call
  * (a short window on a loaded machine can otherwise end before any call completes). Thread-safe
- * (one volatile and a counter).
+ * (one volatile and a latch).
  */
 public final class PhaseClock {
   private static final int WARMUP = 0;
@@ -17,7 +17,7 @@ public final class PhaseClock {
   private static final long FIRST_CALL_TIMEOUT_SECONDS = 60;
 
   private volatile int stage = WARMUP;
-  private final LongAdder counted = new LongAdder();
+  private final CountDownLatch firstCounted = new CountDownLatch(1);
 
   public boolean measuring() {
     return stage == MEASURE;
@@ -37,7 +37,9 @@ public final class PhaseClock {
 
   /** A client counted one completed call (it completed while {@link #measuring()}). */
   public void counted() {
-    counted.increment();
+    if (firstCounted.getCount() != 0) { // after the first call, one volatile read and nothing more
+      firstCounted.countDown();
+    }
   }
 
   /**
@@ -45,14 +47,11 @@ public final class PhaseClock {
    * ended before any call completed would report a rate of zero.
    */
   public void awaitFirstCounted() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIRST_CALL_TIMEOUT_SECONDS);
-    while (counted.sum() == 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a call to complete", e);
-      }
+    try {
+      firstCounted.await(FIRST_CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a call to complete", e);
     }
   }
 }
