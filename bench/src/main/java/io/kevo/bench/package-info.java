@@ -11,6 +11,7 @@
  * server nodes as kevo-testkit node processes); {@code cli} declares the options the commands
  * share, once each, as picocli mixins; {@code server} and {@code replication} hold the load
  * generator and the cluster benchmarks; {@code micro} the JMH micro-benchmarks; {@code report}
+ * holds the one report shape every command fills in (its tables, its bars, one JSON layout) and
  * measures and formats (latency samples and histograms, VmHWM, JSON through Jackson).
  *
  * <p>Priorities: the same keys, values, threads and durability for every engine; numbers that are

@@ -1,5 +1,6 @@
 package io.kevo.bench.cli;
 
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.run.Dirs;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options several benchmark commands share, one picocli mixin each ({@code @Mixin}), so that
@@ -62,13 +65,32 @@ public final class BenchOptions {
     }
   }
 
-  /** {@code --json FILE}: where the results also go, as JSON. */
+  /**
+   * {@code --json FILE}: where the report also goes, as JSON; and the command line it was run with.
+   */
   public static final class JsonOut {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    /** Writes {@code results} to {@code --json}, if given, creating its directory. */
-    public void write(Map<String, Object> results) throws IOException {
+    /**
+     * The command line as typed, for the report; {@code ./kevo-bench NAME} when the command was not
+     * parsed from one (a test calling it directly).
+     */
+    public String commandLine(String name) {
+      List<String> args =
+          spec != null && spec.commandLine().getParseResult() != null
+              ? spec.commandLine().getParseResult().originalArgs()
+              : List.of();
+      // The parse result is the whole command line's, subcommand name included.
+      return args.isEmpty() ? "./kevo-bench " + name : "./kevo-bench " + String.join(" ", args);
+    }
+
+    /** Prints the report's text, and writes its JSON to {@code --json} if given. */
+    public void publish(BenchReport report) throws IOException {
+      System.out.print(report.text());
       if (json == null) {
         return;
       }
@@ -76,7 +98,7 @@ public final class BenchOptions {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(json, Json.pretty(results), StandardCharsets.UTF_8);
+      Files.writeString(json, Json.pretty(report.json()), StandardCharsets.UTF_8);
       System.err.println("wrote " + json);
     }
   }

@@ -100,9 +100,9 @@ public final class EngineCommand implements Callable<Integer> {
     }
 
     Map<String, Object> runConfig = this.fork.runConfig(repeat, jvms, base);
-    EngineReport report = new EngineReport(selected, kinds, params, runConfig, outcomes);
-    System.out.print(report.table());
-    json.write(report.json());
+    json.publish(
+        new EngineReport(selected, kinds, params, runConfig, outcomes)
+            .report(json.commandLine("engine")));
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 

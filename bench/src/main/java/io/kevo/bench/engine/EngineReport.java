@@ -4,26 +4,27 @@ import static io.kevo.bench.report.Figures.fixed;
 import static io.kevo.bench.report.Figures.times;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Figures;
-import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.report.Table;
-import io.kevo.bench.workload.Bar;
+import io.kevo.bench.workload.Target;
 import io.kevo.bench.workload.Workload;
 import io.kevo.bench.workload.WorkloadParams;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
- * The results of one {@code engine} run: the console table and the JSON document. The JSON field
- * names ({@code ops_per_sec}, {@code p50_us}, {@code p99_us}, {@code p999_us}, {@code peak_rss_mb},
- * {@code write_amplification} per workload and engine; {@code kevo_over_rocksdb_ops}, {@code
- * bar_met} per workload) are tracked over time; extend, do not rename.
+ * Fills in the {@link BenchReport} of one {@code engine} run: a table of every (workload, engine)
+ * run with the Kevo/RocksDB ratios, and a bar per workload target. Under {@code results.workloads},
+ * per workload and engine: {@code ops_per_sec}, {@code p50_us}, {@code p99_us}, {@code p999_us},
+ * {@code peak_rss_mb}, {@code write_amplification}; per workload {@code kevo_over_rocksdb_ops} and
+ * {@code kevo_over_rocksdb_write_amp}. Immutable.
  */
 final class EngineReport {
   private final List<Workload> workloads;
@@ -64,17 +65,17 @@ final class EngineReport {
   }
 
   /** Kevo's ops/s over RocksDB's for {@code workload}, if both ran. */
-  OptionalDouble ratio(String workload) {
+  Double ratio(String workload) {
     RunResult kevo = result(workload, EngineKind.KEVO);
     RunResult rocks = result(workload, EngineKind.ROCKSDB);
     if (kevo == null || rocks == null || rocks.phase().opsPerSec() <= 0) {
-      return OptionalDouble.empty();
+      return null;
     }
-    return OptionalDouble.of(kevo.phase().opsPerSec() / rocks.phase().opsPerSec());
+    return kevo.phase().opsPerSec() / rocks.phase().opsPerSec();
   }
 
   /** Kevo's write amplification over RocksDB's for {@code workload}, if both measured one. */
-  OptionalDouble writeAmpRatio(String workload) {
+  Double writeAmpRatio(String workload) {
     RunResult kevo = result(workload, EngineKind.KEVO);
     RunResult rocks = result(workload, EngineKind.ROCKSDB);
     if (kevo == null
@@ -82,40 +83,55 @@ final class EngineReport {
         || kevo.writeAmp() == null
         || rocks.writeAmp() == null
         || rocks.writeAmp().amplification() <= 0) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(kevo.writeAmp().amplification() / rocks.writeAmp().amplification());
-  }
-
-  /** Whether each part of the workload's bar is met: null where there is no target or no data. */
-  private Boolean opsBarMet(Workload w) {
-    Double min = w.bar().minOpsRatio();
-    OptionalDouble r = ratio(w.id());
-    return min == null || r.isEmpty() ? null : r.getAsDouble() >= min;
-  }
-
-  private Boolean writeAmpBarMet(Workload w) {
-    Double max = w.bar().maxWriteAmpRatio();
-    OptionalDouble r = writeAmpRatio(w.id());
-    return max == null || r.isEmpty() ? null : r.getAsDouble() <= max;
-  }
-
-  /** All targets of the workload met; null when it has none or a needed number is missing. */
-  private Boolean barMet(Workload w) {
-    if (!w.bar().any()) {
       return null;
     }
-    Boolean ops = opsBarMet(w);
-    Boolean wa = writeAmpBarMet(w);
-    if ((w.bar().minOpsRatio() != null && ops == null)
-        || (w.bar().maxWriteAmpRatio() != null && wa == null)) {
-      return null;
-    }
-    return (ops == null || ops) && (wa == null || wa);
+    return kevo.writeAmp().amplification() / rocks.writeAmp().amplification();
   }
 
-  /** The console table, Markdown-compatible, followed by the bar verdict per workload. */
-  String table() {
+  /** The workload's targets as judged bars: ops/s and write amplification over RocksDB's. */
+  private List<Bar> bars(Workload w) {
+    List<Bar> bars = new ArrayList<>();
+    Target t = w.target();
+    if (t.minOpsRatio() != null) {
+      bars.add(
+          Bar.atLeast(
+              w.id() + "_ops_over_rocksdb",
+              w.id() + ": Kevo ops/s over RocksDB's",
+              "x",
+              t.minOpsRatio(),
+              ratio(w.id())));
+    }
+    if (t.maxWriteAmpRatio() != null) {
+      bars.add(
+          Bar.atMost(
+              w.id() + "_write_amp_over_rocksdb",
+              w.id() + ": Kevo's write amplification over RocksDB's",
+              "x",
+              t.maxWriteAmpRatio(),
+              writeAmpRatio(w.id())));
+    }
+    return bars;
+  }
+
+  /** The report: one table of every (workload, engine) run, a bar per target. */
+  BenchReport report(String command) {
+    BenchReport.Builder b =
+        BenchReport.of("engine", command, config())
+            .title("Engine: Kevo and RocksDB on the same workloads, each run in a fresh directory")
+            .section("workloads", table(), workloadsJson());
+    workloads.forEach(w -> bars(w).forEach(b::bar));
+    return b.note(
+            "Timing covers the timed loop only (key generation included; open, load, compaction,"
+                + " warm-up and close excluded); latency is per engine call (per batch in b, per 100"
+                + " keys in scan, per seek + 10 nexts in seekrandom); ops/s marked k are keys/s;"
+                + " peak RSS is the child JVM's VmHWM over the whole run, load included; write amp ="
+                + " (WAL + flush + compaction bytes) / key+value bytes, read after flush and settle;"
+                + " with --repeat, each row is the run with the median ops/s.")
+        .build();
+  }
+
+  /** The console table, Markdown-compatible, then each workload with its ratios. */
+  private String table() {
     StringBuilder out = new StringBuilder();
     Table t =
         new Table(
@@ -170,42 +186,22 @@ final class EngineReport {
             waRatio);
       }
     }
-    out.append(t).append(System.lineSeparator());
+    out.append(t);
     for (Workload w : workloads) {
-      Boolean met = barMet(w);
       out.append(
           String.format(
               Locale.ROOT,
-              "%s: %s%n   kevo/rocksdb ops/s %s, write amp %s; bar: %s%s%n",
+              "%s: %s; kevo/rocksdb ops/s %s, write amp %s%n",
               w.id(),
               w.description(),
               times(ratio(w.id())),
-              times(writeAmpRatio(w.id())),
-              w.bar().describe(),
-              !w.bar().any()
-                  ? ""
-                  : met == null
-                      ? " -> n/a (needs both engines)"
-                      : met ? " -> met" : " -> NOT met"));
+              times(writeAmpRatio(w.id()))));
     }
-    out.append(
-            "Timing covers the timed loop only (key generation included; open, load, compaction,"
-                + " warm-up and close excluded); latency is per engine call (per batch in b, per 100"
-                + " keys in scan, per seek + 10 nexts in seekrandom); ops/s marked k are keys/s;"
-                + " peak RSS is the child JVM's VmHWM over the whole run, load included; write amp ="
-                + " (WAL + flush + compaction bytes) / key+value bytes, read after flush and settle;"
-                + " with --repeat, each row is the run with the median ops/s.")
-        .append(System.lineSeparator());
     return out.toString();
   }
 
-  /** The JSON document written by {@code --json}. */
-  Map<String, Object> json() {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "engine");
-    root.put("date", Instant.now().toString());
-    root.put("num", params.num());
-    root.put("machine", MachineInfo.describe());
+  /** The parameters and the definitions of the figures: the JSON's {@code config}. */
+  private Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("num", params.num());
     config.put("sync_num", params.syncNum());
@@ -227,7 +223,11 @@ final class EngineReport {
         "write_amplification",
         "(WAL bytes + flush output + compaction output) / key+value bytes of the workload's writes,"
             + " read after flushing and waiting until no flush or compaction is pending");
-    root.put("config", config);
+    return config;
+  }
+
+  /** Per workload: its description, unit, every engine's runs and the Kevo/RocksDB ratios. */
+  private Map<String, Object> workloadsJson() {
     Map<String, Object> perWorkload = new LinkedHashMap<>();
     for (Workload w : workloads) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -235,27 +235,14 @@ final class EngineReport {
       entry.put("unit", w.unit());
       for (EngineKind e : engines) {
         Outcome<RunResult> o = find(w.id(), e);
-        if (o == null) {
-          continue;
+        if (o != null) {
+          entry.put(e.id(), o.json(RunResult::toJson, "ops_per_sec_runs"));
         }
-        entry.put(e.id(), o.json(RunResult::toJson, "ops_per_sec_runs"));
       }
-      OptionalDouble r = ratio(w.id());
-      OptionalDouble wa = writeAmpRatio(w.id());
-      entry.put("kevo_over_rocksdb_ops", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
-      entry.put(
-          "kevo_over_rocksdb_write_amp",
-          wa.isPresent() ? Figures.round(wa.getAsDouble(), 3) : null);
-      Bar bar = w.bar();
-      entry.put("bar", bar.describe());
-      entry.put("bar_min_ops_ratio", bar.minOpsRatio());
-      entry.put("bar_max_write_amp_ratio", bar.maxWriteAmpRatio());
-      entry.put("ops_bar_met", opsBarMet(w));
-      entry.put("write_amp_bar_met", writeAmpBarMet(w));
-      entry.put("bar_met", barMet(w));
+      entry.put("kevo_over_rocksdb_ops", Figures.roundOrNull(ratio(w.id()), 3));
+      entry.put("kevo_over_rocksdb_write_amp", Figures.roundOrNull(writeAmpRatio(w.id()), 3));
       perWorkload.put(w.id(), entry);
     }
-    root.put("workloads", perWorkload);
-    return root;
+    return perWorkload;
   }
 }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The three measurements, each on a running {@link Cluster}. Stateless. */
 final class Phases {
@@ -356,18 +355,5 @@ final class Phases {
       e.printStackTrace();
       return false;
     }
-  }
-
-  /**
-   * The command line that ran, for the report: {@code ./kevo-bench} and the arguments as given, or
-   * {@code ./kevo-bench name} when run without a parse (tests).
-   */
-  static String commandLine(CommandSpec spec, String name) {
-    List<String> args =
-        spec != null && spec.commandLine().getParseResult() != null
-            ? spec.commandLine().getParseResult().originalArgs()
-            : List.of();
-    // The parse result is the whole command line's, subcommand name included.
-    return args.isEmpty() ? "./kevo-bench " + name : "./kevo-bench " + String.join(" ", args);
   }
 }

@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kevo-bench replication}: a primary and its replicas as child JVMs on this machine against
@@ -37,7 +35,6 @@ import picocli.CommandLine.Spec;
       "replica is timed catching up."
     })
 public final class ReplicationCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--phases",
@@ -184,15 +181,14 @@ public final class ReplicationCommand implements Callable<Integer> {
     Report report =
         new Report(
             p,
-            Phases.commandLine(spec, "replication"),
+            common.json.commandLine("replication"),
             config,
             standalone,
             replicated,
             others,
             visibility,
             catchUp);
-    System.out.print(report.table());
-    common.json.write(report.json());
+    common.json.publish(report.report());
     return failed ? 1 : 0;
   }
 

@@ -3,10 +3,10 @@ package io.kevo.bench.replication;
 import static io.kevo.bench.report.Figures.median;
 import static io.kevo.bench.report.Figures.roundOrNull;
 
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
-import io.kevo.bench.report.MachineInfo;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code replication} results as a text table and as JSON, with the issue's bars judged:
+ * Fills in the {@link BenchReport} of one {@code replication} run, with the issue's bars judged:
  * replicated throughput ≥ 0.8× the standalone node's, replica visibility lag p99 ≤ 10 ms at half of
  * the replicated throughput, catch-up ≥ 200,000 entries/s. Immutable once built.
  */
@@ -22,9 +22,6 @@ final class Report {
   static final double MIN_THROUGHPUT_RATIO = 0.8;
   static final double MAX_LAG_P99_MS = 10;
   static final double MIN_CATCHUP_RATE = 200_000;
-
-  /** One bar's verdict; {@code value} null when the phase did not run (then not met). */
-  record Bar(String name, String target, Double value, String unit, boolean met) {}
 
   private final ReplicationParams params;
   private final String command;
@@ -68,36 +65,64 @@ final class Report {
   }
 
   List<Bar> bars() {
-    List<Bar> bars = new ArrayList<>();
-    Double ratio = throughputRatio();
-    bars.add(
-        new Bar(
-            "replicated throughput / standalone",
-            ">= " + MIN_THROUGHPUT_RATIO,
-            ratio,
-            "x",
-            ratio != null && ratio >= MIN_THROUGHPUT_RATIO));
-    Double p99 = null;
-    boolean lagMet = false;
+    Bar lag =
+        Bar.atMost(
+            "visibility_lag_p99_half_load",
+            "replica visibility lag p99 at half load",
+            "ms",
+            MAX_LAG_P99_MS,
+            null);
     if (visibility != null) {
       LatencyHistogram h = visibility.pooledAfterAck();
-      p99 = h.percentile(99) / 1e6;
-      lagMet = h.count() > 0 && p99 <= MAX_LAG_P99_MS && visibility.timeouts() == 0;
+      lag =
+          Bar.atMost(lag.id(), lag.description(), "ms", MAX_LAG_P99_MS, h.percentile(99) / 1e6)
+              .unless(h.count() > 0, "no marker seen")
+              .unless(
+                  visibility.timeouts() == 0,
+                  visibility.timeouts() + " markers never became visible");
     }
-    bars.add(new Bar("replica visibility lag p99 at half load", "<= 10 ms", p99, "ms", lagMet));
-    Double rate = catchUp == null ? null : catchUp.rate();
-    bars.add(
-        new Bar(
+    return List.of(
+        Bar.atLeast(
+            "replicated_over_standalone",
+            "replicated throughput over standalone",
+            "x",
+            MIN_THROUGHPUT_RATIO,
+            throughputRatio()),
+        lag,
+        Bar.atLeast(
+            "catch_up_rate",
             "catch-up rate",
-            ">= 200,000 entries/s",
-            rate,
             "entries/s",
-            rate != null && rate >= MIN_CATCHUP_RATE));
-    return bars;
+            MIN_CATCHUP_RATE,
+            catchUp == null ? null : catchUp.rate()));
   }
 
-  boolean barsMet() {
-    return bars().stream().allMatch(Bar::met);
+  /** The report: throughput, bytes per codec, visibility lag and catch-up, and the three bars. */
+  BenchReport report() {
+    BenchReport.Builder b =
+        BenchReport.of("replication", command, config)
+            .title(
+                String.format(
+                    Locale.ROOT,
+                    "Replication: primary + %d replicas (child JVMs on 127.0.0.1), %d writers,"
+                        + " %d-byte keys, %d-byte values (%.0f%% random), sync none",
+                    params.replicas(),
+                    params.clients(),
+                    params.keySize(),
+                    params.valueSize(),
+                    params.randomFraction() * 100))
+            .section("throughput", throughputText(), throughputJson())
+            .section("wire_by_codec", codecText(), codecJson())
+            .section(
+                "visibility",
+                visibility == null ? null : visibilityText(visibility),
+                visibility == null ? null : visibility.toJson())
+            .section(
+                "catch_up",
+                catchUp == null ? null : catchUpText(catchUp),
+                catchUp == null ? null : catchUp.toJson());
+    bars().forEach(b::bar);
+    return b.build();
   }
 
   /** One row per codec: the main codec's median run, then the others. */
@@ -111,139 +136,126 @@ final class Report {
     return rows;
   }
 
-  String table() {
+  private String throughputText() {
+    if (standalone.isEmpty() && replicated.isEmpty()) {
+      return null;
+    }
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
-            "%nReplication: primary + %d replicas (child JVMs on 127.0.0.1), %d writers, %d-byte"
-                + " keys, %d-byte values (%.0f%% random), sync none%n",
-            params.replicas(),
-            params.clients(),
-            params.keySize(),
-            params.valueSize(),
-            params.randomFraction() * 100));
-    if (!standalone.isEmpty() || !replicated.isEmpty()) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%nThroughput (puts/s over %.0f s; median of %d):%n",
-              params.durationSeconds(),
-              params.repeat()));
-      row(out, "standalone", median(standalone, ThroughputRun::opsPerSec));
-      row(
-          out,
-          "replicated (" + ReplicationParams.id(params.mainCodec()) + ")",
-          median(replicated, ThroughputRun::opsPerSec));
-      all(out, "standalone", standalone);
-      all(out, "replicated", replicated);
-    }
+            "Throughput (puts/s over %.0f s; median of %d):%n",
+            params.durationSeconds(),
+            params.repeat()));
+    row(out, "standalone", median(standalone, ThroughputRun::opsPerSec));
+    row(
+        out,
+        "replicated (" + ReplicationParams.id(params.mainCodec()) + ")",
+        median(replicated, ThroughputRun::opsPerSec));
+    all(out, "standalone", standalone);
+    all(out, "replicated", replicated);
+    return out.toString();
+  }
+
+  private String codecText() {
     List<ThroughputRun> codecs = codecRows();
-    if (!codecs.isEmpty()) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%nBytes the primary sent per entry per replica (the throughput runs):%n"
-                  + "  %-7s %10s %12s %12s %9s %9s%n",
-              "codec",
-              "puts/s",
-              "raw B/entry",
-              "wire B/entry",
-              "wire/raw",
-              "vs none"));
-      Double none = wirePerEntry(codecs, "none");
-      for (ThroughputRun r : codecs) {
-        double wire = 1.0 * r.wire().wire() / Math.max(1, r.wire().entries());
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "  %-7s %,10.0f %12.1f %12.1f %9.3f %9s%n",
-                r.codec(),
-                r.opsPerSec(),
-                1.0 * r.wire().raw() / Math.max(1, r.wire().entries()),
-                wire,
-                1.0 * r.wire().wire() / Math.max(1, r.wire().raw()),
-                none == null ? "-" : String.format(Locale.ROOT, "%.3f", wire / none)));
-      }
+    if (codecs.isEmpty()) {
+      return null;
     }
-    if (visibility != null) {
-      VisibilityResult v = visibility;
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Bytes the primary sent per entry per replica (the throughput runs):%n"
+                + "  %-7s %10s %12s %12s %9s %9s%n",
+            "codec",
+            "puts/s",
+            "raw B/entry",
+            "wire B/entry",
+            "wire/raw",
+            "vs none"));
+    Double none = wirePerEntry(codecs, "none");
+    for (ThroughputRun r : codecs) {
+      double wire = 1.0 * r.wire().wire() / Math.max(1, r.wire().entries());
       out.append(
           String.format(
               Locale.ROOT,
-              "%nVisibility lag at %,.0f puts/s%s: achieved %,.0f puts/s, put p50 %.0f µs p99 %.0f"
-                  + " µs; one probe per replica every %.1f ms (load %.2f)%n",
-              v.targetRate(),
-              v.maxRate() > 0 ? String.format(Locale.ROOT, " (half of %,.0f)", v.maxRate()) : "",
-              v.achievedRate(),
-              v.writerP50Us(),
-              v.writerP99Us(),
-              v.intervalMs(),
-              v.loadAverage()));
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "  %-9s %8s %9s %9s %9s %9s | after send: %7s %7s | Get RTT p50%n",
-              "replica",
-              "samples",
-              "p50 ms",
-              "p99 ms",
-              "p99.9 ms",
-              "max ms",
-              "p50",
-              "p99"));
-      for (VisibilityProbe.Result p : v.probes()) {
-        lagRow(out, p.replica(), p.afterAck(), p.afterSend(), p.getRoundTrip());
-      }
-      lagRow(out, "all", v.pooledAfterAck(), v.pooledAfterSend(), null);
-      if (v.pooledAfterAck().count() < 1_000) {
-        // A probe takes its next sample only once the previous marker was seen, so a long lag
-        // leaves few samples: the percentiles are then rough, the verdict is not.
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "  only %d samples (fewer than 1,000: each probe waits for its marker)%n",
-                v.pooledAfterAck().count()));
-      }
-      if (v.timeouts() > 0) {
-        out.append(
-            String.format(Locale.ROOT, "  %d markers never became visible (30 s)%n", v.timeouts()));
-      }
-      cpu(out, v.cpuCores());
-    }
-    if (catchUp != null) {
-      CatchUpResult c = catchUp;
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%nCatch-up: %,d entries behind (written %s in %.1f s), replica restarted (load"
-                  + " %.2f):%n  serving after %.0f ms, first progress seen at %.0f ms, caught up"
-                  + " at %.0f ms: %,.0f entries/s (%,.0f from JVM start)%s%n",
-              c.toSequence() - c.fromSequence(),
-              c.batch() == 1 ? "as single puts" : "in batches of " + c.batch(),
-              c.loadSeconds(),
-              c.loadAverage(),
-              c.servingMs(),
-              c.firstProgressMs(),
-              c.caughtUpMs(),
-              c.rate(),
-              c.overallRate(),
-              c.replicaCpuCores() == null
-                  ? ""
-                  : String.format(Locale.ROOT, ", replica CPU %.2f cores", c.replicaCpuCores())));
-    }
-    out.append(String.format("%nBars:%n"));
-    for (Bar b : bars()) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "  %s %s: %s -> %s%n",
-              b.name(),
-              b.target(),
-              b.value() == null ? "not measured" : format(b.value(), b.unit()),
-              b.met() ? "MET" : "NOT MET"));
+              "  %-7s %,10.0f %12.1f %12.1f %9.3f %9s%n",
+              r.codec(),
+              r.opsPerSec(),
+              1.0 * r.wire().raw() / Math.max(1, r.wire().entries()),
+              wire,
+              1.0 * r.wire().wire() / Math.max(1, r.wire().raw()),
+              none == null ? "-" : String.format(Locale.ROOT, "%.3f", wire / none)));
     }
     return out.toString();
+  }
+
+  private static String visibilityText(VisibilityResult v) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Visibility lag at %,.0f puts/s%s: achieved %,.0f puts/s, put p50 %.0f µs p99 %.0f"
+                + " µs; one probe per replica every %.1f ms (load %.2f)%n",
+            v.targetRate(),
+            v.maxRate() > 0 ? String.format(Locale.ROOT, " (half of %,.0f)", v.maxRate()) : "",
+            v.achievedRate(),
+            v.writerP50Us(),
+            v.writerP99Us(),
+            v.intervalMs(),
+            v.loadAverage()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-9s %8s %9s %9s %9s %9s | after send: %7s %7s | Get RTT p50%n",
+            "replica",
+            "samples",
+            "p50 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "max ms",
+            "p50",
+            "p99"));
+    for (VisibilityProbe.Result p : v.probes()) {
+      lagRow(out, p.replica(), p.afterAck(), p.afterSend(), p.getRoundTrip());
+    }
+    lagRow(out, "all", v.pooledAfterAck(), v.pooledAfterSend(), null);
+    if (v.pooledAfterAck().count() < 1_000) {
+      // A probe takes its next sample only once the previous marker was seen, so a long lag
+      // leaves few samples: the percentiles are then rough, the verdict is not.
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  only %d samples (fewer than 1,000: each probe waits for its marker)%n",
+              v.pooledAfterAck().count()));
+    }
+    if (v.timeouts() > 0) {
+      out.append(
+          String.format(Locale.ROOT, "  %d markers never became visible (30 s)%n", v.timeouts()));
+    }
+    cpu(out, v.cpuCores());
+    return out.toString();
+  }
+
+  private static String catchUpText(CatchUpResult c) {
+    return String.format(
+        Locale.ROOT,
+        "Catch-up: %,d entries behind (written %s in %.1f s), replica restarted (load"
+            + " %.2f):%n  serving after %.0f ms, first progress seen at %.0f ms, caught up"
+            + " at %.0f ms: %,.0f entries/s (%,.0f from JVM start)%s%n",
+        c.toSequence() - c.fromSequence(),
+        c.batch() == 1 ? "as single puts" : "in batches of " + c.batch(),
+        c.loadSeconds(),
+        c.loadAverage(),
+        c.servingMs(),
+        c.firstProgressMs(),
+        c.caughtUpMs(),
+        c.rate(),
+        c.overallRate(),
+        c.replicaCpuCores() == null
+            ? ""
+            : String.format(Locale.ROOT, ", replica CPU %.2f cores", c.replicaCpuCores()));
   }
 
   private static Double wirePerEntry(List<ThroughputRun> rows, String codec) {
@@ -253,14 +265,6 @@ final class Report {
       }
     }
     return null;
-  }
-
-  private static String format(double v, String unit) {
-    return switch (unit) {
-      case "x" -> String.format(Locale.ROOT, "%.3fx", v);
-      case "ms" -> String.format(Locale.ROOT, "%.2f ms", v);
-      default -> String.format(Locale.ROOT, "%,.0f %s", v, unit);
-    };
   }
 
   private static void row(StringBuilder out, String label, ThroughputRun r) {
@@ -325,13 +329,7 @@ final class Report {
             rtt == null ? "" : String.format(Locale.ROOT, "%.0f µs", rtt.percentile(50) / 1e3)));
   }
 
-  Map<String, Object> json() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("benchmark", "replication");
-    m.put("date", Instant.now().toString());
-    m.put("command", command);
-    m.put("machine", MachineInfo.describe());
-    m.put("config", config);
+  private Map<String, Object> throughputJson() {
     Map<String, Object> t = new LinkedHashMap<>();
     ThroughputRun s = median(standalone, ThroughputRun::opsPerSec);
     ThroughputRun r = median(replicated, ThroughputRun::opsPerSec);
@@ -345,7 +343,10 @@ final class Report {
         replicated.stream().map(x -> roundOrNull(x.opsPerSec(), 1)).toList());
     t.put("replicated_over_standalone", roundOrNull(throughputRatio(), 4));
     t.put("runs", runsJson());
-    m.put("throughput", t);
+    return t;
+  }
+
+  private List<Object> codecJson() {
     List<Object> codecs = new ArrayList<>();
     Double none = wirePerEntry(codecRows(), "none");
     for (ThroughputRun c : codecRows()) {
@@ -357,22 +358,7 @@ final class Report {
       row.put("wire_over_none", none == null ? null : roundOrNull(perEntry / none, 4));
       codecs.add(row);
     }
-    m.put("wire_by_codec", codecs);
-    m.put("visibility", visibility == null ? null : visibility.toJson());
-    m.put("catch_up", catchUp == null ? null : catchUp.toJson());
-    List<Object> bars = new ArrayList<>();
-    for (Bar b : bars()) {
-      Map<String, Object> bm = new LinkedHashMap<>();
-      bm.put("name", b.name());
-      bm.put("target", b.target());
-      bm.put("value", roundOrNull(b.value(), 4));
-      bm.put("unit", b.unit());
-      bm.put("met", b.met());
-      bars.add(bm);
-    }
-    m.put("bars", bars);
-    m.put("bars_met", barsMet());
-    return m;
+    return codecs;
   }
 
   private List<Object> runsJson() {

@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kevo-bench safety}: what acknowledgement levels, read-your-writes and snapshot bootstrap
@@ -38,7 +36,6 @@ import picocli.CommandLine.Spec;
       "--repeat brand-new replicas, each timed from its process start until caught up."
     })
 public final class SafetyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--phases",
@@ -146,13 +143,12 @@ public final class SafetyCommand implements Callable<Integer> {
     SafetyReport report =
         new SafetyReport(
             p,
-            Phases.commandLine(spec, "safety"),
+            common.json.commandLine("safety"),
             config(p, base, loadStart),
             acks,
             ryw,
             bootstrap[0]);
-    System.out.print(report.table());
-    common.json.write(report.json());
+    common.json.publish(report.report());
     return failed ? 1 : 0;
   }
 

@@ -1,9 +1,9 @@
 package io.kevo.bench.replication;
 
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
-import io.kevo.bench.report.MachineInfo;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code safety} results as a text table and as JSON: put throughput and latency per
+ * Fills in the {@link BenchReport} of one {@code safety} run: put throughput and latency per
  * acknowledgement level beside the standalone baseline, read-your-writes latency against a plain
  * replica read, and a brand-new replica's bootstrap time judged against the issue's bar (≤ 2.1 s
  * from the replica's process start to caught up, a Redis full resync of the same data on this
@@ -73,41 +73,48 @@ final class SafetyReport {
   }
 
   /**
-   * Whether the median bootstrap run met the bar: it did bootstrap from a snapshot and was caught
-   * up within {@link #BOOTSTRAP_BAR_MS} of its process start. Null if the phase did not run.
+   * The bar on the median bootstrap run: caught up within {@link #BOOTSTRAP_BAR_MS} of the
+   * replica's process start, having bootstrapped from a snapshot. Not measured if the phase did not
+   * run.
    */
-  Boolean bootstrapBarMet() {
+  Bar bootstrapBar() {
     BootstrapRun m = bootstrap == null ? null : bootstrap.median();
-    if (m == null) {
-      return null;
-    }
-    return m.bootstraps() > 0 && m.caughtUpMs() <= BOOTSTRAP_BAR_MS;
+    return Bar.atMost(
+            "bootstrap_caught_up",
+            "brand-new replica: process start to caught up (median run)",
+            "ms",
+            BOOTSTRAP_BAR_MS,
+            m == null ? null : m.caughtUpMs())
+        .unless(m == null || m.bootstraps() > 0, "no snapshot: it caught up from the log");
   }
 
-  String table() {
+  /** The report: the acknowledgement levels, read-your-writes, the bootstrap, and its bar. */
+  BenchReport report() {
+    return BenchReport.of("safety", command, config)
+        .title(
+            String.format(
+                Locale.ROOT,
+                "Replication safety: child JVMs on 127.0.0.1, sync none, %d-byte keys",
+                params.keySize()))
+        .section("acks", acks.isEmpty() ? null : acksText(), acks.isEmpty() ? null : acksJson())
+        .section(
+            "ryw",
+            String.join(System.lineSeparator(), ryw.stream().map(SafetyReport::rywText).toList()),
+            ryw.stream().map(RywResult::toJson).toList())
+        .section(
+            "bootstrap",
+            bootstrap == null ? null : bootstrapText(),
+            bootstrap == null ? null : bootstrap.toJson())
+        .bar(bootstrapBar())
+        .build();
+  }
+
+  private String acksText() {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
-            "%nReplication safety: child JVMs on 127.0.0.1, sync none, %d-byte keys%n",
-            params.keySize()));
-    if (!acks.isEmpty()) {
-      acksTable(out);
-    }
-    for (RywResult r : ryw) {
-      rywTable(out, r);
-    }
-    if (bootstrap != null) {
-      bootstrapTable(out);
-    }
-    return out.toString();
-  }
-
-  private void acksTable(StringBuilder out) {
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%nAcknowledgement levels: primary + %d replicas, %d writers with one put in flight each,"
+            "Acknowledgement levels: primary + %d replicas, %d writers with one put in flight each,"
                 + " %d-byte values; puts/s over %.0f s, median of %d run(s) per side:%n"
                 + "  %-11s %10s %8s %9s %9s %10s %12s  %s%n",
             params.replicas(),
@@ -153,13 +160,15 @@ final class SafetyReport {
                 Figures.everyRun(runs, AckRun::opsPerSec)));
       }
     }
+    return out.toString();
   }
 
-  private void rywTable(StringBuilder out, RywResult r) {
+  private static String rywText(RywResult r) {
+    StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
-            "%nRead-your-writes: one probe per replica (put on the primary, then at once Get from"
+            "Read-your-writes: one probe per replica (put on the primary, then at once Get from"
                 + " the replica), background writes %s (load %.2f):%n",
             r.targetRate() > 0
                 ? String.format(
@@ -201,6 +210,7 @@ final class SafetyReport {
             r.missed(),
             100.0 * r.missed() / Math.max(1, r.plain().count())));
     getRow(out, "put before it (primary)", r.put(), "");
+    return out.toString();
   }
 
   private static void getRow(StringBuilder out, String label, LatencyHistogram h, String outcome) {
@@ -217,12 +227,13 @@ final class SafetyReport {
             outcome));
   }
 
-  private void bootstrapTable(StringBuilder out) {
+  private String bootstrapText() {
     BootstrapResult b = bootstrap;
+    StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
-            "%nBootstrap: a primary holding %,d keys (%d-byte random values; loaded in %.1f s,"
+            "Bootstrap: a primary holding %,d keys (%d-byte random values; loaded in %.1f s,"
                 + " compacted in %.0f ms; last sequence %,d, log retained from %,d), then a"
                 + " brand-new replica with an empty directory; ms from its process start:%n"
                 + "  %-4s %8s %9s %10s %14s %10s %14s %6s%n",
@@ -256,57 +267,26 @@ final class SafetyReport {
                   : String.format(Locale.ROOT, "%,d", r.snapshotBytes()),
               r.bootstraps()));
     }
-    BootstrapRun m = b.median();
-    if (m != null) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "  bar: caught up <= %,.0f ms after the replica's process start (median run): %,.0f"
-                  + " ms -> %s%s%n",
-              BOOTSTRAP_BAR_MS,
-              m.caughtUpMs(),
-              Boolean.TRUE.equals(bootstrapBarMet()) ? "MET" : "NOT MET",
-              m.bootstraps() > 0 ? "" : " (no snapshot: it caught up from the log)"));
-    }
+    return out.toString();
   }
 
   private static String ms(Double v) {
     return v == null ? "-" : String.format(Locale.ROOT, "%.0f", v);
   }
 
-  Map<String, Object> json() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("benchmark", "safety");
-    m.put("date", Instant.now().toString());
-    m.put("command", command);
-    m.put("machine", MachineInfo.describe());
-    m.put("config", config);
-    if (!acks.isEmpty()) {
-      Map<String, Object> a = new LinkedHashMap<>();
-      for (String side : sides()) {
-        AckRun med = median(side);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("median", med == null ? null : med.toJson());
-        row.put("over_standalone", Figures.roundOrNull(overStandalone(side), 4));
-        row.put(
-            "ops_per_sec_runs",
-            runsOf(side).stream().map(r -> Figures.roundOrNull(r.opsPerSec(), 1)).toList());
-        a.put(side, row);
-      }
-      a.put("runs", acks.stream().map(AckRun::toJson).toList());
-      m.put("acks", a);
-    } else {
-      m.put("acks", null);
+  private Map<String, Object> acksJson() {
+    Map<String, Object> a = new LinkedHashMap<>();
+    for (String side : sides()) {
+      AckRun med = median(side);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("median", med == null ? null : med.toJson());
+      row.put("over_standalone", Figures.roundOrNull(overStandalone(side), 4));
+      row.put(
+          "ops_per_sec_runs",
+          runsOf(side).stream().map(r -> Figures.roundOrNull(r.opsPerSec(), 1)).toList());
+      a.put(side, row);
     }
-    m.put("ryw", ryw.stream().map(RywResult::toJson).toList());
-    m.put("bootstrap", bootstrap == null ? null : bootstrap.toJson());
-    Map<String, Object> bar = new LinkedHashMap<>();
-    bar.put("name", "brand-new replica: process start to caught up (median run)");
-    bar.put("target_ms", BOOTSTRAP_BAR_MS);
-    BootstrapRun med = bootstrap == null ? null : bootstrap.median();
-    bar.put("value_ms", med == null ? null : Figures.roundOrNull(med.caughtUpMs(), 1));
-    bar.put("met", bootstrapBarMet());
-    m.put("bootstrap_bar", bar);
-    return m;
+    a.put("runs", acks.stream().map(AckRun::toJson).toList());
+    return a;
   }
 }

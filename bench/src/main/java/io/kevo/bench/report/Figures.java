@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -71,8 +70,8 @@ public final class Figures {
     return s.toString();
   }
 
-  /** A ratio as {@code 1.23×}, or {@code n/a}. */
-  public static String times(OptionalDouble r) {
-    return r.isPresent() ? String.format(Locale.ROOT, "%.2f×", r.getAsDouble()) : "n/a";
+  /** A ratio as {@code 1.23×}, or {@code n/a} for null. */
+  public static String times(Double r) {
+    return r != null ? String.format(Locale.ROOT, "%.2f×", r) : "n/a";
   }
 }

@@ -147,8 +147,7 @@ public final class ServerCommand implements Callable<Integer> {
     runConfig.put("data_dir", base.toAbsolutePath().toString());
     runConfig.put("load_generator_max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     ServerReport report = new ServerReport(params, runConfig, serverRuns, embeddedRuns);
-    System.out.print(report.table());
-    json.write(report.json());
+    json.publish(report.report(json.commandLine("server")));
     return failed || serverRuns.isEmpty() ? 1 : 0;
   }
 

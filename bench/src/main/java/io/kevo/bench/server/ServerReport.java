@@ -4,9 +4,9 @@ import static io.kevo.bench.report.Figures.fixed;
 import static io.kevo.bench.report.Figures.median;
 import static io.kevo.bench.report.Figures.roundOrNull;
 
-import io.kevo.bench.report.MachineInfo;
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Table;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The results of one {@code server} run: the console table, the bar verdicts and the JSON document.
- * With several runs per side, each (workload, clients) row shows the run with the median ops/s of
- * that side, and every run's ops/s is kept. JSON field names are tracked over time; extend, do not
- * rename.
+ * Fills in the {@link BenchReport} of one {@code server} run: a row per (workload, clients) phase
+ * with the server and the embedded engine side by side, and the server issue's three bars. With
+ * several runs per side, each row shows the run with the median ops/s of that side, and every run's
+ * ops/s is kept. Immutable once built.
  */
 final class ServerReport {
   /** The concurrency the bars are judged at. */
@@ -26,9 +26,6 @@ final class ServerReport {
   static final double GET_BAR_OPS = 40_000;
   static final double PUT_BAR_OPS = 30_000;
   static final double BATCH_BAR_RATIO = 0.5;
-
-  /** One bar: what it asks, what was measured, and whether it holds (null: not measured). */
-  record Bar(String id, String description, Double value, double threshold, Boolean met) {}
 
   /** One row: a (workload, clients) phase on both sides. */
   record Row(
@@ -93,53 +90,58 @@ final class ServerReport {
 
   /** The three bars of the server issue, judged at {@link #BAR_CLIENTS} clients. */
   List<Bar> bars() {
-    List<Bar> bars = new ArrayList<>();
     Row get = row(RequestKind.GET, BAR_CLIENTS);
-    Double getOps = get == null || get.server() == null ? null : get.server().opsPerSec();
-    bars.add(
-        new Bar(
-            "get_ops_16_clients",
-            "server gets/s with 16 concurrent clients >= 40,000",
-            getOps,
-            GET_BAR_OPS,
-            getOps == null ? null : getOps >= GET_BAR_OPS));
     Row put = row(RequestKind.PUT, BAR_CLIENTS);
-    Double putOps = put == null || put.server() == null ? null : put.server().opsPerSec();
-    bars.add(
-        new Bar(
-            "put_ops_16_clients",
-            "server puts/s with 16 concurrent clients >= 30,000",
-            putOps,
-            PUT_BAR_OPS,
-            putOps == null ? null : putOps >= PUT_BAR_OPS));
     Row batch = row(RequestKind.BATCH, BAR_CLIENTS);
-    Double ratio = batch == null ? null : batch.ratio();
-    bars.add(
-        new Bar(
+    return List.of(
+        Bar.atLeast(
+            "get_ops_16_clients",
+            "server gets/s with 16 concurrent clients",
+            "ops/s",
+            GET_BAR_OPS,
+            get == null || get.server() == null ? null : get.server().opsPerSec()),
+        Bar.atLeast(
+            "put_ops_16_clients",
+            "server puts/s with 16 concurrent clients",
+            "ops/s",
+            PUT_BAR_OPS,
+            put == null || put.server() == null ? null : put.server().opsPerSec()),
+        Bar.atLeast(
             "batch_ops_over_embedded_16_clients",
-            "server BatchWrite ops/s >= 50% of the embedded engine's WriteBatch ops/s, both with"
-                + " 16 concurrent clients",
-            ratio,
+            "server BatchWrite ops/s over the embedded engine's WriteBatch ops/s, both with 16"
+                + " concurrent clients",
+            "x",
             BATCH_BAR_RATIO,
-            ratio == null ? null : ratio >= BATCH_BAR_RATIO));
-    return bars;
+            batch == null ? null : batch.ratio()));
   }
 
-  /** True if every bar is met, false if one is not, null if one could not be judged. */
-  Boolean barsMet() {
-    boolean all = true;
-    for (Bar b : bars()) {
-      if (b.met() == null) {
-        return null;
-      }
-      all &= b.met();
-    }
-    return all;
+  /** The report: a row per (workload, clients) on both sides, and the three bars. */
+  BenchReport report(String command) {
+    BenchReport.Builder b =
+        BenchReport.of("server", command, config())
+            .title(
+                String.format(
+                    Locale.ROOT,
+                    "Server: %s, %s s per phase after %s s warm-up (and %s s of gets first),"
+                        + " %d keys preloaded, %d-byte keys, %d-byte values, batches of %d, no"
+                        + " sync",
+                    runConfig.getOrDefault("target", "?"),
+                    seconds(params.durationSeconds()),
+                    seconds(params.warmupSeconds()),
+                    seconds(params.jitWarmupSeconds()),
+                    params.preload(),
+                    params.keySize(),
+                    params.valueSize(),
+                    params.batchSize()))
+            .section("phases", table(), phasesJson())
+            .section("server_runs", null, sideSummaries(serverRuns))
+            .section("embedded_runs", null, sideSummaries(embeddedRuns));
+    bars().forEach(b::bar);
+    return b.build();
   }
 
-  /** The console table (Markdown-compatible), a line per bar, and notes. */
-  String table() {
-    StringBuilder out = new StringBuilder();
+  /** The console table, Markdown-compatible. */
+  private String table() {
     Table t =
         new Table(
             "8<workload",
@@ -173,44 +175,13 @@ final class ServerReport {
           e == null ? "-" : fixed(e.latencyUs().p50()),
           e == null ? "-" : fixed(e.latencyUs().p99()),
           e == null ? "-" : orNa(e.cpuUsPerOp(), 1),
-          r.ratio() == null ? "-" : ratio(r.ratio()));
+          r.ratio() == null ? "-" : Bar.format(r.ratio(), "x"));
     }
-    out.append(t).append(System.lineSeparator());
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "server: %s, %s s per phase after %s s warm-up (and %s s of gets first),"
-                + " %d keys preloaded, %d-byte keys, %d-byte values, batches of %d, no sync%n",
-            runConfig.getOrDefault("target", "?"),
-            seconds(params.durationSeconds()),
-            seconds(params.warmupSeconds()),
-            seconds(params.jitWarmupSeconds()),
-            params.preload(),
-            params.keySize(),
-            params.valueSize(),
-            params.batchSize()));
-    for (Bar b : bars()) {
-      String value =
-          b.value() == null
-              ? "n/a"
-              : b.id().contains("over") ? ratio(b.value()) : whole(b.value()) + " ops/s";
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "bar: %s: %s -> %s%n",
-              b.description(),
-              value,
-              b.met() == null ? "n/a (not measured)" : b.met() ? "MET" : "NOT MET"));
-    }
-    return out.toString();
+    return t.toString();
   }
 
-  /** The JSON document written by {@code --json}. */
-  Map<String, Object> json() {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "server");
-    root.put("date", Instant.now().toString());
-    root.put("machine", MachineInfo.describe());
+  /** The parameters and the definitions of the figures: the JSON's {@code config}. */
+  private Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("workloads", params.workloads().stream().map(RequestKind::id).toList());
     config.put("clients", params.clients());
@@ -236,9 +207,11 @@ final class ServerReport {
             + " server JVM; for embedded, the JVM running engine and client threads); cpu_cores ="
             + " cpu_s / window; cpu_us_per_op = cpu_s / ops; driver_cpu_* = the load generator's"
             + " JVM (server side only); null where the server's process cannot be read");
-    root.put("config", config);
-    root.put("server_runs", sideSummaries(serverRuns));
-    root.put("embedded_runs", sideSummaries(embeddedRuns));
+    return config;
+  }
+
+  /** A row per (workload, clients): both sides' median run, every run's ops/s, their ratio. */
+  private List<Object> phasesJson() {
     List<Object> results = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -250,20 +223,7 @@ final class ServerReport {
       m.put("server_over_embedded_ops", roundOrNull(r.ratio(), 4));
       results.add(m);
     }
-    root.put("results", results);
-    List<Object> bars = new ArrayList<>();
-    for (Bar b : bars()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", b.id());
-      m.put("bar", b.description());
-      m.put("value", roundOrNull(b.value(), 4));
-      m.put("threshold", b.threshold());
-      m.put("met", b.met());
-      bars.add(m);
-    }
-    root.put("bars", bars);
-    root.put("bars_met", barsMet());
-    return root;
+    return results;
   }
 
   private static Map<String, Object> side(PhaseStats p, List<Double> runs) {
@@ -306,10 +266,6 @@ final class ServerReport {
     List<Double> list = new ArrayList<>();
     runs.forEach(p -> list.add(roundOrNull(p.opsPerSec(), 1)));
     return list;
-  }
-
-  private static String ratio(double v) {
-    return String.format(Locale.ROOT, v >= 0.1 ? "%.3fx" : "%.4fx", v);
   }
 
   private static String seconds(double v) {

@@ -72,9 +72,7 @@ public final class TxCommand implements Callable<Integer> {
     }
 
     Map<String, Object> runConfig = this.fork.runConfig(repeat, jvms, base);
-    TxReport report = new TxReport(params, runConfig, outcomes);
-    System.out.print(report.table());
-    json.write(report.json());
+    json.publish(new TxReport(params, runConfig, outcomes).report(json.commandLine("tx")));
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 

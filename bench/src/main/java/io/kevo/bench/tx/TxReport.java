@@ -3,23 +3,22 @@ package io.kevo.bench.tx;
 import static io.kevo.bench.report.Figures.fixed;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Figures;
-import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.Outcome;
 import io.kevo.bench.report.Table;
 import io.kevo.bench.workload.TxParams;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
- * The results of one {@code tx} run: the console table and the JSON document. The JSON field names
- * ({@code tx_per_sec}, {@code conflict_rate}, {@code commit_p50_us}, {@code commit_p99_us}, {@code
- * commit_p999_us}, {@code peak_rss_mb} per engine; {@code kevo_over_rocksdb_tx_per_sec}, {@code
- * bar_met}) are tracked over time; extend, do not rename.
+ * Fills in the {@link BenchReport} of one {@code tx} run. Under {@code results.engines}, per
+ * engine: {@code tx_per_sec}, {@code conflict_rate}, {@code commit_p50_us}, {@code commit_p99_us},
+ * {@code commit_p999_us}, {@code peak_rss_mb}; beside it {@code
+ * results.kevo_over_rocksdb_tx_per_sec}. Immutable.
  */
 final class TxReport {
   /** The bar: Kevo commits at least as many transactions per second as RocksDB. */
@@ -45,24 +44,47 @@ final class TxReport {
   }
 
   /** Kevo's committed tx/s over RocksDB's, if both ran. */
-  OptionalDouble ratio() {
+  Double ratio() {
     TxRunResult kevo = result(EngineKind.KEVO);
     TxRunResult rocks = result(EngineKind.ROCKSDB);
     if (kevo == null || rocks == null || rocks.txPerSec() <= 0) {
-      return OptionalDouble.empty();
+      return null;
     }
-    return OptionalDouble.of(kevo.txPerSec() / rocks.txPerSec());
+    return kevo.txPerSec() / rocks.txPerSec();
   }
 
-  /** Whether the bar holds; null without both engines. */
-  Boolean barMet() {
-    OptionalDouble r = ratio();
-    return r.isEmpty() ? null : r.getAsDouble() >= BAR_MIN_RATIO;
+  /** The report: a row per engine and the bar on the committed tx/s ratio. */
+  BenchReport report(String command) {
+    Map<String, Object> engines = new LinkedHashMap<>();
+    for (Outcome<TxRunResult> o : outcomes) {
+      engines.put(o.engine(), o.json(TxRunResult::toJson, "tx_per_sec_runs"));
+    }
+    return BenchReport.of("tx", command, config())
+        .title(
+            String.format(
+                Locale.ROOT,
+                "Transactions: %d threads, %d reads + %d writes per transaction over %d keys, %s",
+                params.threads(),
+                params.readsPerTx(),
+                params.writesPerTx(),
+                params.num(),
+                params.txns() > 0
+                    ? params.txns() + " transactions"
+                    : String.format(Locale.ROOT, "%.0f s", params.durationSeconds())))
+        .section("engines", table(), engines)
+        .section("kevo_over_rocksdb_tx_per_sec", null, Figures.roundOrNull(ratio(), 3))
+        .bar(
+            Bar.atLeast(
+                "tx_per_sec_over_rocksdb",
+                "Kevo committed tx/s over RocksDB OptimisticTransactionDB's",
+                "x",
+                BAR_MIN_RATIO,
+                ratio()))
+        .build();
   }
 
-  /** The console table, Markdown-compatible, followed by the ratio and the bar verdict. */
-  String table() {
-    StringBuilder out = new StringBuilder();
+  /** The console table, Markdown-compatible. */
+  private String table() {
     Table t =
         new Table(
             "7<engine",
@@ -95,33 +117,11 @@ final class TxReport {
           fixed(r.txUs().p999()),
           fixed(r.peakRssMb()));
     }
-    out.append(t).append(System.lineSeparator());
-    OptionalDouble r = ratio();
-    Boolean met = barMet();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "tx: %d threads, %d reads + %d writes per transaction over %d keys, %s%n"
-                + "   kevo/rocksdb committed tx/s %s; bar: >= %.1fx RocksDB's committed tx/s%s%n",
-            params.threads(),
-            params.readsPerTx(),
-            params.writesPerTx(),
-            params.num(),
-            params.txns() > 0
-                ? params.txns() + " transactions"
-                : String.format(Locale.ROOT, "%.0f s", params.durationSeconds()),
-            r.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.getAsDouble()),
-            BAR_MIN_RATIO,
-            met == null ? " -> n/a (needs both engines)" : met ? " -> MET" : " -> NOT MET"));
-    return out.toString();
+    return t.toString();
   }
 
-  /** The JSON document written by {@code --json}. */
-  Map<String, Object> json() {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("benchmark", "tx");
-    root.put("date", Instant.now().toString());
-    root.put("machine", MachineInfo.describe());
+  /** The parameters and the definitions of the figures: the JSON's {@code config}. */
+  private Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("num", params.num());
     config.put("threads", params.threads());
@@ -147,18 +147,6 @@ final class TxReport {
             + " load, compaction, warm-up, open and close excluded); commit latency = the commit"
             + " call; tx latency = begin to close; both over every attempt, aborted ones included;"
             + " percentiles from a log-linear histogram (<= 0.8% bucket error)");
-    root.put("config", config);
-    Map<String, Object> engines = new LinkedHashMap<>();
-    for (Outcome<TxRunResult> o : outcomes) {
-      engines.put(o.engine(), o.json(TxRunResult::toJson, "tx_per_sec_runs"));
-    }
-    root.put("engines", engines);
-    OptionalDouble r = ratio();
-    root.put(
-        "kevo_over_rocksdb_tx_per_sec", r.isPresent() ? Figures.round(r.getAsDouble(), 3) : null);
-    root.put("bar", ">= 1.0x RocksDB OptimisticTransactionDB committed tx/s");
-    root.put("bar_min_ratio", BAR_MIN_RATIO);
-    root.put("bar_met", barMet());
-    return root;
+    return config;
   }
 }

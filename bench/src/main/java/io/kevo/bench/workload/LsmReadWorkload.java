@@ -41,19 +41,19 @@ final class LsmReadWorkload implements Workload {
   private final String description;
   private final Mode mode;
   private final ToLongFunction<WorkloadParams> databaseKeys;
-  private final Bar bar;
+  private final Target target;
 
   LsmReadWorkload(
       String id,
       String description,
       Mode mode,
       ToLongFunction<WorkloadParams> databaseKeys,
-      Bar bar) {
+      Target target) {
     this.id = id;
     this.description = description;
     this.mode = mode;
     this.databaseKeys = databaseKeys;
-    this.bar = bar;
+    this.target = target;
   }
 
   @Override
@@ -72,8 +72,8 @@ final class LsmReadWorkload implements Workload {
   }
 
   @Override
-  public Bar bar() {
-    return bar;
+  public Target target() {
+    return target;
   }
 
   @Override

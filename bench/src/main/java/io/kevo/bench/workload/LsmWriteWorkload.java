@@ -28,13 +28,13 @@ final class LsmWriteWorkload implements Workload {
   private final String id;
   private final String description;
   private final Mode mode;
-  private final Bar bar;
+  private final Target target;
 
-  LsmWriteWorkload(String id, String description, Mode mode, Bar bar) {
+  LsmWriteWorkload(String id, String description, Mode mode, Target target) {
     this.id = id;
     this.description = description;
     this.mode = mode;
-    this.bar = bar;
+    this.target = target;
   }
 
   @Override
@@ -48,8 +48,8 @@ final class LsmWriteWorkload implements Workload {
   }
 
   @Override
-  public Bar bar() {
-    return bar;
+  public Target target() {
+    return target;
   }
 
   @Override

@@ -21,8 +21,8 @@ public interface Workload {
   }
 
   /** What Kevo must reach against RocksDB on this workload. */
-  default Bar bar() {
-    return Bar.NONE;
+  default Target target() {
+    return Target.NONE;
   }
 
   /**

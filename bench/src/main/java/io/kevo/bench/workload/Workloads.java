@@ -39,54 +39,54 @@ public final class Workloads {
             "fillrandom",
             "--num puts of distinct random keys into an empty database, 1 thread, no sync",
             LsmWriteWorkload.Mode.RANDOM,
-            Bar.OPS_AND_WRITE_AMP));
+            Target.OPS_AND_WRITE_AMP));
     register(
         new LsmWriteWorkload(
             "fillseq",
             "--num puts of ascending keys into an empty database, 1 thread, no sync",
             LsmWriteWorkload.Mode.SEQUENTIAL,
-            Bar.NONE));
+            Target.NONE));
     register(
         new LsmWriteWorkload(
             "overwrite",
             "--num puts of random loaded keys (--num loaded, compacted), 1 thread, no sync",
             LsmWriteWorkload.Mode.OVERWRITE,
-            Bar.NONE));
+            Target.NONE));
     register(
         new LsmReadWorkload(
             "readrandom",
             "--num point reads of random loaded keys (--num loaded, flushed, compacted), 1 thread",
             LsmReadWorkload.Mode.GET,
             WorkloadParams::num,
-            Bar.OPS));
+            Target.OPS));
     register(
         new LsmReadWorkload(
             "readrandom10m",
             "--num point reads of random loaded keys (--big-num loaded, flushed, compacted)",
             LsmReadWorkload.Mode.GET,
             WorkloadParams::bigNum,
-            Bar.NONE));
+            Target.NONE));
     register(
         new LsmReadWorkload(
             "readmissing",
             "--num point reads of keys never written (--num loaded, compacted): bloom filters",
             LsmReadWorkload.Mode.MISSING,
             WorkloadParams::num,
-            Bar.NONE));
+            Target.NONE));
     register(
         new LsmReadWorkload(
             "seekrandom",
             "--num seeks to random loaded keys + 10 nexts each (--num loaded, compacted)",
             LsmReadWorkload.Mode.SEEK,
             WorkloadParams::num,
-            Bar.NONE));
+            Target.NONE));
     register(
         new LsmReadWorkload(
             "scan",
             "full forward scans of --num loaded keys (compacted), 3 timed passes, keys/s",
             LsmReadWorkload.Mode.SCAN,
             WorkloadParams::num,
-            Bar.OPS));
+            Target.OPS));
     register(new MixedWorkload());
   }
 

@@ -76,8 +76,8 @@ public final class WriteWorkload implements Workload {
   }
 
   @Override
-  public Bar bar() {
-    return Bar.OPS;
+  public Target target() {
+    return Target.OPS;
   }
 
   /**

@@ -34,9 +34,9 @@ class EngineCommandTest {
 
     assertThat(exit).isZero();
     Map<String, Object> report = Json.parseObject(Files.readString(json));
-    assertThat(report).containsKeys("date", "machine", "config", "workloads");
+    assertThat(report).containsKeys("date", "machine", "command", "config", "results", "bars");
     assertThat(asMap(report.get("machine"))).containsKeys("cores", "java_version");
-    Map<String, Object> workloads = asMap(report.get("workloads"));
+    Map<String, Object> workloads = asMap(asMap(report.get("results")).get("workloads"));
     assertThat(workloads).containsOnlyKeys("a", "b", "c");
     for (String w : List.of("a", "b", "c")) {
       Map<String, Object> entry = asMap(workloads.get(w));
@@ -92,7 +92,7 @@ class EngineCommandTest {
         .containsEntry("block_cache_bytes", 64L << 20)
         .containsEntry("bloom_bits_per_key", 10L)
         .containsEntry("big_num", 5000L);
-    Map<String, Object> workloads = asMap(report.get("workloads"));
+    Map<String, Object> workloads = asMap(asMap(report.get("results")).get("workloads"));
     assertThat(workloads).containsOnlyKeys(lsm.toArray(String[]::new));
     for (String w : lsm) {
       Map<String, Object> entry = asMap(workloads.get(w));
@@ -132,11 +132,17 @@ class EngineCommandTest {
         assertThat(entry.get("kevo_over_rocksdb_write_amp")).as(w).isInstanceOf(Number.class);
       }
     }
-    Map<String, Object> fill = asMap(workloads.get("fillrandom"));
-    assertThat(fill.get("bar_max_write_amp_ratio")).isEqualTo(1.5);
-    assertThat(fill.get("bar_met")).isInstanceOf(Boolean.class);
+    Map<String, Map<String, Object>> bars = new java.util.LinkedHashMap<>();
+    for (Object b : (List<?>) report.get("bars")) {
+      bars.put((String) asMap(b).get("id"), asMap(b));
+    }
+    assertThat(bars.get("fillrandom_write_amp_over_rocksdb"))
+        .containsEntry("comparison", "<=")
+        .containsEntry("threshold", 1.5);
+    assertThat(bars.get("fillrandom_ops_over_rocksdb").get("met")).isInstanceOf(Boolean.class);
+    assertThat(report.get("bars_met")).isInstanceOf(Boolean.class);
     assertThat(asMap(workloads.get("scan")).get("unit")).isEqualTo("keys");
-    assertThat(asMap(workloads.get("fillseq")).get("bar_met")).isNull();
+    assertThat(bars.keySet()).as("fillseq has no target").noneMatch(id -> id.startsWith("fillseq"));
     assertThat(((Number) asMap(asMap(workloads.get("mixed")).get("kevo")).get("threads")))
         .isEqualTo(8L);
     try (var left = Files.list(data)) {
@@ -161,7 +167,9 @@ class EngineCommandTest {
 
     assertThat(exit).isZero();
     Map<String, Object> b =
-        asMap(asMap(Json.parseObject(Files.readString(json)).get("workloads")).get("b"));
+        asMap(
+            asMap(asMap(Json.parseObject(Files.readString(json)).get("results")).get("workloads"))
+                .get("b"));
     assertThat(b).containsKey("kevo").doesNotContainKey("rocksdb");
     assertThat(b.get("kevo_over_rocksdb_ops")).isNull();
     assertThat((List<?>) asMap(b.get("kevo")).get("ops_per_sec_runs")).hasSize(3);

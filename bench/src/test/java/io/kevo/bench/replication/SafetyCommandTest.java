@@ -3,6 +3,7 @@ package io.kevo.bench.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.bench.BenchMain;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.wire.AckLevel;
@@ -111,17 +112,19 @@ class SafetyCommandTest {
     assertThat(report.overStandalone("async")).isEqualTo(0.5);
     assertThat(report.overStandalone("all")).isEqualTo(0.2);
     assertThat(boot.median().run()).isEqualTo(1);
-    assertThat(report.bootstrapBarMet()).isTrue();
-    assertThat(report.table())
+    assertThat(report.bootstrapBar().met()).isTrue();
+    BenchReport bench = report.report();
+    assertThat(bench.text())
         .contains("replica:1")
         .contains("0.250x")
         .contains(
-            "caught up <= 2,100 ms after the replica's process start (median run): 1,900 ms -> MET");
-    Map<String, Object> json = report.json();
-    assertThat(map(map(json.get("acks")).get("all"))).containsEntry("over_standalone", 0.2);
-    assertThat(map(map(map(json.get("acks")).get("all")).get("median")))
+            "brand-new replica: process start to caught up (median run) (<= 2,100.00 ms):"
+                + " 1,900.00 ms -> MET");
+    Map<String, Object> results = map(bench.json().get("results"));
+    assertThat(map(map(results.get("acks")).get("all"))).containsEntry("over_standalone", 0.2);
+    assertThat(map(map(map(results.get("acks")).get("all")).get("median")))
         .containsEntry("unconfirmed", 3L);
-    assertThat(map(json.get("bootstrap_bar"))).containsEntry("met", true);
+    assertThat(bench.json()).containsEntry("bars_met", true);
   }
 
   @Test
@@ -133,8 +136,8 @@ class SafetyCommandTest {
 
     SafetyReport report = new SafetyReport(cmd.params(), "x", Map.of(), List.of(), List.of(), boot);
 
-    assertThat(report.bootstrapBarMet()).isFalse();
-    assertThat(report.table()).contains("NOT MET (no snapshot: it caught up from the log)");
+    assertThat(report.bootstrapBar().met()).isFalse();
+    assertThat(report.report().text()).contains("NOT MET (no snapshot: it caught up from the log)");
   }
 
   @Test
@@ -176,8 +179,9 @@ class SafetyCommandTest {
     Map<String, Object> report = Json.parseObject(Files.readString(json));
     assertThat(report)
         .containsEntry("benchmark", "safety")
-        .containsKeys("date", "machine", "config", "bootstrap_bar");
-    Map<String, Object> acks = map(report.get("acks"));
+        .containsKeys("date", "machine", "command", "config", "bars", "bars_met");
+    Map<String, Object> results = map(report.get("results"));
+    Map<String, Object> acks = map(results.get("acks"));
     long puts = 0;
     for (String side : List.of("standalone", "replica:1")) {
       Map<String, Object> med = map(map(acks.get(side)).get("median"));
@@ -190,10 +194,10 @@ class SafetyCommandTest {
     // Every replica:1 put waited for the replica's acknowledgement.
     assertThat(((Number) map(replica1.get("ack_counters")).get("ack_waits")).longValue())
         .isGreaterThanOrEqualTo(((Number) replica1.get("ops")).longValue());
-    Map<String, Object> ryw = map(((List<?>) report.get("ryw")).get(0));
+    Map<String, Object> ryw = map(((List<?>) results.get("ryw")).get(0));
     assertThat(((Number) map(ryw.get("ryw_get")).get("samples")).longValue()).isPositive();
     assertThat(ryw).containsEntry("ryw_stale", 0L);
-    Map<String, Object> boot = map(report.get("bootstrap"));
+    Map<String, Object> boot = map(results.get("bootstrap"));
     assertThat(boot).containsEntry("keys", 2000L);
     Map<String, Object> run = map(((List<?>) boot.get("runs")).get(0));
     assertThat(((Number) run.get("caught_up_ms")).doubleValue())

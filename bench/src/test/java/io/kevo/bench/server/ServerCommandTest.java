@@ -59,7 +59,7 @@ class ServerCommandTest {
         .containsEntry("server_dispatch", "EVENT_LOOP")
         .containsEntry("api", "stub")
         .containsEntry("mode", "async");
-    List<?> results = (List<?>) report.get("results");
+    List<?> results = (List<?>) asMap(report.get("results")).get("phases");
     assertThat(results).hasSize(8); // 4 workloads x 2 concurrencies
     long calls = 0;
     for (Object o : results) {
@@ -143,7 +143,9 @@ class ServerCommandTest {
           .containsEntry("target", target)
           .containsEntry("api", "client")
           .containsEntry("mode", "blocking");
-      assertThat(asMap(((List<?>) report.get("results")).get(0)).get("embedded")).isNull();
+      assertThat(
+              asMap(((List<?>) asMap(report.get("results")).get("phases")).get(0)).get("embedded"))
+          .isNull();
     }
   }
 
@@ -186,7 +188,8 @@ class ServerCommandTest {
   }
 
   private static Object first(Path json) throws Exception {
-    return ((List<?>) Json.parseObject(Files.readString(json)).get("results")).get(0);
+    return ((List<?>) asMap(Json.parseObject(Files.readString(json)).get("results")).get("phases"))
+        .get(0);
   }
 
   private static Number number(Map<String, Object> m, String key) {

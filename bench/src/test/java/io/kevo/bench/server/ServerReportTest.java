@@ -2,6 +2,8 @@ package io.kevo.bench.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.bench.report.Bar;
+import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.Json;
 import java.util.ArrayList;
@@ -41,18 +43,24 @@ class ServerReportTest {
 
     ServerReport report = new ServerReport(PARAMS, Map.of(), List.of(server), List.of(embedded));
 
-    List<ServerReport.Bar> bars = report.bars();
-    assertThat(bars).extracting(ServerReport.Bar::met).containsExactly(true, false, true);
+    BenchReport bench = report.report("./kevo-bench server");
+    List<Bar> bars = bench.bars();
+    assertThat(bars).extracting(Bar::met).containsExactly(true, false, true);
     assertThat(bars.get(0).value()).isEqualTo(45_000.0);
     assertThat(bars.get(2).value()).isEqualTo(100_000.0 / 150_000.0);
-    assertThat(report.barsMet()).isFalse();
+    assertThat(bench.barsMet()).isFalse();
     assertThat(report.row(RequestKind.GET, 1).server()).isNull();
-    assertThat(report.table())
-        .contains("server gets/s with 16 concurrent clients >= 40,000: 45,000 ops/s -> MET")
+    assertThat(bench.text())
+        .contains("server gets/s with 16 concurrent clients (>= 40,000 ops/s): 45,000 ops/s -> MET")
         .contains("25,000 ops/s -> NOT MET")
         .contains("0.667x -> MET");
-    Map<String, Object> json = report.json();
-    assertThat(json).containsEntry("bars_met", false).containsKeys("machine", "config", "results");
+    Map<String, Object> json = bench.json();
+    assertThat(json)
+        .containsEntry("bars_met", false)
+        .containsEntry("command", "./kevo-bench server")
+        .containsKeys("machine", "config", "results");
+    assertThat(((Map<?, ?>) json.get("results")).keySet().stream().map(Object::toString))
+        .containsExactly("phases", "server_runs", "embedded_runs");
   }
 
   @Test
@@ -61,9 +69,10 @@ class ServerReportTest {
 
     ServerReport report = new ServerReport(PARAMS, Map.of(), List.of(server), List.of());
 
-    assertThat(report.bars()).extracting(ServerReport.Bar::met).containsOnlyNulls();
-    assertThat(report.barsMet()).isNull();
-    assertThat(report.table()).contains("-> n/a (not measured)");
+    BenchReport bench = report.report("./kevo-bench server");
+    assertThat(bench.bars()).extracting(Bar::met).containsOnlyNulls();
+    assertThat(bench.barsMet()).isNull();
+    assertThat(bench.text()).contains("-> n/a (not measured)");
     assertThat(report.row(RequestKind.GET, 1).ratio()).isNull();
   }
 

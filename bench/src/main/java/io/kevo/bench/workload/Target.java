@@ -8,15 +8,15 @@ package io.kevo.bench.workload;
  * @param maxWriteAmpRatio Kevo's write amplification ÷ RocksDB's must be at most this, or {@code
  *     null} for no write-amplification target
  */
-public record Bar(Double minOpsRatio, Double maxWriteAmpRatio) {
+public record Target(Double minOpsRatio, Double maxWriteAmpRatio) {
   /** Measured and reported, without a target. */
-  public static final Bar NONE = new Bar(null, null);
+  public static final Target NONE = new Target(null, null);
 
   /** Kevo at least as fast as RocksDB. */
-  public static final Bar OPS = new Bar(1.0, null);
+  public static final Target OPS = new Target(1.0, null);
 
   /** Kevo at least as fast, and writing at most 1.5× RocksDB's bytes per user byte. */
-  public static final Bar OPS_AND_WRITE_AMP = new Bar(1.0, 1.5);
+  public static final Target OPS_AND_WRITE_AMP = new Target(1.0, 1.5);
 
   public boolean any() {
     return minOpsRatio != null || maxWriteAmpRatio != null;
