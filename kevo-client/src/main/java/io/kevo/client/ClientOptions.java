@@ -12,10 +12,19 @@ import java.util.Objects;
  * (each attempt) has a 5 s deadline and a scan stream 10 minutes in all; calls safe to redo are
  * tried up to 3 times on {@code UNAVAILABLE}, waiting 100 ms, then 200 ms, ... at most 2 s between
  * attempts; the largest message accepted is 65 MiB (the engine's default value limit plus room).
- * Routing: reads prefer replicas ({@link ReadPreference#REPLICA_PREFERRED}); the topology is
- * re-read every 30 s; a write follows at most 3 redirects; a node that failed with {@code
- * UNAVAILABLE} is passed over for 5 s. Writes use the server's acknowledgement level; session
- * consistency (read-your-writes) is off.
+ * Routing: reads go to the primary ({@link ReadPreference#PRIMARY}); the topology is re-read every
+ * 30 s; a write follows at most 3 redirects; a node that failed with {@code UNAVAILABLE} is passed
+ * over for 5 s. Writes use the server's acknowledgement level; session consistency
+ * (read-your-writes) is on.
+ *
+ * <p><b>Why these two defaults.</b> A client must see its own writes without being told to: a get
+ * after a put returns the put's value. Reads from the primary give that (as MongoDB's default
+ * does), and session consistency keeps it when the reads are sent elsewhere: with {@code
+ * readPreference(ReadPreference.REPLICA_PREFERRED)} a read carries the highest sequence this client
+ * wrote or read, and a replica that has not applied it yet waits briefly, then refuses, and the
+ * read goes to the primary. So spreading reads over replicas is one line and never costs the client
+ * its own writes; only {@code sessionConsistency(false)} does (reads then see whatever the replica
+ * has, possibly older than the client's last write).
  */
 public final class ClientOptions {
   /** The defaults listed in the class comment. */
@@ -138,7 +147,10 @@ public final class ClientOptions {
     return maxInboundMessageBytes;
   }
 
-  /** Which node serves reads; {@link ReadPreference#REPLICA_PREFERRED} by default. */
+  /**
+   * Which node serves reads; {@link ReadPreference#PRIMARY} by default (see the class comment for
+   * why).
+   */
   public ReadPreference readPreference() {
     return readPreference;
   }
@@ -180,7 +192,9 @@ public final class ClientOptions {
    * Whether the client is one read-your-writes session: it tracks the highest commit sequence it
    * wrote or read ({@link KevoClient#sessionSequence()}) and sends it as {@code kevo-min-sequence}
    * with every read (get, scan, read-only transaction); a replica that has not applied it waits
-   * briefly, then refuses, and the read goes to the primary. Off by default.
+   * briefly, then refuses, and the read goes to the primary. On by default: a primary answers such
+   * a read at once, and it keeps read-your-writes when reads go to replicas. Off, a read on a
+   * replica answers at once with what the replica has.
    */
   public boolean sessionConsistency() {
     return sessionConsistency;
@@ -211,7 +225,8 @@ public final class ClientOptions {
         + ", unavailableNodeBackoff="
         + unavailableNodeBackoff
         + (ackLevel != null ? ", ackLevel=" + ackLevel : "")
-        + (sessionConsistency ? ", sessionConsistency=true" : "")
+        + ", sessionConsistency="
+        + sessionConsistency
         + "}";
   }
 
@@ -251,12 +266,12 @@ public final class ClientOptions {
     private boolean retryWrites = true;
     private TlsConfig tls = TlsConfig.plaintext();
     private int maxInboundMessageBytes = (64 << 20) + (1 << 20);
-    private ReadPreference readPreference = ReadPreference.REPLICA_PREFERRED;
+    private ReadPreference readPreference = ReadPreference.PRIMARY;
     private Duration topologyRefreshInterval = Duration.ofSeconds(30);
     private int maxRedirects = 3;
     private Duration unavailableNodeBackoff = Duration.ofSeconds(5);
     private AckLevel ackLevel;
-    private boolean sessionConsistency;
+    private boolean sessionConsistency = true;
 
     private Builder() {}
 

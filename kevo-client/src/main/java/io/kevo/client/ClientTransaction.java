@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A transaction held by the server: reads see the snapshot taken at begin plus this transaction's
@@ -35,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * thread-safe: one thread at a time.
  */
 public final class ClientTransaction implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ClientTransaction.class);
+  private static final ClientLog LOG = ClientLog.of(ClientTransaction.class);
 
   /** Where a transaction is in its life; see the class comment for the transitions. */
   public enum State {

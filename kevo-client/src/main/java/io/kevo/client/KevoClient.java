@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client of a Kevo cluster ({@code kevo.KevoService}): a standalone node, or a primary and its
@@ -35,10 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code put}, {@code delete}, {@code batch} (and their async forms) and {@link
  *       #beginTransaction(boolean) beginTransaction(false)}: the primary.
  *   <li>{@code get}, {@code getAsync}, {@code scan} and {@code beginTransaction(true)}: by {@link
- *       ClientOptions#readPreference()}. {@link ReadPreference#REPLICA_PREFERRED} (the default):
- *       the available replicas in turn, the primary if none can serve; {@link
- *       ReadPreference#PRIMARY_PREFERRED}: the primary, the replicas only while it is unreachable;
- *       {@link ReadPreference#PRIMARY}: the primary. Replicas lag: see {@link ReadPreference}.
+ *       ClientOptions#readPreference()}. {@link ReadPreference#PRIMARY} (the default): the primary;
+ *       {@link ReadPreference#PRIMARY_PREFERRED}: the primary, the replicas only while it is
+ *       unreachable; {@link ReadPreference#REPLICA_PREFERRED}: the available replicas in turn, the
+ *       primary if none can serve. Replicas lag: see {@link ReadPreference}.
  *   <li>Every call of a {@link ClientTransaction}, including commit and rollback: the node that
  *       began it (the primary, for a read-write transaction), and no other.
  *   <li>{@code stats}, {@code nodeInfo} and {@code compact}: the first seed, {@link #endpoint()}
@@ -81,13 +79,19 @@ import org.slf4j.LoggerFactory;
  * must have made it durable before it returns ({@link WriteSpec}, {@link AckLevel}; default {@link
  * ClientOptions#ackLevel()}, else the server's) and returns its commit sequence ({@link
  * WriteResult}); a level not met in time fails with {@link ReplicationTimeoutException} (the write
- * is committed on the primary). With {@link ClientOptions#sessionConsistency()} the client is one
- * session: reads carry the highest sequence it wrote or read ({@link #sessionSequence()}), and a
- * replica that has not applied it answers only once it has, or refuses, and the read is sent to the
- * primary.
+ * is committed on the primary). With {@link ClientOptions#sessionConsistency()} (the default) the
+ * client is one session: reads carry the highest sequence it wrote or read ({@link
+ * #sessionSequence()}), and a replica that has not applied it answers only once it has, or refuses,
+ * and the read is sent to the primary.
+ *
+ * <p><b>Defaults that never surprise.</b> A client reads its own writes with no option set: reads
+ * go to the primary, and the session carries the client's position wherever they go. {@code
+ * ClientOptions.builder().readPreference(ReadPreference.REPLICA_PREFERRED)} spreads reads over the
+ * replicas and keeps that guarantee; reads of other clients' writes may then trail the primary by
+ * the replicas' lag. See {@link ClientOptions} for why.
  */
 public final class KevoClient implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KevoClient.class);
+  private static final ClientLog LOG = ClientLog.of(KevoClient.class);
 
   private final ClientOptions options;
   private final ScheduledExecutorService scheduler;

@@ -4,8 +4,6 @@ import io.grpc.Context;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The pairs of a scan, in ascending key order, as the server streams them. Nothing is buffered
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one reader.
  */
 public final class KevoScan implements Iterator<KeyValue>, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KevoScan.class);
+  private static final ClientLog LOG = ClientLog.of(KevoScan.class);
 
   private final String name;
   private final Supplier<Iterator<KeyValue>> opener;

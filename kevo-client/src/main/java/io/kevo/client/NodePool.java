@@ -6,8 +6,6 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One {@link ManagedChannel} per node address, made at the first call to that node and shut down by
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * UNAVAILABLE}.
  */
 final class NodePool implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(NodePool.class);
+  private static final ClientLog LOG = ClientLog.of(NodePool.class);
 
   private final ClientOptions options;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();

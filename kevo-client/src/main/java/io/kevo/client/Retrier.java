@@ -11,8 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a call up to {@link ClientOptions#maxAttempts()} times when it is safe to redo and fails
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class Retrier {
-  private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
+  private static final ClientLog LOG = ClientLog.of(Retrier.class);
 
   private final ClientOptions options;
   private final ScheduledExecutorService scheduler;

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the node for each call and runs one attempt of it there, following redirects.
@@ -37,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class Router {
-  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final ClientLog LOG = ClientLog.of(Router.class);
 
   /** What kind of node a call needs. */
   enum Route {

@@ -22,8 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the client knows of the cluster, and how it learns more: the last {@link Topology} read with
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * delays retries.
  */
 final class TopologyTracker implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(TopologyTracker.class);
+  private static final ClientLog LOG = ClientLog.of(TopologyTracker.class);
 
   private final ClientOptions options;
   private final NodePool pool;

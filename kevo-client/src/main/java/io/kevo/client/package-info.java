@@ -13,15 +13,18 @@
  * acknowledgement level was not met). Generated protocol types appear only where the server's
  * answer has no simpler shape (stats and node info).
  *
- * <p>Priorities: never redo a call that is not safe to redo; stream scans rather than buffer them;
- * report the server's status code and message unchanged; send writes and transactions to the
- * primary and reads where {@link io.kevo.client.ReadPreference} says, re-reading the topology
- * rather than failing when a node goes away. Package-private plumbing: {@code NodePool} (one
- * channel per node), {@code TopologyTracker} (what the client knows of the cluster), {@code Router}
- * (which node each attempt goes to, redirects), {@code Retrier} (attempts and backoff), {@code
- * Consistency} (the {@code kevo-*} metadata and the session's sequence), {@code ClientReads} and
- * {@code ClientWrites} (the reads and writes {@code KevoClient} hands on). The node info's
- * replication figures are read with {@link io.kevo.wire.ReplicationStatus}. The client is
- * thread-safe; scans and transactions are single-threaded handles.
+ * <p>Priorities: a client reads its own writes without being told to (reads on the primary and a
+ * read-your-writes session by default; see {@link io.kevo.client.ClientOptions}); never redo a call
+ * that is not safe to redo; stream scans rather than buffer them; report the server's status code
+ * and message unchanged; send writes and transactions to the primary and reads where {@link
+ * io.kevo.client.ReadPreference} says, re-reading the topology rather than failing when a node goes
+ * away. Package-private plumbing: {@code NodePool} (one channel per node), {@code TopologyTracker}
+ * (what the client knows of the cluster), {@code Router} (which node each attempt goes to,
+ * redirects), {@code Retrier} (attempts and backoff), {@code Consistency} (the {@code kevo-*}
+ * metadata and the session's sequence), {@code ClientReads} and {@code ClientWrites} (the reads and
+ * writes {@code KevoClient} hands on), {@code ClientLog} (SLF4J when the application has it, which
+ * kevo-client declares optional). The node info's replication figures are read with {@link
+ * io.kevo.wire.ReplicationStatus}. The client is thread-safe; scans and transactions are
+ * single-threaded handles.
  */
 package io.kevo.client;

@@ -75,6 +75,7 @@ class ConsistencyClientTest {
         KevoClient.connect(
             ClientOptions.builder()
                 .endpoint(primary.address())
+                .readPreference(ReadPreference.REPLICA_PREFERRED)
                 .topologyRefreshInterval(Duration.ZERO)
                 .sessionConsistency(session)
                 .build());
@@ -174,5 +175,32 @@ class ConsistencyClientTest {
     assertThat(plain.get(b("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("old")));
     assertThat(session.topology().replicas()).hasSize(1);
     assertThat(replica.db().latestSequence()).isLessThan(session.sessionSequence());
+  }
+
+  @Test
+  void defaultOptionsReadOwnWritesAndSoDoesTheOneLineReplicaPreference() {
+    KevoClient byDefault = KevoClient.connect(ClientOptions.forEndpoint(primary.address()));
+    toClose.add(byDefault);
+    KevoClient onReplicas =
+        KevoClient.connect(
+            ClientOptions.builder()
+                .endpoint(primary.address())
+                .readPreference(ReadPreference.REPLICA_PREFERRED)
+                .build());
+    toClose.add(onReplicas);
+    onReplicas.put(b("warm"), b("1"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.db().get(b("warm")).isPresent());
+    assertThat(onReplicas.get(b("warm"))).isPresent(); // served by the replica, which has it
+    assertThat(onReplicas.topology().replicas()).hasSize(1);
+    replica.replica().stop(); // still serves reads, no longer follows
+    for (int i = 0; i < 10; i++) {
+      byte[] want = b("v" + i);
+      byDefault.put(b("d"), want);
+      assertThat(byDefault.get(b("d"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(want));
+      onReplicas.put(b("r"), want);
+      assertThat(onReplicas.get(b("r"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(want));
+    }
+    // The replica never got them: only the session sent those reads on to the primary.
+    assertThat(replica.db().get(b("r"))).isEmpty();
   }
 }

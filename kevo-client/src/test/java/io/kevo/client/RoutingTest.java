@@ -65,8 +65,8 @@ class RoutingTest {
   }
 
   /**
-   * A client seeded with {@code seeds}: short deadline and backoff, no background refresh, then
-   * {@code custom}.
+   * A client seeded with {@code seeds}: reads on replicas without a session (what these routing
+   * tests are about), short deadline and backoff, no background refresh, then {@code custom}.
    */
   private KevoClient client(UnaryOperator<ClientOptions.Builder> custom, FakeNode... seeds) {
     List<String> addresses = new ArrayList<>();
@@ -76,6 +76,8 @@ class RoutingTest {
     ClientOptions.Builder options =
         ClientOptions.builder()
             .endpoints(addresses)
+            .readPreference(ReadPreference.REPLICA_PREFERRED)
+            .sessionConsistency(false)
             .deadline(Duration.ofSeconds(2))
             .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
             .topologyRefreshInterval(Duration.ZERO);
@@ -301,6 +303,8 @@ class RoutingTest {
     ClientOptions options =
         ClientOptions.builder()
             .endpoint(primary.address())
+            .readPreference(ReadPreference.REPLICA_PREFERRED)
+            .sessionConsistency(false)
             .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
             .topologyRefreshInterval(Duration.ZERO)
             .unavailableNodeBackoff(Duration.ofSeconds(5))
@@ -522,7 +526,8 @@ class RoutingTest {
             () -> ClientOptions.builder().unavailableNodeBackoff(Duration.ofMillis(-1)).build())
         .isInstanceOf(IllegalArgumentException.class);
     ClientOptions d = ClientOptions.DEFAULT;
-    assertThat(d.readPreference()).isEqualTo(ReadPreference.REPLICA_PREFERRED);
+    assertThat(d.readPreference()).isEqualTo(ReadPreference.PRIMARY);
+    assertThat(d.sessionConsistency()).isTrue();
     assertThat(d.topologyRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.maxRedirects()).isEqualTo(3);
   }
