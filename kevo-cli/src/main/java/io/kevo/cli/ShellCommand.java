@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Run shell commands (PUT, GET, DELETE, SCAN, BEGIN, COMMIT, .stats, ...) against an",
-      "embedded database (--data) or a Kevo server (--connect).",
+      "Run shell commands (PUT, GET, DELETE, SCAN, BEGIN, COMMIT, .stats, ...) against an"
+          + " embedded database (--data) or a Kevo server (--connect).",
       "Interactive on a terminal; otherwise reads one command per line from stdin."
     })
 final class ShellCommand implements Callable<Integer> {
@@ -49,10 +49,7 @@ final class ShellCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = {
-        "Database directory, created if missing (embedded mode).",
-        "Default: ./kevo-data"
-      })
+      description = "Database directory, created if missing (embedded mode). Default: ./kevo-data")
   private Path data;
 
   @Option(
@@ -65,11 +62,10 @@ final class ShellCommand implements Callable<Integer> {
       names = "--sync",
       paramLabel = "MODE",
       defaultValue = "batch",
-      description = {
-        "WAL sync mode: none, batch or immediate. With --connect, immediate asks the",
-        "server to sync each write; other modes leave it to the server's setting.",
-        "Default: ${DEFAULT-VALUE}"
-      })
+      description =
+          "WAL sync mode: none, batch or immediate. With --connect, immediate asks the server to"
+              + " sync each write; other modes leave it to the server's setting."
+              + " Default: ${DEFAULT-VALUE}")
   private SyncMode sync;
 
   @Spec private CommandSpec spec;

@@ -44,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:50051",
-      description = {"The server's client address.", "Default: ${DEFAULT-VALUE}"})
+      description = "The server's client address. Default: ${DEFAULT-VALUE}")
   private String endpoint;
 
   @Spec private CommandSpec spec;
