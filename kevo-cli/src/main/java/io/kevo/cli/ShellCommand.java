@@ -2,6 +2,7 @@ package io.kevo.cli;
 
 import io.kevo.cli.shell.EmbeddedBackend;
 import io.kevo.cli.shell.JLineSource;
+import io.kevo.cli.shell.KeyCompleter;
 import io.kevo.cli.shell.RemoteBackend;
 import io.kevo.cli.shell.Shell;
 import io.kevo.cli.shell.ShellBackend;
@@ -121,12 +122,21 @@ final class ShellCommand implements Callable<Integer> {
 
   private int runInteractive(ShellBackend backend) throws IOException {
     Path history = Path.of(System.getProperty("user.home"), ".kevo_history");
-    try (JLineSource source = JLineSource.open(history)) {
+    try (JLineSource source = JLineSource.open(history, new KeyCompleter(backend::keys))) {
       PrintWriter terminal = source.writer();
       terminal.println("Kevo shell, " + backend.describe() + ".");
       terminal.println("Type .help for commands, .exit or Ctrl-D to leave.");
       terminal.flush();
-      return new Shell(backend, terminal, terminal).run(source, true);
+      int status = new Shell(backend, terminal, terminal).run(source, true);
+      // Closed here, before the terminal, so that the person sees it was clean (close is
+      // idempotent: the caller's try-with-resources closes it again, doing nothing).
+      backend.close();
+      String note = backend.closedNote();
+      if (!note.isEmpty()) {
+        terminal.println(note + ".");
+        terminal.flush();
+      }
+      return status;
     }
   }
 
