@@ -17,11 +17,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * a set, and where to read more, e.g.
  *
  * <pre>
- * error: invalid value for --sync: 'bogus' (valid: none, batch, immediate). Run 'kevo server --help' for usage.
+ * error: invalid value for --sync: 'x' (valid: none, batch, immediate). Run 'kevo server --help'
+ * for usage.
  * </pre>
  *
- * instead of picocli's default, the whole usage text after the message. The exit status is {@link
- * ExitCodes#FATAL}. Stateless and thread-safe.
+ * (one line; broken here to fit)
+ *
+ * <p>instead of picocli's default, the whole usage text after the message. The exit status is
+ * {@link ExitCodes#FATAL}. Stateless and thread-safe.
  */
 final class OneLineErrors implements IParameterExceptionHandler {
   @Override

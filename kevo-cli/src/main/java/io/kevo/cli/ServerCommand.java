@@ -144,7 +144,8 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "For --role primary: when client writes return, unless a request says otherwise"
               + " (kevo-ack metadata): async (after the local WAL), replica:N (once N replicas"
-              + " made it durable) or all (every connected replica). Default: ${bundle:default.replication-ack}")
+              + " made it durable) or all (every connected replica)."
+              + " Default: ${bundle:default.replication-ack}")
   private String replicationAck;
 
   @Option(
@@ -152,7 +153,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "How long a write waits for its acknowledgement level before it fails with"
-              + " DEADLINE_EXCEEDED (it stays committed on the primary). Default: ${bundle:default.replication-ack-timeout}")
+              + " DEADLINE_EXCEEDED (it stays committed on the primary)."
+              + " Default: ${bundle:default.replication-ack-timeout}")
   private String replicationAckTimeout;
 
   @Option(
@@ -160,8 +162,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "For --role primary: refuse writes (FAILED_PRECONDITION) while fewer than N replicas"
-              + " are connected; health service kevo.writes says NOT_SERVING. Default: ${bundle:default.min-replicas-to-write}"
-              + " (never refuse)")
+              + " are connected; health service kevo.writes says NOT_SERVING."
+              + " Default: ${bundle:default.min-replicas-to-write} (never refuse)")
   private String minReplicasToWrite;
 
   @Option(
@@ -169,7 +171,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "For --role replica: how long a read asking for a sequence not yet applied"
-              + " (kevo-min-sequence) waits before it is refused with UNAVAILABLE. Default: ${bundle:default.read-wait-timeout}")
+              + " (kevo-min-sequence) waits before it is refused with UNAVAILABLE."
+              + " Default: ${bundle:default.read-wait-timeout}")
   private String readWaitTimeout;
 
   @Option(
@@ -183,7 +186,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "MB",
       description =
           "For --role primary: WAL a replica may keep alive before its hold is dropped (it then"
-              + " bootstraps from a snapshot if the log moves past it). Default: ${bundle:default.repl-retention-mb}")
+              + " bootstraps from a snapshot if the log moves past it)."
+              + " Default: ${bundle:default.repl-retention-mb}")
   private Long retentionMb;
 
   @Option(
@@ -317,7 +321,7 @@ final class ServerCommand implements Callable<Integer> {
         setting(
             retentionMb == null ? null : retentionMb.toString(), file, "repl-retention-mb", null);
     if (r != null) {
-      b.retentionBytes(mib(r, "--repl-retention-mb"));
+      b.retentionBytes(parse(r, Long::parseLong, "--repl-retention-mb", WHOLE_NUMBER) << 20);
     }
     String m =
         setting(

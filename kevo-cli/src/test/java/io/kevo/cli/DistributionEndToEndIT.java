@@ -84,12 +84,7 @@ class DistributionEndToEndIT {
       assertThat(log.get(log.size() - 1))
           .containsPattern("INFO .* Kevo server stopped cleanly, last sequence [1-9]\\d*$");
       // Every line starts with an ISO-8601 date and time with its UTC offset.
-      assertThat(log)
-          .allSatisfy(
-              l ->
-                  assertThat(l)
-                      .containsPattern(
-                          "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) "));
+      assertThat(log).allSatisfy(l -> assertThat(l).containsPattern(ISO_DATE_TIME));
     }
 
     // The restart runs with the default logging: its whole log is the "listening" line and the
@@ -110,6 +105,10 @@ class DistributionEndToEndIT {
       assertThat(second.logLines().get(1)).contains("Kevo server stopped cleanly, last sequence ");
     }
   }
+
+  /** What a log line starts with: an ISO-8601 date and time with milliseconds and UTC offset. */
+  private static final String ISO_DATE_TIME =
+      "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) ";
 
   /** Puts (some synced), a batch, a delete and a committed transaction, checked by scans. */
   private void writeWithClient(KevoClient client) {
