@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
-      "Exit status: 0 success, 1 a non-interactive shell had a failed command,",
-      "2 fatal (bad options, database cannot be opened, server cannot be reached),",
-      "3 kevo server halted because its JVM failed (out of memory)."
+      "Exit status: 0 success; 1 a non-interactive shell had a failed command; 2 fatal (bad"
+          + " options, database cannot be opened, server cannot be reached); 3 kevo server halted"
+          + " because its JVM failed (out of memory).",
+      "",
+      "Run 'kevo COMMAND --help' for a command's options."
     })
 public final class Main implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -32,7 +34,9 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+    throw new ParameterException(
+        spec.commandLine(),
+        "missing command (one of " + OneLineErrors.commands(spec.commandLine()) + ")");
   }
 
   public static void main(String[] args) {
@@ -58,6 +62,17 @@ public final class Main implements Runnable {
    */
   public static int execute(
       String[] args, InputStream in, PrintWriter out, PrintWriter err, boolean interactive) {
+    CommandLine cli = commandLine(in, interactive);
+    cli.setOut(out);
+    cli.setErr(err);
+    int status = cli.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+
+  /** The whole command tree, configured: help, error reporting, failures in commands. */
+  static CommandLine commandLine(InputStream in, boolean interactive) {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand(new ShellCommand(in, interactive));
     cli.addSubcommand(new ServerCommand());
@@ -65,8 +80,8 @@ public final class Main implements Runnable {
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setOut(out);
-    cli.setErr(err);
+    WrappedHelp.install(cli);
+    cli.setParameterExceptionHandler(new OneLineErrors());
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           LOG.debug("command failed", ex);
@@ -74,9 +89,6 @@ public final class Main implements Runnable {
           cmd.getErr().flush();
           return ExitCodes.FATAL;
         });
-    int status = cli.execute(args);
-    out.flush();
-    err.flush();
-    return status;
+    return cli;
   }
 }

@@ -12,7 +12,6 @@ import io.kevo.server.ServerOptions;
 import io.kevo.wire.AckLevel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,23 +37,30 @@ import picocli.CommandLine.Spec;
  * (out of memory, say) in any thread, it logs why and halts at once with {@link
  * ExitCodes#JVM_FAILURE} ({@link FatalErrorHalt}), for its supervisor to restart it.
  *
- * <p>Settings come from the flags, else from the {@code --config} properties file (same keys as the
- * long options without dashes: {@code data}, {@code listen}, {@code sync}, {@code memtable-mb},
- * {@code cache-mb}, {@code compression}, {@code role}, {@code primary}, {@code advertise}, {@code
- * replication-ack}, {@code replication-ack-timeout}, {@code min-replicas-to-write}, {@code
- * read-wait-timeout}), else from the defaults. Durations are {@code 500ms}, {@code 2s}, {@code 1m}
- * or ISO-8601 ({@code PT2S}).
+ * <p>Settings come from the flags, else from the {@code --config} properties file (the keys of
+ * {@link ServerConfigFile#KEYS}: the long options without dashes; an unknown key is refused), else
+ * from the defaults, which the help shows as read from the option classes ({@link
+ * ServerHelpDefaults}). Durations are {@code 500ms}, {@code 2s}, {@code 1m} or ISO-8601 ({@code
+ * PT2S}). A clean stop logs one INFO line with the last sequence.
  */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    resourceBundle = "io.kevo.cli.ServerHelpDefaults",
     description = {
-      "Serve a database over gRPC (kevo.KevoService, health, reflection) until SIGINT/SIGTERM."
+      "Serve a database over gRPC (kevo.KevoService, health, reflection) until SIGINT or"
+          + " SIGTERM, then stop cleanly (calls in flight get ${bundle:default.grace} to finish)."
+    },
+    footer = {
+      "",
+      "Config file (--config) keys: ${bundle:config.keys}. Durations: 500ms, 2s, 1m or PT2S."
     })
 final class ServerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
-  private static final Duration GRACE = Duration.ofSeconds(10);
+  private static final String WHOLE_NUMBER = "expected a whole number";
+  private static final String DURATION = "expected a duration like 500ms, 2s, 1m or PT2S";
+  static final Duration GRACE = Duration.ofSeconds(10);
 
   @Option(
       names = "--data",
@@ -71,19 +77,21 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "Properties file with the same keys as these options; flags override it.")
+      description =
+          "Properties file whose keys are the long options without dashes (listed below);"
+              + " flags override it, an unknown key is an error.")
   private Path config;
 
   @Option(
       names = "--sync",
       paramLabel = "MODE",
-      description = "WAL sync mode: none, batch or immediate. Default: the engine's (batch).")
+      description = "WAL sync mode: none, batch or immediate. Default: ${bundle:default.sync}")
   private String sync;
 
   @Option(
       names = "--memtable-mb",
       paramLabel = "MB",
-      description = "Memtable size in MiB. Default: the engine's.")
+      description = "Memtable size in MiB. Default: ${bundle:default.memtable-mb}")
   private String memtableMb;
 
   @Option(
@@ -91,19 +99,21 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "MB",
       description =
           "WAL segment size in MiB (the log is trimmed a whole sealed segment at a time)."
-              + " Default: the engine's.")
+              + " Default: ${bundle:default.wal-segment-mb}")
   private String walSegmentMb;
 
   @Option(
       names = "--cache-mb",
       paramLabel = "MB",
-      description = "Block cache size in MiB. Default: the engine's.")
+      description = "Block cache size in MiB. Default: ${bundle:default.cache-mb}")
   private String cacheMb;
 
   @Option(
       names = "--compression",
       paramLabel = "CODEC",
-      description = "SSTable block compression: none, snappy, lz4 or zstd. Default: the engine's.")
+      description =
+          "SSTable block compression: none, snappy, lz4 or zstd."
+              + " Default: ${bundle:default.compression}")
   private String compression;
 
   @Option(
@@ -134,7 +144,8 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "For --role primary: when client writes return, unless a request says otherwise"
               + " (kevo-ack metadata): async (after the local WAL), replica:N (once N replicas"
-              + " made it durable) or all (every connected replica). Default: async")
+              + " made it durable) or all (every connected replica)."
+              + " Default: ${bundle:default.replication-ack}")
   private String replicationAck;
 
   @Option(
@@ -142,7 +153,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "How long a write waits for its acknowledgement level before it fails with"
-              + " DEADLINE_EXCEEDED (it stays committed on the primary). Default: 5s")
+              + " DEADLINE_EXCEEDED (it stays committed on the primary)."
+              + " Default: ${bundle:default.replication-ack-timeout}")
   private String replicationAckTimeout;
 
   @Option(
@@ -150,7 +162,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "For --role primary: refuse writes (FAILED_PRECONDITION) while fewer than N replicas"
-              + " are connected; health service kevo.writes says NOT_SERVING. Default: 0 (never)")
+              + " are connected; health service kevo.writes says NOT_SERVING."
+              + " Default: ${bundle:default.min-replicas-to-write} (never refuse)")
   private String minReplicasToWrite;
 
   @Option(
@@ -158,7 +171,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "For --role replica: how long a read asking for a sequence not yet applied"
-              + " (kevo-min-sequence) waits before it is refused with UNAVAILABLE. Default: 1s")
+              + " (kevo-min-sequence) waits before it is refused with UNAVAILABLE."
+              + " Default: ${bundle:default.read-wait-timeout}")
   private String readWaitTimeout;
 
   @Option(
@@ -172,7 +186,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "MB",
       description =
           "For --role primary: WAL a replica may keep alive before its hold is dropped (it then"
-              + " bootstraps from a snapshot if the log moves past it). Default: 1024")
+              + " bootstraps from a snapshot if the log moves past it)."
+              + " Default: ${bundle:default.repl-retention-mb}")
   private Long retentionMb;
 
   @Option(
@@ -180,10 +195,13 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "For --role primary: snapshot transfers to bootstrapping replicas that may run at once."
-              + " Default: 2")
+              + " Default: ${bundle:default.max-bootstraps}")
   private Integer maxBootstraps;
 
   @Spec private CommandSpec spec;
+
+  private final java.util.concurrent.atomic.AtomicBoolean stoppedLogged =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -209,20 +227,23 @@ final class ServerCommand implements Callable<Integer> {
               .primaryOptions(primaryOptions(file));
       String ack = setting(replicationAck, file, "replication-ack", null);
       if (ack != null) {
-        b.replicationAck(parse(ack, AckLevel::parse, "--replication-ack"));
+        b.replicationAck(
+            parse(ack, AckLevel::parse, "--replication-ack", "valid: async, replica:N, all"));
       }
       String ackTimeout = setting(replicationAckTimeout, file, "replication-ack-timeout", null);
       if (ackTimeout != null) {
         b.replicationAckTimeout(
-            parse(ackTimeout, ServerCommand::duration, "--replication-ack-timeout"));
+            parse(ackTimeout, ServerCommand::duration, "--replication-ack-timeout", DURATION));
       }
       String minReplicas = setting(minReplicasToWrite, file, "min-replicas-to-write", null);
       if (minReplicas != null) {
-        b.minReplicasToWrite(parse(minReplicas, Integer::parseInt, "--min-replicas-to-write"));
+        b.minReplicasToWrite(
+            parse(minReplicas, Integer::parseInt, "--min-replicas-to-write", WHOLE_NUMBER));
       }
       String readWait = setting(readWaitTimeout, file, "read-wait-timeout", null);
       if (readWait != null) {
-        b.readWaitTimeout(parse(readWait, ServerCommand::duration, "--read-wait-timeout"));
+        b.readWaitTimeout(
+            parse(readWait, ServerCommand::duration, "--read-wait-timeout", DURATION));
       }
       serverOptions = b.build();
       engineOptions = engineOptions(file, nodeRole, halt);
@@ -256,7 +277,13 @@ final class ServerCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     // Safety net for exits not caused by SIGINT/SIGTERM (e.g. SIGHUP): close is idempotent.
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> server.close(GRACE), "kevo-server-shutdown"));
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close(GRACE);
+                  logStopped(db);
+                },
+                "kevo-server-shutdown"));
     boolean handled = Signals.onTermination(stop::countDown);
     writePortFile(server.port());
     LOG.info(
@@ -270,10 +297,21 @@ final class ServerCommand implements Callable<Integer> {
     if (handled) {
       stop.await();
       server.close(GRACE);
+      logStopped(db);
     } else {
       server.awaitTermination(); // the shutdown hook closes it
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The one line a clean stop logs (once, whichever path stopped it). The sequence is still
+   * readable once the engine is closed, and no write can move it any more.
+   */
+  private void logStopped(KevoDB db) {
+    if (stoppedLogged.compareAndSet(false, true)) {
+      LOG.info("Kevo server stopped cleanly, last sequence {}", db.latestSequence());
+    }
   }
 
   private io.kevo.replication.PrimaryOptions primaryOptions(Properties file) {
@@ -283,13 +321,13 @@ final class ServerCommand implements Callable<Integer> {
         setting(
             retentionMb == null ? null : retentionMb.toString(), file, "repl-retention-mb", null);
     if (r != null) {
-      b.retentionBytes(Long.parseLong(r) << 20);
+      b.retentionBytes(parse(r, Long::parseLong, "--repl-retention-mb", WHOLE_NUMBER) << 20);
     }
     String m =
         setting(
             maxBootstraps == null ? null : maxBootstraps.toString(), file, "max-bootstraps", null);
     if (m != null) {
-      b.maxConcurrentBootstraps(Integer.parseInt(m));
+      b.maxConcurrentBootstraps(parse(m, Integer::parseInt, "--max-bootstraps", WHOLE_NUMBER));
     }
     return b.build();
   }
@@ -327,17 +365,14 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private Properties loadConfig() {
-    Properties p = new Properties();
     if (config == null) {
-      return p;
+      return new Properties();
     }
-    try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new ParameterException(
-          spec.commandLine(), "cannot read config file " + config + ": " + e.getMessage(), e);
+    try {
+      return ServerConfigFile.load(config);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return p;
   }
 
   private void writePortFile(int port) {
@@ -366,7 +401,7 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private static long mib(String value, String name) {
-    long mb = parse(value, Long::parseLong, name);
+    long mb = parse(value, Long::parseLong, name, WHOLE_NUMBER);
     if (mb <= 0 || mb > (1L << 20)) {
       throw new IllegalArgumentException(name + " must be in 1.." + (1L << 20) + ", got " + value);
     }
@@ -374,7 +409,11 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String name) {
-    return parse(value, v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)), name);
+    return parse(
+        value,
+        v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)),
+        name,
+        "valid: " + OneLineErrors.enumValues(type));
   }
 
   /** {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}, or ISO-8601 ({@code PT2S}). */
@@ -393,11 +432,17 @@ final class ServerCommand implements Callable<Integer> {
     throw new IllegalArgumentException("expected a duration like 500ms, 2s or PT2S");
   }
 
-  private static <T> T parse(String value, Function<String, T> parser, String name) {
+  /**
+   * {@code parser} applied to {@code value}; a failure says which option, what it got and {@code
+   * expected} (the valid values, or their form).
+   */
+  private static <T> T parse(
+      String value, Function<String, T> parser, String name, String expected) {
     try {
       return parser.apply(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid value for " + name + ": '" + value + "'", e);
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      throw new IllegalArgumentException(
+          "invalid value for " + name + ": '" + value + "' (" + expected + ")", e);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.kevo.cli;
 
 import io.kevo.cli.shell.EmbeddedBackend;
 import io.kevo.cli.shell.JLineSource;
+import io.kevo.cli.shell.KeyCompleter;
 import io.kevo.cli.shell.RemoteBackend;
 import io.kevo.cli.shell.Shell;
 import io.kevo.cli.shell.ShellBackend;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Run shell commands (PUT, GET, DELETE, SCAN, BEGIN, COMMIT, .stats, ...) against an",
-      "embedded database (--data) or a Kevo server (--connect).",
+      "Run shell commands (PUT, GET, DELETE, SCAN, BEGIN, COMMIT, .stats, ...) against an"
+          + " embedded database (--data) or a Kevo server (--connect).",
       "Interactive on a terminal; otherwise reads one command per line from stdin."
     })
 final class ShellCommand implements Callable<Integer> {
@@ -49,10 +50,7 @@ final class ShellCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = {
-        "Database directory, created if missing (embedded mode).",
-        "Default: ./kevo-data"
-      })
+      description = "Database directory, created if missing (embedded mode). Default: ./kevo-data")
   private Path data;
 
   @Option(
@@ -65,11 +63,10 @@ final class ShellCommand implements Callable<Integer> {
       names = "--sync",
       paramLabel = "MODE",
       defaultValue = "batch",
-      description = {
-        "WAL sync mode: none, batch or immediate. With --connect, immediate asks the",
-        "server to sync each write; other modes leave it to the server's setting.",
-        "Default: ${DEFAULT-VALUE}"
-      })
+      description =
+          "WAL sync mode: none, batch or immediate. With --connect, immediate asks the server to"
+              + " sync each write; other modes leave it to the server's setting."
+              + " Default: ${DEFAULT-VALUE}")
   private SyncMode sync;
 
   @Spec private CommandSpec spec;
@@ -125,12 +122,21 @@ final class ShellCommand implements Callable<Integer> {
 
   private int runInteractive(ShellBackend backend) throws IOException {
     Path history = Path.of(System.getProperty("user.home"), ".kevo_history");
-    try (JLineSource source = JLineSource.open(history)) {
+    try (JLineSource source = JLineSource.open(history, new KeyCompleter(backend::keys))) {
       PrintWriter terminal = source.writer();
       terminal.println("Kevo shell, " + backend.describe() + ".");
       terminal.println("Type .help for commands, .exit or Ctrl-D to leave.");
       terminal.flush();
-      return new Shell(backend, terminal, terminal).run(source, true);
+      int status = new Shell(backend, terminal, terminal).run(source, true);
+      // Closed here, before the terminal, so that the person sees it was clean (close is
+      // idempotent: the caller's try-with-resources closes it again, doing nothing).
+      backend.close();
+      String note = backend.closedNote();
+      if (!note.isEmpty()) {
+        terminal.println(note + ".");
+        terminal.flush();
+      }
+      return status;
     }
   }
 

@@ -1,11 +1,13 @@
 package io.kevo.cli;
 
+import io.kevo.cli.shell.Figures;
+import io.kevo.cli.shell.Report;
+import io.kevo.cli.shell.StatsReports;
 import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.KevoClientException;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetStatsResponse;
-import io.kevo.proto.LatencyStats;
 import io.kevo.proto.ReplicaInfo;
 import io.kevo.wire.PrimarySide;
 import io.kevo.wire.ReplicaLink;
@@ -14,23 +16,22 @@ import io.kevo.wire.ReplicationStatus;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code kevo status HOST:PORT}: asks a server for its node info and counters and prints them as
- * aligned tables. Exit status 0, or 2 if the server cannot be reached.
+ * aligned tables with human units ({@link Figures}), or as JSON with {@code --json} ({@link
+ * StatusJson}). Exit status 0, or 2 if the server cannot be reached.
  */
 @Command(
     name = "status",
@@ -44,8 +45,15 @@ final class StatusCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:50051",
-      description = {"The server's client address.", "Default: ${DEFAULT-VALUE}"})
+      description = "The server's client address. Default: ${DEFAULT-VALUE}")
   private String endpoint;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON document (sizes in bytes, absent figures as null) instead of the"
+              + " tables, for scripts and monitoring.")
+  private boolean json;
 
   @Spec private CommandSpec spec;
 
@@ -69,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
         LOG.debug("stats of {} failed", endpoint, e);
         stats = null;
       }
-      out.print(render(endpoint, info, stats));
+      out.print(json ? StatusJson.render(endpoint, info, stats) : render(endpoint, info, stats));
       out.flush();
       return ExitCodes.OK;
     } catch (KevoClientException e) {
@@ -132,56 +140,7 @@ final class StatusCommand implements Callable<Integer> {
       sb.append('\n').append("Keys and storage\n  unavailable (the node serves no reads now)\n");
       return sb.toString();
     }
-    List<String[]> keys = new ArrayList<>();
-    keys.add(row("keys", String.valueOf(stats.getKeyCount())));
-    keys.add(row("storage size", bytes(stats.getStorageSize())));
-    keys.add(row("memtables", String.valueOf(stats.getMemtableCount())));
-    keys.add(row("sstables", String.valueOf(stats.getSstableCount())));
-    keys.add(row("flushes", String.valueOf(stats.getFlushCount())));
-    keys.add(row("compactions", String.valueOf(stats.getCompactionCount())));
-    keys.add(
-        row(
-            "write amplification",
-            String.format(Locale.ROOT, "%.2f", stats.getWriteAmplification())));
-    keys.add(
-        row(
-            "read amplification",
-            String.format(Locale.ROOT, "%.2f", stats.getReadAmplification())));
-    keys.add(row("bytes read", bytes(stats.getTotalBytesRead())));
-    keys.add(row("bytes written", bytes(stats.getTotalBytesWritten())));
-    if (stats.hasRecoveryStats()) {
-      keys.add(
-          row(
-              "WAL recovery",
-              stats.getRecoveryStats().getWalEntriesRecovered()
-                  + " entries from "
-                  + stats.getRecoveryStats().getWalFilesRecovered()
-                  + " files in "
-                  + stats.getRecoveryStats().getWalRecoveryDurationMs()
-                  + " ms"));
-    }
-    sb.append('\n');
-    section(sb, "Keys and storage", null, keys);
-
-    Map<String, Long> counts = new TreeMap<>(stats.getOperationCountsMap());
-    Map<String, LatencyStats> latencies = stats.getLatencyStatsMap();
-    Map<String, Long> errors = stats.getErrorCountsMap();
-    if (!counts.isEmpty()) {
-      List<String[]> ops = new ArrayList<>();
-      for (Map.Entry<String, Long> e : counts.entrySet()) {
-        LatencyStats l = latencies.get(e.getKey());
-        ops.add(
-            new String[] {
-              e.getKey(),
-              Long.toUnsignedString(e.getValue()),
-              Long.toUnsignedString(errors.getOrDefault(e.getKey(), 0L)),
-              l == null ? "-" : micros(l.getAvgNs()),
-              l == null ? "-" : micros(l.getMaxNs())
-            });
-      }
-      sb.append('\n');
-      section(sb, "Operations", new String[] {"", "count", "errors", "avg", "max"}, ops);
-    }
+    sb.append('\n').append(StatsReports.server(stats).render());
     return sb.toString();
   }
 
@@ -217,7 +176,7 @@ final class StatusCommand implements Callable<Integer> {
             Long.toUnsignedString(r.getLastSequence()),
             or(link.lagEntries(), "-"),
             or(link.lagMillis(), "-"),
-            bytesShort(link.bytesSentWire().orElse(0)),
+            bytes(link.bytesSentWire().orElse(0)),
             ratio(link.compressionRatio()),
             or(link.connects(), "-"),
             or(link.resends(), "-")
@@ -297,7 +256,7 @@ final class StatusCommand implements Callable<Integer> {
                   + " failed, "
                   + or(p.bootstrapsRefused(), "-")
                   + " refused (limit); "
-                  + bytesShort(p.bootstrapBytesSent().orElse(0))
+                  + bytes(p.bootstrapBytesSent().orElse(0))
                   + " sent"));
     }
     sb.append('\n');
@@ -361,16 +320,16 @@ final class StatusCommand implements Callable<Integer> {
         + " at sequence "
         + or(b.sequence(), "?")
         + ": "
-        + bytesShort(done)
+        + bytes(done)
         + " of "
-        + bytesShort(total)
+        + bytes(total)
         + (total > 0 ? " (" + done * 100 / total + "%)" : "")
         + ", files "
         + or(b.filesDone(), "?")
         + "/"
         + or(b.filesTotal(), "?")
         + ", "
-        + bytesShort(b.bytesPerSecond().orElse(0))
+        + bytes(b.bytesPerSecond().orElse(0))
         + "/s, ETA "
         + (eta < 0 ? "unknown" : (eta + 999) / 1000 + " s");
   }
@@ -380,71 +339,22 @@ final class StatusCommand implements Callable<Integer> {
     return v.isPresent() ? Long.toString(v.getAsLong()) : absent;
   }
 
-  /** A compression ratio as the node sends it (three decimals), or {@code -}. */
+  /** A compression ratio with two decimals, or {@code -}. */
   private static String ratio(OptionalDouble r) {
-    return r.isPresent() ? String.format(Locale.ROOT, "%.3f", r.getAsDouble()) : "-";
+    return r.isPresent() ? Figures.ratio(r.getAsDouble()) : Figures.NONE;
   }
 
-  /** {@code 1536} as {@code 1.5 KiB}. */
-  private static String bytesShort(long n) {
-    String full = bytes(n);
-    int paren = full.indexOf(" (");
-    return paren < 0 ? full : full.substring(0, paren);
+  private static String bytes(long n) {
+    return Figures.bytes(n);
   }
 
   private static String[] row(String name, String value) {
     return new String[] {name, value};
   }
 
-  /**
-   * A title line, then the rows indented by two with columns aligned: the first left-aligned, the
-   * others right-aligned when there is a header (numbers), else left-aligned.
-   */
+  /** A title line, then the rows aligned ({@link Report.Section#render()}). */
   private static void section(
       StringBuilder sb, String title, String[] header, List<String[]> rows) {
-    List<String[]> all = new ArrayList<>();
-    if (header != null) {
-      all.add(header);
-    }
-    all.addAll(rows);
-    int columns = all.get(0).length;
-    int[] width = new int[columns];
-    for (String[] r : all) {
-      for (int c = 0; c < columns; c++) {
-        width[c] = Math.max(width[c], r[c].length());
-      }
-    }
-    sb.append(title).append('\n');
-    for (String[] r : all) {
-      StringBuilder line = new StringBuilder("  ");
-      for (int c = 0; c < columns; c++) {
-        boolean right = header != null && c > 0;
-        String cell = r[c];
-        String pad = " ".repeat(width[c] - cell.length());
-        line.append(c == 0 ? "" : "  ").append(right ? pad + cell : cell + pad);
-      }
-      sb.append(line.toString().stripTrailing()).append('\n');
-    }
-  }
-
-  /** {@code 1536} as {@code 1.5 KiB (1536 bytes)}; small counts as plain bytes. */
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " bytes";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s (%d bytes)", v, units[u], n);
-  }
-
-  private static String micros(long nanos) {
-    return nanos < 10_000
-        ? String.format(Locale.ROOT, "%.1f us", nanos / 1e3)
-        : String.format(Locale.ROOT, "%d us", nanos / 1_000);
+    sb.append(new Report.Section(title, header, rows).render());
   }
 }

@@ -7,8 +7,12 @@
  * display) lives in {@link io.kevo.cli.shell}; commands here only wire options, streams and the
  * terminal to it.
  *
+ * <p>A bad command line is reported in one line ({@link io.kevo.cli.OneLineErrors}); usage help is
+ * wrapped at spaces only ({@link io.kevo.cli.WrappedHelp}). {@link io.kevo.cli.ServerConfigFile}
+ * owns the list of {@code kevo server --config} keys.
+ *
  * <p>Logging goes through SLF4J to logback; the bundled {@code logback.xml} sends warnings and
- * above to stderr so that stdout carries only command results. {@code -Dkevo.log.level=DEBUG} (e.g.
- * through {@code KEVO_JAVA_OPTS}) raises the level.
+ * above to stderr, with ISO-8601 dates, so that stdout carries only command results. {@code
+ * -Dkevo.log.level=DEBUG} (e.g. through {@code KEVO_JAVA_OPTS}) raises the level.
  */
 package io.kevo.cli;

@@ -79,11 +79,16 @@ class DistributionEndToEndIT {
           .doesNotContain(" WARN ")
           .doesNotContain(" ERROR ")
           .doesNotContain("Exception");
-      // The engine's close is the last thing the server does.
-      assertThat(log.get(log.size() - 1)).contains("closed " + data + " at sequence ");
+      // The engine's close is the last thing the server does, then it says it stopped cleanly.
+      assertThat(log.get(log.size() - 2)).contains("closed " + data + " at sequence ");
+      assertThat(log.get(log.size() - 1))
+          .containsPattern("INFO .* Kevo server stopped cleanly, last sequence [1-9]\\d*$");
+      // Every line starts with an ISO-8601 date and time with its UTC offset.
+      assertThat(log).allSatisfy(l -> assertThat(l).containsPattern(ISO_DATE_TIME));
     }
 
-    // The restart runs with the default logging: its whole log is the one "listening" line.
+    // The restart runs with the default logging: its whole log is the "listening" line and the
+    // clean stop.
     try (DistributionProcess.Server second =
             DistributionProcess.startServer(jar, tmp, data, "second");
         KevoClient client = KevoClient.connect(second.address())) {
@@ -95,12 +100,15 @@ class DistributionEndToEndIT {
       readBackWithShell(second);
 
       assertThat(second.terminate()).as("exit status after SIGTERM").isZero();
-      assertThat(second.logLines())
-          .singleElement()
-          .asString()
-          .contains("Kevo server listening on " + second.address());
+      assertThat(second.logLines()).hasSize(2);
+      assertThat(second.logLines().get(0)).contains("Kevo server listening on " + second.address());
+      assertThat(second.logLines().get(1)).contains("Kevo server stopped cleanly, last sequence ");
     }
   }
+
+  /** What a log line starts with: an ISO-8601 date and time with milliseconds and UTC offset. */
+  private static final String ISO_DATE_TIME =
+      "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) ";
 
   /** Puts (some synced), a batch, a delete and a committed transaction, checked by scans. */
   private void writeWithClient(KevoClient client) {

@@ -89,7 +89,7 @@ class StatusCommandTest {
         .contains("3 (term ?, from sequence ?)")
         .containsPattern("streams open +2")
         .containsPattern("durable sequence +-")
-        .contains("0 bytes on the wire, ratio 0.500")
+        .contains("0 B on the wire, ratio 0.50")
         .containsPattern("127\\.0\\.0\\.1:50052 +disconnected +7 +- +-")
         .doesNotContain("write acknowledgement")
         .doesNotContain("bootstraps (snapshots)");

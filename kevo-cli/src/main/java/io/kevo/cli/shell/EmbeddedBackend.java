@@ -1,6 +1,5 @@
 package io.kevo.cli.shell;
 
-import io.kevo.engine.DbStats;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
@@ -11,17 +10,21 @@ import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.engine.TransactionOptions;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link ShellBackend} over a {@link KevoDB} opened in this process. Not thread-safe. */
 public final class EmbeddedBackend implements ShellBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+
   private final KevoDB db;
+  private boolean closed;
 
   private EmbeddedBackend(KevoDB db) {
     this.db = db;
@@ -82,39 +85,35 @@ public final class EmbeddedBackend implements ShellBackend {
         db.beginTransaction(readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT));
   }
 
-  /**
-   * Every {@link DbStats} component, in declaration order. Read reflectively so that counters the
-   * engine adds later show up without a change here.
-   */
   @Override
-  public List<Stat> stats() {
-    DbStats stats = db.stats();
-    List<Stat> rows = new ArrayList<>();
-    for (RecordComponent component : DbStats.class.getRecordComponents()) {
-      try {
-        Object value = component.getAccessor().invoke(stats);
-        if (value instanceof List<?> list) {
-          // The per-level list reads better as one row per level.
-          for (Object item : list) {
-            if (item instanceof DbStats.LevelStats l) {
-              rows.add(
-                  new Stat("level " + l.level(), l.files() + " files, " + l.bytes() + " bytes"));
-            }
-          }
-        } else {
-          rows.add(new Stat(component.getName(), String.valueOf(value)));
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read DbStats." + component.getName(), e);
+  public Report stats() {
+    return StatsReports.embedded(db.stats());
+  }
+
+  @Override
+  public List<byte[]> keys(byte[] prefix, int limit) {
+    List<byte[]> keys = new ArrayList<>();
+    // The iterator is lazy: stopping early reads no more than the keys returned.
+    try (KevoIterator it = db.scan(ScanOptions.builder().prefix(prefix).build())) {
+      while (keys.size() < limit && it.hasNext()) {
+        keys.add(it.next().key());
       }
     }
-    rows.add(new Stat("sstableCount", String.valueOf(stats.sstableCount())));
-    rows.add(new Stat("blockCacheHitRate", String.format("%.3f", stats.blockCacheHitRate())));
-    return rows;
+    return keys;
+  }
+
+  @Override
+  public String closedNote() {
+    // Readable once closed; nothing writes any more.
+    return "database " + db.directory() + " closed cleanly, last sequence " + db.latestSequence();
   }
 
   @Override
   public void close() {
-    db.close();
+    if (!closed) {
+      closed = true;
+      db.close();
+      LOG.info("{}", closedNote());
+    }
   }
 }

@@ -3,19 +3,18 @@ package io.kevo.cli.shell;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.ArgumentCompleter;
-import org.jline.reader.impl.completer.NullCompleter;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * Lines typed at the system terminal, with JLine line editing, command-word completion and a
- * persistent history file. Ctrl-C discards the current line; Ctrl-D ends the input.
+ * Lines typed at the system terminal, with JLine line editing, completion (command words, and keys
+ * after GET, DELETE and PUT: {@link KeyCompleter}) and a persistent history file. Ctrl-C discards
+ * the current line; Ctrl-D ends the input.
  */
 public final class JLineSource implements LineSource {
   private final Terminal terminal;
@@ -27,7 +26,7 @@ public final class JLineSource implements LineSource {
   }
 
   /** Opens the system terminal, keeping history in {@code historyFile}. */
-  public static JLineSource open(Path historyFile) throws IOException {
+  public static JLineSource open(Path historyFile, Completer completer) throws IOException {
     Terminal terminal = TerminalBuilder.builder().system(true).build();
     LineReader reader =
         LineReaderBuilder.builder()
@@ -37,21 +36,7 @@ public final class JLineSource implements LineSource {
             .variable(LineReader.HISTORY_SIZE, 1000)
             // '!' and '\' are data here, not history designators.
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-            .completer(
-                new ArgumentCompleter(
-                    new StringsCompleter(
-                        "PUT",
-                        "GET",
-                        "DELETE",
-                        "SCAN",
-                        "BEGIN",
-                        "COMMIT",
-                        "ROLLBACK",
-                        ".ack",
-                        ".stats",
-                        ".help",
-                        ".exit"),
-                    NullCompleter.INSTANCE))
+            .completer(completer)
             .build();
     return new JLineSource(terminal, reader);
   }

@@ -8,7 +8,6 @@ import io.kevo.client.ScanSpec;
 import io.kevo.client.WriteSpec;
 import io.kevo.engine.ScanOptions;
 import io.kevo.proto.GetNodeInfoResponse;
-import io.kevo.proto.GetStatsResponse;
 import io.kevo.wire.AckLevel;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,18 +17,24 @@ import java.util.function.BiConsumer;
 /**
  * A {@link ShellBackend} over a {@link KevoClient}: {@code kevo shell --connect HOST:PORT}.
  * Failures are {@link io.kevo.client.KevoClientException}s, shown as {@code error: CODE: server
- * message}. Not thread-safe.
+ * message}. Reads go where the client sends them; writes and read-write transactions always go to
+ * the primary (the client learns it from the node's topology, or from a replica's redirect), so a
+ * write typed in a shell connected to a replica is noted {@code (written on the primary
+ * HOST:PORT)}. Not thread-safe.
  */
 public final class RemoteBackend implements ShellBackend {
   private final KevoClient client;
   private final boolean sync;
   private final String description;
+  private final boolean replica; // the node the shell talks to, as it said at connect
   private AckLevel ack; // null: the server's default
+  private String writeNote = "";
 
-  private RemoteBackend(KevoClient client, boolean sync, String description) {
+  private RemoteBackend(KevoClient client, boolean sync, String description, boolean replica) {
     this.client = client;
     this.sync = sync;
     this.description = description;
+    this.replica = replica;
   }
 
   /**
@@ -51,7 +56,8 @@ public final class RemoteBackend implements ShellBackend {
               + info.getNodeRole()
               + (sync ? ", synced writes" : "")
               + ")";
-      return new RemoteBackend(client, sync, description);
+      return new RemoteBackend(
+          client, sync, description, info.getNodeRole() == GetNodeInfoResponse.NodeRole.REPLICA);
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -77,7 +83,22 @@ public final class RemoteBackend implements ShellBackend {
 
   @Override
   public void put(byte[] key, byte[] value) {
+    writeNote = "";
     client.put(key, value, spec());
+    wrote();
+  }
+
+  /** After a write or commit succeeded: notes where it went if not to the node the shell uses. */
+  private void wrote() {
+    if (replica) {
+      String primary = client.topology().primary();
+      writeNote = "(written on the primary " + (primary == null ? "?" : primary) + ")";
+    }
+  }
+
+  @Override
+  public String writeNote() {
+    return writeNote;
   }
 
   @Override
@@ -87,7 +108,9 @@ public final class RemoteBackend implements ShellBackend {
 
   @Override
   public void delete(byte[] key) {
+    writeNote = "";
     client.delete(key, spec());
+    wrote();
   }
 
   @Override
@@ -96,28 +119,28 @@ public final class RemoteBackend implements ShellBackend {
   }
 
   @Override
-  public List<Stat> stats() {
-    GetStatsResponse s = client.stats();
-    List<Stat> rows = new ArrayList<>();
-    rows.add(new Stat("keyCount", String.valueOf(s.getKeyCount())));
-    rows.add(new Stat("storageSize", String.valueOf(s.getStorageSize())));
-    rows.add(new Stat("memtableCount", String.valueOf(s.getMemtableCount())));
-    rows.add(new Stat("sstableCount", String.valueOf(s.getSstableCount())));
-    rows.add(new Stat("writeAmplification", String.format("%.3f", s.getWriteAmplification())));
-    rows.add(new Stat("readAmplification", String.format("%.3f", s.getReadAmplification())));
-    rows.add(new Stat("totalBytesRead", String.valueOf(s.getTotalBytesRead())));
-    rows.add(new Stat("totalBytesWritten", String.valueOf(s.getTotalBytesWritten())));
-    rows.add(new Stat("flushCount", String.valueOf(s.getFlushCount())));
-    rows.add(new Stat("compactionCount", String.valueOf(s.getCompactionCount())));
-    s.getOperationCountsMap().entrySet().stream()
-        .sorted(java.util.Map.Entry.comparingByKey())
-        .forEach(e -> rows.add(new Stat("ops " + e.getKey(), Long.toUnsignedString(e.getValue()))));
-    return rows;
+  public Report stats() {
+    return StatsReports.server(client.stats());
+  }
+
+  @Override
+  public List<byte[]> keys(byte[] prefix, int limit) {
+    List<byte[]> keys = new ArrayList<>();
+    drain(
+        client.scan(ScanSpec.builder().prefix(prefix).limit(limit).build()), (k, v) -> keys.add(k));
+    return keys;
+  }
+
+  @Override
+  public String closedNote() {
+    return "disconnected from " + client.endpoint();
   }
 
   @Override
   public ShellTransaction begin(boolean readOnly) {
-    return new RemoteTransaction(client.beginTransaction(readOnly), this::spec);
+    writeNote = "";
+    return new RemoteTransaction(
+        client.beginTransaction(readOnly), this::spec, readOnly ? () -> {} : this::wrote);
   }
 
   @Override
@@ -148,10 +171,13 @@ public final class RemoteBackend implements ShellBackend {
   private static final class RemoteTransaction implements ShellTransaction {
     private final ClientTransaction tx;
     private final java.util.function.Supplier<WriteSpec> spec; // the level as of COMMIT
+    private final Runnable committed;
 
-    RemoteTransaction(ClientTransaction tx, java.util.function.Supplier<WriteSpec> spec) {
+    RemoteTransaction(
+        ClientTransaction tx, java.util.function.Supplier<WriteSpec> spec, Runnable committed) {
       this.tx = tx;
       this.spec = spec;
+      this.committed = committed;
     }
 
     @Override
@@ -187,6 +213,7 @@ public final class RemoteBackend implements ShellBackend {
     @Override
     public void commit() {
       tx.commit(spec.get());
+      committed.run();
     }
 
     @Override

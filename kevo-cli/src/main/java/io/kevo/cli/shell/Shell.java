@@ -4,8 +4,9 @@ import io.kevo.client.KevoClientException;
 import io.kevo.engine.KevoException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ public final class Shell {
           "  .ack [LEVEL]           show or set (server only) how many replicas must confirm",
           "                         each write and COMMIT: async, replica:N, all, or default",
           "                         (the server's --replication-ack)",
-          "  .stats                 database counters",
+          "  .stats                 database counters, grouped",
+          "  .timing [on|off]       show or set whether each command's elapsed time is printed",
           "  .help                  this text",
           "  .exit                  leave (also exit, quit, Ctrl-D / end of input)",
           "",
@@ -57,6 +59,8 @@ public final class Shell {
   private final ShellBackend backend;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final LongSupplier nanoTime;
+  private boolean timing;
   private long lineNumber;
   private boolean numberErrors;
   private ShellTransaction tx;
@@ -69,9 +73,15 @@ public final class Shell {
   }
 
   public Shell(ShellBackend backend, PrintWriter out, PrintWriter err) {
+    this(backend, out, err, System::nanoTime);
+  }
+
+  /** As above, timing commands ({@code .timing on}) with {@code nanoTime}. */
+  public Shell(ShellBackend backend, PrintWriter out, PrintWriter err, LongSupplier nanoTime) {
     this.backend = backend;
     this.out = out;
     this.err = err;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -122,8 +132,30 @@ public final class Shell {
     }
   }
 
-  /** Runs one line; output is flushed before returning. */
+  /**
+   * Runs one line; output is flushed before returning. With {@code .timing on}, a command's result
+   * is followed by {@code Time: 1.234 ms} on {@code out}, failed or not.
+   */
   public Outcome execute(String line) {
+    long started = nanoTime.getAsLong();
+    boolean timed = timing;
+    Outcome outcome = run(line);
+    // The command that turns timing on is not timed; the one that turns it off is.
+    if (timed && outcome != Outcome.EXIT && !line.isBlank() && !line.strip().startsWith("#")) {
+      out.println("Time: " + elapsed(nanoTime.getAsLong() - started));
+      out.flush();
+    }
+    return outcome;
+  }
+
+  /** {@code 0.250 ms}, {@code 12.500 ms}, {@code 1.250 s}. */
+  static String elapsed(long nanos) {
+    return nanos < 1_000_000_000L
+        ? String.format(Locale.ROOT, "%.3f ms", nanos / 1e6)
+        : String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+  }
+
+  private Outcome run(String line) {
     try {
       Optional<Statement> statement = StatementParser.parse(line);
       return statement.isPresent() ? execute(statement.get()) : Outcome.OK;
@@ -146,12 +178,12 @@ public final class Shell {
     KeyValueStore store = tx != null ? tx : backend;
     if (statement instanceof Statement.Put put) {
       store.put(put.key(), put.value());
-      out.println("OK");
+      out.println(ok(store));
     } else if (statement instanceof Statement.Get get) {
       out.println(store.get(get.key()).map(ByteText::display).orElse("(not found)"));
     } else if (statement instanceof Statement.Delete delete) {
       store.delete(delete.key());
-      out.println("OK");
+      out.println(ok(store));
     } else if (statement instanceof Statement.Scan scan) {
       scan(store, scan);
     } else if (statement instanceof Statement.Begin begin) {
@@ -184,7 +216,12 @@ public final class Shell {
         return fail("error: " + e.getMessage());
       }
     } else if (statement instanceof Statement.Stats) {
-      printStats(backend.stats());
+      out.print(backend.stats().render());
+    } else if (statement instanceof Statement.Timing t) {
+      if (t.on() != null) {
+        timing = t.on();
+      }
+      out.println("timing " + (timing ? "on" : "off"));
     } else if (statement instanceof Statement.Help) {
       out.println(HELP);
     } else if (statement instanceof Statement.Exit) {
@@ -204,7 +241,7 @@ public final class Shell {
     tx = null;
     try {
       ending.commit();
-      out.println("COMMIT");
+      out.println(ending.readOnly() ? "COMMIT" : withNote("COMMIT"));
       return Outcome.OK;
     } catch (KevoException | KevoClientException e) {
       LOG.debug("commit failed", e);
@@ -245,17 +282,15 @@ public final class Shell {
     out.println("(" + count[0] + (count[0] == 1 ? " entry)" : " entries)"));
   }
 
-  private void printStats(List<ShellBackend.Stat> stats) {
-    int nameWidth = 0;
-    int valueWidth = 0;
-    for (ShellBackend.Stat stat : stats) {
-      nameWidth = Math.max(nameWidth, stat.name().length());
-      valueWidth = Math.max(valueWidth, stat.value().length());
-    }
-    String format = "%-" + nameWidth + "s  %" + valueWidth + "s%n";
-    for (ShellBackend.Stat stat : stats) {
-      out.printf(format, stat.name(), stat.value());
-    }
+  /** {@code OK}, with where the write went if the backend has something to say (a replica). */
+  private String ok(KeyValueStore store) {
+    // Inside a transaction nothing is written before COMMIT.
+    return store == backend ? withNote("OK") : "OK";
+  }
+
+  private String withNote(String result) {
+    String note = backend.writeNote();
+    return note.isEmpty() ? result : result + " " + note;
   }
 
   private Outcome fail(String message) {

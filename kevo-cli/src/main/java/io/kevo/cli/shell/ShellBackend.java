@@ -18,8 +18,31 @@ public interface ShellBackend extends KeyValueStore, AutoCloseable {
    */
   String describe();
 
-  /** Counters in display order. */
-  List<Stat> stats();
+  /** The counters, grouped and formatted for people. */
+  Report stats();
+
+  /**
+   * Up to {@code limit} keys starting with {@code prefix}, in order, for completion. Reads the
+   * latest state, outside any transaction.
+   */
+  List<byte[]> keys(byte[] prefix, int limit);
+
+  /**
+   * What to add to a write's {@code OK}, e.g. {@code (written on the primary 10.0.0.1:50051)} when
+   * the node the shell talks to is a replica and the write went to its primary; empty otherwise.
+   * Describes the last write or commit.
+   */
+  default String writeNote() {
+    return "";
+  }
+
+  /**
+   * One line saying the backend was closed cleanly, for an interactive session to print once it is
+   * closed (e.g. {@code database /data closed cleanly, last sequence 12}).
+   */
+  default String closedNote() {
+    return "";
+  }
 
   /**
    * Sets the acknowledgement level of the following writes and commits ({@code async}, {@code
@@ -46,7 +69,4 @@ public interface ShellBackend extends KeyValueStore, AutoCloseable {
     return failure instanceof TransactionConflictException
         || (failure instanceof KevoClientException e && e.isConflict());
   }
-
-  /** One named counter. */
-  record Stat(String name, String value) {}
 }

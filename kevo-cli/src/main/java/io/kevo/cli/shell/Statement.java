@@ -38,6 +38,9 @@ public sealed interface Statement {
    */
   record Ack(String level) implements Statement {}
 
+  /** {@code .timing [on|off]}: show ({@code on} null) or set whether each command's time shows. */
+  record Timing(Boolean on) implements Statement {}
+
   /** {@code .stats}. */
   record Stats() implements Statement {}
 

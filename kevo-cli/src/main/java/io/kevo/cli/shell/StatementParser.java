@@ -14,6 +14,7 @@ public final class StatementParser {
   static final String DELETE_USAGE = "usage: DELETE key";
   static final String SCAN_USAGE = "usage: SCAN [prefix] | SCAN RANGE start end";
   static final String BEGIN_USAGE = "usage: BEGIN [READONLY]";
+  static final String TIMING_USAGE = "usage: .timing [on | off]";
   static final String ACK_USAGE = "usage: .ack [async | replica:N | all | default]";
 
   private StatementParser() {}
@@ -59,6 +60,7 @@ public final class StatementParser {
             }
             yield new Statement.Ack(args.isEmpty() ? null : args.get(0).text());
           }
+          case ".timing" -> timing(args);
           case ".help", "help" -> new Statement.Help();
           case ".exit", "exit", "quit" -> {
             expect(args, 0, "usage: .exit");
@@ -77,6 +79,19 @@ public final class StatementParser {
               throw new UsageException(
                   "unknown command: " + tokens.get(0).text() + " (type .help for the list)");
         });
+  }
+
+  private static Statement timing(List<Token> args) throws UsageException {
+    if (args.isEmpty()) {
+      return new Statement.Timing(null);
+    }
+    if (args.size() == 1 && args.get(0).isKeyword("on")) {
+      return new Statement.Timing(true);
+    }
+    if (args.size() == 1 && args.get(0).isKeyword("off")) {
+      return new Statement.Timing(false);
+    }
+    throw new UsageException(TIMING_USAGE);
   }
 
   private static Statement begin(List<Token> args) throws UsageException {

@@ -11,6 +11,11 @@
  * ({@code kevo shell --connect}). {@code BEGIN} opens a {@link io.kevo.cli.shell.ShellTransaction}
  * from the backend; until {@code COMMIT} or {@code ROLLBACK} the data commands go through it.
  *
+ * <p>Display: {@code .stats} and {@code kevo status} build a {@link io.kevo.cli.shell.Report}
+ * (sections of aligned rows) from {@link io.kevo.cli.shell.StatsReports}, with numbers formatted by
+ * {@link io.kevo.cli.shell.Figures}. The interactive shell completes command words and keys ({@link
+ * io.kevo.cli.shell.KeyCompleter}, a bounded prefix scan through the backend).
+ *
  * <p>Text rules: keys and values are byte strings written as UTF-8 text. A token is either bare or
  * double-quoted; backslash escapes ({@code \\ \" \n \t \r \0 \xNN}) work in both, {@code \xNN}
  * writes one raw byte. Output uses the same syntax: a key or value is printed bare when that
