@@ -7,7 +7,6 @@ import io.kevo.replication.PrimaryOptions;
 import io.kevo.server.ServerOptions;
 import io.kevo.wire.AckLevel;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,20 +22,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code docs/kevo.properties}, the commented sample configuration, cannot lie: it documents every
- * key {@code kevo server} reads (its long options, less those that only make sense on a command
- * line), each after a comment, and every value it sets is the server's default, read from the
- * option classes that hold the defaults. {@link SampleConfigIT} starts a server with it.
+ * key {@code kevo server} reads ({@link ServerConfigFile#KEYS}), each after a comment, and every
+ * value it sets is the server's default, read from the option classes that hold the defaults.
+ * {@link SampleConfigIT} starts a server with it.
  */
 class SampleConfigTest {
   static final Path SAMPLE = Path.of("..", "docs", "kevo.properties");
-
-  /** Options that are not configuration keys: they name the file, or only steer one run. */
-  private static final Set<String> NOT_KEYS = Set.of("config", "port-file", "help", "version");
 
   /** A key left commented out because it has no default: {@code # key=example}. */
   private static final Pattern COMMENTED_KEY = Pattern.compile("^#\\s*([a-z][a-z0-9-]*)=.*$");
@@ -76,13 +70,7 @@ class SampleConfigTest {
 
   @Test
   void documentsExactlyTheKeysTheServerReads() throws IOException {
-    Set<String> accepted = new TreeSet<>();
-    for (OptionSpec o : CommandSpec.forAnnotatedObject(new ServerCommand()).options()) {
-      String name = o.longestName().replaceFirst("^--", "");
-      if (!NOT_KEYS.contains(name)) {
-        accepted.add(name);
-      }
-    }
+    Set<String> accepted = new TreeSet<>(ServerConfigFile.KEYS);
     Set<String> documented = new TreeSet<>(active().stringPropertyNames());
     documented.addAll(commented());
     assertThat(documented).isEqualTo(accepted);
@@ -125,13 +113,9 @@ class SampleConfigTest {
     }
   }
 
-  /** The keys the file sets, read as the server reads its --config file. */
-  private static Properties active() throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8)) {
-      p.load(r);
-    }
-    return p;
+  /** The keys the file sets, read as the server reads its --config file (unknown keys refused). */
+  private static Properties active() {
+    return ServerConfigFile.load(SAMPLE);
   }
 
   private static Set<String> commented() throws IOException {
