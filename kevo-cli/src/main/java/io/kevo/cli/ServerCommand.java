@@ -6,6 +6,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
 import io.kevo.engine.SyncMode;
+import io.kevo.engine.TransactionMode;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
@@ -42,8 +43,8 @@ import picocli.CommandLine.Spec;
  * long options without dashes: {@code data}, {@code listen}, {@code sync}, {@code memtable-mb},
  * {@code cache-mb}, {@code compression}, {@code role}, {@code primary}, {@code advertise}, {@code
  * replication-ack}, {@code replication-ack-timeout}, {@code min-replicas-to-write}, {@code
- * read-wait-timeout}), else from the defaults. Durations are {@code 500ms}, {@code 2s}, {@code 1m}
- * or ISO-8601 ({@code PT2S}).
+ * read-wait-timeout}, {@code transactions}), else from the defaults. Durations are {@code 500ms},
+ * {@code 2s}, {@code 1m} or ISO-8601 ({@code PT2S}).
  */
 @Command(
     name = "server",
@@ -162,6 +163,14 @@ final class ServerCommand implements Callable<Integer> {
   private String readWaitTimeout;
 
   @Option(
+      names = "--transactions",
+      paramLabel = "MODE",
+      description =
+          "Read-write transactions begun without kevo-tx-mode: optimistic (checked at commit) or"
+              + " pessimistic (keys locked until the end, as Kevo's Go server). Default: optimistic")
+  private String transactions;
+
+  @Option(
       names = "--port-file",
       paramLabel = "FILE",
       description = "Write the bound port to FILE once listening (for scripts and tests).")
@@ -206,7 +215,9 @@ final class ServerCommand implements Callable<Integer> {
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
-              .primaryOptions(primaryOptions(file));
+              .primaryOptions(primaryOptions(file))
+              .transactionMode(
+                  TransactionMode.parse(setting(transactions, file, "transactions", "optimistic")));
       String ack = setting(replicationAck, file, "replication-ack", null);
       if (ack != null) {
         b.replicationAck(parse(ack, AckLevel::parse, "--replication-ack"));
