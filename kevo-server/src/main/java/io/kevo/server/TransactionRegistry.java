@@ -271,7 +271,7 @@ final class TransactionRegistry implements AutoCloseable {
           + Duration.ofNanos(lifetimeNanos).toMillis()
           + " ms";
     }
-    if (now - e.lastUsed > idleNanos) {
+    if (!e.busy && now - e.lastUsed > idleNanos) {
       return "expired: idle longer than " + Duration.ofNanos(idleNanos).toMillis() + " ms";
     }
     return null;
