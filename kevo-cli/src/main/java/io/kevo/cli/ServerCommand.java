@@ -6,6 +6,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
 import io.kevo.engine.SyncMode;
+import io.kevo.engine.TransactionMode;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
@@ -176,6 +177,15 @@ final class ServerCommand implements Callable<Integer> {
   private String readWaitTimeout;
 
   @Option(
+      names = "--transactions",
+      paramLabel = "MODE",
+      description =
+          "Read-write transactions begun without kevo-tx-mode: optimistic (checked at commit) or"
+              + " pessimistic (keys locked until the end, as Kevo's Go server)."
+              + " Default: ${bundle:default.transactions}")
+  private String transactions;
+
+  @Option(
       names = "--port-file",
       paramLabel = "FILE",
       description = "Write the bound port to FILE once listening (for scripts and tests).")
@@ -225,6 +235,10 @@ final class ServerCommand implements Callable<Integer> {
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
               .primaryOptions(primaryOptions(file));
+      String mode = setting(transactions, file, "transactions", null);
+      if (mode != null) {
+        b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));
+      }
       String ack = setting(replicationAck, file, "replication-ack", null);
       if (ack != null) {
         b.replicationAck(

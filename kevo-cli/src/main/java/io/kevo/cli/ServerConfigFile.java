@@ -37,6 +37,7 @@ public final class ServerConfigFile {
           "replication-ack-timeout",
           "min-replicas-to-write",
           "read-wait-timeout",
+          "transactions",
           "repl-retention-mb",
           "max-bootstraps");
 

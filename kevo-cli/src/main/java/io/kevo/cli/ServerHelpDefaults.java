@@ -34,6 +34,7 @@ public final class ServerHelpDefaults extends ListResourceBundle {
       {"default.replication-ack-timeout", text(server.replicationAckTimeout())},
       {"default.min-replicas-to-write", Integer.toString(server.minReplicasToWrite())},
       {"default.read-wait-timeout", text(server.readWaitTimeout())},
+      {"default.transactions", server.transactionMode().name().toLowerCase(Locale.ROOT)},
       {"default.repl-retention-mb", Long.toString(primary.retentionBytes() >> 20)},
       {"default.max-bootstraps", Integer.toString(primary.maxConcurrentBootstraps())},
       {"default.grace", text(ServerCommand.GRACE)},

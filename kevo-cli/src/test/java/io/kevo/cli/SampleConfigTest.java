@@ -56,6 +56,7 @@ class SampleConfigTest {
         new Check(server.replicationAckTimeout(), ServerCommand::duration));
     m.put("min-replicas-to-write", new Check(server.minReplicasToWrite(), Integer::valueOf));
     m.put("read-wait-timeout", new Check(server.readWaitTimeout(), ServerCommand::duration));
+    m.put("transactions", new Check(server.transactionMode(), v -> v.toUpperCase(Locale.ROOT)));
     m.put("repl-retention-mb", new Check(primary.retentionBytes(), SampleConfigTest::mib));
     m.put("max-bootstraps", new Check(primary.maxConcurrentBootstraps(), Integer::valueOf));
     return m;

@@ -12,6 +12,7 @@ import io.kevo.proto.TxGetResponse;
 import io.kevo.proto.TxPutRequest;
 import io.kevo.proto.TxScanRequest;
 import io.kevo.proto.TxScanResponse;
+import io.kevo.wire.WireMetadata;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +22,10 @@ import java.util.function.Function;
  * A transaction held by the server: reads see the snapshot taken at begin plus this transaction's
  * own writes; writes are buffered on the server and applied atomically by {@link #commit()}, which
  * fails with {@link TransactionConflictException} if another writer committed a key it wrote first.
+ * A pessimistic transaction ({@link TransactionMode#PESSIMISTIC}) locks each key it reads or writes
+ * until it ends instead: {@link #get}, {@link #put} and {@link #delete} may wait for another
+ * transaction, and fail with {@link TransactionConflictException} (reason {@code LOCK_TIMEOUT} or
+ * {@code DEADLOCK}) if the wait is too long or would deadlock.
  *
  * <p>States: {@code OPEN} → {@code COMMITTED} | {@code ROLLED_BACK} | {@code FAILED}. A call that
  * fails with {@code ABORTED} or {@code NOT_FOUND} (the server has forgotten the transaction, e.g.
@@ -47,25 +52,36 @@ public final class ClientTransaction implements AutoCloseable {
   private final Node node;
   private final String id;
   private final boolean readOnly;
+  private final Duration callDeadline; // of get, put and delete, which may wait for a lock
   private State state = State.OPEN;
 
   ClientTransaction(KevoClient client, Node node, String id, boolean readOnly) {
+    this(client, node, id, readOnly, client.options().deadline());
+  }
+
+  private ClientTransaction(
+      KevoClient client, Node node, String id, boolean readOnly, Duration callDeadline) {
     this.client = client;
     this.node = node;
     this.id = id;
     this.readOnly = readOnly;
+    this.callDeadline = callDeadline;
   }
 
   /**
-   * Begins a transaction for {@code client} ({@link KevoClient#beginTransaction(boolean)}): a
-   * read-write one on the primary, a read-only one where reads go (with the session's position);
-   * never retried.
+   * Begins a transaction for {@code client} ({@link KevoClient#beginTransaction(TransactionSpec)}):
+   * a read-write one on the primary (in {@code spec}'s mode, sent as {@code kevo-tx-mode}), a
+   * read-only one where reads go (with the session's position); never retried.
    */
-  static ClientTransaction begin(KevoClient client, boolean readOnly) {
+  static ClientTransaction begin(KevoClient client, TransactionSpec spec) {
+    boolean readOnly = spec.readOnly();
     BeginTransactionRequest req =
         BeginTransactionRequest.newBuilder().setReadOnly(readOnly).build();
     Router.Route route = readOnly ? Router.Route.READ : Router.Route.WRITE;
     Metadata headers = readOnly ? client.consistency().readHeaders() : new Metadata();
+    if (!readOnly && spec.mode() != null) {
+      headers.put(WireMetadata.TX_MODE, spec.mode().wireName());
+    }
     AtomicReference<Node> began = new AtomicReference<>();
     String id =
         client
@@ -88,7 +104,13 @@ public final class ClientTransaction implements AutoCloseable {
                               return r;
                             }))
             .getTransactionId();
-    return new ClientTransaction(client, began.get(), id, readOnly);
+    Duration deadline = client.options().deadline();
+    return new ClientTransaction(
+        client,
+        began.get(),
+        id,
+        readOnly,
+        spec.mayLock() ? deadline.plus(spec.lockWait()) : deadline);
   }
 
   /** The server's id for this transaction. */
@@ -116,7 +138,7 @@ public final class ClientTransaction implements AutoCloseable {
   public Optional<byte[]> get(byte[] key) {
     TxGetRequest req =
         TxGetRequest.newBuilder().setTransactionId(id).setKey(ClientWrites.bytes(key)).build();
-    TxGetResponse r = call(n -> client.stub(n).txGet(req));
+    TxGetResponse r = call(n -> n.blocking(callDeadline).txGet(req));
     return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
   }
 
@@ -128,14 +150,15 @@ public final class ClientTransaction implements AutoCloseable {
             .setKey(ClientWrites.bytes(key))
             .setValue(ClientWrites.bytes(value))
             .build();
-    ClientWrites.checkSuccess("TxPut", call(n -> client.stub(n).txPut(req)).getSuccess());
+    ClientWrites.checkSuccess("TxPut", call(n -> n.blocking(callDeadline).txPut(req)).getSuccess());
   }
 
   /** Buffers a delete of {@code key}. */
   public void delete(byte[] key) {
     TxDeleteRequest req =
         TxDeleteRequest.newBuilder().setTransactionId(id).setKey(ClientWrites.bytes(key)).build();
-    ClientWrites.checkSuccess("TxDelete", call(n -> client.stub(n).txDelete(req)).getSuccess());
+    ClientWrites.checkSuccess(
+        "TxDelete", call(n -> n.blocking(callDeadline).txDelete(req)).getSuccess());
   }
 
   /** Streams the pairs {@code spec} selects as this transaction sees them. Close the result. */

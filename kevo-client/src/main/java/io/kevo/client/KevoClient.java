@@ -340,7 +340,17 @@ public final class KevoClient implements AutoCloseable {
    * @param readOnly whether writes are refused (a read-only transaction never conflicts)
    */
   public ClientTransaction beginTransaction(boolean readOnly) {
-    return ClientTransaction.begin(this, readOnly);
+    return beginTransaction(readOnly ? TransactionSpec.READ_ONLY : TransactionSpec.READ_WRITE);
+  }
+
+  /**
+   * Begins a transaction as {@code spec} says: read-only or read-write, and for a read-write one
+   * optimistic, pessimistic (keys locked until it ends; see {@link TransactionMode}) or the
+   * server's default. Routed and closed as {@link #beginTransaction(boolean)}.
+   */
+  public ClientTransaction beginTransaction(TransactionSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return ClientTransaction.begin(this, spec);
   }
 
   /**

@@ -8,11 +8,12 @@ import io.grpc.StatusRuntimeException;
  * A call failed: the gRPC status code and the server's message (the status description), unchanged.
  * The codes a Kevo server sends are listed in its {@code StatusMapper}: {@code INVALID_ARGUMENT}
  * (bad key or value, malformed request), {@code NOT_FOUND} (unknown, ended or expired transaction),
- * {@code ABORTED} (transaction conflict: see {@link TransactionConflictException}), {@code
- * RESOURCE_EXHAUSTED}, {@code UNAVAILABLE} (node down, shutting down or refusing writes), {@code
- * DATA_LOSS}, {@code FAILED_PRECONDITION} (also: a write sent to a replica, which names the
- * primary; the client follows that redirect and reports FAILED_PRECONDITION only when it has
- * followed too many); the client adds {@code DEADLINE_EXCEEDED} and {@code CANCELLED}.
+ * {@code ABORTED} (transaction aborted by a conflict, a lock timeout or a deadlock: see {@link
+ * TransactionConflictException}), {@code RESOURCE_EXHAUSTED}, {@code UNAVAILABLE} (node down,
+ * shutting down or refusing writes), {@code DATA_LOSS}, {@code FAILED_PRECONDITION} (also: a write
+ * sent to a replica, which names the primary; the client follows that redirect and reports
+ * FAILED_PRECONDITION only when it has followed too many); the client adds {@code
+ * DEADLINE_EXCEEDED} and {@code CANCELLED}.
  */
 public class KevoClientException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -5,13 +5,15 @@
  * {@link io.kevo.client.KevoClient}, its options ({@link io.kevo.client.ClientOptions}, {@link
  * io.kevo.client.TlsConfig}, {@link io.kevo.client.ReadPreference}, {@link io.kevo.wire.AckLevel}),
  * the values it takes and returns ({@link io.kevo.client.Op}, {@link io.kevo.client.ScanSpec},
- * {@link io.kevo.client.WriteSpec}, {@link io.kevo.client.WriteResult}, {@link
+ * {@link io.kevo.client.WriteSpec}, {@link io.kevo.client.TransactionSpec} with {@link
+ * io.kevo.client.TransactionMode}, {@link io.kevo.client.WriteResult}, {@link
  * io.kevo.client.KeyValue}, {@link io.kevo.client.Topology}), the handles it opens ({@link
  * io.kevo.client.KevoScan}, {@link io.kevo.client.ClientTransaction}) and one exception type,
  * {@link io.kevo.client.KevoClientException} (with {@link
  * io.kevo.client.ReplicationTimeoutException} for a write committed on the primary whose
- * acknowledgement level was not met). Generated protocol types appear only where the server's
- * answer has no simpler shape (stats and node info).
+ * acknowledgement level was not met, and {@link io.kevo.client.TransactionConflictException} for an
+ * aborted transaction). Generated protocol types appear only where the server's answer has no
+ * simpler shape (stats and node info).
  *
  * <p>Priorities: a client reads its own writes without being told to (reads on the primary and a
  * read-your-writes session by default; see {@link io.kevo.client.ClientOptions}); never redo a call

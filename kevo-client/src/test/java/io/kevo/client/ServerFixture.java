@@ -15,9 +15,14 @@ final class ServerFixture implements AutoCloseable {
   final KevoClient client;
 
   ServerFixture(Path dir, ClientOptions.Builder clientOptions) {
+    this(dir, ServerOptions.builder(), clientOptions);
+  }
+
+  ServerFixture(
+      Path dir, ServerOptions.Builder serverOptions, ClientOptions.Builder clientOptions) {
     KevoDB db =
         KevoDB.open(dir, Options.builder().maxKeySize(MAX_KEY).maxValueSize(MAX_VALUE).build());
-    server = KevoServer.start(db, ServerOptions.builder().listen("127.0.0.1", 0).build());
+    server = KevoServer.start(db, serverOptions.listen("127.0.0.1", 0).build());
     client = KevoClient.connect(clientOptions.endpoint(server.address()).build());
   }
 

@@ -36,6 +36,19 @@ public enum ErrorCode {
    * committed by someone else after its snapshot. Nothing was written; run it again.
    */
   CONFLICT(true),
+  /**
+   * A pessimistic transaction ({@link TransactionMode#PESSIMISTIC}) did not get a key's lock:
+   * another transaction held it for longer than the lock timeout, or the waiting thread was
+   * interrupted (its interrupt flag is left set). The transaction was rolled back and its locks
+   * released; run it again.
+   */
+  LOCK_TIMEOUT(true),
+  /**
+   * A pessimistic transaction would have waited for a lock in a cycle of transactions each waiting
+   * for the next: it is the one that closed the cycle, so it was rolled back (its locks released,
+   * which lets the others go on). Run it again.
+   */
+  DEADLOCK(true),
   /** A transaction's buffered writes would exceed its limit. */
   TRANSACTION_TOO_LARGE(false),
   /**

@@ -5,8 +5,11 @@ import java.util.Optional;
 /**
  * A transaction: reads see the snapshot taken at begin plus the transaction's own writes; writes
  * are buffered and applied at {@link #commit()} as one atomic batch (one WAL record: a crash shows
- * all of it or none). Commit is optimistic and may fail with {@link TransactionConflictException};
- * see {@link Isolation}.
+ * all of it or none). Commit is optimistic by default and may fail with {@link
+ * TransactionConflictException}; see {@link Isolation}. A {@link TransactionMode#PESSIMISTIC}
+ * transaction instead locks each key it reads or writes until it ends (and reads it at the latest
+ * committed value once locked), so {@code get}, {@code put} and {@code delete} may wait, and fail
+ * with {@link ErrorCode#LOCK_TIMEOUT} or {@link ErrorCode#DEADLOCK}, which roll it back.
  *
  * <p>Not thread-safe: one thread at a time. {@link #close()} rolls back a transaction that was
  * neither committed nor rolled back, and is idempotent; any other call after commit or rollback
@@ -18,7 +21,10 @@ public interface Transaction extends AutoCloseable {
 
   boolean readOnly();
 
-  /** The sequence of the snapshot the transaction reads at. */
+  /**
+   * The sequence of the snapshot the transaction reads at (for a pessimistic one, it moves forward
+   * each time it locks a key).
+   */
   long snapshotSequence();
 
   /** The value at the snapshot, or this transaction's own write of it. */

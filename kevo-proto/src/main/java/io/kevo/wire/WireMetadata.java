@@ -30,6 +30,13 @@ import io.grpc.Metadata;
  *       <td>the replica's applied sequence, below the requested minimum</td></tr>
  *   <tr><td>{@code kevo-primary}</td><td>trailer of a replica's refusal of a write; sent by
  *       replicas with replication refusals</td><td>the primary's client address (HOST:PORT)</td></tr>
+ *   <tr><td>{@code kevo-tx-mode}</td><td>request (read-write BeginTransaction)</td><td>{@code
+ *       optimistic} or {@code pessimistic}: overrides the server's {@code --transactions} default
+ *       for this transaction (ignored for a read-only one)</td></tr>
+ *   <tr><td>{@code kevo-tx-abort}</td><td>trailer of an {@code ABORTED} transaction call</td>
+ *       <td>why it was aborted: {@code conflict} (another writer committed first), {@code
+ *       lock-timeout} (a pessimistic transaction waited too long for a key's lock) or {@code
+ *       deadlock} (it would have closed a cycle of waiting transactions)</td></tr>
  * </table>
  *
  * <table>
@@ -57,6 +64,8 @@ public final class WireMetadata {
   public static final Metadata.Key<String> ACK_REPLICAS = key("kevo-ack-replicas");
   public static final Metadata.Key<String> APPLIED_SEQUENCE = key("kevo-applied-sequence");
   public static final Metadata.Key<String> PRIMARY = key("kevo-primary");
+  public static final Metadata.Key<String> TX_MODE = key("kevo-tx-mode");
+  public static final Metadata.Key<String> TX_ABORT = key("kevo-tx-abort");
 
   public static final Metadata.Key<String> SESSION_ID = key("session-id");
   public static final Metadata.Key<String> REPL_ERROR = key("kevo-repl-error");

@@ -13,7 +13,7 @@ import io.kevo.engine.KevoException;
  *   <tr><th>code</th><th>status</th></tr>
  *   <tr><td>INVALID_ARGUMENT</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>TRANSACTION_TOO_LARGE</td><td>RESOURCE_EXHAUSTED</td></tr>
- *   <tr><td>CONFLICT</td><td>ABORTED</td></tr>
+ *   <tr><td>CONFLICT, LOCK_TIMEOUT, DEADLOCK</td><td>ABORTED</td></tr>
  *   <tr><td>CLOSED, WRITES_REFUSED, NO_SPACE, OUTCOME_UNKNOWN, IO_ERROR, UNAVAILABLE</td>
  *       <td>UNAVAILABLE</td></tr>
  *   <tr><td>CORRUPTION</td><td>DATA_LOSS</td></tr>
@@ -35,7 +35,7 @@ public final class EngineStatus {
     return switch (e.code()) {
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case TRANSACTION_TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
-      case CONFLICT -> Status.ABORTED;
+      case CONFLICT, LOCK_TIMEOUT, DEADLOCK -> Status.ABORTED;
       case CLOSED, WRITES_REFUSED, NO_SPACE, OUTCOME_UNKNOWN, IO_ERROR, UNAVAILABLE ->
           Status.UNAVAILABLE;
       case CORRUPTION -> Status.DATA_LOSS;

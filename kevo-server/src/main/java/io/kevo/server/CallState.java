@@ -9,31 +9,35 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.kevo.engine.KevoException;
+import io.kevo.engine.TransactionMode;
 import io.kevo.wire.WireMetadata;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The consistency metadata of one {@code KevoService} call ({@link io.kevo.wire.WireMetadata}):
- * what the request asked ({@code kevo-ack}, {@code kevo-min-sequence}, the call's deadline) and
- * what the response reports in its trailers ({@code kevo-sequence}, {@code kevo-epoch}, {@code
- * kevo-ack-replicas}). A handler takes it with {@link #current()} on the thread that started the
- * call and may set the reported values from any thread before it answers: the trailers are written
- * when the call closes. Thread-safe (volatile fields, one writer at a time).
+ * what the request asked ({@code kevo-ack}, {@code kevo-min-sequence}, {@code kevo-tx-mode}, the
+ * call's deadline) and what the response reports in its trailers ({@code kevo-sequence}, {@code
+ * kevo-epoch}, {@code kevo-ack-replicas}). A handler takes it with {@link #current()} on the thread
+ * that started the call and may set the reported values from any thread before it answers: the
+ * trailers are written when the call closes. Thread-safe (volatile fields, one writer at a time).
  */
 final class CallState {
   private static final Context.Key<CallState> KEY = Context.key("kevo-call-state");
-  private static final CallState NONE = new CallState(null, null, null);
+  private static final CallState NONE = new CallState(null, null, null, null);
 
   private final String ack;
   private final String minSequence;
+  private final String txMode;
   private final Deadline deadline;
   private volatile long sequence = -1;
   private volatile long epoch;
   private volatile int ackReplicas = -1;
 
-  private CallState(String ack, String minSequence, Deadline deadline) {
+  private CallState(String ack, String minSequence, String txMode, Deadline deadline) {
     this.ack = ack;
     this.minSequence = minSequence;
+    this.txMode = txMode;
     this.deadline = deadline;
   }
 
@@ -68,6 +72,24 @@ final class CallState {
     throw new ServerException(
         ServerException.Reason.BAD_REQUEST,
         "kevo-min-sequence must be a non-negative decimal number, got '" + minSequence + "'");
+  }
+
+  /**
+   * {@code kevo-tx-mode}, or {@code serverDefault} if absent.
+   *
+   * @throws ServerException BAD_REQUEST if it names no mode
+   */
+  TransactionMode transactionMode(TransactionMode serverDefault) {
+    if (txMode == null) {
+      return serverDefault;
+    }
+    try {
+      return TransactionMode.parse(txMode);
+    } catch (KevoException e) {
+      throw new ServerException(
+          ServerException.Reason.BAD_REQUEST,
+          "kevo-tx-mode must be optimistic or pessimistic, got '" + txMode + "'");
+    }
   }
 
   /** Nanoseconds left before the client's deadline, or {@code Long.MAX_VALUE} if it set none. */
@@ -112,6 +134,7 @@ final class CallState {
           new CallState(
               headers.get(WireMetadata.ACK),
               headers.get(WireMetadata.MIN_SEQUENCE),
+              headers.get(WireMetadata.TX_MODE),
               ctx.getDeadline());
       ServerCall<Q, R> wrapped =
           new ForwardingServerCall.SimpleForwardingServerCall<>(call) {

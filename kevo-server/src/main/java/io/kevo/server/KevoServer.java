@@ -101,6 +101,8 @@ public final class KevoServer implements AutoCloseable {
             options.transactionIdleTimeout(),
             options.transactionMaxLifetime(),
             options.maxOpenTransactions(),
+            options.transactionMode(),
+            options.transactionLockTimeout(),
             nanoTime);
     RpcMetrics metrics = new RpcMetrics(nanoTime);
     this.dispatch = new CallDispatch(options.dispatch(), db.options().syncMode());

@@ -1,5 +1,7 @@
 package io.kevo.server;
 
+import io.kevo.engine.TransactionMode;
+import io.kevo.engine.TransactionOptions;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.wire.AckLevel;
@@ -9,14 +11,16 @@ import java.util.Objects;
 /**
  * How a {@link KevoServer} listens and what it allows. Immutable; build with {@link #builder()}.
  *
- * <p>Defaults: listen on {@code 127.0.0.1:50051}; transactions expire after 30 s idle or 5 min in
- * all, at most 1,000 open at once; shutdown waits 10 s for calls in flight; the largest inbound
- * message is derived from the engine's key and value limits (so an oversized key or value reaches
- * the engine and gets its precise {@code INVALID_ARGUMENT}); {@code GetStats} counts up to
- * 1,000,000 keys; point calls run on the event loop ({@link Dispatch#EVENT_LOOP}); writes are
- * acknowledged {@code async} (a primary waits for no replica), an acknowledgement wait lasts at
- * most 5 s, writes are never refused for lack of replicas, and a replica holds a read that asks for
- * a sequence it has not applied ({@code kevo-min-sequence}) for at most 1 s.
+ * <p>Defaults: listen on {@code 127.0.0.1:50051}; read-write transactions are optimistic unless the
+ * client asks otherwise ({@code kevo-tx-mode}), a pessimistic one waits at most 5 s for a key's
+ * lock; transactions expire after 30 s idle or 5 min in all, at most 1,000 open at once; shutdown
+ * waits 10 s for calls in flight; the largest inbound message is derived from the engine's key and
+ * value limits (so an oversized key or value reaches the engine and gets its precise {@code
+ * INVALID_ARGUMENT}); {@code GetStats} counts up to 1,000,000 keys; point calls run on the event
+ * loop ({@link Dispatch#EVENT_LOOP}); writes are acknowledged {@code async} (a primary waits for no
+ * replica), an acknowledgement wait lasts at most 5 s, writes are never refused for lack of
+ * replicas, and a replica holds a read that asks for a sequence it has not applied ({@code
+ * kevo-min-sequence}) for at most 1 s.
  */
 public final class ServerOptions {
   /**
@@ -47,6 +51,8 @@ public final class ServerOptions {
   private final Duration transactionIdleTimeout;
   private final Duration transactionMaxLifetime;
   private final int maxOpenTransactions;
+  private final TransactionMode transactionMode;
+  private final Duration transactionLockTimeout;
   private final Duration shutdownGrace;
   private final int maxInboundMessageBytes;
   private final long statsKeyCountLimit;
@@ -67,6 +73,8 @@ public final class ServerOptions {
     this.transactionIdleTimeout = b.transactionIdleTimeout;
     this.transactionMaxLifetime = b.transactionMaxLifetime;
     this.maxOpenTransactions = b.maxOpenTransactions;
+    this.transactionMode = b.transactionMode;
+    this.transactionLockTimeout = b.transactionLockTimeout;
     this.shutdownGrace = b.shutdownGrace;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.statsKeyCountLimit = b.statsKeyCountLimit;
@@ -93,6 +101,8 @@ public final class ServerOptions {
         .transactionIdleTimeout(transactionIdleTimeout)
         .transactionMaxLifetime(transactionMaxLifetime)
         .maxOpenTransactions(maxOpenTransactions)
+        .transactionMode(transactionMode)
+        .transactionLockTimeout(transactionLockTimeout)
         .shutdownGrace(shutdownGrace)
         .maxInboundMessageBytes(maxInboundMessageBytes)
         .statsKeyCountLimit(statsKeyCountLimit)
@@ -131,6 +141,25 @@ public final class ServerOptions {
   /** Beyond this many open transactions, {@code BeginTransaction} fails with RESOURCE_EXHAUSTED. */
   public int maxOpenTransactions() {
     return maxOpenTransactions;
+  }
+
+  /**
+   * The mode of a read-write transaction whose {@code BeginTransaction} carries no {@code
+   * kevo-tx-mode}: {@link TransactionMode#OPTIMISTIC} (the default) or {@link
+   * TransactionMode#PESSIMISTIC} (keys locked until the transaction ends, as Kevo's Go server
+   * serialises read-write transactions).
+   */
+  public TransactionMode transactionMode() {
+    return transactionMode;
+  }
+
+  /**
+   * How long a pessimistic transaction's call waits for a key's lock before the transaction is
+   * aborted ({@code ABORTED}, {@code kevo-tx-abort: lock-timeout}). A transaction whose call is
+   * waiting is busy, not idle: it does not expire meanwhile.
+   */
+  public Duration transactionLockTimeout() {
+    return transactionLockTimeout;
   }
 
   /** How long {@link KevoServer#close()} lets calls in flight finish before cancelling them. */
@@ -235,6 +264,10 @@ public final class ServerOptions {
         + transactionMaxLifetime
         + ", maxOpenTransactions="
         + maxOpenTransactions
+        + ", transactionMode="
+        + transactionMode
+        + ", transactionLockTimeout="
+        + transactionLockTimeout
         + ", shutdownGrace="
         + shutdownGrace
         + ", maxInboundMessageBytes="
@@ -290,6 +323,8 @@ public final class ServerOptions {
     private Duration transactionIdleTimeout = Duration.ofSeconds(30);
     private Duration transactionMaxLifetime = Duration.ofMinutes(5);
     private int maxOpenTransactions = 1_000;
+    private TransactionMode transactionMode = TransactionMode.OPTIMISTIC;
+    private Duration transactionLockTimeout = TransactionOptions.DEFAULT_LOCK_TIMEOUT;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private int maxInboundMessageBytes = 0;
     private long statsKeyCountLimit = 1_000_000;
@@ -346,6 +381,22 @@ public final class ServerOptions {
         throw new IllegalArgumentException("maxOpenTransactions must be at least 1, got " + n);
       }
       this.maxOpenTransactions = n;
+      return this;
+    }
+
+    /** The default mode of read-write transactions; see {@link ServerOptions#transactionMode()}. */
+    public Builder transactionMode(TransactionMode mode) {
+      this.transactionMode = Objects.requireNonNull(mode, "transactionMode");
+      return this;
+    }
+
+    /** Zero: a pessimistic transaction never waits. */
+    public Builder transactionLockTimeout(Duration d) {
+      Objects.requireNonNull(d, "transactionLockTimeout");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("transactionLockTimeout must not be negative, got " + d);
+      }
+      this.transactionLockTimeout = d;
       return this;
     }
 

@@ -21,7 +21,14 @@ import org.slf4j.LoggerFactory;
  *       <td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>engine TRANSACTION_TOO_LARGE</td><td>RESOURCE_EXHAUSTED (a server-side buffer limit,
  *       like the cap on transactions; retrying the same transaction cannot succeed)</td></tr>
- *   <tr><td>engine CONFLICT</td><td>ABORTED (run the transaction again)</td></tr>
+ *   <tr><td>engine CONFLICT</td><td>ABORTED (run the transaction again), with {@code
+ *       kevo-tx-abort: conflict}</td></tr>
+ *   <tr><td>engine LOCK_TIMEOUT (a pessimistic transaction waited longer than its lock timeout for
+ *       a key another transaction holds; rolled back)</td><td>ABORTED, with {@code kevo-tx-abort:
+ *       lock-timeout} and a description that names the key ("lock wait timeout on key ...")</td></tr>
+ *   <tr><td>engine DEADLOCK (a pessimistic transaction would have closed a cycle of waiting
+ *       transactions; rolled back)</td><td>ABORTED, with {@code kevo-tx-abort: deadlock} and a
+ *       description of the cycle</td></tr>
  *   <tr><td>engine CLOSED</td><td>UNAVAILABLE (the node is shutting down)</td></tr>
  *   <tr><td>engine WRITES_REFUSED (a failure the engine does not recover from by itself; nothing
  *       written)</td><td>UNAVAILABLE, with the failure that caused it</td></tr>
@@ -104,7 +111,22 @@ final class StatusMapper {
       trailers.put(WireMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
       return toStatus(failure).asRuntimeException(trailers);
     }
+    if (failure instanceof KevoException e && abortReason(e) != null) {
+      Metadata trailers = new Metadata();
+      trailers.put(WireMetadata.TX_ABORT, abortReason(e));
+      return toStatus(failure).asRuntimeException(trailers);
+    }
     return toStatus(failure).asRuntimeException();
+  }
+
+  /** The {@code kevo-tx-abort} value for an aborted transaction, else null. */
+  static String abortReason(KevoException e) {
+    return switch (e.code()) {
+      case CONFLICT -> "conflict";
+      case LOCK_TIMEOUT -> "lock-timeout";
+      case DEADLOCK -> "deadlock";
+      default -> null;
+    };
   }
 
   private static Status serverStatus(ServerException.Reason reason) {

@@ -28,12 +28,13 @@ import java.util.function.Consumer;
 
 /**
  * The transaction calls of {@code KevoService} over the {@link TransactionRegistry}: {@code
- * BeginTransaction} (a read-write one is refused on a replica like any write; a read-only one waits
- * for {@code kevo-min-sequence} like a {@code Get}, see {@link ReadCalls}), {@code
- * CommitTransaction} (a read-write commit goes through the write path of {@link WriteCalls}, with
- * its acknowledgement level), {@code RollbackTransaction}, and {@code TxGet}, {@code TxPut}, {@code
- * TxDelete}, {@code TxScan}. Thread-safe: a transaction is used by one call at a time (its registry
- * entry is the lock).
+ * BeginTransaction} (a read-write one is refused on a replica like any write, and is optimistic or
+ * pessimistic per {@code kevo-tx-mode} or else the server's default; a read-only one waits for
+ * {@code kevo-min-sequence} like a {@code Get}, see {@link ReadCalls}), {@code CommitTransaction}
+ * (a read-write commit goes through the write path of {@link WriteCalls}, with its acknowledgement
+ * level), {@code RollbackTransaction}, and {@code TxGet}, {@code TxPut}, {@code TxDelete}, {@code
+ * TxScan}. Thread-safe: a transaction is used by one call at a time (its registry entry is the
+ * lock).
  */
 final class TransactionCalls {
   private static final CommitTransactionResponse COMMIT_OK =
@@ -68,7 +69,9 @@ final class TransactionCalls {
           if (!req.getReadOnly()) {
             gate.checkWritable();
           }
-          TransactionRegistry.Begun t = transactions.begin(req.getReadOnly(), token);
+          TransactionRegistry.Begun t =
+              transactions.begin(
+                  req.getReadOnly(), token, call.transactionMode(transactions.defaultMode()));
           if (token > 0) {
             call.reportSequence(t.snapshotSequence(), gate.epoch());
           }

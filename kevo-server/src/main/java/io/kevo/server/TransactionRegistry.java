@@ -1,7 +1,10 @@
 package io.kevo.server;
 
+import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoException;
 import io.kevo.engine.Transaction;
+import io.kevo.engine.TransactionMode;
 import io.kevo.engine.TransactionOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +29,13 @@ import org.slf4j.LoggerFactory;
  * while the id is among the last {@value #REMEMBERED_ENDINGS} to end). An empty id is a malformed
  * request, not an unknown transaction: every call taking an id refuses it with {@link
  * ServerException.Reason#BAD_REQUEST}. Expired transactions are found by {@link #sweep()}, which
- * the server schedules, and by any call that uses one.
+ * the server schedules, and by any call that uses one. A transaction whose call is running (a
+ * pessimistic one waiting for a key's lock, say) is busy: it is never idle, and the sweep leaves it
+ * for a later round rather than wait for the call. Ending a pessimistic transaction, however it
+ * ends (expiry of an abandoned one included), releases its key locks.
+ *
+ * <p>A pessimistic transaction that fails to get a lock ({@code LOCK_TIMEOUT}, {@code DEADLOCK})
+ * has been rolled back by the engine; it is forgotten at once, like one that lost at commit.
  *
  * <p>Thread-safe. Each transaction is used by one call at a time: {@link #use} holds the entry's
  * monitor while the transaction runs, so concurrent calls on one id are serialized.
@@ -39,6 +48,8 @@ final class TransactionRegistry implements AutoCloseable {
   private final long idleNanos;
   private final long lifetimeNanos;
   private final int maxOpen;
+  private final TransactionMode defaultMode;
+  private final Duration lockTimeout;
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, Entry> open = new ConcurrentHashMap<>();
   private final Map<String, String> endings =
@@ -54,27 +65,43 @@ final class TransactionRegistry implements AutoCloseable {
   private boolean closed; // guarded by this
 
   /**
+   * @param defaultMode the mode of read-write transactions begun without one
+   * @param lockTimeout a pessimistic transaction's lock timeout
    * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime} outside tests)
    */
   TransactionRegistry(
-      KevoDB db, Duration idle, Duration lifetime, int maxOpen, LongSupplier nanoTime) {
+      KevoDB db,
+      Duration idle,
+      Duration lifetime,
+      int maxOpen,
+      TransactionMode defaultMode,
+      Duration lockTimeout,
+      LongSupplier nanoTime) {
     this.db = db;
     this.idleNanos = idle.toNanos();
     this.lifetimeNanos = lifetime.toNanos();
     this.maxOpen = maxOpen;
+    this.defaultMode = defaultMode;
+    this.lockTimeout = lockTimeout;
     this.nanoTime = nanoTime;
+  }
+
+  /** The mode of read-write transactions begun without one. */
+  TransactionMode defaultMode() {
+    return defaultMode;
   }
 
   /** A transaction begun: its id and the sequence its snapshot reads at. */
   record Begun(String id, long snapshotSequence) {}
 
   /**
-   * Begins a transaction (its snapshot at least at read-your-writes {@code minSequence}, 0 for
-   * none; see {@link TransactionOptions#minSequence()}) and returns its id.
+   * Begins a transaction in {@code mode} (ignored if read-only; its snapshot at least at
+   * read-your-writes {@code minSequence}, 0 for none; see {@link TransactionOptions#minSequence()})
+   * and returns its id.
    *
    * @throws ServerException TOO_MANY_TRANSACTIONS at the cap (after expiring what has expired)
    */
-  synchronized Begun begin(boolean readOnly, long minSequence) {
+  synchronized Begun begin(boolean readOnly, long minSequence, TransactionMode mode) {
     if (closed) {
       throw new ServerException(ServerException.Reason.SHUTTING_DOWN, "server is shutting down");
     }
@@ -88,11 +115,14 @@ final class TransactionRegistry implements AutoCloseable {
                 + "); commit or roll back some, or wait for idle ones to expire");
       }
     }
-    TransactionOptions o = readOnly ? TransactionOptions.READ_ONLY : TransactionOptions.DEFAULT;
+    TransactionOptions o =
+        readOnly
+            ? TransactionOptions.READ_ONLY
+            : TransactionOptions.DEFAULT.withMode(mode).withLockTimeout(lockTimeout);
     Transaction tx = db.beginTransaction(o.withMinSequence(minSequence));
     String id = UUID.randomUUID().toString();
     open.put(id, new Entry(id, tx, nanoTime.getAsLong()));
-    LOG.debug("transaction {} begun (engine id {}, read-only {})", id, tx.id(), readOnly);
+    LOG.debug("transaction {} begun (engine id {}, read-only {}, {})", id, tx.id(), readOnly, mode);
     return new Begun(id, tx.snapshotSequence());
   }
 
@@ -109,7 +139,20 @@ final class TransactionRegistry implements AutoCloseable {
         throw unknown(id);
       }
       e.lastUsed = nanoTime.getAsLong();
-      return body.apply(e.tx);
+      e.busy = true;
+      try {
+        return body.apply(e.tx);
+      } catch (KevoException failure) {
+        if (failure.code() == ErrorCode.LOCK_TIMEOUT || failure.code() == ErrorCode.DEADLOCK) {
+          // the engine rolled it back: forget it, so later calls get NOT_FOUND saying why
+          open.remove(id, e);
+          end(e, "aborted: " + failure.getMessage());
+        }
+        throw failure;
+      } finally {
+        e.busy = false;
+        e.lastUsed = nanoTime.getAsLong();
+      }
     }
   }
 
@@ -145,6 +188,9 @@ final class TransactionRegistry implements AutoCloseable {
     long now = nanoTime.getAsLong();
     int expired = 0;
     for (Entry e : open.values()) {
+      if (e.busy) {
+        continue; // its call is running (maybe waiting for a lock): not idle; next round
+      }
       String why = expiry(e, now);
       if (why != null && open.remove(e.id, e)) {
         synchronized (e) {
@@ -170,7 +216,13 @@ final class TransactionRegistry implements AutoCloseable {
     synchronized (this) {
       closed = true;
     }
-    List<Entry> left = new ArrayList<>(open.values());
+    // Idle ones first: ending them releases locks that busy ones may be waiting for.
+    List<Entry> left = new ArrayList<>();
+    List<Entry> busy = new ArrayList<>();
+    for (Entry e : open.values()) {
+      (e.busy ? busy : left).add(e);
+    }
+    left.addAll(busy);
     for (Entry e : left) {
       if (open.remove(e.id, e)) {
         synchronized (e) {
@@ -219,7 +271,7 @@ final class TransactionRegistry implements AutoCloseable {
           + Duration.ofNanos(lifetimeNanos).toMillis()
           + " ms";
     }
-    if (now - e.lastUsed > idleNanos) {
+    if (!e.busy && now - e.lastUsed > idleNanos) {
       return "expired: idle longer than " + Duration.ofNanos(idleNanos).toMillis() + " ms";
     }
     return null;
@@ -250,6 +302,7 @@ final class TransactionRegistry implements AutoCloseable {
     final Transaction tx;
     final long created;
     volatile long lastUsed;
+    volatile boolean busy; // written under this, read by the sweep without it
     boolean ended; // guarded by this
 
     Entry(String id, Transaction tx, long now) {

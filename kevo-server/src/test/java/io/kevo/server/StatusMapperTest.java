@@ -3,8 +3,10 @@ package io.kevo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.wire.WireMetadata;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +36,25 @@ class StatusMapperTest {
     assertThat(code(new ServerException(ServerException.Reason.TOO_MANY_TRANSACTIONS, "x")))
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(code(new IllegalStateException("bug"))).isEqualTo(Status.Code.INTERNAL);
+  }
+
+  @Test
+  void aLockTimeoutAndADeadlockAreAbortedAndSayWhichInATrailer() {
+    for (ErrorCode code : new ErrorCode[] {ErrorCode.LOCK_TIMEOUT, ErrorCode.DEADLOCK}) {
+      StatusRuntimeException e =
+          StatusMapper.toException(new KevoException(code, "lock wait timeout on key \"k\""));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+      assertThat(e.getStatus().getDescription()).isEqualTo("lock wait timeout on key \"k\"");
+      assertThat(e.getTrailers().get(WireMetadata.TX_ABORT))
+          .isEqualTo(code == ErrorCode.DEADLOCK ? "deadlock" : "lock-timeout");
+    }
+    assertThat(
+            StatusMapper.toException(new KevoException(ErrorCode.CONFLICT, "x"))
+                .getTrailers()
+                .get(WireMetadata.TX_ABORT))
+        .isEqualTo("conflict");
+    assertThat(StatusMapper.toException(new KevoException(ErrorCode.CORRUPTION, "x")).getTrailers())
+        .isNull();
   }
 
   @Test

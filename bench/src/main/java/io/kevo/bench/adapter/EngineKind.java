@@ -37,6 +37,19 @@ public enum EngineKind {
    */
   public abstract TransactionalEngine openTransactional(Path dir, EngineSettings settings);
 
+  /**
+   * Opens Kevo for pessimistic transactions (keys locked until the end), with the options of {@link
+   * #openTransactional}.
+   *
+   * @throws IllegalArgumentException for an engine other than Kevo
+   */
+  public TransactionalEngine openPessimistic(Path dir, EngineSettings settings) {
+    if (this != KEVO) {
+      throw new IllegalArgumentException("pessimistic transactions are measured on Kevo only");
+    }
+    return KevoAdapter.open(dir, settings, io.kevo.engine.TransactionOptions.PESSIMISTIC);
+  }
+
   /** The lower-case name used on the command line and in results. */
   public String id() {
     return name().toLowerCase(Locale.ROOT);

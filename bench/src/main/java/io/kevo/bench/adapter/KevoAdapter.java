@@ -2,8 +2,10 @@ package io.kevo.bench.adapter;
 
 import io.kevo.engine.Compression;
 import io.kevo.engine.DbStats;
+import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoCursor;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoException;
 import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
@@ -23,17 +25,24 @@ import java.util.Map;
  * when it asks for {@link WriteOptions#SYNC} — the same contract as RocksDB's per-write {@code
  * sync} flag, so both engines are driven identically. Snappy, bloom bits and block cache are set
  * explicitly to the values RocksDB gets. Transactions are {@link TransactionOptions#DEFAULT}
- * (read-write, {@link io.kevo.engine.Isolation#SNAPSHOT}: commit validates the written keys only).
- * Thread-safe, as {@link KevoDB} is.
+ * (read-write, {@link io.kevo.engine.Isolation#SNAPSHOT}: commit validates the written keys only),
+ * or {@link TransactionOptions#PESSIMISTIC} when opened so (keys locked until the end; a lock
+ * timeout or deadlock counts as an abort, like a lost conflict). Thread-safe, as {@link KevoDB} is.
  */
 final class KevoAdapter implements TransactionalEngine {
   private final KevoDB db;
+  private final TransactionOptions txOptions;
 
-  private KevoAdapter(KevoDB db) {
+  private KevoAdapter(KevoDB db, TransactionOptions txOptions) {
     this.db = db;
+    this.txOptions = txOptions;
   }
 
   static KevoAdapter open(Path dir, EngineSettings settings) {
+    return open(dir, settings, TransactionOptions.DEFAULT);
+  }
+
+  static KevoAdapter open(Path dir, EngineSettings settings, TransactionOptions txOptions) {
     Options options =
         Options.builder()
             .syncMode(SyncMode.NONE)
@@ -41,7 +50,7 @@ final class KevoAdapter implements TransactionalEngine {
             .bloomBitsPerKey(settings.bloomBitsPerKey())
             .blockCacheSize(settings.blockCacheBytes())
             .build();
-    return new KevoAdapter(KevoDB.open(dir, options));
+    return new KevoAdapter(KevoDB.open(dir, options), txOptions);
   }
 
   @Override
@@ -70,20 +79,36 @@ final class KevoAdapter implements TransactionalEngine {
 
   @Override
   public EngineTransaction begin() {
-    Transaction tx = db.beginTransaction(TransactionOptions.DEFAULT);
+    Transaction tx = db.beginTransaction(txOptions);
     return new EngineTransaction() {
+      private boolean lockFailed; // a lock timeout or deadlock rolled tx back
+
       @Override
       public byte[] get(byte[] key) {
-        return tx.get(key).orElse(null);
+        try {
+          return lockFailed ? null : tx.get(key).orElse(null);
+        } catch (KevoException e) {
+          lockFailed = lockFailure(e);
+          return null;
+        }
       }
 
       @Override
       public void put(byte[] key, byte[] value) {
-        tx.put(key, value);
+        try {
+          if (!lockFailed) {
+            tx.put(key, value);
+          }
+        } catch (KevoException e) {
+          lockFailed = lockFailure(e);
+        }
       }
 
       @Override
       public boolean commit() {
+        if (lockFailed) {
+          return false;
+        }
         try {
           tx.commit();
           return true;
@@ -99,8 +124,24 @@ final class KevoAdapter implements TransactionalEngine {
     };
   }
 
+  /** True for a pessimistic transaction's lock failure (it was rolled back); rethrows the rest. */
+  private static boolean lockFailure(KevoException e) {
+    if (e.code() == ErrorCode.LOCK_TIMEOUT || e.code() == ErrorCode.DEADLOCK) {
+      return true;
+    }
+    throw e;
+  }
+
   @Override
   public String describeTransactions() {
+    if (txOptions.locking()) {
+      return "KevoDB.beginTransaction(TransactionOptions.PESSIMISTIC): every key read or written is"
+          + " locked (exclusive) until commit, then read at the latest committed value; lock"
+          + " timeout "
+          + txOptions.lockTimeout().toMillis()
+          + " ms; a lock timeout, deadlock or commit conflict = abort; commit writes the WAL, no"
+          + " sync (SyncMode.NONE)";
+    }
     return "KevoDB.beginTransaction(TransactionOptions.DEFAULT): SNAPSHOT isolation, reads at the"
         + " begin snapshot, commit validates written keys (first committer wins),"
         + " TransactionConflictException = abort; commit writes the WAL, no sync (SyncMode.NONE)";

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       "Loads --num keys (untimed, batched, compacted), then --threads threads run transactions",
       "for --duration-s seconds (or --txns in all): --reads point reads and --writes puts of",
       "random loaded keys, commit; a conflict is an abort (no retry). Snapshot isolation on",
-      "both: first committer wins on written keys. WAL on, no sync."
+      "both: first committer wins on written keys. WAL on, no sync. --mode also (or only) runs",
+      "Kevo's pessimistic transactions (keys locked until the end; informational, no bar)."
     })
 public final class TxCommand implements Callable<Integer> {
   @Mixin TxOptions txOptions = new TxOptions();
@@ -55,6 +56,7 @@ public final class TxCommand implements Callable<Integer> {
     for (String id : engines) {
       kinds.add(EngineKind.fromId(id));
     }
+    List<TxSubject> subjects = TxSubject.of(kinds, txOptions.mode());
     TxParams params = txOptions.toParams();
 
     Path base = dir.base();
@@ -63,7 +65,7 @@ public final class TxCommand implements Callable<Integer> {
     try {
       outcomes =
           Outcome.alternating(
-              kinds,
+              subjects,
               repeat,
               (e, r) -> runOne(e, r, params, runDir.resolve("tx-" + e.id() + "-" + r)),
               TxRunResult::txPerSec);
@@ -76,7 +78,7 @@ public final class TxCommand implements Callable<Integer> {
     return outcomes.stream().allMatch(Outcome::succeeded) ? 0 : 1;
   }
 
-  private Outcome<TxRunResult> runOne(EngineKind e, int run, TxParams params, Path engineDir) {
+  private Outcome<TxRunResult> runOne(TxSubject e, int run, TxParams params, Path engineDir) {
     System.err.printf("running tx on %s in %s%n", e.id(), engineDir);
     return Outcome.attempt(
         "tx",
@@ -102,7 +104,7 @@ public final class TxCommand implements Callable<Integer> {
         TxRunResult::txPerSec);
   }
 
-  List<String> command(EngineKind e, int run, TxParams params, Path engineDir) {
+  List<String> command(TxSubject e, int run, TxParams params, Path engineDir) {
     List<String> args = new ArrayList<>();
     args.add("tx-worker");
     args.add("--engine=" + e.id());

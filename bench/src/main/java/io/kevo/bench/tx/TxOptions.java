@@ -46,10 +46,23 @@ public final class TxOptions {
   int reads;
 
   @Option(
+      names = "--mode",
+      defaultValue = "both",
+      description =
+          "Kevo's transactions: optimistic (checked at commit), pessimistic (keys locked until"
+              + " the end) or both, each its own run (default: ${DEFAULT-VALUE}). RocksDB is"
+              + " always OptimisticTransactionDB.")
+  String mode;
+
+  @Option(
       names = "--writes",
       defaultValue = "2",
       description = "Distinct keys written per transaction (default: ${DEFAULT-VALUE}).")
   int writes;
+
+  TxSubject.Mode mode() {
+    return TxSubject.Mode.parse(mode);
+  }
 
   TxParams toParams() {
     if (durationSeconds != null && txns != null) {

@@ -1,6 +1,5 @@
 package io.kevo.bench.tx;
 
-import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.adapter.TransactionalEngine;
 import io.kevo.bench.report.LatencyHistogram;
 import io.kevo.bench.report.PeakRss;
@@ -16,9 +15,9 @@ import java.util.Map;
 final class TxRun {
   private TxRun() {}
 
-  static TxRunResult execute(EngineKind engine, TxParams params, Path directory) {
+  static TxRunResult execute(TxSubject engine, TxParams params, Path directory) {
     long t0 = System.nanoTime();
-    TransactionalEngine adapter = engine.openTransactional(directory, params.engineSettings());
+    TransactionalEngine adapter = engine.open(directory, params.engineSettings());
     double openMs = (System.nanoTime() - t0) / 1e6;
     TxWorkload.Result result;
     Map<String, Long> stats;

@@ -1,6 +1,5 @@
 package io.kevo.bench.tx;
 
-import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.run.ChildJvm;
@@ -28,7 +27,7 @@ public final class TxWorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TxRunResult result =
-        TxRun.execute(EngineKind.fromId(engine), Json.read(params, TxParams.class), dir.dir());
+        TxRun.execute(TxSubject.fromId(engine), Json.read(params, TxParams.class), dir.dir());
     ChildJvm.printResult(result);
     return 0;
   }

@@ -1,8 +1,10 @@
 package io.kevo.bench.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kevo.bench.BenchMain;
+import io.kevo.bench.adapter.EngineKind;
 import io.kevo.bench.report.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ class TxCommandTest {
   @TempDir Path tmp;
 
   @Test
-  void forkedRunOfFixedTransactionsReportsBothEnginesInJson() throws Exception {
+  void forkedRunOfFixedTransactionsReportsBothEnginesAndBothKevoModesInJson() throws Exception {
     Path json = tmp.resolve("out/tx.json");
     Path data = tmp.resolve("data");
 
@@ -56,8 +58,8 @@ class TxCommandTest {
         .containsEntry("bloom_bits_per_key", 10L);
     Map<String, Object> results = asMap(report.get("results"));
     Map<String, Object> engines = asMap(results.get("engines"));
-    assertThat(engines).containsOnlyKeys("kevo", "rocksdb");
-    for (String engine : List.of("kevo", "rocksdb")) {
+    assertThat(engines).containsOnlyKeys("kevo", "kevo-pessimistic", "rocksdb");
+    for (String engine : List.of("kevo", "kevo-pessimistic", "rocksdb")) {
       Map<String, Object> r = asMap(engines.get(engine));
       assertThat(r).as(engine).containsKeys(FIELDS.toArray(String[]::new));
       long attempts = number(r, "attempts").longValue();
@@ -78,6 +80,11 @@ class TxCommandTest {
       assertThat(asMap(r.get("workload_details"))).containsEntry("load_keys", 2000L);
     }
     assertThat(results.get("kevo_over_rocksdb_tx_per_sec")).isInstanceOf(Number.class);
+    assertThat(results.get("kevo_pessimistic_over_optimistic_tx_per_sec"))
+        .isInstanceOf(Number.class);
+    assertThat(asMap(engines.get("kevo-pessimistic")).get("transactions").toString())
+        .contains("TransactionOptions.PESSIMISTIC");
+    assertThat((List<?>) report.get("bars")).as("pessimistic has no bar").hasSize(1);
     assertThat(asMap(((List<?>) report.get("bars")).get(0)))
         .containsEntry("id", "tx_per_sec_over_rocksdb")
         .containsEntry("threshold", 1.0);
@@ -114,6 +121,50 @@ class TxCommandTest {
     assertThat(asMap(kevo.get("workload_details"))).containsKey("warmup_commits");
     assertThat(results.get("kevo_over_rocksdb_tx_per_sec")).isNull();
     assertThat(report.get("bars_met")).as("the bar needs both engines").isNull();
+  }
+
+  @Test
+  void pessimisticModeAloneRunsKevoWithLocksAndHasNoBar() throws Exception {
+    Path json = tmp.resolve("pessimistic.json");
+
+    int exit =
+        BenchMain.execute(
+            "tx",
+            "--no-fork",
+            "--engines=kevo",
+            "--mode=pessimistic",
+            "--num=2000",
+            "--threads=4",
+            "--txns=400",
+            "--warmup-s=0",
+            "--json=" + json,
+            "--dir=" + tmp.resolve("d"));
+
+    assertThat(exit).isZero();
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    Map<String, Object> engines = asMap(asMap(report.get("results")).get("engines"));
+    assertThat(engines).containsOnlyKeys("kevo-pessimistic");
+    Map<String, Object> r = asMap(engines.get("kevo-pessimistic"));
+    assertThat(number(r, "commits").longValue() + number(r, "aborts").longValue()).isEqualTo(400);
+    assertThat(number(r, "commits").longValue()).isPositive();
+    assertThat(report.get("bars_met")).isNull();
+  }
+
+  @Test
+  void subjectsFollowTheMode() {
+    List<EngineKind> both = List.of(EngineKind.KEVO, EngineKind.ROCKSDB);
+    assertThat(TxSubject.of(both, TxSubject.Mode.parse("both")))
+        .containsExactly(TxSubject.KEVO, TxSubject.KEVO_PESSIMISTIC, TxSubject.ROCKSDB);
+    assertThat(TxSubject.of(both, TxSubject.Mode.parse("Optimistic")))
+        .containsExactly(TxSubject.KEVO, TxSubject.ROCKSDB);
+    assertThat(TxSubject.of(both, TxSubject.Mode.PESSIMISTIC))
+        .containsExactly(TxSubject.KEVO_PESSIMISTIC, TxSubject.ROCKSDB);
+    assertThat(TxSubject.fromId("kevo-pessimistic")).isEqualTo(TxSubject.KEVO_PESSIMISTIC);
+    assertThatThrownBy(() -> TxSubject.Mode.parse("locking"))
+        .hasMessageContaining("--mode must be optimistic, pessimistic or both");
+    assertThatThrownBy(() -> TxSubject.fromId("leveldb"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(BenchMain.execute("tx", "--mode=locking", "--dir=" + tmp)).isNotZero();
   }
 
   @Test

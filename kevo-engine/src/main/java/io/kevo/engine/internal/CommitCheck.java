@@ -6,6 +6,7 @@ import io.kevo.engine.internal.iter.InternalOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,8 +20,13 @@ import java.util.TreeSet;
  *       range it scanned.
  * </ul>
  *
- * Not thread-safe: filled by the transaction's thread, then handed to the leader through the commit
- * queue (whose lock publishes it).
+ * "After its snapshot" is, for a key a pessimistic transaction locked, after the sequence it was
+ * locked (and read) at ({@link #lockedAt}): other locking transactions cannot have written it
+ * since, so only writers that do not lock can fail this check. A range is checked from the sequence
+ * it was scanned at.
+ *
+ * <p>Not thread-safe: filled by the transaction's thread, then handed to the leader through the
+ * commit queue (whose lock publishes it).
  */
 final class CommitCheck {
   /** Keys written by writes accepted earlier in the current group. */
@@ -41,13 +47,14 @@ final class CommitCheck {
     }
   }
 
-  private record Range(byte[] lo, byte[] hi) {}
+  private record Range(byte[] lo, byte[] hi, long since) {}
 
   private final long snapshot;
   private final Isolation isolation;
   private final Collection<byte[]> writes;
   private final List<byte[]> reads = new ArrayList<>();
   private final List<Range> ranges = new ArrayList<>();
+  private final TreeMap<byte[], Long> lockedAt = new TreeMap<>(InternalOrder::compareKeys);
 
   CommitCheck(long snapshot, Isolation isolation, Collection<byte[]> writes) {
     this.snapshot = snapshot;
@@ -59,8 +66,14 @@ final class CommitCheck {
     reads.add(key);
   }
 
-  void recordRange(byte[] lo, byte[] hi) {
-    ranges.add(new Range(lo, hi));
+  /** Records a range scanned at sequence {@code since}. */
+  void recordRange(byte[] lo, byte[] hi, long since) {
+    ranges.add(new Range(lo, hi, since));
+  }
+
+  /** Checks {@code key} against writes after {@code sequence}, not after the snapshot. */
+  void lockedAt(byte[] key, long sequence) {
+    lockedAt.put(key, sequence);
   }
 
   /** Throws if a conflicting write was committed after the snapshot. */
@@ -76,19 +89,35 @@ final class CommitCheck {
     }
     for (Range r : ranges) {
       if (earlier.anyInRange(r.lo(), r.hi())) {
-        throw conflict(r.lo() == null ? new byte[0] : r.lo(), "scanned a range another writer");
+        throw conflict(
+            r.lo() == null ? new byte[0] : r.lo(),
+            "scanned a range another writer committed after " + scannedAt(r));
       }
-      byte[] changed = ConflictChecks.changedInRange(view, r.lo(), r.hi(), snapshot);
+      byte[] changed = ConflictChecks.changedInRange(view, r.lo(), r.hi(), r.since());
       if (changed != null) {
-        throw conflict(changed, "scanned a range in which another writer");
+        throw conflict(
+            changed, "scanned a range in which another writer committed after " + scannedAt(r));
       }
     }
   }
 
   private void checkKey(ReadView view, GroupKeys earlier, byte[] key, String how) {
-    if (earlier.contains(key) || ConflictChecks.writtenAfter(view, key, snapshot)) {
-      throw conflict(key, how + " a key that another writer");
+    Long locked = lockedAt.get(key);
+    long since = locked == null ? snapshot : locked;
+    if (earlier.contains(key) || ConflictChecks.writtenAfter(view, key, since)) {
+      throw conflict(
+          key,
+          locked == null
+              ? how + " a key that another writer committed after its snapshot at sequence " + since
+              : how
+                  + " and locked a key that a writer taking no locks committed after it was locked"
+                  + " at sequence "
+                  + since);
     }
+  }
+
+  private String scannedAt(Range r) {
+    return (r.since() == snapshot ? "its snapshot at sequence " : "sequence ") + r.since();
   }
 
   private TransactionConflictException conflict(byte[] key, String what) {
@@ -96,8 +125,6 @@ final class CommitCheck {
         key,
         "transaction conflict: it "
             + what
-            + " committed after its snapshot at sequence "
-            + snapshot
             + " (key "
             + printable(key)
             + "); nothing was written, retry the transaction");

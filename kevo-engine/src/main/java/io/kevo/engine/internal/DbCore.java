@@ -18,6 +18,7 @@ import io.kevo.engine.WriteBatch;
 import io.kevo.engine.WriteOptions;
 import io.kevo.engine.WriteRefusal;
 import io.kevo.engine.internal.compaction.Background;
+import io.kevo.engine.internal.lock.LockManager;
 import io.kevo.engine.internal.sstable.TableOptions;
 import io.kevo.engine.internal.version.VersionSet;
 import io.kevo.engine.internal.wal.Wal;
@@ -83,6 +84,7 @@ public final class DbCore {
   private final StatsCollector stats;
   private final WalSyncer syncer;
   private final AtomicLong transactionIds = new AtomicLong();
+  private final LockManager keyLocks = new LockManager();
 
   private DbCore(Path dir, Options options, DbOpener.Opened o, EngineEnv env) {
     this.dir = dir;
@@ -247,12 +249,21 @@ public final class DbCore {
       writes.checkWritable();
     }
     return new TransactionImpl(
-        this, transactionIds.incrementAndGet(), options, snapshots.take(options.minSequence()));
+        this,
+        transactionIds.incrementAndGet(),
+        options,
+        snapshots.take(options.minSequence()),
+        keyLocks);
   }
 
   /** Logs {@code batch} if {@code check} passes in the write leader; returns its last sequence. */
   long commitTransaction(WriteBatch batch, CommitCheck check) {
     return writes.commitTransaction(batch, check);
+  }
+
+  /** The key locks of pessimistic transactions. */
+  LockManager keyLocks() {
+    return keyLocks;
   }
 
   /** See {@link Reads#transactionCursor}. */
@@ -324,6 +335,7 @@ public final class DbCore {
   }
 
   private void closeParts() {
+    keyLocks.close(); // wakes transactions waiting for a key: they fail with CLOSED
     syncer.close();
     errors.close();
     lsm.closing();

@@ -12,6 +12,8 @@ import io.kevo.engine.Transaction;
 import io.kevo.engine.TransactionOptions;
 import io.kevo.engine.WriteBatch;
 import io.kevo.engine.internal.iter.InternalOrder;
+import io.kevo.engine.internal.lock.LockManager;
+import io.kevo.engine.internal.lock.LockOwner;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -20,8 +22,14 @@ import java.util.TreeMap;
  * A transaction over {@link DbCore}: a snapshot (registered, so compaction keeps what it sees), a
  * sorted write buffer, and for serializable transactions the keys and ranges read. Commit turns the
  * buffer into one atomic batch whose {@link CommitCheck} the write leader runs just before logging
- * it — so validation and the write are one step with respect to every other writer, without any
- * lock held by transactions while they run. Not thread-safe.
+ * it — so validation and the write are one step with respect to every other writer.
+ *
+ * <p>Optimistic transactions hold no lock while they run. A pessimistic one locks each key it reads
+ * or writes ({@link LockManager}) before touching it and then moves its snapshot to the latest
+ * committed state, so the read after the lock sees whatever the previous holder committed (its
+ * commit is visible before it releases); the key is checked at commit from that sequence. A lock
+ * timeout or deadlock rolls the transaction back. Locks are released once the commit is visible, or
+ * at rollback or close. Not thread-safe.
  */
 final class TransactionImpl implements Transaction {
   /** Buffer value standing for a delete (compared by identity). */
@@ -36,18 +44,23 @@ final class TransactionImpl implements Transaction {
   private final DbCore db;
   private final long id;
   private final TransactionOptions options;
-  private final Snapshot snapshot;
+  private Snapshot snapshot;
   private final TreeMap<byte[], byte[]> writes = new TreeMap<>(InternalOrder::compareKeys);
   private final CommitCheck check;
+  private final LockManager lockManager;
+  private final LockOwner locks; // null unless pessimistic and read-write
   private long bufferedBytes;
   private State state = State.ACTIVE;
 
-  TransactionImpl(DbCore db, long id, TransactionOptions options, Snapshot snapshot) {
+  TransactionImpl(
+      DbCore db, long id, TransactionOptions options, Snapshot snapshot, LockManager lockManager) {
     this.db = db;
     this.id = id;
     this.options = options;
     this.snapshot = snapshot;
     this.check = new CommitCheck(snapshot.sequence(), options.isolation(), writes.keySet());
+    this.lockManager = lockManager;
+    this.locks = options.locking() ? lockManager.owner(id) : null;
   }
 
   @Override
@@ -93,6 +106,7 @@ final class TransactionImpl implements Transaction {
   public Optional<byte[]> get(byte[] key) {
     checkActive();
     db.checkKey(key);
+    lock(key);
     byte[] mine = writes.get(key);
     if (mine != null) {
       return mine == DELETED ? Optional.empty() : Optional.of(mine.clone());
@@ -108,6 +122,7 @@ final class TransactionImpl implements Transaction {
     checkWritable();
     db.checkKey(key);
     db.checkValue(value);
+    lock(key);
     buffer(key, value.clone());
   }
 
@@ -115,7 +130,33 @@ final class TransactionImpl implements Transaction {
   public void delete(byte[] key) {
     checkWritable();
     db.checkKey(key);
+    lock(key);
     buffer(key, DELETED);
+  }
+
+  /**
+   * Pessimistic: locks {@code key} for this transaction and, if the lock is new, moves the snapshot
+   * to the latest committed state (at least the read-your-writes token). Rolls back on failure.
+   */
+  private void lock(byte[] key) {
+    if (locks == null) {
+      return;
+    }
+    boolean fresh;
+    try {
+      fresh = lockManager.lock(locks, key, options.lockTimeout().toNanos());
+    } catch (KevoException e) {
+      rollback();
+      throw new KevoException(
+          e.code(), e.getMessage() + "; transaction " + id + " was rolled back, run it again");
+    }
+    if (fresh) {
+      // The latest committed state, past any read ceiling: the previous holder's commit is there.
+      Snapshot latest = db.snapshot(Math.max(options.minSequence(), db.latestSequence()));
+      snapshot.close();
+      snapshot = latest;
+      check.lockedAt(key.clone(), latest.sequence());
+    }
   }
 
   private void buffer(byte[] key, byte[] value) {
@@ -157,7 +198,7 @@ final class TransactionImpl implements Transaction {
         lo = lo == null || InternalOrder.compareKeys(prefix, lo) > 0 ? prefix : lo;
         hi = hi == null || (end != null && InternalOrder.compareKeys(end, hi) < 0) ? end : hi;
       }
-      check.recordRange(lo, hi);
+      check.recordRange(lo, hi, snapshot.sequence());
     }
     return db.transactionCursor(scan, snapshot.sequence(), writes, DELETED);
   }
@@ -201,6 +242,7 @@ final class TransactionImpl implements Transaction {
     } finally {
       writes.clear();
       snapshot.close();
+      unlock();
     }
   }
 
@@ -210,6 +252,13 @@ final class TransactionImpl implements Transaction {
     state = State.ROLLED_BACK;
     writes.clear();
     snapshot.close();
+    unlock();
+  }
+
+  private void unlock() {
+    if (locks != null) {
+      lockManager.releaseAll(locks);
+    }
   }
 
   @Override

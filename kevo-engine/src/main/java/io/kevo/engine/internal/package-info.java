@@ -19,7 +19,8 @@
  *   <li>{@code StatsCollector} and {@code StatsBuilder}: {@link io.kevo.engine.DbStats};
  *   <li>{@code Lifecycle}: open or closed, and the lock close takes to wait for writes and syncs;
  *   <li>{@code LsmState}: memtables, write stalls and the read view; {@code ErrorRecovery}: refused
- *       writes and their retries; {@code TransactionImpl} and {@code CommitCheck}: transactions.
+ *       writes and their retries; {@code TransactionImpl} and {@code CommitCheck}: transactions,
+ *       with the key locks of pessimistic ones in {@code lock.LockManager}.
  * </ul>
  *
  * <p>Threading: one write leader at a time (an application thread elected by the write queue; there

@@ -13,4 +13,18 @@ public final class DbCoreAccess {
     f.setAccessible(true);
     return ((DbCore) f.get(db)).walInternal();
   }
+
+  /** Transactions waiting for a key lock in {@code db} now. */
+  public static int lockWaiters(KevoDB db) throws ReflectiveOperationException {
+    Field f = KevoDB.class.getDeclaredField("core");
+    f.setAccessible(true);
+    return ((DbCore) f.get(db)).keyLocks().waiting();
+  }
+
+  /** Keys locked by pessimistic transactions in {@code db} now. */
+  public static int lockedKeys(KevoDB db) throws ReflectiveOperationException {
+    Field f = KevoDB.class.getDeclaredField("core");
+    f.setAccessible(true);
+    return ((DbCore) f.get(db)).keyLocks().lockedKeys();
+  }
 }
