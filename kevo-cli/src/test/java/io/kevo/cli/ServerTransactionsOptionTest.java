@@ -18,7 +18,9 @@ class ServerTransactionsOptionTest {
             "", "server", "--data", dir.resolve("db").toString(), "--transactions", "blocking");
     assertThat(run.status()).isNotZero();
     assertThat(run.err())
-        .contains("transaction mode must be optimistic or pessimistic, got 'blocking'");
+        .isEqualToIgnoringNewLines(
+            "error: invalid value for --transactions: 'blocking' (valid: optimistic,"
+                + " pessimistic). Run 'kevo server --help' for usage.");
     assertThat(dir.resolve("db")).doesNotExist();
   }
 
@@ -30,6 +32,7 @@ class ServerTransactionsOptionTest {
         InProcessKevo.kevo(
             "", "server", "--data", dir.resolve("db").toString(), "--config", config.toString());
     assertThat(run.status()).isNotZero();
-    assertThat(run.err()).contains("got 'serial'");
+    assertThat(run.err())
+        .contains("invalid value for --transactions: 'serial' (valid: optimistic, pessimistic)");
   }
 }
