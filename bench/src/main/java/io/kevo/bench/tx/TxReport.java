@@ -100,7 +100,7 @@ final class TxReport {
   private String table() {
     Table t =
         new Table(
-            "7<engine",
+            "16<engine",
             "10>commits",
             "10>tx/s|committed",
             "9>conflicts|rate",
