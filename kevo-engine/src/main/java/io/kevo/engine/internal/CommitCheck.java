@@ -3,6 +3,7 @@ package io.kevo.engine.internal;
 import io.kevo.engine.Isolation;
 import io.kevo.engine.TransactionConflictException;
 import io.kevo.engine.internal.iter.InternalOrder;
+import io.kevo.engine.internal.util.KeyText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -126,20 +127,7 @@ final class CommitCheck {
         "transaction conflict: it "
             + what
             + " (key "
-            + printable(key)
+            + KeyText.quoted(key)
             + "); nothing was written, retry the transaction");
-  }
-
-  static String printable(byte[] key) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (byte b : key) {
-      int c = b & 0xFF;
-      if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-        sb.append((char) c);
-      } else {
-        sb.append(String.format("\\x%02x", c));
-      }
-    }
-    return sb.append('"').toString();
   }
 }

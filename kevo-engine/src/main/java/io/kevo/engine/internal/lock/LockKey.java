@@ -1,5 +1,6 @@
 package io.kevo.engine.internal.lock;
 
+import io.kevo.engine.internal.util.KeyText;
 import java.util.Arrays;
 
 /** A key as a hash-map key: its own copy of the bytes, compared by content. Immutable. */
@@ -22,18 +23,9 @@ final class LockKey {
     return hash;
   }
 
-  /** The key for messages: printable ASCII as is, other bytes as {@code \xNN}, quoted. */
+  /** The key for messages ({@link KeyText#quoted}). */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("\"");
-    for (byte b : bytes) {
-      int c = b & 0xFF;
-      if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-        sb.append((char) c);
-      } else {
-        sb.append(String.format("\\x%02x", c));
-      }
-    }
-    return sb.append('"').toString();
+    return KeyText.quoted(bytes);
   }
 }
