@@ -93,6 +93,7 @@ class MemberRegistryTest {
     try (TestingServer server = ZkTestSupport.startServer();
         Coordinator node = ZkTestSupport.connect(server, "m4")) {
       MemberRegistry registry = MemberRegistry.register(node, N1);
+      assertThat(registry.awaitRegistered(Duration.ofSeconds(10))).isTrue();
       assertThatThrownBy(() -> registry.update(N2))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("n1");
