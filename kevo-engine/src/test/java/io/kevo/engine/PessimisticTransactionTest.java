@@ -4,6 +4,7 @@ import static io.kevo.engine.TestData.b;
 import static io.kevo.engine.TestData.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.kevo.engine.internal.DbCoreAccess;
 import java.nio.file.Path;
@@ -42,14 +43,11 @@ class PessimisticTransactionTest {
   }
 
   /** Waits (up to 10 s) until {@code n} transactions wait for a key lock in {@code db}. */
-  private static void untilWaiting(KevoDB db, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (DbCoreAccess.lockWaiters(db) != n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + n + " lock waiters within 10 s");
-      }
-      Thread.sleep(1);
-    }
+  private static void untilWaiting(KevoDB db, int n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> DbCoreAccess.lockWaiters(db) == n);
   }
 
   @Test

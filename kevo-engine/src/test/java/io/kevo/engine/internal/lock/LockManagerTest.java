@@ -2,10 +2,12 @@ package io.kevo.engine.internal.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,14 +35,11 @@ class LockManagerTest {
   }
 
   /** Waits (up to 10 s) until {@code condition} holds: a thread has reached a lock wait. */
-  private static void until(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached in 10 s");
-      }
-      Thread.sleep(1);
-    }
+  private static void until(BooleanSupplier condition) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
   }
 
   private Future<Boolean> lockInBackground(LockOwner o, String key, long timeoutNanos) {
