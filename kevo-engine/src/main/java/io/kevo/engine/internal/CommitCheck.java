@@ -55,7 +55,9 @@ final class CommitCheck {
   private final Collection<byte[]> writes;
   private final List<byte[]> reads = new ArrayList<>();
   private final List<Range> ranges = new ArrayList<>();
-  private final TreeMap<byte[], Long> lockedAt = new TreeMap<>(InternalOrder::compareKeys);
+
+  /** Keys a pessimistic transaction locked, by lock sequence; null for an optimistic one. */
+  private TreeMap<byte[], Long> lockedAt;
 
   CommitCheck(long snapshot, Isolation isolation, Collection<byte[]> writes) {
     this.snapshot = snapshot;
@@ -74,6 +76,9 @@ final class CommitCheck {
 
   /** Checks {@code key} against writes after {@code sequence}, not after the snapshot. */
   void lockedAt(byte[] key, long sequence) {
+    if (lockedAt == null) {
+      lockedAt = new TreeMap<>(InternalOrder::compareKeys);
+    }
     lockedAt.put(key, sequence);
   }
 
@@ -103,7 +108,7 @@ final class CommitCheck {
   }
 
   private void checkKey(ReadView view, GroupKeys earlier, byte[] key, String how) {
-    Long locked = lockedAt.get(key);
+    Long locked = lockedAt == null ? null : lockedAt.get(key);
     long since = locked == null ? snapshot : locked;
     if (earlier.contains(key) || ConflictChecks.writtenAfter(view, key, since)) {
       throw conflict(
