@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -45,6 +46,9 @@ public final class Coordinator implements AutoCloseable {
             // Retries of one operation stay within a session timeout: a caller on a dead
             // ensemble learns so in seconds, not minutes.
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
+            // Only a lost session ends leadership (LeaderElection): a suspended connection may
+            // come back within the session, and the primary's write gate closes meanwhile.
+            .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
             .build();
     client.getConnectionStateListenable().addListener((c, s) -> changed(s));
   }

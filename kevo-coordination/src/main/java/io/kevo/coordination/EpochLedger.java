@@ -47,10 +47,22 @@ public final class EpochLedger {
    * @throws CoordinationException if the ensemble cannot be reached or answers with an error
    */
   public long claimNext(long seen) {
+    return claimAtLeast(seen, seen + 1);
+  }
+
+  /**
+   * Claims epoch {@code max(seen + 1, minimum)} if the ledger still holds {@code seen}: a node
+   * whose own epoch history has seen a higher epoch than the ledger (a manual promotion outside the
+   * coordinator) claims past it.
+   *
+   * @throws EpochConflictException if the ledger no longer holds {@code seen}
+   * @throws CoordinationException if the ensemble cannot be reached or answers with an error
+   */
+  public long claimAtLeast(long seen, long minimum) {
     if (seen < 0) {
       throw new IllegalArgumentException("seen epoch must not be negative: " + seen);
     }
-    long next = seen + 1;
+    long next = Math.max(seen + 1, minimum);
     byte[] data = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
     try {
       Stat stat = new Stat();

@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * The JSON a {@code members/ID} znode holds, e.g. {@code {"id":"n1","clientAddress":
- * "127.0.0.1:5000","role":"replica","epoch":3,"durableSequence":1042,"noPromote":false}}. Unknown
- * fields are ignored so that a later version may add some. Thread-safe (stateless after
+ * "127.0.0.1:5000","role":"replica","epoch":3,"lastEntryEpoch":3,"durableSequence":1042,"noPromote":false}}.
+ * Unknown fields are ignored so that a later version may add some. Thread-safe (stateless after
  * construction).
  */
 final class MemberCodec {

@@ -9,6 +9,9 @@ import java.util.Objects;
  * @param clientAddress {@code HOST:PORT} where clients reach the node
  * @param role {@code primary}, {@code replica} or {@code standalone}, as the node reports it
  * @param epoch the term the node follows or leads (0 before any)
+ * @param lastEntryEpoch the epoch of the term its last durable entry was written in (0 if none):
+ *     with {@code durableSequence}, how up to date its log is, compared term first (see {@link
+ *     CandidateChoice})
  * @param durableSequence the highest sequence the node has made durable
  * @param noPromote true if the node must never be chosen as primary
  */
@@ -17,6 +20,7 @@ public record MemberInfo(
     String clientAddress,
     String role,
     long epoch,
+    long lastEntryEpoch,
     long durableSequence,
     boolean noPromote) {
 
@@ -29,13 +33,26 @@ public record MemberInfo(
       throw new IllegalArgumentException(
           "member id must be non-empty without '/', got '" + id + "'");
     }
-    if (epoch < 0 || durableSequence < 0) {
+    if (epoch < 0 || lastEntryEpoch < 0 || durableSequence < 0) {
       throw new IllegalArgumentException("epoch and durable sequence must not be negative");
     }
   }
 
   /** A copy with other replication figures. */
-  public MemberInfo withProgress(String newRole, long newEpoch, long newDurableSequence) {
-    return new MemberInfo(id, clientAddress, newRole, newEpoch, newDurableSequence, noPromote);
+  public MemberInfo withProgress(
+      String newRole, long newEpoch, long newLastEntryEpoch, long newDurableSequence) {
+    return new MemberInfo(
+        id, clientAddress, newRole, newEpoch, newLastEntryEpoch, newDurableSequence, noPromote);
   }
+
+  /** Whether the node reports itself as the primary. */
+  public boolean isPrimary() {
+    return PRIMARY.equals(role);
+  }
+
+  /** The role of a node that leads its cluster. */
+  public static final String PRIMARY = "primary";
+
+  /** The role of a node that follows a primary, or waits for one to be elected. */
+  public static final String REPLICA = "replica";
 }

@@ -16,7 +16,7 @@ class EmbeddedZooKeeperTest {
 
   @Test
   void servesACoordinatorAndKeepsTheEpochAcrossARestart(@TempDir Path dir) {
-    MemberInfo n1 = new MemberInfo("n1", "127.0.0.1:5001", "primary", 1, 0, false);
+    MemberInfo n1 = new MemberInfo("n1", "127.0.0.1:5001", "primary", 1, 1, 0, false);
     int port;
     try (EmbeddedZooKeeper zk =
         EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", 0), dir)) {

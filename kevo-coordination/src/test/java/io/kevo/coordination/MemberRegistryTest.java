@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class MemberRegistryTest {
   private static final MemberInfo N1 =
-      new MemberInfo("n1", "127.0.0.1:5001", "primary", 1, 10, false);
+      new MemberInfo("n1", "127.0.0.1:5001", "primary", 1, 1, 10, false);
   private static final MemberInfo N2 =
-      new MemberInfo("n2", "127.0.0.1:5002", "replica", 1, 7, true);
+      new MemberInfo("n2", "127.0.0.1:5002", "replica", 1, 1, 7, true);
 
   @Test
   void aMemberIsVisibleToAnotherClientAndGoneWhenItsSessionCloses() throws Exception {
@@ -55,7 +55,7 @@ class MemberRegistryTest {
       long start = System.nanoTime();
       MemberInfo last = N1;
       for (int i = 1; i <= 500; i++) {
-        last = N1.withProgress("primary", 1, 10 + i);
+        last = N1.withProgress("primary", 1, 1, 10 + i);
         registry.update(last);
       }
       assertThat(registry.latest()).isEqualTo(last);
@@ -75,7 +75,7 @@ class MemberRegistryTest {
         Coordinator node = ZkTestSupport.connect(server, "m3");
         MemberRegistry registry = MemberRegistry.register(node, N1, Duration.ZERO)) {
       assertThat(registry.awaitRegistered(Duration.ofSeconds(10))).isTrue();
-      MemberInfo moved = N1.withProgress("primary", 1, 99);
+      MemberInfo moved = N1.withProgress("primary", 1, 1, 99);
       registry.update(moved);
       server.stop();
       await().atMost(Duration.ofSeconds(10)).until(() -> node.state() == SessionState.LOST);
@@ -99,7 +99,7 @@ class MemberRegistryTest {
           .hasMessageContaining("n1");
       registry.close();
       registry.close();
-      registry.update(N1.withProgress("replica", 2, 3));
+      registry.update(N1.withProgress("replica", 2, 1, 3));
       assertThat(registry.latest()).isEqualTo(N1);
       assertThat(MemberRegistry.readMembers(node)).isEmpty();
     }
@@ -116,13 +116,13 @@ class MemberRegistryTest {
                 ("{\"id\":\"n3\",\"clientAddress\":\"h:1\",\"role\":\"replica\",\"epoch\":0,"
                         + "\"durableSequence\":0,\"noPromote\":false,\"future\":1}")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .isEqualTo(new MemberInfo("n3", "h:1", "replica", 0, 0, false));
+        .isEqualTo(new MemberInfo("n3", "h:1", "replica", 0, 0, 0, false));
     assertThatThrownBy(
             () -> MemberCodec.decode("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(CoordinationException.class);
-    assertThatThrownBy(() -> new MemberInfo("a/b", "h:1", "replica", 0, 0, false))
+    assertThatThrownBy(() -> new MemberInfo("a/b", "h:1", "replica", 0, 0, 0, false))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new MemberInfo("a", "h:1", "replica", -1, 0, false))
+    assertThatThrownBy(() -> new MemberInfo("a", "h:1", "replica", -1, 0, 0, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
