@@ -26,6 +26,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -208,6 +209,8 @@ final class ServerCommand implements Callable<Integer> {
               + " Default: ${bundle:default.max-bootstraps}")
   private Integer maxBootstraps;
 
+  @Mixin private FailoverFlags failoverFlags = new FailoverFlags();
+
   @Spec private CommandSpec spec;
 
   private final java.util.concurrent.atomic.AtomicBoolean stoppedLogged =
@@ -225,8 +228,12 @@ final class ServerCommand implements Callable<Integer> {
     ServerOptions serverOptions;
     Options engineOptions;
     try {
+      boolean coordinated = failoverFlags.coordinated(file);
       NodeRole nodeRole =
-          parseEnum(NodeRole.class, setting(role, file, "role", "standalone"), "--role");
+          parseEnum(
+              NodeRole.class,
+              setting(role, file, "role", coordinated ? "replica" : "standalone"),
+              "--role");
       ServerOptions.Builder b =
           ServerOptions.builder()
               .listen(setting(listen, file, "listen", "127.0.0.1:50051"))
@@ -234,7 +241,8 @@ final class ServerCommand implements Callable<Integer> {
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
-              .primaryOptions(primaryOptions(file));
+              .primaryOptions(primaryOptions(file))
+              .failover(failoverFlags.options(file));
       String mode = setting(transactions, file, "transactions", null);
       if (mode != null) {
         b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));
@@ -305,9 +313,14 @@ final class ServerCommand implements Callable<Integer> {
         server.address(),
         dir.toAbsolutePath().normalize(),
         serverOptions.role().name().toLowerCase(Locale.ROOT),
-        serverOptions.primaryAddress() != null
-            ? ", primary " + serverOptions.primaryAddress()
-            : "");
+        serverOptions.failover() != null
+            ? ", cluster "
+                + serverOptions.failover().coordinator().cluster()
+                + " on coordinator "
+                + serverOptions.failover().coordinator().connectString()
+            : serverOptions.primaryAddress() != null
+                ? ", primary " + serverOptions.primaryAddress()
+                : "");
     if (handled) {
       stop.await();
       server.close(GRACE);
@@ -406,7 +419,7 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static String setting(String flag, Properties file, String key, String fallback) {
+  static String setting(String flag, Properties file, String key, String fallback) {
     if (flag != null) {
       return flag;
     }
@@ -450,8 +463,7 @@ final class ServerCommand implements Callable<Integer> {
    * {@code parser} applied to {@code value}; a failure says which option, what it got and {@code
    * expected} (the valid values, or their form).
    */
-  private static <T> T parse(
-      String value, Function<String, T> parser, String name, String expected) {
+  static <T> T parse(String value, Function<String, T> parser, String name, String expected) {
     try {
       return parser.apply(value.trim());
     } catch (IllegalArgumentException | java.time.DateTimeException e) {

@@ -39,7 +39,15 @@ public final class ServerConfigFile {
           "read-wait-timeout",
           "transactions",
           "repl-retention-mb",
-          "max-bootstraps");
+          "max-bootstraps",
+          "coordinator",
+          "cluster",
+          "node-id",
+          "no-promote",
+          "failover-max-lag",
+          "failover-min-interval",
+          "failover-grace",
+          "coordinator-session-timeout");
 
   private ServerConfigFile() {}
 

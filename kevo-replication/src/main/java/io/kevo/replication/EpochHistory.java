@@ -176,6 +176,26 @@ public final class EpochHistory {
     return new EpochHistory(next);
   }
 
+  /**
+   * Begins a term of epoch {@code epoch} by {@code nodeId} at {@code nextSequence}, an epoch
+   * granted by the coordinator's ledger (so unique in the cluster). Terms with no entry before
+   * {@code nextSequence} are dropped, as in {@link #beginTerm(String, long, boolean, Supplier)}.
+   *
+   * @throws IllegalArgumentException if {@code epoch} is not above every epoch this history has
+   *     seen
+   */
+  public EpochHistory beginTermAt(String nodeId, long nextSequence, long epoch) {
+    for (Term t : terms) {
+      if (t.epoch() >= epoch) {
+        throw new IllegalArgumentException(
+            "epoch " + epoch + " is not above " + t + ", which this node has seen");
+      }
+    }
+    List<Term> next = new ArrayList<>(upTo(nextSequence - 1).terms);
+    next.add(new Term(epoch, UUID.randomUUID().toString(), Math.max(1, nextSequence), nodeId));
+    return new EpochHistory(next);
+  }
+
   /** {@link #beginTerm(String, long, boolean, Supplier)} with random term ids. */
   public EpochHistory beginTerm(String nodeId, long nextSequence, boolean promote) {
     return beginTerm(nodeId, nextSequence, promote, () -> UUID.randomUUID().toString());

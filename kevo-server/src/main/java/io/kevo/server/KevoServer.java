@@ -89,6 +89,7 @@ public final class KevoServer implements AutoCloseable {
   private final CallDrain clientCalls = new CallDrain();
   private final OpenStreams openStreams = new OpenStreams();
   private volatile String selfAddress;
+  private volatile CoordinatedNode coordinated;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -196,6 +197,10 @@ public final class KevoServer implements AutoCloseable {
             : options.host() + ":" + s.port();
     try {
       s.replication.start(s.selfAddress);
+      if (options.failover() != null) {
+        s.coordinated = CoordinatedNode.start(s.replication, db, options, s.selfAddress);
+        s.gate.coordinated(s.coordinated);
+      }
     } catch (RuntimeException e) {
       s.server.shutdownNow();
       s.sweeper.shutdownNow();
@@ -251,6 +256,17 @@ public final class KevoServer implements AutoCloseable {
   /** The replication primary (role PRIMARY), for status and tests; null otherwise. */
   public io.kevo.replication.primary.Primary primary() {
     return replication.primary();
+  }
+
+  /**
+   * This node's member id and what it does in the cluster (following, leading, why there is no
+   * primary) when it takes part in automatic failover; empty otherwise.
+   */
+  public java.util.Optional<String> clusterState() {
+    CoordinatedNode c = coordinated;
+    return c == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(c.memberId() + ": " + c.state());
   }
 
   /** The replica process (role REPLICA), for status and tests; null otherwise. */
@@ -335,6 +351,11 @@ public final class KevoServer implements AutoCloseable {
       service.abortScans();
     }
     replication.close();
+    CoordinatedNode c = coordinated;
+    if (c != null) {
+      // After replication: the replicas have every write before they may elect another primary.
+      c.close();
+    }
     server.shutdown();
     openStreams.endAll();
     try {

@@ -84,9 +84,10 @@ final class NodeInfoReport {
         primarySide = Optional.of(primarySide(primary, s));
       }
       case REPLICA -> {
-        b.setNodeRole(GetNodeInfoResponse.NodeRole.REPLICA)
-            .setPrimaryAddress(primaryAddress)
-            .setReadOnly(true);
+        b.setNodeRole(GetNodeInfoResponse.NodeRole.REPLICA).setReadOnly(true);
+        if (primaryAddress != null) {
+          b.setPrimaryAddress(primaryAddress);
+        }
         Replica replica = replication.replica();
         if (replica != null) {
           replicaSide = Optional.of(replicaSide(replica, replication.readWaits()));

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.ReadCeiling;
 import io.kevo.proto.replication.PromoteResponse;
 import io.kevo.proto.replication.RepointResponse;
 import io.kevo.replication.EpochHistory;
@@ -101,7 +102,12 @@ final class NodeReplication implements AutoCloseable {
     switch (role) {
       case STANDALONE -> {}
       case PRIMARY -> primaryAddress = selfAddress;
-      case REPLICA -> follow(options.primaryAddress());
+      case REPLICA -> {
+        // A coordinated node may start without a primary: the coordinator elects one.
+        if (options.primaryAddress() != null) {
+          follow(options.primaryAddress());
+        }
+      }
     }
   }
 
@@ -233,6 +239,73 @@ final class NodeReplication implements AutoCloseable {
           .setMessage("following " + address + " (was " + old + ")")
           .build();
     }
+  }
+
+  /**
+   * Makes this node the primary of a term of {@code epoch}, an epoch the coordinator granted: a
+   * replica stops following (what it applied is synced); a primary of an older term (one that lost
+   * its leadership) ends that term's streams. The new term is written to the epoch history before
+   * anything is written in it.
+   *
+   * @return the new term
+   * @throws ServerException SHUTTING_DOWN on a closed node
+   */
+  EpochHistory.Term becomePrimary(long epoch) {
+    synchronized (switching) {
+      checkOpen();
+      String old = primaryAddress;
+      if (role == NodeRole.PRIMARY) {
+        primary.close();
+        primary = null;
+      } else {
+        unfollow();
+      }
+      readWaits = null;
+      replica = null;
+      channel = null;
+      Primary p = Primary.open(db, primaryOptions(options), Primary.beginTermAt(db, epoch));
+      primary = p;
+      primaryAddress = selfAddress;
+      role = NodeRole.PRIMARY;
+      EpochHistory.Term t = p.epochs().last();
+      LOG.warn("elected primary (the primary was {}): {}", old == null ? "unknown" : old, t);
+      return t;
+    }
+  }
+
+  /**
+   * Makes this node follow the primary at {@code address}: a replica following another primary (or
+   * none) is pointed at it; a primary that lost its leadership ends its term and becomes a replica
+   * (entries only it had are discarded and recorded when its history is compared with the new
+   * primary's). Nothing happens if it already follows {@code address}.
+   *
+   * @throws ServerException SHUTTING_DOWN on a closed node
+   */
+  void becomeReplicaOf(String address) {
+    synchronized (switching) {
+      checkOpen();
+      if (role == NodeRole.REPLICA && replica != null && address.equals(primaryAddress)) {
+        return;
+      }
+      String old = primaryAddress;
+      if (role == NodeRole.PRIMARY) {
+        primary.close();
+        primary = null;
+        // A primary's reads stop at what replicas confirmed; a replica reads what it applied.
+        db.readCeiling(ReadCeiling.NONE);
+        role = NodeRole.REPLICA;
+        LOG.warn("stepping down: this node follows the primary at {} from now on", address);
+      } else {
+        unfollow();
+        LOG.warn("following the elected primary at {} (was {})", address, old);
+      }
+      follow(address);
+    }
+  }
+
+  /** Whether this node is a replica that follows no primary yet (a coordinated node's start). */
+  boolean awaitingPrimary() {
+    return role == NodeRole.REPLICA && replica == null;
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 final class ReplicationGate {
   private final NodeReplication node;
   private final ServerOptions options;
+  private volatile CoordinatedNode coordinated;
 
   ReplicationGate(NodeReplication node, ServerOptions options) {
     this.node = node;
@@ -45,13 +46,35 @@ final class ReplicationGate {
     return p == null ? null : p.readRefusal();
   }
 
+  /** Sets the node's part in automatic failover, once it has started. */
+  void coordinated(CoordinatedNode c) {
+    this.coordinated = c;
+  }
+
   /**
-   * Refuses a client write on a replica.
+   * Refuses a client write on a replica, and on a coordinated primary without its lease, a live
+   * session or the leadership (checked first: a primary paused past its lease refuses before it
+   * looks at anything else).
    *
-   * @throws ServerException {@link ServerException.Reason#READ_ONLY_REPLICA} naming the primary
+   * @throws ServerException {@link ServerException.Reason#READ_ONLY_REPLICA} naming the primary, or
+   *     {@link ServerException.Reason#NO_PRIMARY}
    */
   void checkWritable() {
+    CoordinatedNode c = coordinated;
+    if (c != null) {
+      String refusal = c.writeRefusal();
+      if (refusal != null) {
+        throw new ServerException(ServerException.Reason.NO_PRIMARY, refusal);
+      }
+    }
     if (node.role() == NodeRole.REPLICA) {
+      if (node.primaryAddress() == null) {
+        throw new ServerException(
+            ServerException.Reason.NO_PRIMARY,
+            "the cluster has no primary now"
+                + (c != null ? " (" + c.state() + ")" : "")
+                + "; nothing was written");
+      }
       String primaryAddress = node.primaryAddress();
       throw new ServerException(
           ServerException.Reason.READ_ONLY_REPLICA,
@@ -99,10 +122,21 @@ final class ReplicationGate {
     }
   }
 
+  /**
+   * Why a write acknowledged at once ({@code async}) must be answered with an error after all: a
+   * coordinated primary's lease lapsed while it was made. Null if it may be acknowledged.
+   */
+  String acknowledgementRefusal() {
+    CoordinatedNode c = coordinated;
+    return c == null ? null : c.acknowledgementRefusal();
+  }
+
   /** Whether a primary refuses writes now for lack of connected replicas. */
   boolean writesRefused() {
     Primary primary = node.primary();
+    CoordinatedNode c = coordinated;
     return node.role() == NodeRole.REPLICA
+        || (c != null && c.writeRefusal() != null)
         || (primary != null && primary.supersededBy() != null)
         || (primary != null
             && options.minReplicasToWrite() > 0

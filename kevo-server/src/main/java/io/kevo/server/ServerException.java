@@ -44,7 +44,13 @@ final class ServerException extends RuntimeException {
      * restart or a promotion, at an acknowledgement level other than {@code async}): a read of one
      * no replica has could be taken back by a failover.
      */
-    READS_UNCONFIRMED
+    READS_UNCONFIRMED,
+    /**
+     * Automatic failover: a write sent while the cluster has no primary, or to a primary whose
+     * coordinator session is not live, whose lease lapsed or that lost its leadership (nothing was
+     * written); or a write made while the lease lapsed, whose fate a failover decides.
+     */
+    NO_PRIMARY
   }
 
   private final Reason reason;

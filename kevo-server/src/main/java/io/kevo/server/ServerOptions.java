@@ -66,6 +66,7 @@ public final class ServerOptions {
   private final Duration replicationAckTimeout;
   private final int minReplicasToWrite;
   private final Duration readWaitTimeout;
+  private final FailoverOptions failover;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -88,6 +89,7 @@ public final class ServerOptions {
     this.replicationAckTimeout = b.replicationAckTimeout;
     this.minReplicasToWrite = b.minReplicasToWrite;
     this.readWaitTimeout = b.readWaitTimeout;
+    this.failover = b.failover;
   }
 
   public static Builder builder() {
@@ -115,7 +117,16 @@ public final class ServerOptions {
         .replicationAck(replicationAck)
         .replicationAckTimeout(replicationAckTimeout)
         .minReplicasToWrite(minReplicasToWrite)
-        .readWaitTimeout(readWaitTimeout);
+        .readWaitTimeout(readWaitTimeout)
+        .failover(failover);
+  }
+
+  /**
+   * How this node takes part in automatic failover, or null without a coordinator (roles then
+   * change only by {@code kevo promote} and {@code kevo repoint}).
+   */
+  public FailoverOptions failover() {
+    return failover;
   }
 
   /** The host name or IP address to bind. */
@@ -253,6 +264,7 @@ public final class ServerOptions {
     return "ServerOptions{role="
         + role
         + (primaryAddress != null ? ", primary=" + primaryAddress : "")
+        + (failover != null ? ", failover=" + failover : "")
         + (advertiseAddress != null ? ", advertise=" + advertiseAddress : "")
         + ", listen="
         + host
@@ -331,6 +343,7 @@ public final class ServerOptions {
     private Dispatch dispatch = Dispatch.EVENT_LOOP;
     private NodeRole role = NodeRole.STANDALONE;
     private String primaryAddress;
+    private FailoverOptions failover;
     private String advertiseAddress;
     private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
     private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
@@ -493,6 +506,16 @@ public final class ServerOptions {
     }
 
     /**
+     * Takes part in automatic failover (null: not). A coordinated node starts as a replica (its
+     * {@link #primaryAddress(String)}, if any, followed until the coordinator names the primary)
+     * and is elected primary or follows the elected one.
+     */
+    public Builder failover(FailoverOptions f) {
+      this.failover = f;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException if a replica has no primary address, or another role has
      *     one; if a standalone node has an acknowledgement level other than {@code async} or a
      *     minimum of replicas to write
@@ -504,7 +527,14 @@ public final class ServerOptions {
             "a standalone node takes no replication acknowledgement level nor minimum of replicas"
                 + " to write: it has no replicas");
       }
-      if (role == NodeRole.REPLICA && primaryAddress == null) {
+      if (failover != null && role != NodeRole.REPLICA) {
+        throw new IllegalArgumentException(
+            "with a coordinator the cluster elects its primary: every node starts as a replica"
+                + " (this node's role is "
+                + role
+                + ")");
+      }
+      if (role == NodeRole.REPLICA && primaryAddress == null && failover == null) {
         throw new IllegalArgumentException("a replica needs the primary's address (HOST:PORT)");
       }
       if (role != NodeRole.REPLICA && primaryAddress != null) {

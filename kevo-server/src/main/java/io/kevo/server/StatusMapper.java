@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *       level other than {@code async} and no replica has yet confirmed its last sequence at
  *       open)</td><td>UNAVAILABLE, saying up to which sequence it waits (retry later, or read a
  *       replica)</td></tr>
+ *   <tr><td>server NO_PRIMARY (automatic failover: a write sent while the cluster has no
+ *       primary, or to a primary whose coordinator session or lease is not live; nothing
+ *       written)</td><td>UNAVAILABLE, saying why (retry: a primary is being elected)</td></tr>
  *   <tr><td>engine SEQUENCE_MISMATCH (replication applying out of order)</td>
  *       <td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
@@ -137,7 +140,7 @@ final class StatusMapper {
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
       case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS, SUPERSEDED -> Status.FAILED_PRECONDITION;
       case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
-      case REPLICA_BEHIND, READS_UNCONFIRMED -> Status.UNAVAILABLE;
+      case REPLICA_BEHIND, READS_UNCONFIRMED, NO_PRIMARY -> Status.UNAVAILABLE;
     };
   }
 }

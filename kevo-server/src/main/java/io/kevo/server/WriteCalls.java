@@ -137,6 +137,15 @@ final class WriteCalls {
     }
     call.reportSequence(sequence, gate.epoch());
     if (!level.waits()) {
+      String lapsed = gate.acknowledgementRefusal();
+      if (lapsed != null) {
+        out.onError(
+            StatusMapper.toException(
+                new ServerException(
+                    ServerException.Reason.NO_PRIMARY,
+                    "the write at sequence " + sequence + " was made but " + lapsed)));
+        return;
+      }
       out.onNext(ok);
       out.onCompleted();
       return;

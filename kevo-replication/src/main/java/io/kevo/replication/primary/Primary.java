@@ -174,6 +174,31 @@ public final class Primary implements PrimaryNode {
   }
 
   /**
+   * Begins a term of this node as primary of {@code db} with the epoch {@code epoch} (granted by
+   * the coordinator) and persists it in the epoch history before anything is written in it.
+   *
+   * @throws IllegalArgumentException if the history has seen {@code epoch} or a later one
+   */
+  public static EpochHistory beginTermAt(KevoDB db, long epoch) {
+    Path dir = db.directory().resolve(ReplicaIdentity.DIRECTORY);
+    String nodeId = ReplicaIdentity.loadOrCreate(db.directory());
+    EpochHistory h = EpochHistory.load(dir).beginTermAt(nodeId, db.wal().nextSequence(), epoch);
+    h.store(dir);
+    LOG.debug("{} begins on {}", h.last(), db.directory());
+    return h;
+  }
+
+  /** The highest epoch in {@code db}'s epoch history, 0 if it has none. */
+  public static long highestEpoch(KevoDB db) {
+    long max = 0;
+    for (EpochHistory.Term t :
+        EpochHistory.load(db.directory().resolve(ReplicaIdentity.DIRECTORY)).terms()) {
+      max = Math.max(max, t.epoch());
+    }
+    return max;
+  }
+
+  /**
    * Like {@link #open(KevoDB, PrimaryOptions)} with the given epoch history, whose last term is
    * this primary's (see {@link #beginTerm}).
    */

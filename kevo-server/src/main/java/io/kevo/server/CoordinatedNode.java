@@ -1,0 +1,446 @@
+package io.kevo.server;
+
+import io.kevo.coordination.CandidateChoice;
+import io.kevo.coordination.ClusterRecords;
+import io.kevo.coordination.ClusterView;
+import io.kevo.coordination.Coordinator;
+import io.kevo.coordination.EpochConflictException;
+import io.kevo.coordination.EpochLedger;
+import io.kevo.coordination.FailoverRecord;
+import io.kevo.coordination.LeaderElection;
+import io.kevo.coordination.Lease;
+import io.kevo.coordination.MemberInfo;
+import io.kevo.coordination.MemberRegistry;
+import io.kevo.coordination.PrimaryRecord;
+import io.kevo.coordination.SessionState;
+import io.kevo.engine.KevoDB;
+import io.kevo.replication.EpochHistory;
+import io.kevo.replication.ReplicaIdentity;
+import io.kevo.replication.primary.Primary;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's part in automatic failover: its coordinator session, its member entry, its lease, and
+ * the election loop that makes it follow the elected primary or become it.
+ *
+ * <p>Every {@link #TICK} (and at once on a session or leadership change) the loop, on its one
+ * thread, publishes this node's figures, then reads the cluster: if another member is primary, it
+ * follows it (a replica is pointed at it; a primary that lost its leadership steps down and rejoins
+ * as its replica). If none is, for longer than the grace, and the last failover is older than the
+ * minimum interval, every node computes the same {@link CandidateChoice}; only the winner bids for
+ * the leadership. The node that gains it checks the choice again, claims the next epoch from the
+ * {@link EpochLedger} (a conditional write, so no two terms share an epoch), writes the term into
+ * its epoch history, and only then takes writes; it records the term ({@link PrimaryRecord}) and
+ * the failover ({@link FailoverRecord}).
+ *
+ * <p>{@link #writeRefusal()} is the primary's write gate, checked before anything else of a write:
+ * the lease first (a process paused past it refuses at once when it resumes), then the session
+ * state (SUSPENDED refuses at once), then the leadership. Thread-safe: the loop's state is confined
+ * to its thread; what the gate reads is volatile.
+ */
+final class CoordinatedNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatedNode.class);
+
+  /** How often the loop looks at the cluster. */
+  static final Duration TICK = Duration.ofMillis(200);
+
+  /** The least time between two writes of the primary record's confirmed sequence. */
+  private static final long RECORD_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private final NodeReplication node;
+  private final KevoDB db;
+  private final ServerOptions options;
+  private final FailoverOptions failover;
+  private final String memberId;
+  private final String selfAddress;
+  private final Coordinator coordinator;
+  private final Lease lease;
+  private final EpochLedger ledger;
+  private final ClusterRecords records;
+  private final MemberRegistry registry;
+  private final ScheduledExecutorService loop;
+  private final long graceNanos;
+  private final long bidTimeoutNanos;
+
+  private volatile LeaderElection election;
+  private volatile boolean leading;
+  private volatile boolean closed;
+  private volatile String state = "connecting to the coordinator";
+  // Confined to the loop thread.
+  private long bidAtNanos;
+  private long noPrimarySinceNanos = -1;
+  private long recordedSequence = -1;
+  private long recordedAtNanos;
+  private long termStart;
+  private long termEpoch;
+  private String loggedState;
+
+  private CoordinatedNode(
+      NodeReplication node,
+      KevoDB db,
+      ServerOptions options,
+      String selfAddress,
+      Coordinator coordinator) {
+    this.node = node;
+    this.db = db;
+    this.options = options;
+    this.failover = options.failover();
+    this.selfAddress = selfAddress;
+    this.coordinator = coordinator;
+    this.memberId =
+        failover.nodeId() != null
+            ? failover.nodeId()
+            : ReplicaIdentity.loadOrCreate(db.directory());
+    this.lease = Lease.start(coordinator, Lease.defaultInterval(failover.coordinator()));
+    this.ledger = new EpochLedger(coordinator);
+    this.records = new ClusterRecords(coordinator);
+    this.registry = MemberRegistry.register(coordinator, self());
+    this.graceNanos = failover.grace().toNanos();
+    this.bidTimeoutNanos = failover.coordinator().sessionTimeout().toNanos();
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kevo-failover");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Connects to the coordinator of {@code options.failover()} and starts the election loop for the
+   * node serving at {@code selfAddress}. Returns at once; the node takes no write until elected.
+   */
+  static CoordinatedNode start(
+      NodeReplication node, KevoDB db, ServerOptions options, String selfAddress) {
+    Coordinator coordinator = Coordinator.start(options.failover().coordinator());
+    CoordinatedNode c;
+    try {
+      c = new CoordinatedNode(node, db, options, selfAddress, coordinator);
+    } catch (RuntimeException e) {
+      coordinator.close();
+      throw e;
+    }
+    coordinator.addListener(s -> c.wake());
+    c.loop.scheduleWithFixedDelay(c::tick, 0, TICK.toNanos(), TimeUnit.NANOSECONDS);
+    LOG.info(
+        "member {} of cluster {} on coordinator {}",
+        c.memberId,
+        options.failover().coordinator().cluster(),
+        options.failover().coordinator().connectString());
+    return c;
+  }
+
+  /** This node's member id. */
+  String memberId() {
+    return memberId;
+  }
+
+  /** What the node is doing in the cluster, in words (following, leading, why no primary). */
+  String state() {
+    return state;
+  }
+
+  /**
+   * Why this primary must not acknowledge a write now, or null if it may (and on other roles, which
+   * the gate judges itself).
+   */
+  String writeRefusal() {
+    if (node.role() != NodeRole.PRIMARY) {
+      return null;
+    }
+    String expired = lease.refusal();
+    if (expired != null) {
+      return "this primary's coordinator lease has lapsed: " + expired + "; nothing was written";
+    }
+    SessionState s = coordinator.state();
+    if (s != SessionState.LIVE) {
+      return "this primary's coordinator session is "
+          + s
+          + ": it acknowledges no write until the session is live again; nothing was written";
+    }
+    LeaderElection e = election;
+    if (!leading || e == null || !e.hasLeadership()) {
+      return "this node no longer holds the cluster's leadership ("
+          + state
+          + "); nothing was written";
+    }
+    return null;
+  }
+
+  /**
+   * Why a write acknowledged without waiting for replicas must not be reported as done: the lease
+   * lapsed while it was written, so a new primary may already lead without it. Null if it may.
+   */
+  String acknowledgementRefusal() {
+    if (node.role() != NodeRole.PRIMARY || lease.valid()) {
+      return null;
+    }
+    return "this primary's coordinator lease lapsed while the write was made; it may be lost in a"
+        + " failover";
+  }
+
+  private void wake() {
+    if (!closed) {
+      try {
+        loop.execute(this::tick);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    try {
+      step();
+    } catch (RuntimeException e) {
+      setState("the last failover step failed: " + e.getMessage());
+      LOG.debug("failover step failed", e);
+    }
+  }
+
+  private void step() {
+    if (coordinator.state() != SessionState.LIVE) {
+      noPrimarySinceNanos = -1;
+      setState("coordinator session " + coordinator.state());
+      return;
+    }
+    publish();
+    LeaderElection e = election;
+    if (leading) {
+      if (e == null || !e.hasLeadership()) {
+        lostLeadership();
+      } else {
+        recordProgress(false);
+        return;
+      }
+    }
+    ClusterView view = ClusterView.read(coordinator);
+    long now = System.nanoTime();
+    Optional<MemberInfo> other = view.primaryMember().filter(m -> !m.id().equals(memberId));
+    if (other.isPresent()) {
+      noPrimarySinceNanos = -1;
+      giveUpBid("another member leads");
+      MemberInfo p = other.get();
+      if (node.role() == NodeRole.PRIMARY
+          || node.replica() == null
+          || !p.clientAddress().equals(node.primaryAddress())) {
+        node.becomeReplicaOf(p.clientAddress());
+      }
+      setState("following " + p.id() + " at " + p.clientAddress() + " (epoch " + p.epoch() + ")");
+      return;
+    }
+    if (e != null) {
+      if (e.hasLeadership()) {
+        takeOver(view);
+      } else if (now - bidAtNanos > bidTimeoutNanos) {
+        giveUpBid("the bid was not granted in time");
+      }
+      return;
+    }
+    Optional<String> leader = view.leader();
+    if (leader.isPresent() && !leader.get().equals(memberId)) {
+      setState("no primary yet: " + leader.get() + " holds the leadership and is taking over");
+      return;
+    }
+    if (noPrimarySinceNanos < 0) {
+      noPrimarySinceNanos = now;
+    }
+    if (now - noPrimarySinceNanos < graceNanos) {
+      return;
+    }
+    Optional<FailoverRecord> last = view.lastFailover();
+    long sinceLast =
+        last.map(f -> System.currentTimeMillis() - f.atMillis()).orElse(Long.MAX_VALUE);
+    if (sinceLast < failover.minInterval().toMillis()) {
+      setState(
+          "no primary: the last failover was "
+              + sinceLast
+              + " ms ago; the next may begin "
+              + failover.minInterval().toMillis()
+              + " ms after it (--failover-min-interval)");
+      return;
+    }
+    CandidateChoice.Choice choice =
+        CandidateChoice.choose(view.members(), view.primary(), maxLag());
+    if (choice.winner().isEmpty()) {
+      setState("no primary: " + choice.reason());
+      return;
+    }
+    MemberInfo winner = choice.winner().get();
+    if (!winner.id().equals(memberId)) {
+      setState("no primary yet: " + choice.reason() + "; it should take over");
+      return;
+    }
+    setState("bidding for the leadership: " + choice.reason());
+    bidAtNanos = now;
+    election =
+        LeaderElection.bid(
+            coordinator,
+            memberId,
+            new LeaderElection.Listener() {
+              @Override
+              public void gained() {
+                wake();
+              }
+
+              @Override
+              public void lost() {
+                wake();
+              }
+            });
+  }
+
+  /** Holding the leadership: checks the choice again, claims an epoch, becomes the primary. */
+  private void takeOver(ClusterView view) {
+    CandidateChoice.Choice choice =
+        CandidateChoice.choose(view.members(), view.primary(), maxLag());
+    if (choice.winner().map(w -> !w.id().equals(memberId)).orElse(true)) {
+      giveUpBid("no longer the best candidate: " + choice.reason());
+      return;
+    }
+    long seen = ledger.current();
+    long epoch;
+    try {
+      epoch = ledger.claimAtLeast(seen, Primary.highestEpoch(db) + 1);
+    } catch (EpochConflictException ex) {
+      giveUpBid(ex.getMessage());
+      return;
+    }
+    if (!lease.renewNow()) {
+      giveUpBid("the coordinator did not answer the takeover's heartbeat");
+      return;
+    }
+    Optional<PrimaryRecord> previous = view.primary();
+    EpochHistory.Term term = node.becomePrimary(epoch);
+    termStart = term.startSequence();
+    termEpoch = epoch;
+    leading = true;
+    recordedSequence = -1;
+    recordProgress(true);
+    String from = previous.map(PrimaryRecord::id).orElse("");
+    String why =
+        previous.isEmpty()
+            ? "first election"
+            : (from.equals(memberId)
+                    ? "re-elected after its session ended"
+                    : "primary " + from + " gone")
+                + "; "
+                + choice.reason();
+    if (previous.isPresent()) {
+      records.writeFailover(
+          new FailoverRecord(System.currentTimeMillis(), from, memberId, epoch, why));
+    }
+    setState("primary of epoch " + epoch + " (" + why + ")");
+    publish();
+  }
+
+  private void lostLeadership() {
+    leading = false;
+    giveUpBid("leadership lost");
+    setState("lost the leadership; refusing writes until the cluster has a primary");
+  }
+
+  private void giveUpBid(String why) {
+    LeaderElection e = election;
+    if (e != null) {
+      election = null;
+      LOG.info("{} gives up its leadership bid: {}", memberId, why);
+      e.close();
+    }
+  }
+
+  /** Writes the primary record when the confirmed sequence moved (at most every 200 ms). */
+  private void recordProgress(boolean now) {
+    Primary p = node.primary();
+    if (p == null) {
+      return;
+    }
+    long confirmed =
+        options.replicationAck().waits()
+            ? Math.max(termStart - 1, p.confirmedSequence())
+            : db.wal().nextSequence() - 1;
+    long t = System.nanoTime();
+    if (!now && (confirmed == recordedSequence || t - recordedAtNanos < RECORD_EVERY_NANOS)) {
+      return;
+    }
+    records.writePrimary(
+        new PrimaryRecord(
+            memberId, selfAddress, termEpoch, termStart, confirmed, System.currentTimeMillis()));
+    recordedSequence = confirmed;
+    recordedAtNanos = t;
+  }
+
+  /** Publishes this node's figures (the registry writes them at most every 200 ms). */
+  private void publish() {
+    MemberInfo info = self();
+    if (!info.equals(registry.latest())) {
+      registry.update(info);
+    }
+  }
+
+  private MemberInfo self() {
+    EpochHistory h = node.epochs();
+    if (h == null) {
+      h = EpochHistory.load(db.directory().resolve(ReplicaIdentity.DIRECTORY));
+    }
+    long durable = db.wal().durableSequence();
+    EpochHistory.Term entryTerm = h.termAt(durable);
+    boolean isPrimary = leading && node.role() == NodeRole.PRIMARY;
+    return new MemberInfo(
+        memberId,
+        selfAddress,
+        isPrimary ? MemberInfo.PRIMARY : MemberInfo.REPLICA,
+        h.currentEpoch(),
+        entryTerm == null ? 0 : entryTerm.epoch(),
+        durable,
+        failover.noPromote());
+  }
+
+  private long maxLag() {
+    return failover.maxLag(options.replicationAck());
+  }
+
+  private void setState(String s) {
+    state = s;
+    if (!s.equals(loggedState)) {
+      loggedState = s;
+      if (s.startsWith("no primary")) {
+        LOG.warn("cluster {}: {}", failover.coordinator().cluster(), s);
+      } else {
+        LOG.info("cluster {}: {}", failover.coordinator().cluster(), s);
+      }
+    }
+  }
+
+  /** Gives up leadership and the session (members see this node leave at once). Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    leading = false;
+    LeaderElection e = election;
+    if (e != null) {
+      e.close();
+    }
+    registry.close();
+    lease.close();
+    coordinator.close();
+  }
+}

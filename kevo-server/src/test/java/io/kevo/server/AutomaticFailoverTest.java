@@ -1,0 +1,188 @@
+package io.kevo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.kevo.coordination.ClusterView;
+import io.kevo.coordination.Coordinator;
+import io.kevo.coordination.CoordinatorOptions;
+import io.kevo.coordination.FailoverRecord;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.Options;
+import io.kevo.proto.GetRequest;
+import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.proto.PutRequest;
+import io.kevo.wire.AckLevel;
+import io.kevo.wire.WireMetadata;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Automatic failover with a real ZooKeeper (Curator's TestingServer) and real nodes on 127.0.0.1 in
+ * this JVM: the cluster elects one primary, the others follow it; when the primary stops, the most
+ * up-to-date replica is elected with a new epoch and keeps every write acknowledged at {@code
+ * replica:1}; the old node rejoins as a replica.
+ */
+class AutomaticFailoverTest extends LocalNodesFixture {
+  private static final Duration SESSION = Duration.ofSeconds(2);
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+
+  private TestingServer zk;
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zk = new TestingServer(true);
+    open.add(zk);
+  }
+
+  private FailoverOptions failover(String id) {
+    return FailoverOptions.of(zk.getConnectString(), "c1")
+        .withCoordinator(
+            CoordinatorOptions.of(zk.getConnectString(), "c1")
+                .withTimeouts(SESSION, Duration.ofSeconds(1)))
+        .withNodeId(id)
+        .withIntervals(Duration.ZERO, Duration.ofMillis(300));
+  }
+
+  private KevoServer member(String id) {
+    return node(
+        id,
+        ServerOptions.builder()
+            .role(NodeRole.REPLICA)
+            .replicationAck(AckLevel.parse("replica:1"))
+            .failover(failover(id)));
+  }
+
+  /**
+   * A member started on an existing data directory (a restart), not closed by the fixture twice.
+   */
+  private KevoServer restart(String id) {
+    KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
+    KevoServer s =
+        KevoServer.start(
+            db,
+            ServerOptions.builder()
+                .role(NodeRole.REPLICA)
+                .replicationAck(AckLevel.parse("replica:1"))
+                .failover(failover(id))
+                .listen("127.0.0.1", 0)
+                .build());
+    open.add(s);
+    return s;
+  }
+
+  private static KevoServer onlyPrimary(List<KevoServer> nodes) {
+    List<KevoServer> primaries = new ArrayList<>();
+    for (KevoServer n : nodes) {
+      if (n.role() == NodeRole.PRIMARY) {
+        primaries.add(n);
+      }
+    }
+    return primaries.size() == 1 ? primaries.get(0) : null;
+  }
+
+  private KevoServer awaitPrimary(List<KevoServer> nodes) {
+    await()
+        .atMost(WITHIN)
+        .until(
+            () -> {
+              KevoServer p = onlyPrimary(nodes);
+              if (p == null) {
+                return false;
+              }
+              for (KevoServer n : nodes) {
+                if (n != p
+                    && (n.replica() == null || !p.advertisedAddress().equals(replicaTarget(n)))) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    return onlyPrimary(nodes);
+  }
+
+  private static String replicaTarget(KevoServer n) {
+    return n.clusterState().orElse("").contains("following") ? followed(n) : null;
+  }
+
+  private static String followed(KevoServer n) {
+    String s = n.clusterState().orElseThrow();
+    int at = s.indexOf(" at ");
+    return at < 0 ? null : s.substring(at + 4, s.indexOf(' ', at + 4));
+  }
+
+  private KevoServiceGrpc.KevoServiceBlockingStub stub(KevoServer s, String ack) {
+    Metadata md = new Metadata();
+    md.put(WireMetadata.ACK, ack);
+    return KevoServiceGrpc.newBlockingStub(channel(s))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  private static String get(KevoServiceGrpc.KevoServiceBlockingStub stub, String key) {
+    var r = stub.get(GetRequest.newBuilder().setKey(b(key)).build());
+    return r.getFound() ? r.getValue().toStringUtf8() : null;
+  }
+
+  @Test
+  void electsOnePrimaryThenFailsOverToAReplicaWithEveryAcknowledgedWriteAndTheOldOneRejoins()
+      throws Exception {
+    List<KevoServer> nodes = new ArrayList<>(List.of(member("n1"), member("n2"), member("n3")));
+    KevoServer first = awaitPrimary(nodes);
+    long firstEpoch = first.primary().epochs().currentEpoch();
+
+    var w = stub(first, "replica:1");
+    for (int i = 0; i < 300; i++) {
+      w.put(PutRequest.newBuilder().setKey(b("k" + i)).setValue(b("v" + i)).build());
+    }
+    // A replica refuses writes, naming the primary.
+    KevoServer aReplica = nodes.stream().filter(n -> n != first).findFirst().orElseThrow();
+    assertThatThrownBy(
+            () ->
+                stub(aReplica, "async")
+                    .put(PutRequest.newBuilder().setKey(b("x")).setValue(b("y")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+
+    String firstId = first.clusterState().orElseThrow().split(":")[0];
+    Path firstDir = first.db().directory();
+    first.close();
+    nodes.remove(first);
+
+    KevoServer second = awaitPrimary(nodes);
+    assertThat(second.primary().epochs().currentEpoch()).isGreaterThan(firstEpoch);
+    var w2 = stub(second, "replica:1");
+    for (int i = 0; i < 300; i++) {
+      assertThat(get(w2, "k" + i)).as("k%d on the new primary", i).isEqualTo("v" + i);
+    }
+    w2.put(PutRequest.newBuilder().setKey(b("after")).setValue(b("1")).build());
+
+    try (Coordinator c = Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "c1"))) {
+      assertThat(c.awaitLive(WITHIN)).isTrue();
+      ClusterView view = ClusterView.read(c);
+      FailoverRecord f = view.lastFailover().orElseThrow();
+      assertThat(f.from()).isEqualTo(firstId);
+      assertThat(f.epoch()).isEqualTo(second.primary().epochs().currentEpoch());
+      assertThat(view.epoch()).isEqualTo(f.epoch());
+    }
+
+    // The old primary comes back on its data and follows the new one.
+    assertThat(firstDir).isDirectory();
+    KevoServer back = restart(firstId);
+    nodes.add(back);
+    assertThat(awaitPrimary(nodes)).isSameAs(second);
+    await().atMost(WITHIN).until(() -> get(stub(back, "async"), "after") != null);
+  }
+}
