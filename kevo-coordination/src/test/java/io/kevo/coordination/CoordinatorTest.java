@@ -29,8 +29,13 @@ class CoordinatorTest {
       assertThat(seen.indexOf(SessionState.SUSPENDED)).isLessThan(seen.indexOf(SessionState.LOST));
 
       server.restart();
-      await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.state() == SessionState.LIVE);
-      assertThat(seen.get(seen.size() - 1)).isEqualTo(SessionState.LIVE);
+      // The state changes before the listeners hear of it: wait for both.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  coordinator.state() == SessionState.LIVE
+                      && seen.get(seen.size() - 1) == SessionState.LIVE);
     }
   }
 

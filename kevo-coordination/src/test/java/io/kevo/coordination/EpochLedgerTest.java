@@ -109,6 +109,19 @@ class EpochLedgerTest {
   }
 
   @Test
+  void aClaimCanJumpPastAnEpochSeenOutsideTheLedgerButNeverBackwards() throws Exception {
+    try (TestingServer server = ZkTestSupport.startServer();
+        Coordinator a = ZkTestSupport.connect(server, "jump")) {
+      EpochLedger ledger = new EpochLedger(a);
+      assertThat(ledger.claimAtLeast(0, 5)).isEqualTo(5);
+      assertThat(ledger.current()).isEqualTo(5);
+      assertThat(ledger.claimAtLeast(5, 2)).isEqualTo(6);
+      assertThatThrownBy(() -> ledger.claimAtLeast(5, 9))
+          .isInstanceOf(EpochConflictException.class);
+    }
+  }
+
+  @Test
   void aCorruptLedgerIsReportedNotOverwritten() throws Exception {
     try (TestingServer server = ZkTestSupport.startServer();
         Coordinator a = ZkTestSupport.connect(server, "bad")) {

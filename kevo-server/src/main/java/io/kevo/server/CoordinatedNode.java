@@ -72,6 +72,7 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile boolean leading;
   private volatile boolean closed;
   private volatile String state = "connecting to the coordinator";
+  private volatile boolean clusterHasPrimary;
   // Confined to the loop thread.
   private long bidAtNanos;
   private long noPrimarySinceNanos = -1;
@@ -139,6 +140,14 @@ final class CoordinatedNode implements AutoCloseable {
   /** This node's member id. */
   String memberId() {
     return memberId;
+  }
+
+  /**
+   * Whether the cluster had a primary at the loop's last look (another member, or this node): a
+   * replica of a primary that is gone answers writes with "no primary", not with its address.
+   */
+  boolean clusterHasPrimary() {
+    return clusterHasPrimary || leading;
   }
 
   /** What the node is doing in the cluster, in words (following, leading, why no primary). */
@@ -210,6 +219,7 @@ final class CoordinatedNode implements AutoCloseable {
   private void step() {
     if (coordinator.state() != SessionState.LIVE) {
       noPrimarySinceNanos = -1;
+      clusterHasPrimary = false;
       setState("coordinator session " + coordinator.state());
       return;
     }
@@ -226,6 +236,7 @@ final class CoordinatedNode implements AutoCloseable {
     ClusterView view = ClusterView.read(coordinator);
     long now = System.nanoTime();
     Optional<MemberInfo> other = view.primaryMember().filter(m -> !m.id().equals(memberId));
+    clusterHasPrimary = other.isPresent();
     if (other.isPresent()) {
       noPrimarySinceNanos = -1;
       giveUpBid("another member leads");

@@ -68,7 +68,7 @@ final class ReplicationGate {
       }
     }
     if (node.role() == NodeRole.REPLICA) {
-      if (node.primaryAddress() == null) {
+      if (node.primaryAddress() == null || (c != null && !c.clusterHasPrimary())) {
         throw new ServerException(
             ServerException.Reason.NO_PRIMARY,
             "the cluster has no primary now"

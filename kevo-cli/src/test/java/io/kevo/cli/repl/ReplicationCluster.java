@@ -115,6 +115,20 @@ final class ReplicationCluster implements AutoCloseable {
     return start(new Node(name, dir.resolve(name), jvmOptions, withDefaultSync(extraArgs)));
   }
 
+  /**
+   * Starts a node taking part in automatic failover: {@code kevo server --coordinator coordinator
+   * --cluster cluster --node-id name --sync none} plus {@code extraArgs}; it starts as a replica
+   * and the cluster elects its primary.
+   */
+  Node startMember(String name, String coordinator, String cluster, String... extraArgs)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--coordinator", coordinator, "--cluster", cluster, "--node-id", name));
+    args.addAll(withDefaultSync(extraArgs));
+    return start(new Node(name, dir.resolve(name), List.of(), args));
+  }
+
   private static List<String> withDefaultSync(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of(extraArgs));
     if (!args.contains("--sync")) {
@@ -339,6 +353,16 @@ final class ReplicationCluster implements AutoCloseable {
       server.kill();
     }
 
+    /** SIGSTOP: the process stays, frozen, with its sockets open. */
+    void pause() throws IOException, InterruptedException {
+      io.kevo.testkit.Signals.send(server.pid(), "STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+      io.kevo.testkit.Signals.send(server.pid(), "CONT");
+    }
+
     /** Starts it again on the same directory, command line and port. */
     void restart() throws IOException {
       assertThat(server.isAlive()).as("%s is still running", name).isFalse();
@@ -356,6 +380,16 @@ final class ReplicationCluster implements AutoCloseable {
           new ArrayList<>(List.of("--role", "replica", "--primary", primaryAddress));
       args.addAll(withDefaultSync(extraArgs));
       serverArgs = List.copyOf(args);
+      launch(server.address());
+    }
+
+    /**
+     * Starts it again on the same directory and port with exactly {@code args} as its server
+     * arguments; later {@link #restart()}s keep them.
+     */
+    void restartWithArgs(String... args) throws IOException {
+      assertThat(server.isAlive()).as("%s is still running", name).isFalse();
+      serverArgs = List.of(args);
       launch(server.address());
     }
 
