@@ -282,7 +282,7 @@ class AutomaticFailoverIT extends ClusterFixture {
           .atMost(ELECTION)
           .until(() -> writersByEpoch.containsKey(Long.toString(epoch(second))));
 
-      toZk.mode(TcpProxy.Mode.FORWARD);
+      toZk.mode(TcpProxy.Mode.PASS);
       assertThat(awaitPrimary(nodes)).isSameAs(second);
       stop.set(true);
       for (Thread t : threads) {
@@ -362,7 +362,7 @@ class AutomaticFailoverIT extends ClusterFixture {
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(refused.getStatus().getDescription()).contains("no primary");
 
-      toN1.mode(TcpProxy.Mode.FORWARD);
+      toN1.mode(TcpProxy.Mode.PASS);
       n1.restart();
       assertThat(awaitPrimary(nodes)).isSameAs(n1);
       await().atMost(CONVERGENCE).until(() -> n2.get(b("only-n1-49")).isPresent());
