@@ -79,6 +79,7 @@ public final class Main implements Runnable {
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());
+    cli.addSubcommand(new SwitchoverCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     WrappedHelp.install(cli);
     cli.setParameterExceptionHandler(new OneLineErrors());

@@ -53,6 +53,29 @@ public final class CandidateChoice {
    * @param maxLag the most entries the winner may lack of what {@code last} had confirmed
    */
   public static Choice choose(List<MemberInfo> members, Optional<PrimaryRecord> last, long maxLag) {
+    return choose(members, last, maxLag, Optional.empty());
+  }
+
+  /**
+   * Chooses among {@code members}, preferring {@code preferred} (a switchover's target): it wins if
+   * it is a candidate within {@code maxLag} of {@code last}, whatever the others hold; otherwise
+   * the usual rule applies.
+   */
+  public static Choice choose(
+      List<MemberInfo> members,
+      Optional<PrimaryRecord> last,
+      long maxLag,
+      Optional<String> preferred) {
+    if (preferred.isPresent()) {
+      for (MemberInfo m : members) {
+        if (m.id().equals(preferred.get())
+            && !m.isPrimary()
+            && !m.noPromote()
+            && last.map(r -> lag(m, r) <= maxLag).orElse(true)) {
+          return new Choice(Optional.of(m), describe(m) + " is the switchover's target");
+        }
+      }
+    }
     if (maxLag < 0) {
       throw new IllegalArgumentException("maxLag must not be negative: " + maxLag);
     }

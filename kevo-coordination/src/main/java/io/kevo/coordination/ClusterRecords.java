@@ -9,9 +9,10 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * The cluster's persistent records, each a JSON znode under the cluster's root: {@code primary} (a
- * {@link PrimaryRecord}) and {@code failover} (the last {@link FailoverRecord}). Written only by
- * the node that holds leadership; read by everyone. Unknown JSON fields are ignored, so a later
- * version may add some. Thread-safe and stateless: every call reads or writes the ensemble.
+ * {@link PrimaryRecord}), {@code failover} (the last {@link FailoverRecord}) and, while a planned
+ * switchover runs, {@code switchover} (a {@link SwitchoverRequest}). Written only by the node that
+ * holds leadership; read by everyone. Unknown JSON fields are ignored, so a later version may add
+ * some. Thread-safe and stateless: every call reads or writes the ensemble.
  */
 public final class ClusterRecords {
   private static final ObjectMapper MAPPER =
@@ -42,6 +43,50 @@ public final class ClusterRecords {
   /** Replaces the failover record. */
   public void writeFailover(FailoverRecord record) {
     write("failover", record);
+  }
+
+  /** The switchover under way, if any. */
+  public Optional<SwitchoverRequest> switchover() {
+    return read("switchover", SwitchoverRequest.class);
+  }
+
+  /**
+   * Asks for a switchover.
+   *
+   * @throws CoordinationException if one is already under way (naming its target)
+   */
+  public void requestSwitchover(SwitchoverRequest request) {
+    String path = coordinator.path("switchover");
+    try {
+      coordinator
+          .client()
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath(path, MAPPER.writeValueAsBytes(request));
+    } catch (KeeperException.NodeExistsException e) {
+      String pending = switchover().map(SwitchoverRequest::to).orElse("?");
+      throw new CoordinationException(
+          "a switchover to " + pending + " is already under way (" + path + ")", e);
+    } catch (Exception e) {
+      throw new CoordinationException("cannot write " + path, e);
+    }
+  }
+
+  /** Replaces the switchover under way (the primary's progress). */
+  public void updateSwitchover(SwitchoverRequest request) {
+    write("switchover", request);
+  }
+
+  /** Removes the switchover record; harmless if absent. */
+  public void clearSwitchover() {
+    String path = coordinator.path("switchover");
+    try {
+      coordinator.client().delete().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      // Already gone.
+    } catch (Exception e) {
+      throw new CoordinationException("cannot delete " + path, e);
+    }
   }
 
   private <T> Optional<T> read(String name, Class<T> type) {

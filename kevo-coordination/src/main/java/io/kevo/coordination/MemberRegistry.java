@@ -124,6 +124,22 @@ public final class MemberRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes new figures for this node now, without waiting for the coalescing interval (a
+   * switchover's target, whose progress the primary is waiting for). Blocks for the write.
+   */
+  public void updateNow(MemberInfo self) {
+    Objects.requireNonNull(self, "self");
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      latest = self;
+      pending = self;
+    }
+    flush();
+  }
+
   /** The figures this node last published or queued. */
   public MemberInfo latest() {
     synchronized (lock) {
@@ -134,6 +150,21 @@ public final class MemberRegistry implements AutoCloseable {
   /** Every member registered now, by id. */
   public List<MemberInfo> members() {
     return readMembers(coordinator);
+  }
+
+  /** The member {@code id} if it is registered now. */
+  public static java.util.Optional<MemberInfo> readMember(Coordinator coordinator, String id) {
+    String path = coordinator.path("members/" + id);
+    try {
+      return java.util.Optional.of(
+          MemberCodec.decode(coordinator.client().getData().forPath(path)));
+    } catch (KeeperException.NoNodeException e) {
+      return java.util.Optional.empty();
+    } catch (CoordinationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CoordinationException("cannot read " + path, e);
+    }
   }
 
   /** Every member registered now in the coordinator's cluster, by id; no registration needed. */

@@ -13,6 +13,7 @@ import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.MemberRegistry;
 import io.kevo.coordination.PrimaryRecord;
 import io.kevo.coordination.SessionState;
+import io.kevo.coordination.SwitchoverRequest;
 import io.kevo.engine.KevoDB;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
@@ -50,10 +51,20 @@ final class CoordinatedNode implements AutoCloseable {
   /** How often the loop looks at the cluster. */
   static final Duration TICK = Duration.ofMillis(200);
 
+  /** How far behind a switchover's target may be when the primary pauses writes for it. */
+  static final long HANDOFF_BEHIND = 1_000;
+
+  /** How long a switchover's target may take to come within {@link #HANDOFF_BEHIND}. */
+  static final Duration HANDOFF_CATCH_UP = Duration.ofSeconds(30);
+
+  /** The longest a switchover pauses writes before it gives up (and writes resume). */
+  static final Duration HANDOFF_PAUSE_LIMIT = Duration.ofSeconds(5);
+
   /** The least time between two writes of the primary record's confirmed sequence. */
   private static final long RECORD_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final NodeReplication node;
+  private final ReplicationGate gate;
   private final KevoDB db;
   private final ServerOptions options;
   private final FailoverOptions failover;
@@ -73,6 +84,7 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile boolean closed;
   private volatile String state = "connecting to the coordinator";
   private volatile boolean clusterHasPrimary;
+  private volatile String switchingTo; // a switchover's target while writes are paused for it
   // Confined to the loop thread.
   private long bidAtNanos;
   private long noPrimarySinceNanos = -1;
@@ -84,11 +96,13 @@ final class CoordinatedNode implements AutoCloseable {
 
   private CoordinatedNode(
       NodeReplication node,
+      ReplicationGate gate,
       KevoDB db,
       ServerOptions options,
       String selfAddress,
       Coordinator coordinator) {
     this.node = node;
+    this.gate = gate;
     this.db = db;
     this.options = options;
     this.failover = options.failover();
@@ -118,11 +132,15 @@ final class CoordinatedNode implements AutoCloseable {
    * node serving at {@code selfAddress}. Returns at once; the node takes no write until elected.
    */
   static CoordinatedNode start(
-      NodeReplication node, KevoDB db, ServerOptions options, String selfAddress) {
+      NodeReplication node,
+      ReplicationGate gate,
+      KevoDB db,
+      ServerOptions options,
+      String selfAddress) {
     Coordinator coordinator = Coordinator.start(options.failover().coordinator());
     CoordinatedNode c;
     try {
-      c = new CoordinatedNode(node, db, options, selfAddress, coordinator);
+      c = new CoordinatedNode(node, gate, db, options, selfAddress, coordinator);
     } catch (RuntimeException e) {
       coordinator.close();
       throw e;
@@ -172,6 +190,10 @@ final class CoordinatedNode implements AutoCloseable {
       return "this primary's coordinator session is "
           + s
           + ": it acknowledges no write until the session is live again; nothing was written";
+    }
+    String target = switchingTo;
+    if (target != null) {
+      return "a switchover to " + target + " is under way; nothing was written";
     }
     LeaderElection e = election;
     if (!leading || e == null || !e.hasLeadership()) {
@@ -229,13 +251,31 @@ final class CoordinatedNode implements AutoCloseable {
       if (e == null || !e.hasLeadership()) {
         lostLeadership();
       } else {
-        recordProgress(false);
-        return;
+        Optional<SwitchoverRequest> asked = records.switchover();
+        if (asked.isPresent()
+            && !asked.get().to().equals(memberId)
+            && asked.get().state().equals(SwitchoverRequest.STATE_REQUESTED)) {
+          handOff(asked.get());
+        }
+        if (leading) {
+          recordProgress(false);
+          return;
+        }
       }
     }
     ClusterView view = ClusterView.read(coordinator);
     long now = System.nanoTime();
     Optional<MemberInfo> other = view.primaryMember().filter(m -> !m.id().equals(memberId));
+    Optional<SwitchoverRequest> switchover = records.switchover().filter(r -> !r.isRefused());
+    if (switchover
+        .map(r -> r.to().equals(memberId) && r.pausedAtMillis() > 0 && !r.isHandedOff())
+        .orElse(false)) {
+      publishWhileHandedOver();
+      wake();
+      return;
+    }
+    boolean handedToMe =
+        switchover.map(r -> r.isHandedOff() && r.to().equals(memberId)).orElse(false);
     clusterHasPrimary = other.isPresent();
     if (other.isPresent()) {
       noPrimarySinceNanos = -1;
@@ -265,13 +305,13 @@ final class CoordinatedNode implements AutoCloseable {
     if (noPrimarySinceNanos < 0) {
       noPrimarySinceNanos = now;
     }
-    if (now - noPrimarySinceNanos < graceNanos) {
+    if (now - noPrimarySinceNanos < graceNanos && !handedToMe) {
       return;
     }
     Optional<FailoverRecord> last = view.lastFailover();
     long sinceLast =
         last.map(f -> System.currentTimeMillis() - f.atMillis()).orElse(Long.MAX_VALUE);
-    if (sinceLast < failover.minInterval().toMillis()) {
+    if (sinceLast < failover.minInterval().toMillis() && !handedToMe) {
       setState(
           "no primary: the last failover was "
               + sinceLast
@@ -281,7 +321,8 @@ final class CoordinatedNode implements AutoCloseable {
       return;
     }
     CandidateChoice.Choice choice =
-        CandidateChoice.choose(view.members(), view.primary(), maxLag());
+        CandidateChoice.choose(
+            view.members(), view.primary(), maxLag(), switchover.map(SwitchoverRequest::to));
     if (choice.winner().isEmpty()) {
       setState("no primary: " + choice.reason());
       return;
@@ -312,8 +353,10 @@ final class CoordinatedNode implements AutoCloseable {
 
   /** Holding the leadership: checks the choice again, claims an epoch, becomes the primary. */
   private void takeOver(ClusterView view) {
+    Optional<SwitchoverRequest> switchover = records.switchover().filter(r -> !r.isRefused());
     CandidateChoice.Choice choice =
-        CandidateChoice.choose(view.members(), view.primary(), maxLag());
+        CandidateChoice.choose(
+            view.members(), view.primary(), maxLag(), switchover.map(SwitchoverRequest::to));
     if (choice.winner().map(w -> !w.id().equals(memberId)).orElse(true)) {
       giveUpBid("no longer the best candidate: " + choice.reason());
       return;
@@ -338,20 +381,127 @@ final class CoordinatedNode implements AutoCloseable {
     recordedSequence = -1;
     recordProgress(true);
     String from = previous.map(PrimaryRecord::id).orElse("");
+    boolean planned = switchover.map(r -> r.isHandedOff() && r.to().equals(memberId)).orElse(false);
     String why =
-        previous.isEmpty()
-            ? "first election"
-            : (from.equals(memberId)
-                    ? "re-elected after its session ended"
-                    : "primary " + from + " gone")
-                + "; "
-                + choice.reason();
+        planned
+            ? "switchover requested; " + choice.reason()
+            : previous.isEmpty()
+                ? "first election"
+                : (from.equals(memberId)
+                        ? "re-elected after its session ended"
+                        : "primary " + from + " gone")
+                    + "; "
+                    + choice.reason();
     if (previous.isPresent()) {
       records.writeFailover(
           new FailoverRecord(System.currentTimeMillis(), from, memberId, epoch, why));
     }
+    if (planned) {
+      records.clearSwitchover();
+    }
     setState("primary of epoch " + epoch + " (" + why + ")");
-    publish();
+    registry.updateNow(self());
+  }
+
+  /**
+   * Hands the primary role to a switchover's target: waits (writes flowing) until it is within
+   * {@link #HANDOFF_BEHIND} entries, pauses writes, waits for the writes in flight and for the
+   * target to hold every entry, then records the last sequence and gives up the leadership, so that
+   * the target (preferred by the choice) is elected at once.
+   */
+  private void handOff(SwitchoverRequest asked) {
+    Optional<MemberInfo> target = MemberRegistry.readMember(coordinator, asked.to());
+    String refusal =
+        target.isEmpty()
+            ? asked.to() + " is not a live member of the cluster"
+            : target.get().noPromote() ? asked.to() + " is marked --no-promote" : null;
+    if (refusal != null) {
+      refuse(asked, refusal);
+      return;
+    }
+    long behind = db.wal().nextSequence() - 1 - target.get().durableSequence();
+    if (behind > HANDOFF_BEHIND) {
+      if (System.currentTimeMillis() - asked.requestedAtMillis() > HANDOFF_CATCH_UP.toMillis()) {
+        refuse(
+            asked,
+            asked.to() + " is still " + behind + " entries behind after " + HANDOFF_CATCH_UP);
+      } else {
+        setState(
+            "switchover to "
+                + asked.to()
+                + ": waiting for it to catch up ("
+                + behind
+                + " entries behind)");
+      }
+      return;
+    }
+    switchingTo = asked.to();
+    SwitchoverRequest paused = asked.paused(System.currentTimeMillis());
+    records.updateSwitchover(paused);
+    long deadline = System.nanoTime() + HANDOFF_PAUSE_LIMIT.toNanos();
+    boolean drained = gate.awaitNoWriteInFlight(HANDOFF_PAUSE_LIMIT);
+    long last = db.wal().nextSequence() - 1;
+    while (drained) {
+      Optional<MemberInfo> t = MemberRegistry.readMember(coordinator, asked.to());
+      if (t.isPresent() && t.get().durableSequence() >= last) {
+        break;
+      }
+      if (System.nanoTime() - deadline > 0 || t.isEmpty()) {
+        drained = false;
+        break;
+      }
+      sleep(10);
+    }
+    if (!drained) {
+      switchingTo = null;
+      refuse(
+          paused,
+          asked.to()
+              + " did not hold sequence "
+              + last
+              + " within "
+              + HANDOFF_PAUSE_LIMIT
+              + " of the pause");
+      return;
+    }
+    leading = false;
+    records.writePrimary(
+        new PrimaryRecord(
+            memberId, selfAddress, termEpoch, termStart, last, System.currentTimeMillis()));
+    records.updateSwitchover(paused.handedOff());
+    giveUpBid("switchover to " + asked.to());
+    switchingTo = null;
+    registry.updateNow(self());
+    setState("handed the primary role to " + asked.to() + " at sequence " + last);
+  }
+
+  /**
+   * A switchover's target while the primary has paused writes for it: publishes its progress every
+   * few milliseconds (not every tick) until the primary hands over or gives up.
+   */
+  private void publishWhileHandedOver() {
+    long deadline = System.nanoTime() + HANDOFF_PAUSE_LIMIT.toNanos();
+    while (!closed && System.nanoTime() - deadline < 0) {
+      registry.updateNow(self());
+      Optional<SwitchoverRequest> r = records.switchover();
+      if (r.isEmpty() || r.get().isHandedOff() || r.get().isRefused()) {
+        return;
+      }
+      sleep(5);
+    }
+  }
+
+  private void refuse(SwitchoverRequest asked, String why) {
+    LOG.warn("switchover to {} refused: {}", asked.to(), why);
+    records.updateSwitchover(asked.refused(why));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void lostLeadership() {

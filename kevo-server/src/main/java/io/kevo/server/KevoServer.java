@@ -198,7 +198,7 @@ public final class KevoServer implements AutoCloseable {
     try {
       s.replication.start(s.selfAddress);
       if (options.failover() != null) {
-        s.coordinated = CoordinatedNode.start(s.replication, db, options, s.selfAddress);
+        s.coordinated = CoordinatedNode.start(s.replication, s.gate, db, options, s.selfAddress);
         s.gate.coordinated(s.coordinated);
       }
     } catch (RuntimeException e) {

@@ -21,6 +21,10 @@ final class ReplicationGate {
   private final ServerOptions options;
   private volatile CoordinatedNode coordinated;
 
+  /** Writes between their check and the end of their commit (a switchover waits for none). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   ReplicationGate(NodeReplication node, ServerOptions options) {
     this.node = node;
     this.options = options;
@@ -44,6 +48,38 @@ final class ReplicationGate {
   String readRefusal() {
     Primary p = node.primary();
     return p == null ? null : p.readRefusal();
+  }
+
+  /** A write begins its check (call {@link #writeEnded()} once it committed or failed). */
+  void writeStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  /** The write begun by {@link #writeStarted()} is committed or failed. */
+  void writeEnded() {
+    inFlight.decrementAndGet();
+  }
+
+  /**
+   * Waits until no write is between its check and its commit, up to {@code timeout}: once writes
+   * are refused, what the log holds then is all there will be.
+   *
+   * @return false on timeout or interrupt
+   */
+  boolean awaitNoWriteInFlight(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sets the node's part in automatic failover, once it has started. */

@@ -127,6 +127,7 @@ final class WriteCalls {
   <T> void commitLocally(CallState call, StreamObserver<T> out, LongSupplier body, T ok) {
     AckLevel level;
     long sequence;
+    gate.writeStarted();
     try {
       level = gate.ackLevel(call);
       gate.checkWritable(level);
@@ -134,6 +135,8 @@ final class WriteCalls {
     } catch (RuntimeException e) {
       out.onError(StatusMapper.toException(e));
       return;
+    } finally {
+      gate.writeEnded();
     }
     call.reportSequence(sequence, gate.epoch());
     if (!level.waits()) {

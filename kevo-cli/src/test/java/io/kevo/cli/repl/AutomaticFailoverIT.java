@@ -65,9 +65,11 @@ class AutomaticFailoverIT extends ClusterFixture {
 
   private ReplicationCluster.Node member(String name, String coordinator, String... extra)
       throws Exception {
-    List<String> args = new ArrayList<>(List.of("--replication-ack", "replica:1"));
+    List<String> args = new ArrayList<>(List.of(extra));
+    if (!args.contains("--replication-ack")) {
+      args.addAll(List.of("--replication-ack", "replica:1"));
+    }
     args.addAll(List.of("--failover-min-interval", "1s"));
-    args.addAll(List.of(extra));
     return cluster.startMember(name, coordinator, "c1", args.toArray(String[]::new));
   }
 
@@ -95,8 +97,10 @@ class AutomaticFailoverIT extends ClusterFixture {
               if (primary == null) {
                 return false;
               }
+              // As the primary advertises itself (its address, or a proxy's).
+              String advertised = infoOrNull(primary).getPrimaryAddress();
               for (ReplicationCluster.Node n : live) {
-                if (n != primary && !primary.address().equals(infoOrNull(n).getPrimaryAddress())) {
+                if (n != primary && !advertised.equals(infoOrNull(n).getPrimaryAddress())) {
                   return false;
                 }
               }
@@ -192,7 +196,7 @@ class AutomaticFailoverIT extends ClusterFixture {
             List.of(member("n1", zkAddress), member("n2", zkAddress), member("n3", zkAddress)));
     ReplicationCluster.Node first = awaitPrimary(nodes);
     long firstEpoch = epoch(first);
-    put(first, "async", "before", "1");
+    put(first, "replica:1", "before", "1");
 
     first.pause();
     List<ReplicationCluster.Node> others = new ArrayList<>(nodes);
