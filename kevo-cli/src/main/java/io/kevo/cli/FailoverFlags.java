@@ -48,7 +48,7 @@ final class FailoverFlags {
       description =
           "With --coordinator: the most entries an elected replica may lack of what the lost"
               + " primary had confirmed. Default: 0 at replica:N and all (no acknowledged write"
-              + " is lost), 10000 at async.")
+              + " is lost), ${bundle:default.failover-async-max-lag} at async.")
   String maxLag;
 
   @Option(
@@ -56,7 +56,7 @@ final class FailoverFlags {
       paramLabel = "DURATION",
       description =
           "With --coordinator: the least time between two failovers, so that a cluster never"
-              + " flaps. Default: 10s")
+              + " flaps. Default: ${bundle:default.failover-min-interval}")
   String minInterval;
 
   @Option(
@@ -64,7 +64,7 @@ final class FailoverFlags {
       paramLabel = "DURATION",
       description =
           "With --coordinator: how long the cluster must have no primary before a replica bids"
-              + " for the role. Default: 500ms")
+              + " for the role. Default: ${bundle:default.failover-grace}")
   String grace;
 
   @Option(
@@ -73,7 +73,7 @@ final class FailoverFlags {
       description =
           "With --coordinator: the ZooKeeper session timeout. A dead primary is replaced about"
               + " this long after it stopped; a primary cut off from ZooKeeper stops taking writes"
-              + " within half of it. Default: 4s")
+              + " within half of it. Default: ${bundle:default.coordinator-session-timeout}")
   String sessionTimeout;
 
   /** Whether a coordinator is set, by flag or in the file. */

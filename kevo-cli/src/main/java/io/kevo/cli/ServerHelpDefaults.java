@@ -1,7 +1,9 @@
 package io.kevo.cli;
 
+import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.engine.Options;
 import io.kevo.replication.PrimaryOptions;
+import io.kevo.server.FailoverOptions;
 import io.kevo.server.ServerOptions;
 import java.time.Duration;
 import java.util.ListResourceBundle;
@@ -38,6 +40,10 @@ public final class ServerHelpDefaults extends ListResourceBundle {
       {"default.repl-retention-mb", Long.toString(primary.retentionBytes() >> 20)},
       {"default.max-bootstraps", Integer.toString(primary.maxConcurrentBootstraps())},
       {"default.grace", text(ServerCommand.GRACE)},
+      {"default.failover-min-interval", text(FailoverOptions.DEFAULT_MIN_INTERVAL)},
+      {"default.failover-grace", text(FailoverOptions.DEFAULT_GRACE)},
+      {"default.failover-async-max-lag", Long.toString(FailoverOptions.DEFAULT_ASYNC_MAX_LAG)},
+      {"default.coordinator-session-timeout", text(CoordinatorOptions.DEFAULT_SESSION_TIMEOUT)},
       {"config.keys", String.join(", ", ServerConfigFile.KEYS)}
     };
   }

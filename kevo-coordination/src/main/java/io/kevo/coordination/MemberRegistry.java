@@ -167,6 +167,22 @@ public final class MemberRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes member {@code id}'s entry although another session owns it: for a member known to be
+   * gone (its process refuses connections) whose session has not expired yet. A live member's
+   * registry creates its entry again. Harmless if absent.
+   */
+  public static void evict(Coordinator coordinator, String id) {
+    String path = coordinator.path("members/" + id);
+    try {
+      coordinator.client().delete().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      // Already gone.
+    } catch (Exception e) {
+      throw new CoordinationException("cannot remove " + path, e);
+    }
+  }
+
   /** Every member registered now in the coordinator's cluster, by id; no registration needed. */
   public static List<MemberInfo> readMembers(Coordinator coordinator) {
     String dir = coordinator.path("members");

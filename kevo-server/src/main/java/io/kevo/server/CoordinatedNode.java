@@ -60,6 +60,12 @@ final class CoordinatedNode implements AutoCloseable {
   /** The longest a switchover pauses writes before it gives up (and writes resume). */
   static final Duration HANDOFF_PAUSE_LIMIT = Duration.ofSeconds(5);
 
+  /** Refused probes of a followed primary's port, a tick apart, before it is taken for gone. */
+  static final int REFUSALS_TO_EVICT = 2;
+
+  /** How long one probe of a primary's port may take. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(200);
+
   /** The least time between two writes of the primary record's confirmed sequence. */
   private static final long RECORD_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -87,6 +93,7 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile String switchingTo; // a switchover's target while writes are paused for it
   // Confined to the loop thread.
   private long bidAtNanos;
+  private int refusedProbes;
   private long noPrimarySinceNanos = -1;
   private long recordedSequence = -1;
   private long recordedAtNanos;
@@ -281,6 +288,9 @@ final class CoordinatedNode implements AutoCloseable {
       noPrimarySinceNanos = -1;
       giveUpBid("another member leads");
       MemberInfo p = other.get();
+      if (primaryIsGone(p)) {
+        return;
+      }
       if (node.role() == NodeRole.PRIMARY
           || node.replica() == null
           || !p.clientAddress().equals(node.primaryAddress())) {
@@ -349,6 +359,40 @@ final class CoordinatedNode implements AutoCloseable {
                 wake();
               }
             });
+  }
+
+  /**
+   * Whether the primary {@code p} this replica follows is known to be gone: the replica's stream to
+   * it is down and its client port refused {@link #REFUSALS_TO_EVICT} probes in a row, a tick
+   * apart. Then its member entry and leadership bid are removed at once, without waiting for its
+   * session to expire, and the election starts (a node stops listening only after it has left the
+   * coordinator, so a refusing port is a process that is gone, not a slow one).
+   */
+  private boolean primaryIsGone(MemberInfo p) {
+    io.kevo.replication.replica.Replica r = node.replica();
+    io.kevo.replication.ReplicaState st = r == null ? null : r.getCurrentState();
+    if (st != io.kevo.replication.ReplicaState.CONNECTING
+        && st != io.kevo.replication.ReplicaState.ERROR) {
+      refusedProbes = 0;
+      return false;
+    }
+    if (!PortProbe.refuses(p.clientAddress(), PROBE_TIMEOUT)) {
+      refusedProbes = 0;
+      return false;
+    }
+    if (++refusedProbes < REFUSALS_TO_EVICT) {
+      return false;
+    }
+    refusedProbes = 0;
+    LOG.warn(
+        "primary {} at {} refuses connections: its process is gone; removing its registration"
+            + " without waiting for its session to expire",
+        p.id(),
+        p.clientAddress());
+    MemberRegistry.evict(coordinator, p.id());
+    LeaderElection.evict(coordinator, p.id());
+    wake();
+    return true;
   }
 
   /** Holding the leadership: checks the choice again, claims an epoch, becomes the primary. */

@@ -396,6 +396,39 @@ class AutomaticFailoverIT extends ClusterFixture {
     }
   }
 
+  @Test
+  void kevoSwitchoverUnderLoadMovesTheRoleAndLosesNoAcknowledgedWrite() throws Exception {
+    String zkAddress = zk.getConnectString();
+    List<ReplicationCluster.Node> nodes =
+        new ArrayList<>(
+            List.of(member("n1", zkAddress), member("n2", zkAddress), member("n3", zkAddress)));
+    ReplicationCluster.Node first = awaitPrimary(nodes);
+    ReplicationCluster.Node target =
+        nodes.stream().filter(n -> n != first).findFirst().orElseThrow();
+    try (KevoClient client = client(nodes);
+        BackgroundWriter writer = new BackgroundWriter(client, "w", 64, false).start(8)) {
+      await().atMost(ELECTION).until(() -> writer.acknowledgedCount() >= 500);
+      var run =
+          cluster.kevo(
+              "switchover", "--coordinator", zkAddress, "--cluster", "c1", "--to", target.name);
+      assertThat(run.status()).as("kevo switchover; stderr: %s", run.err()).isZero();
+      assertThat(run.out())
+          .contains("switched over from " + first.name + " to " + target.name)
+          .contains("writes paused");
+      assertThat(awaitPrimary(nodes)).isSameAs(target);
+      long acked = writer.acknowledgedCount();
+      await().atMost(ELECTION).until(() -> writer.acknowledgedCount() >= acked + 500);
+      writer.close();
+      assertHoldsEvery(target, writer, writer.acknowledgedKeys());
+      System.out.printf(
+          "%s; %d writes acknowledged%n", run.out().strip(), writer.acknowledgedCount());
+    }
+    var again =
+        cluster.kevo("switchover", "--coordinator", zkAddress, "--cluster", "c1", "--to", "nobody");
+    assertThat(again.status()).isEqualTo(1);
+    assertThat(again.err()).contains("no live member nobody");
+  }
+
   private static boolean refuses(ReplicationCluster.Node n) {
     try {
       put(n, "async", "probe", "p");
