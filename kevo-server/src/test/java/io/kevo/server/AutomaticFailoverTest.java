@@ -256,4 +256,55 @@ class AutomaticFailoverTest extends LocalNodesFixture {
     // The figure that matters is measured by kevo-bench; this bound only catches a stall.
     assertThat(pauseMs).isLessThan(5_000);
   }
+
+  @Test
+  void losingOneOfThreeZooKeeperServersCausesNoFailoverAndNoLostWrite() throws Exception {
+    try (org.apache.curator.test.TestingCluster ensemble =
+        new org.apache.curator.test.TestingCluster(3)) {
+      ensemble.start();
+      String connect = ensemble.getConnectString();
+      List<KevoServer> nodes = new ArrayList<>();
+      for (String id : List.of("z1", "z2", "z3")) {
+        nodes.add(
+            node(
+                id,
+                ServerOptions.builder()
+                    .role(NodeRole.REPLICA)
+                    .replicationAck(AckLevel.parse("replica:1"))
+                    .failover(
+                        FailoverOptions.of(connect, "c3")
+                            .withNodeId(id)
+                            .withIntervals(Duration.ZERO, Duration.ofMillis(300)))));
+      }
+      KevoServer first = awaitPrimary(nodes);
+      long epoch = first.primary().epochs().currentEpoch();
+      var w = stub(first, "replica:1");
+      for (int i = 0; i < 100; i++) {
+        w.put(PutRequest.newBuilder().setKey(b("a" + i)).setValue(b("v")).build());
+      }
+      // Kill the server the primary's session is connected to, if we can tell, else any.
+      var victim = ensemble.getInstances().iterator().next();
+      ensemble.killServer(victim);
+      for (int n = 0; n < 100; n++) {
+        String key = "b" + n;
+        await()
+            .atMost(WITHIN)
+            .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+            .until(
+                () -> {
+                  w.put(PutRequest.newBuilder().setKey(b(key)).setValue(b("v")).build());
+                  return true;
+                });
+      }
+      assertThat(awaitPrimary(nodes)).isSameAs(first);
+      assertThat(first.primary().epochs().currentEpoch()).isEqualTo(epoch);
+      for (int i = 0; i < 100; i++) {
+        assertThat(get(w, "a" + i)).isEqualTo("v");
+        assertThat(get(w, "b" + i)).isEqualTo("v");
+      }
+      for (KevoServer n : nodes) {
+        n.close();
+      }
+    }
+  }
 }
