@@ -38,11 +38,13 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   private final LeaderLatch latch;
+  private final Coordinator coordinator;
   private final String id;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LeaderElection(Coordinator coordinator, String id, Listener listener) {
     this.id = id;
+    this.coordinator = coordinator;
     this.latch =
         new LeaderLatch(
             coordinator.client(), coordinator.path("leader"), id, LeaderLatch.CloseMode.SILENT);
@@ -79,6 +81,14 @@ public final class LeaderElection implements AutoCloseable {
   /** Whether this node holds leadership now, as far as its session knows. */
   public boolean hasLeadership() {
     return !closed.get() && latch.hasLeadership();
+  }
+
+  /**
+   * Whether the ensemble still names this node the leader (its bid is the first): a read of the
+   * ensemble, unlike {@link #hasLeadership()}, so it also sees a bid removed by another session.
+   */
+  public boolean holdsOnEnsemble() {
+    return hasLeadership() && leader(coordinator).map(id::equals).orElse(false);
   }
 
   /** The member id this node bids as. */
@@ -121,7 +131,8 @@ public final class LeaderElection implements AutoCloseable {
   /**
    * Removes member {@code id}'s bids although another session owns them: for a leader known to be
    * gone whose session has not expired yet, so that the next one need not wait for it. A live
-   * leader whose bid is removed loses the leadership (its latch sees its node go).
+   * leader's latch does not notice its node go: such a leader learns it from {@link
+   * #holdsOnEnsemble()}.
    *
    * @return how many bids were removed
    */

@@ -14,6 +14,8 @@ import java.util.Objects;
  *     CandidateChoice})
  * @param durableSequence the highest sequence the node has made durable
  * @param noPromote true if the node must never be chosen as primary
+ * @param state what the node is doing in the cluster, in words ("following n1 at ...", "primary of
+ *     epoch 3 (...)", "no primary: no replica qualifies: ..."), or empty
  */
 public record MemberInfo(
     String id,
@@ -22,13 +24,15 @@ public record MemberInfo(
     long epoch,
     long lastEntryEpoch,
     long durableSequence,
-    boolean noPromote) {
+    boolean noPromote,
+    String state) {
 
   /** Checks the fields. */
   public MemberInfo {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(clientAddress, "clientAddress");
     Objects.requireNonNull(role, "role");
+    state = state == null ? "" : state;
     if (id.isEmpty() || id.contains("/")) {
       throw new IllegalArgumentException(
           "member id must be non-empty without '/', got '" + id + "'");
@@ -38,11 +42,30 @@ public record MemberInfo(
     }
   }
 
+  /** A member without a state text. */
+  public MemberInfo(
+      String id,
+      String clientAddress,
+      String role,
+      long epoch,
+      long lastEntryEpoch,
+      long durableSequence,
+      boolean noPromote) {
+    this(id, clientAddress, role, epoch, lastEntryEpoch, durableSequence, noPromote, "");
+  }
+
   /** A copy with other replication figures. */
   public MemberInfo withProgress(
       String newRole, long newEpoch, long newLastEntryEpoch, long newDurableSequence) {
     return new MemberInfo(
-        id, clientAddress, newRole, newEpoch, newLastEntryEpoch, newDurableSequence, noPromote);
+        id,
+        clientAddress,
+        newRole,
+        newEpoch,
+        newLastEntryEpoch,
+        newDurableSequence,
+        noPromote,
+        state);
   }
 
   /** Whether the node reports itself as the primary. */

@@ -255,7 +255,8 @@ final class CoordinatedNode implements AutoCloseable {
     publish();
     LeaderElection e = election;
     if (leading) {
-      if (e == null || !e.hasLeadership()) {
+      if (e == null || !e.holdsOnEnsemble() || ledger.current() != termEpoch) {
+        // The latch, the ensemble or the ledger says another node leads or claimed a newer term.
         lostLeadership();
       } else {
         Optional<SwitchoverRequest> asked = records.switchover();
@@ -323,9 +324,9 @@ final class CoordinatedNode implements AutoCloseable {
         last.map(f -> System.currentTimeMillis() - f.atMillis()).orElse(Long.MAX_VALUE);
     if (sinceLast < failover.minInterval().toMillis() && !handedToMe) {
       setState(
-          "no primary: the last failover was "
-              + sinceLast
-              + " ms ago; the next may begin "
+          "no primary: the last failover was at "
+              + java.time.Instant.ofEpochMilli(last.get().atMillis())
+              + "; the next may begin "
               + failover.minInterval().toMillis()
               + " ms after it (--failover-min-interval)");
       return;
@@ -470,12 +471,7 @@ final class CoordinatedNode implements AutoCloseable {
             asked,
             asked.to() + " is still " + behind + " entries behind after " + HANDOFF_CATCH_UP);
       } else {
-        setState(
-            "switchover to "
-                + asked.to()
-                + ": waiting for it to catch up ("
-                + behind
-                + " entries behind)");
+        setState("primary; a switchover to " + asked.to() + " waits for it to catch up");
       }
       return;
     }
@@ -538,6 +534,7 @@ final class CoordinatedNode implements AutoCloseable {
   private void refuse(SwitchoverRequest asked, String why) {
     LOG.warn("switchover to {} refused: {}", asked.to(), why);
     records.updateSwitchover(asked.refused(why));
+    setState("primary of epoch " + termEpoch + " (a switchover to " + asked.to() + " was refused)");
   }
 
   private static void sleep(long millis) {
@@ -607,7 +604,8 @@ final class CoordinatedNode implements AutoCloseable {
         h.currentEpoch(),
         entryTerm == null ? 0 : entryTerm.epoch(),
         durable,
-        failover.noPromote());
+        failover.noPromote(),
+        state);
   }
 
   private long maxLag() {
