@@ -8,8 +8,10 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kevo coordinator}: one ZooKeeper server in this JVM ({@link EmbeddedZooKeeper}) for {@code
  * kevo server --coordinator} to meet on, until SIGINT or SIGTERM; then it stops cleanly and exits
- * with status 0. One INFO line says where it listens and where its data is, one more that it
- * stopped. A taken port, a bad address or an unusable directory is one line on stderr and status 2.
+ * with status 0. One INFO line says where it listens (the {@code --listen} host and the bound port)
+ * and where its data is, one more that it stopped. A taken port, a bad address or an unusable
+ * directory is one line on stderr and status 2.
  *
  * <p>A single server is for development and tests: it is a single point of failure, so production
  * runs an ensemble of 3 or 5 ZooKeeper servers instead, and the nodes name all of them.
@@ -57,6 +60,12 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " restart), created if missing. Default: "
               + DEFAULT_DATA)
   private Path data = Path.of(DEFAULT_DATA);
+
+  @Option(
+      names = "--port-file",
+      paramLabel = "FILE",
+      description = "Write the bound port to FILE once listening (for scripts and tests).")
+  private Path portFile;
 
   @Spec private CommandSpec spec;
 
@@ -97,10 +106,11 @@ final class CoordinatorCommand implements Callable<Integer> {
     // Without signal handlers (no jdk.unsupported), the shutdown hook stops the server and the
     // JVM ends on its own while this thread still waits.
     Signals.onTermination(stop::countDown);
+    writePortFile(zk.port());
     LOG.info(
         "Kevo coordinator listening on {} (ZooKeeper, data {}): a single server for development;"
             + " production uses an ensemble of 3 or 5",
-        zk.connectString(),
+        listen.substring(0, listen.lastIndexOf(':') + 1) + zk.port(),
         dir);
     stop.await();
     zk.close();
@@ -112,6 +122,21 @@ final class CoordinatorCommand implements Callable<Integer> {
   private void logStopped() {
     if (stoppedLogged.compareAndSet(false, true)) {
       LOG.info("Kevo coordinator stopped cleanly");
+    }
+  }
+
+  /** Writes the port to {@code --port-file}, whole or not at all (a rename). */
+  private void writePortFile(int port) {
+    if (portFile == null) {
+      return;
+    }
+    try {
+      Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+      Files.writeString(tmp, Integer.toString(port), StandardCharsets.UTF_8);
+      Files.move(
+          tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write port file {}: {}", portFile, e.toString());
     }
   }
 

@@ -110,10 +110,21 @@ class CoordinatorCommandIT {
 
   @Test
   void aSecondCoordinatorOnTheSamePortIsRefusedInOneLine() throws Exception {
-    String address = "127.0.0.1:" + freePort();
     Path log = tmp.resolve("first.log");
-    coordinator = start(log, "--listen", address, "--data", tmp.resolve("a").toString());
-    awaitLine(log, "Kevo coordinator listening on " + address);
+    Path portFile = tmp.resolve("first.port");
+    coordinator =
+        start(
+            log,
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            tmp.resolve("a").toString(),
+            "--port-file",
+            portFile.toString());
+    awaitLine(log, "Kevo coordinator listening on 127.0.0.1:");
+    // Port 0 picked a free one; the port file says which, as the log line does.
+    String address = "127.0.0.1:" + Files.readString(portFile, UTF_8);
+    assertThat(Files.readString(log, UTF_8)).contains("Kevo coordinator listening on " + address);
 
     KevoDistribution.CommandRun second =
         kevo.run(
