@@ -185,7 +185,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (IOException e) {
       return Files.exists(dir) && !Files.isDirectory(dir)
           ? "it is not a directory"
-          : "cannot create it (" + e + ")";
+          : "cannot create it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
     }
     if (!Files.isWritable(dir)) {
       return "it is not writable";

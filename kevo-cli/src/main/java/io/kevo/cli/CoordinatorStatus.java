@@ -5,6 +5,8 @@ import io.kevo.coordination.CoordinationException;
 import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code kevo status --coordinator HOST:PORT[,...] --cluster NAME}: opens a session on the
  * coordinator, reads the cluster's {@link ClusterView} in one go, closes the session, and prints
  * the view as text ({@link CoordinatorStatusText}) or JSON ({@link CoordinatorStatusJson}). A
- * coordinator that gives no session within {@link #CONNECT_WAIT} is one line on stderr and status
- * 2. Stateless and thread-safe.
+ * coordinator whose host does not resolve, or that gives no session within {@link #CONNECT_WAIT},
+ * is one line on stderr and status 2. Stateless and thread-safe.
  */
 final class CoordinatorStatus {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorStatus.class);
@@ -39,6 +41,11 @@ final class CoordinatorStatus {
    */
   static int print(
       CoordinatorOptions options, boolean json, Duration wait, PrintWriter out, PrintWriter err) {
+    String unknown = unresolvedHost(options.connectString());
+    if (unknown != null) {
+      // ZooKeeper's client would log a stack trace for each attempt to resolve it.
+      return fail(err, "cannot resolve the coordinator's host '" + unknown + "'");
+    }
     System.setProperty(CURATOR_QUIET, "true");
     ClusterView view;
     try (Coordinator coordinator = Coordinator.start(options)) {
@@ -66,6 +73,19 @@ final class CoordinatorStatus {
     out.print(json ? CoordinatorStatusJson.render(view) : CoordinatorStatusText.render(view));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The first host of {@code HOST:PORT[,HOST:PORT...]} that does not resolve, or null. */
+  static String unresolvedHost(String connectString) {
+    for (String hostPort : connectString.split(",")) {
+      String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+      try {
+        InetAddress.getAllByName(host);
+      } catch (UnknownHostException e) {
+        return host;
+      }
+    }
+    return null;
   }
 
   private static int fail(PrintWriter err, String line) {

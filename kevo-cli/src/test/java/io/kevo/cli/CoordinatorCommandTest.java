@@ -64,6 +64,16 @@ class CoordinatorCommandTest {
                 + file
                 + " as the coordinator's data directory: it is not a directory"
                 + System.lineSeparator());
+
+    Path under = file.resolve("zk");
+    Run below = kevo("", "coordinator", "--listen", "127.0.0.1:0", "--data", under.toString());
+    assertThat(below.status()).isEqualTo(ExitCodes.FATAL);
+    assertThat(below.err())
+        .startsWith(
+            "error: cannot use "
+                + under
+                + " as the coordinator's data directory: cannot create it (")
+        .hasLineCount(1);
   }
 
   @Test

@@ -202,6 +202,24 @@ class CoordinatorStatusTest {
   }
 
   @Test
+  void aCoordinatorHostThatDoesNotResolveIsOneLine() {
+    Run run =
+        kevo(
+            "",
+            "status",
+            "--coordinator",
+            zk.getConnectString() + ",no-such-host.invalid:2181",
+            "--cluster",
+            "main");
+
+    assertThat(run.status()).isEqualTo(ExitCodes.FATAL);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: cannot resolve the coordinator's host 'no-such-host.invalid'"
+                + System.lineSeparator());
+  }
+
+  @Test
   void coordinatorOptionsAreCheckedAsUsageErrors() {
     String zkAddress = zk.getConnectString();
     assertThat(kevo("", "status", "--coordinator", zkAddress).err())
