@@ -12,8 +12,9 @@ public final class ExitCodes {
   public static final int COMMAND_FAILED = 1;
 
   /**
-   * Nothing useful could run: bad command-line options, or the database cannot be opened (e.g. it
-   * is locked by another process).
+   * Nothing useful could run: bad command-line options, the database cannot be opened (e.g. it is
+   * locked by another process), a server or the coordinator cannot be reached, or {@code kevo
+   * coordinator} cannot listen (port taken) or use its data directory.
    */
   public static final int FATAL = 2;
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 success; 1 a non-interactive shell had a failed command; 2 fatal (bad"
-          + " options, database cannot be opened, server cannot be reached); 3 kevo server halted"
+          + " options, database cannot be opened, server or coordinator cannot be reached, port"
+          + " taken); 3 kevo server halted"
           + " because its JVM failed (out of memory).",
       "",
       "Run 'kevo COMMAND --help' for a command's options."
@@ -76,6 +77,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand(new ShellCommand(in, interactive));
     cli.addSubcommand(new ServerCommand());
+    cli.addSubcommand(new CoordinatorCommand());
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());

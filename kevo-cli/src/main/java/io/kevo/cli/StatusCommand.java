@@ -6,6 +6,7 @@ import io.kevo.cli.shell.StatsReports;
 import io.kevo.client.ClientOptions;
 import io.kevo.client.KevoClient;
 import io.kevo.client.KevoClientException;
+import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetStatsResponse;
 import io.kevo.proto.ReplicaInfo;
@@ -31,13 +32,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kevo status HOST:PORT}: asks a server for its node info and counters and prints them as
  * aligned tables with human units ({@link Figures}), or as JSON with {@code --json} ({@link
- * StatusJson}). Exit status 0, or 2 if the server cannot be reached.
+ * StatusJson}). With {@code --coordinator HOST:PORT[,...] --cluster NAME} it prints instead the
+ * cluster as the coordinator sees it ({@link CoordinatorStatus}). Exit status 0, or 2 if the server
+ * or the coordinator cannot be reached.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Print a Kevo server's node info, key and storage counters, and operations.")
+    description = {
+      "Print a Kevo server's node info, key and storage counters, and operations; or, with"
+          + " --coordinator and --cluster, a cluster's members, leader, epoch and last failover"
+          + " as its coordinator (ZooKeeper) knows them."
+    })
 final class StatusCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(StatusCommand.class);
 
@@ -55,12 +62,31 @@ final class StatusCommand implements Callable<Integer> {
               + " tables, for scripts and monitoring.")
   private boolean json;
 
+  @Option(
+      names = "--coordinator",
+      paramLabel = "HOST:PORT[,...]",
+      description =
+          "Show the cluster as the coordinator knows it (needs --cluster) instead of one"
+              + " server's status: its members with their lag behind the primary, who leads, the"
+              + " epoch ledger and the last failover.")
+  private String coordinator;
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description = "With --coordinator: the cluster's name, as given to kevo server --cluster.")
+  private String cluster;
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (coordinator != null || cluster != null) {
+      return CoordinatorStatus.print(
+          coordinatorOptions(), json, CoordinatorStatus.CONNECT_WAIT, out, err);
+    }
     ClientOptions options;
     try {
       options = ClientOptions.forEndpoint(endpoint);
@@ -85,6 +111,23 @@ final class StatusCommand implements Callable<Integer> {
       err.println("error: cannot get the status of " + endpoint + ": " + e.getMessage());
       err.flush();
       return ExitCodes.FATAL;
+    }
+  }
+
+  /** The coordinator and cluster of the options, checked; a bad combination is a usage error. */
+  private CoordinatorOptions coordinatorOptions() {
+    if (spec.commandLine().getParseResult().hasMatchedPositional(0)) {
+      throw new ParameterException(
+          spec.commandLine(), "give either a server's HOST:PORT or --coordinator, not both");
+    }
+    if (coordinator == null || cluster == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--coordinator and --cluster go together: give both");
+    }
+    try {
+      return CoordinatorOptions.of(coordinator, cluster);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 

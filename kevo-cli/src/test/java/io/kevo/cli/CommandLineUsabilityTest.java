@@ -78,7 +78,8 @@ class CommandLineUsabilityTest {
     Run command = kevo("", "shel");
     assertThat(command.err())
         .isEqualTo(
-            "error: unknown command 'shel' (commands: shell, server, status, promote, repoint);"
+            "error: unknown command 'shel' (commands: shell, server, coordinator, status, promote,"
+                + " repoint);"
                 + " did you mean shell? Run 'kevo --help' for usage."
                 + System.lineSeparator());
 
