@@ -438,6 +438,11 @@ public final class KevoClient implements AutoCloseable {
     return retrier;
   }
 
+  /** The seed nodes now: the endpoints given, or the members ZooKeeper lists. */
+  List<String> seeds() {
+    return seeds.all();
+  }
+
   /** The channels made so far, by node address. */
   Map<String, ManagedChannel> channels() {
     return pool.channels();
