@@ -8,6 +8,11 @@ import java.util.Objects;
 /**
  * How a {@link KevoClient} connects and retries. Immutable; build with {@link #builder()}.
  *
+ * <p>The endpoint is a node, {@code HOST:PORT} (or several seed nodes), or a cluster registered in
+ * ZooKeeper, {@code zk://HOST:PORT[,HOST:PORT...]/CLUSTER}, whose members the client discovers and
+ * follows through failovers (see {@link KevoClient}; {@link #coordinatorTimeout()} bounds the wait
+ * for ZooKeeper at connect, 5 s by default).
+ *
  * <p>Defaults ({@link #DEFAULT}): endpoint {@code 127.0.0.1:50051}, plaintext; each unary call
  * (each attempt) has a 5 s deadline and a scan stream 10 minutes in all; calls safe to redo are
  * tried up to 3 times on {@code UNAVAILABLE}, waiting 100 ms, then 200 ms, ... at most 2 s between
