@@ -83,6 +83,10 @@ final class ZkDiscovery implements AutoCloseable {
             .sessionTimeoutMs(Math.toIntExact(options.sessionTimeout().toMillis()))
             .connectionTimeoutMs(Math.toIntExact(options.connectionTimeout().toMillis()))
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
+            // A reader follows the connect string it was given; without the tracker's background
+            // read of the ensemble's configuration, an unreachable ensemble logs no error of its
+            // own before start() reports it.
+            .ensembleTracker(false)
             .build();
     this.cache = CuratorCache.build(curator, membersPath);
     cache
