@@ -136,7 +136,7 @@ public final class KevoClient implements AutoCloseable {
     this.tracker = new TopologyTracker(options, seeds, pool, clock);
     this.router = new Router(options, seeds, pool, tracker);
     if (discovery != null) {
-      discovery.onChange(tracker::markStale);
+      discovery.onChange(tracker::seedsChanged);
     }
     this.consistency = new Consistency(options);
     this.reads = new ClientReads(options, retrier, router, consistency);
@@ -428,6 +428,10 @@ public final class KevoClient implements AutoCloseable {
 
   Router router() {
     return router;
+  }
+
+  TopologyTracker tracker() {
+    return tracker;
   }
 
   Consistency consistency() {

@@ -61,10 +61,12 @@ final class TopologyTracker implements AutoCloseable {
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Topology current = Topology.unknown();
   private volatile long generation;
+  private volatile String lastHint; // the primary ZooKeeper named at the last seedsChanged()
 
   TopologyTracker(ClientOptions options, Seeds seeds, NodePool pool, Clock clock) {
     this.options = options;
     this.seeds = seeds;
+    this.lastHint = seeds.primaryHint();
     this.pool = pool;
     this.clock = clock;
     this.executor =
@@ -129,8 +131,18 @@ final class TopologyTracker implements AutoCloseable {
     refreshSoon();
   }
 
-  /** Makes the next routed call re-read the topology first (the seeds changed). */
-  void markStale() {
+  /**
+   * ZooKeeper reported other members or another primary ({@link ZkDiscovery}; one caller, its event
+   * thread): the next routed call re-reads the topology first. A newly named primary is asked even
+   * if a call to it failed lately: it was elected after that failure (a replica refuses writes with
+   * {@code UNAVAILABLE} while its cluster has no primary), so the news is the fresher.
+   */
+  void seedsChanged() {
+    String hint = seeds.primaryHint();
+    if (hint != null && !hint.equals(lastHint) && downUntil.remove(hint) != null) {
+      LOG.debug("{} is the primary now, as ZooKeeper says; no longer passed over", hint);
+    }
+    lastHint = hint;
     stale.set(true);
   }
 

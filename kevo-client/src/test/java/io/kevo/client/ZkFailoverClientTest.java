@@ -197,6 +197,27 @@ class ZkFailoverClientTest {
   }
 
   @Test
+  void aNewlyElectedPrimaryIsAskedEvenIfACallToItFailedJustBefore() {
+    KevoClient c = client();
+    c.put(b("before"), b("p"));
+    awaitReplicasCaughtUp();
+    // As if calls to both replicas had just failed with UNAVAILABLE (a replica refuses writes so
+    // while its cluster has no primary): both are passed over for the node backoff (5 s).
+    c.tracker().markDown(r1.address(), false);
+    c.tracker().markDown(r2.address(), false);
+    primary.close();
+    failOverToR1();
+    await().atMost(WAIT).until(() -> r1.address().equals(c.endpoint())); // ZooKeeper's news
+
+    // The news clears r1's mark; r2's stays, and the dead primary answers nobody.
+    assertThat(c.tracker().isDown(r1.address())).isFalse();
+    assertThat(c.tracker().isDown(r2.address())).isTrue();
+    c.put(b("after"), b("r1"));
+    assertThat(value(r1.db(), "after")).isEqualTo("r1");
+    assertThat(c.topology().primary()).isEqualTo(r1.address());
+  }
+
+  @Test
   void writesFollowAFailoverAfterThePrimaryDies() {
     KevoClient c = client();
     c.put(b("before"), b("p"));
