@@ -218,6 +218,24 @@ class ZkFailoverClientTest {
   }
 
   @Test
+  void theClientKeepsItsNodesWhileZooKeeperIsDownAndFollowsAgainOnceItIsBack() throws Exception {
+    KevoClient c = client();
+    c.put(b("before"), b("p"));
+    zk.stop();
+    c.put(b("during"), b("p")); // ZooKeeper only says whom to ask: the nodes still answer
+    assertThat(value(primary.db(), "during")).isEqualTo("p");
+    assertThat(c.seeds()).contains(primary.address(), r1.address(), r2.address());
+
+    zk.restart();
+    awaitReplicasCaughtUp();
+    primary.close();
+    failOverToR1();
+    await().atMost(WAIT).until(() -> r1.address().equals(c.endpoint()));
+    c.put(b("after"), b("r1"));
+    assertThat(value(r1.db(), "after")).isEqualTo("r1");
+  }
+
+  @Test
   void writesFollowAFailoverAfterThePrimaryDies() {
     KevoClient c = client();
     c.put(b("before"), b("p"));
