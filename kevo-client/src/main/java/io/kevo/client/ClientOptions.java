@@ -8,6 +8,11 @@ import java.util.Objects;
 /**
  * How a {@link KevoClient} connects and retries. Immutable; build with {@link #builder()}.
  *
+ * <p>The endpoint is a node, {@code HOST:PORT} (or several seed nodes), or a cluster registered in
+ * ZooKeeper, {@code zk://HOST:PORT[,HOST:PORT...]/CLUSTER}, whose members the client discovers and
+ * follows through failovers (see {@link KevoClient}; {@link #coordinatorTimeout()} bounds the wait
+ * for ZooKeeper at connect, 5 s by default).
+ *
  * <p>Defaults ({@link #DEFAULT}): endpoint {@code 127.0.0.1:50051}, plaintext; each unary call
  * (each attempt) has a 5 s deadline and a scan stream 10 minutes in all; calls safe to redo are
  * tried up to 3 times on {@code UNAVAILABLE}, waiting 100 ms, then 200 ms, ... at most 2 s between
@@ -45,9 +50,13 @@ public final class ClientOptions {
   private final Duration unavailableNodeBackoff;
   private final AckLevel ackLevel;
   private final boolean sessionConsistency;
+  private final ZkEndpoint coordinator;
+  private final Duration coordinatorTimeout;
 
   private ClientOptions(Builder b) {
     this.endpoints = b.endpoints;
+    this.coordinator = b.coordinator;
+    this.coordinatorTimeout = b.coordinatorTimeout;
     this.deadline = b.deadline;
     this.scanDeadline = b.scanDeadline;
     this.maxAttempts = b.maxAttempts;
@@ -68,7 +77,12 @@ public final class ClientOptions {
     return new Builder();
   }
 
-  /** The defaults with another endpoint: {@code HOST:PORT}. */
+  /**
+   * The defaults with another endpoint: a node's {@code HOST:PORT}, or a cluster's {@code
+   * zk://HOST:PORT[,HOST:PORT...]/CLUSTER} (see {@link Builder#endpoint(String)}).
+   *
+   * @throws IllegalArgumentException if {@code endpoint} is malformed (the message names the part)
+   */
   public static ClientOptions forEndpoint(String endpoint) {
     return builder().endpoint(endpoint).build();
   }
@@ -77,6 +91,8 @@ public final class ClientOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.endpoints = endpoints;
+    b.coordinatorUrl = coordinator();
+    b.coordinatorTimeout = coordinatorTimeout;
     b.deadline = deadline;
     b.scanDeadline = scanDeadline;
     b.maxAttempts = maxAttempts;
@@ -99,9 +115,34 @@ public final class ClientOptions {
    * will do: the client reads the topology from the first seed that answers and finds the others
    * from it. The first seed is also the node {@link KevoClient#stats()}, {@link
    * KevoClient#nodeInfo()} and {@link KevoClient#compact()} talk to.
+   *
+   * <p>Empty when the nodes are discovered from ZooKeeper ({@link #coordinator()}): the client's
+   * seeds are then the cluster's registered members, the primary first, and follow their changes.
    */
   public List<String> endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The {@code zk://HOST:PORT[,HOST:PORT...]/CLUSTER} endpoint the client discovers its nodes from,
+   * or null if it was given its seed nodes ({@link #endpoints()}). See {@link KevoClient} for what
+   * discovery does.
+   */
+  public String coordinator() {
+    return coordinator == null ? null : coordinator.url();
+  }
+
+  /** The parsed {@link #coordinator()}, or null. */
+  ZkEndpoint zkEndpoint() {
+    return coordinator;
+  }
+
+  /**
+   * With a {@link #coordinator()}: how long {@link KevoClient#connect(ClientOptions)} waits for a
+   * ZooKeeper server to answer and for the cluster's member list, 5 s by default. Unused otherwise.
+   */
+  public Duration coordinatorTimeout() {
+    return coordinatorTimeout;
   }
 
   /** The deadline of each attempt of a unary call. */
@@ -202,8 +243,10 @@ public final class ClientOptions {
 
   @Override
   public String toString() {
-    return "ClientOptions{endpoints="
-        + endpoints
+    return "ClientOptions{"
+        + (coordinator != null
+            ? "coordinator=" + coordinator + ", coordinatorTimeout=" + coordinatorTimeout
+            : "endpoints=" + endpoints)
         + ", deadline="
         + deadline
         + ", scanDeadline="
@@ -258,6 +301,9 @@ public final class ClientOptions {
   /** Builds {@link ClientOptions}; {@link #build()} validates. */
   public static final class Builder {
     private List<String> endpoints = List.of("127.0.0.1:50051");
+    private String coordinatorUrl;
+    private ZkEndpoint coordinator; // parsed from coordinatorUrl by build()
+    private Duration coordinatorTimeout = Duration.ofSeconds(5);
     private Duration deadline = Duration.ofSeconds(5);
     private Duration scanDeadline = Duration.ofMinutes(10);
     private int maxAttempts = 3;
@@ -275,14 +321,36 @@ public final class ClientOptions {
 
     private Builder() {}
 
-    /** One node, {@code HOST:PORT}. */
+    /**
+     * One node, {@code HOST:PORT}; or a cluster registered in ZooKeeper, {@code
+     * zk://HOST:PORT[,HOST:PORT...]/CLUSTER} (the ensemble, then the name the nodes were started
+     * with, {@code --cluster}), whose members the client discovers and follows (see {@link
+     * ClientOptions#coordinator()}). Either replaces any endpoint set before.
+     */
     public Builder endpoint(String endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (ZkEndpoint.isZk(endpoint)) {
+        this.endpoints = List.of();
+        this.coordinatorUrl = endpoint; // parsed (and checked) by build()
+        return this;
+      }
       return endpoints(List.of(endpoint));
     }
 
-    /** Several seed nodes, {@code HOST:PORT} each; see {@link ClientOptions#endpoints()}. */
+    /**
+     * Several seed nodes, {@code HOST:PORT} each; see {@link ClientOptions#endpoints()}. Replaces a
+     * {@code zk://} endpoint set before; a {@code zk://} endpoint stands alone ({@link
+     * #endpoint(String)}).
+     */
     public Builder endpoints(List<String> endpoints) {
       this.endpoints = List.copyOf(endpoints);
+      this.coordinatorUrl = null;
+      return this;
+    }
+
+    /** See {@link ClientOptions#coordinatorTimeout()}; must be positive. */
+    public Builder coordinatorTimeout(Duration timeout) {
+      this.coordinatorTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
@@ -356,15 +424,28 @@ public final class ClientOptions {
     }
 
     /**
-     * @throws IllegalArgumentException for no endpoint or a malformed one, a non-positive deadline,
-     *     fewer than 1 attempt, a negative backoff or a maximum below the initial one, a negative
-     *     refresh interval, redirect bound or node backoff
+     * @throws IllegalArgumentException for no endpoint or a malformed one (a {@code zk://} one
+     *     names the part that is wrong), a non-positive deadline or coordinator timeout, fewer than
+     *     1 attempt, a negative backoff or a maximum below the initial one, a negative refresh
+     *     interval, redirect bound or node backoff
      */
     public ClientOptions build() {
-      if (endpoints.isEmpty()) {
-        throw new IllegalArgumentException("at least one endpoint is needed");
+      coordinator = null;
+      if (coordinatorUrl != null) {
+        coordinator = ZkEndpoint.parse(coordinatorUrl);
+      } else {
+        if (endpoints.isEmpty()) {
+          throw new IllegalArgumentException("at least one endpoint is needed");
+        }
+        for (String e : endpoints) {
+          if (ZkEndpoint.isZk(e)) {
+            throw new IllegalArgumentException(
+                "a zk:// endpoint stands alone: pass it to endpoint(String), got " + endpoints);
+          }
+          parseEndpoint(e);
+        }
       }
-      endpoints.forEach(ClientOptions::parseEndpoint);
+      positive("coordinatorTimeout", coordinatorTimeout);
       positive("deadline", deadline);
       positive("scanDeadline", scanDeadline);
       if (maxAttempts < 1) {

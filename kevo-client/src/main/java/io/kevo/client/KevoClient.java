@@ -43,6 +43,20 @@ import java.util.function.Function;
  *       (they describe or maintain one node).
  * </ul>
  *
+ * <p><b>Discovery through ZooKeeper.</b> With a {@code zk://HOST:PORT[,HOST:PORT...]/CLUSTER}
+ * endpoint ({@link #connect(String)}, {@link ClientOptions.Builder#endpoint(String)}), the client
+ * reads the members the cluster's nodes register with the coordinator ({@code kevo server
+ * --coordinator HOST:PORT --cluster CLUSTER}) and watches them: their client addresses are the
+ * seeds, and the member reporting the primary role is asked first. When a member comes or goes or
+ * another member becomes the primary (an automatic failover), the client re-reads the topology
+ * before its next call, from the new primary first, so writes follow a failover with nothing for
+ * the application to do. The topology a node reports ({@code GetNodeInfo}) and its redirects still
+ * decide where calls go; ZooKeeper only says whom to ask, and if it becomes unreachable the client
+ * goes on with the nodes it knows. {@link #connect(ClientOptions)} fails at once if no ZooKeeper
+ * server answers within {@link ClientOptions#coordinatorTimeout()} or the cluster has no member.
+ * Curator and ZooKeeper log through SLF4J: a program using {@code zk://} needs slf4j-api on its
+ * class path (any SLF4J binding brings it).
+ *
  * <p>Until the topology is known (the seeds did not answer {@code GetNodeInfo}) everything goes to
  * the first seed that is not down. A write that reaches a replica is refused with {@code
  * FAILED_PRECONDITION} and the primary's address in a {@code kevo-primary} trailer: the client
@@ -97,6 +111,8 @@ public final class KevoClient implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Retrier retrier;
   private final NodePool pool;
+  private final ZkDiscovery discovery; // null without a zk:// endpoint
+  private final Seeds seeds;
   private final TopologyTracker tracker;
   private final Router router;
   private final Consistency consistency;
@@ -104,8 +120,10 @@ public final class KevoClient implements AutoCloseable {
   private final ClientWrites writes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private KevoClient(ClientOptions options, Clock clock) {
+  private KevoClient(ClientOptions options, Clock clock, ZkDiscovery discovery) {
     this.options = options;
+    this.discovery = discovery;
+    this.seeds = discovery != null ? discovery.seeds() : Seeds.of(options.endpoints());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -115,16 +133,26 @@ public final class KevoClient implements AutoCloseable {
             });
     this.retrier = new Retrier(options, scheduler);
     this.pool = new NodePool(options);
-    this.tracker = new TopologyTracker(options, pool, clock);
-    this.router = new Router(options, pool, tracker);
+    this.tracker = new TopologyTracker(options, seeds, pool, clock);
+    this.router = new Router(options, seeds, pool, tracker);
+    if (discovery != null) {
+      discovery.onChange(tracker::seedsChanged);
+    }
     this.consistency = new Consistency(options);
     this.reads = new ClientReads(options, retrier, router, consistency);
     this.writes = new ClientWrites(options, retrier, router, consistency);
   }
 
   /**
-   * A client for the cluster {@code options}' endpoints belong to. Connecting is lazy: an
-   * unreachable node shows up as {@code UNAVAILABLE} on the first call, not here.
+   * A client for the cluster {@code options}' endpoints belong to. Connecting to the nodes is lazy:
+   * an unreachable node shows up as {@code UNAVAILABLE} on the first call, not here. With a {@code
+   * zk://} endpoint ({@link ClientOptions#coordinator()}) the cluster's members are read here, and
+   * watched until {@link #close()}.
+   *
+   * @throws KevoClientException with a {@code zk://} endpoint: {@code UNAVAILABLE} if no ZooKeeper
+   *     server answered within {@link ClientOptions#coordinatorTimeout()} ("cannot reach the
+   *     coordinator at ..."), or the cluster has no member; {@code FAILED_PRECONDITION} if
+   *     slf4j-api is not on the class path
    */
   public static KevoClient connect(ClientOptions options) {
     return connect(options, Clock.systemUTC());
@@ -134,17 +162,38 @@ public final class KevoClient implements AutoCloseable {
   static KevoClient connect(ClientOptions options, Clock clock) {
     Objects.requireNonNull(options, "options");
     LOG.debug("client with {}", options);
-    return new KevoClient(options, clock);
+    ZkDiscovery discovery =
+        options.zkEndpoint() == null
+            ? null
+            : ZkDiscovery.start(options.zkEndpoint(), options.coordinatorTimeout());
+    try {
+      return new KevoClient(options, clock, discovery);
+    } catch (RuntimeException | Error e) {
+      if (discovery != null) {
+        discovery.close();
+      }
+      throw e;
+    }
   }
 
-  /** A client with the default options for {@code endpoint} ({@code HOST:PORT}). */
+  /**
+   * A client with the default options for {@code endpoint}: a node's {@code HOST:PORT}, or a
+   * cluster's {@code zk://HOST:PORT[,HOST:PORT...]/CLUSTER} (see the class comment).
+   *
+   * @throws IllegalArgumentException if {@code endpoint} is malformed (the message names the part)
+   * @throws KevoClientException as {@link #connect(ClientOptions)}
+   */
   public static KevoClient connect(String endpoint) {
     return connect(ClientOptions.forEndpoint(endpoint));
   }
 
-  /** The first seed node, {@code HOST:PORT}: where the admin calls go. */
+  /**
+   * The first seed node, {@code HOST:PORT}: where the admin calls go. With a {@code zk://}
+   * endpoint, the member ZooKeeper names as the primary (else the first member by id) as last
+   * reported, so it may change.
+   */
   public String endpoint() {
-    return options.endpoints().get(0);
+    return seeds.first();
   }
 
   public ClientOptions options() {
@@ -362,6 +411,9 @@ public final class KevoClient implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    if (discovery != null) {
+      discovery.close();
+    }
     tracker.close();
     scheduler.shutdownNow();
     pool.close();
@@ -378,12 +430,21 @@ public final class KevoClient implements AutoCloseable {
     return router;
   }
 
+  TopologyTracker tracker() {
+    return tracker;
+  }
+
   Consistency consistency() {
     return consistency;
   }
 
   Retrier retrier() {
     return retrier;
+  }
+
+  /** The seed nodes now: the endpoints given, or the members ZooKeeper lists. */
+  List<String> seeds() {
+    return seeds.all();
   }
 
   /** The channels made so far, by node address. */

@@ -45,18 +45,20 @@ final class Router {
 
   private final ClientOptions options;
   private final NodePool pool;
+  private final Seeds seeds;
   private final TopologyTracker tracker;
   private final AtomicInteger nextReplica = new AtomicInteger();
 
-  Router(ClientOptions options, NodePool pool, TopologyTracker tracker) {
+  Router(ClientOptions options, Seeds seeds, NodePool pool, TopologyTracker tracker) {
     this.options = options;
+    this.seeds = seeds;
     this.pool = pool;
     this.tracker = tracker;
   }
 
   /** The first seed: the node admin calls ({@code GetStats}, {@code GetNodeInfo}...) go to. */
   Node home() {
-    return pool.node(options.endpoints().get(0));
+    return pool.node(seeds.first());
   }
 
   /**
@@ -99,10 +101,8 @@ final class Router {
   }
 
   private String firstSeedUp() {
-    return options.endpoints().stream()
-        .filter(a -> !tracker.isDown(a))
-        .findFirst()
-        .orElse(options.endpoints().get(0));
+    List<String> all = seeds.all();
+    return all.stream().filter(a -> !tracker.isDown(a)).findFirst().orElse(all.get(0));
   }
 
   /** One attempt of a {@code route} call, following redirects; blocks. */

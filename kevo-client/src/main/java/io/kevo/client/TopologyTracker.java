@@ -29,11 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link ClientOptions#unavailableNodeBackoff()} or when the node answers).
  *
  * <p>When the topology is re-read: at the first routed call (the topology starts out stale); after
- * a call failed with {@code UNAVAILABLE} (which marks it stale); after a redirect (in the
+ * a call failed with {@code UNAVAILABLE} (which marks it stale); after ZooKeeper reported other
+ * members or another primary ({@link ZkDiscovery}, which marks it stale); after a redirect (in the
  * background); every {@link ClientOptions#topologyRefreshInterval()}; and on request. A refresh
- * asks the known nodes that are not down — primary first, then the replicas, then the seeds — and
- * takes the first answer. If every known node is down it asks nobody: the node that just failed
- * would fail again, and the caller's own retry probes it anyway.
+ * asks the known nodes that are not down — the primary ZooKeeper names if any, the primary, then
+ * the replicas, then the {@link Seeds} — and takes the first answer. If every known node is down it
+ * asks nobody: the node that just failed would fail again, and the caller's own retry probes it
+ * anyway.
  *
  * <p>How an answer becomes a topology: a STANDALONE node is the primary of a cluster without
  * replicas; a PRIMARY gives itself and its replicas (unless it reports itself {@code superseded} by
@@ -49,6 +51,7 @@ final class TopologyTracker implements AutoCloseable {
   private static final ClientLog LOG = ClientLog.of(TopologyTracker.class);
 
   private final ClientOptions options;
+  private final Seeds seeds;
   private final NodePool pool;
   private final Clock clock;
   private final ScheduledExecutorService executor;
@@ -58,9 +61,12 @@ final class TopologyTracker implements AutoCloseable {
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Topology current = Topology.unknown();
   private volatile long generation;
+  private volatile String lastHint; // the primary ZooKeeper named at the last seedsChanged()
 
-  TopologyTracker(ClientOptions options, NodePool pool, Clock clock) {
+  TopologyTracker(ClientOptions options, Seeds seeds, NodePool pool, Clock clock) {
     this.options = options;
+    this.seeds = seeds;
+    this.lastHint = seeds.primaryHint();
     this.pool = pool;
     this.clock = clock;
     this.executor =
@@ -123,6 +129,21 @@ final class TopologyTracker implements AutoCloseable {
       current = current.withPrimary(primary);
     }
     refreshSoon();
+  }
+
+  /**
+   * ZooKeeper reported other members or another primary ({@link ZkDiscovery}; one caller, its event
+   * thread): the next routed call re-reads the topology first. A newly named primary is asked even
+   * if a call to it failed lately: it was elected after that failure (a replica refuses writes with
+   * {@code UNAVAILABLE} while its cluster has no primary), so the news is the fresher.
+   */
+  void seedsChanged() {
+    String hint = seeds.primaryHint();
+    if (hint != null && !hint.equals(lastHint) && downUntil.remove(hint) != null) {
+      LOG.debug("{} is the primary now, as ZooKeeper says; no longer passed over", hint);
+    }
+    lastHint = hint;
+    stale.set(true);
   }
 
   /** Re-reads the topology in the background; at most one such refresh is queued at a time. */
@@ -197,15 +218,23 @@ final class TopologyTracker implements AutoCloseable {
     }
   }
 
-  /** The nodes to ask, primary first, then replicas, then seeds, skipping those down. */
+  /**
+   * The nodes to ask, skipping those down: the primary ZooKeeper names (it is the one most likely
+   * to be current after a failover, and if it is not, its answer says so), the primary, replicas,
+   * seeds.
+   */
   private List<String> candidates() {
     Topology t = current;
     Set<String> all = new LinkedHashSet<>();
+    String hint = seeds.primaryHint();
+    if (hint != null) {
+      all.add(hint);
+    }
     if (t.hasPrimary()) {
       all.add(t.primary());
     }
     t.replicas().forEach(r -> all.add(r.address()));
-    all.addAll(options.endpoints());
+    all.addAll(seeds.all());
     return all.stream().filter(a -> !isDown(a)).toList();
   }
 

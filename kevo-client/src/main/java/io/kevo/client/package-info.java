@@ -21,12 +21,14 @@
  * and message unchanged; send writes and transactions to the primary and reads where {@link
  * io.kevo.client.ReadPreference} says, re-reading the topology rather than failing when a node goes
  * away. Package-private plumbing: {@code NodePool} (one channel per node), {@code TopologyTracker}
- * (what the client knows of the cluster), {@code Router} (which node each attempt goes to,
- * redirects), {@code Retrier} (attempts and backoff), {@code Consistency} (the {@code kevo-*}
- * metadata and the session's sequence), {@code ClientReads} and {@code ClientWrites} (the reads and
- * writes {@code KevoClient} hands on), {@code ClientLog} (SLF4J when the application has it, which
- * kevo-client declares optional). The node info's replication figures are read with {@link
- * io.kevo.wire.ReplicationStatus}. The client is thread-safe; scans and transactions are
- * single-threaded handles.
+ * (what the client knows of the cluster), {@code Seeds} (the nodes it starts from), {@code
+ * ZkDiscovery} and {@code ZkEndpoint} (a {@code zk://} endpoint: the cluster's members read and
+ * watched in ZooKeeper become the seeds; needs slf4j-api, which Curator and ZooKeeper log through),
+ * {@code Router} (which node each attempt goes to, redirects), {@code Retrier} (attempts and
+ * backoff), {@code Consistency} (the {@code kevo-*} metadata and the session's sequence), {@code
+ * ClientReads} and {@code ClientWrites} (the reads and writes {@code KevoClient} hands on), {@code
+ * ClientLog} (SLF4J when the application has it, which kevo-client declares optional). The node
+ * info's replication figures are read with {@link io.kevo.wire.ReplicationStatus}. The client is
+ * thread-safe; scans and transactions are single-threaded handles.
  */
 package io.kevo.client;

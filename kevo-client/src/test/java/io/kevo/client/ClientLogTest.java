@@ -97,28 +97,42 @@ class ClientLogTest {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aProgramWithoutSlf4jPrintsNoSlf4jWarning() throws Exception {
     try (ServerFixture fx = new ServerFixture(dir.resolve("db"))) {
-      String classPath =
-          Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-              .filter(e -> !e.contains("slf4j") && !e.contains("logback"))
-              .collect(Collectors.joining(File.pathSeparator));
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Path stderr = dir.resolve("stderr.txt");
-      Process p =
-          new ProcessBuilder(
-                  java, "-cp", classPath, PlainProgram.class.getName(), fx.server.address())
-              .redirectError(stderr.toFile())
-              .start();
-      try {
-        String out = read(p.getInputStream());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String err = Files.readString(stderr);
-        assertThat(p.exitValue()).as("exit status; stderr: %s", err).isZero();
-        assertThat(out.strip()).isEqualTo("world true");
-        assertThat(err).doesNotContain("SLF4J");
-      } finally {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
+      // The class path keeps Curator and ZooKeeper (kevo-client depends on them): unused, they
+      // must not make SLF4J speak.
+      assertThat(runWithoutSlf4j(fx.server.address())).isEqualTo("world true");
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aZooKeeperEndpointWithoutSlf4jIsAClearErrorNotACrash() throws Exception {
+    // Fails before any connection is tried: nothing listens at port 1.
+    assertThat(runWithoutSlf4j("zk://127.0.0.1:1/c1"))
+        .isEqualTo("FAILED_PRECONDITION " + ZkDiscovery.NEEDS_SLF4J);
+  }
+
+  /** Runs {@link PlainProgram} with {@code arg} on this class path minus SLF4J; its output. */
+  private String runWithoutSlf4j(String arg) throws Exception {
+    String classPath =
+        Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> !e.contains("slf4j") && !e.contains("logback"))
+            .collect(Collectors.joining(File.pathSeparator));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+    Process p =
+        new ProcessBuilder(java, "-cp", classPath, PlainProgram.class.getName(), arg)
+            .redirectError(stderr.toFile())
+            .start();
+    try {
+      String out = read(p.getInputStream());
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String err = Files.readString(stderr);
+      assertThat(p.exitValue()).as("exit status; stderr: %s", err).isZero();
+      assertThat(err).doesNotContain("SLF4J");
+      return out.strip();
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -130,11 +144,18 @@ class ClientLogTest {
 
   /**
    * The child: a put and a get through {@link KevoClient}, printing the value and whether SLF4J was
-   * absent.
+   * absent; or, when connecting fails, the error's code and message.
    */
   static final class PlainProgram {
     public static void main(String[] args) {
-      try (KevoClient client = KevoClient.connect(args[0])) {
+      KevoClient connected;
+      try {
+        connected = KevoClient.connect(args[0]);
+      } catch (KevoClientException e) {
+        System.out.println(e.code() + " " + e.getMessage());
+        return;
+      }
+      try (KevoClient client = connected) {
         byte[] key = "hello".getBytes(StandardCharsets.UTF_8);
         client.put(key, "world".getBytes(StandardCharsets.UTF_8));
         String value = new String(client.get(key).orElseThrow(), StandardCharsets.UTF_8);
