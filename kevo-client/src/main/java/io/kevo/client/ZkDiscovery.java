@@ -1,12 +1,11 @@
 package io.kevo.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.kevo.coordination.ClusterView;
+import io.kevo.coordination.CoordinationException;
 import io.kevo.coordination.CoordinatorOptions;
+import io.kevo.coordination.MemberCodec;
 import io.kevo.coordination.MemberInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,8 +51,6 @@ import org.apache.curator.utils.ZKPaths;
  */
 final class ZkDiscovery implements AutoCloseable {
   private static final ClientLog LOG = ClientLog.of(ZkDiscovery.class);
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** What {@link #start} says when slf4j-api is missing. */
   static final String NEEDS_SLF4J =
@@ -263,12 +260,12 @@ final class ZkDiscovery implements AutoCloseable {
   /** The member a znode holds; null (with a warning) if unreadable or its address is unusable. */
   private MemberInfo decode(ChildData data) {
     try {
-      MemberInfo m = MAPPER.readValue(data.getData(), MemberInfo.class);
+      MemberInfo m = MemberCodec.decode(data.getData());
       if (TopologyTracker.valid(m.clientAddress())) {
         return m;
       }
       LOG.warn("{}: member {} has a malformed address '{}'", endpoint, m.id(), m.clientAddress());
-    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+    } catch (CoordinationException | IllegalArgumentException | NullPointerException e) {
       LOG.warn("{}: unreadable member at {} ({})", endpoint, data.getPath(), e.toString());
     }
     return null;

@@ -35,6 +35,7 @@ public final class Coordinator implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object stateChanged = new Object();
   private volatile SessionState state = SessionState.SUSPENDED;
+  private boolean connectedOnce; // Curator's event thread only
 
   private Coordinator(CoordinatorOptions options) {
     this.options = options;
@@ -123,13 +124,26 @@ public final class Coordinator implements AutoCloseable {
       state = next;
       stateChanged.notifyAll();
     }
-    LOG.info(
-        "coordinator {} cluster {}: session {} -> {} ({})",
-        options.connectString(),
-        options.cluster(),
-        previous,
-        next,
-        curatorState);
+    // The first connection is routine (a one-shot command makes one); every later change is news.
+    boolean first = curatorState == ConnectionState.CONNECTED && !connectedOnce;
+    connectedOnce |= curatorState == ConnectionState.CONNECTED;
+    if (first) {
+      LOG.debug(
+          "coordinator {} cluster {}: session {} -> {} ({})",
+          options.connectString(),
+          options.cluster(),
+          previous,
+          next,
+          curatorState);
+    } else {
+      LOG.info(
+          "coordinator {} cluster {}: session {} -> {} ({})",
+          options.connectString(),
+          options.cluster(),
+          previous,
+          next,
+          curatorState);
+    }
     for (Consumer<SessionState> listener : listeners) {
       try {
         listener.accept(next);

@@ -11,13 +11,14 @@ import java.io.IOException;
  * Unknown fields are ignored so that a later version may add some. Thread-safe (stateless after
  * construction).
  */
-final class MemberCodec {
+public final class MemberCodec {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private MemberCodec() {}
 
-  static byte[] encode(MemberInfo member) {
+  /** The JSON of {@code member}. */
+  public static byte[] encode(MemberInfo member) {
     try {
       return MAPPER.writeValueAsBytes(member);
     } catch (JsonProcessingException e) {
@@ -25,7 +26,12 @@ final class MemberCodec {
     }
   }
 
-  static MemberInfo decode(byte[] json) {
+  /**
+   * The member {@code json} holds.
+   *
+   * @throws CoordinationException if it is not a member document
+   */
+  public static MemberInfo decode(byte[] json) {
     try {
       return MAPPER.readValue(json, MemberInfo.class);
     } catch (IOException | IllegalArgumentException e) {
