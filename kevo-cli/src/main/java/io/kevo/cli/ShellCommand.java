@@ -55,8 +55,10 @@ final class ShellCommand implements Callable<Integer> {
 
   @Option(
       names = "--connect",
-      paramLabel = "HOST:PORT",
-      description = "Talk to a Kevo server instead of opening a database (not with --data).")
+      paramLabel = "HOST:PORT|zk://HOST:PORT[,...]/CLUSTER",
+      description =
+          "Talk to a Kevo server instead of opening a database (not with --data); or to a"
+              + " cluster with automatic failover, found through its ZooKeeper ensemble.")
   private String connect;
 
   @Option(
