@@ -616,7 +616,8 @@ final class CoordinatedNode implements AutoCloseable {
     state = s;
     if (!s.equals(loggedState)) {
       loggedState = s;
-      if (s.startsWith("no primary")) {
+      // A cluster stuck without a primary is a warning; an election under way is news.
+      if (s.startsWith("no primary:")) {
         LOG.warn("cluster {}: {}", failover.coordinator().cluster(), s);
       } else {
         LOG.info("cluster {}: {}", failover.coordinator().cluster(), s);
