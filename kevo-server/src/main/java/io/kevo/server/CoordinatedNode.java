@@ -213,14 +213,25 @@ final class CoordinatedNode implements AutoCloseable {
 
   /**
    * Why a write acknowledged without waiting for replicas must not be reported as done: the lease
-   * lapsed while it was written, so a new primary may already lead without it. Null if it may.
+   * lapsed or the session was suspended while it was written, so a new primary may lead without it.
+   * Null if it may. (A write a replica confirmed is safe to acknowledge: the most up-to-date
+   * replica is the one elected.)
    */
   String acknowledgementRefusal() {
-    if (node.role() != NodeRole.PRIMARY || lease.valid()) {
+    if (node.role() != NodeRole.PRIMARY) {
       return null;
     }
-    return "this primary's coordinator lease lapsed while the write was made; it may be lost in a"
-        + " failover";
+    if (!lease.valid()) {
+      return "this primary's coordinator lease lapsed while the write was made; it may be lost in"
+          + " a failover";
+    }
+    SessionState s = coordinator.state();
+    if (s != SessionState.LIVE) {
+      return "this primary's coordinator session became "
+          + s
+          + " while the write was made; it may be lost in a failover";
+    }
+    return null;
   }
 
   private void wake() {
