@@ -166,6 +166,11 @@ class AutomaticFailoverTest extends LocalNodesFixture {
     KevoServer second = awaitPrimary(nodes);
     assertThat(second.primary().epochs().currentEpoch()).isGreaterThan(firstEpoch);
     var w2 = stub(second, "replica:1");
+    // A new primary at replica:1 serves reads once a replica has confirmed what it holds.
+    await()
+        .atMost(WITHIN)
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .until(() -> get(w2, "k0") != null);
     for (int i = 0; i < 300; i++) {
       assertThat(get(w2, "k" + i)).as("k%d on the new primary", i).isEqualTo("v" + i);
     }
@@ -246,6 +251,10 @@ class AutomaticFailoverTest extends LocalNodesFixture {
     writer.join(30_000);
 
     var onTarget = stub(target, "async");
+    await()
+        .atMost(WITHIN)
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .until(() -> get(onTarget, "s0") != null || acked.isEmpty());
     for (String k : acked) {
       assertThat(get(onTarget, k)).as("%s on the new primary", k).isEqualTo("v" + k.substring(1));
     }
