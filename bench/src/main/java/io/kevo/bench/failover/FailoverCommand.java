@@ -3,7 +3,9 @@ package io.kevo.bench.failover;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.BenchReport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,6 +94,14 @@ public final class FailoverCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--keep-logs",
+      paramLabel = "DIR",
+      description =
+          "Copy each node's log (its coordination lines with their times) into DIR before the run"
+              + " directory is deleted.")
+  Path keepLogs;
+
   @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
   @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
   @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("1g");
@@ -118,12 +128,26 @@ public final class FailoverCommand implements Callable<Integer> {
     try {
       outcome = FailoverRun.run(runDir, p);
     } finally {
+      if (keepLogs != null) {
+        copyLogs(runDir, p.nodes(), keepLogs);
+      }
       dir.cleanUp(runDir);
     }
     BenchReport report =
         FailoverReport.build(p, outcome, json.commandLine("failover"), config(p, dir.base()));
     json.publish(report);
     return outcome.error() == null && outcome.readBack() != null ? 0 : 1;
+  }
+
+  /** Copies {@code runDir/nI/nI.log} of every node that has one into {@code to}. */
+  static void copyLogs(Path runDir, int nodes, Path to) throws IOException {
+    Files.createDirectories(to);
+    for (int i = 1; i <= nodes; i++) {
+      Path log = runDir.resolve("n" + i).resolve("n" + i + ".log");
+      if (Files.exists(log)) {
+        Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   /**
