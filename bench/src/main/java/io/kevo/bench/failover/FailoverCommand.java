@@ -123,6 +123,7 @@ public final class FailoverCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     quietZooKeeper();
     FailoverParams p = params();
+    double loadStart = loadAverage();
     Path runDir = dir.createRunDir("failover-");
     FailoverOutcome outcome;
     try {
@@ -134,7 +135,8 @@ public final class FailoverCommand implements Callable<Integer> {
       dir.cleanUp(runDir);
     }
     BenchReport report =
-        FailoverReport.build(p, outcome, json.commandLine("failover"), config(p, dir.base()));
+        FailoverReport.build(
+            p, outcome, json.commandLine("failover"), config(p, dir.base(), loadStart));
     json.publish(report);
     return outcome.error() == null && outcome.readBack() != null ? 0 : 1;
   }
@@ -166,7 +168,7 @@ public final class FailoverCommand implements Callable<Integer> {
   }
 
   /** The JSON config: parameters, what the nodes and the client run with, the definitions. */
-  static Map<String, Object> config(FailoverParams p, Path base) {
+  static Map<String, Object> config(FailoverParams p, Path base, double loadStart) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rounds", p.rounds());
     m.put("nodes", p.nodes());
@@ -213,6 +215,18 @@ public final class FailoverCommand implements Callable<Integer> {
         "acknowledged keys missing or holding another value on the final primary (one scan of"
             + " the writers' prefix); failed puts are not looked for");
     m.put("data_dir", base.toAbsolutePath().toString());
+    m.put("load_average_1m_start", loadStart);
+    m.put("load_average_1m_end", loadAverage());
     return m;
+  }
+
+  /** The 1-minute load average from {@code /proc/loadavg}; -1 where it cannot be read. */
+  static double loadAverage() {
+    try {
+      String s = Files.readString(Path.of("/proc/loadavg")).trim();
+      return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 }

@@ -53,6 +53,8 @@ final class FailoverRun {
           writers.stop();
         }
       }
+      // A planned switchover (kevo switchover, not built yet) goes here, under the same writers
+      // before they stop: its write pause fills results.switchover and the switchover_pause bar.
       AckTimeline timeline = AckTimeline.merge(writers.logs());
       List<RoundResult> rounds = new ArrayList<>();
       for (RoundObservation o : seen) {

@@ -91,13 +91,15 @@ class FailoverCommandTest {
 
   @Test
   void theConfigNamesTheDefaultsTheBarsAreJudgedWith() {
-    Map<String, Object> c = FailoverCommand.config(parse(), Path.of("bench-work"));
+    Map<String, Object> c = FailoverCommand.config(parse(), Path.of("bench-work"), 2.5);
 
     assertThat(c)
         .containsEntry("coordinator_session_timeout_ms", 4_000)
         .containsEntry("failover_grace_ms", 500)
         .containsEntry("failover_min_interval_ms", 10_000L)
         .containsEntry("writers", 16)
-        .containsEntry("node_jvm_args", List.of("-Xmx1g", "-Dkevo.log.level=INFO"));
+        .containsEntry("node_jvm_args", List.of("-Xmx1g", "-Dkevo.log.level=INFO"))
+        .containsEntry("load_average_1m_start", 2.5);
+    assertThat((Double) c.get("load_average_1m_end")).isGreaterThanOrEqualTo(0.0);
   }
 }

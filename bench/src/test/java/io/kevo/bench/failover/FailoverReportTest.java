@@ -103,7 +103,7 @@ class FailoverReportTest {
 
     BenchReport report =
         FailoverReport.build(
-            p, o, "./kevo-bench failover", FailoverCommand.config(p, Path.of("w")));
+            p, o, "./kevo-bench failover", FailoverCommand.config(p, Path.of("w"), 1.5));
     Map<String, Object> root = json(report);
 
     assertThat(root.get("benchmark")).isEqualTo("failover");
