@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One kill round of {@code kevo-bench failover} end to end: an embedded ZooKeeper in this JVM,
- * three {@code kevo server} processes of the distribution on 127.0.0.1, four writers. About 45 s.
+ * three {@code kevo server} processes of the distribution on 127.0.0.1, four writers. 35–70 s here.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FailoverCommandIT {
