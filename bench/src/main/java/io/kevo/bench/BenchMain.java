@@ -2,6 +2,7 @@ package io.kevo.bench;
 
 import io.kevo.bench.engine.EngineCommand;
 import io.kevo.bench.engine.WorkerCommand;
+import io.kevo.bench.failover.FailoverCommand;
 import io.kevo.bench.micro.MicroCommand;
 import io.kevo.bench.replication.ReplicationCommand;
 import io.kevo.bench.replication.SafetyCommand;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
     description =
-        "Benchmarks for Kevo: engine, tx, server, replication, safety, micro (JMH); and chaos, the"
-            + " fault-injection harness.",
+        "Benchmarks for Kevo: engine, tx, server, replication, safety, failover, micro (JMH); and"
+            + " chaos, the fault-injection harness.",
     subcommands = {
       EngineCommand.class,
       WorkerCommand.class,
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       EmbeddedWorkerCommand.class,
       ReplicationCommand.class,
       SafetyCommand.class,
+      FailoverCommand.class,
       MicroCommand.class,
       ChaosCommand.class
     })
@@ -51,6 +53,6 @@ public final class BenchMain implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing subcommand (try: engine, tx, server, replication, safety, micro, chaos)");
+        "Missing subcommand (try: engine, tx, server, replication, safety, failover, micro, chaos)");
   }
 }
