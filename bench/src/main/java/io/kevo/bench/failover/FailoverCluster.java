@@ -1,5 +1,6 @@
 package io.kevo.bench.failover;
 
+import io.kevo.coordination.ClusterRecords;
 import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
@@ -108,6 +109,11 @@ final class FailoverCluster implements AutoCloseable {
   /** Every member's client address, for the writers' client. */
   List<String> addresses() {
     return members.stream().map(Member::address).toList();
+  }
+
+  /** The cluster's records (primary, failover, switchover). */
+  ClusterRecords records() {
+    return new ClusterRecords(coordinator);
   }
 
   /** What ZooKeeper says of the cluster now. */

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param cpuSeconds CPU seconds per process over the run (every incarnation of a node), and {@code
  *     bench} for this JVM (ZooKeeper, writers, polling)
  * @param wallSeconds the run's wall time, from the start of the nodes to the end of the read-back
+ * @param switchover the planned switchover after the rounds, or null if it did not run
+ * @param switchoverPauseMs the write pause the writers saw during it, or null if not measured
  */
 record FailoverOutcome(
     List<RoundResult> rounds,
@@ -30,7 +32,9 @@ record FailoverOutcome(
     ReadBack.Result readBack,
     String finalPrimary,
     Map<String, Double> cpuSeconds,
-    double wallSeconds) {
+    double wallSeconds,
+    SwitchoverDriver.Observation switchover,
+    Double switchoverPauseMs) {
 
   FailoverOutcome {
     rounds = List.copyOf(rounds);

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * The failover run's report: per round figures, write unavailability and election times (p50 and
- * max), where the time went, the read-back, each process's CPU, and the switchover slot (not
- * measured until {@code kevo switchover} exists); with the issue's bars. Stateless.
+ * max), where the time went, the read-back, each process's CPU, and the planned switchover's write
+ * pause; with the issue's bars. Stateless.
  */
 final class FailoverReport {
   /** Bar: median write unavailability, ms. */
@@ -64,10 +64,7 @@ final class FailoverReport {
             .section("profile", profileText(o.rounds()), profile(o.rounds()))
             .section("writes", writesText(o), writes(o))
             .section("cpu", cpuText(o), cpu(o))
-            .section(
-                "switchover",
-                "switchover: not measured (kevo switchover is not built yet)",
-                switchover())
+            .section("switchover", switchoverText(o), switchover(o))
             .bar(
                 Bar.atMost(
                     "acknowledged_writes_lost",
@@ -84,10 +81,10 @@ final class FailoverReport {
             .bar(
                 Bar.atMost(
                     "switchover_pause",
-                    "switchover write pause (kevo switchover not built yet)",
+                    "switchover write pause",
                     "ms",
                     SWITCHOVER_BAR_MS,
-                    null));
+                    o.switchoverPauseMs()));
     if (o.error() != null) {
       b.note("The run stopped early: " + o.error());
     }
@@ -260,14 +257,30 @@ final class FailoverReport {
     return s.toString();
   }
 
-  private static Map<String, Object> switchover() {
+  private static Map<String, Object> switchover(FailoverOutcome o) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("measured", false);
-    m.put("pause_ms", null);
-    m.put(
-        "note",
-        "kevo switchover is not built yet; once it is, this section holds its write pause under"
-            + " the same writers (bar: < 1 s)");
+    SwitchoverDriver.Observation s = o.switchover();
+    m.put("measured", o.switchoverPauseMs() != null);
+    m.put("pause_ms", o.switchoverPauseMs());
+    m.put("from", s == null ? null : s.from());
+    m.put("to", s == null ? null : s.to());
+    m.put("epoch", s == null ? null : s.newEpoch());
+    m.put("done_ms", s == null ? null : s.doneMs());
     return m;
+  }
+
+  private static String switchoverText(FailoverOutcome o) {
+    SwitchoverDriver.Observation s = o.switchover();
+    if (s == null || o.switchoverPauseMs() == null) {
+      return "switchover: not measured" + (o.error() != null ? " (the run stopped early)" : "");
+    }
+    return String.format(
+        Locale.ROOT,
+        "switchover %s -> %s (epoch %d): writes paused %.0f ms, done %.0f ms after the request",
+        s.from(),
+        s.to(),
+        s.newEpoch(),
+        o.switchoverPauseMs(),
+        s.doneMs());
   }
 }

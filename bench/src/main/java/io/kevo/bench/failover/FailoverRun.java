@@ -35,6 +35,7 @@ final class FailoverRun {
           firstElectionMs / 1e3);
       List<RoundObservation> seen = new ArrayList<>();
       String error = null;
+      SwitchoverDriver.Observation switchover = null;
       Writers writers;
       try (KevoClient client =
           KevoClient.connect(ClientOptions.builder().endpoints(cluster.addresses()).build())) {
@@ -46,16 +47,34 @@ final class FailoverRun {
             seen.add(o);
             progress(o, writers);
           }
+          // The planned switchover, under the same writers.
+          switchover = new SwitchoverDriver(cluster, writers, p).run();
+          System.err.printf(
+              Locale.ROOT,
+              "switchover: %s -> %s (epoch %d) in %.0f ms%n",
+              switchover.from(),
+              switchover.to(),
+              switchover.newEpoch(),
+              switchover.doneMs());
         } catch (RuntimeException e) {
-          error = "round " + (seen.size() + 1) + ": " + e.getMessage();
+          error =
+              (seen.size() < p.rounds() ? "round " + (seen.size() + 1) : "switchover")
+                  + ": "
+                  + e.getMessage();
           System.err.println("FAILED " + error);
         } finally {
           writers.stop();
         }
       }
-      // A planned switchover (kevo switchover, not built yet) goes here, under the same writers
-      // before they stop: its write pause fills results.switchover and the switchover_pause bar.
       AckTimeline timeline = AckTimeline.merge(writers.logs());
+      Double switchoverPause = null;
+      if (switchover != null) {
+        switchoverPause =
+            timeline
+                .gap(switchover.requestNanos(), switchover.oldEpoch())
+                .map(AckTimeline.Gap::unavailableMs)
+                .orElse(null);
+      }
       List<RoundResult> rounds = new ArrayList<>();
       for (RoundObservation o : seen) {
         Member winner = member(cluster, o.newPrimary());
@@ -88,7 +107,9 @@ final class FailoverRun {
           readBack,
           finalPrimary,
           cpu,
-          (System.nanoTime() - start) / 1e9);
+          (System.nanoTime() - start) / 1e9,
+          switchover,
+          switchoverPause);
     }
   }
 

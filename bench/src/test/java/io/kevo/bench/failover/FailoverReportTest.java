@@ -77,7 +77,24 @@ class FailoverReportTest {
         readBack,
         "n3",
         Map.of("n1", 10.0, "bench", 20.0),
-        60);
+        60,
+        null,
+        null);
+  }
+
+  private static FailoverOutcome withSwitchover(FailoverOutcome o, double pauseMs) {
+    return new FailoverOutcome(
+        o.rounds(),
+        o.error(),
+        o.firstElectionMs(),
+        o.acknowledged(),
+        o.failures(),
+        o.readBack(),
+        o.finalPrimary(),
+        o.cpuSeconds(),
+        o.wallSeconds(),
+        new SwitchoverDriver.Observation("n3", "n1", 4, 5, 0, 700),
+        pauseMs);
   }
 
   @SuppressWarnings("unchecked")
@@ -100,6 +117,7 @@ class FailoverReportTest {
             new long[] {5_200, 4_000, 5_600},
             null,
             new ReadBack.Result(12_400, 12_345, 0, List.of()));
+    o = withSwitchover(o, 420);
 
     BenchReport report =
         FailoverReport.build(
@@ -133,7 +151,12 @@ class FailoverReportTest {
     assertThat((Map<String, Object>) results.get("writes"))
         .containsEntry("lost", 0L)
         .containsEntry("acknowledged", 12_345L);
-    assertThat((Map<String, Object>) results.get("switchover")).containsEntry("measured", false);
+    assertThat((Map<String, Object>) results.get("switchover"))
+        .containsEntry("measured", true)
+        .containsEntry("pause_ms", 420.0)
+        .containsEntry("from", "n3")
+        .containsEntry("to", "n1")
+        .containsEntry("epoch", 5L);
 
     assertThat(bar(root, "acknowledged_writes_lost")).containsEntry("met", true);
     assertThat(bar(root, "unavailability_p50"))
@@ -141,13 +164,12 @@ class FailoverReportTest {
         .containsEntry("met", false);
     assertThat(bar(root, "unavailability_max")).containsEntry("met", true);
     assertThat(bar(root, "switchover_pause"))
-        .containsEntry("met", null)
-        .containsEntry("value", null);
-    assertThat(root.get("bars_met")).as("switchover not measured").isNull();
+        .containsEntry("met", true)
+        .containsEntry("value", 420.0);
+    assertThat(root.get("bars_met")).as("p50 not met").isEqualTo(false);
     assertThat(report.text())
         .contains("write unavailability p50 (<= 3,000.00 ms): 5,200.00 ms -> NOT MET")
-        .contains("switchover write pause")
-        .contains("n/a (not measured)");
+        .contains("switchover n3 -> n1 (epoch 5): writes paused 420 ms");
   }
 
   @Test
@@ -162,7 +184,10 @@ class FailoverReportTest {
         .containsEntry("met", false)
         .containsEntry("failure", "1 of 10 rounds measured");
     assertThat(bar(root, "acknowledged_writes_lost")).containsEntry("met", null);
-    assertThat(report.text()).contains("The run stopped early: round 2: no new primary");
+    assertThat(bar(root, "switchover_pause")).containsEntry("met", null);
+    assertThat(report.text())
+        .contains("The run stopped early: round 2: no new primary")
+        .contains("switchover: not measured (the run stopped early)");
   }
 
   @Test
