@@ -2,6 +2,7 @@ package io.kevo.bench.failover;
 
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.BenchReport;
+import io.kevo.bench.report.MachineInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ public final class FailoverCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     quietZooKeeper();
     FailoverParams p = params();
-    double loadStart = loadAverage();
+    double loadStart = MachineInfo.loadAverage();
     Path runDir = dir.createRunDir("failover-");
     FailoverOutcome outcome;
     try {
@@ -216,17 +217,7 @@ public final class FailoverCommand implements Callable<Integer> {
             + " the writers' prefix); failed puts are not looked for");
     m.put("data_dir", base.toAbsolutePath().toString());
     m.put("load_average_1m_start", loadStart);
-    m.put("load_average_1m_end", loadAverage());
+    m.put("load_average_1m_end", MachineInfo.loadAverage());
     return m;
-  }
-
-  /** The 1-minute load average from {@code /proc/loadavg}; -1 where it cannot be read. */
-  static double loadAverage() {
-    try {
-      String s = Files.readString(Path.of("/proc/loadavg")).trim();
-      return Double.parseDouble(s.substring(0, s.indexOf(' ')));
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 }

@@ -108,6 +108,12 @@ final class RoundDriver {
   }
 
   private void awaitWritesIn(long epoch, String when) throws InterruptedException {
+    awaitWritesIn(writers, p, epoch, when);
+  }
+
+  /** Waits until {@code writers} have had a write acknowledged in {@code epoch} or later. */
+  static void awaitWritesIn(Writers writers, FailoverParams p, long epoch, String when)
+      throws InterruptedException {
     long deadline = System.nanoTime() + p.timeout().toNanos();
     while (writers.latestEpoch() < epoch) {
       if (System.nanoTime() > deadline) {

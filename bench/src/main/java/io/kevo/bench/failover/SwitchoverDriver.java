@@ -53,7 +53,7 @@ final class SwitchoverDriver {
       Optional<FailoverRecord> f = records.lastFailover();
       if (f.isPresent() && f.get().to().equals(target.id()) && f.get().epoch() > oldEpoch) {
         double done = (System.nanoTime() - request) / 1e6;
-        awaitWritesIn(f.get().epoch());
+        RoundDriver.awaitWritesIn(writers, p, f.get().epoch(), "after the switchover");
         return new Observation(primary.id(), target.id(), oldEpoch, f.get().epoch(), request, done);
       }
       Optional<SwitchoverRequest> r = records.switchover();
@@ -65,16 +65,6 @@ final class SwitchoverDriver {
         records.clearSwitchover();
         throw new IllegalStateException(
             "switchover to " + target.id() + " did not complete within " + p.timeout());
-      }
-      TimeUnit.MILLISECONDS.sleep(RoundDriver.POLL_MS);
-    }
-  }
-
-  private void awaitWritesIn(long epoch) throws InterruptedException {
-    long deadline = System.nanoTime() + p.timeout().toNanos();
-    while (writers.latestEpoch() < epoch) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no write acknowledged in epoch " + epoch);
       }
       TimeUnit.MILLISECONDS.sleep(RoundDriver.POLL_MS);
     }

@@ -1,6 +1,7 @@
 package io.kevo.bench.replication;
 
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.MachineInfo;
 import io.kevo.proto.replication.CompressionCodec;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -51,6 +52,6 @@ final class ClusterOptions {
     config.put("node_jvm_args", jvms.jvmArgs());
     config.put("data_dir", base.toAbsolutePath().toString());
     config.put("load_average_1m_start", loadStart);
-    config.put("load_average_1m_end", Phases.loadAverage());
+    config.put("load_average_1m_end", MachineInfo.loadAverage());
   }
 }

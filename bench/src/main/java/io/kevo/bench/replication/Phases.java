@@ -3,6 +3,7 @@ package io.kevo.bench.replication;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.server.ClientLoops;
 import io.kevo.bench.server.PhaseClock;
@@ -12,9 +13,6 @@ import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.Operation;
 import io.kevo.proto.PutRequest;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +40,7 @@ final class Phases {
    */
   static ThroughputRun throughput(
       Cluster c, ReplicationParams p, String side, String codec, int run) {
-    double load = loadAverage();
+    double load = MachineInfo.loadAverage();
     boolean replicated = !c.replicas().isEmpty();
     Cluster.Wire wire0 = replicated ? c.wire() : null;
     List<ManagedChannel> channels = channels(c, p.connections());
@@ -112,7 +110,7 @@ final class Phases {
    * lagWarmupSeconds} untimed, then {@code lagDurationSeconds} of samples.
    */
   static VisibilityResult visibility(Cluster c, ReplicationParams p, double rate, double maxRate) {
-    double load = loadAverage();
+    double load = MachineInfo.loadAverage();
     Cluster.Wire wire0 = c.wire();
     List<ManagedChannel> channels = channels(c, p.connections());
     PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), LAG_SPACE, p.keySize());
@@ -203,7 +201,7 @@ final class Phases {
     System.err.printf(
         "  catch-up: wrote them in %.1f s; primary at %,d; starting %s again%n",
         loadSeconds, to, r.name);
-    double load = loadAverage();
+    double load = MachineInfo.loadAverage();
     long t0 = System.nanoTime();
     c.start(r);
     double servingMs = (System.nanoTime() - t0) / 1e6;
@@ -333,16 +331,6 @@ final class Phases {
       }
     }
     return m;
-  }
-
-  /** The 1-minute load average from {@code /proc/loadavg}; -1 where it cannot be read. */
-  static double loadAverage() {
-    try {
-      String s = Files.readString(Path.of("/proc/loadavg")).trim();
-      return Double.parseDouble(s.substring(0, s.indexOf(' ')));
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 
   /** Runs one step of a benchmark; a failure is printed and reported as false. */

@@ -2,6 +2,7 @@ package io.kevo.bench.replication;
 
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.Figures;
+import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import java.io.IOException;
@@ -152,7 +153,7 @@ public final class ReplicationCommand implements Callable<Integer> {
     VisibilityResult visibility = null;
     CatchUpResult catchUp = null;
     boolean failed = false;
-    double loadStart = Phases.loadAverage();
+    double loadStart = MachineInfo.loadAverage();
     try {
       if (p.runs("throughput")) {
         for (int r = 0; r < p.repeat(); r++) {
@@ -197,7 +198,7 @@ public final class ReplicationCommand implements Callable<Integer> {
     try (Cluster c = common.standalone(data, "standalone-" + run)) {
       System.err.printf(
           "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
-          run, c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
+          run, c.primary().process.pid(), c.primary().port(), MachineInfo.loadAverage());
       ThroughputRun t = Phases.throughput(c, p, "standalone", null, run);
       progress(t);
       return t;
@@ -218,7 +219,7 @@ public final class ReplicationCommand implements Callable<Integer> {
           c.primary().port(),
           p.replicas(),
           ReplicationParams.id(codec),
-          Phases.loadAverage());
+          MachineInfo.loadAverage());
       ThroughputRun t = Phases.throughput(c, p, "replicated", ReplicationParams.id(codec), run);
       progress(t);
       return t;
@@ -234,7 +235,7 @@ public final class ReplicationCommand implements Callable<Integer> {
       if (p.runs("lag")) {
         System.err.printf(
             "lag: writers paced at %,.0f puts/s, one probe per replica every %.1f ms, load %.2f%n",
-            rate, p.probeIntervalMs(), Phases.loadAverage());
+            rate, p.probeIntervalMs(), MachineInfo.loadAverage());
         VisibilityResult v =
             Phases.visibility(c, p, rate, p.lagRate() > 0 || max == null ? 0 : max.opsPerSec());
         System.err.printf(

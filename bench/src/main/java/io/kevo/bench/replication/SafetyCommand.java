@@ -1,6 +1,7 @@
 package io.kevo.bench.replication;
 
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.wire.AckLevel;
@@ -116,7 +117,7 @@ public final class SafetyCommand implements Callable<Integer> {
     List<RywResult> ryw = new ArrayList<>();
     BootstrapResult[] bootstrap = new BootstrapResult[1];
     boolean failed = false;
-    double loadStart = Phases.loadAverage();
+    double loadStart = MachineInfo.loadAverage();
     try {
       if (p.runs("acks")) {
         List<AckLevel> sides = new ArrayList<>();
@@ -168,7 +169,7 @@ public final class SafetyCommand implements Callable<Integer> {
           c.primary().process.pid(),
           c.primary().port(),
           level == null ? "" : " + " + p.replicas() + " replicas",
-          Phases.loadAverage());
+          MachineInfo.loadAverage());
       AckRun r = SafetyPhases.acks(c, p, level, run);
       System.err.printf(
           Locale.ROOT,
@@ -199,7 +200,9 @@ public final class SafetyCommand implements Callable<Integer> {
         double rate = p.rywRates().get(w);
         System.err.printf(
             "ryw window %d: background writes %s, one probe per replica, load %.2f%n",
-            w, rate > 0 ? String.format("at %,.0f puts/s", rate) : "none", Phases.loadAverage());
+            w,
+            rate > 0 ? String.format("at %,.0f puts/s", rate) : "none",
+            MachineInfo.loadAverage());
         RywResult r = SafetyPhases.ryw(c, p, rate, w);
         System.err.printf(
             Locale.ROOT,
@@ -227,7 +230,7 @@ public final class SafetyCommand implements Callable<Integer> {
     try (Cluster c = common.replicated(data, 0, CompressionCodec.ZSTD, "bootstrap")) {
       System.err.printf(
           "bootstrap: primary (pid %d, port %d), load %.2f%n",
-          c.primary().process.pid(), c.primary().port(), Phases.loadAverage());
+          c.primary().process.pid(), c.primary().port(), MachineInfo.loadAverage());
       return SafetyPhases.bootstrap(c, p, data);
     } finally {
       Dirs.deleteRecursively(data);

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.server.Caller;
 import io.kevo.bench.server.ClientLoops;
@@ -57,7 +58,7 @@ final class SafetyPhases {
    * everything.
    */
   static AckRun acks(Cluster c, SafetyParams p, AckLevel level, int run) {
-    double load = Phases.loadAverage();
+    double load = MachineInfo.loadAverage();
     boolean replicated = !c.replicas().isEmpty();
     Map<String, Long> counters0 = replicated ? ackCounters(c) : Map.of();
     List<ManagedChannel> channels = Phases.channels(c, p.connections());
@@ -178,7 +179,7 @@ final class SafetyPhases {
    * samples.
    */
   static RywResult ryw(Cluster c, SafetyParams p, double rate, int window) {
-    double load = Phases.loadAverage();
+    double load = MachineInfo.loadAverage();
     List<ManagedChannel> channels = Phases.channels(c, p.connections());
     PutCaller.KeyStream keys = new PutCaller.KeyStream(p.seed(), RYW_SPACE + window, p.keySize());
     PhaseClock clock = new PhaseClock();
@@ -308,7 +309,7 @@ final class SafetyPhases {
   private static BootstrapRun joinOnce(Cluster c, Path base, int run, long target) {
     String name = "new" + run;
     long sent0 = bootstrapBytesSent(c);
-    double load = Phases.loadAverage();
+    double load = MachineInfo.loadAverage();
     long t0 = System.nanoTime();
     BootstrapLog log = new BootstrapLog(System::nanoTime);
     Cluster.Node r =

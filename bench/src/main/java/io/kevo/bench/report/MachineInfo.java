@@ -39,4 +39,14 @@ public final class MachineInfo {
     }
     return null;
   }
+
+  /** The 1-minute load average from {@code /proc/loadavg}; -1 where it cannot be read. */
+  public static double loadAverage() {
+    try {
+      String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+      return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
 }
