@@ -126,7 +126,8 @@ public final class MemberRegistry implements AutoCloseable {
 
   /**
    * Publishes new figures for this node now, without waiting for the coalescing interval (a
-   * switchover's target, whose progress the primary is waiting for). Blocks for the write.
+   * switchover's target, whose progress the primary is waiting for). The write is sent now; the
+   * recipe completes it in the background.
    */
   public void updateNow(MemberInfo self) {
     Objects.requireNonNull(self, "self");
