@@ -1,0 +1,32 @@
+package io.kevo.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChaosCommandTest {
+  @Test
+  void theFailoverModeFollowsTheNemesesUnlessGiven() {
+    assertThat(ChaosCommand.coordinated(null, List.of("kill", "pause"))).isFalse();
+    assertThat(ChaosCommand.coordinated(null, List.of("kill", "zk-restart"))).isTrue();
+    assertThat(ChaosCommand.coordinated("auto", List.of("kill"))).isTrue();
+    assertThat(ChaosCommand.coordinated(" manual ", List.of("kill"))).isFalse();
+    assertThatThrownBy(() -> ChaosCommand.coordinated("automatic", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("auto or manual");
+  }
+
+  @Test
+  void theCommandLineTakesTheFailoverMode() {
+    ChaosCommand c = new ChaosCommand();
+    new picocli.CommandLine(c)
+        .parseArgs("--failover", "auto", "--nemesis", "kill,zk-cut,session-expire");
+    assertThat(c.failover).isEqualTo("auto");
+    assertThat(c.nemeses).containsExactly("kill", "zk-cut", "session-expire");
+    ChaosCommand d = new ChaosCommand();
+    new picocli.CommandLine(d).parseArgs();
+    assertThat(d.failover).as("decided from the nemeses").isNull();
+  }
+}
