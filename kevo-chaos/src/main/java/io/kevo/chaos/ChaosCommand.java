@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
           + " recorded register workload at them while nemeses kill, pause, partition and slow"
           + " them, then check the history: linearizable on the primary, no acknowledged write"
           + " lost, replica reads within their read-your-writes token and monotonic, and every"
-          + " node converged.",
+          + " node converged. With --failover auto the nodes elect their primary and fail over"
+          + " by themselves through a ZooKeeper the harness runs, which the zk-restart, zk-cut"
+          + " and session-expire nemeses fault.",
       "Exit status: 0 valid, 1 an anomaly was found, 2 the run could not conclude."
     })
 public final class ChaosCommand implements Callable<Integer> {
