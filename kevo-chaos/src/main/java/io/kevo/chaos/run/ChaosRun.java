@@ -66,6 +66,8 @@ public final class ChaosRun {
     // when it found an anomaly, and its values would read as values nobody wrote in this one.
     Judge.deleteTree(options.out().resolve("data"));
     Judge.deleteTree(options.out().resolve("logs"));
+    // Likewise the coordinator's records: a new cluster must not find the old one's epochs.
+    Judge.deleteTree(options.out().resolve("zookeeper"));
     // Every node gets the level as its default, not only the first primary: any node may be
     // promoted, and a primary's default level decides what its reads may show (only writes a
     // replica confirmed, unless async).
