@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
       "Exit status: 0 valid, 1 an anomaly was found, 2 the run could not conclude."
     })
 public final class ChaosCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--nodes",
       defaultValue = "3",
@@ -152,8 +154,14 @@ public final class ChaosCommand implements Callable<Integer> {
     long s = seed != null ? seed : System.currentTimeMillis();
     List<String> faults =
         nemeses.size() == 1 && nemeses.get(0).equals("none") ? List.of() : nemeses;
-    Nemeses.named(faults); // fails early on a misspelled name
-    boolean coordinated = coordinated(failover, faults);
+    boolean coordinated;
+    try {
+      Nemeses.named(faults); // fails early on a misspelled name
+      coordinated = coordinated(failover, faults);
+      Nemeses.checkMode(faults, coordinated);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Path dir =
         out != null
             ? out

@@ -29,4 +29,15 @@ class ChaosCommandTest {
     new picocli.CommandLine(d).parseArgs();
     assertThat(d.failover).as("decided from the nemeses").isNull();
   }
+
+  @Test
+  void aNemesisOfTheOtherModeIsAUsageErrorBeforeAnythingStarts() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ChaosCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    int status = cl.execute("--nemesis", "failover,zk-cut", "--out", "target/never-run");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("nemesis 'failover' promotes by hand").contains("Usage:");
+    assertThat(java.nio.file.Path.of("target/never-run")).doesNotExist();
+  }
 }
