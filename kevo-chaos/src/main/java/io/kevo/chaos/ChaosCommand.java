@@ -29,10 +29,14 @@ import picocli.CommandLine.Option;
           + " recorded register workload at them while nemeses kill, pause, partition and slow"
           + " them, then check the history: linearizable on the primary, no acknowledged write"
           + " lost, replica reads within their read-your-writes token and monotonic, and every"
-          + " node converged.",
+          + " node converged. With --failover auto the nodes elect their primary and fail over"
+          + " by themselves through a ZooKeeper the harness runs, which the zk-restart, zk-cut"
+          + " and session-expire nemeses fault.",
       "Exit status: 0 valid, 1 an anomaly was found, 2 the run could not conclude."
     })
 public final class ChaosCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--nodes",
       defaultValue = "3",
@@ -44,8 +48,21 @@ public final class ChaosCommand implements Callable<Integer> {
       split = ",",
       defaultValue = "kill,pause,partition,slow,large-writes,failover",
       description =
-          "Faults to inject, comma-separated: kill, pause, partition, slow, large-writes, failover; 'none' for none. Default: ${DEFAULT-VALUE}")
+          "Faults to inject, comma-separated: kill, pause, partition, slow, large-writes, failover"
+              + " (manual mode), zk-restart, zk-cut, session-expire (auto mode); 'none' for none."
+              + " Default: ${DEFAULT-VALUE}")
   List<String> nemeses;
+
+  @Option(
+      names = "--failover",
+      paramLabel = "MODE",
+      description =
+          "auto: the nodes run with a coordinator (a ZooKeeper the harness runs, each node through"
+              + " a proxy of its own) and elect their primary and fail over by themselves; manual:"
+              + " the harness sets the roles and the 'failover' nemesis promotes by hand. Default:"
+              + " auto when a coordinator nemesis (zk-restart, zk-cut, session-expire) is asked"
+              + " for, else manual")
+  String failover;
 
   @Option(
       names = "--duration",
@@ -137,7 +154,14 @@ public final class ChaosCommand implements Callable<Integer> {
     long s = seed != null ? seed : System.currentTimeMillis();
     List<String> faults =
         nemeses.size() == 1 && nemeses.get(0).equals("none") ? List.of() : nemeses;
-    Nemeses.named(faults); // fails early on a misspelled name
+    boolean coordinated;
+    try {
+      Nemeses.named(faults); // fails early on a misspelled name
+      coordinated = coordinated(failover, faults);
+      Nemeses.checkMode(faults, coordinated);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Path dir =
         out != null
             ? out
@@ -159,7 +183,8 @@ public final class ChaosCommand implements Callable<Integer> {
             keys,
             opTimeout,
             List.of("-Xmx" + nodeHeap),
-            sync);
+            sync,
+            coordinated);
     KevoDistribution distribution =
         kevoJar != null ? new KevoDistribution(kevoJar) : KevoDistribution.locate();
     List<String> notes = new ArrayList<>();
@@ -179,7 +204,9 @@ public final class ChaosCommand implements Callable<Integer> {
             + " clients on "
             + keys
             + " keys, sync "
-            + sync);
+            + sync
+            + ", failover "
+            + (coordinated ? "auto" : "manual"));
     notes.add(
         "replay: ./kevo-bench chaos --seed "
             + s
@@ -189,6 +216,8 @@ public final class ChaosCommand implements Callable<Integer> {
             + (faults.isEmpty() ? "none" : String.join(",", faults))
             + " --ack "
             + ack
+            + " --failover "
+            + (coordinated ? "auto" : "manual")
             + " --duration "
             + duration.toSeconds()
             + "s");
@@ -200,6 +229,25 @@ public final class ChaosCommand implements Callable<Integer> {
       Judge.deleteData(o);
     }
     return exitStatus(v);
+  }
+
+  /**
+   * Whether the run is coordinated: as {@code --failover} says ({@code auto} or {@code manual}),
+   * else when a coordinator nemesis is asked for.
+   *
+   * @throws IllegalArgumentException for another mode
+   */
+  static boolean coordinated(String failover, List<String> nemeses) {
+    if (failover == null) {
+      return Nemeses.needCoordinator(nemeses);
+    }
+    return switch (failover.trim()) {
+      case "auto" -> true;
+      case "manual" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--failover must be auto or manual, got '" + failover + "'");
+    };
   }
 
   private static int exitStatus(Verdict v) {

@@ -22,8 +22,17 @@ import org.slf4j.LoggerFactory;
  * connection to each node it may follow. Nodes keep their ports across restarts, so proxies never
  * need re-targeting.
  *
- * <p>The cluster knows which node is the primary because only it (through {@link #promote}) moves
- * the role; a node's role is also what it is restarted with.
+ * <p>Without a coordinator the cluster knows which node is the primary because only it (through
+ * {@link #promote}) moves the role; a node's role is also what it is restarted with.
+ *
+ * <p>With a coordinator ({@link ClusterSpec#coordinated()}) the cluster runs a ZooKeeper ({@link
+ * ZooKeeperHost}), every node starts as a replica with {@code --coordinator} (through a proxy of
+ * its own, so one node can be cut off from ZooKeeper alone), {@code --cluster} and {@code
+ * --node-id}, and the nodes elect the primary and fail over by themselves. The cluster then only
+ * watches who the primary is ({@link PrimaryTracker}); a node restarts with the command line it
+ * started with. Nodes follow the primary at the address it advertises, its client proxy: there are
+ * no per-pair replication links in this mode, so a fault on a node's client proxy also cuts or
+ * slows the replicas streaming from it.
  *
  * <p>Thread-safe: the nemesis thread changes it, client threads read the primary and the addresses.
  * {@link #close()} stops every process and proxy it started.
@@ -39,6 +48,21 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   private final Map<String, TcpProxy> links = new LinkedHashMap<>(); // "from->to"
   private volatile String primary;
   private final java.util.Set<String> downOnPurpose = new java.util.HashSet<>();
+  private ZooKeeperHost zooKeeper;
+  private volatile PrimaryTracker tracker;
+  private java.util.function.Consumer<PrimaryTracker.Change> onPrimaryChange = c -> {};
+
+  /** The ZooKeeper session timeout of coordinated nodes. */
+  public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
+
+  /**
+   * The least time between two automatic failovers: shorter than the server's default (10 s) so
+   * that a run of a few minutes, a fault every few seconds, sees many failovers.
+   */
+  public static final Duration FAILOVER_MIN_INTERVAL = Duration.ofSeconds(3);
+
+  /** The name coordinated nodes give their cluster. */
+  public static final String CLUSTER_NAME = "chaos";
 
   /** One node: its process and the proxy its clients go through. */
   public record Node(String name, NodeProcess process, TcpProxy clientProxy) {
@@ -54,8 +78,43 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     this.spec = spec;
   }
 
-  /** Starts the primary {@code n1}, then replicas {@code n2...}, and waits until they stream. */
-  public synchronized void start() throws IOException, InterruptedException {
+  /**
+   * Hears each change of primary in a coordinated cluster (on the tracker's thread); set before
+   * {@link #start()}.
+   */
+  public synchronized void onPrimaryChange(java.util.function.Consumer<PrimaryTracker.Change> l) {
+    this.onPrimaryChange = l;
+  }
+
+  /** Whether the nodes elect their primary through a coordinator. */
+  public boolean coordinated() {
+    return spec.coordinated();
+  }
+
+  /** The coordinated cluster's ZooKeeper. */
+  public synchronized ZooKeeperHost zooKeeper() {
+    if (zooKeeper == null) {
+      throw new IllegalStateException("the cluster runs without a coordinator");
+    }
+    return zooKeeper;
+  }
+
+  /**
+   * Starts the nodes: without a coordinator the primary {@code n1}, then replicas {@code n2...};
+   * with one, ZooKeeper and then every node, and waits until they elected a primary.
+   */
+  public void start() throws IOException, InterruptedException {
+    startNodes();
+    if (spec.coordinated() && !tracker.awaitPrimary(ADMIN_TIMEOUT)) {
+      throw new IllegalStateException(
+          "the nodes elected no primary within " + ADMIN_TIMEOUT.toSeconds() + " s");
+    }
+  }
+
+  private synchronized void startNodes() throws IOException, InterruptedException {
+    if (spec.coordinated()) {
+      zooKeeper = ZooKeeperHost.start(dir.resolve("zookeeper"));
+    }
     for (int i = 1; i <= spec.nodes(); i++) {
       String name = "n" + i;
       NodeProcess process =
@@ -70,7 +129,15 @@ public final class ChaosCluster implements Topology, AutoCloseable {
       TcpProxy proxy = new TcpProxy("127.0.0.1", process.port());
       nodes.put(name, new Node(name, process, proxy));
     }
-    primary = "n1";
+    if (spec.coordinated()) {
+      Map<String, String> own = new LinkedHashMap<>();
+      nodes.values().forEach(n -> own.put(n.name(), n.process().address()));
+      java.util.function.Consumer<PrimaryTracker.Change> listener = onPrimaryChange;
+      tracker = new PrimaryTracker(own, listener);
+      tracker.start();
+    } else {
+      primary = "n1";
+    }
     for (Node n : nodes.values()) {
       n.process().serverArgs(argsFor(n.name(), primary));
       n.process().start();
@@ -82,6 +149,21 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   private List<String> argsFor(String name, String primaryName) throws IOException {
     List<String> args = new ArrayList<>(spec.serverArgs());
     args.addAll(List.of("--advertise", node(name).address()));
+    if (spec.coordinated()) {
+      args.addAll(
+          List.of(
+              "--coordinator",
+              zooKeeper.proxyFor(name).address(),
+              "--cluster",
+              CLUSTER_NAME,
+              "--node-id",
+              name,
+              "--coordinator-session-timeout",
+              SESSION_TIMEOUT.toMillis() + "ms",
+              "--failover-min-interval",
+              FAILOVER_MIN_INTERVAL.toMillis() + "ms"));
+      return args;
+    }
     if (name.equals(primaryName)) {
       args.addAll(List.of("--role", "primary"));
     } else {
@@ -124,15 +206,26 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     return all.get(random.nextInt(all.size()));
   }
 
-  /** The name of the node that is the primary (the harness moves the role, so it knows). */
+  /**
+   * The name of the node that is the primary: without a coordinator the harness moves the role, so
+   * it knows; with one, the node that reported the primary role in the highest epoch (null before
+   * {@link #start()} returned).
+   */
   @Override
   public String primary() {
-    return primary;
+    PrimaryTracker t = tracker;
+    return t != null ? t.primary() : primary;
+  }
+
+  /** The primary's epoch as the tracker last saw it; 0 without a coordinator. */
+  public long primaryEpoch() {
+    PrimaryTracker t = tracker;
+    return t != null ? t.epoch() : 0;
   }
 
   @Override
   public synchronized List<String> replicas() {
-    return nodes.keySet().stream().filter(n -> !n.equals(primary)).toList();
+    return nodes.keySet().stream().filter(n -> !n.equals(primary())).toList();
   }
 
   @Override
@@ -141,7 +234,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   }
 
   public String roleOf(String name) {
-    return name.equals(primary) ? "primary" : "replica";
+    return name.equals(primary()) ? "primary" : "replica";
   }
 
   /** SIGKILL of {@code name} by a nemesis: its death is expected until it is restarted. */
@@ -191,6 +284,9 @@ public final class ChaosCluster implements Topology, AutoCloseable {
    * @throws IllegalStateException if a command fails
    */
   public String promote(String newPrimary) throws IOException, InterruptedException {
+    if (spec.coordinated()) {
+      throw new IllegalStateException("the nodes of a coordinated cluster fail over by themselves");
+    }
     String old;
     synchronized (this) {
       old = primary;
@@ -242,6 +338,13 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     for (TcpProxy p : links().values()) {
       p.mode(TcpProxy.Mode.PASS);
     }
+    ZooKeeperHost zk;
+    synchronized (this) {
+      zk = zooKeeper;
+    }
+    if (zk != null) {
+      zk.heal();
+    }
     Map<String, String> failed = new LinkedHashMap<>();
     for (Node n : nodes()) {
       if (!n.process().alive()) {
@@ -258,12 +361,18 @@ public final class ChaosCluster implements Topology, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (tracker != null) {
+      tracker.close();
+    }
     for (Node n : nodes.values()) {
       n.process().close();
       n.clientProxy().close();
     }
     for (TcpProxy p : links.values()) {
       p.close();
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
     }
   }
 }

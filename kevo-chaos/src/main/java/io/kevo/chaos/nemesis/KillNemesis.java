@@ -5,7 +5,13 @@ import io.kevo.chaos.history.Fault;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
-/** kill -9 of a random node (the primary included), then a restart on the same data and port. */
+/**
+ * kill -9 of a node, then a restart on the same data and port. Without a coordinator: a random node
+ * (the primary included), restarted in its role. With one: the primary half the time, else a random
+ * node; the cluster fails over by itself (at once, since the dead primary's port refuses
+ * connections), and the killed node restarts with the command line it started with and rejoins as a
+ * replica by itself.
+ */
 public final class KillNemesis implements Nemesis {
   @Override
   public String kind() {
@@ -14,17 +20,30 @@ public final class KillNemesis implements Nemesis {
 
   @Override
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
-    ChaosCluster.Node victim = ctx.cluster().anyNode(random);
-    String role = ctx.cluster().roleOf(victim.name());
+    ChaosCluster cluster = ctx.cluster();
+    String victim =
+        cluster.coordinated() && random.nextBoolean()
+            ? cluster.primary()
+            : cluster.anyNode(random).name();
+    String role = cluster.roleOf(victim);
+    long epoch = cluster.primaryEpoch();
     long start = ctx.recorder().now();
-    ctx.cluster().kill(victim.name());
+    cluster.kill(victim);
     NemesisContext.sleep(hold.toMillis());
-    ctx.cluster().restart(victim.name());
+    String after =
+        cluster.coordinated()
+            ? "; primary then " + cluster.primary() + " in epoch " + cluster.primaryEpoch()
+            : "";
+    cluster.restart(victim);
     return new Fault(
         kind(),
-        victim.name(),
+        victim,
         start,
         ctx.recorder().now(),
-        "kill -9 of the " + role + ", restarted");
+        "kill -9 of the "
+            + role
+            + (cluster.coordinated() ? " (epoch " + epoch + ")" : "")
+            + after
+            + ", restarted");
   }
 }

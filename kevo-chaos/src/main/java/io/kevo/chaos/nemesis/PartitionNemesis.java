@@ -14,6 +14,11 @@ import java.util.SplittableRandom;
  * crosses, as when a network path dies) or loudly (every connection reset, new ones refused). Two
  * shapes, chosen at random: one node isolated from everyone (clients and the other nodes), or the
  * primary cut off from its replicas while its clients still reach it.
+ *
+ * <p>In a coordinated cluster, whose nodes follow the primary at its client proxy (there are no
+ * per-pair links), the shapes are: one node's client proxy cut (its clients, and the replicas
+ * streaming from it if it is the primary, lose it; its own stream from the primary goes on), or
+ * that and its link to ZooKeeper cut together.
  */
 public final class PartitionNemesis implements Nemesis {
   @Override
@@ -27,7 +32,15 @@ public final class PartitionNemesis implements Nemesis {
     List<TcpProxy> cut = new ArrayList<>();
     String target;
     String primary = cluster.primary();
-    if (random.nextBoolean()) {
+    if (cluster.coordinated()) {
+      ChaosCluster.Node victim = cluster.anyNode(random);
+      target = victim.name();
+      cut.add(victim.clientProxy());
+      if (random.nextBoolean()) {
+        cut.add(cluster.zooKeeper().proxyFor(target));
+        target = target + "+zookeeper";
+      }
+    } else if (random.nextBoolean()) {
       ChaosCluster.Node victim = cluster.anyNode(random);
       target = victim.name();
       cut.add(victim.clientProxy());

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 
 /**
  * SIGSTOP of a random node, then SIGCONT: the process keeps its sockets but does nothing, as in a
- * long garbage-collection or virtual-machine pause; its peers see it stall, not die.
+ * long garbage-collection or virtual-machine pause; its peers see it stall, not die. In a
+ * coordinated cluster its 2–8 s hold may or may not outlast the node's ZooKeeper session; {@code
+ * session-expire} always does.
  */
 public final class PauseNemesis implements Nemesis {
   @Override

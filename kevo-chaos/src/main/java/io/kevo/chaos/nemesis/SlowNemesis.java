@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
 
 /**
  * Throttles every link of one node (its clients' and its replication links) to a trickle, as a
- * saturated or lossy network would: calls slow down and time out, replication lags.
+ * saturated or lossy network would: calls slow down and time out, replication lags. In a
+ * coordinated cluster that is its client proxy alone, which also carries the streams of the
+ * replicas that follow it (there are no per-pair links).
  */
 public final class SlowNemesis implements Nemesis {
   private static final long[] RATES = {16 << 10, 64 << 10, 256 << 10};

@@ -19,7 +19,11 @@ final class FaultColors {
           "partition", "#17becf",
           "slow", "#bcbd22",
           "large-writes", "#2ca02c",
-          "failover", "#9467bd");
+          "failover", "#9467bd",
+          "zk-restart", "#ff7f0e",
+          "zk-cut", "#aec7e8",
+          "session-expire", "#393b79",
+          "elected", "#000000");
 
   private static final List<String> SPARE =
       List.of("#e377c2", "#1f77b4", "#ff9896", "#98df8a", "#c5b0d5", "#c49c94", "#dbdb8d");

@@ -1,5 +1,6 @@
 package io.kevo.chaos.run;
 
+import io.kevo.chaos.nemesis.Nemeses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.List;
  * @param opTimeout deadline of each call
  * @param nodeJvmOptions JVM options of each node
  * @param sync the nodes' WAL sync mode ({@code none}, {@code batch}, {@code immediate})
+ * @param coordinated whether the nodes run with a coordinator (a ZooKeeper the harness runs) and
+ *     fail over by themselves ({@code --failover auto}); else the harness sets their roles and the
+ *     {@code failover} nemesis promotes by hand ({@code --failover manual})
  */
 public record ChaosOptions(
     int nodes,
@@ -33,7 +37,8 @@ public record ChaosOptions(
     int keys,
     Duration opTimeout,
     List<String> nodeJvmOptions,
-    String sync) {
+    String sync,
+    boolean coordinated) {
   public ChaosOptions {
     nemeses = List.copyOf(nemeses);
     out = out.toAbsolutePath();
@@ -44,5 +49,34 @@ public record ChaosOptions(
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("--duration must be positive");
     }
+    Nemeses.checkMode(nemeses, coordinated);
+  }
+
+  /** A run without a coordinator: the harness sets the roles and fails over by hand. */
+  public ChaosOptions(
+      int nodes,
+      List<String> nemeses,
+      Duration duration,
+      long seed,
+      String ack,
+      Path out,
+      int clients,
+      int keys,
+      Duration opTimeout,
+      List<String> nodeJvmOptions,
+      String sync) {
+    this(
+        nodes,
+        nemeses,
+        duration,
+        seed,
+        ack,
+        out,
+        clients,
+        keys,
+        opTimeout,
+        nodeJvmOptions,
+        sync,
+        false);
   }
 }

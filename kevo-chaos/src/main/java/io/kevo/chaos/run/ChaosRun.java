@@ -40,6 +40,9 @@ public final class ChaosRun {
 
   private static final Duration CONVERGENCE = Duration.ofSeconds(90);
 
+  /** The fault kind of an election the harness saw in a coordinated cluster. */
+  public static final String ELECTED = "elected";
+
   private final ChaosOptions options;
   private final KevoDistribution distribution;
 
@@ -63,6 +66,8 @@ public final class ChaosRun {
     // when it found an anomaly, and its values would read as values nobody wrote in this one.
     Judge.deleteTree(options.out().resolve("data"));
     Judge.deleteTree(options.out().resolve("logs"));
+    // Likewise the coordinator's records: a new cluster must not find the old one's epochs.
+    Judge.deleteTree(options.out().resolve("zookeeper"));
     // Every node gets the level as its default, not only the first primary: any node may be
     // promoted, and a primary's default level decides what its reads may show (only writes a
     // replica confirmed, unless async).
@@ -70,11 +75,17 @@ public final class ChaosRun {
         new ClusterSpec(
             options.nodes(),
             options.nodeJvmOptions(),
-            List.of("--sync", options.sync(), "--replication-ack", options.ack()));
+            List.of("--sync", options.sync(), "--replication-ack", options.ack()),
+            options.coordinated());
     HistoryRecorder recorder = new HistoryRecorder(onOp);
     try (ChaosCluster cluster = new ChaosCluster(distribution, options.out(), spec);
         NodeChannels channels = new NodeChannels();
         StopOnExit stop = new StopOnExit(cluster)) {
+      // Each election the harness sees goes to the history, as a fault window of no length.
+      cluster.onPrimaryChange(
+          c ->
+              recorder.record(
+                  new Fault(ELECTED, c.to(), recorder.now(), recorder.now(), c.describe())));
       cluster.start();
       awaitReplicasConnected(cluster, channels);
       OpRunner runner = new OpRunner(channels, recorder, options.opTimeout(), options.ack());

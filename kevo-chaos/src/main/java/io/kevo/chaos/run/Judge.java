@@ -74,9 +74,10 @@ public final class Judge {
     return Verdict.of(v.ops(), results);
   }
 
-  /** Deletes the nodes' data directories of a run (their logs stay). */
+  /** Deletes the nodes' data directories of a run, and its ZooKeeper's (their logs stay). */
   public static void deleteData(ChaosOptions o) throws IOException {
     deleteTree(o.out().resolve("data"));
+    deleteTree(o.out().resolve("zookeeper"));
   }
 
   /** Deletes {@code dir} and everything under it, if it exists. */
