@@ -89,6 +89,9 @@ final class ReadCalls {
         if (replication.role() == NodeRole.REPLICA && applied < min) {
           throw ServerException.replicaBehind(applied, min, 0);
         }
+        if (replication.role() != NodeRole.REPLICA && db.latestSequence() < min) {
+          throw ServerException.notThere(db.latestSequence(), min);
+        }
       }
     } catch (RuntimeException e) {
       out.onError(StatusMapper.toException(e));
@@ -150,6 +153,13 @@ final class ReadCalls {
     Supplier<T> read = () -> body.at(min);
     AppliedWaiters waits = replication.readWaits();
     if (replication.role() != NodeRole.REPLICA) {
+      long last = db.latestSequence();
+      if (last < min) {
+        // A token from beyond this node's log: written by a newer primary (this one was
+        // replaced) or on a history this node does not hold. Reading here would go back in time.
+        out.onError(StatusMapper.toException(ServerException.notThere(last, min)));
+        return;
+      }
       // A primary or standalone node has everything it acknowledged: it reads at the token (or
       // higher, up to what is confirmed) at once.
       unary(out, read);

@@ -31,13 +31,27 @@ final class ReplicationGate {
   }
 
   /**
-   * Refuses a client read on a primary that does not know yet which of its writes a replica holds
-   * (after it opened, at an acknowledgement level other than {@code async}): a read of a write no
-   * replica has could be taken back by a failover.
+   * Refuses a client read on a coordinated primary that cannot tell it still leads (its lease,
+   * session or leadership; see {@link CoordinatedNode#writeRefusal()}), and on a primary that does
+   * not know yet which of its writes a replica holds (after it opened, at an acknowledgement level
+   * other than {@code async}): a read of a write no replica has could be taken back by a failover.
    *
-   * @throws ServerException READS_UNCONFIRMED saying up to which sequence it waits
+   * @throws ServerException NO_PRIMARY, or READS_UNCONFIRMED saying up to which sequence it waits
    */
   void checkReadable() {
+    CoordinatedNode c = coordinated;
+    if (c != null) {
+      String notLeading = c.writeRefusal();
+      if (notLeading != null) {
+        // A primary that may have been replaced must not answer reads as the primary either: a
+        // newer one may already have acknowledged writes it does not have.
+        throw new ServerException(
+            ServerException.Reason.NO_PRIMARY,
+            "this node cannot tell it still leads, so it serves no read as the primary: "
+                + notLeading.replace("; nothing was written", "")
+                + "; read another node");
+      }
+    }
     String why = readRefusal();
     if (why != null) {
       throw new ServerException(ServerException.Reason.READS_UNCONFIRMED, why);
@@ -46,6 +60,11 @@ final class ReplicationGate {
 
   /** Why client reads are refused now (see {@link #checkReadable()}), or null. */
   String readRefusal() {
+    CoordinatedNode c = coordinated;
+    String notLeading = c == null ? null : c.writeRefusal();
+    if (notLeading != null) {
+      return notLeading;
+    }
     Primary p = node.primary();
     return p == null ? null : p.readRefusal();
   }

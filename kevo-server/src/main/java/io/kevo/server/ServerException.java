@@ -87,6 +87,23 @@ final class ServerException extends RuntimeException {
         applied);
   }
 
+  /**
+   * A read whose {@code kevo-min-sequence} is beyond a primary's or standalone node's own log: the
+   * token was issued by another node (a newer primary, after a failover). UNAVAILABLE, with the
+   * node's last sequence in {@code kevo-applied-sequence}, so that the client reads elsewhere.
+   */
+  static ServerException notThere(long last, long wanted) {
+    return new ServerException(
+        Reason.REPLICA_BEHIND,
+        "this node's log ends at sequence "
+            + last
+            + ", before the "
+            + wanted
+            + " the read asked for: another node wrote it (a newer primary?); read another node",
+        null,
+        last);
+  }
+
   /** The replica's applied sequence for {@link Reason#REPLICA_BEHIND}; else -1. */
   long appliedSequence() {
     return appliedSequence;

@@ -120,6 +120,42 @@ class ConsistencyServerTest extends LocalNodesFixture {
   }
 
   @Test
+  void aTokenBeyondThePrimarysOwnLogIsRefusedNotReadBackInTime() {
+    KevoServer primary = primary(ServerOptions.builder());
+    ManagedChannel ch = channel(primary);
+    long seq = put(ch, null, "k", "v");
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    // A token another node issued (a newer primary after a failover): this node lacks it.
+    assertThatThrownBy(
+            () ->
+                call(ch, minSequence(seq + 10), trailers)
+                    .get(GetRequest.newBuilder().setKey(b("k")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription())
+                  .contains("log ends at sequence " + seq)
+                  .contains("read another node");
+              assertThat(e.getTrailers().get(WireMetadata.APPLIED_SEQUENCE)).isEqualTo("" + seq);
+            });
+    var scan =
+        call(ch, minSequence(seq + 10), trailers)
+            .scan(io.kevo.proto.ScanRequest.newBuilder().build());
+    assertThatThrownBy(scan::hasNext)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    // Its own token reads at once.
+    assertThat(
+            call(ch, minSequence(seq), trailers)
+                .get(GetRequest.newBuilder().setKey(b("k")).build())
+                .getValue()
+                .toStringUtf8())
+        .isEqualTo("v");
+  }
+
+  @Test
   void writeAtReplicaLevelReturnsOnlyOnceTheReplicaMadeItDurable() {
     KevoServer primary = primary(ServerOptions.builder().replicationAck(AckLevel.replica(1)));
     KevoServer replica = replica("r1", primary);
@@ -485,7 +521,8 @@ class ConsistencyServerTest extends LocalNodesFixture {
                   .isEqualTo(Long.toString(replica.replica().getLastAppliedSequence()));
             });
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(350L, 3_000L);
-    // A scan is refused at once; the primary answers any minimum at once.
+    // A scan is refused at once; the primary answers at once any minimum its log holds, and
+    // refuses one beyond it (another node issued it) rather than read back in time.
     assertThatThrownBy(
             () ->
                 call(r, minSequence(seq + 1000), t2)
@@ -495,10 +532,17 @@ class ConsistencyServerTest extends LocalNodesFixture {
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     assertThat(
-            call(p, minSequence(seq + 1000), t2)
+            call(p, minSequence(seq), t2)
                 .get(GetRequest.newBuilder().setKey(b("k1")).build())
                 .getFound())
         .isTrue();
+    assertThatThrownBy(
+            () ->
+                call(p, minSequence(seq + 1000), t2)
+                    .get(GetRequest.newBuilder().setKey(b("k1")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     ReplicaSide info =
         ReplicationStatus.of(
                 KevoServiceGrpc.newBlockingStub(r)
