@@ -316,4 +316,51 @@ class AutomaticFailoverTest extends LocalNodesFixture {
       }
     }
   }
+
+  @Test
+  void aPrimaryWithoutItsCoordinatorRefusesWritesAndReadsAndServesAgainWhenItReturns()
+      throws Exception {
+    List<KevoServer> nodes = new ArrayList<>(List.of(member("n1"), member("n2")));
+    KevoServer first = awaitPrimary(nodes);
+    var w = stub(first, "replica:1");
+    w.put(PutRequest.newBuilder().setKey(b("k")).setValue(b("v")).build());
+    await()
+        .atMost(WITHIN)
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .until(() -> "v".equals(get(w, "k")));
+
+    zk.stop();
+    // Within half the 2 s session the lease lapses: both writes and reads are refused, saying why.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              try {
+                get(w, "k");
+                return false;
+              } catch (StatusRuntimeException e) {
+                return e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                    && e.getStatus().getDescription().contains("serves no read as the primary");
+              }
+            });
+    assertThatThrownBy(
+            () -> w.put(PutRequest.newBuilder().setKey(b("k2")).setValue(b("v")).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("nothing was written");
+            });
+
+    zk.restart();
+    await()
+        .atMost(WITHIN)
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .until(
+            () -> {
+              w.put(PutRequest.newBuilder().setKey(b("k3")).setValue(b("v3")).build());
+              return "v3".equals(get(w, "k3"));
+            });
+    assertThat(awaitPrimary(nodes)).isSameAs(first);
+  }
 }
