@@ -51,15 +51,6 @@ final class CoordinatedNode implements AutoCloseable {
   /** How often the loop looks at the cluster. */
   static final Duration TICK = Duration.ofMillis(200);
 
-  /** How far behind a switchover's target may be when the primary pauses writes for it. */
-  static final long HANDOFF_BEHIND = 1_000;
-
-  /** How long a switchover's target may take to come within {@link #HANDOFF_BEHIND}. */
-  static final Duration HANDOFF_CATCH_UP = Duration.ofSeconds(30);
-
-  /** The longest a switchover pauses writes before it gives up (and writes resume). */
-  static final Duration HANDOFF_PAUSE_LIMIT = Duration.ofSeconds(5);
-
   /** Refused probes of a followed primary's port, a tick apart, before it is taken for gone. */
   static final int REFUSALS_TO_EVICT = 2;
 
@@ -80,6 +71,7 @@ final class CoordinatedNode implements AutoCloseable {
   private final Lease lease;
   private final EpochLedger ledger;
   private final ClusterRecords records;
+  private final SwitchoverHandoff handoff;
   private final MemberRegistry registry;
   private final ScheduledExecutorService loop;
   private final long graceNanos;
@@ -122,6 +114,7 @@ final class CoordinatedNode implements AutoCloseable {
     this.lease = Lease.start(coordinator, Lease.defaultInterval(failover.coordinator()));
     this.ledger = new EpochLedger(coordinator);
     this.records = new ClusterRecords(coordinator);
+    this.handoff = new SwitchoverHandoff(coordinator, records, gate, db);
     this.registry = MemberRegistry.register(coordinator, self());
     this.graceNanos = failover.grace().toNanos();
     this.bidTimeoutNanos = failover.coordinator().sessionTimeout().toNanos();
@@ -274,7 +267,7 @@ final class CoordinatedNode implements AutoCloseable {
         if (asked.isPresent()
             && !asked.get().to().equals(memberId)
             && asked.get().state().equals(SwitchoverRequest.STATE_REQUESTED)) {
-          handOff(asked.get());
+          handoff.handOff(asked.get(), new HandingOff());
         }
         if (leading) {
           recordProgress(false);
@@ -289,7 +282,7 @@ final class CoordinatedNode implements AutoCloseable {
     if (switchover
         .map(r -> r.to().equals(memberId) && r.pausedAtMillis() > 0 && !r.isHandedOff())
         .orElse(false)) {
-      publishWhileHandedOver();
+      handoff.publishWhilePaused(() -> registry.updateNow(self()), () -> closed);
       wake();
       return;
     }
@@ -459,100 +452,45 @@ final class CoordinatedNode implements AutoCloseable {
     registry.updateNow(self());
   }
 
-  /**
-   * Hands the primary role to a switchover's target: waits (writes flowing) until it is within
-   * {@link #HANDOFF_BEHIND} entries, pauses writes, waits for the writes in flight and for the
-   * target to hold every entry, then records the last sequence and gives up the leadership, so that
-   * the target (preferred by the choice) is elected at once.
-   */
-  private void handOff(SwitchoverRequest asked) {
-    Optional<MemberInfo> target = MemberRegistry.readMember(coordinator, asked.to());
-    String refusal =
-        target.isEmpty()
-            ? asked.to() + " is not a live member of the cluster"
-            : target.get().noPromote() ? asked.to() + " is marked --no-promote" : null;
-    if (refusal != null) {
-      refuse(asked, refusal);
-      return;
+  /** The primary's side of a switchover, its state changes here. */
+  private final class HandingOff implements SwitchoverHandoff.Primary {
+    @Override
+    public void pauseWrites(String target) {
+      switchingTo = target;
     }
-    long behind = db.wal().nextSequence() - 1 - target.get().durableSequence();
-    if (behind > HANDOFF_BEHIND) {
-      if (System.currentTimeMillis() - asked.requestedAtMillis() > HANDOFF_CATCH_UP.toMillis()) {
-        refuse(
-            asked,
-            asked.to() + " is still " + behind + " entries behind after " + HANDOFF_CATCH_UP);
-      } else {
-        setState("primary; a switchover to " + asked.to() + " waits for it to catch up");
-      }
-      return;
-    }
-    switchingTo = asked.to();
-    SwitchoverRequest paused = asked.paused(System.currentTimeMillis());
-    records.updateSwitchover(paused);
-    long deadline = System.nanoTime() + HANDOFF_PAUSE_LIMIT.toNanos();
-    boolean drained = gate.awaitNoWriteInFlight(HANDOFF_PAUSE_LIMIT);
-    long last = db.wal().nextSequence() - 1;
-    while (drained) {
-      Optional<MemberInfo> t = MemberRegistry.readMember(coordinator, asked.to());
-      if (t.isPresent() && t.get().durableSequence() >= last) {
-        break;
-      }
-      if (System.nanoTime() - deadline > 0 || t.isEmpty()) {
-        drained = false;
-        break;
-      }
-      sleep(10);
-    }
-    if (!drained) {
+
+    @Override
+    public void resumeWrites() {
       switchingTo = null;
-      refuse(
-          paused,
-          asked.to()
-              + " did not hold sequence "
-              + last
-              + " within "
-              + HANDOFF_PAUSE_LIMIT
-              + " of the pause");
-      return;
     }
-    leading = false;
-    records.writePrimary(
-        new PrimaryRecord(
-            memberId, selfAddress, termEpoch, termStart, last, System.currentTimeMillis()));
-    records.updateSwitchover(paused.handedOff());
-    giveUpBid("switchover to " + asked.to());
-    switchingTo = null;
-    registry.updateNow(self());
-    setState("handed the primary role to " + asked.to() + " at sequence " + last);
-  }
 
-  /**
-   * A switchover's target while the primary has paused writes for it: publishes its progress every
-   * few milliseconds (not every tick) until the primary hands over or gives up.
-   */
-  private void publishWhileHandedOver() {
-    long deadline = System.nanoTime() + HANDOFF_PAUSE_LIMIT.toNanos();
-    while (!closed && System.nanoTime() - deadline < 0) {
+    @Override
+    public void waiting(String target) {
+      setState("primary; a switchover to " + target + " waits for it to catch up");
+    }
+
+    @Override
+    public void stepDown(String target, long lastSequence) {
+      leading = false;
+      records.writePrimary(
+          new PrimaryRecord(
+              memberId,
+              selfAddress,
+              termEpoch,
+              termStart,
+              lastSequence,
+              System.currentTimeMillis()));
+      giveUpBid("switchover to " + target);
+      switchingTo = null;
       registry.updateNow(self());
-      Optional<SwitchoverRequest> r = records.switchover();
-      if (r.isEmpty() || r.get().isHandedOff() || r.get().isRefused()) {
-        return;
-      }
-      sleep(5);
+      setState("handed the primary role to " + target + " at sequence " + lastSequence);
     }
-  }
 
-  private void refuse(SwitchoverRequest asked, String why) {
-    LOG.warn("switchover to {} refused: {}", asked.to(), why);
-    records.updateSwitchover(asked.refused(why));
-    setState("primary of epoch " + termEpoch + " (a switchover to " + asked.to() + " was refused)");
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    @Override
+    public void refused(SwitchoverRequest asked, String why) {
+      LOG.warn("switchover to {} refused: {}", asked.to(), why);
+      setState(
+          "primary of epoch " + termEpoch + " (a switchover to " + asked.to() + " was refused)");
     }
   }
 
