@@ -1,11 +1,16 @@
 package io.kevo.cli;
 
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.kevo.proto.replication.EpochRecord;
 import io.kevo.proto.replication.PromoteRequest;
 import io.kevo.proto.replication.PromoteResponse;
+import io.kevo.proto.replication.ReplicationAdminGrpc;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +34,14 @@ final class PromoteCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The replica's client address.")
   private String endpoint;
 
+  @Option(
+      names = "--force",
+      description =
+          "On a node with automatic failover (--coordinator): make it the primary although no"
+              + " replica qualifies for election; writes it lacks are lost. Refused while another"
+              + " member leads (use kevo switchover).")
+  private boolean force;
+
   @Spec private CommandSpec spec;
 
   @Override
@@ -36,10 +49,20 @@ final class PromoteCommand implements Callable<Integer> {
     return AdminCall.run(
         endpoint,
         "promoting",
-        stub -> stub.promote(PromoteRequest.getDefaultInstance()),
+        stub -> withForce(stub, force).promote(PromoteRequest.getDefaultInstance()),
         PromoteCommand::describe,
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
+  }
+
+  private static ReplicationAdminGrpc.ReplicationAdminBlockingStub withForce(
+      ReplicationAdminGrpc.ReplicationAdminBlockingStub stub, boolean force) {
+    if (!force) {
+      return stub;
+    }
+    Metadata headers = new Metadata();
+    headers.put(WireMetadata.FORCE, "true");
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   static String describe(PromoteResponse r) {

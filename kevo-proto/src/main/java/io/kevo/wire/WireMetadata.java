@@ -10,6 +10,9 @@ import io.grpc.Metadata;
  *   <caption>Client service ({@code kevo.KevoService}): acknowledgement levels and
  *   read-your-writes</caption>
  *   <tr><th>key</th><th>where</th><th>meaning</th></tr>
+ *   <tr><td>{@code kevo-force}</td><td>request (ReplicationAdmin.Promote)</td><td>{@code true}: on
+ *       a node with automatic failover, take the primary role although no replica qualifies ({@code
+ *       kevo promote --force}: a person decides)</td></tr>
  *   <tr><td>{@code kevo-ack}</td><td>request (Put, Delete, BatchWrite, CommitTransaction)</td>
  *       <td>an {@link AckLevel} ({@code async}, {@code replica:N} or {@code all}): overrides the
  *       server's {@code --replication-ack} for this write</td></tr>
@@ -58,6 +61,7 @@ public final class WireMetadata {
   private WireMetadata() {}
 
   public static final Metadata.Key<String> ACK = key("kevo-ack");
+  public static final Metadata.Key<String> FORCE = key("kevo-force");
   public static final Metadata.Key<String> MIN_SEQUENCE = key("kevo-min-sequence");
   public static final Metadata.Key<String> SEQUENCE = key("kevo-sequence");
   public static final Metadata.Key<String> EPOCH = key("kevo-epoch");

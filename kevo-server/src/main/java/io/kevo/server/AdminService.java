@@ -1,11 +1,18 @@
 package io.kevo.server;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.stub.StreamObserver;
 import io.kevo.proto.replication.PromoteRequest;
 import io.kevo.proto.replication.PromoteResponse;
 import io.kevo.proto.replication.ReplicationAdminGrpc;
 import io.kevo.proto.replication.RepointRequest;
 import io.kevo.proto.replication.RepointResponse;
+import io.kevo.wire.WireMetadata;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -25,13 +32,46 @@ final class AdminService extends ReplicationAdminGrpc.ReplicationAdminImplBase {
     this.executor = executor;
   }
 
+  /** Reads {@code kevo-force} into {@link #FORCE} for the call. */
+  static final ServerInterceptor FORCE_HEADER =
+      new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+          boolean force = "true".equalsIgnoreCase(headers.get(WireMetadata.FORCE));
+          return Contexts.interceptCall(
+              Context.current().withValue(FORCE, force), call, headers, next);
+        }
+      };
+
+  private static final Context.Key<Boolean> FORCE = Context.keyWithDefault("kevo-force", false);
+
+  /**
+   * Promotes this node: a replica by hand ({@link NodeReplication#promote()}); on a node with
+   * automatic failover, only with {@code kevo-force} ({@link CoordinatedNode#promoteByHand}).
+   */
   @Override
   public void promote(PromoteRequest request, StreamObserver<PromoteResponse> responses) {
+    CoordinatedNode coordinated = node.coordinated();
+    if (coordinated != null) {
+      boolean force = FORCE.get();
+      run(() -> coordinated.promoteByHand(force), responses);
+      return;
+    }
     run(node::promote, responses);
   }
 
   @Override
   public void repoint(RepointRequest request, StreamObserver<RepointResponse> responses) {
+    if (node.coordinated() != null) {
+      responses.onError(
+          StatusMapper.toException(
+              new ServerException(
+                  ServerException.Reason.BAD_REQUEST,
+                  "this node takes part in automatic failover: it follows the primary its cluster"
+                      + " elects; to move the primary, use kevo switchover")));
+      return;
+    }
     run(() -> node.repoint(request.getPrimaryAddress()), responses);
   }
 

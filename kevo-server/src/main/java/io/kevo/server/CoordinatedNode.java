@@ -15,6 +15,7 @@ import io.kevo.coordination.PrimaryRecord;
 import io.kevo.coordination.SessionState;
 import io.kevo.coordination.SwitchoverRequest;
 import io.kevo.engine.KevoDB;
+import io.kevo.proto.replication.PromoteResponse;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.primary.Primary;
@@ -83,6 +84,7 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile String state = "connecting to the coordinator";
   private volatile boolean clusterHasPrimary;
   private volatile String switchingTo; // a switchover's target while writes are paused for it
+  private volatile boolean forced; // kevo promote --force asked this node to take over
   // Confined to the loop thread.
   private long bidAtNanos;
   private int refusedProbes;
@@ -320,13 +322,13 @@ final class CoordinatedNode implements AutoCloseable {
     if (noPrimarySinceNanos < 0) {
       noPrimarySinceNanos = now;
     }
-    if (now - noPrimarySinceNanos < graceNanos && !handedToMe) {
+    if (now - noPrimarySinceNanos < graceNanos && !handedToMe && !forced) {
       return;
     }
     Optional<FailoverRecord> last = view.lastFailover();
     long sinceLast =
         last.map(f -> System.currentTimeMillis() - f.atMillis()).orElse(Long.MAX_VALUE);
-    if (sinceLast < failover.minInterval().toMillis() && !handedToMe) {
+    if (sinceLast < failover.minInterval().toMillis() && !handedToMe && !forced) {
       setState(
           "no primary: the last failover was at "
               + java.time.Instant.ofEpochMilli(last.get().atMillis())
@@ -338,16 +340,17 @@ final class CoordinatedNode implements AutoCloseable {
     CandidateChoice.Choice choice =
         CandidateChoice.choose(
             view.members(), view.primary(), maxLag(), switchover.map(SwitchoverRequest::to));
-    if (choice.winner().isEmpty()) {
+    if (choice.winner().isEmpty() && !forced) {
       setState("no primary: " + choice.reason());
       return;
     }
-    MemberInfo winner = choice.winner().get();
-    if (!winner.id().equals(memberId)) {
+    if (!forced && !choice.winner().get().id().equals(memberId)) {
       setState("no primary yet: " + choice.reason() + "; it should take over");
       return;
     }
-    setState("bidding for the leadership: " + choice.reason());
+    setState(
+        "bidding for the leadership: "
+            + (forced ? "kevo promote --force (" + choice.reason() + ")" : choice.reason()));
     bidAtNanos = now;
     election =
         LeaderElection.bid(
@@ -400,13 +403,73 @@ final class CoordinatedNode implements AutoCloseable {
     return true;
   }
 
+  /**
+   * {@code kevo promote --force} on this node: takes the primary role although no replica qualifies
+   * (a person decides that availability beats the writes this node may lack); refused while another
+   * member leads. Waits (on the caller's thread) until this node leads.
+   *
+   * @throws ServerException BAD_REQUEST without {@code force} or while another member leads;
+   *     NO_PRIMARY if it could not take over in time
+   */
+  PromoteResponse promoteByHand(boolean force) {
+    if (!force) {
+      throw new ServerException(
+          ServerException.Reason.BAD_REQUEST,
+          "this node takes part in automatic failover: its cluster elects the primary. To move"
+              + " the role, use kevo switchover; to make this node primary although no replica"
+              + " qualifies (writes it lacks are lost), use kevo promote --force");
+    }
+    if (leading) {
+      EpochHistory.Term t = node.primary().epochs().last();
+      return PromoteResponse.newBuilder()
+          .setEpoch(t.toProto())
+          .setAlreadyPrimary(true)
+          .setMessage("this node is already the primary (" + t + ")")
+          .build();
+    }
+    Optional<MemberInfo> other =
+        ClusterView.read(coordinator).primaryMember().filter(m -> !m.id().equals(memberId));
+    if (other.isPresent()) {
+      throw new ServerException(
+          ServerException.Reason.BAD_REQUEST,
+          other.get().id()
+              + " at "
+              + other.get().clientAddress()
+              + " is the primary; to move the role here, use kevo switchover --to "
+              + memberId);
+    }
+    LOG.warn("kevo promote --force: taking the primary role regardless of the candidate choice");
+    forced = true;
+    wake();
+    long deadline = System.nanoTime() + 2 * failover.coordinator().sessionTimeout().toNanos();
+    while (!leading && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!leading) {
+      forced = false;
+      throw new ServerException(
+          ServerException.Reason.NO_PRIMARY, "could not take over in time: " + state);
+    }
+    EpochHistory.Term t = node.primary().epochs().last();
+    return PromoteResponse.newBuilder()
+        .setEpoch(t.toProto())
+        .setMessage("promoted to primary by hand: " + t)
+        .build();
+  }
+
   /** Holding the leadership: checks the choice again, claims an epoch, becomes the primary. */
   private void takeOver(ClusterView view) {
     Optional<SwitchoverRequest> switchover = records.switchover().filter(r -> !r.isRefused());
     CandidateChoice.Choice choice =
         CandidateChoice.choose(
             view.members(), view.primary(), maxLag(), switchover.map(SwitchoverRequest::to));
-    if (choice.winner().map(w -> !w.id().equals(memberId)).orElse(true)) {
+    boolean byHand = forced;
+    if (!byHand && choice.winner().map(w -> !w.id().equals(memberId)).orElse(true)) {
       giveUpBid("no longer the best candidate: " + choice.reason());
       return;
     }
@@ -431,16 +494,19 @@ final class CoordinatedNode implements AutoCloseable {
     recordProgress(true);
     String from = previous.map(PrimaryRecord::id).orElse("");
     boolean planned = switchover.map(r -> r.isHandedOff() && r.to().equals(memberId)).orElse(false);
+    forced = false;
     String why =
-        planned
-            ? "switchover requested; " + choice.reason()
-            : previous.isEmpty()
-                ? "first election"
-                : (from.equals(memberId)
-                        ? "re-elected after its session ended"
-                        : "primary " + from + " gone")
-                    + "; "
-                    + choice.reason();
+        byHand
+            ? "kevo promote --force; " + choice.reason()
+            : planned
+                ? "switchover requested; " + choice.reason()
+                : previous.isEmpty()
+                    ? "first election"
+                    : (from.equals(memberId)
+                            ? "re-elected after its session ended"
+                            : "primary " + from + " gone")
+                        + "; "
+                        + choice.reason();
     if (previous.isPresent()) {
       records.writeFailover(
           new FailoverRecord(System.currentTimeMillis(), from, memberId, epoch, why));

@@ -200,6 +200,7 @@ public final class KevoServer implements AutoCloseable {
       if (options.failover() != null) {
         s.coordinated = CoordinatedNode.start(s.replication, s.gate, db, options, s.selfAddress);
         s.gate.coordinated(s.coordinated);
+        s.replication.coordinated(s.coordinated);
       }
     } catch (RuntimeException e) {
       s.server.shutdownNow();

@@ -47,6 +47,7 @@ final class NodeReplication implements AutoCloseable {
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
   private volatile String selfAddress;
+  private volatile CoordinatedNode coordinated;
   private boolean closed; // guarded by switching
 
   private NodeReplication(
@@ -326,6 +327,16 @@ final class NodeReplication implements AutoCloseable {
     return role;
   }
 
+  /** Sets the node's part in automatic failover, once it has started. */
+  void coordinated(CoordinatedNode c) {
+    this.coordinated = c;
+  }
+
+  /** The node's part in automatic failover, or null without a coordinator (or before start). */
+  CoordinatedNode coordinated() {
+    return coordinated;
+  }
+
   /**
    * The replication service every node serves on its client port: the primary's while this node is
    * one, else a refusal ({@code NOT_PRIMARY}, naming the primary if known).
@@ -341,7 +352,8 @@ final class NodeReplication implements AutoCloseable {
 
   /** {@code kevo.replication.ReplicationAdmin}: promote and repoint, run on {@code executor}. */
   ServerServiceDefinition adminService() {
-    return new AdminService(this, background).bindService();
+    return io.grpc.ServerInterceptors.intercept(
+        new AdminService(this, background), AdminService.FORCE_HEADER);
   }
 
   /** This node's epoch history, or null (a replica that has not started). */

@@ -363,4 +363,70 @@ class AutomaticFailoverTest extends LocalNodesFixture {
             });
     assertThat(awaitPrimary(nodes)).isSameAs(first);
   }
+
+  @Test
+  void withNoQualifyingReplicaTheClusterWaitsUntilAPersonForcesAPromotion() throws Exception {
+    KevoServer n1 = member("n1");
+    KevoServer n2 =
+        node(
+            "n2",
+            ServerOptions.builder()
+                .role(NodeRole.REPLICA)
+                .replicationAck(AckLevel.parse("replica:1"))
+                .failover(failover("n2").withNoPromote(true)));
+    List<KevoServer> nodes = new ArrayList<>(List.of(n1, n2));
+    assertThat(awaitPrimary(nodes)).isSameAs(n1);
+    stub(n1, "replica:1").put(PutRequest.newBuilder().setKey(b("k")).setValue(b("v")).build());
+    n1.close();
+    nodes.remove(n1);
+
+    await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                n2.clusterState().orElseThrow().contains("no primary: no member may be promoted"));
+    var admin =
+        io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(channel(n2))
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    assertThatThrownBy(
+            () -> admin.promote(io.kevo.proto.replication.PromoteRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("kevo promote --force");
+            });
+    assertThat(n2.role()).isEqualTo(NodeRole.REPLICA);
+
+    Metadata force = new Metadata();
+    force.put(WireMetadata.FORCE, "true");
+    var promoted =
+        admin
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(force))
+            .promote(io.kevo.proto.replication.PromoteRequest.getDefaultInstance());
+    assertThat(promoted.getEpoch().getEpoch()).isEqualTo(2);
+    assertThat(n2.role()).isEqualTo(NodeRole.PRIMARY);
+    var w = stub(n2, "async");
+    w.put(PutRequest.newBuilder().setKey(b("after")).setValue(b("1")).build());
+    // Without a replica to confirm its log, it serves no client read yet: look in its engine.
+    assertThat(n2.db().get("k".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasValueSatisfying(
+            v -> assertThat(new String(v, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("v"));
+    try (Coordinator c = Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "c1"))) {
+      assertThat(c.awaitLive(WITHIN)).isTrue();
+      FailoverRecord f = new ClusterRecords(c).lastFailover().orElseThrow();
+      assertThat(f.to()).isEqualTo("n2");
+      assertThat(f.reason()).startsWith("kevo promote --force");
+    }
+    assertThatThrownBy(
+            () ->
+                io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(channel(n2))
+                    .repoint(
+                        io.kevo.proto.replication.RepointRequest.newBuilder()
+                            .setPrimaryAddress("127.0.0.1:1")
+                            .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("kevo switchover"));
+  }
 }
