@@ -124,10 +124,11 @@ public final class Coordinator implements AutoCloseable {
       state = next;
       stateChanged.notifyAll();
     }
-    // The first connection is routine (a one-shot command makes one); every later change is news.
-    boolean first = curatorState == ConnectionState.CONNECTED && !connectedOnce;
+    // Until the first connection (a one-shot command makes one) and when nothing changed, the
+    // line is routine; every later change is news.
+    boolean routine = !connectedOnce || previous == next;
     connectedOnce |= curatorState == ConnectionState.CONNECTED;
-    if (first) {
+    if (routine) {
       LOG.debug(
           "coordinator {} cluster {}: session {} -> {} ({})",
           options.connectString(),
