@@ -357,8 +357,10 @@ public final class KevoServer implements AutoCloseable {
       // After replication: the replicas have every write before they may elect another primary.
       c.close();
     }
-    server.shutdown();
+    // The open streams end with UNAVAILABLE before the transport starts shutting down, so that a
+    // watcher hears why rather than a cancellation (one that begins meanwhile is ended at once).
     openStreams.endAll();
+    server.shutdown();
     try {
       if (!drained) {
         server.shutdownNow();
