@@ -369,6 +369,11 @@ final class NodeReplication implements AutoCloseable {
     return standaloneEpochs;
   }
 
+  /** Where work released by a wait runs (never an event loop or an acknowledging thread). */
+  Executor background() {
+    return background;
+  }
+
   /** A replica's waits for applied sequences; null on other roles (and before start). */
   AppliedWaiters readWaits() {
     return readWaits;

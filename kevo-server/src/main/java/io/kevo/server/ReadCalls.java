@@ -16,22 +16,26 @@ import io.kevo.proto.GetRequest;
 import io.kevo.proto.GetResponse;
 import io.kevo.proto.ScanRequest;
 import io.kevo.proto.ScanResponse;
+import io.kevo.replication.AckResult;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The reads of {@code KevoService}, {@code Get} and {@code Scan}, and the read-your-writes wait
- * they share with a read-only {@code BeginTransaction}. A primary whose default level is not {@code
- * async} reads only writes a replica acknowledged (the engine's read ceiling), plus everything up
- * to the request's {@code kevo-min-sequence}, and refuses reads with {@code UNAVAILABLE} until a
- * replica has confirmed its last sequence at open ({@link ReplicationGate#checkReadable()}). With
- * {@code kevo-min-sequence}: a primary or standalone node answers at once; a replica that has not
- * applied it holds a {@code Get} (released by its apply thread, run on the pool) for at most {@code
- * --read-wait-timeout} and the call's deadline, then answers {@code UNAVAILABLE} with {@code
- * kevo-applied-sequence}; a {@code Scan} is refused at once (its flow control must be set up before
- * the handler returns). Never blocks the handler's thread. Thread-safe.
+ * they share with {@code BeginTransaction}. A primary whose default level is not {@code async}
+ * reads only writes a replica acknowledged (the engine's read ceiling), and refuses reads with
+ * {@code UNAVAILABLE} until a replica has confirmed its last sequence at open ({@link
+ * ReplicationGate#checkReadable()}). With {@code kevo-min-sequence}: a standalone node answers at
+ * once; a primary refuses a token beyond its log, and holds a read whose token its replicas have
+ * not confirmed until one does (so that no later read reads below it); a replica holds a read until
+ * it has applied the token (released by its apply thread). Either wait lasts at most {@code
+ * --read-wait-timeout} and the call's deadline, then the read is refused with {@code UNAVAILABLE}
+ * and {@code kevo-applied-sequence}. Released reads run on the pool; a replica refuses a {@code
+ * Scan} it cannot serve at once. Never blocks the handler's thread. Thread-safe.
  */
 final class ReadCalls {
   /** A read at read-your-writes {@code token} (0: none): its answer. */
@@ -80,6 +84,7 @@ final class ReadCalls {
   void scan(ScanRequest req, StreamObserver<ScanResponse> out) {
     CallState call = CallState.current();
     long min;
+    CompletableFuture<AckResult> confirmation = null;
     try {
       min = call.minSequence();
       gate.checkReadable();
@@ -89,26 +94,32 @@ final class ReadCalls {
         if (replication.role() == NodeRole.REPLICA && applied < min) {
           throw ServerException.replicaBehind(applied, min, 0);
         }
-        if (replication.role() != NodeRole.REPLICA && db.latestSequence() < min) {
-          throw ServerException.notThere(db.latestSequence(), min);
+        if (replication.role() != NodeRole.REPLICA) {
+          checkInLog(min);
+          confirmation = gate.awaitReadable(min, readWaitNanos(call));
         }
       }
     } catch (RuntimeException e) {
       out.onError(StatusMapper.toException(e));
       return;
     }
-    ScanPump.start(
+    Supplier<ScanPump.Source> open =
         () -> {
           ScanOptions scan =
               ScanRequests.toOptions(
                   req.getPrefix(), req.getSuffix(), req.getStartKey(), req.getEndKey());
           return iteratorSource(atReportedSequence(call, min, ro -> db.scan(scan, ro)));
-        },
-        (ServerCallStreamObserver<ScanResponse>) out,
-        kv -> ScanResponse.newBuilder().setKey(wrap(kv.key())).setValue(wrap(kv.value())).build(),
-        req.getLimit(),
-        scans,
-        scans.register());
+        };
+    Function<KeyValue, ScanResponse> toMessage =
+        kv -> ScanResponse.newBuilder().setKey(wrap(kv.key())).setValue(wrap(kv.value())).build();
+    ServerCallStreamObserver<ScanResponse> stream = (ServerCallStreamObserver<ScanResponse>) out;
+    if (confirmation == null) {
+      ScanPump.start(open, stream, toMessage, req.getLimit(), scans, scans.register());
+      return;
+    }
+    ScanPump<ScanResponse> pump =
+        ScanPump.deferred(stream, toMessage, req.getLimit(), scans, scans.register());
+    afterConfirmed(confirmation, min, () -> pump.open(open), pump::fail);
   }
 
   /**
@@ -153,16 +164,25 @@ final class ReadCalls {
     Supplier<T> read = () -> body.at(min);
     AppliedWaiters waits = replication.readWaits();
     if (replication.role() != NodeRole.REPLICA) {
-      long last = db.latestSequence();
-      if (last < min) {
-        // A token from beyond this node's log: written by a newer primary (this one was
-        // replaced) or on a history this node does not hold. Reading here would go back in time.
-        out.onError(StatusMapper.toException(ServerException.notThere(last, min)));
+      CompletableFuture<AckResult> confirmation;
+      try {
+        checkInLog(min);
+        confirmation = gate.awaitReadable(min, readWaitNanos(call));
+      } catch (RuntimeException e) {
+        out.onError(StatusMapper.toException(e));
         return;
       }
-      // A primary or standalone node has everything it acknowledged: it reads at the token (or
-      // higher, up to what is confirmed) at once.
-      unary(out, read);
+      if (confirmation == null) {
+        // A standalone node, or a primary whose replicas confirmed the token: it has everything
+        // it acknowledged and reads at the token (or higher, up to what is confirmed) at once.
+        unary(out, read);
+        return;
+      }
+      afterConfirmed(
+          confirmation,
+          min,
+          () -> answerLater(out, () -> unary(out, read)),
+          e -> answerLater(out, () -> out.onError(StatusMapper.toException(e))));
       return;
     }
     long applied = waits != null ? waits.appliedSequence() : db.latestSequence();
@@ -190,6 +210,48 @@ final class ReadCalls {
                                 now,
                                 min,
                                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))));
+  }
+
+  /**
+   * Refuses a token beyond a primary's or standalone node's own log: written by a newer primary
+   * (this one was replaced) or on a history this node does not hold. Reading here would go back in
+   * time.
+   */
+  private void checkInLog(long token) {
+    long last = db.latestSequence();
+    if (last < token) {
+      throw ServerException.notThere(last, token);
+    }
+  }
+
+  /** How long a read may wait for its token: the read wait timeout, cut to the call's deadline. */
+  private long readWaitNanos(CallState call) {
+    return Math.max(0, Math.min(options.readWaitTimeout().toNanos(), call.nanosLeft()));
+  }
+
+  /**
+   * Runs {@code read} on the pool once {@code confirmation} says a replica confirmed {@code token},
+   * or passes {@code refused} the refusal if none did in time.
+   */
+  private void afterConfirmed(
+      CompletableFuture<AckResult> confirmation,
+      long token,
+      Runnable read,
+      Consumer<RuntimeException> refused) {
+    long started = System.nanoTime();
+    confirmation.whenCompleteAsync(
+        (r, failure) -> {
+          if (failure == null && r.confirmed()) {
+            read.run();
+          } else {
+            refused.accept(
+                ServerException.notConfirmed(
+                    gate.confirmedSequence(),
+                    token,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+          }
+        },
+        replication.background());
   }
 
   /** The engine iterator {@code it} as a scan's source. */

@@ -229,6 +229,28 @@ final class ReplicationGate {
   }
 
   /**
+   * On a primary that reads only confirmed writes ({@link Primary#readsOnlyConfirmed()}), a read at
+   * read-your-writes {@code token} beyond the confirmed sequence must wait until a replica has
+   * confirmed it: read there at once, it would show writes that a failover can take back, and a
+   * later read without the token (or by another client) would read below it, back in time. Returns
+   * the wait (completed when a replica confirmed {@code token}, or after {@code timeoutNanos} with
+   * {@link AckResult#confirmed()} false; never exceptionally), or null when the read need not wait.
+   */
+  CompletableFuture<AckResult> awaitReadable(long token, long timeoutNanos) {
+    Primary p = node.primary();
+    if (p == null || !p.readsOnlyConfirmed() || p.confirmedSequence() >= token) {
+      return null;
+    }
+    return p.awaitAcknowledged(token, AckLevel.replica(1), Duration.ofNanos(timeoutNanos));
+  }
+
+  /** The highest sequence a replica confirmed to this primary; 0 on a node that is none. */
+  long confirmedSequence() {
+    Primary p = node.primary();
+    return p == null ? 0 : p.confirmedSequence();
+  }
+
+  /**
    * The epoch reported with every write ({@code kevo-epoch}): this node's current epoch (a
    * replica's is its primary's), 0 before it has any.
    */

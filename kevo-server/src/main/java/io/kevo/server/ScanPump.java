@@ -39,24 +39,22 @@ final class ScanPump<T> {
     void closed(ScanPump<?> pump);
   }
 
-  private final Source source;
   private final ServerCallStreamObserver<T> call;
   private final Function<KeyValue, T> toMessage;
   private final long limit;
   private final Listener listener;
+  private Source source; // null until opened
   private long sent;
   private boolean finished;
 
   /**
    * @param limit the most pairs to send; 0 or less means no limit
    */
-  ScanPump(
-      Source source,
+  private ScanPump(
       ServerCallStreamObserver<T> call,
       Function<KeyValue, T> toMessage,
       long limit,
       Listener listener) {
-    this.source = source;
     this.call = call;
     this.toMessage = toMessage;
     this.limit = limit;
@@ -78,16 +76,58 @@ final class ScanPump<T> {
       call.onError(StatusMapper.toException(e));
       return;
     }
-    ScanPump<T> pump = new ScanPump<>(source, call, toMessage, limit, listener);
+    ScanPump<T> pump = deferred(call, toMessage, limit, listener, register);
+    pump.open(() -> source);
+  }
+
+  /**
+   * Sets up the call's flow control now (gRPC wants it before the handler returns) for a scan whose
+   * source is opened later, after a wait: {@link #open} starts streaming, {@link #fail} ends the
+   * call instead. A client that goes away meanwhile is noticed; the scan is then never opened.
+   */
+  static <T> ScanPump<T> deferred(
+      ServerCallStreamObserver<T> call,
+      Function<KeyValue, T> toMessage,
+      long limit,
+      Listener listener,
+      Consumer<ScanPump<?>> register) {
+    ScanPump<T> pump = new ScanPump<>(call, toMessage, limit, listener);
     register.accept(pump);
     call.setOnCancelHandler(pump::cancelled);
     call.setOnReadyHandler(pump::drain);
-    pump.drain();
+    return pump;
+  }
+
+  /** Opens the source and streams it; if opening fails, the call fails with its status. */
+  synchronized void open(Supplier<Source> open) {
+    if (finished) {
+      return; // cancelled or aborted while it waited
+    }
+    try {
+      source = open.get();
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    drain();
+  }
+
+  /** Ends the scan (opened or not) with {@code failure}'s status and releases its source. */
+  synchronized void fail(RuntimeException failure) {
+    if (finished) {
+      return;
+    }
+    finish();
+    try {
+      call.onError(StatusMapper.toException(failure));
+    } catch (IllegalStateException alreadyClosed) {
+      LOG.debug("scan failed after its call closed", failure);
+    }
   }
 
   /** Sends while the client can take more; completes the call at the end or the limit. */
   synchronized void drain() {
-    if (finished) {
+    if (finished || source == null) {
       return;
     }
     try {
@@ -106,12 +146,7 @@ final class ScanPump<T> {
         listener.sent(kv);
       }
     } catch (RuntimeException e) {
-      finish();
-      try {
-        call.onError(StatusMapper.toException(e));
-      } catch (IllegalStateException alreadyClosed) {
-        LOG.debug("scan failed after its call closed", e);
-      }
+      fail(e);
     }
   }
 
@@ -150,7 +185,9 @@ final class ScanPump<T> {
     }
     finished = true;
     try {
-      source.close();
+      if (source != null) {
+        source.close();
+      }
     } finally {
       listener.closed(this);
     }

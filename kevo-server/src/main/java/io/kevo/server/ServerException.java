@@ -104,6 +104,26 @@ final class ServerException extends RuntimeException {
         last);
   }
 
+  /**
+   * A read whose {@code kevo-min-sequence} a primary holds but no replica confirmed within the read
+   * wait (a write whose acknowledgement timed out): READS_UNCONFIRMED (UNAVAILABLE), with the
+   * confirmed sequence in {@code kevo-applied-sequence}.
+   */
+  static ServerException notConfirmed(long confirmed, long wanted, long waitedMillis) {
+    return new ServerException(
+        Reason.READS_UNCONFIRMED,
+        "no replica has confirmed sequence "
+            + wanted
+            + " the read asked for yet (confirmed: "
+            + confirmed
+            + ", waited "
+            + waitedMillis
+            + " ms); this primary serves only writes a replica holds, so a failover cannot take"
+            + " back what a read saw; retry later",
+        null,
+        confirmed);
+  }
+
   /** The replica's applied sequence for {@link Reason#REPLICA_BEHIND}; else -1. */
   long appliedSequence() {
     return appliedSequence;

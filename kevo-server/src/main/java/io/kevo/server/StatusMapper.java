@@ -108,8 +108,7 @@ final class StatusMapper {
       trailers.put(WireMetadata.PRIMARY, e.primaryAddress());
       return toStatus(failure).asRuntimeException(trailers);
     }
-    if (failure instanceof ServerException e
-        && e.reason() == ServerException.Reason.REPLICA_BEHIND) {
+    if (failure instanceof ServerException e && e.appliedSequence() >= 0) {
       Metadata trailers = new Metadata();
       trailers.put(WireMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
       return toStatus(failure).asRuntimeException(trailers);

@@ -77,16 +77,17 @@ final class TransactionCalls {
           }
           return BeginTransactionResponse.newBuilder().setTransactionId(t.id()).build();
         };
-    if (req.getReadOnly()) {
-      reads.afterApplied(call, out, begin);
-    } else {
-      unary(
-          out,
-          () -> {
-            gate.checkReadable();
-            return begin.at(call.minSequence());
-          });
+    if (!req.getReadOnly()) {
+      try {
+        gate.checkWritable();
+      } catch (RuntimeException e) {
+        out.onError(StatusMapper.toException(e));
+        return;
+      }
     }
+    // Both kinds read at the token, so both wait for it as a read does (on a primary, for a
+    // replica to confirm it).
+    reads.afterApplied(call, out, begin);
   }
 
   void commit(CommitTransactionRequest req, StreamObserver<CommitTransactionResponse> out) {

@@ -218,7 +218,7 @@ class ConsistencyServerTest extends LocalNodesFixture {
   }
 
   @Test
-  void atReplicaLevelThePrimaryServesOnlyConfirmedWritesAndWhatAReadersTokenCovers() {
+  void atReplicaLevelThePrimaryServesOnlyConfirmedWritesAndAFurtherTokenWaitsForConfirmation() {
     KevoServer primary = patientPrimary();
     KevoServer replica = replica("r1", primary);
     awaitConnected(primary, 1);
@@ -256,12 +256,35 @@ class ConsistencyServerTest extends LocalNodesFixture {
         call(ch, minSequence(1), trailers).get(GetRequest.newBuilder().setKey(b("k")).build());
     assertThat(low.getValue().toStringUtf8()).isEqualTo("confirmed");
     assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + confirmed);
-    // The writer's token covers its write: it reads it.
-    GetResponse own =
-        call(ch, minSequence(unconfirmed), trailers)
-            .get(GetRequest.newBuilder().setKey(b("k")).build());
-    assertThat(own.getValue().toStringUtf8()).isEqualTo("unconfirmed");
-    assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
+    // A token beyond the confirmed sequence (the writer's own, its write confirmed by no replica)
+    // waits for a replica to confirm it, up to the read wait timeout (1 s), and is refused after:
+    // read at once, it would show a write a failover can take back, and a read without the token
+    // would then go back in time.
+    for (String read : new String[] {"get", "scan"}) {
+      long started = System.nanoTime();
+      assertThatThrownBy(
+              () -> {
+                var stubWithToken = call(ch, minSequence(unconfirmed), trailers);
+                if (read.equals("get")) {
+                  stubWithToken.get(GetRequest.newBuilder().setKey(b("k")).build());
+                } else {
+                  stubWithToken.scan(ScanRequest.getDefaultInstance()).hasNext();
+                }
+              })
+          .as(read)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getStatus().getDescription())
+                    .startsWith("no replica has confirmed sequence " + unconfirmed)
+                    .contains("(confirmed: " + confirmed + ", waited ");
+              });
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+          .as(read + " waited the read wait timeout")
+          .isGreaterThanOrEqualTo(900);
+      assertThat(trailers.get().get(WireMetadata.APPLIED_SEQUENCE)).isEqualTo("" + confirmed);
+    }
 
     PrimarySide info = primarySide(stub);
     assertThat(info.readsConfirmedOnly()).hasValue(true);
@@ -270,6 +293,31 @@ class ConsistencyServerTest extends LocalNodesFixture {
     assertThat(info.readsRefused()).hasValue(false);
     assertThat(stub.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getLastSequence())
         .isEqualTo(unconfirmed);
+
+    // Once a replica is back and confirms it, the token's read returns the write, and every later
+    // read, with a lower token or none, reads at least there: the read point never goes back.
+    replica("r1", primary);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        call(ch, minSequence(unconfirmed), trailers)
+                            .get(GetRequest.newBuilder().setKey(b("k")).build())
+                            .getValue()
+                            .toStringUtf8())
+                    .isEqualTo("unconfirmed"));
+    assertThat(trailers.get().get(WireMetadata.SEQUENCE)).isEqualTo("" + unconfirmed);
+    assertThat(stub.get(GetRequest.newBuilder().setKey(b("k")).build()).getValue().toStringUtf8())
+        .isEqualTo("unconfirmed");
+    assertThat(
+            call(ch, minSequence(1), trailers)
+                .get(GetRequest.newBuilder().setKey(b("k")).build())
+                .getValue()
+                .toStringUtf8())
+        .isEqualTo("unconfirmed");
+    var after = call(ch, minSequence(unconfirmed), trailers).scan(ScanRequest.getDefaultInstance());
+    assertThat(after.next().getValue().toStringUtf8()).isEqualTo("unconfirmed");
   }
 
   @Test
