@@ -48,14 +48,14 @@ final class AdminService extends ReplicationAdminGrpc.ReplicationAdminImplBase {
 
   /**
    * Promotes this node: a replica by hand ({@link NodeReplication#promote()}); on a node with
-   * automatic failover, only with {@code kevo-force} ({@link CoordinatedNode#promoteByHand}).
+   * automatic failover, only with {@code kevo-force} ({@link ForcedPromotion}).
    */
   @Override
   public void promote(PromoteRequest request, StreamObserver<PromoteResponse> responses) {
     CoordinatedNode coordinated = node.coordinated();
     if (coordinated != null) {
       boolean force = FORCE.get();
-      run(() -> coordinated.promoteByHand(force), responses);
+      run(() -> ForcedPromotion.promote(coordinated, node, force), responses);
       return;
     }
     run(node::promote, responses);

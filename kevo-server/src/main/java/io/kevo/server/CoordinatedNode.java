@@ -15,12 +15,12 @@ import io.kevo.coordination.PrimaryRecord;
 import io.kevo.coordination.SessionState;
 import io.kevo.coordination.SwitchoverRequest;
 import io.kevo.engine.KevoDB;
-import io.kevo.proto.replication.PromoteResponse;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
 import io.kevo.replication.primary.Primary;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,28 +52,21 @@ final class CoordinatedNode implements AutoCloseable {
   /** How often the loop looks at the cluster. */
   static final Duration TICK = Duration.ofMillis(200);
 
-  /** Refused probes of a followed primary's port, a tick apart, before it is taken for gone. */
-  static final int REFUSALS_TO_EVICT = 2;
-
-  /** How long one probe of a primary's port may take. */
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(200);
-
-  /** The least time between two writes of the primary record's confirmed sequence. */
-  private static final long RECORD_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
   private final NodeReplication node;
   private final ReplicationGate gate;
   private final KevoDB db;
   private final ServerOptions options;
   private final FailoverOptions failover;
   private final String memberId;
-  private final String selfAddress;
   private final Coordinator coordinator;
   private final Lease lease;
   private final EpochLedger ledger;
   private final ClusterRecords records;
   private final SwitchoverHandoff handoff;
   private final MemberRegistry registry;
+  private final MemberFigures figures;
+  private final TermRecorder term;
+  private final DeadPrimaryDetector deadPrimary;
   private final ScheduledExecutorService loop;
   private final long graceNanos;
   private final long bidTimeoutNanos;
@@ -85,14 +78,10 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile boolean clusterHasPrimary;
   private volatile String switchingTo; // a switchover's target while writes are paused for it
   private volatile boolean forced; // kevo promote --force asked this node to take over
+  private volatile CompletableFuture<Void> forcedTakeOver; // completed when this node leads
   // Confined to the loop thread.
   private long bidAtNanos;
-  private int refusedProbes;
   private long noPrimarySinceNanos = -1;
-  private long recordedSequence = -1;
-  private long recordedAtNanos;
-  private long termStart;
-  private long termEpoch;
   private String loggedState;
 
   private CoordinatedNode(
@@ -107,16 +96,18 @@ final class CoordinatedNode implements AutoCloseable {
     this.db = db;
     this.options = options;
     this.failover = options.failover();
-    this.selfAddress = selfAddress;
     this.coordinator = coordinator;
     this.memberId =
         failover.nodeId() != null
             ? failover.nodeId()
             : ReplicaIdentity.loadOrCreate(db.directory());
+    this.figures = new MemberFigures(node, db, memberId, selfAddress, failover.noPromote());
     this.lease = Lease.start(coordinator, Lease.defaultInterval(failover.coordinator()));
     this.ledger = new EpochLedger(coordinator);
     this.records = new ClusterRecords(coordinator);
     this.handoff = new SwitchoverHandoff(coordinator, records, gate, db);
+    this.term = new TermRecorder(records, memberId, selfAddress);
+    this.deadPrimary = new DeadPrimaryDetector(coordinator);
     this.registry = MemberRegistry.register(coordinator, self());
     this.graceNanos = failover.grace().toNanos();
     this.bidTimeoutNanos = failover.coordinator().sessionTimeout().toNanos();
@@ -261,7 +252,7 @@ final class CoordinatedNode implements AutoCloseable {
     publish();
     LeaderElection e = election;
     if (leading) {
-      if (e == null || !e.holdsOnEnsemble() || ledger.current() != termEpoch) {
+      if (e == null || !e.holdsOnEnsemble() || ledger.current() != term.epoch()) {
         // The latch, the ensemble or the ledger says another node leads or claimed a newer term.
         lostLeadership();
       } else {
@@ -272,7 +263,7 @@ final class CoordinatedNode implements AutoCloseable {
           handoff.handOff(asked.get(), new HandingOff());
         }
         if (leading) {
-          recordProgress(false);
+          term.progress(confirmedNow());
           return;
         }
       }
@@ -295,7 +286,9 @@ final class CoordinatedNode implements AutoCloseable {
       noPrimarySinceNanos = -1;
       giveUpBid("another member leads");
       MemberInfo p = other.get();
-      if (primaryIsGone(p)) {
+      io.kevo.replication.replica.Replica r = node.replica();
+      if (deadPrimary.isGone(p, r == null ? null : r.getCurrentState())) {
+        wake(); // elect at once
         return;
       }
       if (node.role() == NodeRole.PRIMARY
@@ -369,97 +362,40 @@ final class CoordinatedNode implements AutoCloseable {
             });
   }
 
-  /**
-   * Whether the primary {@code p} this replica follows is known to be gone: the replica's stream to
-   * it is down and its client port refused {@link #REFUSALS_TO_EVICT} probes in a row, a tick
-   * apart. Then its member entry and leadership bid are removed at once, without waiting for its
-   * session to expire, and the election starts (a node stops listening only after it has left the
-   * coordinator, so a refusing port is a process that is gone, not a slow one).
-   */
-  private boolean primaryIsGone(MemberInfo p) {
-    io.kevo.replication.replica.Replica r = node.replica();
-    io.kevo.replication.ReplicaState st = r == null ? null : r.getCurrentState();
-    if (st != io.kevo.replication.ReplicaState.CONNECTING
-        && st != io.kevo.replication.ReplicaState.ERROR) {
-      refusedProbes = 0;
-      return false;
-    }
-    if (!PortProbe.refuses(p.clientAddress(), PROBE_TIMEOUT)) {
-      refusedProbes = 0;
-      return false;
-    }
-    if (++refusedProbes < REFUSALS_TO_EVICT) {
-      return false;
-    }
-    refusedProbes = 0;
-    LOG.warn(
-        "primary {} at {} refuses connections: its process is gone; removing its registration"
-            + " without waiting for its session to expire",
-        p.id(),
-        p.clientAddress());
-    MemberRegistry.evict(coordinator, p.id());
-    LeaderElection.evict(coordinator, p.id());
-    wake();
-    return true;
+  /** Whether this node leads the cluster now. */
+  boolean leading() {
+    return leading;
+  }
+
+  /** The member that leads the cluster, as the coordinator says now, if it is not this node. */
+  Optional<MemberInfo> otherPrimary() {
+    return ClusterView.read(coordinator).primaryMember().filter(m -> !m.id().equals(memberId));
   }
 
   /**
-   * {@code kevo promote --force} on this node: takes the primary role although no replica qualifies
-   * (a person decides that availability beats the writes this node may lack); refused while another
-   * member leads. Waits (on the caller's thread) until this node leads.
-   *
-   * @throws ServerException BAD_REQUEST without {@code force} or while another member leads;
-   *     NO_PRIMARY if it could not take over in time
+   * Asks the loop to take the primary role regardless of the candidate choice ({@code kevo promote
+   * --force}); the future completes once this node leads. {@link #abandonTakeOverByHand()} if it
+   * does not come in time.
    */
-  PromoteResponse promoteByHand(boolean force) {
-    if (!force) {
-      throw new ServerException(
-          ServerException.Reason.BAD_REQUEST,
-          "this node takes part in automatic failover: its cluster elects the primary. To move"
-              + " the role, use kevo switchover; to make this node primary although no replica"
-              + " qualifies (writes it lacks are lost), use kevo promote --force");
-    }
-    if (leading) {
-      EpochHistory.Term t = node.primary().epochs().last();
-      return PromoteResponse.newBuilder()
-          .setEpoch(t.toProto())
-          .setAlreadyPrimary(true)
-          .setMessage("this node is already the primary (" + t + ")")
-          .build();
-    }
-    Optional<MemberInfo> other =
-        ClusterView.read(coordinator).primaryMember().filter(m -> !m.id().equals(memberId));
-    if (other.isPresent()) {
-      throw new ServerException(
-          ServerException.Reason.BAD_REQUEST,
-          other.get().id()
-              + " at "
-              + other.get().clientAddress()
-              + " is the primary; to move the role here, use kevo switchover --to "
-              + memberId);
-    }
-    LOG.warn("kevo promote --force: taking the primary role regardless of the candidate choice");
+  CompletableFuture<Void> takeOverByHand() {
+    CompletableFuture<Void> tookOver = new CompletableFuture<>();
+    forcedTakeOver = tookOver;
     forced = true;
+    if (leading) {
+      tookOver.complete(null);
+    }
     wake();
-    long deadline = System.nanoTime() + 2 * failover.coordinator().sessionTimeout().toNanos();
-    while (!leading && System.nanoTime() - deadline < 0) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (!leading) {
-      forced = false;
-      throw new ServerException(
-          ServerException.Reason.NO_PRIMARY, "could not take over in time: " + state);
-    }
-    EpochHistory.Term t = node.primary().epochs().last();
-    return PromoteResponse.newBuilder()
-        .setEpoch(t.toProto())
-        .setMessage("promoted to primary by hand: " + t)
-        .build();
+    return tookOver;
+  }
+
+  /** Withdraws {@link #takeOverByHand()}. */
+  void abandonTakeOverByHand() {
+    forced = false;
+  }
+
+  /** How long a takeover by hand may take: two session timeouts. */
+  Duration takeOverTimeout() {
+    return failover.coordinator().sessionTimeout().multipliedBy(2);
   }
 
   /** Holding the leadership: checks the choice again, claims an epoch, becomes the primary. */
@@ -486,12 +422,14 @@ final class CoordinatedNode implements AutoCloseable {
       return;
     }
     Optional<PrimaryRecord> previous = view.primary();
-    EpochHistory.Term term = node.becomePrimary(epoch);
-    termStart = term.startSequence();
-    termEpoch = epoch;
+    EpochHistory.Term begun = node.becomePrimary(epoch);
     leading = true;
-    recordedSequence = -1;
-    recordProgress(true);
+    term.begin(epoch, begun.startSequence());
+    term.record(confirmedNow());
+    CompletableFuture<Void> waiting = forcedTakeOver;
+    if (waiting != null) {
+      waiting.complete(null);
+    }
     String from = previous.map(PrimaryRecord::id).orElse("");
     boolean planned = switchover.map(r -> r.isHandedOff() && r.to().equals(memberId)).orElse(false);
     forced = false;
@@ -538,14 +476,7 @@ final class CoordinatedNode implements AutoCloseable {
     @Override
     public void stepDown(String target, long lastSequence) {
       leading = false;
-      records.writePrimary(
-          new PrimaryRecord(
-              memberId,
-              selfAddress,
-              termEpoch,
-              termStart,
-              lastSequence,
-              System.currentTimeMillis()));
+      term.record(lastSequence);
       giveUpBid("switchover to " + target);
       switchingTo = null;
       registry.updateNow(self());
@@ -556,7 +487,7 @@ final class CoordinatedNode implements AutoCloseable {
     public void refused(SwitchoverRequest asked, String why) {
       LOG.warn("switchover to {} refused: {}", asked.to(), why);
       setState(
-          "primary of epoch " + termEpoch + " (a switchover to " + asked.to() + " was refused)");
+          "primary of epoch " + term.epoch() + " (a switchover to " + asked.to() + " was refused)");
     }
   }
 
@@ -575,25 +506,18 @@ final class CoordinatedNode implements AutoCloseable {
     }
   }
 
-  /** Writes the primary record when the confirmed sequence moved (at most every 200 ms). */
-  private void recordProgress(boolean now) {
+  /**
+   * Up to where this primary's writes are confirmed: at an acknowledgement level that waits, what a
+   * replica confirmed (never less than the term's start); at {@code async}, everything it wrote.
+   */
+  private long confirmedNow() {
     Primary p = node.primary();
     if (p == null) {
-      return;
+      return term.termStart() - 1;
     }
-    long confirmed =
-        options.replicationAck().waits()
-            ? Math.max(termStart - 1, p.confirmedSequence())
-            : db.wal().nextSequence() - 1;
-    long t = System.nanoTime();
-    if (!now && (confirmed == recordedSequence || t - recordedAtNanos < RECORD_EVERY_NANOS)) {
-      return;
-    }
-    records.writePrimary(
-        new PrimaryRecord(
-            memberId, selfAddress, termEpoch, termStart, confirmed, System.currentTimeMillis()));
-    recordedSequence = confirmed;
-    recordedAtNanos = t;
+    return options.replicationAck().waits()
+        ? Math.max(term.termStart() - 1, p.confirmedSequence())
+        : db.wal().nextSequence() - 1;
   }
 
   /** Publishes this node's figures (the registry writes them at most every 200 ms). */
@@ -605,22 +529,7 @@ final class CoordinatedNode implements AutoCloseable {
   }
 
   private MemberInfo self() {
-    EpochHistory h = node.epochs();
-    if (h == null) {
-      h = EpochHistory.load(db.directory().resolve(ReplicaIdentity.DIRECTORY));
-    }
-    long durable = db.wal().durableSequence();
-    EpochHistory.Term entryTerm = h.termAt(durable);
-    boolean isPrimary = leading && node.role() == NodeRole.PRIMARY;
-    return new MemberInfo(
-        memberId,
-        selfAddress,
-        isPrimary ? MemberInfo.PRIMARY : MemberInfo.REPLICA,
-        h.currentEpoch(),
-        entryTerm == null ? 0 : entryTerm.epoch(),
-        durable,
-        failover.noPromote(),
-        state);
+    return figures.now(leading, state);
   }
 
   private long maxLag() {
