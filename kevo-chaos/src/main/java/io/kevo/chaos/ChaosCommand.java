@@ -67,7 +67,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       defaultValue = "60s",
-      converter = DurationConverter.class,
+      converter = Durations.Converter.class,
       description =
           "How long faults are injected under load (e.g. 90s, 5m). Default: ${DEFAULT-VALUE}")
   Duration duration;
@@ -104,7 +104,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(
       names = "--op-timeout",
       defaultValue = "3s",
-      converter = DurationConverter.class,
+      converter = Durations.Converter.class,
       description = "Deadline of each call. Default: ${DEFAULT-VALUE}")
   Duration opTimeout;
 
@@ -256,13 +256,5 @@ public final class ChaosCommand implements Callable<Integer> {
       case INVALID -> 1;
       default -> 2;
     };
-  }
-
-  /** Durations as {@code 90s}, {@code 5m}, {@code 500ms}, {@code 1h}, bare seconds, or ISO-8601. */
-  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String v) {
-      return Durations.parse(v);
-    }
   }
 }

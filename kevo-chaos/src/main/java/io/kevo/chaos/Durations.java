@@ -4,12 +4,26 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /**
- * Parses the durations people type: {@code 90s}, {@code 5m}, {@code 500ms}, {@code 1h}, {@code 30}.
+ * Parses the durations people type on the command lines of {@code kevo-bench}: {@code 90s}, {@code
+ * 5m}, {@code 500ms}, {@code 1h}, bare seconds ({@code 30}), or ISO-8601 ({@code PT1M}). Stateless.
  */
-final class Durations {
+public final class Durations {
   private Durations() {}
 
-  static Duration parse(String v) {
+  /** A picocli converter for options that take a duration. */
+  public static final class Converter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      return parse(v);
+    }
+  }
+
+  /**
+   * The duration {@code v} says.
+   *
+   * @throws IllegalArgumentException naming the forms it takes
+   */
+  public static Duration parse(String v) {
     String s = v.trim().toLowerCase(java.util.Locale.ROOT);
     try {
       if (s.startsWith("pt")) {

@@ -3,6 +3,7 @@ package io.kevo.bench.failover;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.MachineInfo;
+import io.kevo.chaos.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class FailoverCommand implements Callable<Integer> {
   @Option(
       names = "--failover-min-interval",
       defaultValue = "10s",
-      converter = DurationOption.class,
+      converter = Durations.Converter.class,
       paramLabel = "DURATION",
       description =
           "The nodes' --failover-min-interval (the server's default: 10s); a round kills no"
@@ -78,7 +79,7 @@ public final class FailoverCommand implements Callable<Integer> {
   @Option(
       names = "--steady",
       defaultValue = "2s",
-      converter = DurationOption.class,
+      converter = Durations.Converter.class,
       paramLabel = "DURATION",
       description =
           "How long writes flow to a settled primary before it is killed (default:"
@@ -88,7 +89,7 @@ public final class FailoverCommand implements Callable<Integer> {
   @Option(
       names = "--round-timeout",
       defaultValue = "90s",
-      converter = DurationOption.class,
+      converter = Durations.Converter.class,
       paramLabel = "DURATION",
       description =
           "The longest a round waits for an election, a settled cluster or a caught-up node"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kevo.bench.BenchMain;
+import io.kevo.chaos.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,7 +70,7 @@ class FailoverCommandTest {
             "replica:1",
             "--failover-min-interval",
             "1500ms");
-    assertThat(DurationOption.parse("7")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(Durations.parse("7")).isEqualTo(Duration.ofSeconds(7));
   }
 
   @Test
