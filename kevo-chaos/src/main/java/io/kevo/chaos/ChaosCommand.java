@@ -2,6 +2,7 @@ package io.kevo.chaos;
 
 import io.kevo.chaos.check.Status;
 import io.kevo.chaos.check.Verdict;
+import io.kevo.chaos.cluster.ZooKeeperHost;
 import io.kevo.chaos.nemesis.Nemeses;
 import io.kevo.chaos.run.ChaosOptions;
 import io.kevo.chaos.run.Judge;
@@ -141,6 +142,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ZooKeeperHost.quietLogs();
     if (check != null) {
       Verdict v = Judge.recheck(check, ack);
       System.out.println(v.summary());

@@ -4,6 +4,7 @@ import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.BenchReport;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.chaos.Durations;
+import io.kevo.chaos.cluster.ZooKeeperHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +40,6 @@ import picocli.CommandLine.Option;
       "acknowledged key is read back from the final primary."
     })
 public final class FailoverCommand implements Callable<Integer> {
-  private static final String ZK_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.apache.zookeeper";
-  private static final String CURATOR_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.apache.curator";
-
   @Option(
       names = "--rounds",
       defaultValue = "10",
@@ -123,7 +121,7 @@ public final class FailoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    quietZooKeeper();
+    ZooKeeperHost.quietLogs();
     FailoverParams p = params();
     double loadStart = MachineInfo.loadAverage();
     Path runDir = dir.createRunDir("failover-");
@@ -151,21 +149,6 @@ public final class FailoverCommand implements Callable<Integer> {
       if (Files.exists(log)) {
         Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
-    }
-  }
-
-  /**
-   * The embedded ZooKeeper server logs its environment, every session and every connection the kill
-   * resets (with a stack trace) at INFO and WARN on this JVM's stderr, through slf4j-simple; its
-   * errors are enough here. Takes effect only if no logger was made before (the normal case: the
-   * command line has just been parsed).
-   */
-  private static void quietZooKeeper() {
-    if (System.getProperty(ZK_LOG_LEVEL) == null) {
-      System.setProperty(ZK_LOG_LEVEL, "error");
-    }
-    if (System.getProperty(CURATOR_LOG_LEVEL) == null) {
-      System.setProperty(CURATOR_LOG_LEVEL, "warn");
     }
   }
 

@@ -37,6 +37,23 @@ public final class ZooKeeperHost implements AutoCloseable {
     this.port = server.port();
   }
 
+  /**
+   * Quiets the embedded ZooKeeper server (and Curator) in this JVM: they log their environment,
+   * every session and every connection a fault resets (with a stack trace) at INFO and WARN on
+   * stderr through slf4j-simple, which drowns what the run says; their errors remain. Call it
+   * before the first ZooKeeper class loads; a level set on the command line wins.
+   */
+  public static void quietLogs() {
+    quiet("org.slf4j.simpleLogger.log.org.apache.zookeeper", "error");
+    quiet("org.slf4j.simpleLogger.log.org.apache.curator", "warn");
+  }
+
+  private static void quiet(String property, String level) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, level);
+    }
+  }
+
   /** Starts a server with its files under {@code dir}. */
   public static ZooKeeperHost start(Path dir) {
     return new ZooKeeperHost(
