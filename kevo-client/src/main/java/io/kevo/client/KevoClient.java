@@ -417,6 +417,9 @@ public final class KevoClient implements AutoCloseable {
     tracker.close();
     scheduler.shutdownNow();
     pool.close();
+    if (options.tls() instanceof FileTls files) {
+      files.close(); // stops watching its files; TlsConfig.files says the client owns them
+    }
   }
 
   // Package-private plumbing for ClientTransaction and the tests.

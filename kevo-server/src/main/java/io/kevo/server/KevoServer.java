@@ -9,6 +9,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.kevo.engine.KevoDB;
 import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.wire.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -33,9 +34,8 @@ import org.slf4j.LoggerFactory;
  * serves {@code kevo.replication.ReplicationAdmin}: a replica can be promoted to primary (a new
  * epoch) or pointed at another primary at run time.
  *
- * <p>builder.intercept(new FatalErrorInterceptor(FatalErrorInterceptor.UNCAUGHT)); builder
- * .addService(replication.service())
- * .addService(ServerInterceptors.intercept(replication.adminService(), clientCalls));
+ * <p>With {@link ServerOptions#tls()} the port speaks TLS 1.3 only (clients and replicas alike),
+ * its certificate files re-read when they change.
  */
 public final class KevoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KevoServer.class);
@@ -90,6 +90,7 @@ public final class KevoServer implements AutoCloseable {
   private final OpenStreams openStreams = new OpenStreams();
   private volatile String selfAddress;
   private volatile CoordinatedNode coordinated;
+  private volatile TlsFiles tlsFiles; // the port's certificate files, watched until close
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -169,11 +170,24 @@ public final class KevoServer implements AutoCloseable {
    */
   public static KevoServer start(KevoDB db, ServerOptions options) {
     Objects.requireNonNull(options, "options");
-    return start(
-        db,
-        options,
-        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port())),
-        System::nanoTime);
+    InetSocketAddress at = new InetSocketAddress(options.host(), options.port());
+    if (options.tls() == null) {
+      return start(db, options, NettyServerBuilder.forAddress(at), System::nanoTime);
+    }
+    TlsFiles tls = options.tls().serverFiles();
+    try {
+      KevoServer s =
+          start(
+              db,
+              options,
+              NettyServerBuilder.forAddress(at, tls.serverCredentials()),
+              System::nanoTime);
+      s.tlsFiles = tls;
+      return s;
+    } catch (RuntimeException e) {
+      tls.close();
+      throw e;
+    }
   }
 
   /** Starts on any transport (in-process in tests), with a given monotonic clock. */
@@ -378,6 +392,10 @@ public final class KevoServer implements AutoCloseable {
     sweeper.shutdownNow();
     timer.shutdownNow();
     dispatch.close();
+    TlsFiles tls = tlsFiles;
+    if (tls != null) {
+      tls.close();
+    }
     service.abortScans(); // iterators of cancelled streams whose handlers have not run yet
     transactions.close();
     db.close();

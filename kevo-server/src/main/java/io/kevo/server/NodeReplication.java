@@ -11,6 +11,7 @@ import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaOptions;
 import io.kevo.replication.primary.Primary;
 import io.kevo.replication.replica.Replica;
+import io.kevo.wire.TlsFiles;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +44,7 @@ final class NodeReplication implements AutoCloseable {
   private volatile Primary primary;
   private volatile EpochHistory standaloneEpochs;
   private volatile AppliedWaiters readWaits;
+  private TlsFiles replicationTls; // guarded by switching
   private volatile Replica replica;
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
@@ -112,11 +114,27 @@ final class NodeReplication implements AutoCloseable {
     }
   }
 
+  /**
+   * A channel builder to the primary at {@code address}: TLS with the node's replication files
+   * (opened on first use, closed with this object) when the node has TLS, else plaintext.
+   */
+  private NettyChannelBuilder primaryChannel(String address) {
+    TlsOptions tls = options.tls();
+    if (tls == null) {
+      return NettyChannelBuilder.forTarget(address).usePlaintext();
+    }
+    synchronized (switching) {
+      if (replicationTls == null) {
+        replicationTls = tls.replicationFiles();
+      }
+      return NettyChannelBuilder.forTarget(address, replicationTls.channelCredentials());
+    }
+  }
+
   /** Starts a replica following {@code address} (the fields name it once it runs). */
   private void follow(String address) {
     ManagedChannel ch =
-        NettyChannelBuilder.forTarget(address)
-            .usePlaintext()
+        primaryChannel(address)
             .maxInboundMessageSize(Integer.MAX_VALUE)
             // Every callback of the replica's calls only enqueues for its apply thread (never
             // blocks): running them on the event loop saves a hand-off to gRPC's executor per
@@ -418,6 +436,12 @@ final class NodeReplication implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("stopping replication failed", e);
     } finally {
+      synchronized (switching) {
+        if (replicationTls != null) {
+          replicationTls.close();
+          replicationTls = null;
+        }
+      }
       if (channel != null) {
         channel.shutdownNow();
         try {

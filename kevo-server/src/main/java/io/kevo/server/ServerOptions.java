@@ -67,6 +67,7 @@ public final class ServerOptions {
   private final int minReplicasToWrite;
   private final Duration readWaitTimeout;
   private final FailoverOptions failover;
+  private final TlsOptions tls;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -90,6 +91,7 @@ public final class ServerOptions {
     this.minReplicasToWrite = b.minReplicasToWrite;
     this.readWaitTimeout = b.readWaitTimeout;
     this.failover = b.failover;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -118,7 +120,16 @@ public final class ServerOptions {
         .replicationAckTimeout(replicationAckTimeout)
         .minReplicasToWrite(minReplicasToWrite)
         .readWaitTimeout(readWaitTimeout)
-        .failover(failover);
+        .failover(failover)
+        .tls(tls);
+  }
+
+  /**
+   * The node's TLS (its port serves clients and replicas with it; as a replica it connects to its
+   * primary with it), or null: plaintext.
+   */
+  public TlsOptions tls() {
+    return tls;
   }
 
   /**
@@ -265,6 +276,7 @@ public final class ServerOptions {
         + role
         + (primaryAddress != null ? ", primary=" + primaryAddress : "")
         + (failover != null ? ", failover=" + failover : "")
+        + (tls != null ? ", tls=" + tls : "")
         + (advertiseAddress != null ? ", advertise=" + advertiseAddress : "")
         + ", listen="
         + host
@@ -344,6 +356,7 @@ public final class ServerOptions {
     private NodeRole role = NodeRole.STANDALONE;
     private String primaryAddress;
     private FailoverOptions failover;
+    private TlsOptions tls;
     private String advertiseAddress;
     private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
     private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
@@ -512,6 +525,12 @@ public final class ServerOptions {
      */
     public Builder failover(FailoverOptions f) {
       this.failover = f;
+      return this;
+    }
+
+    /** TLS for the node's port and its replica's connection; null (the default): plaintext. */
+    public Builder tls(TlsOptions t) {
+      this.tls = t;
       return this;
     }
 
