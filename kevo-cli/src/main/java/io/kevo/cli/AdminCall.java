@@ -27,12 +27,21 @@ final class AdminCall {
    */
   static <T> int run(
       String endpoint,
+      ClientTlsFlags tls,
       String what,
       Function<ReplicationAdminBlockingStub, T> call,
       Function<T, String> describe,
       PrintWriter out,
       PrintWriter err) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(endpoint).usePlaintext().build();
+    ClientTlsFlags.Channel credentials;
+    try {
+      credentials = tls.channel();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FATAL;
+    }
+    ManagedChannel ch = NettyChannelBuilder.forTarget(endpoint, credentials.credentials()).build();
     try {
       T answer =
           call.apply(
@@ -59,6 +68,13 @@ final class AdminCall {
         ch.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (credentials.files() != null) {
+        try {
+          credentials.files().close();
+        } catch (Exception e) {
+          // stopping a file watch: nothing to report
+        }
       }
     }
   }

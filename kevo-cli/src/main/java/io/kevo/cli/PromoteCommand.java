@@ -9,6 +9,7 @@ import io.kevo.proto.replication.ReplicationAdminGrpc;
 import io.kevo.wire.WireMetadata;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,12 +43,15 @@ final class PromoteCommand implements Callable<Integer> {
               + " member leads (use kevo switchover).")
   private boolean force;
 
+  @Mixin private ClientTlsFlags tls = new ClientTlsFlags();
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
     return AdminCall.run(
         endpoint,
+        tls,
         "promoting",
         stub -> withForce(stub, force).promote(PromoteRequest.getDefaultInstance()),
         PromoteCommand::describe,

@@ -3,6 +3,7 @@ package io.kevo.cli;
 import io.kevo.proto.replication.RepointRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,12 +34,15 @@ final class RepointCommand implements Callable<Integer> {
       description = "The new primary's client address.")
   private String primary;
 
+  @Mixin private ClientTlsFlags tls = new ClientTlsFlags();
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
     return AdminCall.run(
         endpoint,
+        tls,
         "repointing",
         stub -> stub.repoint(RepointRequest.newBuilder().setPrimaryAddress(primary).build()),
         r -> r.getMessage(),

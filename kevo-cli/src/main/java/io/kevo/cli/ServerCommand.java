@@ -211,6 +211,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Mixin private FailoverFlags failoverFlags = new FailoverFlags();
 
+  @Mixin private TlsFlags tlsFlags = new TlsFlags();
+
   @Spec private CommandSpec spec;
 
   private final java.util.concurrent.atomic.AtomicBoolean stoppedLogged =
@@ -242,7 +244,8 @@ final class ServerCommand implements Callable<Integer> {
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
               .primaryOptions(primaryOptions(file))
-              .failover(failoverFlags.options(file));
+              .failover(failoverFlags.options(file))
+              .tls(tlsFlags.options(file));
       String mode = setting(transactions, file, "transactions", null);
       if (mode != null) {
         b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,6 +72,8 @@ final class ShellCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}")
   private SyncMode sync;
 
+  @Mixin private ClientTlsFlags tls = new ClientTlsFlags();
+
   @Spec private CommandSpec spec;
 
   private final InputStream in;
@@ -92,7 +95,8 @@ final class ShellCommand implements Callable<Integer> {
     ShellBackend backend;
     if (connect != null) {
       try {
-        ClientOptions options = ClientOptions.forEndpoint(connect);
+        ClientOptions options =
+            ClientOptions.forEndpoint(connect).toBuilder().tls(tls.config()).build();
         backend = RemoteBackend.connect(KevoClient.connect(options), sync == SyncMode.IMMEDIATE);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--connect: " + e.getMessage());

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,6 +78,8 @@ final class StatusCommand implements Callable<Integer> {
       description = "With --coordinator: the cluster's name, as given to kevo server --cluster.")
   private String cluster;
 
+  @Mixin private ClientTlsFlags tls = new ClientTlsFlags();
+
   @Spec private CommandSpec spec;
 
   @Override
@@ -89,7 +92,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     ClientOptions options;
     try {
-      options = ClientOptions.forEndpoint(endpoint);
+      options = ClientOptions.forEndpoint(endpoint).toBuilder().tls(tls.config()).build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

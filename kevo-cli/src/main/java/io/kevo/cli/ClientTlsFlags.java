@@ -1,0 +1,63 @@
+package io.kevo.cli;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.kevo.client.TlsConfig;
+import io.kevo.wire.TlsFiles;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The TLS flags of the commands that call a node ({@code shell}, {@code status}, {@code promote},
+ * {@code repoint}, {@code switchover}): the CA that signs the node's certificate and, for a node
+ * that requires one, the command's own certificate. Without them the command speaks plaintext. Not
+ * thread-safe (picocli fills it once).
+ */
+final class ClientTlsFlags {
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "Speak TLS, checking the node's certificate (and its host name) with these PEM CA"
+              + " certificates.")
+  Path ca;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "With --tls-ca: this PEM certificate for a node that requires one.")
+  Path cert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM key of --tls-cert.")
+  Path key;
+
+  /** Whether TLS was asked for. */
+  boolean enabled() {
+    return ca != null || cert != null;
+  }
+
+  /**
+   * The client library's TLS setting: plaintext without flags.
+   *
+   * @throws IllegalArgumentException for a certificate without a key, or a file that does not load
+   */
+  TlsConfig config() {
+    return enabled() ? TlsConfig.files(ca, cert, key) : TlsConfig.plaintext();
+  }
+
+  /**
+   * Credentials for one raw gRPC channel, with what to close after it (null for plaintext).
+   *
+   * @throws IllegalArgumentException as {@link #config()}
+   */
+  Channel channel() {
+    if (!enabled()) {
+      return new Channel(InsecureChannelCredentials.create(), null);
+    }
+    TlsFiles files = TlsFiles.client(ca, cert, key);
+    return new Channel(files.channelCredentials(), files);
+  }
+
+  /** A channel's credentials and the files to close with it (null: nothing). */
+  record Channel(ChannelCredentials credentials, AutoCloseable files) {}
+}
