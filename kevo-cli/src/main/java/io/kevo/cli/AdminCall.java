@@ -1,11 +1,14 @@
 package io.kevo.cli;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.kevo.proto.replication.ReplicationAdminGrpc;
 import io.kevo.proto.replication.ReplicationAdminGrpc.ReplicationAdminBlockingStub;
+import io.kevo.wire.WireMetadata;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -41,7 +44,22 @@ final class AdminCall {
       err.flush();
       return ExitCodes.FATAL;
     }
-    ManagedChannel ch = NettyChannelBuilder.forTarget(endpoint, credentials.credentials()).build();
+    String token;
+    try {
+      token = tls.token();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FATAL;
+    }
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forTarget(endpoint, credentials.credentials());
+    if (token != null) {
+      Metadata headers = new Metadata();
+      headers.put(WireMetadata.AUTHORIZATION, "Bearer " + token);
+      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    ManagedChannel ch = builder.build();
     try {
       T answer =
           call.apply(

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The TLS flags of the commands that call a node ({@code shell}, {@code status}, {@code promote},
- * {@code repoint}, {@code switchover}): the CA that signs the node's certificate and, for a node
- * that requires one, the command's own certificate. Without them the command speaks plaintext. Not
- * thread-safe (picocli fills it once).
+ * The TLS and identity flags of the commands that call a node ({@code shell}, {@code status},
+ * {@code promote}, {@code repoint}, {@code switchover}): the CA that signs the node's certificate
+ * and, for a node that requires one, the command's own certificate. Without them the command speaks
+ * plaintext. Not thread-safe (picocli fills it once).
  */
 final class ClientTlsFlags {
   @Option(
@@ -30,6 +30,44 @@ final class ClientTlsFlags {
 
   @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM key of --tls-cert.")
   Path key;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Send the bearer token in this file (its first line) as the caller's identity, for a"
+              + " node with an auth file. A file, so that the token is not on the command line.")
+  Path tokenFile;
+
+  /**
+   * The bearer token from {@code --token-file}, or null.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or is empty
+   */
+  String token() {
+    if (tokenFile == null) {
+      return null;
+    }
+    try {
+      String t =
+          java.nio.file.Files.readAllLines(tokenFile).stream().findFirst().orElse("").strip();
+      if (t.isEmpty()) {
+        throw new IllegalArgumentException("--token-file " + tokenFile + " is empty");
+      }
+      return t;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read --token-file " + tokenFile + ": " + e);
+    }
+  }
+
+  /**
+   * {@code options} with the TLS and token of these flags.
+   *
+   * @throws IllegalArgumentException as {@link #config()} and {@link #token()}
+   */
+  io.kevo.client.ClientOptions applyTo(io.kevo.client.ClientOptions options) {
+    return options.toBuilder().tls(config()).bearerToken(token()).build();
+  }
 
   /** Whether TLS was asked for. */
   boolean enabled() {

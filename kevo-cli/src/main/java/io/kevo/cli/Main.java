@@ -82,6 +82,7 @@ public final class Main implements Runnable {
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());
     cli.addSubcommand(new SwitchoverCommand());
+    cli.addSubcommand(new AuthCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     WrappedHelp.install(cli);
     cli.setParameterExceptionHandler(new OneLineErrors());

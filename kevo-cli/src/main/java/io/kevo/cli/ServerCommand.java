@@ -213,6 +213,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Mixin private TlsFlags tlsFlags = new TlsFlags();
 
+  @Mixin private AccessFlags accessFlags = new AccessFlags();
+
   @Spec private CommandSpec spec;
 
   private final java.util.concurrent.atomic.AtomicBoolean stoppedLogged =
@@ -246,6 +248,7 @@ final class ServerCommand implements Callable<Integer> {
               .primaryOptions(primaryOptions(file))
               .failover(failoverFlags.options(file))
               .tls(tlsFlags.options(file));
+      accessFlags.apply(b, file);
       String mode = setting(transactions, file, "transactions", null);
       if (mode != null) {
         b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));

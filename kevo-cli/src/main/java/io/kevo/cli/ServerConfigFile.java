@@ -35,6 +35,8 @@ public final class ServerConfigFile {
           "replication-tls-ca",
           "replication-tls-cert",
           "replication-tls-key",
+          "auth-file",
+          "insecure",
           "sync",
           "memtable-mb",
           "wal-segment-mb",

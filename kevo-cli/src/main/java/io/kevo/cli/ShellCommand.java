@@ -95,8 +95,7 @@ final class ShellCommand implements Callable<Integer> {
     ShellBackend backend;
     if (connect != null) {
       try {
-        ClientOptions options =
-            ClientOptions.forEndpoint(connect).toBuilder().tls(tls.config()).build();
+        ClientOptions options = tls.applyTo(ClientOptions.forEndpoint(connect));
         backend = RemoteBackend.connect(KevoClient.connect(options), sync == SyncMode.IMMEDIATE);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--connect: " + e.getMessage());

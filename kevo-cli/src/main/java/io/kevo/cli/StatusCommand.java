@@ -92,7 +92,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     ClientOptions options;
     try {
-      options = ClientOptions.forEndpoint(endpoint).toBuilder().tls(tls.config()).build();
+      options = tls.applyTo(ClientOptions.forEndpoint(endpoint));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

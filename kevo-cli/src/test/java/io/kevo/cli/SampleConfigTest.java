@@ -59,6 +59,7 @@ class SampleConfigTest {
     m.put("transactions", new Check(server.transactionMode(), v -> v.toUpperCase(Locale.ROOT)));
     m.put("repl-retention-mb", new Check(primary.retentionBytes(), SampleConfigTest::mib));
     m.put("max-bootstraps", new Check(primary.maxConcurrentBootstraps(), Integer::valueOf));
+    m.put("insecure", new Check(server.insecure(), Boolean::valueOf));
     return m;
   }
 

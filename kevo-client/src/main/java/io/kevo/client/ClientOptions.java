@@ -43,6 +43,7 @@ public final class ClientOptions {
   private final Duration maxBackoff;
   private final boolean retryWrites;
   private final TlsConfig tls;
+  private final String bearerToken;
   private final int maxInboundMessageBytes;
   private final ReadPreference readPreference;
   private final Duration topologyRefreshInterval;
@@ -64,6 +65,7 @@ public final class ClientOptions {
     this.maxBackoff = b.maxBackoff;
     this.retryWrites = b.retryWrites;
     this.tls = b.tls;
+    this.bearerToken = b.bearerToken;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.readPreference = b.readPreference;
     this.topologyRefreshInterval = b.topologyRefreshInterval;
@@ -100,6 +102,7 @@ public final class ClientOptions {
     b.maxBackoff = maxBackoff;
     b.retryWrites = retryWrites;
     b.tls = tls;
+    b.bearerToken = bearerToken;
     b.maxInboundMessageBytes = maxInboundMessageBytes;
     b.readPreference = readPreference;
     b.topologyRefreshInterval = topologyRefreshInterval;
@@ -176,6 +179,14 @@ public final class ClientOptions {
    */
   public boolean retryWrites() {
     return retryWrites;
+  }
+
+  /**
+   * The bearer token sent with every call ({@code authorization: Bearer TOKEN}) to a node whose
+   * auth file grants it roles, or null (the default): none.
+   */
+  public String bearerToken() {
+    return bearerToken;
   }
 
   /** How the connection is secured; {@link TlsConfig#plaintext()} by default. */
@@ -311,6 +322,7 @@ public final class ClientOptions {
     private Duration maxBackoff = Duration.ofSeconds(2);
     private boolean retryWrites = true;
     private TlsConfig tls = TlsConfig.plaintext();
+    private String bearerToken;
     private int maxInboundMessageBytes = (64 << 20) + (1 << 20);
     private ReadPreference readPreference = ReadPreference.PRIMARY;
     private Duration topologyRefreshInterval = Duration.ofSeconds(30);
@@ -377,6 +389,15 @@ public final class ClientOptions {
 
     public Builder retryWrites(boolean retryWrites) {
       this.retryWrites = retryWrites;
+      return this;
+    }
+
+    /** See {@link ClientOptions#bearerToken()}; null: none. */
+    public Builder bearerToken(String token) {
+      if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+        throw new IllegalArgumentException("a bearer token is printable ASCII without spaces");
+      }
+      this.bearerToken = token;
       return this;
     }
 

@@ -2,7 +2,10 @@ package io.kevo.client;
 
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.kevo.wire.WireMetadata;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +53,15 @@ final class NodePool implements AutoCloseable {
 
   private Node open(String address) {
     ClientOptions.HostPort hp = ClientOptions.parseEndpoint(address);
-    ManagedChannel channel =
+    var builder =
         Grpc.newChannelBuilderForAddress(hp.host(), hp.port(), options.tls().channelCredentials())
-            .maxInboundMessageSize(options.maxInboundMessageBytes())
-            .build();
+            .maxInboundMessageSize(options.maxInboundMessageBytes());
+    if (options.bearerToken() != null) {
+      Metadata headers = new Metadata();
+      headers.put(WireMetadata.AUTHORIZATION, "Bearer " + options.bearerToken());
+      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    ManagedChannel channel = builder.build();
     LOG.debug("channel to {}", address);
     return new Node(address, channel);
   }

@@ -56,12 +56,20 @@ import io.grpc.Metadata;
  *   <tr><td>{@code kevo-epoch-term}</td><td>response header of StreamWAL</td><td>the primary's
  *       current term id</td></tr>
  * </table>
+ *
+ * <table>
+ *   <caption>Every call</caption>
+ *   <tr><th>key</th><th>where</th><th>meaning</th></tr>
+ *   <tr><td>{@code authorization}</td><td>request</td><td>{@code Bearer TOKEN}: the caller's
+ *       identity on a node with an auth file (without it, a client certificate is)</td></tr>
+ * </table>
  */
 public final class WireMetadata {
   private WireMetadata() {}
 
   public static final Metadata.Key<String> ACK = key("kevo-ack");
   public static final Metadata.Key<String> FORCE = key("kevo-force");
+  public static final Metadata.Key<String> AUTHORIZATION = key("authorization");
   public static final Metadata.Key<String> MIN_SEQUENCE = key("kevo-min-sequence");
   public static final Metadata.Key<String> SEQUENCE = key("kevo-sequence");
   public static final Metadata.Key<String> EPOCH = key("kevo-epoch");

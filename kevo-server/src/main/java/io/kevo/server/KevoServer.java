@@ -9,6 +9,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.kevo.engine.KevoDB;
 import io.kevo.proto.KevoServiceGrpc;
+import io.kevo.server.auth.AuthInterceptor;
+import io.kevo.server.auth.Authorizer;
+import io.kevo.server.auth.Denials;
 import io.kevo.wire.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,6 +94,8 @@ public final class KevoServer implements AutoCloseable {
   private volatile String selfAddress;
   private volatile CoordinatedNode coordinated;
   private volatile TlsFiles tlsFiles; // the port's certificate files, watched until close
+  private final Authorizer authorizer; // null: calls are not authenticated
+  private final Denials denials;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -141,6 +146,17 @@ public final class KevoServer implements AutoCloseable {
     this.health = new HealthStatusManager();
     dispatch.configure(builder);
     builder.intercept(new FatalErrorInterceptor(FatalErrorInterceptor.UNCAUGHT));
+    this.denials = new Denials(nanoTime);
+    if (options.authenticates()) {
+      this.authorizer =
+          options.authFile() != null
+              ? Authorizer.fromFile(options.authFile())
+              : Authorizer.anyVerifiedCertificate();
+      // Added last, so it runs first: nothing of a refused call runs.
+      builder.intercept(new AuthInterceptor(authorizer, denials));
+    } else {
+      this.authorizer = null;
+    }
     builder
         .addService(replication.service())
         .addService(ServerInterceptors.intercept(replication.adminService(), clientCalls));
@@ -227,6 +243,10 @@ public final class KevoServer implements AutoCloseable {
         Math.max(10, Math.min(1_000, options.transactionIdleTimeout().toMillis() / 2));
     s.sweeper.scheduleWithFixedDelay(
         s::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    if (s.authorizer != null) {
+      s.timer.scheduleWithFixedDelay(s.authorizer::reloadIfChanged, 1, 1, TimeUnit.SECONDS);
+    }
+    logAccess(s, options);
     s.health.setStatus("", ServingStatus.SERVING);
     s.health.setStatus(SERVICE, ServingStatus.SERVING);
     s.updateWritesHealth();
@@ -238,6 +258,37 @@ public final class KevoServer implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     LOG.debug("serving {} on {} with {}", db.directory(), s.server.getListenSockets(), options);
     return s;
+  }
+
+  private static void logAccess(KevoServer s, ServerOptions options) {
+    if (options.authFile() != null) {
+      LOG.info(
+          "calls are authorized by {}{}",
+          options.authFile(),
+          options.tls() == null
+              ? "; without TLS, bearer tokens cross the network in the clear"
+              : "");
+    } else if (options.authenticates()) {
+      LOG.info(
+          "calls need a client certificate signed by {}; each such certificate has every role (no"
+              + " --auth-file)",
+          options.tls().ca());
+    } else {
+      LOG.info(
+          "{} is open: no authentication, so any process that reaches it can read, write,"
+              + " replicate and promote (see --tls-* and --auth-file)",
+          s.address());
+    }
+  }
+
+  /** Who may do what on this node, or null when calls are not authenticated. */
+  Authorizer authorizer() {
+    return authorizer;
+  }
+
+  /** Calls refused for want of an identity or a role since the node started. */
+  public Denials denials() {
+    return denials;
   }
 
   /** The port bound (the chosen one when the options asked for port 0), or -1 if not TCP. */

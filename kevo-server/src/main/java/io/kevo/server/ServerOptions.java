@@ -68,6 +68,8 @@ public final class ServerOptions {
   private final Duration readWaitTimeout;
   private final FailoverOptions failover;
   private final TlsOptions tls;
+  private final java.nio.file.Path authFile;
+  private final boolean insecure;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -92,6 +94,8 @@ public final class ServerOptions {
     this.readWaitTimeout = b.readWaitTimeout;
     this.failover = b.failover;
     this.tls = b.tls;
+    this.authFile = b.authFile;
+    this.insecure = b.insecure;
   }
 
   public static Builder builder() {
@@ -121,7 +125,30 @@ public final class ServerOptions {
         .minReplicasToWrite(minReplicasToWrite)
         .readWaitTimeout(readWaitTimeout)
         .failover(failover)
-        .tls(tls);
+        .tls(tls)
+        .authFile(authFile)
+        .insecure(insecure);
+  }
+
+  /** The roles file ({@code --auth-file}, see {@code io.kevo.server.auth.AuthFile}), or null. */
+  public java.nio.file.Path authFile() {
+    return authFile;
+  }
+
+  /**
+   * Whether a non-loopback listen address without authentication was accepted ({@code --insecure}).
+   */
+  public boolean insecure() {
+    return insecure;
+  }
+
+  /**
+   * Whether calls are authenticated: with an auth file, or with TLS that requires client
+   * certificates (then every certificate the CA signed has every role).
+   */
+  public boolean authenticates() {
+    return authFile != null
+        || (tls != null && tls.clientAuth() == io.kevo.wire.TlsFiles.ClientAuth.REQUIRE);
   }
 
   /**
@@ -357,6 +384,8 @@ public final class ServerOptions {
     private String primaryAddress;
     private FailoverOptions failover;
     private TlsOptions tls;
+    private java.nio.file.Path authFile;
+    private boolean insecure;
     private String advertiseAddress;
     private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
     private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
@@ -528,6 +557,21 @@ public final class ServerOptions {
       return this;
     }
 
+    /** The roles file ({@code --auth-file}); null (the default): none. */
+    public Builder authFile(java.nio.file.Path f) {
+      this.authFile = f;
+      return this;
+    }
+
+    /**
+     * Accept listening on a non-loopback address without authentication ({@code --insecure}); false
+     * by default, when such a node refuses to start.
+     */
+    public Builder insecure(boolean b) {
+      this.insecure = b;
+      return this;
+    }
+
     /** TLS for the node's port and its replica's connection; null (the default): plaintext. */
     public Builder tls(TlsOptions t) {
       this.tls = t;
@@ -560,7 +604,24 @@ public final class ServerOptions {
         throw new IllegalArgumentException(
             "only a replica takes a primary address; this node's role is " + role);
       }
-      return new ServerOptions(this);
+      ServerOptions built = new ServerOptions(this);
+      if (!built.authenticates() && !insecure && !isLoopback(host)) {
+        throw new IllegalArgumentException(
+            "refusing to listen on "
+                + host
+                + " without authentication: anyone who reaches the port could read, write,"
+                + " replicate and promote. Require client certificates (--tls-cert, --tls-key,"
+                + " --tls-ca) or give an --auth-file; or pass --insecure to run open on purpose");
+      }
+      return built;
+    }
+
+    private static boolean isLoopback(String host) {
+      try {
+        return java.net.InetAddress.getByName(host).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
     }
 
     private static String checkHostPort(String hostPort, String name) {
