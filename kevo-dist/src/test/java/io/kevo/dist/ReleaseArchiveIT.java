@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,9 +87,22 @@ class ReleaseArchiveIT {
       entries++;
     }
     assertThat(entries).as("LICENSE entries").isEqualTo(jars.size() - kevoJars(jars));
+    // Every jar that carries a NOTICE file (Apache-2.0 section 4d) has it in NOTICE.
+    String notice = Files.readString(home.resolve("NOTICE"), UTF_8);
+    for (String jar : jars) {
+      if (!jar.startsWith("kevo-") && carriesNotice(home.resolve("lib").resolve(jar))) {
+        assertThat(notice).as("NOTICE names lib/%s", jar).contains("lib/" + jar);
+      }
+    }
     // Nothing of the build: no Maven wrapper, no sources.
     assertThat(home.resolve("mvnw")).doesNotExist();
     assertThat(home.resolve("pom.xml")).doesNotExist();
+  }
+
+  private static boolean carriesNotice(Path jar) throws IOException {
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      return zip.stream().anyMatch(e -> e.getName().matches("META-INF/NOTICE(\\.txt|\\.md)?"));
+    }
   }
 
   private static long kevoJars(List<String> jars) {
