@@ -197,7 +197,11 @@ class ShellEndToEndTest {
   void versionAndMissingSubcommand() {
     Run version = kevo("", "--version");
     assertThat(version.status()).isZero();
-    assertThat(version.out()).startsWith("kevo ");
+    // The build wrote the version and commit (kevo-cli/pom.xml, build-info) next to the classes.
+    assertThat(version.out())
+        .startsWith("kevo " + VersionProvider.buildInfo().getProperty("version") + " (commit ")
+        .containsPattern("^kevo \\S+ \\(commit (unknown|[0-9a-f]{12}(-dirty)?)\\)\n")
+        .contains("\nJava " + System.getProperty("java.version"));
 
     Run none = kevo("");
     assertThat(none.status()).isEqualTo(ExitCodes.FATAL);
