@@ -26,8 +26,8 @@ public record BackupProgress(
         + " stored";
   }
 
-  /** {@code bytes} in MiB with one decimal. */
-  static String mib(long bytes) {
+  /** {@code bytes} in MiB with one decimal, e.g. {@code 2.5 MiB}. */
+  public static String mib(long bytes) {
     return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 }
