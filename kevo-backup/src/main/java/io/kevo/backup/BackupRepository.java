@@ -13,7 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -130,19 +132,28 @@ public final class BackupRepository {
 
   /** The stored path (relative) of a shared SSTable. */
   static String sharedPath(String name, long size, int crc32c) {
-    String base = name.substring(0, name.length() - ".sst".length());
-    return SHARED + "/" + base + "_" + size + "_" + BackupManifest.hex(crc32c) + ".sst";
+    return SHARED + "/" + sharedKey(name, size) + "_" + BackupManifest.hex(crc32c) + ".sst";
   }
 
-  /** Whether some shared table has {@code name} and {@code size} (its CRC-32C still unknown). */
-  boolean mayShare(String name, long size) {
-    String base = name.substring(0, name.length() - ".sst".length());
-    String prefix = base + "_" + size + "_";
+  /**
+   * The {@code <table number>_<size>} keys of the shared tables (their CRC-32C left out): a table
+   * arriving with a key in this set may be one already stored.
+   */
+  Set<String> sharedKeys() {
     try (Stream<Path> s = Files.list(root.resolve(SHARED))) {
-      return s.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+      Set<String> out = new HashSet<>();
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".sst") && n.lastIndexOf('_') > 0)
+          .forEach(n -> out.add(n.substring(0, n.lastIndexOf('_'))));
+      return out;
     } catch (IOException e) {
       throw new BackupException("cannot list " + root.resolve(SHARED) + ": " + e, e);
     }
+  }
+
+  /** The key of {@link #sharedKeys()} for a table {@code name} of {@code size} bytes. */
+  static String sharedKey(String name, long size) {
+    return name.substring(0, name.length() - ".sst".length()) + "_" + size;
   }
 
   Path resolve(String relative) {

@@ -94,6 +94,7 @@ public final class BackupWriter {
     private final Consumer<BackupProgress> progress;
     private final long startNanos = System.nanoTime();
     private SnapshotHeader header;
+    private java.util.Set<String> sharedKeys;
     private final List<BackupManifest.StoredFile> stored = new ArrayList<>();
     private final List<Path[]> sharedMoves = new ArrayList<>(); // {tmp file, shared file}
     private final List<BackupManifest.StoredFile> written = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class BackupWriter {
         throw new BackupException("the snapshot header is inconsistent (manifests, sizes)");
       }
       header = h;
+      sharedKeys = repo.sharedKeys();
       LOG.info(
           "backup {}: snapshot {} of the primary at sequence {}: {} files, {} bytes",
           id,
@@ -138,7 +140,9 @@ public final class BackupWriter {
 
     private void start(int index) {
       SnapshotFile f = header.getFiles(index);
-      skipping = !CheckpointFile.isManifest(f.getName()) && repo.mayShare(f.getName(), f.getSize());
+      skipping =
+          !CheckpointFile.isManifest(f.getName())
+              && sharedKeys.contains(BackupRepository.sharedKey(f.getName(), f.getSize()));
       if (!skipping) {
         try {
           out =

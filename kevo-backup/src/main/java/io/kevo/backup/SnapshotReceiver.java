@@ -153,14 +153,16 @@ final class SnapshotReceiver {
         throw new BackupException("the primary ended the snapshot stream before its trailer");
       }
       Status st = Status.fromThrowable(closed.error());
+      boolean notPrimary =
+          st.getCode() == Status.Code.FAILED_PRECONDITION
+              || st.getCode() == Status.Code.UNIMPLEMENTED;
       throw new BackupException(
-          "the primary refused or broke the snapshot transfer: "
+          (notPrimary
+                  ? "the node refused the snapshot transfer: "
+                  : "the snapshot transfer failed: ")
               + st.getCode()
               + (st.getDescription() != null ? " " + st.getDescription() : "")
-              + (st.getCode() == Status.Code.FAILED_PRECONDITION
-                      || st.getCode() == Status.Code.UNIMPLEMENTED
-                  ? " (back up a node started with --role primary)"
-                  : ""),
+              + (notPrimary ? " (back up a node started with --role primary)" : ""),
           closed.error());
     }
     ClientCallStreamObserver<SnapshotRequest> c = call;

@@ -267,6 +267,20 @@ class BackupRestoreTest {
     assertThat(h.termAt(s).epoch()).isEqualTo(h.currentEpoch());
   }
 
+  @Test
+  void aSecondWriterIntoTheSameDirectoryIsRefusedAndLeavesNothing() throws Exception {
+    KevoServer primary = nodes.start(dir.resolve("primary"), NodeRole.PRIMARY);
+    BackupRepository repo = BackupRepository.open(dir.resolve("backups"));
+    try (AutoCloseable held = repo.lock()) {
+      assertThatThrownBy(() -> backup(nodes.channel(primary), repo))
+          .isInstanceOf(BackupException.class)
+          .hasMessageContaining("another backup is writing into");
+    }
+    assertThat(repo.list()).isEmpty();
+    assertThat(backup(nodes.channel(primary), repo).sequence()).isZero();
+    assertThat(primary.primary().snapshotTransfers().completed()).isEqualTo(1);
+  }
+
   private static void flipByte(Path file, long at) throws Exception {
     try (FileChannel f =
         FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

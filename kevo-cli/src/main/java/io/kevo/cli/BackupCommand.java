@@ -103,6 +103,11 @@ final class BackupCommand implements Callable<Integer> {
       }
       return take(out, err);
     } catch (BackupException e) {
+      if (endpoint != null) {
+        err.println("error: backup of " + endpoint + " failed: " + e.getMessage());
+        err.flush();
+        return ExitCodes.FATAL;
+      }
       err.println("error: " + e.getMessage());
       err.flush();
       return ExitCodes.FATAL;

@@ -113,7 +113,8 @@ class BackupCommandTest {
     assertThat(refused.err().lines())
         .singleElement()
         .asString()
-        .startsWith("error: the primary refused");
+        .startsWith("error: backup of " + primary.address() + " failed: the node refused")
+        .endsWith("(back up a node started with --role primary)");
     assertThat(dir.resolve("b").resolve("backups")).isEmptyDirectory();
   }
 }
