@@ -2,7 +2,6 @@ package io.kevo.backup;
 
 import io.kevo.engine.CheckpointFile;
 import io.kevo.engine.KevoDB;
-import io.kevo.engine.KevoException;
 import io.kevo.engine.StagedCheckpoint;
 import io.kevo.replication.ReplicaIdentity;
 import java.io.IOException;
@@ -90,7 +89,7 @@ public final class BackupRestorer {
           m.totalBytes(),
           abs);
       return m;
-    } catch (IOException | KevoException | BackupException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
       try {
         BackupRepository.deleteRecursively(partial);
       } catch (IOException cleanup) {

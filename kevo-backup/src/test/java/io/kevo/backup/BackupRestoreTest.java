@@ -127,6 +127,7 @@ class BackupRestoreTest {
     assertThat(progress.get(progress.size() - 1).bytesReceived()).isEqualTo(m.totalBytes());
     assertThat(BackupVerifier.problems(repo, m)).isEmpty();
     assertThat(repo.list()).extracting(BackupRepository.Entry::id).containsExactly(m.id());
+    assertThat(primary.primary().replicas()).isEmpty(); // nothing registered, no log held for it
 
     Path restored = dir.resolve("restored");
     BackupRestorer.restore(repo, null, restored);

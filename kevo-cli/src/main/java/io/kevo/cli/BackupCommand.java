@@ -195,13 +195,14 @@ final class BackupCommand implements Callable<Integer> {
       throw new BackupException("no backups in " + repo.root());
     }
     boolean damaged = false;
+    java.util.Map<String, String> checked = new java.util.HashMap<>(); // shared tables read once
     for (BackupRepository.Entry e : entries) {
       if (!e.complete()) {
         damaged = true;
         out.println("backup " + e.id() + ": DAMAGED: " + e.problem());
         continue;
       }
-      List<String> problems = BackupVerifier.problems(repo, e.manifest());
+      List<String> problems = BackupVerifier.problems(repo, e.manifest(), checked);
       if (problems.isEmpty()) {
         out.println(
             "backup "
