@@ -69,7 +69,12 @@ public final class BackupWriter {
         return r.commit(source);
       } finally {
         r.closeChannel();
-        BackupRepository.deleteRecursively(tmp); // gone after a commit; after a failure, cleanup
+        try {
+          BackupRepository.deleteRecursively(tmp); // gone after a commit; after a failure, cleanup
+        } catch (IOException e) {
+          // Not worth hiding the outcome for: the next backup clears tmp/ anyway.
+          LOG.warn("backup {}: could not delete {}: {}", id, tmp, e.toString());
+        }
       }
     } catch (BackupException e) {
       throw e;

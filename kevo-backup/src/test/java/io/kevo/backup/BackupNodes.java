@@ -46,6 +46,12 @@ final class BackupNodes implements AutoCloseable {
     return s;
   }
 
+  /** Closes {@code s} with the others. */
+  KevoServer track(KevoServer s) {
+    open.add(s);
+    return s;
+  }
+
   ManagedChannel channel(KevoServer s) {
     ManagedChannel ch = NettyChannelBuilder.forTarget(s.address()).usePlaintext().build();
     open.add(

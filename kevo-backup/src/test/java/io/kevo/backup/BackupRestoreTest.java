@@ -3,6 +3,7 @@ package io.kevo.backup;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -13,11 +14,13 @@ import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
+import io.kevo.server.ServerOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Backups of a real primary on 127.0.0.1 while it takes writes, and restores of them: exactly the
  * backup's sequence comes back, a later backup shares the unchanged tables, a damaged file is found
- * by verification and refused by restore, and a restored node becomes a primary of a new epoch.
+ * by verification and refused by restore, a restored node becomes a primary of a new epoch or a
+ * replica of the source that streams on from the backup's sequence.
  */
 @Timeout(60)
 class BackupRestoreTest {
@@ -266,6 +270,39 @@ class BackupRestoreTest {
     long s = second.db().wal().nextSequence() - 1;
     assertThat(s).isEqualTo(m.sequence() + 1);
     assertThat(h.termAt(s).epoch()).isEqualTo(h.currentEpoch());
+  }
+
+  @Test
+  void aRestoredNodeStartedAsAReplicaOfTheSourceStreamsOnFromTheBackupWithoutABootstrap()
+      throws Exception {
+    KevoServer primary = nodes.start(dir.resolve("primary"), NodeRole.PRIMARY);
+    Writer w = new Writer(primary.db(), "k");
+    for (int i = 0; i < 1000; i++) {
+      w.put("a");
+    }
+    BackupRepository repo = BackupRepository.open(dir.resolve("backups"));
+    BackupManifest m = backup(nodes.channel(primary), repo);
+    for (int i = 0; i < 500; i++) {
+      w.put("b");
+    }
+    Path restored = dir.resolve("restored");
+    BackupRestorer.restore(repo, m.id(), restored);
+    KevoDB db = KevoDB.open(restored, BackupNodes.DB);
+    KevoServer replica =
+        nodes.track(
+            KevoServer.start(
+                db,
+                ServerOptions.builder()
+                    .role(NodeRole.REPLICA)
+                    .primaryAddress(primary.address())
+                    .listen("127.0.0.1", 0)
+                    .build()));
+    long last = primary.db().wal().nextSequence() - 1;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> replica.replica().getLastAppliedSequence() == last);
+    assertThat(BackupNodes.contents(db)).isEqualTo(BackupNodes.contents(primary.db()));
+    assertThat(replica.replica().status().bootstrapsCompleted()).isZero();
   }
 
   @Test
