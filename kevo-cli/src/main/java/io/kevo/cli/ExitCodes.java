@@ -7,7 +7,8 @@ public final class ExitCodes {
 
   /**
    * A non-interactive shell ran to the end (or to {@code .exit}) but at least one command failed:
-   * wrong usage, an unknown command or an engine error.
+   * wrong usage, an unknown command or an engine error. Also: {@code kevo backup --verify} found a
+   * damaged or incomplete backup.
    */
   public static final int COMMAND_FAILED = 1;
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
-      "Exit status: 0 success; 1 a non-interactive shell had a failed command; 2 fatal (bad"
+      "Exit status: 0 success; 1 a non-interactive shell had a failed command, or kevo backup"
+          + " --verify found a damaged backup; 2 fatal (bad"
           + " options, database cannot be opened, server or coordinator cannot be reached, port"
           + " taken); 3 kevo server halted"
           + " because its JVM failed (out of memory).",
@@ -82,6 +83,8 @@ public final class Main implements Runnable {
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());
     cli.addSubcommand(new SwitchoverCommand());
+    cli.addSubcommand(new BackupCommand());
+    cli.addSubcommand(new RestoreCommand());
     cli.addSubcommand(new AuthCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     WrappedHelp.install(cli);

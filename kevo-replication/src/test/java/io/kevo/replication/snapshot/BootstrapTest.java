@@ -281,6 +281,47 @@ class BootstrapTest {
     assertThat(Files.exists(dir.resolve("waiting").resolve("checkpoint-staging"))).isFalse();
   }
 
+  /**
+   * What {@code kevo backup} relies on: a transfer requested without a replica id is one-shot. The
+   * primary pins the log while it sends, then releases it (nothing registered, nothing held), so a
+   * backup never makes it keep WAL; a named requester, by contrast, keeps the log held.
+   */
+  @Test
+  void aSnapshotFetchedWithoutAReplicaIdLeavesNoHoldBehind() throws Exception {
+    startPrimary(PrimaryOptions.builder().tailBytes(16 << 10).snapshotChunkBytes(16 << 10).build());
+    write("k", 0, 3000);
+    primaryDb.flush();
+
+    long anonymous = fetchWholeSnapshot("");
+    write("more", 0, 3000);
+    primaryDb.flush();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> primaryDb.wal().firstRetainedSequence() > anonymous + 1);
+    assertThat(served.primary().replicas()).isEmpty();
+    assertThat(served.primary().snapshotTransfers().completed()).isEqualTo(1);
+
+    long named = fetchWholeSnapshot("a-replica");
+    write("again", 0, 3000);
+    primaryDb.flush();
+    assertThat(primaryDb.wal().firstRetainedSequence()).isLessThanOrEqualTo(named + 1);
+    assertThat(served.primary().replicas()).hasSize(1);
+  }
+
+  /** Reads a whole snapshot stream for {@code replicaId}; returns the snapshot's sequence. */
+  private long fetchWholeSnapshot(String replicaId) {
+    var it =
+        WALReplicationServiceGrpc.newBlockingStub(served.channel())
+            .fetchSnapshot(SnapshotRequest.newBuilder().setReplicaId(replicaId).build());
+    long sequence = it.next().getHeader().getSequence();
+    boolean trailer = false;
+    while (it.hasNext()) {
+      trailer |= it.next().hasTrailer();
+    }
+    assertThat(trailer).isTrue();
+    return sequence;
+  }
+
   /** Reads the header and asks for nothing more. */
   private static final class SlowFetch
       implements ClientResponseObserver<SnapshotRequest, SnapshotChunk> {
