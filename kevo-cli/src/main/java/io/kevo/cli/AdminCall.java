@@ -1,14 +1,10 @@
 package io.kevo.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.kevo.proto.replication.ReplicationAdminGrpc;
 import io.kevo.proto.replication.ReplicationAdminGrpc.ReplicationAdminBlockingStub;
-import io.kevo.wire.WireMetadata;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,30 +32,15 @@ final class AdminCall {
       Function<T, String> describe,
       PrintWriter out,
       PrintWriter err) {
-    ClientTlsFlags.Channel credentials;
+    ClientTlsFlags.Channel channel;
     try {
-      credentials = tls.channel();
+      channel = tls.channelTo(endpoint);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return ExitCodes.FATAL;
     }
-    String token;
-    try {
-      token = tls.token();
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return ExitCodes.FATAL;
-    }
-    NettyChannelBuilder builder =
-        NettyChannelBuilder.forTarget(endpoint, credentials.credentials());
-    if (token != null) {
-      Metadata headers = new Metadata();
-      headers.put(WireMetadata.AUTHORIZATION, "Bearer " + token);
-      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    ManagedChannel ch = builder.build();
+    ManagedChannel ch = channel.builder().build();
     try {
       T answer =
           call.apply(
@@ -87,13 +68,7 @@ final class AdminCall {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (credentials.files() != null) {
-        try {
-          credentials.files().close();
-        } catch (Exception e) {
-          // stopping a file watch: nothing to report
-        }
-      }
+      channel.closeFiles();
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.kevo.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.backup.BackupException;
 import io.kevo.backup.BackupManifest;
 import io.kevo.backup.BackupOptions;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,6 +77,8 @@ final class BackupCommand implements Callable<Integer> {
       description = "Cap the transfer at this many MiB per second (default: no cap).")
   private int maxRateMb;
 
+  @Mixin private ClientTlsFlags tls = new ClientTlsFlags();
+
   @Spec private CommandSpec spec;
 
   @Override
@@ -120,12 +122,14 @@ final class BackupCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    ClientTlsFlags.Channel channel;
+    try {
+      channel = tls.channelTo(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     BackupRepository repo = BackupRepository.open(to);
-    ManagedChannel ch =
-        NettyChannelBuilder.forTarget(endpoint)
-            .usePlaintext()
-            .maxInboundMessageSize(16 << 20)
-            .build();
+    ManagedChannel ch = channel.builder().maxInboundMessageSize(16 << 20).build();
     try {
       BackupManifest m =
           new BackupWriter(
@@ -155,6 +159,7 @@ final class BackupCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      channel.closeFiles();
     }
   }
 

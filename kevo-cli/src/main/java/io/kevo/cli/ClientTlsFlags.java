@@ -2,8 +2,12 @@ package io.kevo.cli;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.kevo.client.TlsConfig;
 import io.kevo.wire.TlsFiles;
+import io.kevo.wire.WireMetadata;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -84,18 +88,32 @@ final class ClientTlsFlags {
   }
 
   /**
-   * Credentials for one raw gRPC channel, with what to close after it (null for plaintext).
+   * A channel builder to {@code endpoint} with these flags' TLS and token, and the TLS files to
+   * close once the channel is shut down (null for plaintext).
    *
-   * @throws IllegalArgumentException as {@link #config()}
+   * @throws IllegalArgumentException as {@link #config()} and {@link #token()}
    */
-  Channel channel() {
-    if (!enabled()) {
-      return new Channel(InsecureChannelCredentials.create(), null);
+  Channel channelTo(String endpoint) {
+    String token = token();
+    TlsFiles files = enabled() ? TlsFiles.client(ca, cert, key) : null;
+    ChannelCredentials creds =
+        files != null ? files.channelCredentials() : InsecureChannelCredentials.create();
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(endpoint, creds);
+    if (token != null) {
+      Metadata headers = new Metadata();
+      headers.put(WireMetadata.AUTHORIZATION, "Bearer " + token);
+      b.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-    TlsFiles files = TlsFiles.client(ca, cert, key);
-    return new Channel(files.channelCredentials(), files);
+    return new Channel(b, files);
   }
 
-  /** A channel's credentials and the files to close with it (null: nothing). */
-  record Channel(ChannelCredentials credentials, AutoCloseable files) {}
+  /** A channel builder, and the TLS files to close after its channel (null: nothing). */
+  record Channel(NettyChannelBuilder builder, TlsFiles files) {
+    /** Stops watching the TLS files, if any. */
+    void closeFiles() {
+      if (files != null) {
+        files.close();
+      }
+    }
+  }
 }
