@@ -43,14 +43,14 @@ public final class RemoteApi implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<KevoClient> clients = new ArrayList<>();
 
-  RemoteApi(Api api, String host, int port, int connections) {
+  RemoteApi(Api api, String host, int port, int connections, TargetTls tls) {
     if (connections < 1) {
       throw new IllegalArgumentException("--connections must be at least 1, got " + connections);
     }
     this.api = api;
     for (int i = 0; i < connections; i++) {
       if (api == Api.STUB) {
-        channels.add(channel(host, port));
+        channels.add(channel(host, port, tls));
       } else {
         // One node and no replica: session tokens would change no read's answer, only its path
         // (a read at a sequence); the recorded client figures were taken without them.
@@ -59,6 +59,7 @@ public final class RemoteApi implements AutoCloseable {
                 ClientOptions.builder()
                     .endpoint(host + ":" + port)
                     .sessionConsistency(false)
+                    .tls(tls.clientConfig())
                     .build()));
       }
     }
@@ -66,8 +67,12 @@ public final class RemoteApi implements AutoCloseable {
 
   /** A plaintext channel whose callbacks run on the event loop; one HTTP/2 connection. */
   public static ManagedChannel channel(String host, int port) {
-    return NettyChannelBuilder.forAddress(host, port)
-        .usePlaintext()
+    return channel(host, port, new TargetTls());
+  }
+
+  /** As {@link #channel(String, int)}, over TLS when {@code tls} asks for it. */
+  static ManagedChannel channel(String host, int port, TargetTls tls) {
+    return NettyChannelBuilder.forAddress(host, port, tls.credentials())
         .directExecutor()
         .maxInboundMessageSize(MAX_INBOUND)
         .build();

@@ -41,6 +41,7 @@ final class RemoteRun {
   /**
    * @param servingCpu CPU time of the node so far, or empty when it cannot be read
    * @param peakRss the node's VmHWM in MiB at the end, -1 if unknown
+   * @param tls how to reach the node (plaintext unless it holds TLS files)
    */
   static SideResult execute(
       String host,
@@ -50,17 +51,18 @@ final class RemoteRun {
       Mode mode,
       int connections,
       Supplier<Optional<ProcessCpu.Sample>> servingCpu,
-      Supplier<Double> peakRss) {
+      Supplier<Double> peakRss,
+      TargetTls tls) {
     KeyPlan keys = new KeyPlan(params.seed(), params.preload(), params.keySize());
     ValuePool values = new ValuePool(params.seed(), params.valueSize());
     double loadMs;
     double compactMs;
     List<PhaseStats> phases = new ArrayList<>();
     // Loading, compactions and settling go over a channel of their own, apart from the clients'.
-    ManagedChannel admin = RemoteApi.channel(host, port);
+    ManagedChannel admin = RemoteApi.channel(host, port, tls);
     Runnable compact =
         () -> KevoServiceGrpc.newBlockingStub(admin).compact(CompactRequest.newBuilder().build());
-    try (RemoteApi remote = new RemoteApi(api, host, port, connections)) {
+    try (RemoteApi remote = new RemoteApi(api, host, port, connections, tls)) {
       long t0 = System.nanoTime();
       preload(admin, keys, values, params.preload());
       long t1 = System.nanoTime();

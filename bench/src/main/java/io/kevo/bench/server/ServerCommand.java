@@ -95,6 +95,8 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Also run the embedded engine (default: ${DEFAULT-VALUE}).")
   boolean embedded;
 
+  @Mixin TargetTls tls = new TargetTls();
+
   @Override
   public Integer call() throws IOException {
     int repeat = this.repeat.count();
@@ -104,7 +106,11 @@ public final class ServerCommand implements Callable<Integer> {
     RemoteRun.Mode modeKind = RemoteRun.Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
     if (target != null) {
       ServerOptions.builder().listen(target); // validates HOST:PORT
+    } else if (tls.enabled()) {
+      throw new IllegalArgumentException(
+          "--tls-* need --target (the bench's own node is plaintext)");
     }
+    tls.open();
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("server-");
@@ -131,6 +137,7 @@ public final class ServerCommand implements Callable<Integer> {
       }
     } finally {
       dir.cleanUp(runDir);
+      tls.close();
     }
 
     Map<String, Object> runConfig = new LinkedHashMap<>();
@@ -163,7 +170,7 @@ public final class ServerCommand implements Callable<Integer> {
       Supplier<Double> rss = serverPid == null ? () -> -1.0 : () -> PeakRss.ofProcessMb(serverPid);
       System.err.printf("running server workloads against %s%n", target);
       return RemoteRun.execute(
-          host, port, params, apiKind, modeKind, connections.count(), cpu, rss);
+          host, port, params, apiKind, modeKind, connections.count(), cpu, rss, tls);
     }
     Files.createDirectories(data);
     try (ServerProcess server =
@@ -186,7 +193,8 @@ public final class ServerCommand implements Callable<Integer> {
           modeKind,
           connections.count(),
           server::cpu,
-          server::peakRssMb);
+          server::peakRssMb,
+          new TargetTls());
     } finally {
       Dirs.deleteRecursively(data);
     }

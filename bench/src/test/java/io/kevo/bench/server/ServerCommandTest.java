@@ -8,6 +8,9 @@ import io.kevo.bench.run.ChildJvm;
 import io.kevo.engine.KevoDB;
 import io.kevo.server.KevoServer;
 import io.kevo.server.ServerOptions;
+import io.kevo.server.TlsOptions;
+import io.kevo.testkit.TestCertificates;
+import io.kevo.wire.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -146,6 +149,51 @@ class ServerCommandTest {
       assertThat(
               asMap(((List<?>) asMap(report.get("results")).get("phases")).get(0)).get("embedded"))
           .isNull();
+    }
+  }
+
+  @Test
+  void aTargetThatRequiresClientCertificatesIsLoadedOverMutualTls() throws Exception {
+    Path certs = tmp.resolve("certs");
+    TestCertificates.Authority ca = TestCertificates.authority("bench CA", certs, "ca");
+    TestCertificates.Issued node = ca.issue("node", certs, "node");
+    TestCertificates.Issued bench = ca.issue("bench", certs, "bench");
+    try (KevoServer server =
+        KevoServer.start(
+            KevoDB.open(tmp.resolve("tls-node")),
+            ServerOptions.builder()
+                .listen("127.0.0.1", 0)
+                .tls(
+                    TlsOptions.server(node.certFile(), node.keyFile())
+                        .withClientAuth(ca.certFile(), TlsFiles.ClientAuth.REQUIRE))
+                .build())) {
+      Path json = tmp.resolve("tls.json");
+      for (String api : new String[] {"stub", "client"}) {
+        int exit =
+            BenchMain.execute(
+                List.of(
+                        "server",
+                        "--target=127.0.0.1:" + server.port(),
+                        "--tls-ca=" + ca.certFile(),
+                        "--tls-cert=" + bench.certFile(),
+                        "--tls-key=" + bench.keyFile(),
+                        "--no-embedded",
+                        "--api=" + api,
+                        "--mode=blocking",
+                        "--workloads=get,put",
+                        "--clients=2",
+                        "--preload=100",
+                        "--duration=0.3",
+                        "--warmup=0.1",
+                        "--jit-warmup=0",
+                        "--dir=" + tmp.resolve("d-" + api),
+                        "--json=" + json)
+                    .toArray(String[]::new));
+        assertThat(exit).as(api).isZero();
+        Map<String, Object> get = asMap(asMap(first(json)).get("server"));
+        assertThat(number(get, "calls").longValue()).as(api).isPositive();
+        assertThat(get.get("found")).as(api).isEqualTo(get.get("calls"));
+      }
     }
   }
 
