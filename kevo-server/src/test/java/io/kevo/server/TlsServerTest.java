@@ -160,7 +160,7 @@ class TlsServerTest extends LocalNodesFixture {
   }
 
   @Test
-  void aReplicaWithoutACertificateFromThePrimarysCaIsRefusedWhileAGoodOneFollows() {
+  void replicasWithoutACertificateOrWithAnotherCasAreRefusedWhileAGoodOneFollows() {
     KevoServer primary = primary();
     TestCertificates.Authority other = TestCertificates.authority("another CA", certs, "other");
     TestCertificates.Issued stranger = other.issue("stranger", certs, "stranger");
@@ -172,6 +172,12 @@ class TlsServerTest extends LocalNodesFixture {
             TlsOptions.server(stranger.certFile(), stranger.keyFile())
                 .withReplication(ca.certFile(), stranger.certFile(), stranger.keyFile()));
     KevoServer good = replica("r1", primary, mutual(ca.issue("r1", certs, "r1")));
+    // And one without any certificate: a plaintext replica.
+    KevoServer plain =
+        tlsNode(
+            "plain",
+            ServerOptions.builder().role(NodeRole.REPLICA).primaryAddress(primary.address()),
+            null);
     ManagedChannel app = channel(primary, clientTls(ca.certFile(), ca.issue("app", certs, "app")));
     put(app, "k", "v");
 
@@ -181,10 +187,13 @@ class TlsServerTest extends LocalNodesFixture {
     assertThat(primary.primary().connectedReplicas()).isEqualTo(1);
     assertThat(refused.db().get("k".getBytes(StandardCharsets.UTF_8))).isEmpty();
     assertThat(refused.replica().getCurrentState().name()).isIn("CONNECTING", "ERROR");
+    assertThat(plain.db().get("k".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(plain.replica().getCurrentState().name()).isIn("CONNECTING", "ERROR");
   }
 
   @Test
-  void aServerCertificateReplacedOnDiskIsServedToNewConnectionsWithoutARestart() {
+  void aServerCertificateReplacedOnDiskIsServedToNewConnectionsWhileClientsRunWithoutARestart()
+      throws Exception {
     KevoServer primary = primary();
     BigInteger first = primaryCert.certificate().getSerialNumber();
     TestCertificates.Issued app = ca.issue("app", certs, "app");
@@ -193,6 +202,24 @@ class TlsServerTest extends LocalNodesFixture {
     put(before, "k", "v");
     assertThat(((X509Certificate) sessionPeer(session.get())).getSerialNumber()).isEqualTo(first);
 
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                while (!stop.get()) {
+                  put(before, "w" + writes.get(), "x");
+                  writes.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    writer.start();
     TestCertificates.Issued rotated = ca.issue("primary", certs, "primary");
     assertThat(rotated.certFile()).isEqualTo(primaryCert.certFile());
 
@@ -206,7 +233,12 @@ class TlsServerTest extends LocalNodesFixture {
               assertThat(((X509Certificate) sessionPeer(fresh.get())).getSerialNumber())
                   .isEqualTo(rotated.certificate().getSerialNumber());
             });
-    // The connection made before the rotation goes on working.
+    // The client that was writing through the rotation never failed, and goes on working.
+    long atRotation = writes.get();
+    await().atMost(Duration.ofSeconds(10)).until(() -> writes.get() > atRotation + 10);
+    stop.set(true);
+    writer.join(10_000);
+    assertThat(failure.get()).isNull();
     assertThat(get(before, "k")).isEqualTo("v");
   }
 
