@@ -72,6 +72,39 @@ class TlsClientTest {
   }
 
   @Test
+  void aBearerTokenIsTheClientsIdentityOnANodeWithAnAuthFile() throws Exception {
+    String token = "client-test-token-0123456789";
+    Path auth = dir.resolve("kevo.auth");
+    java.nio.file.Files.writeString(
+        auth, "read,write token app sha256:" + io.kevo.server.auth.AuthFile.sha256(token) + "\n");
+    try (KevoServer server =
+        KevoServer.start(
+            KevoDB.open(dir.resolve("data")),
+            ServerOptions.builder().listen("127.0.0.1", 0).authFile(auth).build())) {
+      try (KevoClient client =
+          KevoClient.connect(
+              ClientOptions.builder().endpoint(server.address()).bearerToken(token).build())) {
+        client.put(b("k"), b("v"));
+        assertThat(client.get(b("k"))).hasValue(b("v"));
+      }
+      try (KevoClient anonymous =
+          KevoClient.connect(
+              ClientOptions.builder()
+                  .endpoint(server.address())
+                  .deadline(Duration.ofSeconds(5))
+                  .build())) {
+        assertThatThrownBy(() -> anonymous.get(b("k")))
+            .isInstanceOfSatisfying(
+                KevoClientException.class,
+                e -> assertThat(e.code()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED));
+      }
+    }
+    assertThatThrownBy(() -> ClientOptions.builder().bearerToken("has space"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a bearer token is printable ASCII without spaces");
+  }
+
+  @Test
   void aMissingCertificateFileIsAClearErrorAtConfiguration() {
     Path missing = dir.resolve("nope.crt");
     assertThatThrownBy(() -> TlsConfig.files(missing, null, null))
