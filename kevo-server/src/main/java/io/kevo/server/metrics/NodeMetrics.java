@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -64,6 +65,8 @@ public final class NodeMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final RpcMeters rpc;
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  // Micrometer holds the objects its gauges and function counters read weakly: keep them here.
+  private volatile Sources sources;
   private volatile EngineMeters engine;
   private volatile ReplicationMeters replication;
   private volatile HttpServer http;
@@ -77,6 +80,15 @@ public final class NodeMetrics implements AutoCloseable {
   /** A registry with the JVM's meters and none of the node's yet; nothing listens. */
   public static NodeMetrics create() {
     NodeMetrics m = new NodeMetrics();
+    // Two of ProcessorMetrics' meters break Prometheus's naming rules (promtool check metrics
+    // objects): the CPU count ends in _count like a summary, the CPU time carries "ns" in its name.
+    m.registry
+        .config()
+        .meterFilter(
+            MeterFilter.deny(
+                id ->
+                    id.getName().equals("system.cpu.count")
+                        || id.getName().equals("process.cpu.time")));
     new JvmMemoryMetrics().bindTo(m.registry);
     m.gc.bindTo(m.registry);
     new JvmThreadMetrics().bindTo(m.registry);
@@ -109,6 +121,7 @@ public final class NodeMetrics implements AutoCloseable {
     Gauge.builder("kevo.transactions.open", s.transactionsOpen(), IntSupplier::getAsInt)
         .description("Client transactions open now")
         .register(registry);
+    this.sources = s;
     this.engine = e;
     this.replication = r;
   }
