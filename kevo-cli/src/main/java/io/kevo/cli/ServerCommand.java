@@ -141,6 +141,14 @@ final class ServerCommand implements Callable<Integer> {
   private String advertise;
 
   @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP, no authentication:"
+              + " keep it on a trusted network). Default: off")
+  private String metricsListen;
+
+  @Option(
       names = "--replication-ack",
       paramLabel = "LEVEL",
       description =
@@ -245,6 +253,7 @@ final class ServerCommand implements Callable<Integer> {
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
+              .metricsListen(setting(metricsListen, file, "metrics-listen", null))
               .primaryOptions(primaryOptions(file))
               .failover(failoverFlags.options(file))
               .tls(tlsFlags.options(file));

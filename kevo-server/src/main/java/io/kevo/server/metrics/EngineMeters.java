@@ -151,6 +151,20 @@ final class EngineMeters {
         "Lookups a bloom filter let through for an absent key",
         DbStats::bloomFalsePositives);
 
+    // The engine does not count its write stalls; these limits, next to kevo_engine_level_files
+    // and kevo_engine_memtables_immutable, say when writers are being slowed down or stopped.
+    limit(
+        "kevo.engine.l0.slowdown.trigger",
+        "L0 files from which each write group is delayed 1 ms",
+        db.options().l0SlowdownTrigger());
+    limit(
+        "kevo.engine.l0.stop.trigger",
+        "L0 files at which writers wait for compaction",
+        db.options().l0StopTrigger());
+    limit(
+        "kevo.engine.memtables.immutable.max",
+        "Frozen memtables at which writers wait for a flush",
+        db.options().maxImmutableMemtables());
     new DiskSpaceMetrics(db.directory().toFile()).bindTo(registry);
     refresh();
   }
@@ -204,6 +218,10 @@ final class EngineMeters {
       }
     }
     return cached;
+  }
+
+  private void limit(String name, String description, int value) {
+    Gauge.builder(name, () -> value).description(description).register(registry);
   }
 
   private void gauge(String name, String unit, String description, ToDoubleFunction<DbStats> f) {
