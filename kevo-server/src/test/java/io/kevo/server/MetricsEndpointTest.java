@@ -106,6 +106,37 @@ class MetricsEndpointTest extends LocalNodesFixture {
   }
 
   @Test
+  void aPromotedReplicaReportsItselfAsPrimaryAtTheNextScrape() {
+    KevoServer primary = node("primary", ServerOptions.builder().role(NodeRole.PRIMARY));
+    KevoServer replica =
+        nodeWithMetrics(
+            "replica",
+            ServerOptions.builder().role(NodeRole.REPLICA).primaryAddress(primary.address()));
+    stub(primary).put(PutRequest.newBuilder().setKey(b("k")).setValue(b("v")).build());
+    long last = primary.db().latestSequence();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Exposition.scrape(replica.metricsPort()).value("kevo_replica_applied_sequence")
+                    == last);
+    primary.close();
+
+    io.kevo.proto.replication.ReplicationAdminGrpc.newBlockingStub(channel(replica))
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .promote(io.kevo.proto.replication.PromoteRequest.getDefaultInstance());
+    stub(replica).put(PutRequest.newBuilder().setKey(b("after")).setValue(b("v")).build());
+
+    Exposition promoted = Exposition.scrape(replica.metricsPort());
+    assertThat(promoted.value("kevo_node_role", "role", "primary")).isEqualTo(1);
+    assertThat(promoted.value("kevo_node_role", "role", "replica")).isZero();
+    assertThat(promoted.value("kevo_replica_applied_sequence")).isNaN();
+    assertThat(promoted.value("kevo_primary_replicas_connected")).isZero();
+    assertThat(promoted.value("kevo_rpc_requests_total", "method", "Put", "code", "OK"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void aMetricsAddressInUseStopsTheNodeFromStartingWithAClearError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThatThrownBy(
