@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitoring files of {@code docs/}: the alert rules pass {@code promtool check rules}, and
- * every metric the rules and the Grafana dashboard's panels name is one a primary or a replica
- * exports.
+ * every metric the rules, the Grafana dashboard's panels and the Metrics section of OPERATIONS.md
+ * name is one a primary or a replica exports.
  */
 class MonitoringFilesTest extends LocalNodesFixture {
   static final Path RULES = Path.of("..", "docs", "prometheus", "kevo-rules.yml");
   static final Path DASHBOARD = Path.of("..", "docs", "grafana", "kevo-dashboard.json");
+  static final Path OPERATIONS = Path.of("..", "docs", "OPERATIONS.md");
   private static final Pattern METRIC =
       Pattern.compile("\\b((?:kevo|jvm|disk|process|system)_[a-zA-Z0-9_]*)\\b");
   private static final Pattern EXPR = Pattern.compile("^\\s*expr:\\s*(.+)$");
@@ -66,6 +67,14 @@ class MonitoringFilesTest extends LocalNodesFixture {
           .as("metrics the node exports, for %s", expr)
           .containsAll(metricsIn(expr));
     }
+    String operations = Files.readString(OPERATIONS);
+    String section =
+        operations.substring(
+            operations.indexOf("## Metrics"), operations.indexOf("## Backup and restore"));
+    Set<String> documented = new TreeSet<>(metricsIn(section));
+    documented.removeIf(n -> n.endsWith("_")); // jvm_memory_* and the like
+    assertThat(documented).hasSizeGreaterThan(20);
+    assertThat(exported).as("metrics docs/OPERATIONS.md names").containsAll(documented);
   }
 
   private static Set<String> metricsIn(String expr) {
