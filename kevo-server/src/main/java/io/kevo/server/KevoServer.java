@@ -296,7 +296,9 @@ public final class KevoServer implements AutoCloseable {
             transactions::begunCount,
             transactions::committedCount,
             transactions::abortedCount,
-            transactions::openCount));
+            transactions::openCount,
+            this::openScans,
+            this::bytesRead));
     metrics.listen(options.metricsHost(), options.metricsPort());
   }
 

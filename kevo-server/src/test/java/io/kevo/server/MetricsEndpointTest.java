@@ -74,6 +74,9 @@ class MetricsEndpointTest extends LocalNodesFixture {
     assertThat(after.value("disk_free_bytes")).isPositive();
     assertThat(after.value("kevo_transactions_total", "event", "committed")).isEqualTo(1);
     assertThat(after.value("kevo_transactions_total", "event", "begun")).isEqualTo(1);
+    assertThat(after.value("kevo_transactions_open")).isZero();
+    assertThat(after.value("kevo_rpc_read_bytes_total")).isPositive();
+    assertThat(after.value("kevo_scans_open")).isZero();
     assertThat(after.value("kevo_node_role", "role", "primary")).isEqualTo(1);
     assertThat(after.value("kevo_node_role", "role", "replica")).isZero();
     assertThat(after.all("kevo_primary_replica_acked_sequence")).hasSize(1);

@@ -60,7 +60,9 @@ public final class NodeMetrics implements AutoCloseable {
       LongSupplier transactionsBegun,
       LongSupplier transactionsCommitted,
       LongSupplier transactionsAborted,
-      IntSupplier transactionsOpen) {}
+      IntSupplier transactionsOpen,
+      IntSupplier scansOpen,
+      LongSupplier bytesRead) {}
 
   private final PrometheusMeterRegistry registry;
   private final RpcMeters rpc;
@@ -121,6 +123,13 @@ public final class NodeMetrics implements AutoCloseable {
     Gauge.builder("kevo.transactions.open", s.transactionsOpen(), IntSupplier::getAsInt)
         .description("Client transactions open now")
         .register(registry);
+    Gauge.builder("kevo.scans.open", s.scansOpen(), IntSupplier::getAsInt)
+        .description("Scans streaming now; each holds an open engine iterator")
+        .register(registry);
+    FunctionCounter.builder("kevo.rpc.read", s.bytesRead(), LongSupplier::getAsLong)
+        .description("Key and value bytes returned to clients by reads")
+        .baseUnit("bytes")
+        .register(registry);
     this.sources = s;
     this.engine = e;
     this.replication = r;
@@ -159,6 +168,13 @@ public final class NodeMetrics implements AutoCloseable {
     this.http = server;
     this.httpThread = thread;
     LOG.info("serving Prometheus metrics on http://{}:{}/metrics", host, port());
+    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+      LOG.warn(
+          "the metrics endpoint {}:{} has no authentication nor TLS: keep it on a network only"
+              + " your Prometheus reaches",
+          host,
+          port());
+    }
   }
 
   /** The port the endpoint is bound to, or -1 before {@link #listen}. */
