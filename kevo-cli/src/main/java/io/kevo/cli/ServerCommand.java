@@ -253,11 +253,14 @@ final class ServerCommand implements Callable<Integer> {
               .role(nodeRole)
               .primaryAddress(setting(primary, file, "primary", null))
               .advertiseAddress(setting(advertise, file, "advertise", null))
-              .metricsListen(setting(metricsListen, file, "metrics-listen", null))
               .primaryOptions(primaryOptions(file))
               .failover(failoverFlags.options(file))
               .tls(tlsFlags.options(file));
       accessFlags.apply(b, file);
+      String metrics = setting(metricsListen, file, "metrics-listen", null);
+      if (metrics != null) {
+        parse(metrics, b::metricsListen, "--metrics-listen", "expected HOST:PORT, port 0..65535");
+      }
       String mode = setting(transactions, file, "transactions", null);
       if (mode != null) {
         b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));
