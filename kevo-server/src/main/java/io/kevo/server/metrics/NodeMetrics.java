@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -73,6 +74,7 @@ public final class NodeMetrics implements AutoCloseable {
   private volatile ReplicationMeters replication;
   private volatile HttpServer http;
   private volatile ExecutorService httpThread;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private NodeMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -231,6 +233,9 @@ public final class NodeMetrics implements AutoCloseable {
   /** Stops the endpoint and the JVM meters' listeners. Idempotent; throws nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     HttpServer s = http;
     if (s != null) {
       s.stop(0);

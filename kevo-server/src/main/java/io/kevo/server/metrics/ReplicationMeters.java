@@ -70,7 +70,7 @@ final class ReplicationMeters {
           .register(registry);
     }
     Gauge.builder(
-            "kevo.primary.replicas.connected", this, m -> onPrimary(p -> p.connectedReplicas()))
+            "kevo.primary.replicas.connected", this, m -> m.onPrimary(Primary::connectedReplicas))
         .description("Replicas with a stream open to this primary")
         .register(registry);
     primaryCounter(
