@@ -141,6 +141,14 @@ final class ServerCommand implements Callable<Integer> {
   private String advertise;
 
   @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP, no authentication:"
+              + " keep it on a trusted network). Default: off")
+  private String metricsListen;
+
+  @Option(
       names = "--replication-ack",
       paramLabel = "LEVEL",
       description =
@@ -249,6 +257,10 @@ final class ServerCommand implements Callable<Integer> {
               .failover(failoverFlags.options(file))
               .tls(tlsFlags.options(file));
       accessFlags.apply(b, file);
+      String metrics = setting(metricsListen, file, "metrics-listen", null);
+      if (metrics != null) {
+        parse(metrics, b::metricsListen, "--metrics-listen", "expected HOST:PORT, port 0..65535");
+      }
       String mode = setting(transactions, file, "transactions", null);
       if (mode != null) {
         b.transactionMode(parseEnum(TransactionMode.class, mode, "--transactions"));

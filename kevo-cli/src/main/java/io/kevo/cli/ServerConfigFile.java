@@ -28,6 +28,7 @@ public final class ServerConfigFile {
           "role",
           "primary",
           "advertise",
+          "metrics-listen",
           "tls-cert",
           "tls-key",
           "tls-ca",

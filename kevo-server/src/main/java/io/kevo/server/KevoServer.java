@@ -12,12 +12,15 @@ import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.server.auth.AuthInterceptor;
 import io.kevo.server.auth.Authorizer;
 import io.kevo.server.auth.Denials;
+import io.kevo.server.metrics.NodeMetrics;
 import io.kevo.wire.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,6 +99,7 @@ public final class KevoServer implements AutoCloseable {
   private volatile TlsFiles tlsFiles; // the port's certificate files, watched until close
   private final Authorizer authorizer; // null: calls are not authenticated
   private final Denials denials;
+  private final NodeMetrics metrics; // null: no Prometheus endpoint
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoServer(
@@ -111,7 +115,8 @@ public final class KevoServer implements AutoCloseable {
             options.transactionMode(),
             options.transactionLockTimeout(),
             nanoTime);
-    RpcMetrics metrics = new RpcMetrics(nanoTime);
+    this.metrics = options.metricsListen() != null ? NodeMetrics.create() : null;
+    RpcMetrics rpcMetrics = new RpcMetrics(nanoTime, metrics == null ? null : metrics.rpc());
     this.dispatch = new CallDispatch(options.dispatch(), db.options().syncMode());
     ScheduledThreadPoolExecutor waitTimer =
         new ScheduledThreadPoolExecutor(
@@ -137,7 +142,7 @@ public final class KevoServer implements AutoCloseable {
         new KevoServiceImpl(
             db,
             transactions,
-            metrics,
+            rpcMetrics,
             options,
             version(),
             dispatch.syncWrites(),
@@ -164,7 +169,7 @@ public final class KevoServer implements AutoCloseable {
         builder
             .addService(
                 ServerInterceptors.intercept(
-                    service, new CallState.Interceptor(), metrics, clientCalls))
+                    service, new CallState.Interceptor(), rpcMetrics, clientCalls))
             .addService(ServerInterceptors.intercept(health.getHealthService(), openStreams))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), openStreams))
@@ -212,14 +217,15 @@ public final class KevoServer implements AutoCloseable {
     Objects.requireNonNull(db, "db");
     KevoServer s = new KevoServer(db, options, builder, nanoTime);
     try {
+      s.startMetrics();
       s.server.start();
     } catch (IOException e) {
-      s.sweeper.shutdownNow();
-      s.timer.shutdownNow();
-      s.dispatch.close();
-      s.replication.close();
+      s.stopUnstarted();
       throw new UncheckedIOException(
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      s.stopUnstarted(); // e.g. the metrics address cannot be bound
+      throw e;
     }
     s.selfAddress =
         options.advertiseAddress() != null
@@ -237,6 +243,9 @@ public final class KevoServer implements AutoCloseable {
       s.sweeper.shutdownNow();
       s.timer.shutdownNow();
       s.replication.close();
+      if (s.metrics != null) {
+        s.metrics.close();
+      }
       throw e;
     }
     long sweepMillis =
@@ -258,6 +267,39 @@ public final class KevoServer implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     LOG.debug("serving {} on {} with {}", db.directory(), s.server.getListenSockets(), options);
     return s;
+  }
+
+  /** Undoes the constructor's work when the server could not start (the engine is left open). */
+  private void stopUnstarted() {
+    sweeper.shutdownNow();
+    timer.shutdownNow();
+    dispatch.close();
+    replication.close();
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+
+  /** Binds the node's meters and opens the metrics endpoint, if the options ask for one. */
+  private void startMetrics() {
+    if (metrics == null) {
+      return;
+    }
+    metrics.bind(
+        new NodeMetrics.Sources(
+            db,
+            () -> role().name().toLowerCase(Locale.ROOT),
+            Arrays.stream(NodeRole.values()).map(r -> r.name().toLowerCase(Locale.ROOT)).toList(),
+            this::primary,
+            this::replica,
+            denials,
+            transactions::begunCount,
+            transactions::committedCount,
+            transactions::abortedCount,
+            transactions::openCount,
+            this::openScans,
+            this::bytesRead));
+    metrics.listen(options.metricsHost(), options.metricsPort());
   }
 
   private static void logAccess(KevoServer s, ServerOptions options) {
@@ -299,6 +341,14 @@ public final class KevoServer implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /**
+   * The port the Prometheus endpoint is bound to (the chosen one when the options asked for port
+   * 0), or -1 when there is none ({@link ServerOptions#metricsListen()} null).
+   */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** {@code host:port} as bound, e.g. {@code 127.0.0.1:50051}. */
@@ -448,6 +498,9 @@ public final class KevoServer implements AutoCloseable {
       tls.close();
     }
     service.abortScans(); // iterators of cancelled streams whose handlers have not run yet
+    if (metrics != null) {
+      metrics.close(); // before the engine closes: a scrape reads its counters
+    }
     transactions.close();
     db.close();
     LOG.debug(

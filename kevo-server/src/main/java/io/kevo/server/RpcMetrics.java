@@ -7,6 +7,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.kevo.server.metrics.RpcMeters;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,19 +18,27 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-RPC call counts and latencies, and failed calls by status code, measured by intercepting
- * every call of the service it wraps. A call's latency runs from its arrival to its close (for a
- * stream, the whole stream); a call the client cancels counts as {@code CANCELLED}.
+ * every call of the service it wraps, for GetStats and, when the node serves Prometheus metrics,
+ * for its {@link RpcMeters} too. A call's latency runs from its arrival to its close (for a stream,
+ * the whole stream); a call the client cancels counts as {@code CANCELLED}.
  *
  * <p>Thread-safe and lock-free; counters only grow.
  */
 final class RpcMetrics implements ServerInterceptor {
   private final LongSupplier nanoTime;
+  private final RpcMeters meters; // null: no Prometheus endpoint
   private final ConcurrentHashMap<String, Latency> latencies = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final LongAdder bytesRead = new LongAdder();
 
   RpcMetrics(LongSupplier nanoTime) {
+    this(nanoTime, null);
+  }
+
+  /** Also records every call in {@code meters} (null: nowhere else). */
+  RpcMetrics(LongSupplier nanoTime, RpcMeters meters) {
     this.nanoTime = nanoTime;
+    this.meters = meters;
   }
 
   /** One RPC's latency summary, in nanoseconds. */
@@ -90,6 +99,9 @@ final class RpcMetrics implements ServerInterceptor {
     latencies.computeIfAbsent(rpc, k -> new Latency()).add(nanos);
     if (code != Status.Code.OK) {
       errors.computeIfAbsent(code.name(), k -> new LongAdder()).increment();
+    }
+    if (meters != null) {
+      meters.record(rpc, code.name(), nanos);
     }
   }
 

@@ -70,6 +70,7 @@ public final class ServerOptions {
   private final TlsOptions tls;
   private final java.nio.file.Path authFile;
   private final boolean insecure;
+  private final HostPort metricsListen;
 
   private ServerOptions(Builder b) {
     this.host = b.host;
@@ -96,6 +97,7 @@ public final class ServerOptions {
     this.tls = b.tls;
     this.authFile = b.authFile;
     this.insecure = b.insecure;
+    this.metricsListen = b.metricsListen;
   }
 
   public static Builder builder() {
@@ -127,7 +129,30 @@ public final class ServerOptions {
         .failover(failover)
         .tls(tls)
         .authFile(authFile)
-        .insecure(insecure);
+        .insecure(insecure)
+        .metricsListen(metricsListen());
+  }
+
+  /**
+   * Where the Prometheus endpoint ({@code GET /metrics}, plain HTTP, no authentication) listens
+   * ({@code --metrics-listen}); null (the default): there is none. Port 0 picks a free one.
+   */
+  public String metricsListen() {
+    if (metricsListen == null) {
+      return null;
+    }
+    String h = metricsListen.host();
+    return (h.contains(":") ? "[" + h + "]" : h) + ":" + metricsListen.port();
+  }
+
+  /** The host of {@link #metricsListen()}, or null when there is no metrics endpoint. */
+  public String metricsHost() {
+    return metricsListen == null ? null : metricsListen.host();
+  }
+
+  /** The port of {@link #metricsListen()} (0: a free one), or -1 when there is none. */
+  public int metricsPort() {
+    return metricsListen == null ? -1 : metricsListen.port();
   }
 
   /** The roles file ({@code --auth-file}, see {@code io.kevo.server.auth.AuthFile}), or null. */
@@ -305,6 +330,7 @@ public final class ServerOptions {
         + (failover != null ? ", failover=" + failover : "")
         + (tls != null ? ", tls=" + tls : "")
         + (advertiseAddress != null ? ", advertise=" + advertiseAddress : "")
+        + (metricsListen != null ? ", metrics=" + metricsListen() : "")
         + ", listen="
         + host
         + ":"
@@ -387,6 +413,7 @@ public final class ServerOptions {
     private java.nio.file.Path authFile;
     private boolean insecure;
     private String advertiseAddress;
+    private HostPort metricsListen;
     private PrimaryOptions primaryOptions = PrimaryOptions.DEFAULT;
     private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULT;
     private AckLevel replicationAck = AckLevel.ASYNC;
@@ -570,6 +597,32 @@ public final class ServerOptions {
     public Builder insecure(boolean b) {
       this.insecure = b;
       return this;
+    }
+
+    /**
+     * See {@link ServerOptions#metricsListen()}: host (name or address) and port ({@code 0..65535},
+     * 0 = pick a free one).
+     */
+    public Builder metricsListen(String host, int port) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("metrics host must not be blank");
+      }
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("metrics port must be in 0..65535, got " + port);
+      }
+      this.metricsListen = new HostPort(host, port);
+      return this;
+    }
+
+    /** {@code HOST:PORT} as {@link #listen(String)} parses it; null: no metrics endpoint. */
+    public Builder metricsListen(String hostPort) {
+      if (hostPort == null) {
+        this.metricsListen = null;
+        return this;
+      }
+      HostPort hp = HostPort.parse(hostPort);
+      return metricsListen(hp.host(), hp.port());
     }
 
     /** TLS for the node's port and its replica's connection; null (the default): plaintext. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class TransactionRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionRegistry.class);
   static final int REMEMBERED_ENDINGS = 10_000;
 
+  private static final String COMMITTED = "committed";
   private final KevoDB db;
   private final long idleNanos;
   private final long lifetimeNanos;
@@ -52,6 +54,9 @@ final class TransactionRegistry implements AutoCloseable {
   private final Duration lockTimeout;
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, Entry> open = new ConcurrentHashMap<>();
+  private final LongAdder begun = new LongAdder();
+  private final LongAdder committed = new LongAdder();
+  private final LongAdder aborted = new LongAdder();
   private final Map<String, String> endings =
       Collections.synchronizedMap(
           new LinkedHashMap<>() {
@@ -122,6 +127,7 @@ final class TransactionRegistry implements AutoCloseable {
     Transaction tx = db.beginTransaction(o.withMinSequence(minSequence));
     String id = UUID.randomUUID().toString();
     open.put(id, new Entry(id, tx, nanoTime.getAsLong()));
+    begun.increment();
     LOG.debug("transaction {} begun (engine id {}, read-only {}, {})", id, tx.id(), readOnly, mode);
     return new Begun(id, tx.snapshotSequence());
   }
@@ -167,7 +173,7 @@ final class TransactionRegistry implements AutoCloseable {
       String how = "aborted at commit";
       try {
         long sequence = e.tx.commit();
-        how = "committed";
+        how = COMMITTED;
         return sequence;
       } finally {
         end(e, how);
@@ -203,6 +209,24 @@ final class TransactionRegistry implements AutoCloseable {
       LOG.debug("rolled back {} expired transactions", expired);
     }
     return expired;
+  }
+
+  /** Transactions begun since the server started. */
+  long begunCount() {
+    return begun.sum();
+  }
+
+  /** Transactions committed since the server started. */
+  long committedCount() {
+    return committed.sum();
+  }
+
+  /**
+   * Transactions ended without a commit since the server started: rolled back, expired, aborted by
+   * a conflict, a lock timeout or a deadlock, or rolled back at shutdown.
+   */
+  long abortedCount() {
+    return aborted.sum();
   }
 
   /** Transactions open now. */
@@ -283,6 +307,7 @@ final class TransactionRegistry implements AutoCloseable {
       return;
     }
     e.ended = true;
+    (COMMITTED.equals(how) ? committed : aborted).increment();
     endings.put(e.id, how);
     e.tx.close(); // rolls back unless committed; throws nothing
     LOG.debug("transaction {} {}", e.id, how);
