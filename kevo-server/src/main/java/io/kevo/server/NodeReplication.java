@@ -235,7 +235,7 @@ final class NodeReplication implements AutoCloseable {
     synchronized (switching) {
       checkOpen();
       try {
-        ServerOptions.HostPort.parse(address);
+        HostPort.parse(address);
       } catch (IllegalArgumentException e) {
         throw new ServerException(
             ServerException.Reason.BAD_REQUEST, "primary_address: " + e.getMessage());

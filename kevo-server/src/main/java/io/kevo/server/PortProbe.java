@@ -17,9 +17,9 @@ final class PortProbe {
 
   /** True if a TCP connection to {@code hostPort} is refused within {@code timeout}. */
   static boolean refuses(String hostPort, Duration timeout) {
-    ServerOptions.HostPort hp;
+    HostPort hp;
     try {
-      hp = ServerOptions.HostPort.parse(hostPort);
+      hp = HostPort.parse(hostPort);
     } catch (IllegalArgumentException e) {
       return false;
     }

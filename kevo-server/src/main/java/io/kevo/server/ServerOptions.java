@@ -366,33 +366,6 @@ public final class ServerOptions {
         + "}";
   }
 
-  /** {@code HOST:PORT} ({@code [v6addr]:PORT} for IPv6) taken apart; port in 0..65535. */
-  record HostPort(String host, int port) {
-    /**
-     * @throws IllegalArgumentException if {@code hostPort} is not of that form
-     */
-    static HostPort parse(String hostPort) {
-      int colon = hostPort.lastIndexOf(':');
-      if (colon <= 0 || colon == hostPort.length() - 1) {
-        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
-      }
-      String h = hostPort.substring(0, colon);
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      int p;
-      try {
-        p = Integer.parseInt(hostPort.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'", e);
-      }
-      if (p < 0 || p > 65_535) {
-        throw new IllegalArgumentException("port must be in 0..65535, got " + p);
-      }
-      return new HostPort(h, p);
-    }
-  }
-
   /** Builder for {@link ServerOptions}; validates each value as it is set. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -521,13 +494,15 @@ public final class ServerOptions {
 
     /** The primary's client address, HOST:PORT (replicas only); null clears it. */
     public Builder primaryAddress(String hostPort) {
-      this.primaryAddress = hostPort == null ? null : checkHostPort(hostPort, "primaryAddress");
+      this.primaryAddress =
+          hostPort == null ? null : HostPort.requireConnectable(hostPort, "primaryAddress");
       return this;
     }
 
     /** See {@link ServerOptions#advertiseAddress()}; null derives it. */
     public Builder advertiseAddress(String hostPort) {
-      this.advertiseAddress = hostPort == null ? null : checkHostPort(hostPort, "advertiseAddress");
+      this.advertiseAddress =
+          hostPort == null ? null : HostPort.requireConnectable(hostPort, "advertiseAddress");
       return this;
     }
 
@@ -632,63 +607,13 @@ public final class ServerOptions {
     }
 
     /**
-     * @throws IllegalArgumentException if a replica has no primary address, or another role has
-     *     one; if a standalone node has an acknowledgement level other than {@code async} or a
-     *     minimum of replicas to write
+     * @throws IllegalArgumentException for a combination a node refuses to start with (a replica
+     *     without a primary, an open port beyond loopback...; see {@code ServerOptionRules})
      */
     public ServerOptions build() {
-      // A replica keeps them for when it is promoted (kevo promote).
-      if (role == NodeRole.STANDALONE && (replicationAck.waits() || minReplicasToWrite > 0)) {
-        throw new IllegalArgumentException(
-            "a standalone node takes no replication acknowledgement level nor minimum of replicas"
-                + " to write: it has no replicas");
-      }
-      if (failover != null && role != NodeRole.REPLICA) {
-        throw new IllegalArgumentException(
-            "with a coordinator the cluster elects its primary: every node starts as a replica"
-                + " (this node's role is "
-                + role
-                + ")");
-      }
-      if (role == NodeRole.REPLICA && primaryAddress == null && failover == null) {
-        throw new IllegalArgumentException("a replica needs the primary's address (HOST:PORT)");
-      }
-      if (role != NodeRole.REPLICA && primaryAddress != null) {
-        throw new IllegalArgumentException(
-            "only a replica takes a primary address; this node's role is " + role);
-      }
       ServerOptions built = new ServerOptions(this);
-      if (!built.authenticates() && !insecure && !isLoopback(host)) {
-        throw new IllegalArgumentException(
-            "refusing to listen on "
-                + host
-                + " without authentication: anyone who reaches the port could read, write,"
-                + " replicate and promote. Require client certificates (--tls-cert, --tls-key,"
-                + " --tls-ca) or give an --auth-file; or pass --insecure to run open on purpose");
-      }
+      ServerOptionRules.check(built);
       return built;
-    }
-
-    private static boolean isLoopback(String host) {
-      try {
-        return java.net.InetAddress.getByName(host).isLoopbackAddress();
-      } catch (java.net.UnknownHostException e) {
-        return false;
-      }
-    }
-
-    private static String checkHostPort(String hostPort, String name) {
-      HostPort hp;
-      try {
-        hp = HostPort.parse(hostPort);
-      } catch (IllegalArgumentException e) {
-        hp = null;
-      }
-      if (hp == null || hp.port() == 0) {
-        throw new IllegalArgumentException(
-            name + ": expected HOST:PORT with a port in 1..65535, got '" + hostPort + "'");
-      }
-      return hostPort;
     }
 
     private static Duration positive(Duration d, String name) {
