@@ -87,8 +87,8 @@ class DistributionEndToEndIT {
       assertThat(log).allSatisfy(l -> assertThat(l).containsPattern(ISO_DATE_TIME));
     }
 
-    // The restart runs with the default logging: its whole log is the "listening" line and the
-    // clean stop.
+    // The restart runs with the default logging: its whole log is the line saying the port is
+    // open (no authentication), the "listening" line and the clean stop.
     try (DistributionProcess.Server second =
             DistributionProcess.startServer(jar, tmp, data, "second");
         KevoClient client = KevoClient.connect(second.address())) {
@@ -100,9 +100,11 @@ class DistributionEndToEndIT {
       readBackWithShell(second);
 
       assertThat(second.terminate()).as("exit status after SIGTERM").isZero();
-      assertThat(second.logLines()).hasSize(2);
-      assertThat(second.logLines().get(0)).contains("Kevo server listening on " + second.address());
-      assertThat(second.logLines().get(1)).contains("Kevo server stopped cleanly, last sequence ");
+      assertThat(second.logLines()).hasSize(3);
+      assertThat(second.logLines().get(0))
+          .contains(second.address() + " is open: no authentication");
+      assertThat(second.logLines().get(1)).contains("Kevo server listening on " + second.address());
+      assertThat(second.logLines().get(2)).contains("Kevo server stopped cleanly, last sequence ");
     }
   }
 
