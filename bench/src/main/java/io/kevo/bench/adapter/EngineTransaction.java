@@ -7,8 +7,19 @@ package io.kevo.bench.adapter;
  * thread; not thread-safe.
  */
 public interface EngineTransaction extends AutoCloseable {
-  /** The value of {@code key} at the snapshot (or this transaction's own write), or null. */
+  /**
+   * The value of {@code key} at the snapshot (or this transaction's own write), or null: absent, or
+   * the transaction was {@linkplain #rolledBack() rolled back} while reading it.
+   */
   byte[] get(byte[] key);
+
+  /**
+   * Whether the engine rolled the transaction back before commit (a pessimistic transaction's lock
+   * timeout or deadlock): its reads return null and {@link #commit()} returns false.
+   */
+  default boolean rolledBack() {
+    return false;
+  }
 
   /** Buffers {@code key -> value}. The arrays are fresh; the engine may keep them. */
   void put(byte[] key, byte[] value);

@@ -94,6 +94,11 @@ final class KevoAdapter implements TransactionalEngine {
       }
 
       @Override
+      public boolean rolledBack() {
+        return lockFailed;
+      }
+
+      @Override
       public void put(byte[] key, byte[] value) {
         try {
           if (!lockFailed) {
