@@ -122,9 +122,11 @@ class BackupRestoreTest {
       }
       w.start();
       m = backup(ch, repo);
-      while (w.bySequence.keySet().stream().noneMatch(s -> s > m.sequence())) {
-        Thread.sleep(5); // the writer goes on past the backup's sequence
-      }
+      // The writer goes on past the backup's sequence.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> w.bySequence.keySet().stream().anyMatch(s -> s > m.sequence()));
     }
     assertThat(m.sequence()).isGreaterThanOrEqualTo(3000);
     assertThat(m.files()).hasSizeGreaterThan(2);

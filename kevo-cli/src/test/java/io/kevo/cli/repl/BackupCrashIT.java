@@ -1,6 +1,7 @@
 package io.kevo.cli.repl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.kevo.cli.DistributionProcess;
@@ -62,10 +63,10 @@ class BackupCrashIT {
               .redirectError(stderr.toFile())
               .start();
       try {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (progressLines(stderr) < 3 && System.nanoTime() < deadline && p.isAlive()) {
-          Thread.sleep(50);
-        }
+        await()
+            .atMost(WITHIN)
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> progressLines(stderr) >= 3 || !p.isAlive());
         assertThat(p.isAlive()).as("still transferring: %s", Files.readString(stderr)).isTrue();
         assertThat(progressLines(stderr)).isGreaterThanOrEqualTo(3);
       } finally {
