@@ -62,13 +62,7 @@ final class AdminCall {
       err.flush();
       return ExitCodes.FATAL;
     } finally {
-      ch.shutdownNow();
-      try {
-        ch.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      channel.closeFiles();
+      channel.shutdown(ch);
     }
   }
 }

@@ -153,13 +153,7 @@ final class BackupCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } finally {
-      ch.shutdownNow();
-      try {
-        ch.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      channel.closeFiles();
+      channel.shutdown(ch);
     }
   }
 

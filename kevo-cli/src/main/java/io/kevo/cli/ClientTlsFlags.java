@@ -109,8 +109,17 @@ final class ClientTlsFlags {
 
   /** A channel builder, and the TLS files to close after its channel (null: nothing). */
   record Channel(NettyChannelBuilder builder, TlsFiles files) {
-    /** Stops watching the TLS files, if any. */
-    void closeFiles() {
+    /**
+     * Shuts {@code built} (this builder's channel) down, waiting up to 5 s for it, and stops
+     * watching the TLS files, if any.
+     */
+    void shutdown(io.grpc.ManagedChannel built) {
+      built.shutdownNow();
+      try {
+        built.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (files != null) {
         files.close();
       }
