@@ -13,17 +13,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Which thread runs each call, per {@link ServerOptions.Dispatch}. In {@code EVENT_LOOP} mode the
- * server's executor is the direct one, so a call starts on the event loop that read it; this class
- * then moves every call that may block onto the pool as soon as the method is known (gRPC's
- * per-call executor), and keeps {@code Get} (and {@code Put} and {@code Delete} when the engine
- * never syncs on its own) where it is. A point write whose request asks for {@code sync} is only
- * known once its message is read, so the service hands it to {@link #syncWrites()} itself. {@code
- * BatchWrite} always runs on the pool: its hand-off is spread over the batch's operations, and
- * batches written from many pool threads group-commit, where the two or four event loops would hold
- * one batch each and stall their connections during memtable flushes (measured: about 330k against
- * 240k batched puts/s with 16 clients). In {@code POOL} mode every call runs on the pool, as with
- * gRPC's default executor.
+ * Which thread runs each call, per {@link Dispatch}. In {@code EVENT_LOOP} mode the server's
+ * executor is the direct one, so a call starts on the event loop that read it; this class then
+ * moves every call that may block onto the pool as soon as the method is known (gRPC's per-call
+ * executor), and keeps {@code Get} (and {@code Put} and {@code Delete} when the engine never syncs
+ * on its own) where it is. A point write whose request asks for {@code sync} is only known once its
+ * message is read, so the service hands it to {@link #syncWrites()} itself. {@code BatchWrite}
+ * always runs on the pool: its hand-off is spread over the batch's operations, and batches written
+ * from many pool threads group-commit, where the two or four event loops would hold one batch each
+ * and stall their connections during memtable flushes (measured: about 330k against 240k batched
+ * puts/s with 16 clients). In {@code POOL} mode every call runs on the pool, as with gRPC's default
+ * executor.
  *
  * <p>The pool is a cached one (idle threads expire), like gRPC's default executor, so that calls
  * that wait (syncs, compactions, scans of slow clients) never starve each other. Thread-safe;
@@ -37,7 +37,7 @@ final class CallDispatch implements AutoCloseable {
           KevoServiceGrpc.getPutMethod().getFullMethodName(),
           KevoServiceGrpc.getDeleteMethod().getFullMethodName());
 
-  private final ServerOptions.Dispatch mode;
+  private final Dispatch mode;
   private final boolean writesInline;
   private final ExecutorService pool;
 
@@ -45,10 +45,9 @@ final class CallDispatch implements AutoCloseable {
    * @param engineSyncMode the served engine's mode: unsynced writes run inline only under {@link
    *     SyncMode#NONE}, since under the other modes any write may wait for an fsync
    */
-  CallDispatch(ServerOptions.Dispatch mode, SyncMode engineSyncMode) {
+  CallDispatch(Dispatch mode, SyncMode engineSyncMode) {
     this.mode = mode;
-    this.writesInline =
-        mode == ServerOptions.Dispatch.EVENT_LOOP && engineSyncMode == SyncMode.NONE;
+    this.writesInline = mode == Dispatch.EVENT_LOOP && engineSyncMode == SyncMode.NONE;
     AtomicInteger n = new AtomicInteger();
     this.pool =
         Executors.newCachedThreadPool(
@@ -61,7 +60,7 @@ final class CallDispatch implements AutoCloseable {
 
   /** Sets the builder's executors for this mode. */
   void configure(ServerBuilder<?> builder) {
-    if (mode == ServerOptions.Dispatch.EVENT_LOOP) {
+    if (mode == Dispatch.EVENT_LOOP) {
       builder.directExecutor().callExecutor(new Routing());
     } else {
       builder.executor(pool);

@@ -30,6 +30,23 @@ record HostPort(String host, int port) {
   }
 
   /**
+   * {@code host} and {@code port} as a listen address (port 0: a free one).
+   *
+   * @param what prefixed to the messages ({@code "metrics "}, or empty)
+   * @throws IllegalArgumentException for a blank host or a port outside 0..65535
+   */
+  static HostPort check(String host, int port, String what) {
+    java.util.Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException(what + "host must not be blank");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(what + "port must be in 0..65535, got " + port);
+    }
+    return new HostPort(host, port);
+  }
+
+  /**
    * {@code hostPort} if it is an address one can connect to (a port in 1..65535).
    *
    * @throws IllegalArgumentException naming the setting {@code name} otherwise

@@ -23,26 +23,6 @@ import java.util.Objects;
  * kevo-min-sequence}) for at most 1 s.
  */
 public final class ServerOptions {
-  /**
-   * Which threads run the RPC handlers. On a small machine the hand-off from the network thread to
-   * a pool thread and back costs several times what a point lookup or an unsynced write does
-   * (measured on 2 cores with 16 clients: 43.2 µs of server CPU per {@code Get} through a pool,
-   * 12.4 µs inline; see docs/benchmarks-history.md, "Before: every call on a thread pool").
-   */
-  public enum Dispatch {
-    /**
-     * {@code Get}, and {@code Put} and {@code Delete} when they cannot wait for an fsync (the
-     * engine in {@link io.kevo.engine.SyncMode#NONE} and the request's {@code sync} off), run on
-     * the Netty event loop that read them, with no thread hand-off; every other call ({@code
-     * BatchWrite}, scans, transactions, administration, writes that sync) runs on a pool. The
-     * price: while the engine holds back an unsynced put or delete (a full memtable waiting for its
-     * flush, level-0 throttling), the other calls of that event loop's connections wait too.
-     */
-    EVENT_LOOP,
-    /** Every call runs on a pool thread, so one stalled call never delays another. */
-    POOL
-  }
-
   /** The defaults listed in the class comment. */
   public static final ServerOptions DEFAULT = builder().build();
 
@@ -398,13 +378,7 @@ public final class ServerOptions {
 
     /** Host (name or address) and port ({@code 0..65535}, 0 = pick a free port). */
     public Builder listen(String host, int port) {
-      Objects.requireNonNull(host, "host");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank");
-      }
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be in 0..65535, got " + port);
-      }
+      HostPort.check(host, port, "");
       this.host = host;
       this.port = port;
       return this;
@@ -579,14 +553,7 @@ public final class ServerOptions {
      * 0 = pick a free one).
      */
     public Builder metricsListen(String host, int port) {
-      Objects.requireNonNull(host, "host");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("metrics host must not be blank");
-      }
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("metrics port must be in 0..65535, got " + port);
-      }
-      this.metricsListen = new HostPort(host, port);
+      this.metricsListen = HostPort.check(host, port, "metrics ");
       return this;
     }
 

@@ -14,15 +14,14 @@
  * typed as {@link io.kevo.wire.ReplicationStatus}.
  *
  * <p>Threading: RPC handlers run many at once; the engine is thread-safe. By default ({@link
- * io.kevo.server.ServerOptions.Dispatch#EVENT_LOOP}) point reads and unsynced puts and deletes run
- * on the Netty event loop that read them and everything else on a pool ({@code CallDispatch}); with
- * {@code POOL} every handler runs on the pool. A transaction is used by one call at a time (its
- * registry entry is the lock); a call of a pessimistic transaction may hold its pool thread while
- * it waits for a key's lock, up to the lock timeout, and a scan's callbacks are serialized by gRPC
- * and by the scan's own monitor. A write waiting for replica acknowledgements, and a read waiting
- * on a replica for a sequence ({@link io.kevo.wire.WireMetadata}), hold no thread: the handler
- * registers a waiter and returns, and the answer is sent from the thread that releases it (the
- * primary's acknowledging RPC, the replica's apply thread handing the read to the pool, or a
- * timer).
+ * io.kevo.server.Dispatch#EVENT_LOOP}) point reads and unsynced puts and deletes run on the Netty
+ * event loop that read them and everything else on a pool ({@code CallDispatch}); with {@code POOL}
+ * every handler runs on the pool. A transaction is used by one call at a time (its registry entry
+ * is the lock); a call of a pessimistic transaction may hold its pool thread while it waits for a
+ * key's lock, up to the lock timeout, and a scan's callbacks are serialized by gRPC and by the
+ * scan's own monitor. A write waiting for replica acknowledgements, and a read waiting on a replica
+ * for a sequence ({@link io.kevo.wire.WireMetadata}), hold no thread: the handler registers a
+ * waiter and returns, and the answer is sent from the thread that releases it (the primary's
+ * acknowledging RPC, the replica's apply thread handing the read to the pool, or a timer).
  */
 package io.kevo.server;

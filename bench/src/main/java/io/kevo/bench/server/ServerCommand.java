@@ -5,6 +5,7 @@ import io.kevo.bench.report.PeakRss;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.run.Dirs;
+import io.kevo.server.Dispatch;
 import io.kevo.server.ServerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ public final class ServerCommand implements Callable<Integer> {
       description =
           "Where the started server runs its handlers: EVENT_LOOP (point calls on the network"
               + " threads) or POOL (every call on a pool thread) (default: ${DEFAULT-VALUE}).")
-  ServerOptions.Dispatch serverDispatch;
+  Dispatch serverDispatch;
 
   @Option(
       names = "--embedded",

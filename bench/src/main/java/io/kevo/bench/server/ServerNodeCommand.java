@@ -4,6 +4,7 @@ import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.replication.ReplicaOptions;
+import io.kevo.server.Dispatch;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import io.kevo.server.ServerOptions;
@@ -55,7 +56,7 @@ public final class ServerNodeCommand implements Callable<Integer> {
       names = "--dispatch",
       defaultValue = "EVENT_LOOP",
       description = "Where handlers run: EVENT_LOOP or POOL (default: ${DEFAULT-VALUE}).")
-  ServerOptions.Dispatch dispatch;
+  Dispatch dispatch;
 
   @Option(
       names = "--role",

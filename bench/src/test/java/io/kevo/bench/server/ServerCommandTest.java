@@ -6,6 +6,7 @@ import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.engine.KevoDB;
+import io.kevo.server.Dispatch;
 import io.kevo.server.KevoServer;
 import io.kevo.server.ServerOptions;
 import io.kevo.server.TlsOptions;
@@ -105,10 +106,7 @@ class ServerCommandTest {
     try (KevoServer server =
         KevoServer.start(
             KevoDB.open(tmp.resolve("node")),
-            ServerOptions.builder()
-                .listen("127.0.0.1", 0)
-                .dispatch(ServerOptions.Dispatch.POOL)
-                .build())) {
+            ServerOptions.builder().listen("127.0.0.1", 0).dispatch(Dispatch.POOL).build())) {
       String target = "127.0.0.1:" + server.port();
       Path noPid = tmp.resolve("no-pid.json");
       Path withPid = tmp.resolve("with-pid.json");
