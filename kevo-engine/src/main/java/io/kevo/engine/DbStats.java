@@ -41,6 +41,13 @@ package io.kevo.engine;
  * @param bloomChecks point lookups that consulted a bloom filter
  * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
  * @param bloomFalsePositives lookups a bloom filter let through for a key the table did not hold
+ * @param tablesProbed SSTables point reads consulted (each whose key range held the key, whether
+ *     its bloom filter then answered or a block was read); see {@link #readAmplification()}
+ * @param walSyncNanos time spent in fsync calls on WAL segments ({@code walSyncs} of them)
+ * @param writeSlowdowns write groups delayed because L0 reached {@link Options#l0SlowdownTrigger()}
+ * @param writeStops times writers waited for a flush (too many frozen memtables) or for compaction
+ *     (L0 at {@link Options#l0StopTrigger()})
+ * @param writeStallNanos time writers spent delayed or stopped
  * @param backgroundError why writes are refused now (a WAL, flush or compaction failure, with since
  *     when and whether the engine resumes by itself), or null while they are accepted; see {@link
  *     KevoDB#writeRefusal()}
@@ -81,6 +88,11 @@ public record DbStats(
     long bloomChecks,
     long bloomUseful,
     long bloomFalsePositives,
+    long tablesProbed,
+    long walSyncNanos,
+    long writeSlowdowns,
+    long writeStops,
+    long writeStallNanos,
     String backgroundError) {
 
   /** One level of the LSM tree. */
@@ -93,6 +105,15 @@ public record DbStats(
       n += l.files();
     }
     return n;
+  }
+
+  /**
+   * Read amplification of point reads: SSTables consulted per point read since open (0 before the
+   * first read). Reads answered by a memtable count with no table, so a workload that reads what it
+   * just wrote stays near 0; each level a key's range falls in adds up to one.
+   */
+  public double readAmplification() {
+    return gets == 0 ? 0 : (double) tablesProbed / gets;
   }
 
   /** Block cache hit rate in [0, 1] (0 when nothing was read). */

@@ -267,8 +267,10 @@ class KevoDBTest {
       db.put(b("a"), b("1"));
       db.put(b("b"), b("1"));
       assertThat(db.stats().walSyncs()).isZero();
+      assertThat(db.stats().walSyncNanos()).isZero();
       long s = db.put(b("c"), b("1"), WriteOptions.SYNC);
       assertThat(db.stats().walSyncs()).isEqualTo(1);
+      assertThat(db.stats().walSyncNanos()).isPositive();
       assertThat(db.stats().durableSequence()).isEqualTo(s);
     }
   }

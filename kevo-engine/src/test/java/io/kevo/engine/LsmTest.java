@@ -72,6 +72,30 @@ class LsmTest {
   }
 
   @Test
+  void readAmplificationCountsTheTablesPointReadsConsult() {
+    try (KevoDB db = KevoDB.open(dir, SMALL)) {
+      for (int i = 0; i < 300; i++) {
+        db.put(b(key(i)), new byte[500]);
+      }
+      db.flush();
+      DbStats flushed = db.stats();
+      assertThat(flushed.readAmplification()).isZero();
+      assertThat(db.get(b(key(17)))).isPresent();
+      assertThat(db.get(b(key(18)))).isPresent();
+      DbStats read = db.stats();
+      assertThat(read.tablesProbed() - flushed.tablesProbed())
+          .as("each read consulted the one L0 table holding its key")
+          .isEqualTo(2);
+      db.put(b(key(17)), b("again"));
+      assertThat(db.get(b(key(17)))).hasValue(b("again"));
+      assertThat(db.stats().tablesProbed())
+          .as("a read the memtable answers consults no table")
+          .isEqualTo(read.tablesProbed());
+      assertThat(db.stats().readAmplification()).isEqualTo(2.0 / 3);
+    }
+  }
+
+  @Test
   void manyWritesSpreadOverLevelsAndReadBackExactly() {
     int n = 20_000;
     try (KevoDB db = KevoDB.open(dir, SMALL)) {
@@ -305,6 +329,10 @@ class LsmTest {
       DbStats st = db.stats();
       assertThat(st.levels().get(0).files()).isLessThanOrEqualTo(4);
       assertThat(st.immutableMemtables()).isLessThanOrEqualTo(1);
+      assertThat(st.writeSlowdowns() + st.writeStops())
+          .as("writers were held back at L0's triggers")
+          .isPositive();
+      assertThat(st.writeStallNanos()).isGreaterThanOrEqualTo(st.writeSlowdowns() * 1_000_000);
       assertThat(db.get(b(key(4999)))).isPresent();
     }
   }

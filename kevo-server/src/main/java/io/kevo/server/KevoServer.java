@@ -293,9 +293,7 @@ public final class KevoServer implements AutoCloseable {
             this::primary,
             this::replica,
             denials,
-            transactions::begunCount,
-            transactions::committedCount,
-            transactions::abortedCount,
+            transactions.counts(),
             transactions::openCount,
             this::openScans,
             this::bytesRead));

@@ -9,6 +9,7 @@ import io.kevo.engine.TransactionOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,34 @@ final class TransactionRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionRegistry.class);
   static final int REMEMBERED_ENDINGS = 10_000;
 
-  private static final String COMMITTED = "committed";
+  /** How a transaction ended, as counted; {@link #label} names it in metrics. */
+  enum Ending {
+    COMMITTED("committed"),
+    ROLLED_BACK("rolled_back"),
+    CONFLICT("conflict"),
+    LOCK_TIMEOUT("lock_timeout"),
+    DEADLOCK("deadlock"),
+    EXPIRED("expired"),
+    FAILED("failed"),
+    SHUTDOWN("shutdown");
+
+    final String label;
+
+    Ending(String label) {
+      this.label = label;
+    }
+
+    /** The ending of a transaction the engine refused with {@code code}. */
+    static Ending of(ErrorCode code) {
+      return switch (code) {
+        case CONFLICT -> CONFLICT;
+        case LOCK_TIMEOUT -> LOCK_TIMEOUT;
+        case DEADLOCK -> DEADLOCK;
+        default -> FAILED;
+      };
+    }
+  }
+
   private final KevoDB db;
   private final long idleNanos;
   private final long lifetimeNanos;
@@ -55,8 +83,7 @@ final class TransactionRegistry implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, Entry> open = new ConcurrentHashMap<>();
   private final LongAdder begun = new LongAdder();
-  private final LongAdder committed = new LongAdder();
-  private final LongAdder aborted = new LongAdder();
+  private final Map<Ending, LongAdder> ended = new EnumMap<>(Ending.class);
   private final Map<String, String> endings =
       Collections.synchronizedMap(
           new LinkedHashMap<>() {
@@ -89,6 +116,9 @@ final class TransactionRegistry implements AutoCloseable {
     this.defaultMode = defaultMode;
     this.lockTimeout = lockTimeout;
     this.nanoTime = nanoTime;
+    for (Ending how : Ending.values()) {
+      ended.put(how, new LongAdder());
+    }
   }
 
   /** The mode of read-write transactions begun without one. */
@@ -152,7 +182,7 @@ final class TransactionRegistry implements AutoCloseable {
         if (failure.code() == ErrorCode.LOCK_TIMEOUT || failure.code() == ErrorCode.DEADLOCK) {
           // the engine rolled it back: forget it, so later calls get NOT_FOUND saying why
           open.remove(id, e);
-          end(e, "aborted: " + failure.getMessage());
+          end(e, Ending.of(failure.code()), "aborted: " + failure.getMessage());
         }
         throw failure;
       } finally {
@@ -170,13 +200,16 @@ final class TransactionRegistry implements AutoCloseable {
   long commit(String id) {
     Entry e = take(id);
     synchronized (e) {
-      String how = "aborted at commit";
+      Ending how = Ending.FAILED;
       try {
         long sequence = e.tx.commit();
-        how = COMMITTED;
+        how = Ending.COMMITTED;
         return sequence;
+      } catch (KevoException failure) {
+        how = Ending.of(failure.code());
+        throw failure;
       } finally {
-        end(e, how);
+        end(e, how, how == Ending.COMMITTED ? "committed" : "aborted at commit");
       }
     }
   }
@@ -185,7 +218,7 @@ final class TransactionRegistry implements AutoCloseable {
   void rollback(String id) {
     Entry e = take(id);
     synchronized (e) {
-      end(e, "rolled back");
+      end(e, Ending.ROLLED_BACK, "rolled back");
     }
   }
 
@@ -200,7 +233,7 @@ final class TransactionRegistry implements AutoCloseable {
       String why = expiry(e, now);
       if (why != null && open.remove(e.id, e)) {
         synchronized (e) {
-          end(e, why);
+          end(e, Ending.EXPIRED, why);
         }
         expired++;
       }
@@ -216,17 +249,23 @@ final class TransactionRegistry implements AutoCloseable {
     return begun.sum();
   }
 
-  /** Transactions committed since the server started. */
-  long committedCount() {
-    return committed.sum();
+  /** Transactions that ended {@code how} since the server started. */
+  long endedCount(Ending how) {
+    return ended.get(how).sum();
   }
 
   /**
-   * Transactions ended without a commit since the server started: rolled back, expired, aborted by
-   * a conflict, a lock timeout or a deadlock, or rolled back at shutdown.
+   * Every count by its metrics label: {@code begun}, then each {@link Ending}'s (committed, rolled
+   * back by the client, lost a conflict at commit, lock timeout, deadlock, expired, commit failed
+   * otherwise, rolled back at shutdown).
    */
-  long abortedCount() {
-    return aborted.sum();
+  Map<String, LongSupplier> counts() {
+    Map<String, LongSupplier> m = new LinkedHashMap<>();
+    m.put("begun", this::begunCount);
+    for (Ending how : Ending.values()) {
+      m.put(how.label, () -> endedCount(how));
+    }
+    return m;
   }
 
   /** Transactions open now. */
@@ -250,7 +289,7 @@ final class TransactionRegistry implements AutoCloseable {
     for (Entry e : left) {
       if (open.remove(e.id, e)) {
         synchronized (e) {
-          end(e, "rolled back at server shutdown");
+          end(e, Ending.SHUTDOWN, "rolled back at server shutdown");
         }
       }
     }
@@ -273,7 +312,7 @@ final class TransactionRegistry implements AutoCloseable {
     if (why != null) {
       if (open.remove(id, e)) {
         synchronized (e) {
-          end(e, why);
+          end(e, Ending.EXPIRED, why);
         }
       }
       throw unknown(id);
@@ -301,16 +340,19 @@ final class TransactionRegistry implements AutoCloseable {
     return null;
   }
 
-  /** Marks {@code e} ended (caller holds its monitor and has removed it from {@code open}). */
-  private void end(Entry e, String how) {
+  /**
+   * Marks {@code e} ended {@code how}, with {@code message} for later calls naming it (caller holds
+   * its monitor and has removed it from {@code open}).
+   */
+  private void end(Entry e, Ending how, String message) {
     if (e.ended) {
       return;
     }
     e.ended = true;
-    (COMMITTED.equals(how) ? committed : aborted).increment();
-    endings.put(e.id, how);
+    ended.get(how).increment();
+    endings.put(e.id, message);
     e.tx.close(); // rolls back unless committed; throws nothing
-    LOG.debug("transaction {} {}", e.id, how);
+    LOG.debug("transaction {} {}", e.id, message);
   }
 
   private ServerException unknown(String id) {

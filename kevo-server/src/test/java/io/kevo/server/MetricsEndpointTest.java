@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.kevo.proto.BeginTransactionRequest;
 import io.kevo.proto.CommitTransactionRequest;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
+import io.kevo.proto.RollbackTransactionRequest;
+import io.kevo.proto.TxPutRequest;
+import io.kevo.proto.replication.SnapshotChunk;
+import io.kevo.proto.replication.SnapshotRequest;
+import io.kevo.proto.replication.WALReplicationServiceGrpc;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +61,11 @@ class MetricsEndpointTest extends LocalNodesFixture {
         .isInstanceOf(StatusRuntimeException.class);
     String tx = p.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
     p.commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(tx).build());
+    loseAConflict(p);
+    String dropped =
+        p.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
+    p.rollbackTransaction(
+        RollbackTransactionRequest.newBuilder().setTransactionId(dropped).build());
     long last = primary.db().latestSequence();
     await().atMost(Duration.ofSeconds(20)).until(() -> replica.db().latestSequence() == last);
 
@@ -72,8 +87,18 @@ class MetricsEndpointTest extends LocalNodesFixture {
     assertThat(after.value("kevo_engine_sequence_latest")).isEqualTo(last);
     assertThat(after.value("kevo_engine_writes_refused")).isZero();
     assertThat(after.value("disk_free_bytes")).isPositive();
-    assertThat(after.value("kevo_transactions_total", "event", "committed")).isEqualTo(1);
-    assertThat(after.value("kevo_transactions_total", "event", "begun")).isEqualTo(1);
+    assertThat(after.value("kevo_transactions_total", "event", "begun")).isEqualTo(4);
+    assertThat(after.value("kevo_transactions_total", "event", "committed")).isEqualTo(2);
+    assertThat(after.value("kevo_transactions_total", "event", "conflict")).isEqualTo(1);
+    assertThat(after.value("kevo_transactions_total", "event", "rolled_back")).isEqualTo(1);
+    assertThat(after.value("kevo_transactions_total", "event", "expired")).isZero();
+    assertThat(after.value("kevo_engine_wal_sync_seconds_count")).isPositive();
+    assertThat(after.value("kevo_engine_wal_sync_seconds_sum")).isPositive();
+    assertThat(after.value("kevo_engine_read_amplification"))
+        .as("every read was answered by the memtable")
+        .isZero();
+    assertThat(after.value("kevo_engine_write_stops_total")).isZero();
+    assertThat(after.value("kevo_engine_write_stall_seconds_total")).isZero();
     assertThat(after.value("kevo_transactions_open")).isZero();
     assertThat(after.value("kevo_rpc_read_bytes_total")).isPositive();
     assertThat(after.value("kevo_scans_open")).isZero();
@@ -106,6 +131,89 @@ class MetricsEndpointTest extends LocalNodesFixture {
 
     Promtool.checkMetrics(after.text());
     Promtool.checkMetrics(Exposition.scrape(replica.metricsPort()).text());
+  }
+
+  /** Two optimistic transactions write one key; the second to commit loses. */
+  private static void loseAConflict(KevoServiceGrpc.KevoServiceBlockingStub p) {
+    String first =
+        p.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
+    String second =
+        p.beginTransaction(BeginTransactionRequest.getDefaultInstance()).getTransactionId();
+    for (String tx : new String[] {first, second}) {
+      p.txPut(
+          TxPutRequest.newBuilder()
+              .setTransactionId(tx)
+              .setKey(b("contended"))
+              .setValue(b(tx))
+              .build());
+    }
+    p.commitTransaction(CommitTransactionRequest.newBuilder().setTransactionId(first).build());
+    assertThatThrownBy(
+            () ->
+                p.commitTransaction(
+                    CommitTransactionRequest.newBuilder().setTransactionId(second).build()))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("ABORTED");
+  }
+
+  @Test
+  void aBootstrapInProgressShowsHowFarItsTransferHasCome() {
+    KevoServer primary = nodeWithMetrics("primary", ServerOptions.builder().role(NodeRole.PRIMARY));
+    var p = stub(primary);
+    Random random = new Random(7);
+    byte[] value = new byte[1024];
+    for (int i = 0; i < 4000; i++) {
+      random.nextBytes(value);
+      p.put(
+          PutRequest.newBuilder()
+              .setKey(b(String.format("k%05d", i)))
+              .setValue(ByteString.copyFrom(value))
+              .build());
+    }
+    primary.db().flush();
+
+    // A replica that reads one chunk and then nothing: HTTP/2 flow control stops the primary after
+    // about a window's worth, well short of the 4 MB of tables.
+    ClientCall<SnapshotRequest, SnapshotChunk> call =
+        channel(primary)
+            .newCall(WALReplicationServiceGrpc.getFetchSnapshotMethod(), CallOptions.DEFAULT);
+    call.start(new ClientCall.Listener<>() {}, new Metadata());
+    call.sendMessage(
+        SnapshotRequest.newBuilder().setReplicaId("slow-replica").setMaxChunkBytes(4096).build());
+    call.halfClose();
+    call.request(1);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                Exposition e = Exposition.scrape(primary.metricsPort());
+                double sent =
+                    e.value(
+                        "kevo_primary_bootstrap_transfer_sent_bytes", "replica", "slow-replica");
+                double size =
+                    e.value(
+                        "kevo_primary_bootstrap_transfer_size_bytes", "replica", "slow-replica");
+                assertThat(size).isGreaterThan(4_000_000);
+                assertThat(sent).isPositive().isLessThan(size);
+                assertThat(e.value("kevo_primary_bootstraps_active")).isEqualTo(1);
+              });
+    } finally {
+      call.cancel("the test is done with it", null);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Exposition e = Exposition.scrape(primary.metricsPort());
+              assertThat(
+                      e.value(
+                          "kevo_primary_bootstrap_transfer_sent_bytes", "replica", "slow-replica"))
+                  .as("an ended transfer's meters are gone")
+                  .isNaN();
+              assertThat(e.value("kevo_primary_bootstraps_total", "outcome", "failed"))
+                  .isEqualTo(1);
+            });
   }
 
   @Test

@@ -73,6 +73,11 @@ class MonitoringFilesTest extends LocalNodesFixture {
             operations.indexOf("## Metrics"), operations.indexOf("## Backup and restore"));
     Set<String> documented = new TreeSet<>(metricsIn(section));
     documented.removeIf(n -> n.endsWith("_")); // jvm_memory_* and the like
+    // Exported only while a bootstrap runs; MetricsEndpointTest holds one open and reads them.
+    documented.removeAll(
+        Set.of(
+            "kevo_primary_bootstrap_transfer_sent_bytes",
+            "kevo_primary_bootstrap_transfer_size_bytes"));
     assertThat(documented).hasSizeGreaterThan(20);
     assertThat(exported).as("metrics docs/OPERATIONS.md names").containsAll(documented);
   }

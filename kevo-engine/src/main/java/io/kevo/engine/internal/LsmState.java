@@ -43,6 +43,7 @@ final class LsmState implements Background.Host {
   private final Snapshots snapshots;
   private final ErrorRecovery errors;
   private final ArrayDeque<ReadView.Frozen> frozen = new ArrayDeque<>();
+  private final WriteStalls stalls = new WriteStalls();
   private Background background;
 
   private volatile MemTable active;
@@ -110,6 +111,11 @@ final class LsmState implements Background.Host {
     return view;
   }
 
+  /** How often and how long writers were held back. */
+  WriteStalls stalls() {
+    return stalls;
+  }
+
   int frozenCount() {
     synchronized (this) {
       return frozen.size();
@@ -130,10 +136,14 @@ final class LsmState implements Background.Host {
     if ((switchRequested || m.approximateBytes() >= options.memtableSize()) && m.entryCount() > 0) {
       switchRequested = false;
       synchronized (this) {
-        while (frozen.size() >= options.maxImmutableMemtables()
-            && !backgroundFailed()
-            && !closing) {
-          wait(100);
+        if (frozen.size() >= options.maxImmutableMemtables()) {
+          long started = System.nanoTime();
+          while (frozen.size() >= options.maxImmutableMemtables()
+              && !backgroundFailed()
+              && !closing) {
+            wait(100);
+          }
+          stalls.stopped(System.nanoTime() - started);
         }
         checkFailure();
         frozen.addLast(new ReadView.Frozen(m, activeMaxSequence));
@@ -146,6 +156,7 @@ final class LsmState implements Background.Host {
     }
     int l0 = versions.peek().fileCount(0);
     if (l0 >= options.l0StopTrigger()) {
+      long started = System.nanoTime();
       synchronized (this) {
         while (versions.peek().fileCount(0) >= options.l0StopTrigger()
             && !backgroundFailed()
@@ -154,9 +165,12 @@ final class LsmState implements Background.Host {
           wait(100);
         }
       }
+      stalls.stopped(System.nanoTime() - started);
       checkFailure();
     } else if (l0 >= options.l0SlowdownTrigger()) {
+      long started = System.nanoTime();
       LockSupport.parkNanos(SLOWDOWN_NANOS);
+      stalls.slowedDown(System.nanoTime() - started);
     }
   }
 

@@ -20,8 +20,11 @@ import java.util.List;
 final class ReadPath {
   private ReadPath() {}
 
-  /** The value of {@code key} at {@code sequence}, or null if absent or deleted. */
-  static byte[] get(ReadView view, byte[] key, long sequence) {
+  /**
+   * The value of {@code key} at {@code sequence}, or null if absent or deleted; each SSTable
+   * consulted is counted in {@code counters}.
+   */
+  static byte[] get(ReadView view, byte[] key, long sequence, WriteCounters counters) {
     byte[][] out = new byte[1][];
     MemTable.Lookup r = view.active.get(key, sequence, out);
     if (r != MemTable.Lookup.ABSENT) {
@@ -36,6 +39,7 @@ final class ReadPath {
     Version v = view.version;
     for (TableFile f : v.files(0)) {
       if (f.meta().mayContain(key) && f.meta().minSequence() <= sequence) {
+        counters.probedTable();
         TableGet g = f.reader().get(key, sequence);
         if (g.status() != TableGet.Status.ABSENT) {
           return g.status() == TableGet.Status.FOUND ? g.value() : null;
@@ -45,6 +49,7 @@ final class ReadPath {
     for (int level = 1; level < Version.MAX_LEVELS; level++) {
       TableFile f = v.fileFor(level, key);
       if (f != null && f.meta().minSequence() <= sequence) {
+        counters.probedTable();
         TableGet g = f.reader().get(key, sequence);
         if (g.status() != TableGet.Status.ABSENT) {
           return g.status() == TableGet.Status.FOUND ? g.value() : null;

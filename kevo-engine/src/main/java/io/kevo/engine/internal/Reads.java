@@ -73,7 +73,7 @@ final class Reads {
     counters.gotten();
     ReadView view = lsm.acquireView();
     try {
-      return ReadPath.get(view, key, readSequence(ro));
+      return ReadPath.get(view, key, readSequence(ro), counters);
     } finally {
       view.unref();
     }

@@ -29,11 +29,13 @@ final class StatsBuilder {
   private long walRecordsWritten;
   private long walGroupCommits;
   private long walSyncs;
+  private long walSyncNanos;
   private long walBytesWritten;
   private long puts;
   private long deletes;
   private long batches;
   private long gets;
+  private long tablesProbed;
   private long bytesWritten;
   private WalRecovery.Result recovery =
       new WalRecovery.Result(List.of(), 0, 0, 0, 0, 0, 0); // nothing recovered unless told
@@ -48,6 +50,9 @@ final class StatsBuilder {
   private long bloomChecks;
   private long bloomUseful;
   private long bloomFalsePositives;
+  private long writeSlowdowns;
+  private long writeStops;
+  private long writeStallNanos;
   private String backgroundError;
 
   StatsBuilder sequences(long latest, long durable, long persisted) {
@@ -89,6 +94,7 @@ final class StatsBuilder {
     this.walRecordsWritten = wal.recordsWritten();
     this.walGroupCommits = wal.groupCommits();
     this.walSyncs = wal.syncs();
+    this.walSyncNanos = wal.syncNanos();
     this.walBytesWritten = wal.bytesWritten();
     return this;
   }
@@ -103,6 +109,7 @@ final class StatsBuilder {
     this.deletes = c.deletes();
     this.batches = c.batches();
     this.gets = c.gets();
+    this.tablesProbed = c.tablesProbed();
     this.bytesWritten = c.bytesWritten();
     return this;
   }
@@ -122,6 +129,13 @@ final class StatsBuilder {
     this.bloomChecks = t.bloomChecks();
     this.bloomUseful = t.bloomUseful();
     this.bloomFalsePositives = t.bloomFalsePositives();
+    return this;
+  }
+
+  StatsBuilder stalls(WriteStalls w) {
+    this.writeSlowdowns = w.slowdowns();
+    this.writeStops = w.stops();
+    this.writeStallNanos = w.nanos();
     return this;
   }
 
@@ -180,6 +194,11 @@ final class StatsBuilder {
         bloomChecks,
         bloomUseful,
         bloomFalsePositives,
+        tablesProbed,
+        walSyncNanos,
+        writeSlowdowns,
+        writeStops,
+        writeStallNanos,
         backgroundError);
   }
 }

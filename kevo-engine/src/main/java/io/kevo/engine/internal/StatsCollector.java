@@ -61,6 +61,7 @@ final class StatsCollector {
     WriteStop stop = errors.current();
     return b.sequences(visible.get(), wal.durableSequence(), versions.persistedSequence())
         .immutableMemtables(lsm.frozenCount())
+        .stalls(lsm.stalls())
         .writes(counters)
         .recovery(recovery)
         .liveSnapshots(snapshots.count())

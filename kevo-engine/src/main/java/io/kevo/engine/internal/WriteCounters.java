@@ -15,6 +15,7 @@ final class WriteCounters {
   private final LongAdder deletes = new LongAdder();
   private final LongAdder batches = new LongAdder();
   private final LongAdder gets = new LongAdder();
+  private final LongAdder tablesProbed = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
 
   /** A committed write of {@code puts} puts and {@code deletes} deletes in {@code batches}. */
@@ -35,6 +36,11 @@ final class WriteCounters {
     gets.increment();
   }
 
+  /** A point read consulted one more SSTable (its key range held the key). */
+  void probedTable() {
+    tablesProbed.increment();
+  }
+
   long puts() {
     return puts.sum();
   }
@@ -49,6 +55,10 @@ final class WriteCounters {
 
   long gets() {
     return gets.sum();
+  }
+
+  long tablesProbed() {
+    return tablesProbed.sum();
   }
 
   /** User bytes written: keys plus values. */

@@ -3,11 +3,13 @@ package io.kevo.server.metrics;
 import io.kevo.engine.DbStats;
 import io.kevo.engine.KevoDB;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -82,6 +84,11 @@ final class EngineMeters {
         "Bytes written to WAL and SSTables per byte accepted, since open",
         DbStats::writeAmplification);
     gauge(
+        "kevo.engine.read.amplification",
+        null,
+        "SSTables consulted per point read, since open",
+        DbStats::readAmplification);
+    gauge(
         "kevo.engine.block.cache.hit.ratio",
         null,
         "Block cache hits per data block read, since open",
@@ -107,6 +114,17 @@ final class EngineMeters {
         DbStats::walRecordsWritten);
     counter("kevo.engine.wal.group.commits", null, "WAL group commits", DbStats::walGroupCommits);
     counter("kevo.engine.wal.syncs", null, "fsync calls on WAL segments", DbStats::walSyncs);
+    FunctionTimer.builder(
+            "kevo.engine.wal.sync",
+            this,
+            m -> {
+              DbStats s = m.stats();
+              return s == null ? 0 : s.walSyncs();
+            },
+            m -> m.read(DbStats::walSyncNanos),
+            TimeUnit.NANOSECONDS)
+        .description("Time in fsync calls on WAL segments (sum over count: the mean sync)")
+        .register(registry);
     counter("kevo.engine.flushes", null, "Memtable flushes completed", DbStats::flushes);
     counter(
         "kevo.engine.flushed", "bytes", "SSTable bytes written by flushes", DbStats::bytesFlushed);
@@ -151,8 +169,23 @@ final class EngineMeters {
         "Lookups a bloom filter let through for an absent key",
         DbStats::bloomFalsePositives);
 
-    // The engine does not count its write stalls; these limits, next to kevo_engine_level_files
-    // and kevo_engine_memtables_immutable, say when writers are being slowed down or stopped.
+    counter(
+        "kevo.engine.write.slowdowns",
+        null,
+        "Write groups delayed because L0 reached the slowdown trigger",
+        DbStats::writeSlowdowns);
+    counter(
+        "kevo.engine.write.stops",
+        null,
+        "Times writers waited for a flush or for compaction",
+        DbStats::writeStops);
+    counter(
+        "kevo.engine.write.stall",
+        "seconds",
+        "Time writers spent delayed or stopped",
+        s -> s.writeStallNanos() / 1e9);
+    // The limits, next to kevo_engine_level_files and kevo_engine_memtables_immutable, say how
+    // close writers are to being slowed down or stopped.
     limit(
         "kevo.engine.l0.slowdown.trigger",
         "L0 files from which each write group is delayed 1 ms",

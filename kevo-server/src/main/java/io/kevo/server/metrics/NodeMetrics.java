@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +51,8 @@ public final class NodeMetrics implements AutoCloseable {
    * @param roles every role {@code role} may name
    * @param primary the node's primary now, or null
    * @param replica the node's replica now, or null
+   * @param transactions client transaction counts by event ({@code begun}, then each way one ends:
+   *     {@code committed}, {@code conflict}, {@code expired}...)
    */
   public record Sources(
       KevoDB db,
@@ -58,9 +61,7 @@ public final class NodeMetrics implements AutoCloseable {
       Supplier<Primary> primary,
       Supplier<Replica> replica,
       Denials denials,
-      LongSupplier transactionsBegun,
-      LongSupplier transactionsCommitted,
-      LongSupplier transactionsAborted,
+      Map<String, LongSupplier> transactions,
       IntSupplier transactionsOpen,
       IntSupplier scansOpen,
       LongSupplier bytesRead) {}
@@ -119,9 +120,7 @@ public final class NodeMetrics implements AutoCloseable {
         .description("Calls refused for want of an identity or a role")
         .tag("code", "PERMISSION_DENIED")
         .register(registry);
-    transactions("begun", s.transactionsBegun());
-    transactions("committed", s.transactionsCommitted());
-    transactions("aborted", s.transactionsAborted());
+    s.transactions().forEach(this::transactions);
     Gauge.builder("kevo.transactions.open", s.transactionsOpen(), IntSupplier::getAsInt)
         .description("Client transactions open now")
         .register(registry);
@@ -139,7 +138,8 @@ public final class NodeMetrics implements AutoCloseable {
 
   private void transactions(String outcome, LongSupplier count) {
     FunctionCounter.builder("kevo.transactions", count, LongSupplier::getAsLong)
-        .description("Client transactions by what happened to them (begun, committed, aborted)")
+        .description(
+            "Client transactions begun, and ended by how (committed, conflict, expired...)")
         .tag("event", outcome)
         .register(registry);
   }

@@ -3,6 +3,7 @@ package io.kevo.server.metrics;
 import io.kevo.replication.PrimaryStatus;
 import io.kevo.replication.ReplicaState;
 import io.kevo.replication.ReplicaStatus;
+import io.kevo.replication.SnapshotTransferStatus;
 import io.kevo.replication.primary.Primary;
 import io.kevo.replication.replica.Replica;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -30,11 +33,15 @@ import java.util.function.ToDoubleFunction;
  *       _bootstraps_active}, {@code _bootstrap_sent_bytes_total}), and per replica (tag {@code
  *       replica}: its id, else its address): {@code kevo_primary_replica_lag_entries}, {@code
  *       _lag_seconds}, {@code _acked_sequence}, {@code _connected}, {@code _sent_bytes_total},
- *       {@code _connects_total}. The per-replica meters follow the primary's list of replicas at
- *       each {@link #refresh()}.
+ *       {@code _connects_total}; per bootstrap running (tag {@code replica}: the replica's id, else
+ *       the transfer's): {@code kevo_primary_bootstrap_transfer_sent_bytes} of {@code
+ *       _transfer_size_bytes}. The per-replica and per-transfer meters follow the primary's list of
+ *       replicas and transfers at each {@link #refresh()}.
  *   <li>On a replica: {@code kevo_replica_applied_sequence}, {@code _lag_entries}, {@code
  *       _lag_seconds}, {@code kevo_replica_state{state}} (1 for the current state), {@code
- *       _reconnects_total}, {@code _bootstraps_total}, {@code _received_bytes_total}.
+ *       _reconnects_total}, {@code _bootstraps_total}, {@code _received_bytes_total}, and the
+ *       bootstrap running now: {@code kevo_replica_bootstrap_received_bytes} of {@code
+ *       _bootstrap_size_bytes} (0 and 0 when none is).
  * </ul>
  *
  * <p>Thread-safe; {@link #refresh()} is synchronized.
@@ -45,7 +52,9 @@ final class ReplicationMeters {
   private final Supplier<Replica> replica;
   private final Supplier<String> role;
   private final Map<String, List<Meter>> replicaMeters = new HashMap<>(); // guarded by this
+  private final Map<String, List<Meter>> transferMeters = new HashMap<>(); // guarded by this
   private volatile Map<String, PrimaryStatus.Replica> replicas = Map.of();
+  private volatile Map<String, SnapshotTransferStatus.Transfer> transfers = Map.of();
 
   /**
    * @param role the node's role now, lower case ({@code standalone}, {@code primary}, {@code
@@ -147,6 +156,16 @@ final class ReplicationMeters {
         "bytes",
         "Stream bytes received from the primary",
         ReplicaStatus::wireBytesReceived);
+    replicaGauge(
+        "kevo.replica.bootstrap.received",
+        "bytes",
+        "Snapshot file bytes received by the bootstrap running now (0: none)",
+        s -> s.bootstrap() == null ? 0 : s.bootstrap().bytesDone());
+    replicaGauge(
+        "kevo.replica.bootstrap.size",
+        "bytes",
+        "Snapshot file bytes of the bootstrap running now (0: none, or not known yet)",
+        s -> s.bootstrap() == null ? 0 : s.bootstrap().bytesTotal());
   }
 
   /**
@@ -155,24 +174,61 @@ final class ReplicationMeters {
   synchronized void refresh() {
     Primary p = primary.get();
     Map<String, PrimaryStatus.Replica> now = new HashMap<>();
+    Map<String, SnapshotTransferStatus.Transfer> running = new HashMap<>();
     if (p != null) {
       try {
         for (PrimaryStatus.Replica r : p.status().replicas()) {
           now.put(r.replicaId().isEmpty() ? r.clientAddress() : r.replicaId(), r);
+        }
+        for (SnapshotTransferStatus.Transfer t : p.snapshotTransfers().transfers()) {
+          running.put(t.replicaId().isEmpty() ? t.snapshotId() : t.replicaId(), t);
         }
       } catch (RuntimeException e) {
         // closing: no replicas this scrape
       }
     }
     replicas = now;
-    for (String gone : new ArrayList<>(replicaMeters.keySet())) {
-      if (!now.containsKey(gone)) {
-        replicaMeters.remove(gone).forEach(registry::remove);
+    transfers = running;
+    follow(replicaMeters, now.keySet(), this::bindReplica);
+    follow(transferMeters, running.keySet(), this::bindTransfer);
+  }
+
+  /** Removes the meters of ids not in {@code now} and binds those of new ones. */
+  private void follow(
+      Map<String, List<Meter>> bound, Set<String> now, Function<String, List<Meter>> bind) {
+    for (String gone : new ArrayList<>(bound.keySet())) {
+      if (!now.contains(gone)) {
+        bound.remove(gone).forEach(registry::remove);
       }
     }
-    for (String id : now.keySet()) {
-      replicaMeters.computeIfAbsent(id, this::bindReplica);
+    for (String id : now) {
+      bound.computeIfAbsent(id, bind);
     }
+  }
+
+  private List<Meter> bindTransfer(String id) {
+    return List.of(
+        Gauge.builder(
+                "kevo.primary.bootstrap.transfer.sent",
+                this,
+                m -> m.transferValue(id, SnapshotTransferStatus.Transfer::bytesSent))
+            .description("Snapshot file bytes sent so far to the bootstrapping replica")
+            .baseUnit("bytes")
+            .tag("replica", id)
+            .register(registry),
+        Gauge.builder(
+                "kevo.primary.bootstrap.transfer.size",
+                this,
+                m -> m.transferValue(id, SnapshotTransferStatus.Transfer::totalBytes))
+            .description("Snapshot file bytes the bootstrapping replica is sent in all")
+            .baseUnit("bytes")
+            .tag("replica", id)
+            .register(registry));
+  }
+
+  private double transferValue(String id, ToDoubleFunction<SnapshotTransferStatus.Transfer> f) {
+    SnapshotTransferStatus.Transfer t = transfers.get(id);
+    return t == null ? Double.NaN : f.applyAsDouble(t);
   }
 
   private List<Meter> bindReplica(String id) {

@@ -270,6 +270,11 @@ public final class Wal implements WalAccess, AutoCloseable {
     return writer.syncs();
   }
 
+  /** Nanoseconds spent in fsync calls on WAL segments since open. */
+  public long syncNanos() {
+    return writer.syncNanos();
+  }
+
   public Path directory() {
     return segments.directory();
   }

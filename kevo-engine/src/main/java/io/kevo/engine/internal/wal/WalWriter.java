@@ -69,6 +69,7 @@ final class WalWriter {
   private volatile long bytesWritten;
   private volatile long groupCommits;
   private volatile long syncs;
+  private volatile long syncNanos;
 
   /**
    * Starts appending to the created segment file {@code number} ({@code ch}), continuing sequences
@@ -220,6 +221,7 @@ final class WalWriter {
         unsyncedSinceNanos = 0;
       }
       int closed = 0;
+      long started = System.nanoTime();
       try {
         // Older segments first: what is durable is always a prefix of the log.
         for (FileChannel ch : sealed) {
@@ -236,6 +238,7 @@ final class WalWriter {
                 "fsync of the WAL in " + segments.directory() + " failed: " + e, e);
         throw syncFailure;
       } finally {
+        syncNanos += System.nanoTime() - started;
         synchronized (state) {
           forcing = null;
           closeAfterForce.addAll(sealed.subList(closed, sealed.size()));
@@ -368,5 +371,10 @@ final class WalWriter {
 
   long syncs() {
     return syncs;
+  }
+
+  /** Nanoseconds spent in fsync calls on WAL segments (failed ones included). */
+  long syncNanos() {
+    return syncNanos;
   }
 }
