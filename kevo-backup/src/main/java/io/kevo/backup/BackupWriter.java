@@ -1,10 +1,15 @@
 package io.kevo.backup;
 
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.kevo.engine.CheckpointFile;
 import io.kevo.proto.replication.SnapshotFile;
 import io.kevo.proto.replication.SnapshotHeader;
+import io.kevo.proto.replication.SnapshotRequest;
 import io.kevo.replication.EpochHistory;
+import io.kevo.replication.ReplicaOptions;
+import io.kevo.replication.snapshot.SnapshotStreamException;
+import io.kevo.replication.snapshot.SnapshotStreamReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one online backup of a primary into a {@link BackupRepository}: receives a consistent
- * snapshot over {@code FetchSnapshot} ({@link SnapshotReceiver}) and stores only what the directory
- * lacks. Every byte still crosses the wire (the protocol has no way to skip a file), but an SSTable
- * whose name and size match a shared one is not written: its CRC-32C is computed as it arrives and,
- * if it matches, the shared copy is referenced.
+ * snapshot over {@code FetchSnapshot} (read and checked by a {@link SnapshotStreamReader}) and
+ * stores only what the directory lacks. Every byte still crosses the wire (the protocol has no way
+ * to skip a file), but an SSTable whose name and size match a shared one is not written: its
+ * CRC-32C is computed as it arrives and, if it matches, the shared copy is referenced.
  *
  * <p>Crash safety: new files go to {@code tmp/<id>/} and are fsynced and re-read against their
  * CRC-32C; then the {@link BackupManifest} is written (temp file, fsync, rename); then new tables
@@ -32,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * commit point. A crash before it leaves nothing in {@code backups/} (the next backup deletes
  * {@code tmp/}); a crash after the table moves leaves complete, checksummed tables in {@code
  * shared/} that a later backup shares.
+ *
+ * <p>The request carries no replica id: the primary treats such a transfer as one-shot. It pins the
+ * snapshot's files and log only while it sends, and releases both at the end (see {@code
+ * Retention.bootstrapped} in kevo-replication), so a backup never leaves the primary holding WAL.
  *
  * <p>Not thread-safe: one call at a time per instance; backups into one directory are serialised by
  * its lock (a second one is refused).
@@ -65,7 +74,7 @@ public final class BackupWriter {
       Files.createDirectories(tmp);
       Receiving r = new Receiving(id, tmp, progress);
       try {
-        new SnapshotReceiver(options.idleTimeout(), options.maxChunkBytes()).receive(channel, r);
+        receive(channel, r);
         return r.commit(source);
       } finally {
         r.closeChannel();
@@ -83,6 +92,46 @@ public final class BackupWriter {
     }
   }
 
+  private void receive(Channel channel, Receiving r) {
+    SnapshotRequest request =
+        SnapshotRequest.newBuilder()
+            .setReplicaId("") // one-shot: nothing is held for us after the transfer
+            .setProtocolVersion(ReplicaOptions.PROTOCOL_VERSION)
+            .setMaxChunkBytes(options.maxChunkBytes())
+            .build();
+    boolean complete;
+    try {
+      complete = SnapshotStreamReader.read(channel, request, options.idleTimeout(), () -> false, r);
+    } catch (SnapshotStreamException e) {
+      throw failed(e);
+    }
+    if (!complete) {
+      throw new BackupException("interrupted while receiving the snapshot");
+    }
+  }
+
+  private static BackupException failed(SnapshotStreamException e) {
+    return switch (e.kind()) {
+      case REFUSED -> {
+        Status st = e.status();
+        boolean notPrimary =
+            st.getCode() == Status.Code.FAILED_PRECONDITION
+                || st.getCode() == Status.Code.UNIMPLEMENTED;
+        yield new BackupException(
+            (notPrimary
+                    ? "the node refused the snapshot transfer: "
+                    : "the snapshot transfer failed: ")
+                + st.getCode()
+                + (st.getDescription() != null ? " " + st.getDescription() : "")
+                + (notPrimary ? " (back up a node started with --role primary)" : ""),
+            e.getCause());
+      }
+      case DAMAGED ->
+          new BackupException(e.getMessage() + " on the way; nothing of this backup was kept");
+      case ENDED_EARLY, MALFORMED, IDLE_TIMEOUT -> new BackupException(e.getMessage());
+    };
+  }
+
   private String newId() {
     long millis = options.clock().millis();
     String id = IDS.format(java.time.Instant.ofEpochMilli(millis));
@@ -93,7 +142,7 @@ public final class BackupWriter {
   }
 
   /** The state of one transfer: files as they arrive. */
-  private final class Receiving implements SnapshotReceiver.Sink {
+  private final class Receiving implements SnapshotStreamReader.Sink {
     private final String id;
     private final Path tmp;
     private final Consumer<BackupProgress> progress;
@@ -116,17 +165,15 @@ public final class BackupWriter {
 
     @Override
     public void header(SnapshotHeader h) {
-      long total = 0;
       int manifests = 0;
       for (SnapshotFile f : h.getFilesList()) {
         if (!CheckpointFile.isValidName(f.getName())) {
           throw new BackupException("the snapshot lists an unexpected file: " + f.getName());
         }
         manifests += CheckpointFile.isManifest(f.getName()) ? 1 : 0;
-        total += f.getSize();
       }
-      if (manifests != 1 || total != h.getTotalBytes()) {
-        throw new BackupException("the snapshot header is inconsistent (manifests, sizes)");
+      if (manifests != 1) { // the reader checked the sizes
+        throw new BackupException("the snapshot header is inconsistent (manifests)");
       }
       header = h;
       sharedKeys = repo.sharedKeys();
@@ -136,7 +183,7 @@ public final class BackupWriter {
           h.getSnapshotId(),
           h.getSequence(),
           h.getFilesCount(),
-          total);
+          h.getTotalBytes());
       if (h.getFilesCount() > 0) {
         start(0);
       }
@@ -162,7 +209,7 @@ public final class BackupWriter {
     }
 
     @Override
-    public void data(int fileIndex, List<ByteBuffer> bytes) {
+    public void data(int fileIndex, long offset, List<ByteBuffer> bytes) {
       for (ByteBuffer b : bytes) {
         int n = b.remaining();
         received += n;

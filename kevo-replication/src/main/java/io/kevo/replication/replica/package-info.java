@@ -38,6 +38,7 @@
  * applier's contract.
  *
  * <p>Depends on: {@code io.kevo.replication} (options, statuses, errors, epochs, the node id),
- * {@link io.kevo.replication.wire} (assembling what is received), the engine and gRPC.
+ * {@link io.kevo.replication.wire} (assembling what is received), {@link
+ * io.kevo.replication.snapshot.SnapshotStreamReader} (reading a snapshot), the engine and gRPC.
  */
 package io.kevo.replication.replica;
