@@ -23,10 +23,10 @@ import java.util.zip.CRC32C;
 /**
  * Reads one {@code FetchSnapshot} stream on the calling thread and hands its checked contents to a
  * {@link Sink}: the header once its file sizes add up to its total, each file's bytes in file order
- * (every chunk's CRC-32C checked before the sink sees it), each file's end once its whole-file
- * CRC-32C checked, until a trailer that says every file arrived. Whatever goes wrong on the way is
- * a {@link SnapshotStreamException} of one {@link Kind}; what the sink throws propagates unchanged.
- * The call is cancelled when the read ends, however it ends.
+ * and without gaps (every chunk's offset and CRC-32C checked before the sink sees it), each file's
+ * end once its whole-file CRC-32C checked, until a trailer that says every file arrived. Whatever
+ * goes wrong on the way is a {@link SnapshotStreamException} of one {@link Kind}; what the sink
+ * throws propagates unchanged. The call is cancelled when the read ends, however it ends.
  *
  * <p>Flow control: a window of {@link #WINDOW} messages, one more requested per message taken, so a
  * slow sink makes the sender wait. The header may take {@link #HEADER_WAIT} (the sender flushes
@@ -107,6 +107,7 @@ public final class SnapshotStreamReader {
     }
     sink.header(h);
     int index = 0;
+    long offset = 0; // of the next byte of file `index`
     CRC32C fileCrc = new CRC32C();
     CRC32C chunkCrc = new CRC32C();
     while (true) {
@@ -127,6 +128,15 @@ public final class SnapshotStreamReader {
       if (d.getFileIndex() != index || index >= h.getFilesCount()) {
         throw malformed("chunk of file " + d.getFileIndex() + " while expecting file " + index);
       }
+      if (d.getOffset() != offset) {
+        throw malformed(
+            "a chunk of "
+                + h.getFiles(index).getName()
+                + " at offset "
+                + d.getOffset()
+                + " while expecting offset "
+                + offset);
+      }
       List<ByteBuffer> bytes = d.getData().asReadOnlyByteBufferList();
       chunkCrc.reset();
       bytes.forEach(b -> chunkCrc.update(b.duplicate()));
@@ -139,7 +149,8 @@ public final class SnapshotStreamReader {
                 + " failed its CRC-32C");
       }
       bytes.forEach(b -> fileCrc.update(b.duplicate()));
-      sink.data(index, d.getOffset(), bytes);
+      sink.data(index, offset, bytes);
+      offset += d.getData().size();
       if (d.getLastInFile()) {
         int crc = (int) fileCrc.getValue();
         if (crc != d.getFileCrc32C()) {
@@ -147,6 +158,7 @@ public final class SnapshotStreamReader {
         }
         sink.fileEnd(index, crc);
         fileCrc.reset();
+        offset = 0;
         index++;
       }
     }

@@ -230,6 +230,23 @@ class SnapshotStreamReaderTest {
   }
 
   @Test
+  void aChunkAtTheWrongOffsetIsMalformedBeforeTheSinkSeesIt() throws Exception {
+    List<SnapshotChunk> s = goodStream();
+    s.set(2, data(0, 17, slice(TABLE, 16, TABLE.length), true, crc(TABLE))); // one byte of gap
+    serve(s);
+    Recorder sink = new Recorder();
+
+    assertThatThrownBy(() -> read(sink))
+        .isInstanceOfSatisfying(
+            SnapshotStreamException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED))
+        .hasMessage("a chunk of " + TABLE_NAME + " at offset 17 while expecting offset 16");
+    assertThat(sink.events)
+        .containsExactly(
+            "header 7 " + TABLE_NAME + " " + MANIFEST_NAME,
+            "data 0 @0 " + new String(TABLE, 0, 16, UTF_8));
+  }
+
+  @Test
   void silenceAfterTheHeaderIsAnIdleTimeoutAndCancelsTheCall() throws Exception {
     serve((request, out) -> out.onNext(header(TABLE.length + MANIFEST.length)));
 
