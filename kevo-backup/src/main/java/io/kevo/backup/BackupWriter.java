@@ -123,7 +123,9 @@ public final class BackupWriter {
                     : "the snapshot transfer failed: ")
                 + st.getCode()
                 + (st.getDescription() != null ? " " + st.getDescription() : "")
-                + (notPrimary ? " (back up a node started with --role primary)" : ""),
+                + (notPrimary
+                    ? " (back up the primary or a standalone node; a replica serves no snapshots)"
+                    : ""),
             e.getCause());
       }
       case DAMAGED ->

@@ -25,19 +25,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kevo backup HOST:PORT --to DIR} (take an online backup of a primary), {@code kevo backup
- * --list --to DIR}, {@code kevo backup --verify --to DIR [--backup ID]}. Progress goes to stderr,
- * results to stdout. Exit status 0; 1 if {@code --verify} found a damaged backup; 2 if the command
- * could not run (bad options, the primary unreachable or refusing, an I/O error).
+ * {@code kevo backup HOST:PORT --to DIR} (take an online backup of a primary or standalone node),
+ * {@code kevo backup --list --to DIR}, {@code kevo backup --verify --to DIR [--backup ID]}.
+ * Progress goes to stderr, results to stdout. Exit status 0; 1 if {@code --verify} found a damaged
+ * backup; 2 if the command could not run (bad options, the node unreachable or refusing, an I/O
+ * error).
  */
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Take a consistent online backup of a primary into DIR, list the backups in DIR, or verify"
-          + " them.",
-      "A backup holds every write up to one sequence and none after; the primary keeps serving"
+      "Take a consistent online backup of a primary or standalone node into DIR, list the"
+          + " backups in DIR, or verify them.",
+      "A backup holds every write up to one sequence and none after; the node keeps serving"
           + " and keeps no log for it afterwards. SSTables already in DIR are shared, not stored"
           + " again (all bytes still cross the network). Restore with kevo restore."
     })
@@ -48,7 +49,7 @@ final class BackupCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "HOST:PORT",
-      description = "The primary's client address (to take a backup).")
+      description = "The client address of the primary or standalone node to back up.")
   private String endpoint;
 
   @Option(

@@ -97,24 +97,58 @@ class BackupCommandTest {
   }
 
   @Test
-  void badUsageIsOneLineAndAStandaloneNodeIsNoSource() {
+  void badUsageIsOneLine() {
     InProcessKevo.Run none = kevo("", "backup", "--to", dir.toString());
     assertThat(none.status()).isEqualTo(ExitCodes.FATAL);
     assertThat(none.err().lines()).singleElement().asString().contains("give exactly one of");
     InProcessKevo.Run notDir = kevo("", "backup", "--list", "--to", dir.resolve("x").toString());
     assertThat(notDir.status()).isEqualTo(ExitCodes.FATAL);
     assertThat(notDir.err()).contains("is not a backup directory");
+  }
 
+  @Test
+  void aStandaloneNodeIsBackedUpAndAReplicaIsNoSource() throws Exception {
     KevoDB db = KevoDB.open(dir.resolve("standalone"));
     primary = KevoServer.start(db, ServerOptions.builder().listen("127.0.0.1", 0).build());
-    InProcessKevo.Run refused =
-        kevo("", "backup", primary.address(), "--to", dir.resolve("b").toString());
-    assertThat(refused.status()).isEqualTo(ExitCodes.FATAL);
-    assertThat(refused.err().lines())
-        .singleElement()
-        .asString()
-        .startsWith("error: backup of " + primary.address() + " failed: the node refused")
-        .endsWith("(back up a node started with --role primary)");
-    assertThat(dir.resolve("b").resolve("backups")).isEmptyDirectory();
+    for (int i = 0; i < 300; i++) {
+      db.put(("k" + i).getBytes(UTF_8), ("value " + i).getBytes(UTF_8));
+    }
+    String to = dir.resolve("b").toString();
+    InProcessKevo.Run taken = kevo("", "backup", primary.address(), "--to", to);
+    assertThat(taken.status()).as(taken.err()).isEqualTo(ExitCodes.OK);
+    assertThat(taken.out()).startsWith("backup ").contains(" complete: sequence 300,");
+    Path restored = dir.resolve("restored");
+    InProcessKevo.Run r = kevo("", "restore", "--from", to, "--data", restored.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(ExitCodes.OK);
+    try (KevoDB back = KevoDB.open(restored)) {
+      assertThat(back.get("k299".getBytes(UTF_8)))
+          .hasValueSatisfying(v -> assertThat(new String(v, UTF_8)).isEqualTo("value 299"));
+      assertThat(back.latestSequence()).isEqualTo(300);
+    }
+    primary.close();
+
+    primary =
+        KevoServer.start(
+            KevoDB.open(dir.resolve("primary")),
+            ServerOptions.builder().role(NodeRole.PRIMARY).listen("127.0.0.1", 0).build());
+    try (KevoServer replica =
+        KevoServer.start(
+            KevoDB.open(dir.resolve("replica")),
+            ServerOptions.builder()
+                .role(NodeRole.REPLICA)
+                .primaryAddress(primary.address())
+                .listen("127.0.0.1", 0)
+                .build())) {
+      InProcessKevo.Run refused =
+          kevo("", "backup", replica.address(), "--to", dir.resolve("c").toString());
+      assertThat(refused.status()).isEqualTo(ExitCodes.FATAL);
+      assertThat(refused.err().lines())
+          .singleElement()
+          .asString()
+          .startsWith("error: backup of " + replica.address() + " failed: the node refused")
+          .contains("its primary is " + primary.address())
+          .endsWith("(back up the primary or a standalone node; a replica serves no snapshots)");
+      assertThat(dir.resolve("c").resolve("backups")).isEmptyDirectory();
+    }
   }
 }

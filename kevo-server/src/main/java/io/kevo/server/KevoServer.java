@@ -388,6 +388,11 @@ public final class KevoServer implements AutoCloseable {
     return replication.replica();
   }
 
+  /** A standalone node's snapshot transfers (backups), for status and tests; null otherwise. */
+  StandaloneSnapshots standaloneSnapshots() {
+    return replication.standaloneSnapshots();
+  }
+
   /** The engine served. */
   public KevoDB db() {
     return db;

@@ -43,6 +43,7 @@ final class NodeReplication implements AutoCloseable {
   private volatile NodeRole role;
   private volatile Primary primary;
   private volatile EpochHistory standaloneEpochs;
+  private final StandaloneSnapshots standaloneSnapshots; // null unless standalone
   private volatile AppliedWaiters readWaits;
   private TlsFiles replicationTls; // guarded by switching
   private volatile Replica replica;
@@ -67,6 +68,10 @@ final class NodeReplication implements AutoCloseable {
     this.options = options;
     this.primary = primary;
     this.standaloneEpochs = standaloneEpochs;
+    this.standaloneSnapshots =
+        standaloneEpochs == null
+            ? null
+            : new StandaloneSnapshots(db, primaryOptions(options), standaloneEpochs, timer);
     this.primaryAddress = options.primaryAddress();
   }
 
@@ -357,7 +362,8 @@ final class NodeReplication implements AutoCloseable {
 
   /**
    * The replication service every node serves on its client port: the primary's while this node is
-   * one, else a refusal ({@code NOT_PRIMARY}, naming the primary if known).
+   * one; on a standalone node, one-shot snapshots for backups; else a refusal ({@code NOT_PRIMARY},
+   * naming the primary if known).
    */
   ServerServiceDefinition service() {
     return ReplicationEndpoint.create(
@@ -365,7 +371,13 @@ final class NodeReplication implements AutoCloseable {
           Primary p = primary;
           return p == null ? null : p.bindableService();
         },
+        standaloneSnapshots == null ? null : standaloneSnapshots.service(),
         () -> primaryAddress);
+  }
+
+  /** A standalone node's snapshot transfers (backups); null on other roles. */
+  StandaloneSnapshots standaloneSnapshots() {
+    return standaloneSnapshots;
   }
 
   /** {@code kevo.replication.ReplicationAdmin}: promote and repoint, run on {@code executor}. */
@@ -432,6 +444,9 @@ final class NodeReplication implements AutoCloseable {
       }
       if (primary != null) {
         primary.close();
+      }
+      if (standaloneSnapshots != null) {
+        standaloneSnapshots.close();
       }
     } catch (RuntimeException e) {
       LOG.warn("stopping replication failed", e);

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * {@code kevo.replication.WALReplicationService} as every node serves it: each call goes to the
  * current primary's service (so a replica promoted at run time serves replication at once, on the
- * port it already listens on), or, while the node is not a primary, ends with {@code
+ * port it already listens on); on a standalone node {@code FetchSnapshot} goes to its {@link
+ * StandaloneSnapshots} (backups); any other call, while the node is not a primary, ends with {@code
  * FAILED_PRECONDITION} and the trailers {@code kevo-repl-error: NOT_PRIMARY} and {@code
  * kevo-primary} (when known). Stateless.
  */
@@ -23,14 +24,28 @@ final class ReplicationEndpoint {
 
   /**
    * @param current the primary's service now, or null
+   * @param snapshots the service answering {@code FetchSnapshot} when there is no primary's, or
+   *     null
    * @param primaryAddress the primary's client address now, or null
    */
   static ServerServiceDefinition create(
-      Supplier<ServerServiceDefinition> current, Supplier<String> primaryAddress) {
+      Supplier<ServerServiceDefinition> current,
+      ServerServiceDefinition snapshots,
+      Supplier<String> primaryAddress) {
     ServiceDescriptor sd = WALReplicationServiceGrpc.getServiceDescriptor();
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(sd);
     for (MethodDescriptor<?, ?> m : sd.getMethods()) {
-      add(b, m, current, primaryAddress);
+      Supplier<ServerServiceDefinition> target = current;
+      if (snapshots != null
+          && m.getFullMethodName()
+              .equals(WALReplicationServiceGrpc.getFetchSnapshotMethod().getFullMethodName())) {
+        target =
+            () -> {
+              ServerServiceDefinition d = current.get();
+              return d != null ? d : snapshots;
+            };
+      }
+      add(b, m, target, primaryAddress);
     }
     return b.build();
   }
