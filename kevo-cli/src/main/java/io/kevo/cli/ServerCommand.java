@@ -4,6 +4,7 @@ import io.kevo.engine.Compression;
 import io.kevo.engine.FatalErrorListener;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.MemoryBudget;
 import io.kevo.engine.Options;
 import io.kevo.engine.SyncMode;
 import io.kevo.engine.TransactionMode;
@@ -223,6 +224,13 @@ final class ServerCommand implements Callable<Integer> {
 
   @Mixin private AccessFlags accessFlags = new AccessFlags();
 
+  @Option(
+      names = "--print-heap",
+      hidden = true,
+      description =
+          "Print the -Xmx these options need (the launcher's question) and exit without starting.")
+  private boolean printHeap;
+
   @Spec private CommandSpec spec;
 
   private final java.util.concurrent.atomic.AtomicBoolean stoppedLogged =
@@ -289,6 +297,20 @@ final class ServerCommand implements Callable<Integer> {
       engineOptions = engineOptions(file, nodeRole, halt);
     } catch (IllegalArgumentException | KevoException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    long heap = NodeHeap.bytes(engineOptions);
+    if (printHeap) {
+      spec.commandLine().getOut().println(MemoryBudget.xmx(heap));
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+    if (Runtime.getRuntime().maxMemory() < heap) {
+      LOG.warn(
+          "the JVM's maximum heap ({} MiB) is below what these options need ({} MiB: memtables,"
+              + " block cache and the server; see docs/OPERATIONS.md, Memory): raise -Xmx in"
+              + " KEVO_JAVA_OPTS or lower --memtable-mb/--cache-mb",
+          Runtime.getRuntime().maxMemory() >> 20,
+          heap >> 20);
     }
 
     KevoDB db;

@@ -122,6 +122,7 @@ class CommandLineUsabilityTest {
     List<String> options =
         new CommandLine(new ServerCommand())
             .getCommandSpec().options().stream()
+                .filter(o -> !o.hidden()) // --print-heap: the launcher's question, not a setting
                 .map(OptionSpec::longestName)
                 .map(n -> n.substring(2))
                 .filter(n -> !List.of("help", "version", "config", "port-file").contains(n))

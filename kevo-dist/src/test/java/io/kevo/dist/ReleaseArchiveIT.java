@@ -221,7 +221,8 @@ class ReleaseArchiveIT {
     Path data = tmp.resolve("data");
     Path conf = archive.home().resolve("conf").resolve("kevo.properties");
     // The shipped config as is; the test's flags (--data, --listen on an ephemeral port,
-    // --port-file) override its keys. INFO logging through KEVO_JAVA_OPTS shows the clean close.
+    // --port-file) override its keys. INFO logging through KEVO_JAVA_OPTS shows the clean close;
+    // the heap is left to the launcher, which sizes it from the config's memtable and cache.
     try (NodeProcess node =
         new NodeProcess(
             archive.serverLauncher(env),
@@ -229,9 +230,15 @@ class ReleaseArchiveIT {
             tmp,
             data,
             0,
-            List.of("-Dkevo.log.level=INFO", "-Xmx256m"),
+            List.of("-Dkevo.log.level=INFO"),
             List.of("--config", conf.toString()))) {
       node.start();
+      String commandLine =
+          Files.readString(Path.of("/proc", Long.toString(node.pid()), "cmdline"))
+              .replace('\0', ' ');
+      assertThat(commandLine)
+          .as("2 x 64 MiB memtables + 64 MiB cache + 64 MiB engine + 128 MiB server")
+          .contains(" -Xmx384m ");
 
       UnpackedArchive.Run shell =
           archive.kevo(
@@ -257,7 +264,8 @@ class ReleaseArchiveIT {
           .contains("Kevo server listening on " + node.address())
           .contains("closed " + data + " at sequence ")
           .contains("Kevo server stopped cleanly")
-          .doesNotContain(" ERROR ");
+          .doesNotContain(" ERROR ")
+          .doesNotContain("maximum heap");
     }
     assertThat(data).isDirectory();
   }

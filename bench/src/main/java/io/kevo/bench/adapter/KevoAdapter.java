@@ -6,6 +6,7 @@ import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoCursor;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.MemoryBudget;
 import io.kevo.engine.Options;
 import io.kevo.engine.ReadOptions;
 import io.kevo.engine.ScanOptions;
@@ -43,14 +44,24 @@ final class KevoAdapter implements TransactionalEngine {
   }
 
   static KevoAdapter open(Path dir, EngineSettings settings, TransactionOptions txOptions) {
-    Options options =
-        Options.builder()
-            .syncMode(SyncMode.NONE)
-            .compression(Compression.SNAPPY)
-            .bloomBitsPerKey(settings.bloomBitsPerKey())
-            .blockCacheSize(settings.blockCacheBytes())
-            .build();
-    return new KevoAdapter(KevoDB.open(dir, options), txOptions);
+    return new KevoAdapter(KevoDB.open(dir, options(settings)), txOptions);
+  }
+
+  /** The engine options the benchmark opens Kevo with. */
+  static Options options(EngineSettings settings) {
+    return Options.builder()
+        .syncMode(SyncMode.NONE)
+        .compression(Compression.SNAPPY)
+        .bloomBitsPerKey(settings.bloomBitsPerKey())
+        .blockCacheSize(settings.blockCacheBytes())
+        .build();
+  }
+
+  /**
+   * The {@code -Xmx} a child JVM running Kevo with {@code settings} needs ({@link MemoryBudget}).
+   */
+  static String heap(EngineSettings settings) {
+    return MemoryBudget.xmx(MemoryBudget.heapBytes(options(settings)));
   }
 
   @Override

@@ -105,9 +105,15 @@ public final class BenchOptions {
 
   /** {@code --heap} and {@code --jvm-arg}: how the child JVMs (workers, nodes) are started. */
   public static final class ChildJvms {
+    /** {@code --heap auto}: the heap Kevo's options need ({@link #resolveAuto}). */
+    public static final String AUTO = "auto";
+
     @Option(
         names = "--heap",
-        description = "Maximum heap (-Xmx) of each child JVM (default: ${DEFAULT-VALUE}).")
+        description =
+            "Maximum heap (-Xmx) of each child JVM; auto (engine, tx): the heap Kevo's options"
+                + " need, memtables + block cache + 64 MiB, for both engines (default:"
+                + " ${DEFAULT-VALUE}).")
     String heap;
 
     @Option(
@@ -127,7 +133,23 @@ public final class BenchOptions {
       this.heap = heap;
     }
 
+    /** {@code --heap auto} becomes {@code sized}; any other value stays. */
+    public void resolveAuto(String sized) {
+      if (AUTO.equals(heap)) {
+        heap = sized;
+      }
+    }
+
+    /**
+     * The heap of each child JVM.
+     *
+     * @throws IllegalStateException if it is {@code auto} and this command does not size its
+     *     children
+     */
     public String heap() {
+      if (AUTO.equals(heap)) {
+        throw new IllegalStateException("--heap auto is only for the engine and tx benchmarks");
+      }
       return heap;
     }
 

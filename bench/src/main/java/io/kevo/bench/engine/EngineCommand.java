@@ -44,7 +44,7 @@ public final class EngineCommand implements Callable<Integer> {
   @Mixin WorkloadOptions workloadOptions = new WorkloadOptions();
   @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
   @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
-  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms(BenchOptions.ChildJvms.AUTO);
   @Mixin BenchOptions.Fork fork = new BenchOptions.Fork();
   @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
 
@@ -79,6 +79,7 @@ public final class EngineCommand implements Callable<Integer> {
       kinds.add(EngineKind.fromId(id));
     }
     WorkloadParams params = workloadOptions.toParams();
+    jvms.resolveAuto(params.engineSettings().kevoHeap());
     PairRunner runner =
         fork ? new ForkedRunner(jvms.heap(), jvms.jvmArgs()) : PairRunner.IN_PROCESS;
 

@@ -37,7 +37,7 @@ public final class TxCommand implements Callable<Integer> {
   @Mixin TxOptions txOptions = new TxOptions();
   @Mixin BenchOptions.JsonOut json = new BenchOptions.JsonOut();
   @Mixin BenchOptions.WorkDir dir = new BenchOptions.WorkDir();
-  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms("4g");
+  @Mixin BenchOptions.ChildJvms jvms = new BenchOptions.ChildJvms(BenchOptions.ChildJvms.AUTO);
   @Mixin BenchOptions.Fork fork = new BenchOptions.Fork();
   @Mixin BenchOptions.Repeat repeat = new BenchOptions.Repeat();
 
@@ -58,6 +58,7 @@ public final class TxCommand implements Callable<Integer> {
     }
     List<TxSubject> subjects = TxSubject.of(kinds, txOptions.mode());
     TxParams params = txOptions.toParams();
+    jvms.resolveAuto(params.engineSettings().kevoHeap());
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("tx-");
