@@ -88,7 +88,21 @@ final class EngineReport {
     return kevo.writeAmp().amplification() / rocks.writeAmp().amplification();
   }
 
-  /** The workload's targets as judged bars: ops/s and write amplification over RocksDB's. */
+  /** Kevo's figure over RocksDB's for {@code workload}, if both ran and RocksDB's is positive. */
+  private Double kevoOverRocksDb(
+      String workload, java.util.function.ToDoubleFunction<RunResult> f) {
+    RunResult kevo = result(workload, EngineKind.KEVO);
+    RunResult rocks = result(workload, EngineKind.ROCKSDB);
+    if (kevo == null || rocks == null || f.applyAsDouble(rocks) <= 0 || f.applyAsDouble(kevo) < 0) {
+      return null;
+    }
+    return f.applyAsDouble(kevo) / f.applyAsDouble(rocks);
+  }
+
+  /**
+   * The workload's targets as judged bars: ops/s, write amplification, peak RSS and p99 latency
+   * over RocksDB's.
+   */
   private List<Bar> bars(Workload w) {
     List<Bar> bars = new ArrayList<>();
     Target t = w.target();
@@ -109,6 +123,24 @@ final class EngineReport {
               "x",
               t.maxWriteAmpRatio(),
               writeAmpRatio(w.id())));
+    }
+    if (t.maxRssRatio() != null) {
+      bars.add(
+          Bar.atMost(
+              w.id() + "_rss_over_rocksdb",
+              w.id() + ": Kevo's peak RSS over RocksDB's, same -Xmx",
+              "x",
+              t.maxRssRatio(),
+              kevoOverRocksDb(w.id(), RunResult::peakRssMb)));
+    }
+    if (t.maxP99Ratio() != null) {
+      bars.add(
+          Bar.atMost(
+              w.id() + "_p99_over_rocksdb",
+              w.id() + ": Kevo's p99 latency over RocksDB's",
+              "x",
+              t.maxP99Ratio(),
+              kevoOverRocksDb(w.id(), r -> r.phase().p99Us())));
     }
     return bars;
   }

@@ -24,6 +24,9 @@ final class TxReport {
   /** The bar: Kevo commits at least as many transactions per second as RocksDB. */
   static final double BAR_MIN_RATIO = 1.0;
 
+  /** Kevo's peak RSS over RocksDB's: at most this. */
+  static final double BAR_MAX_RSS_RATIO = 1.5;
+
   private final TxParams params;
   private final Map<String, Object> runConfig;
   private final List<Outcome<TxRunResult>> outcomes;
@@ -58,7 +61,17 @@ final class TxReport {
     return ra.txPerSec() / rb.txPerSec();
   }
 
-  /** The report: a row per engine and the bar on the committed tx/s ratio. */
+  /** Kevo's (optimistic) peak RSS over RocksDB's, if both ran and measured one. */
+  Double rssRatio() {
+    TxRunResult k = result(TxSubject.KEVO);
+    TxRunResult r = result(TxSubject.ROCKSDB);
+    if (k == null || r == null || k.peakRssMb() < 0 || r.peakRssMb() <= 0) {
+      return null;
+    }
+    return k.peakRssMb() / r.peakRssMb();
+  }
+
+  /** The report: a row per engine and the bars on the committed tx/s and peak RSS ratios. */
   BenchReport report(String command) {
     Map<String, Object> engines = new LinkedHashMap<>();
     for (Outcome<TxRunResult> o : outcomes) {
@@ -89,6 +102,13 @@ final class TxReport {
                 "x",
                 BAR_MIN_RATIO,
                 ratio()))
+        .bar(
+            Bar.atMost(
+                "rss_over_rocksdb",
+                "Kevo's (optimistic) peak RSS over RocksDB's, same -Xmx",
+                "x",
+                BAR_MAX_RSS_RATIO,
+                rssRatio()))
         .note(
             "kevo-pessimistic (key locks held to the end; a lock timeout or deadlock counts as an"
                 + " abort) is informational: the bar compares optimistic Kevo with RocksDB's"

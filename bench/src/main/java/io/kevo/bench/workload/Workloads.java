@@ -39,7 +39,7 @@ public final class Workloads {
             "fillrandom",
             "--num puts of distinct random keys into an empty database, 1 thread, no sync",
             LsmWriteWorkload.Mode.RANDOM,
-            Target.OPS_AND_WRITE_AMP));
+            Target.OPS.withWriteAmp(1.5).withRss(1.5)));
     register(
         new LsmWriteWorkload(
             "fillseq",
@@ -58,7 +58,7 @@ public final class Workloads {
             "--num point reads of random loaded keys (--num loaded, flushed, compacted), 1 thread",
             LsmReadWorkload.Mode.GET,
             WorkloadParams::num,
-            Target.OPS));
+            Target.OPS.withRss(1.5)));
     register(
         new LsmReadWorkload(
             "readrandom10m",
@@ -86,7 +86,7 @@ public final class Workloads {
             "full forward scans of --num loaded keys (compacted), 3 timed passes, keys/s",
             LsmReadWorkload.Mode.SCAN,
             WorkloadParams::num,
-            Target.OPS));
+            Target.OPS.withRss(1.5)));
     register(new MixedWorkload());
   }
 

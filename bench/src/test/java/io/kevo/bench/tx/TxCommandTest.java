@@ -84,10 +84,17 @@ class TxCommandTest {
         .isInstanceOf(Number.class);
     assertThat(asMap(engines.get("kevo-pessimistic")).get("transactions").toString())
         .contains("TransactionOptions.PESSIMISTIC");
-    assertThat((List<?>) report.get("bars")).as("pessimistic has no bar").hasSize(1);
+    assertThat((List<?>) report.get("bars"))
+        .as("optimistic Kevo against RocksDB only: throughput and memory")
+        .hasSize(2);
     assertThat(asMap(((List<?>) report.get("bars")).get(0)))
         .containsEntry("id", "tx_per_sec_over_rocksdb")
         .containsEntry("threshold", 1.0);
+    assertThat(asMap(((List<?>) report.get("bars")).get(1)))
+        .containsEntry("id", "rss_over_rocksdb")
+        .containsEntry("threshold", 1.5)
+        .extractingByKey("value")
+        .isInstanceOf(Number.class);
     assertThat(report.get("bars_met")).isInstanceOf(Boolean.class);
     try (var left = Files.list(data)) {
       assertThat(left).as("databases are deleted after the run").isEmpty();
