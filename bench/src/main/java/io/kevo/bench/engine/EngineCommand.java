@@ -80,8 +80,7 @@ public final class EngineCommand implements Callable<Integer> {
     }
     WorkloadParams params = workloadOptions.toParams();
     jvms.resolveAuto(params.engineSettings().kevoHeap());
-    PairRunner runner =
-        fork ? new ForkedRunner(jvms.heap(), jvms.jvmArgs()) : PairRunner.IN_PROCESS;
+    PairRunner runner = fork ? new ForkedRunner(jvms.heap(), jvms) : PairRunner.IN_PROCESS;
 
     Path base = dir.base();
     Path runDir = dir.createRunDir("run-");

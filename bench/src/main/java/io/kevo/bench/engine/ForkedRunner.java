@@ -1,6 +1,7 @@
 package io.kevo.bench.engine;
 
 import io.kevo.bench.adapter.EngineKind;
+import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.RunResult;
 import io.kevo.bench.run.ChildJvm;
 import io.kevo.bench.workload.Workload;
@@ -16,11 +17,14 @@ import java.util.List;
  */
 final class ForkedRunner implements PairRunner {
   private final String heap;
-  private final List<String> jvmArgs;
+  private final BenchOptions.ChildJvms jvms;
 
-  ForkedRunner(String heap, List<String> jvmArgs) {
+  /**
+   * {@code jvms}' {@code --jvm-arg}s get {@code {engine}} and {@code {run}} (the run's directory).
+   */
+  ForkedRunner(String heap, BenchOptions.ChildJvms jvms) {
     this.heap = heap;
-    this.jvmArgs = List.copyOf(jvmArgs);
+    this.jvms = jvms;
   }
 
   List<String> command(Workload workload, EngineKind engine, WorkloadParams params, Path dir) {
@@ -30,7 +34,7 @@ final class ForkedRunner implements PairRunner {
     args.add("--engine=" + engine.id());
     args.add("--dir=" + dir.toAbsolutePath());
     args.add(ChildJvm.paramsArg(params));
-    return ChildJvm.command(heap, jvmArgs, args);
+    return ChildJvm.command(heap, jvms.jvmArgs(engine.id(), dir.getFileName().toString()), args);
   }
 
   @Override
