@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * @param maxBackoff the cap of the doubling reconnect delay, also the delay after a refusal
  * @param ackInterval how long applied records may wait to be synced and acknowledged together while
  *     the primary asks for acknowledgements ({@code ack_requested}: a write waits for this replica,
- *     or the primary's unacknowledged bytes for it grow large)
+ *     or the primary's unacknowledged bytes for it grow large) and more messages are queued; with
+ *     none queued they are synced and acknowledged at once
  * @param lazyAckInterval the same otherwise (at least {@code ackInterval}): acknowledgements then
  *     only move the primary's retention and its view of the replica's position, so the replica
  *     fsyncs and acknowledges seldom

@@ -82,6 +82,20 @@ final class AckWaiters implements AutoCloseable {
     this.timer.setRemoveOnCancelPolicy(true);
   }
 
+  /**
+   * How long after a write last waited for acknowledgements every response still asks for them
+   * ({@link #waitedRecently}): a write's entries usually leave before its wait is registered, and
+   * while writes wait one after another the next one's entries should carry the question.
+   */
+  static final long RECENT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private volatile long lastWaitNanos = System.nanoTime() - 2 * RECENT_WAIT_NANOS;
+
+  /** Whether a write waited for acknowledgements in the last {@link #RECENT_WAIT_NANOS}. */
+  boolean waitedRecently() {
+    return System.nanoTime() - lastWaitNanos < RECENT_WAIT_NANOS;
+  }
+
   /** See {@link Primary#awaitAcknowledged}. */
   CompletableFuture<AckResult> await(long sequence, AckLevel level, long timeoutNanos) {
     waits.increment();
@@ -102,6 +116,7 @@ final class AckWaiters implements AutoCloseable {
       w.future.complete(now);
       return w.future;
     }
+    lastWaitNanos = System.nanoTime();
     synchronized (this) {
       if (closed) {
         timedOut.increment();

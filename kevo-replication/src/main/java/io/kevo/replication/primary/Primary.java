@@ -130,6 +130,7 @@ public final class Primary implements PrimaryNode {
             tail,
             provider,
             this::lastSequence,
+            acks::waitedRecently,
             router));
     this.reporter = new PrimaryReporter(wal, clock, counters, sessions, retention, tail);
     this.service =

@@ -462,10 +462,13 @@ final class PrimarySession implements SessionManager.Session {
 
   /**
    * Adds the primary's position and clock, and {@code ack_requested} if a write waits for an
-   * acknowledgement or half the in-flight budget is used.
+   * acknowledgement, one waited lately ({@link SessionContext#acksWanted()}: the entries of the
+   * next write that will wait then carry the question, instead of a message after them), or half
+   * the in-flight budget is used.
    */
   private WALStreamResponse stamp(WALStreamResponse r) {
-    boolean ask = ackRequested.getAndSet(false) || inFlightBytes >= askAckBytes;
+    boolean ask =
+        ackRequested.getAndSet(false) || inFlightBytes >= askAckBytes || context.acksWanted();
     return r.toBuilder()
         .setPrimaryLastSequence(context.lastSequence())
         .setPrimaryTimeMicros(context.nowMicros())

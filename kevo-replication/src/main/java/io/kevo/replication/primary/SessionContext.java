@@ -6,6 +6,7 @@ import io.kevo.replication.PrimaryOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,6 +37,7 @@ final class SessionContext {
   private final WalTail tail;
   private final EngineWalProvider log;
   private final LongSupplier lastSequence;
+  private final BooleanSupplier acksWanted;
   private final EndListener ended;
 
   SessionContext(
@@ -46,6 +48,7 @@ final class SessionContext {
       WalTail tail,
       EngineWalProvider log,
       LongSupplier lastSequence,
+      BooleanSupplier acksWanted,
       EndListener ended) {
     this.sender = sender;
     this.options = options;
@@ -55,7 +58,13 @@ final class SessionContext {
     this.tail = tail;
     this.log = log;
     this.lastSequence = lastSequence;
+    this.acksWanted = acksWanted;
     this.ended = ended;
+  }
+
+  /** Whether writes are waiting for acknowledgements these days: every response asks for them. */
+  boolean acksWanted() {
+    return acksWanted.getAsBoolean();
   }
 
   /** The sender threads: sessions drain and linger on them. */

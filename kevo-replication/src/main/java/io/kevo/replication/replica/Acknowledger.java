@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica's sync-then-acknowledge pipeline: applied records are synced and acknowledged at most
- * every {@link ReplicaOptions#ackInterval()} while the primary asks for acknowledgements (a write
- * waits for this replica, or the stream is new), else at most every {@link
- * ReplicaOptions#lazyAckInterval()}, coalesced. The sync runs on the {@code kevo-replica-sync}
- * thread, so that applying goes on meanwhile (the engine's fsync does not hold up its writes
- * either); the Acknowledge calls are {@link AckSender}'s (asynchronous, at most one in flight).
- * Both end as events on the replica's queue ({@link SyncDone}, {@link AckSender.AckDone}), handled
- * in order by the apply thread ({@link #onEvent}), which keeps the state machine's transitions on
- * that thread.
+ * A replica's sync-then-acknowledge pipeline: while the primary asks for acknowledgements (a write
+ * waits for this replica, or the stream is new) applied records are synced and acknowledged at once
+ * if nothing else is queued, else within {@link ReplicaOptions#ackInterval()}; otherwise at most
+ * every {@link ReplicaOptions#lazyAckInterval()}, coalesced. The sync runs on the {@code
+ * kevo-replica-sync} thread, so that applying goes on meanwhile (the engine's fsync does not hold
+ * up its writes either); the Acknowledge calls are {@link AckSender}'s (asynchronous, at most one
+ * in flight). Both end as events on the replica's queue ({@link SyncDone}, {@link
+ * AckSender.AckDone}), handled in order by the apply thread ({@link #onEvent}), which keeps the
+ * state machine's transitions on that thread.
  *
  * <p>Not thread-safe: owned by the replica's apply thread. Only the background sync (on its own
  * thread) and gRPC's answers to Acknowledge calls run elsewhere, and they only enqueue events.
@@ -118,9 +118,8 @@ final class Acknowledger {
 
   /** Records were applied: sync and ack them within the interval the primary's asking sets. */
   void applied() {
-    // ackInterval while the primary asked for acknowledgements not yet sent, else the lazy one.
-    long delay = ackAskedUpTo > sender.coveredUpTo() ? ackNanos : lazyAckNanos;
-    dueWithin(delay);
+    // Promptly while the primary asked for acknowledgements not yet sent, else the lazy interval.
+    dueWithin(ackAskedUpTo > sender.coveredUpTo() ? askedDelay() : lazyAckNanos);
   }
 
   /**
@@ -130,8 +129,18 @@ final class Acknowledger {
   void ackRequested(long primaryLast) {
     ackAskedUpTo = Math.max(ackAskedUpTo, primaryLast);
     if (counters.lastApplied > sender.coveredUpTo()) {
-      dueWithin(ackNanos);
+      dueWithin(askedDelay());
     }
+  }
+
+  /**
+   * How soon an acknowledgement the primary asked for is due: at once when no message of the stream
+   * waits to be applied (a write is waiting on the primary, and nothing would join this ack), else
+   * within {@link ReplicaOptions#ackInterval()}, so that the queued messages share it. Under load
+   * the sync and the Acknowledge call in flight (one of each) coalesce what comes meanwhile.
+   */
+  private long askedDelay() {
+    return moreQueued.getAsBoolean() ? ackNanos : 0;
   }
 
   private void dueWithin(long delayNanos) {
@@ -150,12 +159,26 @@ final class Acknowledger {
 
   /**
    * Acknowledgements are due: starts a sync in the background; its end comes back as an event,
-   * which acknowledges. While one runs, another is started when it ends.
+   * which acknowledges. While one runs, another is started when it ends. With no message queued
+   * there is nothing to apply meanwhile, so the sync runs on this thread and the ack goes out at
+   * once, without the hand-offs to the sync thread and back (on a loaded machine each costs a
+   * scheduling delay).
    */
   void syncAndAck() {
     ackDueNanos = -1;
     if (syncTask != null) {
       syncWanted = true;
+      return;
+    }
+    if (!moreQueued.getAsBoolean()) {
+      syncWanted = false;
+      SyncDone done;
+      try {
+        done = new SyncDone(stream, applier.sync(), null);
+      } catch (RuntimeException e) {
+        done = new SyncDone(stream, -1, e);
+      }
+      onSyncDone(done);
       return;
     }
     startSync();
@@ -195,8 +218,9 @@ final class Acknowledger {
   }
 
   /**
-   * A background sync ended. The state machine records it now (FSYNC_PENDING: the sync's result,
-   * ACKNOWLEDGING: the ack sent), so its transitions stay on the apply thread.
+   * A sync ended (in the background, or on this thread). The state machine records it now
+   * (FSYNC_PENDING: the sync's result, ACKNOWLEDGING: the ack sent), so its transitions stay on the
+   * apply thread.
    */
   private void onSyncDone(SyncDone d) {
     syncTask = null;
@@ -210,7 +234,7 @@ final class Acknowledger {
     }
     counters.durable = Math.max(counters.durable, d.durable());
     if (d.stream() == stream && stream != null) {
-      machine.transition(FSYNC_PENDING, "synced in the background");
+      machine.transition(FSYNC_PENDING, "synced");
       machine.transition(ACKNOWLEDGING, "durable up to " + counters.durable);
       sender.send(counters.durable);
       ReplicaState next =

@@ -137,6 +137,16 @@ class PrimaryStreamTest {
       assertThat(r.getPrimaryLastSequence()).isGreaterThanOrEqualTo(first);
       f.ack(s.sessionId(), first);
       assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS).confirmed()).isTrue();
+
+      // A write waited a moment ago: the next write's entries carry the question themselves, so
+      // the replica acknowledges them without waiting for a message of its own.
+      long second = f.db.put(b("next"), b("v"));
+      WALStreamResponse withEntries = s.next();
+      while (withEntries.getEntriesCount() == 0 && withEntries.getPackedEntries().isEmpty()) {
+        withEntries = s.next();
+      }
+      assertThat(withEntries.getPrimaryLastSequence()).isGreaterThanOrEqualTo(second);
+      assertThat(withEntries.getAckRequested()).isTrue();
     }
   }
 

@@ -340,6 +340,25 @@ class ReplicaStreamingTest extends ReplicaFixture {
   }
 
   @Test
+  void anAckThePrimaryAsksForGoesOutAtOnceWhenNothingElseIsQueued() {
+    // An interval no test waits out: the ack can only come from asking with nothing queued.
+    start(options().ackInterval(Duration.ofSeconds(60)).lazyAckInterval(Duration.ofSeconds(60)));
+    ReplicaFakePrimary.Stream s = primary.awaitStream();
+    s.send(
+        WALStreamResponse.newBuilder()
+            .addAllEntries(singles(1, 3))
+            .setAckRequested(true)
+            .setPrimaryLastSequence(3)
+            .build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().ackedSequence() == 3);
+    s.send(singles(4, 4));
+    awaitApplied(4);
+    s.send(WALStreamResponse.newBuilder().setAckRequested(true).setPrimaryLastSequence(4).build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().ackedSequence() == 4);
+    assertThat(replica.status().durableSequence()).isEqualTo(4);
+  }
+
+  @Test
   void stopSyncsAndAcknowledgesWhatWasApplied() {
     start(options().ackInterval(Duration.ofSeconds(30)));
     ReplicaFakePrimary.Stream s = primary.awaitStream();
