@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * waits for this replica, or the stream is new) applied records are synced and acknowledged at once
  * if nothing else is queued, else within {@link ReplicaOptions#ackInterval()}; otherwise at most
  * every {@link ReplicaOptions#lazyAckInterval()}, coalesced. The sync runs on the {@code
- * kevo-replica-sync} thread, so that applying goes on meanwhile (the engine's fsync does not hold
- * up its writes either); the Acknowledge calls are {@link AckSender}'s (asynchronous, at most one
- * in flight). Both end as events on the replica's queue ({@link SyncDone}, {@link
- * AckSender.AckDone}), handled in order by the apply thread ({@link #onEvent}), which keeps the
- * state machine's transitions on that thread.
+ * kevo-replica-sync} thread while messages wait, so that applying goes on meanwhile (the engine's
+ * fsync does not hold up its writes either), and on the apply thread when it is caught up; the
+ * Acknowledge calls are {@link AckSender}'s (asynchronous, at most one in flight). Both end as
+ * events on the replica's queue ({@link SyncDone}, {@link AckSender.AckDone}), handled in order by
+ * the apply thread ({@link #onEvent}), which keeps the state machine's transitions on that thread.
  *
  * <p>Not thread-safe: owned by the replica's apply thread. Only the background sync (on its own
  * thread) and gRPC's answers to Acknowledge calls run elsewhere, and they only enqueue events.
