@@ -66,26 +66,12 @@ final class EngineReport {
 
   /** Kevo's ops/s over RocksDB's for {@code workload}, if both ran. */
   Double ratio(String workload) {
-    RunResult kevo = result(workload, EngineKind.KEVO);
-    RunResult rocks = result(workload, EngineKind.ROCKSDB);
-    if (kevo == null || rocks == null || rocks.phase().opsPerSec() <= 0) {
-      return null;
-    }
-    return kevo.phase().opsPerSec() / rocks.phase().opsPerSec();
+    return kevoOverRocksDb(workload, r -> r.phase().opsPerSec());
   }
 
   /** Kevo's write amplification over RocksDB's for {@code workload}, if both measured one. */
   Double writeAmpRatio(String workload) {
-    RunResult kevo = result(workload, EngineKind.KEVO);
-    RunResult rocks = result(workload, EngineKind.ROCKSDB);
-    if (kevo == null
-        || rocks == null
-        || kevo.writeAmp() == null
-        || rocks.writeAmp() == null
-        || rocks.writeAmp().amplification() <= 0) {
-      return null;
-    }
-    return kevo.writeAmp().amplification() / rocks.writeAmp().amplification();
+    return kevoOverRocksDb(workload, r -> r.writeAmp() == null ? -1 : r.writeAmp().amplification());
   }
 
   /** Kevo's figure over RocksDB's for {@code workload}, if both ran and RocksDB's is positive. */
