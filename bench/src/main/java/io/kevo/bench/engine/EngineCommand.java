@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
       "  readmissing: point reads of keys never written (bloom filters)",
       "  seekrandom: seek to a random loaded key + 10 nexts",
       "  scan: full forward scans, keys/s",
-      "  mixed: --threads threads, 90% reads / 10% overwrites, --num ops",
+      "  mixed: --threads threads, 90%% reads / 10%% overwrites, --num ops",
       "Read, overwrite and mixed workloads load, flush and fully compact first (untimed)."
     })
 public final class EngineCommand implements Callable<Integer> {

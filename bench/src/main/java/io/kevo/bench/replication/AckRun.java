@@ -24,6 +24,9 @@ import java.util.TreeMap;
  * @param maxUs the slowest put, µs
  * @param cpuCores CPU per node over the window (cores), by node name; the load generator as {@code
  *     bench}
+ * @param jitShare per node, the share of its CPU over the window its JIT compiler threads used
+ * @param stealShare the share of the machine's CPU time the hypervisor took over the window; null
+ *     where unknown
  * @param endLagEntries per replica: the primary's last sequence minus the replica's applied one as
  *     the writers stopped (empty for a standalone node)
  * @param convergeMs from the writers' stop until every replica had everything; null standalone
@@ -42,6 +45,8 @@ record AckRun(
     double p999Us,
     double maxUs,
     Map<String, Double> cpuCores,
+    Map<String, Double> jitShare,
+    Double stealShare,
     List<Long> endLagEntries,
     Double convergeMs,
     Map<String, Long> ackCounters,
@@ -51,6 +56,7 @@ record AckRun(
 
   AckRun {
     cpuCores = Map.copyOf(cpuCores);
+    jitShare = Map.copyOf(jitShare);
     endLagEntries = List.copyOf(endLagEntries);
     ackCounters = Map.copyOf(ackCounters);
   }
@@ -77,6 +83,13 @@ record AckRun(
     m.put("p999_us", Figures.roundOrNull(p999Us, 1));
     m.put("max_us", Figures.roundOrNull(maxUs, 1));
     m.put("cpu_cores", Figures.rounded(new TreeMap<>(cpuCores), 3));
+    Map<String, Double> perPut = new TreeMap<>();
+    if (ops > 0) {
+      cpuCores.forEach((node, cores) -> perPut.put(node, cores * seconds * 1e6 / ops));
+    }
+    m.put("cpu_us_per_put", Figures.rounded(perPut, 2));
+    m.put("jit_cpu_share", Figures.rounded(new TreeMap<>(jitShare), 3));
+    m.put("machine_steal_share", Figures.roundOrNull(stealShare, 3));
     m.put("end_lag_entries", endLagEntries);
     m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     m.put("ack_counters", new LinkedHashMap<>(ackCounters));

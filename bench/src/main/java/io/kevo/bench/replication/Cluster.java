@@ -1,6 +1,7 @@
 package io.kevo.bench.replication;
 
 import io.grpc.ManagedChannel;
+import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.server.RemoteApi;
 import io.kevo.bench.server.ServerProcess;
 import io.kevo.proto.GetNodeInfoRequest;
@@ -76,7 +77,14 @@ final class Cluster implements AutoCloseable {
     OptionalLong cpuNanos() {
       return process == null ? OptionalLong.empty() : process.cpuNanos();
     }
+
+    OptionalLong compilerNanos() {
+      return process == null ? OptionalLong.empty() : ProcessCpu.compilerNanos(process.pid());
+    }
   }
+
+  /** The name of each replica of {@link #replicated}: this and its number from 1. */
+  static final String REPLICA_PREFIX = "replica";
 
   private final String heap;
   private final BiFunction<String, String, List<String>> jvmArgs;
@@ -126,7 +134,8 @@ final class Cluster implements AutoCloseable {
     Cluster c = new Cluster(heap, jvmArgs, run, p);
     c.startOrClose(p);
     for (int i = 1; i <= replicas; i++) {
-      Node r = c.replicaNode("replica" + i, base.resolve("replica" + i), codec, List.of(), null);
+      String name = REPLICA_PREFIX + i;
+      Node r = c.replicaNode(name, base.resolve(name), codec, List.of(), null);
       c.replicas.add(r);
       c.startOrClose(r);
     }
@@ -273,6 +282,15 @@ final class Cluster implements AutoCloseable {
     Map<String, OptionalLong> m = new LinkedHashMap<>();
     for (Node n : nodes()) {
       m.put(n.name, n.cpuNanos());
+    }
+    return m;
+  }
+
+  /** CPU nanoseconds so far of each running node's JIT compiler threads, by name. */
+  Map<String, OptionalLong> compilerCpu() {
+    Map<String, OptionalLong> m = new LinkedHashMap<>();
+    for (Node n : nodes()) {
+      m.put(n.name, n.compilerNanos());
     }
     return m;
   }

@@ -3,6 +3,7 @@ package io.kevo.bench.replication;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.MachineCpu;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.server.ClientLoops;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -34,12 +36,12 @@ final class Phases {
   private Phases() {}
 
   /**
-   * {@code clients} writers as fast as the node answers: {@code warmupSeconds} untimed, then {@code
-   * durationSeconds} timed; then how far behind the replicas were and how long they took to catch
-   * up.
+   * {@code clients} writers as fast as the node answers, or paced at {@code rate} puts/s together
+   * when it is positive: {@code warmupSeconds} untimed, then {@code durationSeconds} timed; then
+   * how far behind the replicas were and how long they took to catch up.
    */
   static ThroughputRun throughput(
-      Cluster c, ReplicationParams p, String side, String codec, int run) {
+      Cluster c, ReplicationParams p, String side, String codec, int run, double rate) {
     double load = MachineInfo.loadAverage();
     boolean replicated = !c.replicas().isEmpty();
     Cluster.Wire wire0 = replicated ? c.wire() : null;
@@ -49,15 +51,21 @@ final class Phases {
     try {
       PhaseClock clock = new PhaseClock();
       ClientLoops.Running running =
-          ClientLoops.async(p.clients(), writers(channels, keys, p, run), clock);
+          rate > 0
+              ? ClientLoops.paced(p.clients(), rate, writers(channels, keys, p, run), clock)
+              : ClientLoops.async(p.clients(), writers(channels, keys, p, run), clock);
       Tally tally;
       long began;
       long ended;
       Map<String, OptionalLong> cpu0;
       Map<String, OptionalLong> cpu1;
+      Map<String, OptionalLong> jit0;
+      Optional<MachineCpu.Sample> machine0;
       List<Long> lag = new ArrayList<>();
       try {
         Sleep.seconds(p.warmupSeconds());
+        machine0 = MachineCpu.now();
+        jit0 = c.compilerCpu();
         cpu0 = cpu(c);
         began = System.nanoTime();
         clock.startMeasuring();
@@ -68,6 +76,8 @@ final class Phases {
       }
       ended = System.nanoTime();
       cpu1 = cpu(c);
+      Map<String, OptionalLong> jit1 = c.compilerCpu();
+      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
       List<Long> applied = new ArrayList<>();
       for (Cluster.Node r : c.replicas()) {
         applied.add(r.applied());
@@ -90,6 +100,8 @@ final class Phases {
           h.percentile(50) / 1e3,
           h.percentile(99) / 1e3,
           cores(cpu0, cpu1, (ended - began) / 1e9),
+          shares(jit0, jit1, cpu0, cpu1),
+          steal,
           lag,
           convergeMs,
           replicated ? c.wire().minus(wire0) : null,
@@ -328,6 +340,38 @@ final class Phases {
       OptionalLong b = to.get(e.getKey());
       if (e.getValue().isPresent() && b != null && b.isPresent()) {
         m.put(e.getKey(), (b.getAsLong() - e.getValue().getAsLong()) / 1e9 / seconds);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Per node, the part ({@code part0} → {@code part1}) of its CPU ({@code all0} → {@code all1}), as
+   * a share; nodes missing a sample are left out.
+   */
+  static Map<String, Double> shares(
+      Map<String, OptionalLong> part0,
+      Map<String, OptionalLong> part1,
+      Map<String, OptionalLong> all0,
+      Map<String, OptionalLong> all1) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Map.Entry<String, OptionalLong> e : part0.entrySet()) {
+      String node = e.getKey();
+      OptionalLong p1 = part1.get(node);
+      OptionalLong a0 = all0.get(node);
+      OptionalLong a1 = all1.get(node);
+      if (e.getValue().isPresent()
+          && p1 != null
+          && p1.isPresent()
+          && a0 != null
+          && a0.isPresent()
+          && a1 != null
+          && a1.isPresent()
+          && a1.getAsLong() > a0.getAsLong()) {
+        m.put(
+            node,
+            (double) (p1.getAsLong() - e.getValue().getAsLong())
+                / (a1.getAsLong() - a0.getAsLong()));
       }
     }
     return m;

@@ -30,17 +30,18 @@ import picocli.CommandLine.Option;
       "Measures WAL replication on this machine: a primary and --replicas replicas, each a child",
       "JVM on 127.0.0.1 with a fresh data directory, sync none. throughput: --clients writers put",
       "fresh keys as fast as a standalone node, then a primary, answers (alternating, --repeat",
-      "times), plus one run per other codec, counting the bytes the primary sends; lag: writers",
-      "paced at half the replicated throughput while a probe per replica times how soon a put is",
-      "readable there; catchup: a replica is stopped, --catchup-entries are written, and the",
-      "replica is timed catching up."
+      "times), plus one run per other codec, counting the bytes the primary sends; cost: the",
+      "standalone node and the primary paced at one rate (--cost-rate, alternating, --repeat",
+      "times), each node's CPU per put measured; lag: writers paced at half the replicated",
+      "throughput while a probe per replica times how soon a put is readable there; catchup: a",
+      "replica is stopped, --catchup-entries are written, and the replica is timed catching up."
     })
 public final class ReplicationCommand implements Callable<Integer> {
 
   @Option(
       names = "--phases",
       split = ",",
-      defaultValue = "throughput,lag,catchup",
+      defaultValue = "throughput,cost,lag,catchup",
       description = "Which phases run (default: ${DEFAULT-VALUE}).")
   List<String> phases;
 
@@ -50,8 +51,8 @@ public final class ReplicationCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       description =
           "Untimed lead-in of the lag phase, at its paced rate. At half the load the fresh JVMs"
-              + " take longer to compile what they run (on 2 cores, a replica's JIT was still 45%"
-              + " of its CPU 15-30 s in, 9% at 45-60 s), and the first memtable flush comes later;"
+              + " take longer to compile what they run (on 2 cores, a replica's JIT was still 45%%"
+              + " of its CPU 15-30 s in, 9%% at 45-60 s), and the first memtable flush comes later;"
               + " the phase measures the steady state after both (default: ${DEFAULT-VALUE}).")
   double lagWarmup;
 
@@ -64,6 +65,17 @@ public final class ReplicationCommand implements Callable<Integer> {
               + " throughput ratio, the lag and the catch-up; each other one gets one throughput"
               + " run for its bytes on the wire (default: ${DEFAULT-VALUE}).")
   List<String> codecs;
+
+  @Option(
+      names = "--cost-rate",
+      defaultValue = "0",
+      paramLabel = "PUTS_PER_SEC",
+      description =
+          "Paced write rate of the cost phase, the same for the standalone node and the primary:"
+              + " CPU per put compared at one load, so that neither side's figure gains from"
+              + " batching more under a higher rate; 0: 60%% of the median replicated throughput"
+              + " (default: ${DEFAULT-VALUE}).")
+  double costRate;
 
   @Option(
       names = "--lag-duration",
@@ -122,6 +134,7 @@ public final class ReplicationCommand implements Callable<Integer> {
         common.sizes.keySize(),
         common.sizes.valueSize(),
         common.load.randomFraction(),
+        costRate,
         lagDuration,
         lagWarmup,
         lagRate,
@@ -150,6 +163,8 @@ public final class ReplicationCommand implements Callable<Integer> {
     List<ThroughputRun> standalone = new ArrayList<>();
     List<ThroughputRun> replicated = new ArrayList<>();
     List<ThroughputRun> others = new ArrayList<>();
+    List<ThroughputRun> costStandalone = new ArrayList<>();
+    List<ThroughputRun> costReplicated = new ArrayList<>();
     VisibilityResult visibility = null;
     CatchUpResult catchUp = null;
     boolean failed = false;
@@ -158,14 +173,29 @@ public final class ReplicationCommand implements Callable<Integer> {
       if (p.runs("throughput")) {
         for (int r = 0; r < p.repeat(); r++) {
           // Sides alternate, so that drift on a shared machine hits both alike.
-          failed |= !Phases.attempt(() -> standalone.add(standalone(p, runDir, standalone.size())));
-          CompressionCodec main = p.mainCodec();
           int run = r;
-          failed |= !Phases.attempt(() -> replicated.add(replicated(p, runDir, main, run)));
+          failed |= !Phases.attempt(() -> standalone.add(standalone(p, runDir, run, 0)));
+          CompressionCodec main = p.mainCodec();
+          failed |= !Phases.attempt(() -> replicated.add(replicated(p, runDir, main, run, 0)));
         }
         for (CompressionCodec c : p.codecs().subList(1, p.codecs().size())) {
-          failed |= !Phases.attempt(() -> others.add(replicated(p, runDir, c, 0)));
+          failed |= !Phases.attempt(() -> others.add(replicated(p, runDir, c, 0, 0)));
         }
+      }
+      if (p.runs("cost")) {
+        ThroughputRun max = Figures.median(replicated, ThroughputRun::opsPerSec);
+        double rate =
+            p.costRate() > 0
+                ? p.costRate()
+                : max == null ? 0 : max.opsPerSec() * ReplicationParams.COST_SHARE_OF_MAX;
+        for (int r = 0; r < p.repeat() && rate > 0; r++) {
+          int run = r;
+          failed |= !Phases.attempt(() -> costStandalone.add(standalone(p, runDir, run, rate)));
+          CompressionCodec main = p.mainCodec();
+          failed |=
+              !Phases.attempt(() -> costReplicated.add(replicated(p, runDir, main, run, rate)));
+        }
+        failed |= rate <= 0; // no replicated throughput to take the rate from
       }
       if (p.runs("lag") || p.runs("catchup")) {
         ThroughputRun max = Figures.median(replicated, ThroughputRun::opsPerSec);
@@ -187,19 +217,33 @@ public final class ReplicationCommand implements Callable<Integer> {
             standalone,
             replicated,
             others,
+            costStandalone,
+            costReplicated,
             visibility,
             catchUp);
     common.json.publish(report.report());
     return failed ? 1 : 0;
   }
 
-  private ThroughputRun standalone(ReplicationParams p, Path runDir, int run) {
-    Path data = runDir.resolve("standalone-" + run);
-    try (Cluster c = common.standalone(data, "standalone-" + run)) {
+  /** What a run is called in the progress lines: its phase, and its pace if it has one. */
+  private static String phase(double rate) {
+    return rate > 0
+        ? String.format(Locale.ROOT, "cost run (paced at %,.0f puts/s)", rate)
+        : "throughput run";
+  }
+
+  private ThroughputRun standalone(ReplicationParams p, Path runDir, int run, double rate) {
+    String label = (rate > 0 ? "cost-standalone-" : "standalone-") + run;
+    Path data = runDir.resolve(label);
+    try (Cluster c = common.standalone(data, label)) {
       System.err.printf(
-          "throughput run %d: standalone node (pid %d, port %d), load %.2f%n",
-          run, c.primary().process.pid(), c.primary().port(), MachineInfo.loadAverage());
-      ThroughputRun t = Phases.throughput(c, p, "standalone", null, run);
+          "%s %d: standalone node (pid %d, port %d), load %.2f%n",
+          phase(rate),
+          run,
+          c.primary().process.pid(),
+          c.primary().port(),
+          MachineInfo.loadAverage());
+      ThroughputRun t = Phases.throughput(c, p, "standalone", null, run, rate);
       progress(t);
       return t;
     } finally {
@@ -208,19 +252,21 @@ public final class ReplicationCommand implements Callable<Integer> {
   }
 
   private ThroughputRun replicated(
-      ReplicationParams p, Path runDir, CompressionCodec codec, int run) {
-    String label = ReplicationParams.id(codec) + "-" + run;
+      ReplicationParams p, Path runDir, CompressionCodec codec, int run, double rate) {
+    String label = (rate > 0 ? "cost-" : "") + ReplicationParams.id(codec) + "-" + run;
     Path data = runDir.resolve(label);
     try (Cluster c = common.replicated(data, p.replicas(), codec, label)) {
       System.err.printf(
-          "throughput run %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
+          "%s %d: primary (pid %d, port %d) + %d replicas asking for %s, load %.2f%n",
+          phase(rate),
           run,
           c.primary().process.pid(),
           c.primary().port(),
           p.replicas(),
           ReplicationParams.id(codec),
           MachineInfo.loadAverage());
-      ThroughputRun t = Phases.throughput(c, p, "replicated", ReplicationParams.id(codec), run);
+      ThroughputRun t =
+          Phases.throughput(c, p, "replicated", ReplicationParams.id(codec), run, rate);
       progress(t);
       return t;
     } finally {
@@ -263,13 +309,13 @@ public final class ReplicationCommand implements Callable<Integer> {
   private static void progress(ThroughputRun t) {
     System.err.printf(
         Locale.ROOT,
-        "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs; CPU cores %s%s%n",
+        "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs; CPU cores%s; CPU µs/put%s; JIT share%s%s%n",
         t.opsPerSec(),
         t.p50Us(),
         t.p99Us(),
-        t.cpuCores().entrySet().stream()
-            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
-            .toList(),
+        Figures.cpuCells(t.cpuCores()),
+        Figures.cells(t.cpuMicrosPerPut(), "%.1f"),
+        Figures.cpuCells(t.jitShare()),
         t.convergeMs() == null
             ? ""
             : String.format(
@@ -305,6 +351,15 @@ public final class ReplicationCommand implements Callable<Integer> {
         "engine",
         "Kevo Options.builder().syncMode(SyncMode.NONE), defaults otherwise; the primary also"
             + " holdWalAtOpen(true); replicas ReplicaOptions.DEFAULT but preferredCodec");
+    m.put(
+        "cost_rate",
+        p.costRate() > 0 ? p.costRate() : "60% of the median replicated ops/s (throughput phase)");
+    m.put(
+        "cpu_definition",
+        "per node, the JVM's CPU time (utime + stime of /proc/<pid>/stat, every thread: JIT and"
+            + " GC included) over the timed window / puts completed in it; the cost phase paces"
+            + " both sides at cost_rate; jit_cpu_share is the part of it the JIT compiler threads"
+            + " used; machine_steal_share the part of the machine's CPU time the hypervisor took");
     m.put("lag_duration_s", p.lagDurationSeconds());
     m.put("lag_warmup_s", p.lagWarmupSeconds());
     m.put("lag_rate", p.lagRate() > 0 ? p.lagRate() : "half of the median replicated ops/s");

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * What the {@code replication} benchmark runs. Immutable; validated on construction.
  *
- * @param phases which of {@code throughput}, {@code lag}, {@code catchup} run
+ * @param phases which of {@code throughput}, {@code cost}, {@code lag}, {@code catchup} run
  * @param clients writers (puts outstanding at once) in the throughput and lag phases
  * @param connections HTTP/2 connections the writers are spread over
  * @param durationSeconds timed window of each throughput run
@@ -24,6 +24,8 @@ import java.util.Set;
  * @param valueSize value bytes
  * @param randomFraction the random part of each value (the rest repeats it; see {@link
  *     CompressibleValues})
+ * @param costRate total paced write rate of the cost phase, puts/s, the same for the standalone
+ *     node and the primary; 0 means 60% of the median replicated throughput measured before
  * @param lagDurationSeconds timed window of the lag phase
  * @param lagWarmupSeconds untimed lead-in of the lag phase, at its paced rate
  * @param lagRate total paced write rate of the lag phase, puts/s; 0 means half the median
@@ -46,6 +48,7 @@ record ReplicationParams(
     int keySize,
     int valueSize,
     double randomFraction,
+    double costRate,
     double lagDurationSeconds,
     double lagWarmupSeconds,
     double lagRate,
@@ -54,13 +57,18 @@ record ReplicationParams(
     int catchupBatch,
     long seed) {
 
-  static final List<String> PHASES = List.of("throughput", "lag", "catchup");
+  static final List<String> PHASES = List.of("throughput", "cost", "lag", "catchup");
+
+  /** The cost phase's rate when not given: this share of the median replicated throughput. */
+  static final double COST_SHARE_OF_MAX = 0.6;
 
   ReplicationParams {
     phases = Set.copyOf(phases);
     codecs = List.copyOf(codecs);
     for (String p : phases) {
-      check(PHASES.contains(p), "unknown phase '" + p + "' (expected throughput, lag, catchup)");
+      check(
+          PHASES.contains(p),
+          "unknown phase '" + p + "' (expected throughput, cost, lag, catchup)");
     }
     check(!phases.isEmpty(), "at least one phase is needed");
     check(
@@ -77,6 +85,10 @@ record ReplicationParams(
         keySize,
         valueSize,
         randomFraction);
+    check(costRate >= 0, "--cost-rate must not be negative, got " + costRate);
+    check(
+        costRate > 0 || !phases.contains("cost") || phases.contains("throughput"),
+        "the cost phase without the throughput phase needs --cost-rate");
     check(lagDurationSeconds > 0, "--lag-duration must be positive, got " + lagDurationSeconds);
     check(lagWarmupSeconds >= 0, "--lag-warmup must not be negative, got " + lagWarmupSeconds);
     check(lagRate >= 0, "--lag-rate must not be negative, got " + lagRate);

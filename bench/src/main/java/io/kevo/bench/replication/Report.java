@@ -12,16 +12,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Fills in the {@link BenchReport} of one {@code replication} run, with the issue's bars judged:
  * replicated throughput ≥ 0.8× the standalone node's, replica visibility lag p99 ≤ 10 ms at half of
- * the replicated throughput, catch-up ≥ 200,000 entries/s. Immutable once built.
+ * the replicated throughput, catch-up ≥ 200,000 entries/s, and what replication costs each node:
+ * the primary's CPU per put ≤ 1.2× the standalone node's, a replica's ≤ 5 µs per entry it applies
+ * (each the median over the cost phase's runs, where both sides are paced at one rate; per process,
+ * so that the figure holds for a node with a machine of its own, where the throughput ratio on a
+ * shared machine does not). Immutable once built.
  */
 final class Report {
   static final double MIN_THROUGHPUT_RATIO = 0.8;
   static final double MAX_LAG_P99_MS = 10;
   static final double MIN_CATCHUP_RATE = 200_000;
+  static final double MAX_PRIMARY_CPU_RATIO = 1.2;
+  static final double MAX_REPLICA_CPU_US = 5;
 
   private final ReplicationParams params;
   private final String command;
@@ -29,12 +36,16 @@ final class Report {
   private final List<ThroughputRun> standalone;
   private final List<ThroughputRun> replicated;
   private final List<ThroughputRun> otherCodecs;
+  private final List<ThroughputRun> costStandalone;
+  private final List<ThroughputRun> costReplicated;
   private final VisibilityResult visibility;
   private final CatchUpResult catchUp;
 
   /**
    * @param replicated the runs with the main codec
    * @param otherCodecs one run per other codec
+   * @param costStandalone the cost phase's standalone runs (paced)
+   * @param costReplicated the cost phase's replicated runs, at the same pace
    * @param visibility null if the lag phase did not run
    * @param catchUp null if the catch-up phase did not run
    */
@@ -45,6 +56,8 @@ final class Report {
       List<ThroughputRun> standalone,
       List<ThroughputRun> replicated,
       List<ThroughputRun> otherCodecs,
+      List<ThroughputRun> costStandalone,
+      List<ThroughputRun> costReplicated,
       VisibilityResult visibility,
       CatchUpResult catchUp) {
     this.params = params;
@@ -53,6 +66,8 @@ final class Report {
     this.standalone = List.copyOf(standalone);
     this.replicated = List.copyOf(replicated);
     this.otherCodecs = List.copyOf(otherCodecs);
+    this.costStandalone = List.copyOf(costStandalone);
+    this.costReplicated = List.copyOf(costReplicated);
     this.visibility = visibility;
     this.catchUp = catchUp;
   }
@@ -62,6 +77,40 @@ final class Report {
     ThroughputRun s = median(standalone, ThroughputRun::opsPerSec);
     ThroughputRun r = median(replicated, ThroughputRun::opsPerSec);
     return s == null || r == null ? null : r.opsPerSec() / s.opsPerSec();
+  }
+
+  /**
+   * The primary's CPU per put over the standalone node's in the cost phase, each the median over
+   * its runs; null without both.
+   */
+  Double primaryCpuRatio() {
+    Double s = medianOf(costStandalone, t -> t.cpuMicrosPerPut("standalone"));
+    Double p = medianOf(costReplicated, t -> t.cpuMicrosPerPut("primary"));
+    return s == null || p == null || s <= 0 ? null : p / s;
+  }
+
+  /**
+   * The replicas' CPU per applied entry in the cost phase (the costlier replica of each run),
+   * median; µs.
+   */
+  Double replicaCpuMicros() {
+    return medianOf(costReplicated, ThroughputRun::replicaCpuMicrosPerEntry);
+  }
+
+  /** The median of {@code figure} over the runs that have it (lower middle); null for none. */
+  static Double medianOf(List<ThroughputRun> runs, Function<ThroughputRun, Double> figure) {
+    List<Double> v = new ArrayList<>();
+    for (ThroughputRun r : runs) {
+      Double f = figure.apply(r);
+      if (f != null) {
+        v.add(f);
+      }
+    }
+    if (v.isEmpty()) {
+      return null;
+    }
+    v.sort(null);
+    return v.get((v.size() - 1) / 2);
   }
 
   List<Bar> bars() {
@@ -87,6 +136,18 @@ final class Report {
             "x",
             MIN_THROUGHPUT_RATIO,
             throughputRatio()),
+        Bar.atMost(
+            "primary_cpu_per_put_over_standalone",
+            "primary's CPU per put over the standalone node's",
+            "x",
+            MAX_PRIMARY_CPU_RATIO,
+            primaryCpuRatio()),
+        Bar.atMost(
+            "replica_cpu_per_entry",
+            "a replica's CPU per applied entry",
+            "µs",
+            MAX_REPLICA_CPU_US,
+            replicaCpuMicros()),
         lag,
         Bar.atLeast(
             "catch_up_rate",
@@ -112,6 +173,7 @@ final class Report {
                     params.randomFraction() * 100))
             .section("throughput", throughputText(), throughputJson())
             .section("wire_by_codec", codecText(), codecJson())
+            .section("cost", costText(), costJson())
             .section(
                 "visibility",
                 visibility == null ? null : visibilityText(visibility),
@@ -154,6 +216,45 @@ final class Report {
     all(out, "standalone", standalone);
     all(out, "replicated", replicated);
     return out.toString();
+  }
+
+  private String costText() {
+    if (costStandalone.isEmpty() && costReplicated.isEmpty()) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "CPU per put at one paced rate (median of %d; each node's CPU over %.0f s ÷ puts):%n",
+            params.repeat(),
+            params.durationSeconds()));
+    row(out, "standalone", medianBy(costStandalone, t -> t.cpuMicrosPerPut("standalone")));
+    row(out, "replicated", medianBy(costReplicated, t -> t.cpuMicrosPerPut("primary")));
+    return out.toString();
+  }
+
+  private Map<String, Object> costJson() {
+    if (costStandalone.isEmpty() && costReplicated.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("standalone_runs", costStandalone.stream().map(ThroughputRun::toJson).toList());
+    m.put("replicated_runs", costReplicated.stream().map(ThroughputRun::toJson).toList());
+    m.put("primary_cpu_over_standalone", roundOrNull(primaryCpuRatio(), 3));
+    m.put("replica_cpu_us_per_entry", roundOrNull(replicaCpuMicros(), 2));
+    return m;
+  }
+
+  /** The run with the median {@code figure}, as {@link Figures#median}; runs without it first. */
+  private static ThroughputRun medianBy(
+      List<ThroughputRun> runs, Function<ThroughputRun, Double> figure) {
+    return median(
+        runs,
+        t -> {
+          Double f = figure.apply(t);
+          return f == null ? -1 : f;
+        });
   }
 
   private String codecText() {
@@ -290,6 +391,21 @@ final class Report {
               r.convergeMs()));
     }
     cpu(out, r.cpuCores());
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-20s CPU µs per put:%s%n",
+            "",
+            Figures.cells(r.cpuMicrosPerPut(), "%.1f")));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-20s JIT compilers' share of that CPU:%s; machine CPU stolen by the host: %s%n",
+            "",
+            Figures.cpuCells(r.jitShare()),
+            r.stealShare() == null
+                ? "unknown"
+                : String.format(Locale.ROOT, "%.0f%%", r.stealShare() * 100)));
   }
 
   private static void all(StringBuilder out, String label, List<ThroughputRun> runs) {

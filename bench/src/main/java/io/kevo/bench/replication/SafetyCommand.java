@@ -1,6 +1,7 @@
 package io.kevo.bench.replication;
 
 import io.kevo.bench.cli.BenchOptions;
+import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.proto.replication.CompressionCodec;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,11 +175,15 @@ public final class SafetyCommand implements Callable<Integer> {
       AckRun r = SafetyPhases.acks(c, p, level, run);
       System.err.printf(
           Locale.ROOT,
-          "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs, %d unconfirmed%s%n",
+          "  %,.0f puts/s, p50 %.0f µs, p99 %.0f µs, %d unconfirmed; JIT share%s; CPU stolen %s%s%n",
           r.opsPerSec(),
           r.p50Us(),
           r.p99Us(),
           r.unconfirmed(),
+          Figures.cpuCells(new TreeMap<>(r.jitShare())),
+          r.stealShare() == null
+              ? "unknown"
+              : String.format(Locale.ROOT, "%.0f%%", r.stealShare() * 100),
           r.convergeMs() == null
               ? ""
               : String.format(

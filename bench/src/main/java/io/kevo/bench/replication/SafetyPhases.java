@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.bench.report.LatencyHistogram;
+import io.kevo.bench.report.MachineCpu;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.server.Caller;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +73,12 @@ final class SafetyPhases {
           ClientLoops.async(p.clients(), writers(channels, keys, p, level, run), clock);
       long began;
       Map<String, OptionalLong> cpu0;
+      Map<String, OptionalLong> jit0;
+      Optional<MachineCpu.Sample> machine0;
       try {
         Sleep.seconds(p.warmupSeconds());
+        machine0 = MachineCpu.now();
+        jit0 = c.compilerCpu();
         cpu0 = Phases.cpu(c);
         began = System.nanoTime();
         clock.startMeasuring();
@@ -83,6 +89,8 @@ final class SafetyPhases {
       }
       long ended = System.nanoTime();
       Map<String, OptionalLong> cpu1 = Phases.cpu(c);
+      Map<String, OptionalLong> jit1 = c.compilerCpu();
+      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
       List<Long> applied = new ArrayList<>();
       for (Cluster.Node r : c.replicas()) {
         applied.add(r.applied());
@@ -111,6 +119,8 @@ final class SafetyPhases {
           h.percentile(99.9) / 1e3,
           h.max() / 1e3,
           Phases.cores(cpu0, cpu1, seconds),
+          Phases.shares(jit0, jit1, cpu0, cpu1),
+          steal,
           lag,
           convergeMs,
           counters,

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param p99Us put latency p99, µs
  * @param cpuCores CPU per node over the window (cores: CPU seconds per second), by node name; the
  *     load generator as {@code bench}
+ * @param jitShare per node, the share of its CPU over the window that its JIT compiler threads used
+ *     (a figure with a large share measures a JVM still warming up)
+ * @param stealShare the share of the machine's CPU time the hypervisor took over the window; null
+ *     where unknown
  * @param endLagEntries per replica: the primary's last sequence minus the replica's applied one,
  *     read right as the writers stopped (replicas first, so this errs high)
  * @param convergeMs from the writers' stop until every replica had applied the primary's last
@@ -35,6 +39,8 @@ record ThroughputRun(
     double p50Us,
     double p99Us,
     Map<String, Double> cpuCores,
+    Map<String, Double> jitShare,
+    Double stealShare,
     List<Long> endLagEntries,
     Double convergeMs,
     Cluster.Wire wire,
@@ -42,6 +48,33 @@ record ThroughputRun(
 
   double opsPerSec() {
     return ops / seconds;
+  }
+
+  /** CPU per put of each node over the window, µs: its CPU time over the window ÷ puts. */
+  Map<String, Double> cpuMicrosPerPut() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (ops > 0) {
+      cpuCores.forEach((node, cores) -> m.put(node, cores * seconds * 1e6 / ops));
+    }
+    return m;
+  }
+
+  /** CPU per put of {@code node}, µs; null if it was not measured. */
+  Double cpuMicrosPerPut(String node) {
+    return cpuMicrosPerPut().get(node);
+  }
+
+  /**
+   * The most CPU per put of the replicas (each applies every put), µs; null if none was measured.
+   */
+  Double replicaCpuMicrosPerEntry() {
+    Double most = null;
+    for (Map.Entry<String, Double> e : cpuMicrosPerPut().entrySet()) {
+      if (e.getKey().startsWith(Cluster.REPLICA_PREFIX) && e.getValue() != null) {
+        most = most == null ? e.getValue() : Math.max(most, e.getValue());
+      }
+    }
+    return most;
   }
 
   Map<String, Object> toJson() {
@@ -55,6 +88,9 @@ record ThroughputRun(
     m.put("p50_us", Figures.roundOrNull(p50Us, 1));
     m.put("p99_us", Figures.roundOrNull(p99Us, 1));
     m.put("cpu_cores", Figures.rounded(cpuCores, 3));
+    m.put("cpu_us_per_put", Figures.rounded(cpuMicrosPerPut(), 2));
+    m.put("jit_cpu_share", Figures.rounded(jitShare, 3));
+    m.put("machine_steal_share", Figures.roundOrNull(stealShare, 3));
     m.put("end_lag_entries", endLagEntries);
     m.put("converge_ms", Figures.roundOrNull(convergeMs, 1));
     if (wire != null) {

@@ -92,7 +92,7 @@ public record Bar(
   public static String format(double v, String unit) {
     return switch (unit) {
       case "x" -> String.format(Locale.ROOT, v >= 0.1 ? "%.3fx" : "%.4fx", v);
-      case "ms" -> String.format(Locale.ROOT, "%,.2f ms", v);
+      case "ms", "µs" -> String.format(Locale.ROOT, "%,.2f %s", v, unit);
       default -> String.format(Locale.ROOT, "%,.0f %s", v, unit);
     };
   }

@@ -65,8 +65,15 @@ public final class Figures {
 
   /** CPU cores per process as {@code " name 1.23"} cells, in {@code cores}' order. */
   public static String cpuCells(Map<String, Double> cores) {
+    return cells(cores, "%.2f");
+  }
+
+  /** A figure per process as {@code " name <value>"} cells, in order; {@code format} a value's. */
+  public static String cells(Map<String, Double> values, String format) {
     StringBuilder s = new StringBuilder();
-    cores.forEach((k, v) -> s.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+    values.forEach(
+        (k, v) ->
+            s.append(' ').append(k).append(' ').append(String.format(Locale.ROOT, format, v)));
     return s.toString();
   }
 

@@ -1,9 +1,11 @@
 package io.kevo.bench.report;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,41 @@ public final class ProcessCpu {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * CPU time {@code pid}'s JIT compiler threads (HotSpot's {@code C1 CompilerThread*} and {@code C2
+   * CompilerThread*}) have used so far; empty where it cannot be read. Sum over the threads alive
+   * now: a compiler thread that ended (HotSpot starts and stops them with the queue's length) takes
+   * its time with it, so a difference over a window can only err low.
+   */
+  public static OptionalLong compilerNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long sum = 0;
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+      for (Path t : threads) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended meanwhile
+        }
+        if (isCompiler(stat)) {
+          sum += parseStat(stat).totalNanos();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(sum);
+  }
+
+  /** Whether a thread's {@code stat} line names a JIT compiler thread (names are cut at 15). */
+  static boolean isCompiler(String stat) {
+    int open = stat.indexOf('(');
+    return open >= 0
+        && (stat.startsWith("C1 CompilerThre", open + 1)
+            || stat.startsWith("C2 CompilerThre", open + 1));
   }
 
   /** What this JVM has used so far; empty where it cannot be read. */

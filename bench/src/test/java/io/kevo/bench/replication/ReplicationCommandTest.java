@@ -2,6 +2,7 @@ package io.kevo.bench.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Bar;
@@ -10,6 +11,7 @@ import io.kevo.bench.report.Json;
 import io.kevo.proto.replication.CompressionCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ class ReplicationCommandTest {
     assertThat(p.valueSize()).isEqualTo(100);
     assertThat(p.codecs())
         .containsExactly(CompressionCodec.ZSTD, CompressionCodec.SNAPPY, CompressionCodec.NONE);
-    assertThat(p.phases()).containsExactlyInAnyOrder("throughput", "lag", "catchup");
+    assertThat(p.phases()).containsExactlyInAnyOrder("throughput", "cost", "lag", "catchup");
+    assertThat(p.costRate()).as("60% of the replicated throughput").isZero();
     assertThat(p.catchupEntries()).isEqualTo(1_000_000);
     assertThat(p.catchupBatch()).isEqualTo(1);
     assertThat(p.lagRate()).isZero();
@@ -54,6 +57,8 @@ class ReplicationCommandTest {
   void rejectsWhatCannotBeRun() {
     assertThat(BenchMain.execute("replication", "--codecs=lz4")).isNotZero();
     assertThat(BenchMain.execute("replication", "--phases=lag")).isNotZero(); // no rate to halve
+    assertThat(BenchMain.execute("replication", "--phases=cost")).isNotZero(); // nor to take 60% of
+    assertThat(BenchMain.execute("replication", "--cost-rate=-1")).isNotZero();
     assertThat(BenchMain.execute("replication", "--phases=warp")).isNotZero();
     assertThat(BenchMain.execute("replication", "--codecs=zstd,zstd")).isNotZero();
     assertThat(BenchMain.execute("replication", "--catchup-batch=0")).isNotZero();
@@ -113,6 +118,13 @@ class ReplicationCommandTest {
     assertThat(none).containsEntry("codec", "none").containsEntry("wire_over_none", 1.0);
     assertThat(number(none, "wire_bytes_per_entry")).isGreaterThan(116); // key + value + framing
 
+    Map<String, Object> cost = map(results.get("cost"));
+    assertThat((List<?>) cost.get("standalone_runs")).hasSize(1);
+    Map<String, Object> paced = map(((List<?>) cost.get("replicated_runs")).get(0));
+    assertThat(number(map(paced.get("cpu_us_per_put")), "primary")).isPositive();
+    assertThat(number(map(paced.get("cpu_us_per_put")), "replica1")).isPositive();
+    assertThat(number(cost, "primary_cpu_over_standalone")).isPositive();
+
     Map<String, Object> v = map(results.get("visibility"));
     assertThat(number(map(v.get("after_ack")), "samples")).isPositive();
     assertThat(v).containsEntry("timeouts", 0L);
@@ -122,7 +134,7 @@ class ReplicationCommandTest {
     assertThat(number(c, "entries_per_sec")).isPositive();
 
     List<?> bars = (List<?>) report.get("bars");
-    assertThat(bars).hasSize(3);
+    assertThat(bars).hasSize(5);
     bars.forEach(b -> assertThat(map(b).get("met")).isInstanceOf(Boolean.class));
     assertThat(Files.list(tmp.resolve("data"))).as("data directories removed").isEmpty();
   }
@@ -134,11 +146,16 @@ class ReplicationCommandTest {
     ReplicationParams p = cmd.params();
     Cluster.Wire zstd = new Cluster.Wire(150_000, 90_000, 1_000);
     Cluster.Wire none = new Cluster.Wire(150_000, 150_500, 1_000);
-    ThroughputRun s1 = run("standalone", null, 100_000, null);
-    ThroughputRun s2 = run("standalone", null, 120_000, null);
-    ThroughputRun s3 = run("standalone", null, 80_000, null);
-    ThroughputRun r1 = run("replicated", "zstd", 85_000, zstd);
-    ThroughputRun n1 = run("replicated", "none", 90_000, none);
+    // CPU per put: standalone 10, 12 and 8 µs (median 10); primary 11 µs, replicas 4 and 6 µs.
+    ThroughputRun s1 = run("standalone", null, 100_000, null, Map.of("standalone", 1.0));
+    ThroughputRun s2 = run("standalone", null, 120_000, null, Map.of("standalone", 1.44));
+    ThroughputRun s3 = run("standalone", null, 80_000, null, Map.of("standalone", 0.64));
+    Map<String, Double> cluster = new LinkedHashMap<>();
+    cluster.put("primary", 0.935);
+    cluster.put("replica1", 0.34);
+    cluster.put("replica2", 0.51);
+    ThroughputRun r1 = run("replicated", "zstd", 85_000, zstd, cluster);
+    ThroughputRun n1 = run("replicated", "none", 90_000, none, cluster);
 
     Report report =
         new Report(
@@ -148,21 +165,29 @@ class ReplicationCommandTest {
             List.of(s1, s2, s3),
             List.of(r1),
             List.of(n1),
+            List.of(s1, s2, s3),
+            List.of(r1),
             null,
             null);
 
     assertThat(report.throughputRatio()).isEqualTo(0.85); // against the median, 100,000
     BenchReport bench = report.report();
-    assertThat(bench.bars()).extracting(Bar::met).containsExactly(true, null, null);
-    assertThat(bench.barsMet()).as("two bars not measured").isNull();
+    assertThat(report.primaryCpuRatio()).isCloseTo(1.1, within(1e-9));
+    assertThat(report.replicaCpuMicros()).as("the costlier replica").isCloseTo(6, within(1e-9));
+    assertThat(bench.bars()).extracting(Bar::met).containsExactly(true, true, false, null, null);
+    assertThat(bench.barsMet()).as("lag and catch-up not measured").isNull();
     assertThat(bench.text())
         .contains("replicated throughput over standalone (>= 0.800x): 0.850x -> MET")
+        .contains("primary's CPU per put over the standalone node's (<= 1.200x): 1.100x -> MET")
+        .contains("a replica's CPU per applied entry (<= 5.00 µs): 6.00 µs -> NOT MET")
+        .contains("CPU µs per put: primary 11.0 replica1 4.0 replica2 6.0")
         .contains("replica visibility lag p99 at half load (<= 10.00 ms): - -> n/a (not measured)")
         .contains("zstd")
         .contains("0.598"); // 90 / 150.5 B per entry against none
   }
 
-  private static ThroughputRun run(String side, String codec, long ops, Cluster.Wire wire) {
+  private static ThroughputRun run(
+      String side, String codec, long ops, Cluster.Wire wire, Map<String, Double> cores) {
     return new ThroughputRun(
         side,
         codec,
@@ -171,7 +196,9 @@ class ReplicationCommandTest {
         10,
         500,
         2_000,
-        Map.of("node", 1.0),
+        cores,
+        Map.of(),
+        0.1,
         wire == null ? List.of() : List.of(0L, 0L),
         wire == null ? null : 20.0,
         wire,

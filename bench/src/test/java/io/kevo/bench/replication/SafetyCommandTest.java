@@ -217,6 +217,8 @@ class SafetyCommandTest {
         2_000,
         5_000,
         Map.of("primary", 1.0),
+        Map.of("primary", 0.05),
+        0.1,
         List.of(),
         null,
         Map.of(),

@@ -34,4 +34,18 @@ class ProcessCpuTest {
     assertThatThrownBy(() -> ProcessCpu.parseStat("no parenthesis here"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void tellsTheJitCompilerThreadsApartAndSumsThemForALiveProcess() {
+    assertThat(ProcessCpu.isCompiler("77 (C2 CompilerThre) S 1 2 3 0 -1 0 0 0 0 0 9 1 0")).isTrue();
+    assertThat(ProcessCpu.isCompiler("78 (C1 CompilerThre) S 1 2 3 0 -1 0 0 0 0 0 9 1 0")).isTrue();
+    assertThat(ProcessCpu.isCompiler("79 (GC Thread#0) S 1 2 3 0 -1 0 0 0 0 0 9 1 0")).isFalse();
+    assertThat(ProcessCpu.isCompiler("80 (kevo-rpc-1) S 1 2 3 0 -1 0 0 0 0 0 9 1 0")).isFalse();
+
+    long self = ProcessHandle.current().pid();
+    long all = ProcessCpu.self().orElseThrow().totalNanos();
+    long jit = ProcessCpu.compilerNanos(self).orElseThrow();
+    assertThat(jit).isNotNegative().isLessThanOrEqualTo(all);
+    assertThat(ProcessCpu.compilerNanos(Long.MAX_VALUE)).isEmpty();
+  }
 }
