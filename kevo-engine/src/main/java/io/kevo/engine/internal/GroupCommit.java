@@ -84,14 +84,18 @@ final class GroupCommit implements WriteQueue.GroupCommitter {
    */
   private List<PendingWrite> screen(List<PendingWrite> group) {
     boolean any = false;
+    boolean checks = false;
     for (PendingWrite w : group) {
       any |= w.attachment() != null;
+      checks |= w.attachment() instanceof CommitCheck;
     }
     if (!any) {
       return group;
     }
     List<PendingWrite> accepted = new ArrayList<>(group.size());
-    CommitCheck.GroupKeys earlier = new CommitCheck.GroupKeys();
+    // Only a transaction's check reads the keys accepted before it: a group of replicated records
+    // alone (a replica's) does not collect them.
+    CommitCheck.GroupKeys earlier = checks ? new CommitCheck.GroupKeys() : null;
     long next = wal.nextSequence();
     Object refusedGroup = null;
     ReadView view = null;
@@ -129,7 +133,9 @@ final class GroupCommit implements WriteQueue.GroupCommitter {
         }
         accepted.add(w);
         next += w.count();
-        w.forEachOperation((seq, k, v) -> earlier.add(k));
+        if (earlier != null) {
+          w.forEachOperation((seq, k, v) -> earlier.add(k));
+        }
       }
     } finally {
       if (view != null) {
