@@ -135,6 +135,8 @@ final class Phases {
       long ended;
       Map<String, OptionalLong> cpu0;
       Map<String, OptionalLong> cpu1;
+      Map<String, OptionalLong> jit0;
+      Optional<MachineCpu.Sample> machine0;
       try {
         long interval = (long) (p.probeIntervalMs() * 1e6);
         for (int i = 0; i < c.replicas().size(); i++) {
@@ -152,6 +154,8 @@ final class Phases {
                   clock));
         }
         Sleep.seconds(p.lagWarmupSeconds());
+        machine0 = MachineCpu.now();
+        jit0 = c.compilerCpu();
         cpu0 = cpu(c);
         began = System.nanoTime();
         clock.startMeasuring();
@@ -164,6 +168,8 @@ final class Phases {
       }
       ended = System.nanoTime();
       cpu1 = cpu(c);
+      Map<String, OptionalLong> jit1 = c.compilerCpu();
+      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
       Tally tally = running.finish();
       List<VisibilityProbe.Result> results = new ArrayList<>();
       for (VisibilityProbe probe : probes) {
@@ -182,6 +188,8 @@ final class Phases {
           p.probeIntervalMs(),
           results,
           cores(cpu0, cpu1, seconds),
+          shares(jit0, jit1, cpu0, cpu1),
+          steal,
           c.wire().minus(wire0),
           load);
     } finally {

@@ -335,6 +335,7 @@ final class Report {
           String.format(Locale.ROOT, "  %d markers never became visible (30 s)%n", v.timeouts()));
     }
     cpu(out, v.cpuCores());
+    jitAndSteal(out, v.jitShare(), v.stealShare());
     return out.toString();
   }
 
@@ -397,15 +398,17 @@ final class Report {
             "  %-20s CPU µs per put:%s%n",
             "",
             Figures.cells(r.cpuMicrosPerPut(), "%.1f")));
+    jitAndSteal(out, r.jitShare(), r.stealShare());
+  }
+
+  private static void jitAndSteal(StringBuilder out, Map<String, Double> jit, Double steal) {
     out.append(
         String.format(
             Locale.ROOT,
             "  %-20s JIT compilers' share of that CPU:%s; machine CPU stolen by the host: %s%n",
             "",
-            Figures.cpuCells(r.jitShare()),
-            r.stealShare() == null
-                ? "unknown"
-                : String.format(Locale.ROOT, "%.0f%%", r.stealShare() * 100)));
+            Figures.cpuCells(jit),
+            steal == null ? "unknown" : String.format(Locale.ROOT, "%.0f%%", steal * 100)));
   }
 
   private static void all(StringBuilder out, String label, List<ThroughputRun> runs) {

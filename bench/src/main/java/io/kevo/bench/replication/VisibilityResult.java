@@ -19,6 +19,9 @@ import java.util.Map;
  * @param intervalMs one sample per replica this often
  * @param probes per replica
  * @param cpuCores CPU per node over the window, by node name
+ * @param jitShare per node, the share of its CPU over the window its JIT compiler threads used
+ * @param stealShare the share of the machine's CPU time the hypervisor took over the window; null
+ *     where unknown
  * @param wire what the primary sent over the phase
  * @param loadAverage 1-minute load average at the start
  */
@@ -32,6 +35,8 @@ record VisibilityResult(
     double intervalMs,
     List<VisibilityProbe.Result> probes,
     Map<String, Double> cpuCores,
+    Map<String, Double> jitShare,
+    Double stealShare,
     Cluster.Wire wire,
     double loadAverage) {
 
@@ -80,6 +85,8 @@ record VisibilityResult(
     }
     m.put("replicas", per);
     m.put("cpu_cores", Figures.rounded(cpuCores, 3));
+    m.put("jit_cpu_share", Figures.rounded(jitShare, 3));
+    m.put("machine_steal_share", Figures.roundOrNull(stealShare, 3));
     m.put("wire", Report.wireJson(wire));
     m.put("load_average_1m", loadAverage);
     return m;

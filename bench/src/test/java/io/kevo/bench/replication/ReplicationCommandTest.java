@@ -128,6 +128,8 @@ class ReplicationCommandTest {
     Map<String, Object> v = map(results.get("visibility"));
     assertThat(number(map(v.get("after_ack")), "samples")).isPositive();
     assertThat(v).containsEntry("timeouts", 0L);
+    assertThat(map(v.get("jit_cpu_share"))).containsKeys("primary", "replica1");
+    assertThat(number(v, "machine_steal_share")).isBetween(0.0, 1.0);
 
     Map<String, Object> c = map(results.get("catch_up"));
     assertThat(c).containsEntry("entries_behind", 3000L);
