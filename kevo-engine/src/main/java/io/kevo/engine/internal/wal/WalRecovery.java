@@ -26,11 +26,6 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes, by what is found:
  *
  * <ul>
- *   <li><b>Preallocated zeros</b> — a segment whose records end at a record boundary followed by
- *       nothing but zeros (to end-of-file): the writer fills the active segment with zeros ahead of
- *       its records and cuts them off when it seals or closes it, so a segment of a log that was
- *       not closed ends so. The zeros are cut off (not counted as torn) in any segment; a record
- *       they replaced would show as a break in the sequence numbers of the next segment.
  *   <li><b>A torn tail</b> — in the last segment holding data, the final logical record is cut off
  *       (header or data past end-of-file, with no valid record starting after it), or fails its
  *       checksum or framing with nothing but zeros after it, or the tail is all zeros. This is a
@@ -116,15 +111,6 @@ public final class WalRecovery {
             try {
               data = reader.next();
             } catch (SegmentReadException e) {
-              if (e.logicalStart() == e.physicalStart() && isAllZero(ch, e.physicalStart(), size)) {
-                LOG.debug(
-                    "WAL segment {}: {} preallocated bytes after the last record cut off",
-                    file,
-                    size - e.physicalStart());
-                truncate(file, e.physicalStart());
-                size = e.physicalStart();
-                break;
-              }
               if (i == lastWithData && isTornTail(ch, size, e)) {
                 long cut = size - e.logicalStart();
                 LOG.warn(

@@ -37,23 +37,9 @@ import org.slf4j.LoggerFactory;
  * still be replayed. Listeners hear of a group only after all of its bytes were written, so they
  * never see a record that is then cut off. A failed fsync ({@link WalSyncException}) is final (see
  * {@link #sync()}).
- *
- * <p>Preallocation. Ahead of the records, the active segment is filled with zeros up to {@link
- * #PREALLOCATE_BYTES} past the write position (never past the segment size), so that most appends
- * overwrite blocks the file already has and an fsync need not also commit the file's new length:
- * with ext4 on a virtual disk an {@code fdatasync} after such a write took 110–137 µs at the median
- * against 155–216 µs after an append. Readers never see the zeros: they read up to the segment's
- * published size. A sealed or closed segment is cut back to its records; after a crash recovery
- * cuts the zeros off (see {@link WalRecovery}). Preallocating is an optimisation only: if it fails
- * (a full disk), the segment is appended to without it.
  */
 final class WalWriter {
   private static final Logger LOG = LoggerFactory.getLogger(WalWriter.class);
-
-  /** How far ahead of the write position the active segment is filled with zeros. */
-  static final int PREALLOCATE_BYTES = 1 << 20;
-
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
   private final Options options;
   private final SegmentFiles segments;
@@ -68,8 +54,6 @@ final class WalWriter {
 
   private FileChannel active; // guarded by state
   private volatile Segment activeSegment;
-  private long preallocatedTo; // the active file's zeros end here; guarded by state
-  private boolean preallocationFailed; // for the active segment; guarded by state
   private final List<FileChannel> sealedUnsynced = new ArrayList<>(); // guarded by state
   private FileChannel forcing; // the channel a sync is forcing now, or null; guarded by state
   private final List<FileChannel> closeAfterForce = new ArrayList<>(); // guarded by state
@@ -112,55 +96,6 @@ final class WalWriter {
     Segment seg = segments.add(number);
     active = ch;
     activeSegment = seg;
-    preallocatedTo = 0;
-    preallocationFailed = false;
-  }
-
-  /**
-   * Under {@link #state}, before writing the bytes from {@code pos} to {@code end}: if the active
-   * segment's zeros do not reach {@code end}, extends them to {@link #PREALLOCATE_BYTES} past
-   * {@code pos} (at least to {@code end}, at most to the segment size unless {@code end} is past
-   * it).
-   */
-  private void preallocate(long pos, long end) {
-    if (end <= preallocatedTo || preallocationFailed) {
-      return;
-    }
-    long from = Math.max(preallocatedTo, pos);
-    long to = Math.max(end, Math.min(pos + PREALLOCATE_BYTES, options.segmentSize()));
-    try {
-      long p = from;
-      while (p < to) {
-        ByteBuffer z = ZEROS.duplicate();
-        z.limit((int) Math.min(z.capacity(), to - p));
-        p += active.write(z, p);
-      }
-      preallocatedTo = to;
-    } catch (IOException e) {
-      // Zeros past the records are harmless wherever they stopped; append without them.
-      preallocationFailed = true;
-      LOG.info(
-          "WAL segment {}: preallocating failed ({}); appending to it without", activeSegment, e);
-    }
-  }
-
-  /**
-   * Under {@link #state}: cuts the active segment's zeros off, before it is sealed or closed. Not
-   * after a failed append that {@link #repair()} has not cut off: recovery finds that torn record.
-   */
-  private void trimPreallocation() {
-    if (damaged) {
-      return;
-    }
-    if (preallocatedTo > activeSegment.size() || preallocationFailed) {
-      try {
-        active.truncate(activeSegment.size());
-      } catch (IOException e) {
-        // Recovery cuts them off as well.
-        LOG.warn("WAL segment {}: cutting off its preallocated zeros failed", activeSegment, e);
-      }
-    }
-    preallocatedTo = activeSegment.size();
   }
 
   /**
@@ -203,7 +138,6 @@ final class WalWriter {
     }
     long first = nextSequence;
     if (total > 0) {
-      preallocate(activeSegment.size(), activeSegment.size() + total);
       ByteBuffer buf = framer.buffer(total);
       long pos = activeSegment.size();
       try {
@@ -343,7 +277,6 @@ final class WalWriter {
         long end = activeSegment.size();
         active.truncate(end);
         active.force(true);
-        preallocatedTo = end;
         damaged = false;
         LOG.info(
             "WAL segment {} cut back to {} bytes after a failed append; next sequence {}",
@@ -361,7 +294,6 @@ final class WalWriter {
     // The new file first: a full disk can refuse it, and then we must still be appending to the
     // old segment, not to a closed channel.
     FileChannel next = segments.create(activeSegment.number() + 1);
-    trimPreallocation();
     // A later sync must cover the old segment too, so that durability is always a prefix of the
     // log: keep an unsynced channel open and let the next sync (right after this append with
     // IMMEDIATE, at the byte threshold with BATCH, a SYNC write, a syncWal, or close) force it
@@ -386,7 +318,6 @@ final class WalWriter {
   /** Closes every channel and seals the active segment. Once, with no append or sync running. */
   void closeChannels() throws IOException {
     synchronized (state) {
-      trimPreallocation();
       for (FileChannel ch : sealedUnsynced) {
         ch.close();
       }
