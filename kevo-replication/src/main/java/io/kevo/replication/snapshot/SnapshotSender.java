@@ -148,8 +148,10 @@ final class SnapshotSender {
                           .setTotalBytes(bytesSent)
                           .setFileCount(files.size()))
                   .build());
-          out.onCompleted();
+          // Before the stream ends: whoever saw its end (a backup, a replica about to stream from
+          // the snapshot's sequence) finds the transfer counted and the log hold handed over.
           finish(true, null);
+          out.onCompleted();
           return;
         }
         sendChunk();
