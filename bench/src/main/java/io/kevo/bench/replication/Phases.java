@@ -355,7 +355,10 @@ final class Phases {
 
   /**
    * Per node, the part ({@code part0} → {@code part1}) of its CPU ({@code all0} → {@code all1}), as
-   * a share; nodes missing a sample are left out.
+   * a share between 0 and 1; nodes missing a sample are left out. The part is summed over threads
+   * alive at each end ({@link io.kevo.bench.report.ProcessCpu#compilerNanos}): one that ended in
+   * the window takes all its time with it, which can make the difference negative, so it is clamped
+   * at 0 (the share errs low, never high).
    */
   static Map<String, Double> shares(
       Map<String, OptionalLong> part0,
@@ -376,10 +379,10 @@ final class Phases {
           && a1 != null
           && a1.isPresent()
           && a1.getAsLong() > a0.getAsLong()) {
-        m.put(
-            node,
+        double share =
             (double) (p1.getAsLong() - e.getValue().getAsLong())
-                / (a1.getAsLong() - a0.getAsLong()));
+                / (a1.getAsLong() - a0.getAsLong());
+        m.put(node, Math.min(1, Math.max(0, share)));
       }
     }
     return m;

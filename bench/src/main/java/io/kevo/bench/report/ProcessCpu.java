@@ -38,8 +38,9 @@ public final class ProcessCpu {
   /**
    * CPU time {@code pid}'s JIT compiler threads (HotSpot's {@code C1 CompilerThread*} and {@code C2
    * CompilerThread*}) have used so far; empty where it cannot be read. Sum over the threads alive
-   * now: a compiler thread that ended (HotSpot starts and stops them with the queue's length) takes
-   * its time with it, so a difference over a window can only err low.
+   * now: a compiler thread that ended (HotSpot starts and stops them with the queue's length, above
+   * one of each) takes all its time with it, so a difference over a window errs low, below zero at
+   * worst.
    */
   public static OptionalLong compilerNanos(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
