@@ -83,11 +83,9 @@ record AckRun(
     m.put("p999_us", Figures.roundOrNull(p999Us, 1));
     m.put("max_us", Figures.roundOrNull(maxUs, 1));
     m.put("cpu_cores", Figures.rounded(new TreeMap<>(cpuCores), 3));
-    Map<String, Double> perPut = new TreeMap<>();
-    if (ops > 0) {
-      cpuCores.forEach((node, cores) -> perPut.put(node, cores * seconds * 1e6 / ops));
-    }
-    m.put("cpu_us_per_put", Figures.rounded(perPut, 2));
+    m.put(
+        "cpu_us_per_put",
+        Figures.rounded(new TreeMap<>(Figures.microsPerOp(cpuCores, seconds, ops)), 2));
     m.put("jit_cpu_share", Figures.rounded(new TreeMap<>(jitShare), 3));
     m.put("machine_steal_share", Figures.roundOrNull(stealShare, 3));
     m.put("end_lag_entries", endLagEntries);

@@ -3,7 +3,6 @@ package io.kevo.bench.replication;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.kevo.bench.report.LatencyHistogram;
-import io.kevo.bench.report.MachineCpu;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.report.ProcessCpu;
 import io.kevo.bench.server.ClientLoops;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -57,16 +55,11 @@ final class Phases {
       Tally tally;
       long began;
       long ended;
-      Map<String, OptionalLong> cpu0;
-      Map<String, OptionalLong> cpu1;
-      Map<String, OptionalLong> jit0;
-      Optional<MachineCpu.Sample> machine0;
+      CpuWindow window;
       List<Long> lag = new ArrayList<>();
       try {
         Sleep.seconds(p.warmupSeconds());
-        machine0 = MachineCpu.now();
-        jit0 = c.compilerCpu();
-        cpu0 = cpu(c);
+        window = CpuWindow.open(c);
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.durationSeconds());
@@ -75,9 +68,7 @@ final class Phases {
         clock.drain();
       }
       ended = System.nanoTime();
-      cpu1 = cpu(c);
-      Map<String, OptionalLong> jit1 = c.compilerCpu();
-      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
+      CpuWindow.Result cpu = window.close((ended - began) / 1e9);
       List<Long> applied = new ArrayList<>();
       for (Cluster.Node r : c.replicas()) {
         applied.add(r.applied());
@@ -99,9 +90,9 @@ final class Phases {
           (ended - began) / 1e9,
           h.percentile(50) / 1e3,
           h.percentile(99) / 1e3,
-          cores(cpu0, cpu1, (ended - began) / 1e9),
-          shares(jit0, jit1, cpu0, cpu1),
-          steal,
+          cpu.cores(),
+          cpu.jitShare(),
+          cpu.stealShare(),
           lag,
           convergeMs,
           replicated ? c.wire().minus(wire0) : null,
@@ -133,10 +124,7 @@ final class Phases {
           ClientLoops.paced(p.clients(), rate, writers(channels, keys, p, 1_000), clock);
       long began;
       long ended;
-      Map<String, OptionalLong> cpu0;
-      Map<String, OptionalLong> cpu1;
-      Map<String, OptionalLong> jit0;
-      Optional<MachineCpu.Sample> machine0;
+      CpuWindow window;
       try {
         long interval = (long) (p.probeIntervalMs() * 1e6);
         for (int i = 0; i < c.replicas().size(); i++) {
@@ -154,9 +142,7 @@ final class Phases {
                   clock));
         }
         Sleep.seconds(p.lagWarmupSeconds());
-        machine0 = MachineCpu.now();
-        jit0 = c.compilerCpu();
-        cpu0 = cpu(c);
+        window = CpuWindow.open(c);
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.lagDurationSeconds());
@@ -167,16 +153,14 @@ final class Phases {
         clock.drain();
       }
       ended = System.nanoTime();
-      cpu1 = cpu(c);
-      Map<String, OptionalLong> jit1 = c.compilerCpu();
-      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
+      double seconds = (ended - began) / 1e9;
+      CpuWindow.Result cpu = window.close(seconds);
       Tally tally = running.finish();
       List<VisibilityProbe.Result> results = new ArrayList<>();
       for (VisibilityProbe probe : probes) {
         results.add(probe.finish());
       }
       c.awaitApplied(c.primaryLast(), CONVERGE_TIMEOUT_MS);
-      double seconds = (ended - began) / 1e9;
       LatencyHistogram h = tally.latency();
       return new VisibilityResult(
           rate,
@@ -187,9 +171,9 @@ final class Phases {
           h.percentile(99) / 1e3,
           p.probeIntervalMs(),
           results,
-          cores(cpu0, cpu1, seconds),
-          shares(jit0, jit1, cpu0, cpu1),
-          steal,
+          cpu.cores(),
+          cpu.jitShare(),
+          cpu.stealShare(),
           c.wire().minus(wire0),
           load);
     } finally {
@@ -348,41 +332,6 @@ final class Phases {
       OptionalLong b = to.get(e.getKey());
       if (e.getValue().isPresent() && b != null && b.isPresent()) {
         m.put(e.getKey(), (b.getAsLong() - e.getValue().getAsLong()) / 1e9 / seconds);
-      }
-    }
-    return m;
-  }
-
-  /**
-   * Per node, the part ({@code part0} → {@code part1}) of its CPU ({@code all0} → {@code all1}), as
-   * a share between 0 and 1; nodes missing a sample are left out. The part is summed over threads
-   * alive at each end ({@link io.kevo.bench.report.ProcessCpu#compilerNanos}): one that ended in
-   * the window takes all its time with it, which can make the difference negative, so it is clamped
-   * at 0 (the share errs low, never high).
-   */
-  static Map<String, Double> shares(
-      Map<String, OptionalLong> part0,
-      Map<String, OptionalLong> part1,
-      Map<String, OptionalLong> all0,
-      Map<String, OptionalLong> all1) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (Map.Entry<String, OptionalLong> e : part0.entrySet()) {
-      String node = e.getKey();
-      OptionalLong p1 = part1.get(node);
-      OptionalLong a0 = all0.get(node);
-      OptionalLong a1 = all1.get(node);
-      if (e.getValue().isPresent()
-          && p1 != null
-          && p1.isPresent()
-          && a0 != null
-          && a0.isPresent()
-          && a1 != null
-          && a1.isPresent()
-          && a1.getAsLong() > a0.getAsLong()) {
-        double share =
-            (double) (p1.getAsLong() - e.getValue().getAsLong())
-                / (a1.getAsLong() - a0.getAsLong());
-        m.put(node, Math.min(1, Math.max(0, share)));
       }
     }
     return m;

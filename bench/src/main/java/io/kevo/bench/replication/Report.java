@@ -99,18 +99,14 @@ final class Report {
 
   /** The median of {@code figure} over the runs that have it (lower middle); null for none. */
   static Double medianOf(List<ThroughputRun> runs, Function<ThroughputRun, Double> figure) {
-    List<Double> v = new ArrayList<>();
-    for (ThroughputRun r : runs) {
-      Double f = figure.apply(r);
-      if (f != null) {
-        v.add(f);
-      }
-    }
-    if (v.isEmpty()) {
-      return null;
-    }
-    v.sort(null);
-    return v.get((v.size() - 1) / 2);
+    ThroughputRun m = medianBy(runs, figure);
+    return m == null ? null : figure.apply(m);
+  }
+
+  /** The run with the median {@code figure} of those that have it, as {@link Figures#median}. */
+  private static ThroughputRun medianBy(
+      List<ThroughputRun> runs, Function<ThroughputRun, Double> figure) {
+    return median(runs.stream().filter(t -> figure.apply(t) != null).toList(), figure::apply);
   }
 
   List<Bar> bars() {
@@ -244,17 +240,6 @@ final class Report {
     m.put("primary_cpu_over_standalone", roundOrNull(primaryCpuRatio(), 3));
     m.put("replica_cpu_us_per_entry", roundOrNull(replicaCpuMicros(), 2));
     return m;
-  }
-
-  /** The run with the median {@code figure}, as {@link Figures#median}; runs without it first. */
-  private static ThroughputRun medianBy(
-      List<ThroughputRun> runs, Function<ThroughputRun, Double> figure) {
-    return median(
-        runs,
-        t -> {
-          Double f = figure.apply(t);
-          return f == null ? -1 : f;
-        });
   }
 
   private String codecText() {
@@ -408,7 +393,7 @@ final class Report {
             "  %-20s JIT compilers' share of that CPU:%s; machine CPU stolen by the host: %s%n",
             "",
             Figures.cpuCells(jit),
-            steal == null ? "unknown" : String.format(Locale.ROOT, "%.0f%%", steal * 100)));
+            Figures.percentOrUnknown(steal)));
   }
 
   private static void all(StringBuilder out, String label, List<ThroughputRun> runs) {

@@ -181,9 +181,7 @@ public final class SafetyCommand implements Callable<Integer> {
           r.p99Us(),
           r.unconfirmed(),
           Figures.cpuCells(new TreeMap<>(r.jitShare())),
-          r.stealShare() == null
-              ? "unknown"
-              : String.format(Locale.ROOT, "%.0f%%", r.stealShare() * 100),
+          Figures.percentOrUnknown(r.stealShare()),
           r.convergeMs() == null
               ? ""
               : String.format(

@@ -6,7 +6,6 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.kevo.bench.report.LatencyHistogram;
-import io.kevo.bench.report.MachineCpu;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.bench.run.Dirs;
 import io.kevo.bench.server.Caller;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +70,10 @@ final class SafetyPhases {
       ClientLoops.Running running =
           ClientLoops.async(p.clients(), writers(channels, keys, p, level, run), clock);
       long began;
-      Map<String, OptionalLong> cpu0;
-      Map<String, OptionalLong> jit0;
-      Optional<MachineCpu.Sample> machine0;
+      CpuWindow window;
       try {
         Sleep.seconds(p.warmupSeconds());
-        machine0 = MachineCpu.now();
-        jit0 = c.compilerCpu();
-        cpu0 = Phases.cpu(c);
+        window = CpuWindow.open(c);
         began = System.nanoTime();
         clock.startMeasuring();
         Sleep.seconds(p.durationSeconds());
@@ -88,9 +82,8 @@ final class SafetyPhases {
         clock.drain();
       }
       long ended = System.nanoTime();
-      Map<String, OptionalLong> cpu1 = Phases.cpu(c);
-      Map<String, OptionalLong> jit1 = c.compilerCpu();
-      Double steal = MachineCpu.stealShare(machine0, MachineCpu.now());
+      double seconds = (ended - began) / 1e9;
+      CpuWindow.Result cpu = window.close(seconds);
       List<Long> applied = new ArrayList<>();
       for (Cluster.Node r : c.replicas()) {
         applied.add(r.applied());
@@ -106,7 +99,6 @@ final class SafetyPhases {
         convergeMs = (System.nanoTime() - ended) / 1e6;
         counters = minus(ackCounters(c), counters0);
       }
-      double seconds = (ended - began) / 1e9;
       LatencyHistogram h = tally.latency();
       return new AckRun(
           level == null ? AckRun.STANDALONE : level.toString(),
@@ -118,9 +110,9 @@ final class SafetyPhases {
           h.percentile(99) / 1e3,
           h.percentile(99.9) / 1e3,
           h.max() / 1e3,
-          Phases.cores(cpu0, cpu1, seconds),
-          Phases.shares(jit0, jit1, cpu0, cpu1),
-          steal,
+          cpu.cores(),
+          cpu.jitShare(),
+          cpu.stealShare(),
           lag,
           convergeMs,
           counters,

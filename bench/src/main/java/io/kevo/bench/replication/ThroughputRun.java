@@ -52,11 +52,7 @@ record ThroughputRun(
 
   /** CPU per put of each node over the window, µs: its CPU time over the window ÷ puts. */
   Map<String, Double> cpuMicrosPerPut() {
-    Map<String, Double> m = new LinkedHashMap<>();
-    if (ops > 0) {
-      cpuCores.forEach((node, cores) -> m.put(node, cores * seconds * 1e6 / ops));
-    }
-    return m;
+    return Figures.microsPerOp(cpuCores, seconds, ops);
   }
 
   /** CPU per put of {@code node}, µs; null if it was not measured. */

@@ -77,6 +77,24 @@ public final class Figures {
     return s.toString();
   }
 
+  /**
+   * CPU per operation of each process, µs, from its cores over a window of {@code seconds} in which
+   * {@code ops} operations completed; empty when none did.
+   */
+  public static Map<String, Double> microsPerOp(
+      Map<String, Double> cores, double seconds, long ops) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (ops > 0) {
+      cores.forEach((k, c) -> m.put(k, c * seconds * 1e6 / ops));
+    }
+    return m;
+  }
+
+  /** A share as a whole percentage, {@code 12%}, or {@code unknown} for null. */
+  public static String percentOrUnknown(Double share) {
+    return share == null ? "unknown" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+  }
+
   /** A ratio as {@code 1.23×}, or {@code n/a} for null. */
   public static String times(Double r) {
     return r != null ? String.format(Locale.ROOT, "%.2f×", r) : "n/a";

@@ -172,13 +172,7 @@ final class Acknowledger {
     }
     if (!moreQueued.getAsBoolean()) {
       syncWanted = false;
-      SyncDone done;
-      try {
-        done = new SyncDone(stream, applier.sync(), null);
-      } catch (RuntimeException e) {
-        done = new SyncDone(stream, -1, e);
-      }
-      onSyncDone(done);
+      onSyncDone(sync(stream));
       return;
     }
     startSync();
@@ -187,15 +181,16 @@ final class Acknowledger {
   private void startSync() {
     syncWanted = false;
     ReplicaStream s = stream;
-    syncTask =
-        syncer.submit(
-            () -> {
-              try {
-                events.add(new SyncDone(s, applier.sync(), null));
-              } catch (RuntimeException e) {
-                events.add(new SyncDone(s, -1, e));
-              }
-            });
+    syncTask = syncer.submit(() -> events.add(sync(s)));
+  }
+
+  /** Syncs the local database, on the calling thread; the outcome, for stream {@code s}. */
+  private SyncDone sync(ReplicaStream s) {
+    try {
+      return new SyncDone(s, applier.sync(), null);
+    } catch (RuntimeException e) {
+      return new SyncDone(s, -1, e);
+    }
   }
 
   /**

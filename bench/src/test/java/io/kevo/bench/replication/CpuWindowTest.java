@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-class PhasesTest {
+class CpuWindowTest {
   @Test
   void sharesArePerNodeBetweenZeroAndOneAndSkipNodesWithoutSamples() {
     Map<String, OptionalLong> jit0 =
@@ -18,7 +18,7 @@ class PhasesTest {
     Map<String, OptionalLong> cpu1 =
         Map.of("a", OptionalLong.of(2_000), "b", OptionalLong.of(3_000), "c", OptionalLong.of(9));
 
-    Map<String, Double> shares = Phases.shares(jit0, jit1, cpu0, cpu1);
+    Map<String, Double> shares = CpuWindow.shares(jit0, jit1, cpu0, cpu1);
 
     assertThat(shares).containsEntry("a", 0.3);
     // b's compiler thread with 900 ns ended in the window: the sum fell, the share is 0, not less.
