@@ -49,7 +49,8 @@ public final class NodeProcess implements AutoCloseable {
   /**
    * @param dir where the log and port files go
    * @param data the node's database directory
-   * @param port the port to listen on, 0 to let the first start pick one (kept afterwards)
+   * @param port the port to listen on, 0 to let the first start pick one with {@link KeptPorts}
+   *     (kept afterwards)
    * @param launcher what runs the server: the distribution's {@code kevo server}, or another
    * @param serverArgs server options besides {@code --data}, {@code --listen} and {@code
    *     --port-file}
@@ -125,6 +126,9 @@ public final class NodeProcess implements AutoCloseable {
     Files.createDirectories(dir);
     Path portFile = dir.resolve(name + ".port");
     Files.deleteIfExists(portFile);
+    if (port == 0) {
+      port = KeptPorts.pick();
+    }
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(

@@ -1,6 +1,7 @@
 package io.kevo.chaos.cluster;
 
 import io.kevo.chaos.workload.Topology;
+import io.kevo.testkit.KeptPorts;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.testkit.NodeProcess;
 import io.kevo.testkit.TcpProxy;
@@ -123,7 +124,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
               name,
               dir.resolve("logs"),
               dir.resolve("data").resolve(name),
-              PortPicker.freePort(),
+              KeptPorts.pick(),
               spec.jvmOptions(),
               List.of());
       TcpProxy proxy = new TcpProxy("127.0.0.1", process.port());

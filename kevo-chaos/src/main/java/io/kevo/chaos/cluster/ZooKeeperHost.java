@@ -2,6 +2,7 @@ package io.kevo.chaos.cluster;
 
 import io.kevo.coordination.CoordinationException;
 import io.kevo.coordination.EmbeddedZooKeeper;
+import io.kevo.testkit.KeptPorts;
 import io.kevo.testkit.TcpProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinated cluster's ZooKeeper: one {@link EmbeddedZooKeeper} in the harness's JVM on an
- * ephemeral port of 127.0.0.1, with its files under a directory of the run, and one {@link
- * TcpProxy} per node in front of it, so that one node alone can be cut off from it. It can be
- * stopped and started again on the same port and data ({@code zk-restart}): the cluster's records
- * and epoch survive, as they would on a real server's restart.
+ * The coordinated cluster's ZooKeeper: one {@link EmbeddedZooKeeper} in the harness's JVM on a port
+ * of 127.0.0.1 picked by {@link KeptPorts}, with its files under a directory of the run, and one
+ * {@link TcpProxy} per node in front of it, so that one node alone can be cut off from it. It can
+ * be stopped and started again on the same port and data ({@code zk-restart}): the cluster's
+ * records and epoch survive, as they would on a real server's restart.
  *
  * <p>Thread-safe (synchronized); {@link #close()} stops the server and every proxy.
  */
@@ -57,7 +58,7 @@ public final class ZooKeeperHost implements AutoCloseable {
   /** Starts a server with its files under {@code dir}. */
   public static ZooKeeperHost start(Path dir) {
     return new ZooKeeperHost(
-        dir, EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", 0), dir));
+        dir, EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", KeptPorts.pick()), dir));
   }
 
   /** The server's own port (it keeps it across restarts). */

@@ -2,6 +2,7 @@ package io.kevo.chaos.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kevo.testkit.KeptPorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class PrimaryTrackerTest {
   @Test
   void aNodeThatDoesNotAnswerChangesNothing() throws Exception {
     // A port nobody listens on: the poll fails for that node and the tracker knows no primary.
-    int port = PortPicker.freePort();
+    int port = KeptPorts.pick();
     try (PrimaryTracker t = new PrimaryTracker(Map.of("n1", "127.0.0.1:" + port), changes::add)) {
       t.pollOnce();
       assertThat(t.primary()).isNull();
