@@ -73,7 +73,7 @@ final class ZkDiscovery implements AutoCloseable {
 
   private ZkDiscovery(ZkEndpoint endpoint, CoordinatorOptions options) {
     this.endpoint = endpoint;
-    this.membersPath = ZKPaths.makePath(options.clusterPath(), "members");
+    this.membersPath = ZKPaths.makePath(options.groupPath(), "members");
     this.curator =
         CuratorFrameworkFactory.builder()
             .connectString(options.connectString())

@@ -106,8 +106,16 @@ public final class Coordinator implements AutoCloseable {
     return options;
   }
 
-  /** The path of {@code relative} under the cluster's root, e.g. {@code members/n1}. */
+  /**
+   * The path of {@code relative} under the root of this session's replication group ({@link
+   * CoordinatorOptions#groupPath()}), e.g. {@code members/n1}.
+   */
   public String path(String relative) {
+    return ZKPaths.makePath(options.groupPath(), relative);
+  }
+
+  /** The path of {@code relative} under the cluster's root, e.g. {@code shard-map}. */
+  public String clusterPath(String relative) {
     return ZKPaths.makePath(options.clusterPath(), relative);
   }
 

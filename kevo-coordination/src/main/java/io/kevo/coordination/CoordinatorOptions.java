@@ -22,9 +22,16 @@ import java.util.regex.Pattern;
  * @param cluster the cluster's name; every znode lives under {@code /kevo/clusters/NAME}
  * @param sessionTimeout the ZooKeeper session timeout the client asks for (the server may bound it)
  * @param connectionTimeout how long one connection attempt may take
+ * @param shard in a sharded cluster, the shard whose replication group this session serves (its
+ *     records live under {@code /kevo/clusters/NAME/shards/ID}); null in an unsharded cluster,
+ *     whose one group's records live at the cluster's root
  */
 public record CoordinatorOptions(
-    String connectString, String cluster, Duration sessionTimeout, Duration connectionTimeout) {
+    String connectString,
+    String cluster,
+    Duration sessionTimeout,
+    Duration connectionTimeout,
+    String shard) {
 
   /** The session timeout unless set; see the class javadoc for why 4 s. */
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(4);
@@ -55,10 +62,22 @@ public record CoordinatorOptions(
     if (sessionTimeout.toMillis() < 100 || connectionTimeout.toMillis() < 100) {
       throw new IllegalArgumentException("session and connection timeouts must be at least 100 ms");
     }
+    if (shard != null && !CLUSTER.matcher(shard).matches()) {
+      throw new IllegalArgumentException(
+          "shard id must be 1-64 of letters, digits, '_', '.', '-' (not leading), got '"
+              + shard
+              + "'");
+    }
     if (connectionTimeout.compareTo(sessionTimeout) > 0) {
       throw new IllegalArgumentException(
           "connection timeout " + connectionTimeout + " exceeds session timeout " + sessionTimeout);
     }
+  }
+
+  /** Options of an unsharded cluster (or of a sharded cluster's shared records). */
+  public CoordinatorOptions(
+      String connectString, String cluster, Duration sessionTimeout, Duration connectionTimeout) {
+    this(connectString, cluster, sessionTimeout, connectionTimeout, null);
   }
 
   /** The ensemble and cluster with the default timeouts. */
@@ -69,11 +88,25 @@ public record CoordinatorOptions(
 
   /** A copy with other timeouts. */
   public CoordinatorOptions withTimeouts(Duration session, Duration connection) {
-    return new CoordinatorOptions(connectString, cluster, session, connection);
+    return new CoordinatorOptions(connectString, cluster, session, connection, shard);
   }
 
-  /** The cluster's root znode, {@code /kevo/clusters/NAME}. */
+  /** A copy serving shard {@code id}'s replication group (null: the cluster's root again). */
+  public CoordinatorOptions forShard(String id) {
+    return new CoordinatorOptions(connectString, cluster, sessionTimeout, connectionTimeout, id);
+  }
+
+  /** The cluster's root znode, {@code /kevo/clusters/NAME}, where the shard map lives. */
   public String clusterPath() {
     return "/kevo/clusters/" + cluster;
+  }
+
+  /**
+   * The root of the replication group this session serves: the cluster's root, or {@code
+   * /kevo/clusters/NAME/shards/ID} for a shard's group. Members, epoch, leadership and the primary
+   * record live under it.
+   */
+  public String groupPath() {
+    return shard == null ? clusterPath() : clusterPath() + "/shards/" + shard;
   }
 }

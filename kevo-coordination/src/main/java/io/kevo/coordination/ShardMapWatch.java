@@ -1,0 +1,75 @@
+package io.kevo.coordination;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the cluster's shard map: holds the newest map seen and tells a listener of each newer
+ * one, on Curator's event thread. A map with a version at or below the one held is ignored (a
+ * reconnect may replay an old state); an unreadable one is logged and ignored, so the last good map
+ * stays in force.
+ *
+ * <p>Thread-safe. {@link #close()} stops watching and throws nothing.
+ */
+public final class ShardMapWatch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardMapWatch.class);
+
+  private final CuratorCache cache;
+  private final AtomicReference<ShardMap> current = new AtomicReference<>();
+  private final Consumer<ShardMap> listener;
+
+  private ShardMapWatch(Coordinator coordinator, Consumer<ShardMap> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    String path = coordinator.clusterPath(ShardMapStore.ZNODE);
+    this.cache =
+        CuratorCache.build(coordinator.client(), path, CuratorCache.Options.SINGLE_NODE_CACHE);
+    cache
+        .listenable()
+        .addListener(
+            CuratorCacheListener.builder()
+                .forCreatesAndChanges((oldNode, node) -> seen(node))
+                .forInitialized(() -> {})
+                .build());
+  }
+
+  /**
+   * Starts following the map of {@code coordinator}'s cluster; {@code listener} hears each newer
+   * map, the first one included, on Curator's event thread (it must be quick and thread-safe).
+   */
+  public static ShardMapWatch start(Coordinator coordinator, Consumer<ShardMap> listener) {
+    ShardMapWatch w = new ShardMapWatch(coordinator, listener);
+    w.cache.start();
+    return w;
+  }
+
+  /** The newest map seen; null before the first. */
+  public ShardMap current() {
+    return current.get();
+  }
+
+  private void seen(ChildData node) {
+    ShardMap map;
+    try {
+      map = ShardMapCodec.decode(node.getData());
+    } catch (CoordinationException e) {
+      LOG.error("ignoring an unreadable shard map at {}: {}", node.getPath(), e.getMessage());
+      return;
+    }
+    ShardMap held =
+        current.getAndAccumulate(map, (a, b) -> a == null || b.version() > a.version() ? b : a);
+    if (held == null || map.version() > held.version()) {
+      listener.accept(map);
+    }
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+}
