@@ -18,6 +18,13 @@ public final class ShardMapStore {
   /** The znode's name under the cluster's root. */
   public static final String ZNODE = "shard-map";
 
+  /**
+   * The largest map document written: ZooKeeper refuses a znode past its {@code jute.maxbuffer} (1
+   * MiB less one byte by default), and every node and client reads the whole map on each change.
+   * About 4,000 shards with 32-byte split points fit.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 1_000_000;
+
   private final Coordinator coordinator;
   private final String path;
 
@@ -44,12 +51,9 @@ public final class ShardMapStore {
       throw new IllegalArgumentException(
           "a cluster's first shard map has version 1, got " + map.version());
     }
+    byte[] doc = encodeBounded(map);
     try {
-      coordinator
-          .client()
-          .create()
-          .creatingParentsIfNeeded()
-          .forPath(path, ShardMapCodec.encode(map));
+      coordinator.client().create().creatingParentsIfNeeded().forPath(path, doc);
     } catch (KeeperException.NodeExistsException e) {
       String held =
           read()
@@ -104,6 +108,7 @@ public final class ShardMapStore {
               + ", got "
               + next.version());
     }
+    byte[] doc = encodeBounded(next);
     try {
       Stat stat = new Stat();
       ShardMap current;
@@ -117,11 +122,7 @@ public final class ShardMapStore {
       if (!current.equals(seen)) {
         throw new ShardMapConflictException(seen, current);
       }
-      coordinator
-          .client()
-          .setData()
-          .withVersion(stat.getVersion())
-          .forPath(path, ShardMapCodec.encode(next));
+      coordinator.client().setData().withVersion(stat.getVersion()).forPath(path, doc);
     } catch (KeeperException.BadVersionException e) {
       throw new ShardMapConflictException(seen, read().orElse(seen));
     } catch (CoordinationException e) {
@@ -129,5 +130,20 @@ public final class ShardMapStore {
     } catch (Exception e) {
       throw new CoordinationException("cannot write " + path, e);
     }
+  }
+
+  private static byte[] encodeBounded(ShardMap map) {
+    byte[] doc = ShardMapCodec.encode(map);
+    if (doc.length > MAX_DOCUMENT_BYTES) {
+      throw new IllegalArgumentException(
+          "a shard map of "
+              + map.shards().size()
+              + " shards takes "
+              + doc.length
+              + " bytes, more than the "
+              + MAX_DOCUMENT_BYTES
+              + " a ZooKeeper znode holds: use fewer shards or shorter split points");
+    }
+    return doc;
   }
 }

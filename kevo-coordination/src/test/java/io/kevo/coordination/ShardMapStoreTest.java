@@ -66,6 +66,28 @@ class ShardMapStoreTest {
   }
 
   @Test
+  void aMapTooLargeForAZnodeIsRefusedAndNothingIsWritten() {
+    ShardMapStore store = new ShardMapStore(coordinator);
+    List<byte[]> points = new ArrayList<>();
+    for (int i = 1; i < 4000; i++) {
+      byte[] p = new byte[200];
+      p[0] = (byte) (i >>> 8);
+      p[1] = (byte) i;
+      points.add(p);
+    }
+
+    assertThatThrownBy(() -> store.create(ShardMap.splitAt(points)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("a shard map of 4000 shards takes ")
+        .hasMessageEndingWith(
+            " bytes, more than the 1000000 a ZooKeeper znode holds: use fewer shards or shorter"
+                + " split points");
+    assertThat(store.read()).isEmpty();
+    store.create(ShardMap.even(4000));
+    assertThat(store.read().orElseThrow().shards()).hasSize(4000);
+  }
+
+  @Test
   void aChangeLandsOnlyOnTheMapItWasMadeFrom() {
     ShardMapStore store = new ShardMapStore(coordinator);
     ShardMap v1 = ShardMap.splitAt(List.of("m".getBytes(StandardCharsets.UTF_8)));
