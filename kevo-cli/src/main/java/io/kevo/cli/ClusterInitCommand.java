@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code kevo cluster init --coordinator ... --cluster NAME (--shards N | --split-at KEY,...)}:
  * writes a sharded cluster's first {@link ShardMap} (version 1) and prints its shards. Exit status
  * 0 when written; 1 if the cluster has a map already (left as it is); 2 for bad options (split
- * points checked before anything is written) or an unreachable coordinator.
+ * points checked, and the map's size, before anything is written) or an unreachable coordinator.
  */
 @Command(
     name = "init",
@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Make a cluster sharded: write its first shard map (version 1), which splits the key space"
           + " into shards, each a replication group of its own, either evenly (--shards) or at"
-          + " keys you choose (--split-at). Then start each shard's nodes with kevo server"
-          + " --coordinator ... --cluster NAME --shard ID."
+          + " keys you choose (--split-at); give one of the two. Nodes that serve a shard"
+          + " (kevo server --shard) are still to come: see docs/SHARDING.md."
     })
 final class ClusterInitCommand implements Callable<Integer> {
   @Mixin private ClusterFlags flags = new ClusterFlags();
@@ -53,12 +53,12 @@ final class ClusterInitCommand implements Callable<Integer> {
   @Option(
       names = "--split-at",
       split = ",",
-      paramLabel = "KEY",
+      paramLabel = "KEY[,KEY...]",
       description =
           "Split the key space before each KEY, given in ascending order, into shards s1 to sN+1:"
               + " s1 holds the keys below the first KEY, the last one the keys from the last KEY"
-              + " on. Keys are written as in kevo shell (UTF-8 text; \\xNN for a byte, \\x2c for"
-              + " a comma; double quotes around a space).")
+              + " on. Keys are written as in kevo shell: UTF-8 text, \\xNN for a byte, double"
+              + " quotes around a space or a comma (or \\x2c).")
   private List<String> splitAt;
 
   @Spec private CommandSpec spec;
@@ -74,7 +74,12 @@ final class ClusterInitCommand implements Callable<Integer> {
         err,
         coordinator -> {
           ShardMapStore store = new ShardMapStore(coordinator);
-          store.create(map);
+          try {
+            store.create(map);
+          } catch (IllegalArgumentException e) {
+            // Too large for a znode: nothing was written, and fewer or shorter points will do.
+            throw usage(e.getMessage());
+          }
           out.print(render(options, store.path(), map));
           out.flush();
           return ExitCodes.OK;
@@ -152,11 +157,8 @@ final class ClusterInitCommand implements Callable<Integer> {
       report.row(shard.id(), ShardText.range(shard));
     }
     return report.render()
-        + "\nStart each shard's nodes with: kevo server ... --coordinator "
-        + options.connectString()
-        + " --cluster "
-        + options.cluster()
-        + " --shard ID\n";
+        + "\nNodes cannot serve a shard yet (kevo server --shard is still to come): see"
+        + " docs/SHARDING.md\n";
   }
 
   private ParameterException usage(String message) {

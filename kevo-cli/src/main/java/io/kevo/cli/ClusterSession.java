@@ -9,18 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one-shot coordinator sessions of {@code kevo cluster}'s commands, and their errors as one
- * line on stderr: a host that does not resolve or a coordinator that gives no session within
- * {@link CoordinatorStatus#CONNECT_WAIT} is status 2, a failed read or write ({@link
+ * line on stderr: a host that does not resolve or a coordinator that gives no session within {@link
+ * CoordinatorStatus#CONNECT_WAIT} is status 2, a failed read or write ({@link
  * CoordinationException}) status 1. Stateless and thread-safe.
  */
 final class ClusterSession {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSession.class);
-
-  /**
-   * Curator's switch that keeps it from logging each failed connection attempt as an ERROR with a
-   * stack trace (as {@link CoordinatorStatus} sets it): the command says so itself, in one line.
-   */
-  private static final String CURATOR_QUIET = "curator-dont-log-connection-problems";
 
   /** What a command does with a live session. */
   @FunctionalInterface
@@ -42,7 +36,9 @@ final class ClusterSession {
       // ZooKeeper's client would log a stack trace for each attempt to resolve it.
       return fail(err, "cannot resolve the coordinator's host '" + unknown + "'", ExitCodes.FATAL);
     }
-    System.setProperty(CURATOR_QUIET, "true");
+    // Curator would log each failed connection attempt with a stack trace; this says it in one
+    // line.
+    System.setProperty(CoordinatorStatus.CURATOR_QUIET, "true");
     try (Coordinator coordinator = open(options)) {
       return work.run(coordinator);
     } catch (Unreachable e) {

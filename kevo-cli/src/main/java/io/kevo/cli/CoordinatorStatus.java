@@ -29,7 +29,7 @@ final class CoordinatorStatus {
    * from logging each failed connection attempt as an ERROR with a stack trace: a one-shot status
    * says so itself, in one line.
    */
-  private static final String CURATOR_QUIET = "curator-dont-log-connection-problems";
+  static final String CURATOR_QUIET = "curator-dont-log-connection-problems";
 
   private CoordinatorStatus() {}
 

@@ -83,6 +83,7 @@ public final class Main implements Runnable {
     cli.addSubcommand(new PromoteCommand());
     cli.addSubcommand(new RepointCommand());
     cli.addSubcommand(new SwitchoverCommand());
+    cli.addSubcommand(new ClusterCommand());
     cli.addSubcommand(new BackupCommand());
     cli.addSubcommand(new RestoreCommand());
     cli.addSubcommand(new AuthCommand());

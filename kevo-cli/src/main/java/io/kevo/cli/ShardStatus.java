@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One shard as {@code kevo cluster status} shows it: its range in the shard map and its
- * replication group as the coordinator knows it. Immutable.
+ * One shard as {@code kevo cluster status} shows it: its range in the shard map and its replication
+ * group as the coordinator knows it. Immutable.
  *
  * @param range the shard's id and key range
  * @param group the shard's replication group, read with {@code CoordinatorOptions.forShard(id)}

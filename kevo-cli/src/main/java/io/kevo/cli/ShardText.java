@@ -17,7 +17,11 @@ final class ShardText {
   static String range(ShardRange shard) {
     byte[] start = shard.start();
     byte[] end = shard.end();
-    return "[" + (start.length == 0 ? "-" : key(start)) + ", " + (end == null ? "-" : key(end)) + ")";
+    return "["
+        + (start.length == 0 ? "-" : key(start))
+        + ", "
+        + (end == null ? "-" : key(end))
+        + ")";
   }
 
   /** A bound's bytes in hex ({@code ""} for the empty key), for scripts. */

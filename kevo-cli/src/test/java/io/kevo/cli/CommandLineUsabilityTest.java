@@ -79,7 +79,7 @@ class CommandLineUsabilityTest {
     assertThat(command.err())
         .isEqualTo(
             "error: unknown command 'shel' (commands: shell, server, coordinator, status, promote,"
-                + " repoint, switchover, backup, restore, auth);"
+                + " repoint, switchover, cluster, backup, restore, auth);"
                 + " did you mean shell? Run 'kevo --help' for usage."
                 + System.lineSeparator());
 

@@ -24,6 +24,15 @@ public final class Report {
     return this;
   }
 
+  /**
+   * Starts a table whose first {@code leftColumns} columns are text, aligned left; the others are
+   * figures, aligned right as in {@link #table}.
+   */
+  public Report table(int leftColumns, String title, String... header) {
+    sections.add(new Section(title, header, new ArrayList<>(), leftColumns));
+    return this;
+  }
+
   /** Adds a row to the current section. */
   public Report row(String... cells) {
     if (sections.isEmpty()) {
@@ -66,8 +75,14 @@ public final class Report {
    *
    * @param header column headers, or null for name-value rows
    * @param rows the cells of each row, as many as the header has (two without one)
+   * @param leftColumns how many leading columns of a table are aligned left (the rest right)
    */
-  public record Section(String title, String[] header, List<String[]> rows) {
+  public record Section(String title, String[] header, List<String[]> rows, int leftColumns) {
+    /** A section whose first column alone is aligned left. */
+    public Section(String title, String[] header, List<String[]> rows) {
+      this(title, header, rows, 1);
+    }
+
     /** The title line and the aligned rows, each ending with a newline. */
     public String render() {
       return render(0);
@@ -98,7 +113,7 @@ public final class Report {
       for (String[] r : all) {
         StringBuilder line = new StringBuilder("  ");
         for (int c = 0; c < r.length; c++) {
-          boolean right = header != null && c > 0;
+          boolean right = header != null && c >= leftColumns;
           String pad = " ".repeat(width[c] - r[c].length());
           line.append(c == 0 ? "" : "  ").append(right ? pad + r[c] : r[c] + pad);
         }
