@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Make a cluster sharded: write its first shard map (version 1), which splits the key space"
           + " into shards, each a replication group of its own, either evenly (--shards) or at"
-          + " keys you choose (--split-at); give one of the two. Nodes that serve a shard"
-          + " (kevo server --shard) are still to come: see docs/SHARDING.md."
+          + " keys you choose (--split-at); give one of the two. Then start each shard's nodes"
+          + " with kevo server --coordinator ... --cluster NAME --shard ID."
     })
 final class ClusterInitCommand implements Callable<Integer> {
   @Mixin private ClusterFlags flags = new ClusterFlags();
@@ -157,8 +157,11 @@ final class ClusterInitCommand implements Callable<Integer> {
       report.row(shard.id(), ShardText.range(shard));
     }
     return report.render()
-        + "\nNodes cannot serve a shard yet (kevo server --shard is still to come): see"
-        + " docs/SHARDING.md\n";
+        + "\nStart each shard's nodes with: kevo server ... --coordinator "
+        + options.connectString()
+        + " --cluster "
+        + options.cluster()
+        + " --shard ID\n";
   }
 
   private ParameterException usage(String message) {

@@ -31,6 +31,15 @@ final class FailoverFlags {
   String cluster;
 
   @Option(
+      names = "--shard",
+      paramLabel = "ID",
+      description =
+          "With --coordinator, in a sharded cluster (kevo cluster init): the shard this node"
+              + " serves. Its replication group is that shard's; keys outside the shard's range"
+              + " are refused with the shard that owns them.")
+  String shard;
+
+  @Option(
       names = "--node-id",
       paramLabel = "ID",
       description =
@@ -91,6 +100,7 @@ final class FailoverFlags {
     String connect = ServerCommand.setting(coordinator, file, "coordinator", null);
     String name = ServerCommand.setting(cluster, file, "cluster", null);
     String id = ServerCommand.setting(nodeId, file, "node-id", null);
+    String shardId = ServerCommand.setting(shard, file, "shard", null);
     String promote =
         ServerCommand.setting(
             noPromote == null ? null : noPromote.toString(), file, "no-promote", null);
@@ -101,6 +111,7 @@ final class FailoverFlags {
         ServerCommand.setting(sessionTimeout, file, "coordinator-session-timeout", null);
     if (connect == null) {
       if (name != null
+          || shardId != null
           || id != null
           || promote != null
           || lag != null
@@ -108,7 +119,8 @@ final class FailoverFlags {
           || noPrimaryGrace != null
           || session != null) {
         throw new IllegalArgumentException(
-            "--cluster, --node-id, --no-promote, --failover-* and --coordinator-session-timeout"
+            "--cluster, --shard, --node-id, --no-promote, --failover-* and"
+                + " --coordinator-session-timeout"
                 + " need --coordinator");
       }
       return null;
@@ -124,6 +136,9 @@ final class FailoverFlags {
               session, ServerCommand::duration, "--coordinator-session-timeout", DURATION);
       CoordinatorOptions c = f.coordinator();
       f = f.withCoordinator(c.withTimeouts(d, minOf(c.connectionTimeout(), d.dividedBy(2))));
+    }
+    if (shardId != null) {
+      f = f.withCoordinator(f.coordinator().forShard(shardId.trim()));
     }
     if (id != null) {
       f = f.withNodeId(id.trim());

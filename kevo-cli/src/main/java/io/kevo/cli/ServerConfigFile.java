@@ -52,6 +52,7 @@ public final class ServerConfigFile {
           "max-bootstraps",
           "coordinator",
           "cluster",
+          "shard",
           "node-id",
           "no-promote",
           "failover-max-lag",

@@ -69,8 +69,9 @@ class ClusterCommandTest {
                 + "  s2  [UU, \"\\xaa\\xaa\")\n"
                 + "  s3  [\"\\xaa\\xaa\", -)\n"
                 + "\n"
-                + "Nodes cannot serve a shard yet (kevo server --shard is still to come): see"
-                + " docs/SHARDING.md\n");
+                + "Start each shard's nodes with: kevo server ... --coordinator "
+                + zk.getConnectString()
+                + " --cluster main --shard ID\n");
     assertThat(map()).contains(ShardMap.even(3));
   }
 

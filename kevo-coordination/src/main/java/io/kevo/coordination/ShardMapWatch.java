@@ -2,7 +2,6 @@ package io.kevo.coordination;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -20,13 +19,23 @@ import org.slf4j.LoggerFactory;
 public final class ShardMapWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardMapWatch.class);
 
-  private final CuratorCache cache;
-  private final AtomicReference<ShardMap> current = new AtomicReference<>();
-  private final Consumer<ShardMap> listener;
+  /** What a watch tells; called on Curator's event thread, so quick and thread-safe. */
+  public interface Listener {
+    /** The cluster holds {@code map}, newer than any heard before. */
+    void changed(ShardMap map);
 
-  private ShardMapWatch(Coordinator coordinator, Consumer<ShardMap> listener) {
+    /** The cluster holds no map (never created, or deleted). */
+    default void absent() {}
+  }
+
+  private final CuratorCache cache;
+  private final String path;
+  private final AtomicReference<ShardMap> current = new AtomicReference<>();
+  private final Listener listener;
+
+  private ShardMapWatch(Coordinator coordinator, Listener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
-    String path = coordinator.clusterPath(ShardMapStore.ZNODE);
+    this.path = coordinator.clusterPath(ShardMapStore.ZNODE);
     this.cache =
         CuratorCache.build(coordinator.client(), path, CuratorCache.Options.SINGLE_NODE_CACHE);
     cache
@@ -34,18 +43,29 @@ public final class ShardMapWatch implements AutoCloseable {
         .addListener(
             CuratorCacheListener.builder()
                 .forCreatesAndChanges((oldNode, node) -> seen(node))
-                .forInitialized(() -> {})
+                .forDeletes(oldNode -> gone())
+                .forInitialized(
+                    () -> {
+                      if (cache.get(path).isEmpty()) {
+                        gone();
+                      }
+                    })
                 .build());
   }
 
   /**
    * Starts following the map of {@code coordinator}'s cluster; {@code listener} hears each newer
-   * map, the first one included, on Curator's event thread (it must be quick and thread-safe).
+   * map, the first one included, and the map's absence.
    */
-  public static ShardMapWatch start(Coordinator coordinator, Consumer<ShardMap> listener) {
+  public static ShardMapWatch start(Coordinator coordinator, Listener listener) {
     ShardMapWatch w = new ShardMapWatch(coordinator, listener);
     w.cache.start();
     return w;
+  }
+
+  private void gone() {
+    current.set(null); // a map created again later starts over at version 1
+    listener.absent();
   }
 
   /** The newest map seen; null before the first. */
@@ -64,7 +84,7 @@ public final class ShardMapWatch implements AutoCloseable {
     ShardMap held =
         current.getAndAccumulate(map, (a, b) -> a == null || b.version() > a.version() ? b : a);
     if (held == null || map.version() > held.version()) {
-      listener.accept(map);
+      listener.changed(map);
     }
   }
 

@@ -70,6 +70,25 @@ public record ShardRange(String id, byte[] start, byte[] end) {
         + ")";
   }
 
+  /**
+   * A key as messages show it: quoted, printable ASCII as is, other bytes (and the quote and
+   * backslash) as {@code \xNN}.
+   */
+  public static String keyText(byte[] key) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (byte b : key) {
+      int c = b & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        sb.append((char) c);
+      } else {
+        sb.append("\\x")
+            .append(Character.forDigit(c >>> 4, 16))
+            .append(Character.forDigit(c & 15, 16));
+      }
+    }
+    return sb.append('"').toString();
+  }
+
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }

@@ -175,6 +175,31 @@ class ShardMapStoreTest {
   }
 
   @Test
+  void aWatchSaysWhenTheClusterHasNoMap() throws Exception {
+    CountDownLatch absent = new CountDownLatch(1);
+    List<ShardMap> heard = new CopyOnWriteArrayList<>();
+    ShardMapWatch.Listener listener =
+        new ShardMapWatch.Listener() {
+          @Override
+          public void changed(ShardMap map) {
+            heard.add(map);
+          }
+
+          @Override
+          public void absent() {
+            absent.countDown();
+          }
+        };
+    try (ShardMapWatch watch = ShardMapWatch.start(coordinator, listener)) {
+      assertThat(absent.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(watch.current()).isNull();
+      new ShardMapStore(coordinator).create(ShardMap.even(2));
+      await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
+      assertThat(watch.current()).isEqualTo(ShardMap.even(2));
+    }
+  }
+
+  @Test
   void aWatchHearsEachNewerMapAndKeepsTheLastGoodOne() throws Exception {
     ShardMapStore store = new ShardMapStore(coordinator);
     List<ShardMap> heard = new CopyOnWriteArrayList<>();

@@ -78,6 +78,8 @@ public final class WireMetadata {
   public static final Metadata.Key<String> PRIMARY = key("kevo-primary");
   public static final Metadata.Key<String> TX_MODE = key("kevo-tx-mode");
   public static final Metadata.Key<String> TX_ABORT = key("kevo-tx-abort");
+  public static final Metadata.Key<String> SHARD = key("kevo-shard");
+  public static final Metadata.Key<String> SHARD_MAP_VERSION = key("kevo-shard-map-version");
 
   public static final Metadata.Key<String> SESSION_ID = key("session-id");
   public static final Metadata.Key<String> REPL_ERROR = key("kevo-repl-error");

@@ -13,6 +13,8 @@ import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.MemberRegistry;
 import io.kevo.coordination.PrimaryRecord;
 import io.kevo.coordination.SessionState;
+import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.ShardMapWatch;
 import io.kevo.coordination.SwitchoverRequest;
 import io.kevo.engine.KevoDB;
 import io.kevo.replication.EpochHistory;
@@ -59,6 +61,7 @@ final class CoordinatedNode implements AutoCloseable {
   private final FailoverOptions failover;
   private final String memberId;
   private final Coordinator coordinator;
+  private volatile ShardMapWatch shardWatch; // set once at start
   private final Lease lease;
   private final EpochLedger ledger;
   private final ClusterRecords records;
@@ -127,6 +130,7 @@ final class CoordinatedNode implements AutoCloseable {
   static CoordinatedNode start(
       NodeReplication node,
       ReplicationGate gate,
+      ShardGate shards,
       KevoDB db,
       ServerOptions options,
       String selfAddress) {
@@ -138,6 +142,20 @@ final class CoordinatedNode implements AutoCloseable {
       coordinator.close();
       throw e;
     }
+    c.shardWatch =
+        ShardMapWatch.start(
+            coordinator,
+            new ShardMapWatch.Listener() {
+              @Override
+              public void changed(ShardMap map) {
+                shards.mapChanged(map);
+              }
+
+              @Override
+              public void absent() {
+                shards.mapAbsent();
+              }
+            });
     coordinator.addListener(s -> c.wake());
     c.loop.scheduleWithFixedDelay(c::tick, 0, TICK.toNanos(), TimeUnit.NANOSECONDS);
     LOG.info(
@@ -566,6 +584,10 @@ final class CoordinatedNode implements AutoCloseable {
     LeaderElection e = election;
     if (e != null) {
       e.close();
+    }
+    ShardMapWatch w = shardWatch;
+    if (w != null) {
+      w.close();
     }
     registry.close();
     lease.close();

@@ -96,6 +96,7 @@ public final class KevoServer implements AutoCloseable {
   private final OpenStreams openStreams = new OpenStreams();
   private volatile String selfAddress;
   private volatile CoordinatedNode coordinated;
+  private final ShardGate shards;
   private volatile TlsFiles tlsFiles; // the port's certificate files, watched until close
   private final Authorizer authorizer; // null: calls are not authenticated
   private final Denials denials;
@@ -138,6 +139,12 @@ public final class KevoServer implements AutoCloseable {
     }
     this.replication = nr;
     this.gate = new ReplicationGate(nr, options);
+    this.shards =
+        options.failover() == null
+            ? new ShardGate(null, null)
+            : new ShardGate(
+                options.failover().coordinator().cluster(),
+                options.failover().coordinator().shard());
     this.service =
         new KevoServiceImpl(
             db,
@@ -169,7 +176,11 @@ public final class KevoServer implements AutoCloseable {
         builder
             .addService(
                 ServerInterceptors.intercept(
-                    service, new CallState.Interceptor(), rpcMetrics, clientCalls))
+                    service,
+                    new ShardInterceptor(shards),
+                    new CallState.Interceptor(),
+                    rpcMetrics,
+                    clientCalls))
             .addService(ServerInterceptors.intercept(health.getHealthService(), openStreams))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), openStreams))
@@ -234,7 +245,8 @@ public final class KevoServer implements AutoCloseable {
     try {
       s.replication.start(s.selfAddress);
       if (options.failover() != null) {
-        s.coordinated = CoordinatedNode.start(s.replication, s.gate, db, options, s.selfAddress);
+        s.coordinated =
+            CoordinatedNode.start(s.replication, s.gate, s.shards, db, options, s.selfAddress);
         s.gate.coordinated(s.coordinated);
         s.replication.coordinated(s.coordinated);
       }

@@ -50,12 +50,22 @@ final class ServerException extends RuntimeException {
      * coordinator session is not live, whose lease lapsed or that lost its leadership (nothing was
      * written); or a write made while the lease lapsed, whose fate a failover decides.
      */
-    NO_PRIMARY
+    NO_PRIMARY,
+    /**
+     * Sharding: a key this node's shard does not own, or a node that serves no shard of its sharded
+     * cluster; {@link #shardOwner()} names the shard that owns the key, {@link #shardMapVersion()}
+     * the map that says so.
+     */
+    WRONG_SHARD,
+    /** Sharding: this node has not read its cluster's shard map yet (the coordinator is away). */
+    SHARD_MAP_UNKNOWN
   }
 
   private final Reason reason;
   private final String primaryAddress;
   private final long appliedSequence;
+  private final String shardOwner;
+  private final long shardMapVersion;
 
   ServerException(Reason reason, String message) {
     this(reason, message, null);
@@ -66,10 +76,31 @@ final class ServerException extends RuntimeException {
   }
 
   private ServerException(Reason reason, String message, String primaryAddress, long applied) {
+    this(reason, message, primaryAddress, applied, null, -1);
+  }
+
+  private ServerException(
+      Reason reason,
+      String message,
+      String primaryAddress,
+      long applied,
+      String shardOwner,
+      long shardMapVersion) {
     super(message);
     this.reason = reason;
     this.primaryAddress = primaryAddress;
     this.appliedSequence = applied;
+    this.shardOwner = shardOwner;
+    this.shardMapVersion = shardMapVersion;
+  }
+
+  /**
+   * {@link Reason#WRONG_SHARD}: the key belongs to shard {@code owner} (null when no shard is to
+   * name) in map {@code mapVersion}; FAILED_PRECONDITION with {@code kevo-shard} and {@code
+   * kevo-shard-map-version}.
+   */
+  static ServerException wrongShard(String message, String owner, long mapVersion) {
+    return new ServerException(Reason.WRONG_SHARD, message, null, -1, owner, mapVersion);
   }
 
   /** {@link Reason#REPLICA_BEHIND}: this replica has applied {@code applied} of {@code wanted}. */
@@ -131,6 +162,16 @@ final class ServerException extends RuntimeException {
 
   Reason reason() {
     return reason;
+  }
+
+  /** {@link Reason#WRONG_SHARD}: the shard that owns the key, or null. */
+  String shardOwner() {
+    return shardOwner;
+  }
+
+  /** {@link Reason#WRONG_SHARD}: the version of the map that says so; else -1. */
+  long shardMapVersion() {
+    return shardMapVersion;
   }
 
   /** The primary's client address to redirect to, or null. */

@@ -70,6 +70,11 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>server NO_PRIMARY (automatic failover: a write sent while the cluster has no
  *       primary, or to a primary whose coordinator session or lease is not live; nothing
  *       written)</td><td>UNAVAILABLE, saying why (retry: a primary is being elected)</td></tr>
+ *   <tr><td>server WRONG_SHARD (a sharded cluster: a key outside this node's shard, or a node
+ *       that serves no shard)</td><td>FAILED_PRECONDITION, with the owning shard in {@code
+ *       kevo-shard} and the map's version in {@code kevo-shard-map-version}</td></tr>
+ *   <tr><td>server SHARD_MAP_UNKNOWN (a node of a shard that has not read the shard map
+ *       yet)</td><td>UNAVAILABLE (retry)</td></tr>
  *   <tr><td>engine SEQUENCE_MISMATCH (replication applying out of order)</td>
  *       <td>FAILED_PRECONDITION</td></tr>
  *   <tr><td>a gRPC status exception</td><td>unchanged</td></tr>
@@ -108,6 +113,14 @@ final class StatusMapper {
       trailers.put(WireMetadata.PRIMARY, e.primaryAddress());
       return toStatus(failure).asRuntimeException(trailers);
     }
+    if (failure instanceof ServerException e && e.shardMapVersion() >= 0) {
+      Metadata trailers = new Metadata();
+      if (e.shardOwner() != null) {
+        trailers.put(WireMetadata.SHARD, e.shardOwner());
+      }
+      trailers.put(WireMetadata.SHARD_MAP_VERSION, Long.toString(e.shardMapVersion()));
+      return toStatus(failure).asRuntimeException(trailers);
+    }
     if (failure instanceof ServerException e && e.appliedSequence() >= 0) {
       Metadata trailers = new Metadata();
       trailers.put(WireMetadata.APPLIED_SEQUENCE, Long.toString(e.appliedSequence()));
@@ -137,9 +150,10 @@ final class StatusMapper {
       case UNKNOWN_TRANSACTION -> Status.NOT_FOUND;
       case TOO_MANY_TRANSACTIONS -> Status.RESOURCE_EXHAUSTED;
       case SHUTTING_DOWN -> Status.UNAVAILABLE;
-      case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS, SUPERSEDED -> Status.FAILED_PRECONDITION;
+      case READ_ONLY_REPLICA, NOT_ENOUGH_REPLICAS, SUPERSEDED, WRONG_SHARD ->
+          Status.FAILED_PRECONDITION;
       case ACK_TIMEOUT -> Status.DEADLINE_EXCEEDED;
-      case REPLICA_BEHIND, READS_UNCONFIRMED, NO_PRIMARY -> Status.UNAVAILABLE;
+      case REPLICA_BEHIND, READS_UNCONFIRMED, NO_PRIMARY, SHARD_MAP_UNKNOWN -> Status.UNAVAILABLE;
     };
   }
 }
