@@ -21,7 +21,8 @@ import java.util.OptionalLong;
  * {"coordinator": "127.0.0.1:2181", "cluster": "main", "map_version": 1,
  *  "shards": [{"id": "s1", "range": "[-, m)", "start_hex": "", "end_hex": "6d",
  *    "primary": "n1", "primary_address": "127.0.0.1:50051", "no_primary": null,
- *    "member_count": 2, "max_lag": 3, "primary_durable_sequence": 1042}]}
+ *    "member_count": 2, "max_lag": 3, "primary_durable_sequence": 1042,
+ *    "primary_data_bytes": 1048576}]}
  * </pre>
  *
  * {@code range} is as the text shows it (bounds written as in {@code kevo shell}); {@code
@@ -64,8 +65,10 @@ final class ClusterStatusJson {
       }
       if (primary.isPresent()) {
         o.put("primary_durable_sequence", primary.get().durableSequence());
+        o.put("primary_data_bytes", primary.get().dataBytes());
       } else {
         o.putNull("primary_durable_sequence");
+        o.putNull("primary_data_bytes");
       }
     }
     try {

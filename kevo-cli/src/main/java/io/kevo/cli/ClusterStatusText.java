@@ -14,14 +14,14 @@ import java.util.OptionalLong;
  *
  * <pre>
  * Cluster main on coordinator 127.0.0.1:2181: 2 shards, shard map version 1
- *   shard  range   primary                members  max lag  durable sequence
- *   s1     [-, m)  n1 at 127.0.0.1:50051        3        3              1042
- *   s2     [m, -)  none                         1        -                 -
+ *   shard  range   primary                members  max lag  durable sequence     size
+ *   s1     [-, m)  n1 at 127.0.0.1:50051        3        3              1042  3.0 MiB
+ *   s2     [m, -)  none                         1        -                 -        -
  * </pre>
  *
- * {@code max lag} is the most entries any member lacks of what the primary has made durable, and
- * {@code durable sequence} the primary's; both {@code -} without a primary. Stateless and
- * thread-safe.
+ * {@code max lag} is the most entries any member lacks of what the primary has made durable, {@code
+ * durable sequence} the primary's, and {@code size} its database's bytes on disk (tables and log);
+ * each {@code -} without a primary. Stateless and thread-safe.
  */
 final class ClusterStatusText {
   private ClusterStatusText() {}
@@ -46,7 +46,8 @@ final class ClusterStatusText {
                 "primary",
                 "members",
                 "max lag",
-                "durable sequence");
+                "durable sequence",
+                "size");
     for (ShardStatus s : shards) {
       Optional<MemberInfo> primary = s.primary();
       report.row(
@@ -55,7 +56,8 @@ final class ClusterStatusText {
           primary.map(p -> p.id() + " at " + p.clientAddress()).orElse("none"),
           Integer.toString(s.group().members().size()),
           or(s.maxLag()),
-          primary.map(p -> Long.toString(p.durableSequence())).orElse(Figures.NONE));
+          primary.map(p -> Long.toString(p.durableSequence())).orElse(Figures.NONE),
+          primary.map(p -> Figures.bytes(p.dataBytes())).orElse(Figures.NONE));
     }
     return report.render();
   }

@@ -197,7 +197,8 @@ class ClusterCommandTest {
   void statusShowsEachShardsPrimaryAndLag() throws Exception {
     assertThat(cluster("init", "--split-at", "m").status()).isZero();
     Coordinator s1 = live(options.forShard("s1"));
-    register(s1, new MemberInfo("n1", "127.0.0.1:50051", "primary", 2, 2, 1042, false));
+    register(
+        s1, new MemberInfo("n1", "127.0.0.1:50051", "primary", 2, 2, 1042, false, "", 3L << 20));
     register(s1, new MemberInfo("n2", "127.0.0.1:50052", "replica", 2, 2, 1039, false));
     register(s1, new MemberInfo("n3", "127.0.0.1:50053", "replica", 2, 2, 1042, false));
     Coordinator s2 = live(options.forShard("s2"));
@@ -212,9 +213,9 @@ class ClusterCommandTest {
             "Cluster main on coordinator "
                 + zk.getConnectString()
                 + ": 2 shards, shard map version 1\n"
-                + "  shard  range   primary                members  max lag  durable sequence\n"
-                + "  s1     [-, m)  n1 at 127.0.0.1:50051        3        3              1042\n"
-                + "  s2     [m, -)  none                         1        -                 -\n");
+                + "  shard  range   primary                members  max lag  durable sequence     size\n"
+                + "  s1     [-, m)  n1 at 127.0.0.1:50051        3        3              1042  3.0 MiB\n"
+                + "  s2     [m, -)  none                         1        -                 -        -\n");
 
     Run json = cluster("status", "--json");
 
@@ -236,6 +237,7 @@ class ClusterCommandTest {
     assertThat(first.path("member_count").asInt()).isEqualTo(3);
     assertThat(first.path("max_lag").asLong()).isEqualTo(3);
     assertThat(first.path("primary_durable_sequence").asLong()).isEqualTo(1042);
+    assertThat(first.path("primary_data_bytes").asLong()).isEqualTo(3L << 20);
     JsonNode second = shards.get(1);
     assertThat(second.path("id").asText()).isEqualTo("s2");
     assertThat(second.path("start_hex").asText()).isEqualTo("6d");
@@ -247,6 +249,7 @@ class ClusterCommandTest {
     assertThat(second.path("member_count").asInt()).isEqualTo(1);
     assertThat(second.path("max_lag").isNull()).isTrue();
     assertThat(second.path("primary_durable_sequence").isNull()).isTrue();
+    assertThat(second.path("primary_data_bytes").isNull()).isTrue();
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param noPromote true if the node must never be chosen as primary
  * @param state what the node is doing in the cluster, in words ("following n1 at ...", "primary of
  *     epoch 3 (...)", "no primary: no replica qualifies: ..."), or empty
+ * @param dataBytes the bytes its database holds on disk (tables and log); 0 when not reported (a
+ *     node of an earlier version)
  */
 public record MemberInfo(
     String id,
@@ -25,7 +27,8 @@ public record MemberInfo(
     long lastEntryEpoch,
     long durableSequence,
     boolean noPromote,
-    String state) {
+    String state,
+    long dataBytes) {
 
   /** Checks the fields. */
   public MemberInfo {
@@ -37,9 +40,23 @@ public record MemberInfo(
       throw new IllegalArgumentException(
           "member id must be non-empty without '/', got '" + id + "'");
     }
-    if (epoch < 0 || lastEntryEpoch < 0 || durableSequence < 0) {
-      throw new IllegalArgumentException("epoch and durable sequence must not be negative");
+    if (epoch < 0 || lastEntryEpoch < 0 || durableSequence < 0 || dataBytes < 0) {
+      throw new IllegalArgumentException(
+          "epoch, durable sequence and data bytes must not be negative");
     }
+  }
+
+  /** A member that does not report its size. */
+  public MemberInfo(
+      String id,
+      String clientAddress,
+      String role,
+      long epoch,
+      long lastEntryEpoch,
+      long durableSequence,
+      boolean noPromote,
+      String state) {
+    this(id, clientAddress, role, epoch, lastEntryEpoch, durableSequence, noPromote, state, 0);
   }
 
   /** A member without a state text. */
@@ -65,7 +82,8 @@ public record MemberInfo(
         newLastEntryEpoch,
         newDurableSequence,
         noPromote,
-        state);
+        state,
+        dataBytes);
   }
 
   /** Whether the node reports itself as the primary. */

@@ -1,14 +1,15 @@
 package io.kevo.server;
 
 import io.kevo.coordination.MemberInfo;
+import io.kevo.engine.DbStats;
 import io.kevo.engine.KevoDB;
 import io.kevo.replication.EpochHistory;
 import io.kevo.replication.ReplicaIdentity;
 
 /**
  * This node's member entry as the candidate choice reads it: its role, its epoch, the epoch of its
- * last durable entry and its durable sequence, whether it may be promoted, and what it is doing.
- * Reads them fresh at each call. Thread-safe.
+ * last durable entry and its durable sequence, whether it may be promoted, and what it is doing;
+ * and, for status, its database's size. Reads them fresh at each call. Thread-safe.
  */
 final class MemberFigures {
   private final NodeReplication node;
@@ -43,6 +44,17 @@ final class MemberFigures {
         entryTerm == null ? 0 : entryTerm.epoch(),
         durable,
         noPromote,
-        state);
+        state,
+        dataBytes());
+  }
+
+  /** The database's bytes on disk: its tables and its log. */
+  private long dataBytes() {
+    DbStats stats = db.stats();
+    long bytes = stats.walBytes();
+    for (DbStats.LevelStats level : stats.levels()) {
+      bytes += level.bytes();
+    }
+    return bytes;
   }
 }

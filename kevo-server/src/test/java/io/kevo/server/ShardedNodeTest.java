@@ -174,6 +174,10 @@ class ShardedNodeTest extends LocalNodesFixture {
     try (Coordinator g = Coordinator.start(admin.options().forShard("s1"))) {
       assertThat(g.awaitLive(WITHIN)).isTrue();
       assertThat(ClusterView.read(g).primaryMember().orElseThrow().id()).isEqualTo("n1");
+      // Its member entry reports its database's size, for kevo cluster status.
+      await()
+          .atMost(WITHIN)
+          .until(() -> ClusterView.read(g).primaryMember().orElseThrow().dataBytes() > 0);
     }
     assertThat(ClusterView.read(admin).members()).isEmpty();
 
