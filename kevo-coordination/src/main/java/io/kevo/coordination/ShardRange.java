@@ -61,6 +61,18 @@ public record ShardRange(String id, byte[] start, byte[] end) {
         && (end == null || Arrays.compareUnsigned(key, end) < 0);
   }
 
+  /**
+   * {@code [START, END)} with each bound as {@link #keyText} writes it, {@code -} for an open end,
+   * e.g. {@code [-, "m")}: for messages to people.
+   */
+  public String text() {
+    return "["
+        + (start.length == 0 ? "-" : keyText(start))
+        + ", "
+        + (end == null ? "-" : keyText(end))
+        + ")";
+  }
+
   /** {@code [START, END)} in hex, {@code -} for the open ends, for messages and status. */
   public String describe() {
     return "["

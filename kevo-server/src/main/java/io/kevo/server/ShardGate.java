@@ -85,7 +85,7 @@ final class ShardGate {
           "shard {} of cluster {} owns {} (shard map version {})",
           shard,
           cluster,
-          map.shard(shard).orElseThrow().describe(),
+          map.shard(shard).orElseThrow().text(),
           map.version());
     }
   }
@@ -171,7 +171,7 @@ final class ShardGate {
             + "); this node serves shard "
             + shard
             + " "
-            + mine.describe()
+            + mine.text()
             + (inTransaction ? "; a transaction spans one shard only" : ""),
         owner.id(),
         v.map().version());
@@ -216,7 +216,7 @@ final class ShardGate {
             + "); this node serves shard "
             + shard
             + " "
-            + mine.describe()
+            + mine.text()
             + ": scan each shard's part of the range on that shard",
         owner.id(),
         v.map().version());

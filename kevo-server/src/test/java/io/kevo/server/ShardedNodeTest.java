@@ -117,7 +117,7 @@ class ShardedNodeTest extends LocalNodesFixture {
     assertThat(refusal(() -> put(s, "zebra")))
         .isEqualTo(
             "FAILED_PRECONDITION shard=s2 version=1: key \"zebra\" belongs to shard s2 (shard map"
-                + " version 1); this node serves shard s1 [-, 6d)");
+                + " version 1); this node serves shard s1 [-, \"m\")");
     assertThat(refusal(() -> get(s, "melon"))).startsWith("FAILED_PRECONDITION shard=s2 version=1");
     assertThat(refusal(() -> s.delete(DeleteRequest.newBuilder().setKey(b("\u00ff")).build())))
         .startsWith(
@@ -160,7 +160,7 @@ class ShardedNodeTest extends LocalNodesFixture {
                             .setKey(b("plum"))
                             .setValue(b("1"))
                             .build())))
-        .endsWith("this node serves shard s1 [-, 6d); a transaction spans one shard only");
+        .endsWith("this node serves shard s1 [-, \"m\"); a transaction spans one shard only");
 
     // Scans within the range are served; one that reaches past it names the next shard.
     assertThat(scan(s, ScanRequest.newBuilder().setStartKey(b("a")).setEndKey(b("m")).build()))
