@@ -4,10 +4,13 @@ import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.CoordinationException;
 import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
+import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.ShardMapStore;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,24 @@ final class CoordinatorStatus {
                 + " within "
                 + wait.toSeconds()
                 + " s (is it running? kevo coordinator --listen HOST:PORT starts one)");
+      }
+      Optional<ShardMap> map = new ShardMapStore(coordinator).read();
+      if (map.isPresent()) {
+        // Its groups live under shards/ID: the root's would look empty, which would mislead.
+        err.println(
+            "error: cluster "
+                + options.cluster()
+                + " is sharded ("
+                + map.get().shards().size()
+                + " shards, shard map version "
+                + map.get().version()
+                + "): kevo cluster status --coordinator "
+                + options.connectString()
+                + " --cluster "
+                + options.cluster()
+                + " shows its shards");
+        err.flush();
+        return ExitCodes.COMMAND_FAILED;
       }
       view = ClusterView.read(coordinator);
     } catch (CoordinationException | IllegalArgumentException e) {

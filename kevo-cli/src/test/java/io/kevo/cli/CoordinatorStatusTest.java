@@ -16,6 +16,8 @@ import io.kevo.coordination.LeaderElection;
 import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.MemberRegistry;
 import io.kevo.coordination.PrimaryRecord;
+import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.ShardMapStore;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,6 +182,22 @@ class CoordinatorStatusTest {
             "no primary: no member is registered and no term was ever claimed (is the cluster"
                 + " name right?)")
         .contains("Members (0)");
+  }
+
+  @Test
+  void aShardedClusterIsSentToClusterStatus() {
+    new ShardMapStore(session).create(ShardMap.even(4));
+
+    Run run = kevo("", "status", "--coordinator", zk.getConnectString(), "--cluster", "main");
+
+    assertThat(run.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            "error: cluster main is sharded (4 shards, shard map version 1): kevo cluster status"
+                + " --coordinator "
+                + zk.getConnectString()
+                + " --cluster main shows its shards\n");
   }
 
   @Test
