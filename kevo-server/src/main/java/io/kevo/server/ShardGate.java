@@ -160,21 +160,12 @@ final class ShardGate {
     if (mine.contains(key)) {
       return null;
     }
-    ShardRange owner = v.map().ownerOf(key);
-    return ServerException.wrongShard(
-        "key "
-            + ShardRange.keyText(key)
-            + " belongs to shard "
-            + owner.id()
-            + " (shard map version "
-            + v.map().version()
-            + "); this node serves shard "
-            + shard
-            + " "
-            + mine.text()
-            + (inTransaction ? "; a transaction spans one shard only" : ""),
-        owner.id(),
-        v.map().version());
+    return redirect(
+        v,
+        v.map().ownerOf(key),
+        "key " + ShardRange.keyText(key) + " belongs to shard ",
+        mine,
+        inTransaction ? "; a transaction spans one shard only" : "");
   }
 
   /**
@@ -207,9 +198,22 @@ final class ShardGate {
       return null;
     }
     // Name the shard holding the first keys this node lacks: the scan's start, else its end's.
-    ShardRange owner = v.map().ownerOf(startsInside ? myEnd : from);
+    return redirect(
+        v,
+        v.map().ownerOf(startsInside ? myEnd : from),
+        "the scan reaches keys of shard ",
+        mine,
+        ": scan each shard's part of the range on that shard");
+  }
+
+  /**
+   * WRONG_SHARD naming {@code owner}: "{@code what}OWNER (shard map version N); this node serves
+   * shard ID RANGE{@code advice}".
+   */
+  private ServerException redirect(
+      View v, ShardRange owner, String what, ShardRange mine, String advice) {
     return ServerException.wrongShard(
-        "the scan reaches keys of shard "
+        what
             + owner.id()
             + " (shard map version "
             + v.map().version()
@@ -217,7 +221,7 @@ final class ShardGate {
             + shard
             + " "
             + mine.text()
-            + ": scan each shard's part of the range on that shard",
+            + advice,
         owner.id(),
         v.map().version());
   }
