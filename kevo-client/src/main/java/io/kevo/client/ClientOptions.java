@@ -89,6 +89,13 @@ public final class ClientOptions {
     return builder().endpoint(endpoint).build();
   }
 
+  /** These options for shard {@code id}'s replication group (a routing client's group client). */
+  ClientOptions forShard(String id) {
+    Builder b = toBuilder();
+    b.shard = id;
+    return b.build();
+  }
+
   /** A builder holding this object's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -314,6 +321,7 @@ public final class ClientOptions {
     private List<String> endpoints = List.of("127.0.0.1:50051");
     private String coordinatorUrl;
     private ZkEndpoint coordinator; // parsed from coordinatorUrl by build()
+    private String shard; // with coordinatorUrl: the shard's group (set by forShard only)
     private Duration coordinatorTimeout = Duration.ofSeconds(5);
     private Duration deadline = Duration.ofSeconds(5);
     private Duration scanDeadline = Duration.ofMinutes(10);
@@ -454,6 +462,9 @@ public final class ClientOptions {
       coordinator = null;
       if (coordinatorUrl != null) {
         coordinator = ZkEndpoint.parse(coordinatorUrl);
+        if (shard != null) {
+          coordinator = coordinator.withShard(shard);
+        }
       } else {
         if (endpoints.isEmpty()) {
           throw new IllegalArgumentException("at least one endpoint is needed");

@@ -57,6 +57,12 @@ import java.util.function.Function;
  * Curator and ZooKeeper log through SLF4J: a program using {@code zk://} needs slf4j-api on its
  * class path (any SLF4J binding brings it).
  *
+ * <p><b>Sharded clusters.</b> If the {@code zk://} cluster has a shard map ({@code kevo cluster
+ * init}, docs/SHARDING.md), the client routes each key's call to its shard's replication group,
+ * through a client of that group ({@link #shard(byte[])}), follows changes of the map, and scans
+ * across shards in key order. A batch must lie in one shard; transactions and the calls about one
+ * group are made on {@code shard(key)}.
+ *
  * <p>Until the topology is known (the seeds did not answer {@code GetNodeInfo}) everything goes to
  * the first seed that is not down. A write that reaches a replica is refused with {@code
  * FAILED_PRECONDITION} and the primary's address in a {@code kevo-primary} trailer: the client
@@ -118,6 +124,7 @@ public final class KevoClient implements AutoCloseable {
   private final Consistency consistency;
   private final ClientReads reads;
   private final ClientWrites writes;
+  private final ShardedCalls sharded; // null unless the zk:// cluster is sharded
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KevoClient(ClientOptions options, Clock clock, ZkDiscovery discovery) {
@@ -141,6 +148,23 @@ public final class KevoClient implements AutoCloseable {
     this.consistency = new Consistency(options);
     this.reads = new ClientReads(options, retrier, router, consistency);
     this.writes = new ClientWrites(options, retrier, router, consistency);
+    this.sharded = null;
+  }
+
+  /** A routing client of a sharded cluster: every call goes through {@code routing}. */
+  private KevoClient(ClientOptions options, ShardRouting routing) {
+    this.options = options;
+    this.sharded = new ShardedCalls(routing);
+    this.discovery = null;
+    this.seeds = null;
+    this.scheduler = null;
+    this.retrier = null;
+    this.pool = null;
+    this.tracker = null;
+    this.router = null;
+    this.consistency = null;
+    this.reads = null;
+    this.writes = null;
   }
 
   /**
@@ -162,6 +186,12 @@ public final class KevoClient implements AutoCloseable {
   static KevoClient connect(ClientOptions options, Clock clock) {
     Objects.requireNonNull(options, "options");
     LOG.debug("client with {}", options);
+    if (options.zkEndpoint() != null && options.zkEndpoint().shard() == null) {
+      ShardRouting routing = ShardRouting.openIfSharded(options);
+      if (routing != null) {
+        return new KevoClient(options, routing);
+      }
+    }
     ZkDiscovery discovery =
         options.zkEndpoint() == null
             ? null
@@ -193,6 +223,7 @@ public final class KevoClient implements AutoCloseable {
    * reported, so it may change.
    */
   public String endpoint() {
+    perGroup("endpoint()");
     return seeds.first();
   }
 
@@ -205,6 +236,7 @@ public final class KevoClient implements AutoCloseable {
    * call. Before the first call it knows nothing ({@link Topology#refreshedAt()} is null).
    */
   public Topology topology() {
+    perGroup("topology()");
     return tracker.snapshot();
   }
 
@@ -217,16 +249,23 @@ public final class KevoClient implements AutoCloseable {
     if (closed.get()) {
       throw new KevoClientException(io.grpc.Status.Code.UNAVAILABLE, "the client is closed", null);
     }
+    perGroup("refreshTopology()");
     return tracker.refresh();
   }
 
   /** The value of {@code key}, or empty if absent. An empty array is a value, not an absence. */
   public Optional<byte[]> get(byte[] key) {
+    if (sharded != null) {
+      return sharded.get(key);
+    }
     return reads.get(key);
   }
 
   /** {@link #get} without blocking. */
   public CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
+    if (sharded != null) {
+      return sharded.getAsync(key);
+    }
     return reads.getAsync(key);
   }
 
@@ -252,6 +291,9 @@ public final class KevoClient implements AutoCloseable {
    *     is committed on the primary)
    */
   public WriteResult put(byte[] key, byte[] value, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.put(key, value, spec);
+    }
     return writes.put(key, value, spec);
   }
 
@@ -262,6 +304,9 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #put(byte[], byte[], WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> putAsync(byte[] key, byte[] value, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.putAsync(key, value, spec);
+    }
     return writes.putAsync(key, value, spec);
   }
 
@@ -285,6 +330,9 @@ public final class KevoClient implements AutoCloseable {
    * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
    */
   public WriteResult delete(byte[] key, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.delete(key, spec);
+    }
     return writes.delete(key, spec);
   }
 
@@ -295,6 +343,9 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #delete(byte[], WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> deleteAsync(byte[] key, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.deleteAsync(key, spec);
+    }
     return writes.deleteAsync(key, spec);
   }
 
@@ -319,6 +370,9 @@ public final class KevoClient implements AutoCloseable {
    * @throws ReplicationTimeoutException if the acknowledgement level was not met in time
    */
   public WriteResult batch(List<Op> ops, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.batch(ops, spec);
+    }
     return writes.batch(ops, spec);
   }
 
@@ -329,6 +383,9 @@ public final class KevoClient implements AutoCloseable {
 
   /** {@link #batch(List, WriteSpec)} without blocking. */
   public CompletableFuture<WriteResult> batchAsync(List<Op> ops, WriteSpec spec) {
+    if (sharded != null) {
+      return sharded.batchAsync(ops, spec);
+    }
     return writes.batchAsync(ops, spec);
   }
 
@@ -337,6 +394,7 @@ public final class KevoClient implements AutoCloseable {
    * ({@link ClientOptions#sessionConsistency()}) reads see at least this.
    */
   public long sessionSequence() {
+    perGroup("sessionSequence()");
     return consistency.position();
   }
 
@@ -345,6 +403,7 @@ public final class KevoClient implements AutoCloseable {
    * client handed over), so that this client's reads see that write too.
    */
   public void observeSequence(long sequence) {
+    perGroup("observeSequence()");
     consistency.observe(sequence);
   }
 
@@ -353,23 +412,29 @@ public final class KevoClient implements AutoCloseable {
    * cancels the call if unfinished).
    */
   public KevoScan scan(ScanSpec spec) {
+    if (sharded != null) {
+      return sharded.scan(spec);
+    }
     return reads.scan(spec);
   }
 
   /** The node's counters (keys, storage, operations, latencies, recovery). */
   public GetStatsResponse stats() {
+    perGroup("stats()");
     GetStatsRequest req = GetStatsRequest.getDefaultInstance();
     return retrier.call("GetStats", true, () -> onHome(n -> stub(n).getStats(req)));
   }
 
   /** The node's role, last sequence, version and replicas. */
   public GetNodeInfoResponse nodeInfo() {
+    perGroup("nodeInfo()");
     GetNodeInfoRequest req = GetNodeInfoRequest.getDefaultInstance();
     return retrier.call("GetNodeInfo", true, () -> onHome(n -> stub(n).getNodeInfo(req)));
   }
 
   /** Flushes and compacts the whole key range on the server; waits until it is done. */
   public void compact() {
+    perGroup("compact()");
     CompactRequest req = CompactRequest.newBuilder().setForce(true).build();
     boolean ok =
         retrier
@@ -399,7 +464,36 @@ public final class KevoClient implements AutoCloseable {
    */
   public ClientTransaction beginTransaction(TransactionSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    perGroup("beginTransaction()");
     return ClientTransaction.begin(this, spec);
+  }
+
+  /**
+   * The client of the replication group that serves {@code key}: in a sharded cluster ({@code
+   * zk://} endpoint with a shard map, see docs/SHARDING.md) the group client of the key's shard in
+   * the map this client holds, connected on first use and closed with this client; otherwise this
+   * client. Calls about one group go through it: transactions (a transaction spans one shard),
+   * {@link #stats()}, {@link #nodeInfo()}, {@link #compact()}, {@link #topology()} and the session
+   * position.
+   */
+  public KevoClient shard(byte[] key) {
+    return sharded == null ? this : sharded.routing().groupOf(key);
+  }
+
+  /**
+   * Refuses {@code call} on a routing client: it is about one replication group, and a sharded
+   * cluster has one per shard.
+   */
+  private void perGroup(String call) {
+    if (sharded != null) {
+      throw new KevoClientException(
+          io.grpc.Status.Code.FAILED_PRECONDITION,
+          call
+              + " is about one replication group, and cluster "
+              + options.zkEndpoint().cluster()
+              + " is sharded: call it on a shard's client, KevoClient.shard(key)",
+          null);
+    }
   }
 
   /**
@@ -409,6 +503,10 @@ public final class KevoClient implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (sharded != null) {
+      sharded.routing().close();
       return;
     }
     if (discovery != null) {

@@ -109,5 +109,13 @@ public final class KevoScan implements Iterator<KeyValue>, AutoCloseable {
     if (context != null) {
       context.cancel(null);
     }
+    if (stream instanceof AutoCloseable c) {
+      // A stream of streams (a scan across shards) ends each of them.
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("closing {} failed", name, e);
+      }
+    }
   }
 }

@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * @param url the endpoint as given
  * @param connectString the ensemble, {@code HOST:PORT[,HOST:PORT...]}
  * @param cluster the cluster's name
+ * @param shard in a sharded cluster, the shard whose replication group this endpoint reaches (a
+ *     routing client's group client); null for the cluster itself
  */
-record ZkEndpoint(String url, String connectString, String cluster) {
+record ZkEndpoint(String url, String connectString, String cluster, String shard) {
   /** The scheme, with its separator. */
   static final String SCHEME = "zk://";
 
@@ -27,6 +29,15 @@ record ZkEndpoint(String url, String connectString, String cluster) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(connectString, "connectString");
     Objects.requireNonNull(cluster, "cluster");
+  }
+
+  ZkEndpoint(String url, String connectString, String cluster) {
+    this(url, connectString, cluster, null);
+  }
+
+  /** This endpoint for shard {@code id}'s replication group. */
+  ZkEndpoint withShard(String id) {
+    return new ZkEndpoint(url, connectString, cluster, id);
   }
 
   /** Whether {@code endpoint} is meant as a ZooKeeper endpoint (its scheme is {@code zk}). */
@@ -104,11 +115,11 @@ record ZkEndpoint(String url, String connectString, String cluster) {
 
   /** The coordinator options of this endpoint, with the coordinator's default timeouts. */
   CoordinatorOptions coordinatorOptions() {
-    return CoordinatorOptions.of(connectString, cluster);
+    return CoordinatorOptions.of(connectString, cluster).forShard(shard);
   }
 
   @Override
   public String toString() {
-    return url;
+    return shard == null ? url : url + " (shard " + shard + ")";
   }
 }

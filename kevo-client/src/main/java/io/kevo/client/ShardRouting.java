@@ -1,0 +1,262 @@
+package io.kevo.client;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.kevo.coordination.CoordinationException;
+import io.kevo.coordination.Coordinator;
+import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.ShardMapStore;
+import io.kevo.coordination.ShardMapWatch;
+import io.kevo.coordination.ShardRange;
+import io.kevo.wire.WireMetadata;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A routing client's view of a sharded cluster (issue 20, docs/SHARDING.md): the shard map,
+ * followed through ZooKeeper, and one group client per shard ({@link KevoClient} on the shard's
+ * replication group, connected on first use), to which each key's call goes ({@link #route}).
+ *
+ * <p>A node refuses a key its shard no longer owns with {@code FAILED_PRECONDITION} and the version
+ * of its map ({@code kevo-shard-map-version}); nothing of the call was done, so it is safe to send
+ * again. When that version is newer than the client's map, the client reads the map and sends the
+ * call to the new owner; when it is not, the node has a newer map than the client's watch has
+ * delivered, or an older one, and the client reads the map again and retries, at most {@link
+ * #MAX_REROUTES} times.
+ *
+ * <p>Thread-safe. {@link #close()} closes every group client and the coordinator session, and
+ * throws nothing.
+ */
+final class ShardRouting implements AutoCloseable {
+  private static final ClientLog LOG = ClientLog.of(ShardRouting.class);
+
+  /**
+   * How many times one call is sent again after a node said its key is another shard's; with the
+   * pauses before each (50 ms doubling), a node's watch has 1.5 s to deliver a new map.
+   */
+  static final int MAX_REROUTES = 5;
+
+  private final ClientOptions options;
+  private final Coordinator coordinator;
+  private final ShardMapStore store;
+  private final ShardMapWatch watch;
+  private final AtomicReference<ShardMap> map;
+  private final Map<String, KevoClient> groups = new ConcurrentHashMap<>();
+
+  private ShardRouting(ClientOptions options, Coordinator coordinator, ShardMap first) {
+    this.options = options;
+    this.coordinator = coordinator;
+    this.store = new ShardMapStore(coordinator);
+    this.map = new AtomicReference<>(first);
+    this.watch = ShardMapWatch.start(coordinator, this::newer);
+  }
+
+  /**
+   * The routing of {@code options}' {@code zk://} cluster if it is sharded; null if it is not (no
+   * shard map), after closing the session it used to find out.
+   *
+   * @throws KevoClientException FAILED_PRECONDITION without slf4j-api; UNAVAILABLE if no ZooKeeper
+   *     server answers within {@link ClientOptions#coordinatorTimeout()}, or the map cannot be read
+   */
+  static ShardRouting openIfSharded(ClientOptions options) {
+    ZkEndpoint endpoint = options.zkEndpoint();
+    if (!ClientLog.present("org.slf4j.LoggerFactory")) {
+      throw new KevoClientException(
+          Status.Code.FAILED_PRECONDITION, "", ZkDiscovery.NEEDS_SLF4J, null);
+    }
+    Coordinator c;
+    try {
+      c = Coordinator.start(endpoint.coordinatorOptions());
+    } catch (LinkageError e) {
+      throw new KevoClientException(
+          Status.Code.FAILED_PRECONDITION, "", ZkDiscovery.NEEDS_SLF4J, e);
+    }
+    try {
+      if (!c.awaitLive(options.coordinatorTimeout())) {
+        throw new KevoClientException(
+            Status.Code.UNAVAILABLE,
+            "cannot reach the coordinator at "
+                + endpoint.connectString()
+                + " ("
+                + endpoint
+                + ") within "
+                + options.coordinatorTimeout().toMillis()
+                + " ms: no ZooKeeper server answered",
+            null);
+      }
+      ShardMap first = new ShardMapStore(c).read().orElse(null);
+      if (first == null) {
+        c.close();
+        return null;
+      }
+      LOG.debug(
+          "{}: sharded, {} shards, map version {}",
+          endpoint,
+          first.shards().size(),
+          first.version());
+      return new ShardRouting(options, c, first);
+    } catch (CoordinationException e) {
+      c.close();
+      throw new KevoClientException(
+          Status.Code.UNAVAILABLE,
+          "cannot read the shard map of " + endpoint + ": " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** The map in force. */
+  ShardMap map() {
+    return map.get();
+  }
+
+  private void newer(ShardMap m) {
+    map.accumulateAndGet(m, (held, next) -> next.version() > held.version() ? next : held);
+  }
+
+  /** The group client of the shard that owns {@code key}. */
+  KevoClient groupOf(byte[] key) {
+    return group(map.get().ownerOf(key).id());
+  }
+
+  /** The group client of shard {@code id}, connected on first use. */
+  KevoClient group(String id) {
+    return groups.computeIfAbsent(id, s -> KevoClient.connect(options.forShard(s)));
+  }
+
+  /**
+   * Runs {@code call} on the group client of {@code key}'s owner, sending it again to the owner a
+   * newer map names when a node refuses the key as another shard's.
+   */
+  <T> T route(byte[] key, Function<KevoClient, T> call) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.apply(groupOf(key));
+      } catch (KevoClientException e) {
+        long version = refusedMapVersion(e);
+        if (version < 0 || attempt >= MAX_REROUTES) {
+          throw e;
+        }
+        reread(version, attempt);
+      }
+    }
+  }
+
+  /**
+   * The one shard that owns every key of {@code keys} (a batch).
+   *
+   * @throws KevoClientException FAILED_PRECONDITION naming the shards, if the keys belong to more
+   *     than one (nothing is sent)
+   */
+  String soleOwner(List<byte[]> keys) {
+    ShardMap m = map.get();
+    Set<String> owners = new LinkedHashSet<>();
+    for (byte[] k : keys) {
+      owners.add(m.ownerOf(k).id());
+    }
+    if (owners.size() > 1) {
+      throw new KevoClientException(
+          Status.Code.FAILED_PRECONDITION,
+          "a batch spans one shard only, and these keys belong to shards "
+              + String.join(", ", owners)
+              + " (shard map version "
+              + m.version()
+              + "); nothing was sent",
+          null);
+    }
+    return owners.iterator().next();
+  }
+
+  /**
+   * The parts of a scan of {@code [from, to)} ({@code to} null: no upper bound), one per shard it
+   * overlaps, in key order: each the shard and the scan's range clipped to the shard's.
+   */
+  List<Part> parts(byte[] from, byte[] to) {
+    List<Part> parts = new ArrayList<>();
+    for (ShardRange r : map.get().shards()) {
+      byte[] start = r.start();
+      byte[] end = r.end();
+      boolean beforeScan = end != null && Arrays.compareUnsigned(end, from) <= 0;
+      boolean afterScan = to != null && Arrays.compareUnsigned(start, to) >= 0;
+      if (beforeScan || afterScan) {
+        continue;
+      }
+      byte[] partStart = Arrays.compareUnsigned(start, from) > 0 ? start : from;
+      byte[] partEnd;
+      if (end == null) {
+        partEnd = to;
+      } else if (to == null) {
+        partEnd = end;
+      } else {
+        partEnd = Arrays.compareUnsigned(end, to) < 0 ? end : to;
+      }
+      parts.add(new Part(r.id(), partStart, partEnd));
+    }
+    return parts;
+  }
+
+  /** One shard's part of a scan: {@code [start, end)}, {@code end} null for no upper bound. */
+  record Part(String shard, byte[] start, byte[] end) {}
+
+  /**
+   * The map version a node named when it refused a key as another shard's, or -1 if {@code e} is
+   * not that refusal.
+   */
+  static long refusedMapVersion(KevoClientException e) {
+    if (e.code() != Status.Code.FAILED_PRECONDITION) {
+      return -1;
+    }
+    Metadata trailers = Status.trailersFromThrowable(e);
+    String v = trailers == null ? null : trailers.get(WireMetadata.SHARD_MAP_VERSION);
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException bad) {
+      return -1;
+    }
+  }
+
+  /**
+   * Reads the map now, after a node judged by version {@code seen}. A node that judged by a map no
+   * newer than the client's is behind (its watch has not delivered the newer map yet): give it a
+   * moment, longer at each attempt.
+   */
+  void reread(long seen, int attempt) {
+    ShardMap held = map.get();
+    LOG.debug("a node judged by shard map version {}; this client holds {}", seen, held.version());
+    if (seen <= held.version()) {
+      try {
+        Thread.sleep(50L << attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KevoClientException(Status.Code.CANCELLED, "interrupted", e);
+      }
+    }
+    try {
+      store.read().ifPresent(this::newer);
+    } catch (CoordinationException e) {
+      throw new KevoClientException(
+          Status.Code.UNAVAILABLE, "cannot read the shard map again: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    watch.close();
+    for (KevoClient g : groups.values()) {
+      g.close();
+    }
+    coordinator.close();
+  }
+}
