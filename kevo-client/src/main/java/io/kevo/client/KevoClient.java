@@ -481,6 +481,14 @@ public final class KevoClient implements AutoCloseable {
   }
 
   /**
+   * Whether this client routes by key over a sharded cluster's shards (a {@code zk://} endpoint of
+   * a cluster with a shard map); its calls about one group are then made on {@link #shard}.
+   */
+  public boolean isSharded() {
+    return sharded != null;
+  }
+
+  /**
    * Refuses {@code call} on a routing client: it is about one replication group, and a sharded
    * cluster has one per shard.
    */

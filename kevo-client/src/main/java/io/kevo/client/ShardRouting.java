@@ -3,9 +3,9 @@ package io.kevo.client;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.kevo.coordination.CoordinationException;
-import io.kevo.coordination.Coordinator;
+import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.ShardMap;
-import io.kevo.coordination.ShardMapStore;
+import io.kevo.coordination.ShardMapCodec;
 import io.kevo.coordination.ShardMapWatch;
 import io.kevo.coordination.ShardRange;
 import io.kevo.wire.WireMetadata;
@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * A routing client's view of a sharded cluster (issue 20, docs/SHARDING.md): the shard map,
@@ -31,8 +34,11 @@ import java.util.function.Function;
  * delivered, or an older one, and the client reads the map again and retries, at most {@link
  * #MAX_REROUTES} times.
  *
- * <p>Thread-safe. {@link #close()} closes every group client and the coordinator session, and
- * throws nothing.
+ * <p>The map is read and watched with a Curator client of its own that only reads (as {@link
+ * ZkDiscovery}'s), so that an unreachable ensemble is one clear error, not a log of stack traces.
+ *
+ * <p>Thread-safe. {@link #close()} closes every group client and the ZooKeeper session, and throws
+ * nothing.
  */
 final class ShardRouting implements AutoCloseable {
   private static final ClientLog LOG = ClientLog.of(ShardRouting.class);
@@ -44,18 +50,19 @@ final class ShardRouting implements AutoCloseable {
   static final int MAX_REROUTES = 5;
 
   private final ClientOptions options;
-  private final Coordinator coordinator;
-  private final ShardMapStore store;
+  private final CuratorFramework curator;
+  private final String mapPath;
   private final ShardMapWatch watch;
   private final AtomicReference<ShardMap> map;
   private final Map<String, KevoClient> groups = new ConcurrentHashMap<>();
 
-  private ShardRouting(ClientOptions options, Coordinator coordinator, ShardMap first) {
+  private ShardRouting(
+      ClientOptions options, CuratorFramework curator, CoordinatorOptions zk, ShardMap first) {
     this.options = options;
-    this.coordinator = coordinator;
-    this.store = new ShardMapStore(coordinator);
+    this.curator = curator;
+    this.mapPath = ShardMapWatch.path(zk);
     this.map = new AtomicReference<>(first);
-    this.watch = ShardMapWatch.start(coordinator, this::newer);
+    this.watch = ShardMapWatch.start(curator, zk, this::newer);
   }
 
   /**
@@ -71,15 +78,18 @@ final class ShardRouting implements AutoCloseable {
       throw new KevoClientException(
           Status.Code.FAILED_PRECONDITION, "", ZkDiscovery.NEEDS_SLF4J, null);
     }
-    Coordinator c;
+    CoordinatorOptions zk = endpoint.coordinatorOptions();
+    CuratorFramework c;
     try {
-      c = Coordinator.start(endpoint.coordinatorOptions());
+      c = ZkDiscovery.reader(zk);
     } catch (LinkageError e) {
       throw new KevoClientException(
           Status.Code.FAILED_PRECONDITION, "", ZkDiscovery.NEEDS_SLF4J, e);
     }
     try {
-      if (!c.awaitLive(options.coordinatorTimeout())) {
+      c.start();
+      long wait = options.coordinatorTimeout().toMillis();
+      if (!c.blockUntilConnected((int) Math.min(Integer.MAX_VALUE, wait), TimeUnit.MILLISECONDS)) {
         throw new KevoClientException(
             Status.Code.UNAVAILABLE,
             "cannot reach the coordinator at "
@@ -87,11 +97,11 @@ final class ShardRouting implements AutoCloseable {
                 + " ("
                 + endpoint
                 + ") within "
-                + options.coordinatorTimeout().toMillis()
+                + wait
                 + " ms: no ZooKeeper server answered",
             null);
       }
-      ShardMap first = new ShardMapStore(c).read().orElse(null);
+      ShardMap first = read(c, ShardMapWatch.path(zk));
       if (first == null) {
         c.close();
         return null;
@@ -101,16 +111,35 @@ final class ShardRouting implements AutoCloseable {
           endpoint,
           first.shards().size(),
           first.version());
-      return new ShardRouting(options, c, first);
-    } catch (CoordinationException e) {
+      return new ShardRouting(options, c, zk, first);
+    } catch (InterruptedException e) {
       c.close();
-      throw new KevoClientException(
-          Status.Code.UNAVAILABLE,
-          "cannot read the shard map of " + endpoint + ": " + e.getMessage(),
-          e);
+      Thread.currentThread().interrupt();
+      throw new KevoClientException(Status.Code.CANCELLED, "interrupted", e);
     } catch (RuntimeException e) {
       c.close();
       throw e;
+    }
+  }
+
+  /**
+   * The map at {@code path}; null if there is none.
+   *
+   * @throws KevoClientException UNAVAILABLE if it cannot be read
+   */
+  private static ShardMap read(CuratorFramework c, String path) {
+    try {
+      return ShardMapCodec.decode(c.getData().forPath(path));
+    } catch (KeeperException.NoNodeException e) {
+      return null;
+    } catch (CoordinationException e) {
+      throw new KevoClientException(
+          Status.Code.UNAVAILABLE,
+          "cannot read the shard map at " + path + ": " + e.getMessage(),
+          e);
+    } catch (Exception e) {
+      throw new KevoClientException(
+          Status.Code.UNAVAILABLE, "cannot read the shard map at " + path + ": " + e, e);
     }
   }
 
@@ -243,11 +272,9 @@ final class ShardRouting implements AutoCloseable {
         throw new KevoClientException(Status.Code.CANCELLED, "interrupted", e);
       }
     }
-    try {
-      store.read().ifPresent(this::newer);
-    } catch (CoordinationException e) {
-      throw new KevoClientException(
-          Status.Code.UNAVAILABLE, "cannot read the shard map again: " + e.getMessage(), e);
+    ShardMap now = read(curator, mapPath);
+    if (now != null) {
+      newer(now);
     }
   }
 
@@ -257,6 +284,6 @@ final class ShardRouting implements AutoCloseable {
     for (KevoClient g : groups.values()) {
       g.close();
     }
-    coordinator.close();
+    curator.close();
   }
 }

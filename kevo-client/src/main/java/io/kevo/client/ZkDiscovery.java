@@ -74,17 +74,7 @@ final class ZkDiscovery implements AutoCloseable {
   private ZkDiscovery(ZkEndpoint endpoint, CoordinatorOptions options) {
     this.endpoint = endpoint;
     this.membersPath = ZKPaths.makePath(options.groupPath(), "members");
-    this.curator =
-        CuratorFrameworkFactory.builder()
-            .connectString(options.connectString())
-            .sessionTimeoutMs(Math.toIntExact(options.sessionTimeout().toMillis()))
-            .connectionTimeoutMs(Math.toIntExact(options.connectionTimeout().toMillis()))
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
-            // A reader follows the connect string it was given; without the tracker's background
-            // read of the ensemble's configuration, an unreachable ensemble logs no error of its
-            // own before start() reports it.
-            .ensembleTracker(false)
-            .build();
+    this.curator = reader(options);
     this.cache = CuratorCache.build(curator, membersPath);
     cache
         .listenable()
@@ -111,6 +101,20 @@ final class ZkDiscovery implements AutoCloseable {
                 initialized.countDown();
               }
             });
+  }
+
+  /** A Curator client (not started) that only reads {@code options}' ensemble. */
+  static CuratorFramework reader(CoordinatorOptions options) {
+    return CuratorFrameworkFactory.builder()
+        .connectString(options.connectString())
+        .sessionTimeoutMs(Math.toIntExact(options.sessionTimeout().toMillis()))
+        .connectionTimeoutMs(Math.toIntExact(options.connectionTimeout().toMillis()))
+        .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
+        // A reader follows the connect string it was given; without the tracker's background
+        // read of the ensemble's configuration, an unreachable ensemble logs no error of its
+        // own before start() reports it.
+        .ensembleTracker(false)
+        .build();
   }
 
   /**

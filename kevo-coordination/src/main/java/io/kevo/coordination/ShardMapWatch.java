@@ -2,6 +2,7 @@ package io.kevo.coordination;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -33,11 +34,10 @@ public final class ShardMapWatch implements AutoCloseable {
   private final AtomicReference<ShardMap> current = new AtomicReference<>();
   private final Listener listener;
 
-  private ShardMapWatch(Coordinator coordinator, Listener listener) {
+  private ShardMapWatch(CuratorFramework client, String path, Listener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.path = coordinator.clusterPath(ShardMapStore.ZNODE);
-    this.cache =
-        CuratorCache.build(coordinator.client(), path, CuratorCache.Options.SINGLE_NODE_CACHE);
+    this.path = path;
+    this.cache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
     cache
         .listenable()
         .addListener(
@@ -58,9 +58,23 @@ public final class ShardMapWatch implements AutoCloseable {
    * map, the first one included, and the map's absence.
    */
   public static ShardMapWatch start(Coordinator coordinator, Listener listener) {
-    ShardMapWatch w = new ShardMapWatch(coordinator, listener);
+    return start(coordinator.client(), coordinator.options(), listener);
+  }
+
+  /**
+   * As {@link #start(Coordinator, Listener)}, on a started Curator client of the ensemble of {@code
+   * options} (a client library's reader, which has no {@link Coordinator}).
+   */
+  public static ShardMapWatch start(
+      CuratorFramework client, CoordinatorOptions options, Listener listener) {
+    ShardMapWatch w = new ShardMapWatch(client, path(options), listener);
     w.cache.start();
     return w;
+  }
+
+  /** The map's znode in the cluster of {@code options}. */
+  public static String path(CoordinatorOptions options) {
+    return options.clusterPath() + "/" + ShardMapStore.ZNODE;
   }
 
   private void gone() {

@@ -46,6 +46,18 @@ public final class RemoteBackend implements ShellBackend {
    */
   public static RemoteBackend connect(KevoClient client, boolean sync) {
     try {
+      if (client.isSharded()) {
+        // Keys go to their shards' nodes; there is no one node to describe.
+        client.get(new byte[] {0}); // fails here, not on the first command, if nothing answers
+        return new RemoteBackend(
+            client,
+            sync,
+            "sharded cluster "
+                + client.options().coordinator()
+                + (sync ? " (synced writes)" : "")
+                + "; .stats and transactions need one shard's node",
+            false);
+      }
       GetNodeInfoResponse info = client.nodeInfo();
       String description =
           "server at "
@@ -133,7 +145,8 @@ public final class RemoteBackend implements ShellBackend {
 
   @Override
   public String closedNote() {
-    return "disconnected from " + client.endpoint();
+    return "disconnected from "
+        + (client.isSharded() ? client.options().coordinator() : client.endpoint());
   }
 
   @Override
