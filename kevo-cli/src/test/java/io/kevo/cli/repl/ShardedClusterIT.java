@@ -162,6 +162,21 @@ class ShardedClusterIT extends ClusterFixture {
         .containsPattern("s1 +\\[-, m\\) +" + s1Primary.name + " at ")
         .containsPattern("s2 +\\[m, -\\) +b1 at ");
 
+    // The shell on zk:// routes each key to its shard and scans across shards in key order.
+    KevoDistribution.CommandRun shell =
+        kevo.run(
+            tmp.resolve("cli"),
+            "put banana 1\nput yak 2\nget yak\nscan\n",
+            Duration.ofSeconds(60),
+            "shell",
+            "--connect",
+            "zk://" + zk.getConnectString() + "/shop");
+    assertThat(shell.status()).as(shell.err()).isZero();
+    assertThat(shell.out())
+        .isEqualTo(
+            "OK\nOK\n2\napple = v-apple\nbanana = 1\nkiwi = v-kiwi\nyak = 2\nzebra = v-zebra\n"
+                + "(5 entries)\n");
+
     // s1's primary dies: s1 fails over to its replica, with every write acknowledged; s2 is
     // untouched. (At replica:1 the new primary serves reads once a replica confirms what it
     // holds: the old primary, back as its replica.)
