@@ -1,6 +1,7 @@
 package io.kevo.client;
 
 import io.grpc.Status;
+import io.kevo.coordination.ShardRange;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -122,7 +123,7 @@ final class ShardedCalls {
     byte[] prefix = spec.prefix();
     if (prefix != null && prefix.length > 0) {
       from = prefix;
-      to = afterPrefix(prefix);
+      to = ShardRange.prefixEnd(prefix);
     } else {
       from = spec.start() == null ? new byte[0] : spec.start();
       to = spec.end() == null || spec.end().length == 0 ? null : spec.end();
@@ -146,18 +147,6 @@ final class ShardedCalls {
     KevoClient first = routing.group(parts.get(0).shard());
     return new KevoScan(
         "Scan", () -> new Concatenated(parts, spec.limit()), first.retrier(), false);
-  }
-
-  /** The first key after every key that starts with {@code prefix}; null if there is none. */
-  static byte[] afterPrefix(byte[] prefix) {
-    byte[] next = prefix.clone();
-    for (int i = next.length - 1; i >= 0; i--) {
-      if (next[i] != (byte) 0xff) {
-        next[i]++;
-        return java.util.Arrays.copyOf(next, i + 1);
-      }
-    }
-    return null;
   }
 
   /** The parts' scans one after the other, each opened when the previous one ends. */

@@ -101,6 +101,21 @@ public record ShardRange(String id, byte[] start, byte[] end) {
     return sb.append('"').toString();
   }
 
+  /**
+   * The first key after every key that starts with {@code prefix}, i.e. the end of the prefix's
+   * range; null if there is none (the prefix is all {@code 0xff}).
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    byte[] next = prefix.clone();
+    for (int i = next.length - 1; i >= 0; i--) {
+      if (next[i] != (byte) 0xff) {
+        next[i]++;
+        return Arrays.copyOf(next, i + 1);
+      }
+    }
+    return null;
+  }
+
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }

@@ -34,6 +34,13 @@ class ShardMapTest {
   }
 
   @Test
+  void aPrefixsRangeEndsAtTheFirstKeyPastIt() {
+    assertThat(ShardRange.prefixEnd(b("ab"))).isEqualTo(b("ac"));
+    assertThat(ShardRange.prefixEnd(new byte[] {'a', (byte) 0xff})).isEqualTo(b("b"));
+    assertThat(ShardRange.prefixEnd(new byte[] {(byte) 0xff, (byte) 0xff})).isNull();
+  }
+
+  @Test
   void oneShardOwnsEverything() {
     ShardMap map = ShardMap.even(1);
     assertThat(map.shards()).singleElement().extracting(ShardRange::describe).isEqualTo("[-, -)");

@@ -182,7 +182,7 @@ final class ShardGate {
     byte[] to; // null: no upper bound
     if (!prefix.isEmpty()) {
       from = prefix.toByteArray();
-      to = afterPrefix(from);
+      to = ShardRange.prefixEnd(from);
     } else if (!suffix.isEmpty()) {
       from = new byte[0];
       to = null;
@@ -224,18 +224,6 @@ final class ShardGate {
             + advice,
         owner.id(),
         v.map().version());
-  }
-
-  /** The first key after every key that starts with {@code prefix}; null if there is none. */
-  private static byte[] afterPrefix(byte[] prefix) {
-    byte[] next = prefix.clone();
-    for (int i = next.length - 1; i >= 0; i--) {
-      if (next[i] != (byte) 0xff) {
-        next[i]++;
-        return Arrays.copyOf(next, i + 1);
-      }
-    }
-    return null;
   }
 
   /** Why no key can be served at all, or null if this node's shard is in the map. */
