@@ -45,7 +45,8 @@ final class ShardRouting implements AutoCloseable {
 
   /**
    * How many times one call is sent again after a node said its key is another shard's; with the
-   * pauses before each (50 ms doubling), a node's watch has 1.5 s to deliver a new map.
+   * client's backoff before each resend to a lagging node ({@link ClientOptions#initialBackoff()},
+   * 100 ms doubling by default), a node's watch has about 3 s to deliver a new map.
    */
   static final int MAX_REROUTES = 5;
 
@@ -168,14 +169,18 @@ final class ShardRouting implements AutoCloseable {
    */
   <T> T route(byte[] key, Function<KevoClient, T> call) {
     for (int attempt = 0; ; attempt++) {
+      KevoClient group = groupOf(key);
       try {
-        return call.apply(groupOf(key));
+        return call.apply(group);
       } catch (KevoClientException e) {
         long version = refusedMapVersion(e);
         if (version < 0 || attempt >= MAX_REROUTES) {
           throw e;
         }
-        reread(version, attempt);
+        if (nodeLags(version)) {
+          group.retrier().pause("Route", attempt + 1, e);
+        }
+        reread();
       }
     }
   }
@@ -257,21 +262,18 @@ final class ShardRouting implements AutoCloseable {
   }
 
   /**
-   * Reads the map now, after a node judged by version {@code seen}. A node that judged by a map no
-   * newer than the client's is behind (its watch has not delivered the newer map yet): give it a
-   * moment, longer at each attempt.
+   * Whether a node that refused a key judged by a map no newer than the client's: it is behind (its
+   * watch has not delivered the newer map yet), so the call waits the client's backoff before it is
+   * sent again.
    */
-  void reread(long seen, int attempt) {
-    ShardMap held = map.get();
-    LOG.debug("a node judged by shard map version {}; this client holds {}", seen, held.version());
-    if (seen <= held.version()) {
-      try {
-        Thread.sleep(50L << attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KevoClientException(Status.Code.CANCELLED, "interrupted", e);
-      }
-    }
+  boolean nodeLags(long seen) {
+    long held = map.get().version();
+    LOG.debug("a node judged by shard map version {}; this client holds {}", seen, held);
+    return seen <= held;
+  }
+
+  /** Reads the map now (a node named a newer one, or lags behind this client's). */
+  void reread() {
     ShardMap now = read(curator, mapPath);
     if (now != null) {
       newer(now);

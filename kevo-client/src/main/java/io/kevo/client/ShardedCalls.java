@@ -9,6 +9,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -86,9 +87,11 @@ final class ShardedCalls {
   /** {@link ShardRouting#route} for a call that answers later. */
   private <T> CompletableFuture<T> routeAsync(
       byte[] key, Function<KevoClient, CompletableFuture<T>> call, int attempt) {
+    KevoClient group;
     CompletableFuture<T> first;
     try {
-      first = call.apply(routing.groupOf(key));
+      group = routing.groupOf(key);
+      first = call.apply(group);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -101,12 +104,15 @@ final class ShardedCalls {
           if (cause instanceof KevoClientException e
               && ShardRouting.refusedMapVersion(e) >= 0
               && attempt < ShardRouting.MAX_REROUTES) {
-            try {
-              routing.reread(ShardRouting.refusedMapVersion(e), attempt);
-            } catch (RuntimeException unreadable) {
-              return CompletableFuture.failedFuture(unreadable);
-            }
-            return routeAsync(key, call, attempt + 1);
+            // Not on this callback thread: wait out the backoff (if the node lags) on a timer, and
+            // read the map there.
+            long delay =
+                routing.nodeLags(ShardRouting.refusedMapVersion(e))
+                    ? group.retrier().backoffNanos(attempt + 1)
+                    : 0;
+            return CompletableFuture.runAsync(
+                    routing::reread, CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS))
+                .thenCompose(v -> routeAsync(key, call, attempt + 1));
           }
           return CompletableFuture.failedFuture(cause);
         });
