@@ -36,6 +36,7 @@ public final class Coordinator implements AutoCloseable {
   private final Object stateChanged = new Object();
   private volatile SessionState state = SessionState.SUSPENDED;
   private boolean connectedOnce; // Curator's event thread only
+  private final Coordinator owner; // a view of another group on owner's session; else null
 
   private Coordinator(CoordinatorOptions options) {
     this.options = options;
@@ -52,6 +53,22 @@ public final class Coordinator implements AutoCloseable {
             .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
             .build();
     client.getConnectionStateListenable().addListener((c, s) -> changed(s));
+    this.owner = null;
+  }
+
+  private Coordinator(Coordinator owner, CoordinatorOptions options) {
+    this.options = options;
+    this.client = owner.client;
+    this.owner = owner;
+  }
+
+  /**
+   * A view of shard {@code shardId}'s replication group on this session, for reading another
+   * group's records (a split's new shard follows the primary of the shard it splits from). Its
+   * state is this session's; closing it does nothing; it takes no listeners.
+   */
+  public Coordinator group(String shardId) {
+    return new Coordinator(owner != null ? owner : this, options.forShard(shardId));
   }
 
   /**
@@ -66,6 +83,9 @@ public final class Coordinator implements AutoCloseable {
 
   /** Waits for a live session, up to {@code timeout}; false on timeout or when interrupted. */
   public boolean awaitLive(Duration timeout) {
+    if (owner != null) {
+      return owner.awaitLive(timeout);
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (stateChanged) {
       // Waits on this class's own state, not Curator's, so that a caller who sees true also sees
@@ -88,11 +108,14 @@ public final class Coordinator implements AutoCloseable {
 
   /** The session's state now. */
   public SessionState state() {
-    return state;
+    return owner != null ? owner.state() : state;
   }
 
   /** Adds a listener told of each later state change (not the current state). */
   public void addListener(Consumer<SessionState> listener) {
+    if (owner != null) {
+      throw new IllegalStateException("a group view takes no listeners");
+    }
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
@@ -165,7 +188,7 @@ public final class Coordinator implements AutoCloseable {
   /** Ends the session; idempotent, throws nothing. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (owner == null && closed.compareAndSet(false, true)) {
       synchronized (stateChanged) {
         stateChanged.notifyAll();
       }

@@ -107,6 +107,46 @@ public record ShardMap(long version, List<ShardRange> shards) {
     return new ShardMap(1, shards);
   }
 
+  /**
+   * The next map: shard {@code id} split at {@code at}, keeping {@code [start, at)}, and a new
+   * shard {@code newId} owning {@code [at, end)} right after it.
+   *
+   * @throws IllegalArgumentException if the map has no shard {@code id}, already has {@code newId},
+   *     or {@code at} is not strictly inside the shard's range (past its start, before its end)
+   */
+  public ShardMap split(String id, byte[] at, String newId) {
+    ShardRange from =
+        shard(id)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "shard map version " + version + " has no shard " + id));
+    if (shard(newId).isPresent()) {
+      throw new IllegalArgumentException(
+          "shard map version " + version + " already has a shard " + newId);
+    }
+    if (Arrays.compareUnsigned(at, from.start()) <= 0 || !from.contains(at)) {
+      throw new IllegalArgumentException(
+          "split point "
+              + ShardRange.keyText(at)
+              + " is not inside shard "
+              + id
+              + " "
+              + from.text()
+              + ": it must come after the shard's first key and before its end");
+    }
+    List<ShardRange> next = new ArrayList<>();
+    for (ShardRange r : shards) {
+      if (r.id().equals(id)) {
+        next.add(new ShardRange(id, r.start(), at));
+        next.add(new ShardRange(newId, at, r.end()));
+      } else {
+        next.add(r);
+      }
+    }
+    return new ShardMap(version + 1, next);
+  }
+
   /** The shard that owns {@code key}. */
   public ShardRange ownerOf(byte[] key) {
     // Binary search for the last shard whose start is <= key; the first starts at the empty key.
