@@ -80,6 +80,9 @@ public record PrimaryStatus(
    * @param heldFromSequence the first sequence its WAL hold keeps, or -1 if it has none
    * @param holdDropped whether the retention limits dropped its hold
    * @param lastSeenMillis when it last connected, acknowledged or disconnected (clock millis)
+   * @param learner whether its last stream was a learner's (a node of another shard copying this
+   *     log for a split): it counts toward no acknowledgement level, and is not a member of this
+   *     shard (not one to send this shard's reads to, nor to promote)
    */
   public record Replica(
       String replicaId,
@@ -96,7 +99,8 @@ public record PrimaryStatus(
       long connectCount,
       long heldFromSequence,
       boolean holdDropped,
-      long lastSeenMillis) {
+      long lastSeenMillis,
+      boolean learner) {
     /** Wire bytes per raw byte (1.0 without compression; lower is better). */
     public double compressionRatio() {
       return bytesSentRaw == 0 ? 1.0 : (double) bytesSentWire / bytesSentRaw;

@@ -43,6 +43,11 @@ import java.util.function.Supplier;
  * @param bootstrap whether a replica whose position the primary no longer retains fetches a
  *     snapshot of the primary and replaces its contents with it (else it keeps retrying, its status
  *     saying it needs a bootstrap)
+ * @param learner whether this replica streams as a learner ({@code WALStreamRequest.learner}): a
+ *     node of another shard copying the primary's log for a split (default false). The primary
+ *     keeps the log for it from its acknowledged position like for any replica, but its
+ *     acknowledgements count toward no acknowledgement level ({@code replica:N}, {@code all}) and
+ *     never move the primary's confirmed sequence: it will never be elected in the primary's shard
  */
 public record ReplicaOptions(
     String replicaId,
@@ -62,7 +67,8 @@ public record ReplicaOptions(
     Clock clock,
     NanoClock nanoTime,
     Supplier<Random> random,
-    boolean bootstrap) {
+    boolean bootstrap,
+    boolean learner) {
 
   /** A monotonic clock in nanoseconds ({@code System::nanoTime} by default). */
   @FunctionalInterface
@@ -149,6 +155,7 @@ public record ReplicaOptions(
     b.nanoTime = nanoTime;
     b.random = random;
     b.bootstrap = bootstrap;
+    b.learner = learner;
     return b;
   }
 
@@ -172,6 +179,7 @@ public record ReplicaOptions(
     private NanoClock nanoTime = System::nanoTime;
     private Supplier<Random> random = Random::new;
     private boolean bootstrap = true;
+    private boolean learner;
 
     private Builder() {}
 
@@ -267,6 +275,15 @@ public record ReplicaOptions(
       return this;
     }
 
+    /**
+     * Default false: streams as a learner, whose acknowledgements count toward no acknowledgement
+     * level of the primary (see {@link ReplicaOptions#learner()}).
+     */
+    public Builder learner(boolean v) {
+      learner = v;
+      return this;
+    }
+
     public ReplicaOptions build() {
       return new ReplicaOptions(
           replicaId,
@@ -286,7 +303,8 @@ public record ReplicaOptions(
           clock,
           nanoTime,
           random,
-          bootstrap);
+          bootstrap,
+          learner);
     }
   }
 }

@@ -109,9 +109,12 @@ public final class Primary implements PrimaryNode {
             ? options.stateDirectory()
             : db.directory().resolve("replication");
     this.retention = new Retention(wal, options, stateDir, counters.holdsDropped);
+    // Learners are not among the positions: they never count toward a level (see Retention).
     this.acks =
         new AckWaiters(
-            () -> retention.map(t -> new AckWaiters.Position(t, t.confirmed, t.session != null)));
+            () ->
+                retention.mapCounted(
+                    t -> new AckWaiters.Position(t, t.confirmed, t.session != null)));
     this.snapshots =
         new SnapshotTransfers(db, options, retention::bootstrapped, this::lastSequence, epochs);
     this.reads =
@@ -240,7 +243,9 @@ public final class Primary implements PrimaryNode {
 
   /**
    * The highest sequence some replica has acknowledged as durable through a session of this primary
-   * (not before it opened): it holds every entry up to there. 0 before any acknowledgement.
+   * (not before it opened): it holds every entry up to there. 0 before any acknowledgement. A
+   * learner's acknowledgements ({@link io.kevo.replication.ReplicaOptions#learner()}) never move
+   * it.
    */
   public long confirmedSequence() {
     return retention.confirmed();
@@ -303,6 +308,10 @@ public final class Primary implements PrimaryNode {
    * {@link AckResult#acknowledged()} says how many did confirm). With no replica connected, {@code
    * all} is met at once with 0 of 0.
    *
+   * <p>Learners ({@link io.kevo.replication.ReplicaOptions#learner()}: nodes of another shard
+   * copying this log for a split) count for neither level: they are never waited for and never meet
+   * one, since this shard never elects them.
+   *
    * @param timeout how long to wait at most (zero or negative: look once)
    */
   public CompletableFuture<AckResult> awaitAcknowledged(
@@ -315,7 +324,10 @@ public final class Primary implements PrimaryNode {
     return f;
   }
 
-  /** Replicas whose stream is open now. */
+  /**
+   * Replicas whose stream is open now, learners not included (they must not satisfy {@code
+   * --min-replicas-to-write} either: a write only they hold is lost in this shard's failover).
+   */
   public int connectedReplicas() {
     return reporter.connectedReplicas();
   }

@@ -64,7 +64,8 @@ final class PrimaryReporter {
               t.connectCount,
               t.hold != null ? t.hold.fromSequence() : -1,
               t.holdDropped,
-              t.lastSeenMillis);
+              t.lastSeenMillis,
+              t.learner);
         });
   }
 
@@ -90,10 +91,10 @@ final class PrimaryReporter {
         replicas());
   }
 
-  /** Replicas whose stream is open now. */
+  /** Replicas whose stream is open now, learners not included. */
   int connectedReplicas() {
     int n = 0;
-    for (boolean c : retention.map(t -> t.session != null)) {
+    for (boolean c : retention.mapCounted(t -> t.session != null)) {
       n += c ? 1 : 0;
     }
     return n;

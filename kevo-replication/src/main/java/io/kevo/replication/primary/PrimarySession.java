@@ -72,6 +72,7 @@ final class PrimarySession implements SessionManager.Session {
   private final ResponseBatcher batcher;
   private final int fragmentBytes;
   private final long sliceBytes;
+  private final boolean learner;
   private Retention.Tracked replica;
 
   // Cross-thread signals.
@@ -112,8 +113,10 @@ final class PrimarySession implements SessionManager.Session {
       StreamObserver<WALStreamResponse> responses,
       CompressionCodec codec,
       boolean packed,
-      long startSequence) {
+      long startSequence,
+      boolean learner) {
     this.id = id;
+    this.learner = learner;
     this.context = context;
     this.responses = responses;
     this.flow = responses instanceof ServerCallStreamObserver<WALStreamResponse> s ? s : null;
@@ -151,6 +154,14 @@ final class PrimarySession implements SessionManager.Session {
 
   Retention.Tracked replica() {
     return replica;
+  }
+
+  /**
+   * Whether the replica streams as a learner ({@code WALStreamRequest.learner}): its acks move its
+   * retention only, never an acknowledgement level nor the confirmed sequence.
+   */
+  boolean learner() {
+    return learner;
   }
 
   long sentUpTo() {

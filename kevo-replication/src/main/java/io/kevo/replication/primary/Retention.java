@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * its session is connected. A hold is dropped (logged) once the log it keeps alive exceeds the byte
  * limit, or once its disconnected replica has not been seen for the age limit (which also forgets
  * the replica); a request for a position no longer retained is then refused explicitly.
+ *
+ * <p>A learner (a node of another shard copying this shard's log for a split, {@code
+ * WALStreamRequest.learner}) is held for like any replica, but its acknowledgements never confirm
+ * anything ({@link #confirmed()}) and it is left out of {@link #mapCounted}: it will never be
+ * elected in this shard, so a write only it holds is lost when this shard fails over.
  */
 final class Retention {
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -40,6 +45,9 @@ final class Retention {
     // never a position loaded from disk (perhaps of an older term, beyond a log this primary lost)
     // nor one declared or installed without an acknowledgement. What confirms writes and reads.
     long confirmed;
+    // Whether its last session streams as a learner: then it counts toward no acknowledgement
+    // level. Not persisted: a replica loaded from disk confirms nothing until a session attaches.
+    boolean learner;
     String address;
     long lastSeenMillis;
     boolean holdDropped;
@@ -125,6 +133,7 @@ final class Retention {
     Tracked t = replicas.computeIfAbsent(key, k -> new Tracked(k, anonymous));
     previous[0] = t.session;
     t.session = session;
+    t.learner = session.learner();
     t.connectCount++;
     if (!address.isEmpty()) {
       t.address = address;
@@ -220,11 +229,15 @@ final class Retention {
 
   /**
    * Records an acknowledgement, through a session of this process, of everything up to {@code
-   * upTo}: the replica confirms it ({@link #confirmed()}), and its hold moves past it.
+   * upTo}: the replica confirms it ({@link #confirmed()}) unless the session is a learner's, and
+   * its hold moves past it.
+   *
+   * @param learner whether the acknowledging session streams as a learner (not {@code t.learner}: a
+   *     late ack of a superseded learner session must not confirm anything)
    */
-  synchronized void acknowledged(Tracked t, long upTo) {
+  synchronized void acknowledged(Tracked t, long upTo, boolean learner) {
     t.lastSeenMillis = clock.millis();
-    if (upTo > t.confirmed) {
+    if (!learner && upTo > t.confirmed) {
       t.confirmed = upTo;
       if (upTo > confirmed) {
         confirmed = upTo; // before the lock is released: before any waiter learns of it
@@ -308,6 +321,20 @@ final class Retention {
     List<T> out = new ArrayList<>(replicas.size());
     for (Tracked t : replicas.values()) {
       out.add(f.apply(t));
+    }
+    return out;
+  }
+
+  /**
+   * Like {@link #map}, over the replicas that count toward acknowledgement levels: all but
+   * learners.
+   */
+  synchronized <T> List<T> mapCounted(java.util.function.Function<Tracked, T> f) {
+    List<T> out = new ArrayList<>(replicas.size());
+    for (Tracked t : replicas.values()) {
+      if (!t.learner) {
+        out.add(f.apply(t));
+      }
     }
     return out;
   }

@@ -85,7 +85,14 @@ final class SessionRouter implements SessionContext.EndListener {
     long start = Math.max(1, request.getStartSequence());
     CompressionCodec codec = negotiate(request);
     PrimarySession session =
-        new PrimarySession(sessionId, context, responses, codec, request.getAcceptPacked(), start);
+        new PrimarySession(
+            sessionId,
+            context,
+            responses,
+            codec,
+            request.getAcceptPacked(),
+            start,
+            request.getLearner());
     PrimarySession[] previous = new PrimarySession[1];
     Retention.Tracked t;
     synchronized (lifecycle) {
@@ -113,8 +120,9 @@ final class SessionRouter implements SessionContext.EndListener {
     counters.sessionsOpened.increment();
     supersede(previous[0], sessionId);
     LOG.info(
-        "session {}: replica '{}' ({}) streams from sequence {}, codec {}{}",
+        "session {}: {} '{}' ({}) streams from sequence {}, codec {}{}",
         sessionId,
+        request.getLearner() ? "learner" : "replica",
         replicaId,
         address,
         start,
@@ -144,7 +152,7 @@ final class SessionRouter implements SessionContext.EndListener {
               + "); nothing acknowledged");
     }
     s.acknowledge(upTo);
-    retention.acknowledged(s.replica(), upTo);
+    retention.acknowledged(s.replica(), upTo, s.learner());
     acks.acknowledged();
     return AckResponse.newBuilder().setSuccess(true).build();
   }

@@ -179,14 +179,16 @@ final class ReplicaLoop {
             .setAcceptPacked(options.acceptPacked())
             .setLastEpoch(mine == null ? 0 : mine.epoch())
             .setLastTermId(mine == null ? "" : mine.termId())
+            .setLearner(options.learner())
             .build();
     stream = new ReplicaStream(++streamCount, events, options.queueCapacity());
     acks.streamStarted(stream);
     LOG.info(
-        "replica {}: streaming from the primary at sequence {} (stream {})",
+        "replica {}: streaming from the primary at sequence {} (stream {}{})",
         replicaId,
         expected,
-        stream.id());
+        stream.id(),
+        options.learner() ? ", as a learner" : "");
     lastHeardNanos = nanos();
     stream.start(channel, request);
     while (!stopping) {
