@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
           + " (init), and show the shards with their primaries and lag (status)."
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {ClusterInitCommand.class, ClusterStatusCommand.class})
+    subcommands = {ClusterInitCommand.class, ClusterStatusCommand.class, ClusterSplitCommand.class})
 final class ClusterCommand implements Runnable {
   @Spec private CommandSpec spec;
 

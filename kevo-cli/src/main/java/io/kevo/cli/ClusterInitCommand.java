@@ -2,9 +2,6 @@ package io.kevo.cli;
 
 import io.kevo.cli.shell.ByteText;
 import io.kevo.cli.shell.Report;
-import io.kevo.cli.shell.Token;
-import io.kevo.cli.shell.Tokenizer;
-import io.kevo.cli.shell.UsageException;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
@@ -120,23 +117,11 @@ final class ClusterInitCommand implements Callable<Integer> {
   }
 
   private byte[] key(String text) {
-    List<Token> tokens;
     try {
-      tokens = Tokenizer.tokenize(text);
-    } catch (UsageException e) {
-      throw usage("split point " + text + ": " + e.getMessage());
+      return ShardText.parseKey(text, "split point");
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
-    if (tokens.size() != 1) {
-      throw usage(
-          tokens.isEmpty()
-              ? "a split point cannot be the empty key"
-              : "split point " + text + " is one key: put it in double quotes, as in kevo shell");
-    }
-    byte[] key = tokens.get(0).bytes();
-    if (key.length == 0) {
-      throw usage("a split point cannot be the empty key");
-    }
-    return key;
   }
 
   /** The shards written, one row each, and how to start their nodes. */

@@ -1,8 +1,12 @@
 package io.kevo.cli;
 
 import io.kevo.cli.shell.ByteText;
+import io.kevo.cli.shell.Token;
+import io.kevo.cli.shell.Tokenizer;
+import io.kevo.cli.shell.UsageException;
 import io.kevo.coordination.ShardRange;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * A shard's key range as {@code kevo cluster} prints it: {@code [START, END)} with each bound
@@ -22,6 +26,31 @@ final class ShardText {
         + ", "
         + (end == null ? "-" : key(end))
         + ")";
+  }
+
+  /**
+   * A key typed as the shell reads one (UTF-8 text, {@code \xNN} for a byte, double quotes around a
+   * space or a comma), for a split point.
+   *
+   * @param what what the key is, for messages ("split point")
+   * @throws IllegalArgumentException saying what is wrong with it (empty, two keys, bad escape)
+   */
+  static byte[] parseKey(String text, String what) {
+    List<Token> tokens;
+    try {
+      tokens = Tokenizer.tokenize(text);
+    } catch (UsageException e) {
+      throw new IllegalArgumentException(what + " " + text + ": " + e.getMessage(), e);
+    }
+    if (tokens.size() > 1) {
+      throw new IllegalArgumentException(
+          what + " " + text + " is one key: put it in double quotes, as in kevo shell");
+    }
+    byte[] key = tokens.isEmpty() ? new byte[0] : tokens.get(0).bytes();
+    if (key.length == 0) {
+      throw new IllegalArgumentException("a " + what + " cannot be the empty key");
+    }
+    return key;
   }
 
   /** A bound's bytes in hex ({@code ""} for the empty key), for scripts. */

@@ -13,6 +13,8 @@ import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.MemberRegistry;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
+import io.kevo.coordination.SplitRecord;
+import io.kevo.coordination.SplitStore;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 class ClusterCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NL = System.lineSeparator();
+  private static final String SPLIT_HELP = " Run 'kevo cluster split --help' for usage.";
 
   private TestingServer zk;
   private CoordinatorOptions options;
@@ -177,7 +180,7 @@ class ClusterCommandTest {
   void clusterAloneAsksForACommand() {
     assertUsageError(
         kevo("", "cluster"),
-        "error: missing command (one of init, status). Run 'kevo cluster --help' for usage.");
+        "error: missing command (one of init, status, split). Run 'kevo cluster --help' for usage.");
   }
 
   @Test
@@ -250,6 +253,59 @@ class ClusterCommandTest {
     assertThat(second.path("max_lag").isNull()).isTrue();
     assertThat(second.path("primary_durable_sequence").isNull()).isTrue();
     assertThat(second.path("primary_data_bytes").isNull()).isTrue();
+  }
+
+  @Test
+  void splitChecksItsRequestBeforeWritingAnything() {
+    assertThat(cluster("split", "s1", "--at", "g").err())
+        .isEqualTo("error: cluster main is not sharded (no shard map)" + NL);
+    assertThat(cluster("init", "--split-at", "m").status()).isZero();
+
+    assertUsageError(
+        cluster("split", "s1"), "error: say where to split: --at KEY (or --abort)." + SPLIT_HELP);
+    assertUsageError(
+        cluster("split", "s1", "--at", "q"),
+        "error: split point \"q\" is not inside shard s1 [-, \"m\"): it must come after the"
+            + " shard's first key and before its end."
+            + SPLIT_HELP);
+    assertUsageError(
+        cluster("split", "s1", "--at", "g", "--into", "s2"),
+        "error: shard map version 1 already has a shard s2." + SPLIT_HELP);
+    assertThat(new SplitStore(session).all()).isEmpty();
+    assertThat(cluster("split", "s1", "--abort").err())
+        .isEqualTo("error: shard s1 has no split under way" + NL);
+  }
+
+  @Test
+  void aSplitWhoseNewShardNeverCatchesUpStaysRecordedUntilAborted() {
+    assertThat(cluster("init", "--split-at", "m").status()).isZero();
+
+    Run run = cluster("split", "s1", "--at", "g", "--learn-timeout", "1s");
+
+    assertThat(run.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+    assertThat(run.out())
+        .isEqualTo(
+            "recorded the split of shard s1 at \"g\" into s3; start the new shard's nodes with"
+                + " kevo server ... --shard s3\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "error: no node of shard s3 caught up with shard s1 within 1 s (none is running:"
+                + " start them with --shard s3); the split stays recorded: run the command again"
+                + " to go on, or --abort"
+                + NL);
+    assertThat(new SplitStore(session).read("s1").orElseThrow().record().state())
+        .isEqualTo(SplitRecord.State.LEARNING);
+
+    Run abort = cluster("split", "s1", "--abort");
+
+    assertThat(abort.status()).as(abort.err()).isZero();
+    assertThat(abort.out())
+        .isEqualTo(
+            "Gave up the split s1 into s3 at \"g\" (ABORTED); shard s1 serves its whole range"
+                + " again\n");
+    assertThat(new SplitStore(session).read("s1").orElseThrow().record().state())
+        .isEqualTo(SplitRecord.State.ABORTED);
+    assertThat(map().orElseThrow().version()).isEqualTo(1);
   }
 
   @Test

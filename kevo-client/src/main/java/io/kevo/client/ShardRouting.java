@@ -30,9 +30,10 @@ import org.apache.zookeeper.KeeperException;
  * <p>A node refuses a key its shard no longer owns with {@code FAILED_PRECONDITION} and the version
  * of its map ({@code kevo-shard-map-version}); nothing of the call was done, so it is safe to send
  * again. When that version is newer than the client's map, the client reads the map and sends the
- * call to the new owner; when it is not, the node has a newer map than the client's watch has
- * delivered, or an older one, and the client reads the map again and retries, at most {@link
- * #MAX_REROUTES} times.
+ * call to the new owner at once; if that map is not published yet (a shard splitting refuses its
+ * moving keys naming the version that will give them away), it waits its retry backoff first. When
+ * the version is not newer, the node lags behind the client: the client waits its backoff, reads
+ * the map again and retries. At most {@link #MAX_REROUTES} times.
  *
  * <p>The map is read and watched with a Curator client of its own that only reads (as {@link
  * ZkDiscovery}'s), so that an unreachable ensemble is one clear error, not a log of stack traces.
@@ -177,9 +178,14 @@ final class ShardRouting implements AutoCloseable {
         if (version < 0 || attempt >= MAX_REROUTES) {
           throw e;
         }
-        if (nodeLags(version)) {
-          group.retrier().pause("Route", attempt + 1, e);
+        if (!nodeLags(version)) {
+          reread();
+          if (holds(version)) {
+            continue; // the map the node named is here: send to its owner at once
+          }
+          // The node named a map not published yet: a split is flipping. Wait, then read again.
         }
+        group.retrier().pause("Route", attempt + 1, e);
         reread();
       }
     }
@@ -270,6 +276,11 @@ final class ShardRouting implements AutoCloseable {
     long held = map.get().version();
     LOG.debug("a node judged by shard map version {}; this client holds {}", seen, held);
     return seen <= held;
+  }
+
+  /** Whether this client's map is at least version {@code version}. */
+  boolean holds(long version) {
+    return map.get().version() >= version;
   }
 
   /** Reads the map now (a node named a newer one, or lags behind this client's). */

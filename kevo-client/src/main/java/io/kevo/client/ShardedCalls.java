@@ -104,14 +104,21 @@ final class ShardedCalls {
           if (cause instanceof KevoClientException e
               && ShardRouting.refusedMapVersion(e) >= 0
               && attempt < ShardRouting.MAX_REROUTES) {
-            // Not on this callback thread: wait out the backoff (if the node lags) on a timer, and
-            // read the map there.
-            long delay =
-                routing.nodeLags(ShardRouting.refusedMapVersion(e))
-                    ? group.retrier().backoffNanos(attempt + 1)
-                    : 0;
+            // Not on this callback thread: read the map on a timer, after the backoff if the node
+            // lags or named a map not published yet (a split flipping).
+            long seen = ShardRouting.refusedMapVersion(e);
+            long backoff = group.retrier().backoffNanos(attempt + 1);
+            boolean lags = routing.nodeLags(seen);
             return CompletableFuture.runAsync(
-                    routing::reread, CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS))
+                    routing::reread,
+                    CompletableFuture.delayedExecutor(lags ? backoff : 0, TimeUnit.NANOSECONDS))
+                .thenCompose(
+                    v ->
+                        lags || routing.holds(seen)
+                            ? CompletableFuture.completedFuture(null)
+                            : CompletableFuture.runAsync(
+                                routing::reread,
+                                CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)))
                 .thenCompose(v -> routeAsync(key, call, attempt + 1));
           }
           return CompletableFuture.failedFuture(cause);

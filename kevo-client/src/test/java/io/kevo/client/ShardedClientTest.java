@@ -74,6 +74,13 @@ class ShardedClientTest {
   }
 
   private KevoServer node(String id, String shard) {
+    KevoServer s = started(id, shard);
+    await().atMost(WAIT).until(() -> s.role() == NodeRole.PRIMARY);
+    return s;
+  }
+
+  /** A node of {@code shard}, not yet elected (a shard not in the map elects no primary). */
+  private KevoServer started(String id, String shard) {
     KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
     FailoverOptions failover =
         FailoverOptions.of(zk.getConnectString(), "shop")
@@ -92,7 +99,6 @@ class ShardedClientTest {
                 .listen("127.0.0.1", 0)
                 .build());
     toClose.add(s);
-    await().atMost(WAIT).until(() -> s.role() == NodeRole.PRIMARY);
     return s;
   }
 
@@ -161,7 +167,8 @@ class ShardedClientTest {
     new ShardMapStore(admin).create(v1);
     KevoServer s1 = node("a1", "s1");
     node("b1", "s2");
-    node("c1", "s3"); // s3 is not in the map yet: it serves nothing
+    // s3 is not in the map yet: its node serves nothing and takes no part in an election.
+    KevoServer s3 = started("c1", "s3");
     KevoClient c = client();
     c.put(b("apple"), b("1"));
 
@@ -190,6 +197,7 @@ class ShardedClientTest {
                 }
               });
     }
+    await().atMost(WAIT).until(() -> s3.role() == NodeRole.PRIMARY);
     c.put(b("kiwi"), b("2"));
 
     assertThat(c.get(b("kiwi")).map(ShardedClientTest::s)).contains("2");

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ final class CoordinatedNode implements AutoCloseable {
   private final String memberId;
   private final Coordinator coordinator;
   private volatile ShardMapWatch shardWatch; // set once at start
+  private volatile SplitRole splits; // set once at start
   private final Lease lease;
   private final EpochLedger ledger;
   private final ClusterRecords records;
@@ -85,6 +87,7 @@ final class CoordinatedNode implements AutoCloseable {
   // Confined to the loop thread.
   private long bidAtNanos;
   private long noPrimarySinceNanos = -1;
+  private boolean splitJustLanded; // this node's shard received its keys: elect without the grace
   private String loggedState;
 
   private CoordinatedNode(
@@ -131,6 +134,7 @@ final class CoordinatedNode implements AutoCloseable {
       NodeReplication node,
       ReplicationGate gate,
       ShardGate shards,
+      ToIntFunction<String> rollBackTransactions,
       KevoDB db,
       ServerOptions options,
       String selfAddress) {
@@ -142,6 +146,7 @@ final class CoordinatedNode implements AutoCloseable {
       coordinator.close();
       throw e;
     }
+    c.splits = new SplitRole(coordinator, shards, node, db, rollBackTransactions);
     c.shardWatch =
         ShardMapWatch.start(
             coordinator,
@@ -268,6 +273,13 @@ final class CoordinatedNode implements AutoCloseable {
       return;
     }
     publish();
+    SplitRole.Next split = splits.step(leading, term.epoch());
+    if (split == SplitRole.Next.WAIT) {
+      clusterHasPrimary = false;
+      setState(splits.state());
+      return;
+    }
+    splitJustLanded |= split == SplitRole.Next.ELECT_NOW;
     LeaderElection e = election;
     if (leading) {
       if (e == null || !e.holdsOnEnsemble() || ledger.current() != term.epoch()) {
@@ -302,6 +314,7 @@ final class CoordinatedNode implements AutoCloseable {
     clusterHasPrimary = other.isPresent();
     if (other.isPresent()) {
       noPrimarySinceNanos = -1;
+      splitJustLanded = false;
       giveUpBid("another member leads");
       MemberInfo p = other.get();
       io.kevo.replication.replica.Replica r = node.replica();
@@ -333,7 +346,7 @@ final class CoordinatedNode implements AutoCloseable {
     if (noPrimarySinceNanos < 0) {
       noPrimarySinceNanos = now;
     }
-    if (now - noPrimarySinceNanos < graceNanos && !handedToMe && !forced) {
+    if (now - noPrimarySinceNanos < graceNanos && !handedToMe && !forced && !splitJustLanded) {
       return;
     }
     Optional<FailoverRecord> last = view.lastFailover();
@@ -452,17 +465,8 @@ final class CoordinatedNode implements AutoCloseable {
     boolean planned = switchover.map(r -> r.isHandedOff() && r.to().equals(memberId)).orElse(false);
     forced = false;
     String why =
-        byHand
-            ? "kevo promote --force; " + choice.reason()
-            : planned
-                ? "switchover requested; " + choice.reason()
-                : previous.isEmpty()
-                    ? "first election"
-                    : (from.equals(memberId)
-                            ? "re-elected after its session ended"
-                            : "primary " + from + " gone")
-                        + "; "
-                        + choice.reason();
+        TakeOverReason.of(byHand, planned, splitJustLanded, previous, memberId, choice.reason());
+    splitJustLanded = false;
     if (previous.isPresent()) {
       records.writeFailover(
           new FailoverRecord(System.currentTimeMillis(), from, memberId, epoch, why));

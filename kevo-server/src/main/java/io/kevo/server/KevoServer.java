@@ -246,7 +246,14 @@ public final class KevoServer implements AutoCloseable {
       s.replication.start(s.selfAddress);
       if (options.failover() != null) {
         s.coordinated =
-            CoordinatedNode.start(s.replication, s.gate, s.shards, db, options, s.selfAddress);
+            CoordinatedNode.start(
+                s.replication,
+                s.gate,
+                s.shards,
+                s.transactions::rollBackAll,
+                db,
+                options,
+                s.selfAddress);
         s.gate.coordinated(s.coordinated);
         s.replication.coordinated(s.coordinated);
       }

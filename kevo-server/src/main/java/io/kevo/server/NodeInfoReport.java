@@ -79,7 +79,10 @@ final class NodeInfoReport {
         }
         PrimaryStatus s = primary.status();
         for (PrimaryStatus.Replica r : s.replicas()) {
-          b.addReplicas(replicaInfo(r));
+          // A learner belongs to another shard (a split): clients must not read this shard there.
+          if (!r.learner()) {
+            b.addReplicas(replicaInfo(r));
+          }
         }
         primarySide = Optional.of(primarySide(primary, s));
       }

@@ -49,6 +49,7 @@ final class NodeReplication implements AutoCloseable {
   private volatile Replica replica;
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
+  private volatile boolean learner; // the replica copies another shard's log for a split
   private volatile String selfAddress;
   private volatile CoordinatedNode coordinated;
   private boolean closed; // guarded by switching
@@ -138,6 +139,14 @@ final class NodeReplication implements AutoCloseable {
 
   /** Starts a replica following {@code address} (the fields name it once it runs). */
   private void follow(String address) {
+    follow(address, false);
+  }
+
+  /**
+   * Starts a replica following {@code address}; a {@code learner}'s acknowledgements count for
+   * nothing on that primary (it copies another shard's log for a split).
+   */
+  private void follow(String address, boolean learner) {
     ManagedChannel ch =
         primaryChannel(address)
             .maxInboundMessageSize(Integer.MAX_VALUE)
@@ -146,7 +155,8 @@ final class NodeReplication implements AutoCloseable {
             // message.
             .directExecutor()
             .build();
-    ReplicaOptions ro = options.replicaOptions().toBuilder().listenerAddress(selfAddress).build();
+    ReplicaOptions ro =
+        options.replicaOptions().toBuilder().listenerAddress(selfAddress).learner(learner).build();
     Replica r;
     try {
       r = new Replica(db, () -> ch, ro);
@@ -160,12 +170,18 @@ final class NodeReplication implements AutoCloseable {
     channel = ch;
     replica = r;
     primaryAddress = address;
+    this.learner = learner;
     r.start();
-    LOG.info("replica {} following primary {}", r.replicaId(), address);
+    LOG.info(
+        "replica {} following primary {}{}",
+        r.replicaId(),
+        address,
+        learner ? " as a learner (for a split)" : "");
   }
 
   /** Stops following the primary: the replica syncs and acknowledges what it applied. */
   private void unfollow() {
+    learner = false;
     Replica r = replica;
     ManagedChannel ch = channel;
     if (r != null) {
@@ -308,7 +324,10 @@ final class NodeReplication implements AutoCloseable {
   void becomeReplicaOf(String address) {
     synchronized (switching) {
       checkOpen();
-      if (role == NodeRole.REPLICA && replica != null && address.equals(primaryAddress)) {
+      if (role == NodeRole.REPLICA
+          && replica != null
+          && address.equals(primaryAddress)
+          && !learner) {
         return;
       }
       String old = primaryAddress;
@@ -325,6 +344,46 @@ final class NodeReplication implements AutoCloseable {
       }
       follow(address);
     }
+  }
+
+  /**
+   * Makes this replica copy the log of the primary at {@code address} as a learner: a node of a new
+   * shard following the primary of the shard it splits from ({@link SplitRole}). Its
+   * acknowledgements count for nothing there.
+   *
+   * @throws ServerException SHUTTING_DOWN on a closed node; BAD_REQUEST on a primary
+   */
+  void becomeLearnerOf(String address) {
+    synchronized (switching) {
+      checkOpen();
+      if (role != NodeRole.REPLICA) {
+        throw new ServerException(
+            ServerException.Reason.BAD_REQUEST,
+            "only a replica learns another shard's log, and this node is " + role);
+      }
+      unfollow();
+      LOG.warn("learning the log of the primary at {} for a split", address);
+      follow(address, true);
+    }
+  }
+
+  /** Stops learning another shard's log (its split was given up); what was applied stays. */
+  void stopLearning() {
+    synchronized (switching) {
+      if (learner && role == NodeRole.REPLICA) {
+        unfollow();
+        readWaits = null;
+        replica = null;
+        channel = null;
+        primaryAddress = null;
+        LOG.warn("stopped learning another shard's log: its split was given up");
+      }
+    }
+  }
+
+  /** Whether this node learns from the primary at {@code address} now. */
+  boolean learnsFrom(String address) {
+    return learner && replica != null && address.equals(primaryAddress);
   }
 
   /** Whether this node is a replica that follows no primary yet (a coordinated node's start). */

@@ -3,6 +3,7 @@ package io.kevo.server;
 import com.google.protobuf.ByteString;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardRange;
+import io.kevo.coordination.SplitRecord;
 import io.kevo.proto.BatchWriteRequest;
 import io.kevo.proto.DeleteRequest;
 import io.kevo.proto.GetRequest;
@@ -48,7 +49,9 @@ final class ShardGate {
 
   private final String cluster;
   private final String shard; // null: a node of an unsharded cluster
+  private final WriteDrain writes = new WriteDrain();
   private volatile View view = UNREAD;
+  private volatile SplitRecord fence; // a split of this shard that stops the moving keys; or null
 
   /**
    * @param cluster the cluster's name, for messages
@@ -62,6 +65,79 @@ final class ShardGate {
   /** The shard this node serves, or null. */
   String shard() {
     return shard;
+  }
+
+  /** The client writes under way, for a split's fence. */
+  WriteDrain writes() {
+    return writes;
+  }
+
+  /**
+   * Whether this node's shard is in the map it holds: false for a node of a shard a split has not
+   * created yet (it must not lead a group that owns nothing), and while the map is unread.
+   */
+  boolean shardInMap() {
+    View v = view;
+    return shard != null && v.map() != null && v.map().shard(shard).isPresent();
+  }
+
+  /** The map this node holds, or null (unread, or none). */
+  ShardMap map() {
+    return view.map();
+  }
+
+  /**
+   * A split of this node's shard fences the keys it gives away: from now on they are refused, until
+   * this node holds a map that gives them to the new shard or the split is given up ({@link
+   * #unfence}).
+   */
+  void fence(SplitRecord split) {
+    SplitRecord before = fence;
+    fence = split;
+    if (before == null || before.mapVersion() != split.mapVersion()) {
+      LOG.info(
+          "shard {} stops serving the keys from {} on: they move to shard {} (split)",
+          shard,
+          ShardRange.keyText(split.at()),
+          split.to());
+    }
+  }
+
+  /**
+   * The fence is lifted: the split was given up (this node serves its whole range again), or the
+   * map it holds gives the moving keys away (it refuses them by the map from now on).
+   */
+  void unfence() {
+    SplitRecord before = fence;
+    fence = null;
+    if (before != null) {
+      View v = view;
+      boolean givenAway =
+          v.map() != null
+              && v.map().shard(before.to()).map(r -> r.contains(before.at())).orElse(false);
+      if (givenAway) {
+        LOG.info(
+            "shard {}: the shard map gives the keys from {} on to shard {}",
+            shard,
+            ShardRange.keyText(before.at()),
+            before.to());
+      } else {
+        LOG.info(
+            "shard {} serves its whole range again: the split {} ended", shard, before.describe());
+      }
+    }
+  }
+
+  /**
+   * The split fencing this node's moving keys while its map still gives them to this shard (a map
+   * that flipped another shard's split does not lift it); else null.
+   */
+  private SplitRecord fenceIn(View v) {
+    SplitRecord f = fence;
+    if (f == null || v.map() == null) {
+      return null;
+    }
+    return v.map().shard(shard).map(r -> r.contains(f.at())).orElse(false) ? f : null;
   }
 
   /** The coordinator holds {@code map} (newer than any before). */
@@ -158,7 +234,8 @@ final class ShardGate {
     byte[] key = keyBytes.toByteArray();
     ShardRange mine = v.map().shard(shard).orElseThrow();
     if (mine.contains(key)) {
-      return null;
+      SplitRecord f = fenceIn(v);
+      return f != null && f.moves(key) ? moving("key " + ShardRange.keyText(key), f) : null;
     }
     return redirect(
         v,
@@ -195,7 +272,9 @@ final class ShardGate {
     boolean startsInside = Arrays.compareUnsigned(from, mine.start()) >= 0;
     boolean endsInside = myEnd == null || (to != null && Arrays.compareUnsigned(to, myEnd) <= 0);
     if (startsInside && endsInside) {
-      return null;
+      SplitRecord f = fenceIn(v);
+      boolean reachesMoving = f != null && (to == null || Arrays.compareUnsigned(to, f.at()) > 0);
+      return reachesMoving ? moving("the scan", f) : null;
     }
     // Name the shard holding the first keys this node lacks: the scan's start, else its end's.
     return redirect(
@@ -204,6 +283,25 @@ final class ShardGate {
         "the scan reaches keys of shard ",
         mine,
         ": scan each shard's part of the range on that shard");
+  }
+
+  /**
+   * WRONG_SHARD naming the split's new shard and the map version that will give it the keys: a
+   * client retries once it reads that map.
+   */
+  private ServerException moving(String what, SplitRecord f) {
+    return ServerException.wrongShard(
+        what
+            + " reaches keys that shard "
+            + shard
+            + " is handing to shard "
+            + f.to()
+            + " (a split at "
+            + ShardRange.keyText(f.at())
+            + "): retry once the shard map reaches version "
+            + (f.mapVersion() + 1),
+        f.to(),
+        f.mapVersion() + 1);
   }
 
   /**

@@ -6,6 +6,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
+import io.kevo.proto.BatchWriteRequest;
+import io.kevo.proto.CommitTransactionRequest;
+import io.kevo.proto.DeleteRequest;
+import io.kevo.proto.PutRequest;
 
 /**
  * Refuses a client call whose request holds keys this node's shard does not serve ({@link
@@ -27,11 +31,36 @@ final class ShardInterceptor implements ServerInterceptor {
         next.startCall(call, headers)) {
       // Call events arrive one at a time (gRPC serialises a call's listener), so no lock.
       private boolean refused;
+      private WriteDrain.Phase writing; // a write admitted: counted until the call ends
+
+      @Override
+      public void onComplete() {
+        ended();
+        super.onComplete();
+      }
+
+      @Override
+      public void onCancel() {
+        ended();
+        super.onCancel();
+      }
+
+      private void ended() {
+        WriteDrain.Phase w = writing;
+        if (w != null) {
+          writing = null;
+          w.leave();
+        }
+      }
 
       @Override
       public void onMessage(ReqT message) {
         if (refused) {
           return;
+        }
+        if (writing == null && isWrite(message)) {
+          // Entered before the check: a fence that begins after this check waits for the write.
+          writing = gate.writes().enter();
         }
         ServerException refusal = gate.refusal(message);
         if (refusal == null) {
@@ -39,6 +68,7 @@ final class ShardInterceptor implements ServerInterceptor {
           return;
         }
         refused = true;
+        ended();
         StatusRuntimeException e = StatusMapper.toException(refusal);
         Metadata trailers = e.getTrailers() != null ? e.getTrailers() : new Metadata();
         call.close(e.getStatus(), trailers);
@@ -51,5 +81,13 @@ final class ShardInterceptor implements ServerInterceptor {
         }
       }
     };
+  }
+
+  /** Whether {@code message} asks for a write (whose entries a split's fence must wait for). */
+  private static boolean isWrite(Object message) {
+    return message instanceof PutRequest
+        || message instanceof DeleteRequest
+        || message instanceof BatchWriteRequest
+        || message instanceof CommitTransactionRequest;
   }
 }

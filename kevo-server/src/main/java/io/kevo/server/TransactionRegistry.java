@@ -55,7 +55,8 @@ final class TransactionRegistry implements AutoCloseable {
     DEADLOCK("deadlock"),
     EXPIRED("expired"),
     FAILED("failed"),
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    RANGE_MOVED("range_moved");
 
     final String label;
 
@@ -271,6 +272,30 @@ final class TransactionRegistry implements AutoCloseable {
   /** Transactions open now. */
   int openCount() {
     return open.size();
+  }
+
+  /**
+   * Rolls back every open transaction (their later calls learn {@code why}), for a split's fence: a
+   * transaction's writes reach the log only at its commit, so one left open could write keys this
+   * shard has given away. New transactions may begin. A transaction whose call is running is rolled
+   * back once that call ends (its monitor is held meanwhile).
+   *
+   * @return how many were rolled back
+   */
+  int rollBackAll(String why) {
+    int n = 0;
+    for (Entry e : open.values()) {
+      if (open.remove(e.id, e)) {
+        synchronized (e) {
+          end(e, Ending.RANGE_MOVED, why);
+        }
+        n++;
+      }
+    }
+    if (n > 0) {
+      LOG.info("rolled back {} open transactions: {}", n, why);
+    }
+    return n;
   }
 
   /** Rolls back every open transaction and refuses new ones. Idempotent; throws nothing. */

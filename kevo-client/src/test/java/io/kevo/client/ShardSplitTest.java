@@ -1,0 +1,246 @@
+package io.kevo.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.kevo.coordination.CoordinationException;
+import io.kevo.coordination.Coordinator;
+import io.kevo.coordination.CoordinatorOptions;
+import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.ShardMapStore;
+import io.kevo.coordination.ShardSplit;
+import io.kevo.coordination.SplitRecord;
+import io.kevo.coordination.SplitStore;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.Options;
+import io.kevo.server.FailoverOptions;
+import io.kevo.server.KevoServer;
+import io.kevo.server.NodeRole;
+import io.kevo.server.ServerOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An online split with real nodes in this JVM on a real ZooKeeper (Curator's TestingServer): shard
+ * s1 {@code [-, m)} splits at {@code g} into s3 while a routing client keeps writing keys on both
+ * sides of the split point. The new shard's node learns s1's log, s1 fences the moving keys, the
+ * map flips and s3 elects its primary; every write the client saw acknowledged reads back with its
+ * value afterwards, the moving keys are served by s3 alone, and s1 refuses them. A split that
+ * cannot finish is given up and s1 serves its whole range again.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ShardSplitTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private TestingServer zk;
+  private Coordinator admin;
+
+  @BeforeEach
+  void start() throws Exception {
+    zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
+    admin = Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "shop"));
+    toClose.add(admin);
+    assertThat(admin.awaitLive(WAIT)).isTrue();
+    new ShardMapStore(admin).create(ShardMap.splitAt(List.of(b("m"))));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Collections.reverse(toClose);
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    zk.close();
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String s(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private KevoServer node(String id, String shard) {
+    KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
+    FailoverOptions failover =
+        FailoverOptions.of(zk.getConnectString(), "shop")
+            .withCoordinator(
+                CoordinatorOptions.of(zk.getConnectString(), "shop")
+                    .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
+                    .forShard(shard))
+            .withNodeId(id)
+            .withIntervals(Duration.ZERO, Duration.ofMillis(300));
+    KevoServer s =
+        KevoServer.start(
+            db,
+            ServerOptions.builder()
+                .role(NodeRole.REPLICA)
+                .failover(failover)
+                .listen("127.0.0.1", 0)
+                .build());
+    toClose.add(s);
+    return s;
+  }
+
+  private KevoClient client() {
+    KevoClient c = KevoClient.connect("zk://" + zk.getConnectString() + "/shop");
+    toClose.add(c);
+    return c;
+  }
+
+  /** Puts keys of [a, m) one after another, remembering what was acknowledged and what failed. */
+  private static final class Writer extends Thread {
+    final KevoClient client;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final Map<String, String> acked = new HashMap<>();
+    final Map<String, Set<String>> uncertain = new HashMap<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    int writes;
+
+    Writer(KevoClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public void run() {
+      Random random = new Random(7);
+      while (!stop.get()) {
+        String key = (char) ('a' + random.nextInt(12)) + "-" + random.nextInt(50);
+        String value = "v" + writes++;
+        try {
+          client.put(b(key), b(value));
+          acked.put(key, value);
+          uncertain.remove(key);
+        } catch (KevoClientException e) {
+          failures.add(key + ": " + e.getMessage());
+          uncertain.computeIfAbsent(key, k -> new HashSet<>()).add(value);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aShardSplitsWhileWritesGoOnAndNoAcknowledgedWriteIsLost() throws Exception {
+    KevoServer a1 = node("a1", "s1");
+    node("b1", "s2");
+    await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
+    KevoClient c = client();
+    for (int i = 0; i < 500; i++) {
+      c.put(b("h-old-" + i), b("before"));
+    }
+    // The new shard's node waits: its shard is not in the map and no split names it.
+    KevoServer c1 = node("c1", "s3");
+    Writer writer = new Writer(c);
+    writer.start();
+    await().atMost(WAIT).until(() -> writer.writes > 200);
+
+    List<String> progress = new CopyOnWriteArrayList<>();
+    ShardSplit.Outcome outcome =
+        new ShardSplit(admin, ShardSplit.Settings.defaults(), progress::add)
+            .run("s1", b("g"), "s3");
+    await().atMost(WAIT).until(() -> writer.writes > outcome.fenceSequence() / 2 + 200);
+    writer.stop.set(true);
+    writer.join();
+    System.out.println(
+        "split: "
+            + progress
+            + " pause "
+            + outcome.pause().toMillis()
+            + " ms, writes "
+            + writer.writes
+            + ", failures "
+            + writer.failures);
+
+    assertThat(outcome.map().version()).isEqualTo(2);
+    assertThat(outcome.map().ownerOf(b("h")).id()).isEqualTo("s3");
+    assertThat(outcome.map().ownerOf(b("f")).id()).isEqualTo("s1");
+    assertThat(outcome.newPrimary()).isEqualTo("c1");
+    assertThat(c1.role()).isEqualTo(NodeRole.PRIMARY);
+    assertThat(progress).anyMatch(l -> l.startsWith("flipped the shard map: c1 holds sequence"));
+    assertThat(new SplitStore(admin).read("s1").orElseThrow().record().state())
+        .isEqualTo(SplitRecord.State.DONE);
+
+    // Every acknowledged write reads back with its value (or a later, unacknowledged one).
+    assertThat(writer.acked).isNotEmpty();
+    for (Map.Entry<String, String> e : writer.acked.entrySet()) {
+      Optional<String> read = c.get(b(e.getKey())).map(ShardSplitTest::s);
+      Set<String> allowed = new HashSet<>(writer.uncertain.getOrDefault(e.getKey(), Set.of()));
+      allowed.add(e.getValue());
+      assertThat(read).as("key %s", e.getKey()).isPresent();
+      assertThat(allowed).as("key %s read %s", e.getKey(), read).contains(read.get());
+    }
+    for (int i = 0; i < 500; i++) {
+      assertThat(c.get(b("h-old-" + i)).map(ShardSplitTest::s)).contains("before");
+    }
+    // The moving keys are s3's alone: s1 refuses them, naming s3 and the new map.
+    try (KevoClient direct = KevoClient.connect(a1.address())) {
+      assertThatThrownBy(() -> direct.shard(b("a")).get(b("h-old-1")))
+          .isInstanceOfSatisfying(
+              KevoClientException.class,
+              e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
+          .hasMessageContaining("belongs to shard s3 (shard map version 2)");
+      assertThat(direct.shard(b("a")).get(b("f-0")).map(ShardSplitTest::s))
+          .isEqualTo(c.get(b("f-0")).map(ShardSplitTest::s));
+    }
+    // The split's pause is bounded: the client's reroutes outlast it (no write failed for good).
+    assertThat(writer.failures).isEmpty();
+  }
+
+  @Test
+  void aSplitThatCannotFinishIsGivenUpAndTheShardServesItsWholeRangeAgain() {
+    KevoServer a1 = node("a1", "s1");
+    await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
+    KevoClient c = client();
+    c.put(b("kiwi"), b("1"));
+    ShardSplit split =
+        new ShardSplit(
+            admin,
+            new ShardSplit.Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 1_000),
+            line -> {});
+
+    // No node of s3 runs: the learners never catch up, and the split stays recorded.
+    assertThatThrownBy(() -> split.run("s1", b("g"), "s3"))
+        .isInstanceOf(CoordinationException.class)
+        .hasMessageContaining(
+            "no node of shard s3 caught up with shard s1 within 1 s (none is running");
+    assertThat(new SplitStore(admin).read("s1").orElseThrow().record().state())
+        .isEqualTo(SplitRecord.State.LEARNING);
+    // Another split of s1 is refused while this one is under way, and a split outside s1 at once.
+    assertThatThrownBy(() -> split.run("s1", b("c"), "s4"))
+        .hasMessageContaining("a split of shard s1 is under way");
+
+    SplitRecord aborted = split.abort("s1", "test");
+    assertThat(aborted.state()).isEqualTo(SplitRecord.State.ABORTED);
+    c.put(b("kiwi"), b("2"));
+    assertThat(c.get(b("kiwi")).map(ShardSplitTest::s)).contains("2");
+    assertThat(new ShardMapStore(admin).read().orElseThrow().version()).isEqualTo(1);
+    assertThatThrownBy(() -> split.run("s2", b("c"), "s4"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not inside shard s2");
+  }
+}
