@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kevo-bench 0.1.0-SNAPSHOT",
     description =
-        "Benchmarks for Kevo: engine, tx, server, replication, safety, failover, micro (JMH); and"
+        "Benchmarks for Kevo: engine, tx, server, replication, safety, failover, shards, micro (JMH); and"
             + " chaos, the fault-injection harness.",
     subcommands = {
       EngineCommand.class,
@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       ReplicationCommand.class,
       SafetyCommand.class,
       FailoverCommand.class,
+      io.kevo.bench.shards.ShardsCommand.class,
       MicroCommand.class,
       ChaosCommand.class
     })
@@ -53,6 +54,6 @@ public final class BenchMain implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing subcommand (try: engine, tx, server, replication, safety, failover, micro, chaos)");
+        "Missing subcommand (try: engine, tx, server, replication, safety, failover, shards, micro, chaos)");
   }
 }

@@ -212,6 +212,59 @@ class ShardSplitTest {
   }
 
   @Test
+  void aLearnerNamesNoPrimaryAndStopsLearningWhenItsSplitIsAborted() throws Exception {
+    KevoServer a1 = node("a1", "s1");
+    await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
+    KevoClient c = client();
+    c.put(b("kiwi"), b("1"));
+    KevoServer c1 = node("c1", "s3");
+    // A catch-up distance no learner meets: the split stays in its learning step.
+    ShardSplit split =
+        new ShardSplit(admin, new ShardSplit.Settings(Duration.ofSeconds(3), WAIT, -1), line -> {});
+    Thread running =
+        new Thread(
+            () -> {
+              try {
+                split.run("s1", b("g"), "s3");
+              } catch (CoordinationException expected) {
+                // the learn timeout
+              }
+            });
+    running.start();
+    try (KevoClient direct = KevoClient.connect(c1.address())) {
+      // c1 learns s1's log; it names no primary (s1's is not its shard's), so no client is sent
+      // to s1 through it.
+      await()
+          .atMost(WAIT)
+          .until(() -> direct.nodeInfo().getLastSequence() >= a1NextSequence(a1) - 1);
+      assertThat(direct.nodeInfo().getPrimaryAddress()).isEmpty();
+      running.join();
+      split.abort("s1", "test");
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  io.kevo.coordination.ClusterView.read(admin.group("s3"))
+                      .member("c1")
+                      .map(m -> m.state().contains("waiting for a split into it"))
+                      .orElse(false));
+      long learned = direct.nodeInfo().getLastSequence();
+      c.put(b("kiwi"), b("2"));
+      c.put(b("lime"), b("3"));
+      // Aborted: c1 stops copying s1's log, and s1 serves its whole range.
+      await().atMost(WAIT).until(() -> a1NextSequence(a1) - 1 > learned);
+      assertThat(c.get(b("lime")).map(ShardSplitTest::s)).contains("3");
+      assertThat(direct.nodeInfo().getLastSequence()).isEqualTo(learned);
+    }
+  }
+
+  private static long a1NextSequence(KevoServer s) {
+    try (KevoClient direct = KevoClient.connect(s.address())) {
+      return direct.nodeInfo().getLastSequence() + 1;
+    }
+  }
+
+  @Test
   void aSplitThatCannotFinishIsGivenUpAndTheShardServesItsWholeRangeAgain() {
     KevoServer a1 = node("a1", "s1");
     await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);

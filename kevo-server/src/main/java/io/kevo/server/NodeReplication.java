@@ -476,9 +476,12 @@ final class NodeReplication implements AutoCloseable {
     return replica;
   }
 
-  /** The primary's client address: this node's own on a primary; null if not known. */
+  /**
+   * The primary's client address: this node's own on a primary; null if not known, and on a learner
+   * (the primary it copies is another shard's: clients must not be sent there).
+   */
   String primaryAddress() {
-    return primaryAddress;
+    return learner ? null : primaryAddress;
   }
 
   /**
