@@ -199,7 +199,11 @@ public final class ShardSplit {
                 .filter(
                     m -> m.epoch() == r.fenceEpoch() && m.durableSequence() >= r.fenceSequence())
                 .findFirst();
-        if (holder.isPresent()) {
+        // The fence's term must still be the shard's newest: a primary that claimed a later one
+        // reads the record after its claim and fences again, and the map waits for its fence.
+        boolean fenceTermCurrent =
+            new EpochLedger(coordinator.group(r.from())).current() == r.fenceEpoch();
+        if (holder.isPresent() && fenceTermCurrent) {
           flip(map, r);
           progress.accept(
               "flipped the shard map: "

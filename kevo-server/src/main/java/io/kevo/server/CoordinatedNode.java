@@ -448,6 +448,7 @@ final class CoordinatedNode implements AutoCloseable {
       giveUpBid(ex.getMessage());
       return;
     }
+    splits.fenceBeforeLeading();
     if (!lease.renewNow()) {
       giveUpBid("the coordinator did not answer the takeover's heartbeat");
       return;

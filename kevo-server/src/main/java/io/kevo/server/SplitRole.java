@@ -124,6 +124,19 @@ final class SplitRole {
     return Next.WAIT;
   }
 
+  /**
+   * Reads this shard's split again and fences the gate if it asks for it: a node about to lead
+   * calls this after claiming its epoch, so that a fence recorded after its last step (and a split
+   * that flipped meanwhile) is in force before it takes a write.
+   */
+  void fenceBeforeLeading() {
+    String shard = gate.shard();
+    ShardMap map = gate.map();
+    if (shard != null && map != null) {
+      source(store.all(), shard, map, false, 0);
+    }
+  }
+
   /** The fence of this node's own shard's split, if one asks for it. */
   private void source(
       List<SplitStore.Held> splits, String shard, ShardMap map, boolean leading, long epoch) {

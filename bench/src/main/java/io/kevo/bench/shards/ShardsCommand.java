@@ -51,9 +51,11 @@ public final class ShardsCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "10s",
+      defaultValue = "30s",
       converter = Durations.Converter.class,
-      description = "Puts before each timed window (default: ${DEFAULT-VALUE}).")
+      description =
+          "Puts before each timed window: the nodes' JIT compilers settle in about 30 s at this"
+              + " load (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
   @Option(
