@@ -235,7 +235,9 @@ final class ShardGate {
     ShardRange mine = v.map().shard(shard).orElseThrow();
     if (mine.contains(key)) {
       SplitRecord f = fenceIn(v);
-      return f != null && f.moves(key) ? moving("key " + ShardRange.keyText(key), f) : null;
+      return f != null && f.moves(key)
+          ? moving("key " + ShardRange.keyText(key) + " is moving", f)
+          : null;
     }
     return redirect(
         v,
@@ -274,7 +276,7 @@ final class ShardGate {
     if (startsInside && endsInside) {
       SplitRecord f = fenceIn(v);
       boolean reachesMoving = f != null && (to == null || Arrays.compareUnsigned(to, f.at()) > 0);
-      return reachesMoving ? moving("the scan", f) : null;
+      return reachesMoving ? moving("the scan reaches keys that are moving", f) : null;
     }
     // Name the shard holding the first keys this node lacks: the scan's start, else its end's.
     return redirect(
@@ -292,9 +294,9 @@ final class ShardGate {
   private ServerException moving(String what, SplitRecord f) {
     return ServerException.wrongShard(
         what
-            + " reaches keys that shard "
+            + " from shard "
             + shard
-            + " is handing to shard "
+            + " to shard "
             + f.to()
             + " (a split at "
             + ShardRange.keyText(f.at())

@@ -1,6 +1,8 @@
 package io.kevo.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,6 +28,7 @@ final class WriteDrain {
   }
 
   private volatile Phase current = new Phase();
+  private final List<Phase> older = new ArrayList<>(); // guarded by this
 
   /** A write begins: call {@link Phase#leave()} on the result when its call ends. */
   Phase enter() {
@@ -40,26 +43,31 @@ final class WriteDrain {
   }
 
   /**
-   * Waits until every write that entered before this call has ended, up to {@code timeout}.
+   * Waits until every write that entered before this call has ended, up to {@code timeout} (also
+   * those an earlier drain that timed out waited for).
    *
    * @return whether they all ended in time
    */
   boolean drain(Duration timeout) {
-    Phase old;
+    List<Phase> waitFor;
     synchronized (this) {
-      old = current;
+      older.add(current);
       current = new Phase();
+      older.removeIf(p -> p.open.get() == 0);
+      waitFor = List.copyOf(older);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (old.open.get() > 0) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+    for (Phase old : waitFor) {
+      while (old.open.get() > 0) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
     }
     return true;

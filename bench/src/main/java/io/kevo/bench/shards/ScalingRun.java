@@ -30,7 +30,9 @@ final class ScalingRun {
       double writeClientCores,
       double readClientCores,
       double writeNodeCpuUsPerOp,
-      double readNodeCpuUsPerOp) {
+      double readNodeCpuUsPerOp,
+      double writeJitShare,
+      double readJitShare) {
 
     /** Writes per second per core the nodes used. */
     double writesPerNodeCore() {
@@ -53,6 +55,8 @@ final class ScalingRun {
       m.put("read_client_cores", readClientCores);
       m.put("write_node_cpu_us_per_op", writeNodeCpuUsPerOp);
       m.put("read_node_cpu_us_per_op", readNodeCpuUsPerOp);
+      m.put("write_node_jit_share", writeJitShare);
+      m.put("read_node_jit_share", readJitShare);
       m.put("writes_per_node_core", writesPerNodeCore());
       m.put("reads_per_node_core", readsPerNodeCore());
       return m;
@@ -88,9 +92,11 @@ final class ScalingRun {
             };
         window(p.clients(), p.warmup(), put); // warm-up: JIT, connections, memtables
         long nodes0 = cluster.nodesCpuNanos();
+        long jit0 = cluster.nodesCompilerNanos();
         long self0 = selfCpu();
         long writes = window(p.clients(), p.duration(), put);
         long nodes1 = cluster.nodesCpuNanos();
+        long jit1 = cluster.nodesCompilerNanos();
         long self1 = selfCpu();
         BiConsumer<Integer, SplittableRandom> get =
             (t, r) -> {
@@ -99,6 +105,7 @@ final class ScalingRun {
             };
         long reads = window(p.clients(), p.duration(), get);
         long nodes2 = cluster.nodesCpuNanos();
+        long jit2 = cluster.nodesCompilerNanos();
         long self2 = selfCpu();
         double secs = p.duration().toNanos() / 1e9;
         return new Point(
@@ -110,7 +117,9 @@ final class ScalingRun {
             (self1 - self0) / 1e9 / secs,
             (self2 - self1) / 1e9 / secs,
             writes == 0 ? 0 : (nodes1 - nodes0) / 1e3 / writes,
-            reads == 0 ? 0 : (nodes2 - nodes1) / 1e3 / reads);
+            reads == 0 ? 0 : (nodes2 - nodes1) / 1e3 / reads,
+            share(jit1 - jit0, nodes1 - nodes0),
+            share(jit2 - jit1, nodes2 - nodes1));
       }
     }
   }
@@ -152,6 +161,10 @@ final class ScalingRun {
           "a client call failed: " + failed.get().getMessage(), failed.get());
     }
     return done.get();
+  }
+
+  private static double share(long part, long whole) {
+    return whole <= 0 ? 0 : Math.max(0, (double) part / whole);
   }
 
   private static long selfCpu() {

@@ -124,6 +124,17 @@ final class ShardedCluster implements AutoCloseable {
     return sum;
   }
 
+  /** The CPU time of every running node's JIT compiler threads so far, nanoseconds. */
+  long nodesCompilerNanos() {
+    long sum = 0;
+    for (Node n : nodes) {
+      if (n.process().alive()) {
+        sum += ProcessCpu.compilerNanos(n.process().pid()).orElse(0L);
+      }
+    }
+    return sum;
+  }
+
   List<Node> nodes() {
     return List.copyOf(nodes);
   }

@@ -39,7 +39,9 @@ final class ShardsReport {
     }
     return b.note(
             "All processes share this machine's 2 cores: the throughput columns measure the machine"
-                + " as much as the code; the per-core columns divide by the CPU the nodes used.")
+                + " as much as the code; the per-core columns divide by the CPU the nodes used, JIT"
+                + " compilation included (its share in the JIT columns: more nodes on the same two"
+                + " cores each get less load, and their compilers take longer to settle).")
         .build();
   }
 
@@ -52,11 +54,13 @@ final class ShardsReport {
             "6>client|cores",
             "10>writes/s per|node core",
             "8>node µs|/write",
+            "6>node|JIT",
             "9>reads/s",
             "6>node|cores",
             "6>client|cores",
             "10>reads/s per|node core",
-            "8>node µs|/read");
+            "8>node µs|/read",
+            "6>node|JIT");
     for (ScalingRun.Point x : points) {
       t.row(
           x.shards(),
@@ -65,11 +69,13 @@ final class ShardsReport {
           f2(x.writeClientCores()),
           f0(x.writesPerNodeCore()),
           f1(x.writeNodeCpuUsPerOp()),
+          pct(x.writeJitShare()),
           f0(x.readsPerSec()),
           f2(x.readNodeCores()),
           f2(x.readClientCores()),
           f0(x.readsPerNodeCore()),
-          f1(x.readNodeCpuUsPerOp()));
+          f1(x.readNodeCpuUsPerOp()),
+          pct(x.readJitShare()));
     }
     return t.toString();
   }
@@ -101,6 +107,10 @@ final class ShardsReport {
       s.append("  ").append(step).append(System.lineSeparator());
     }
     return s.toString();
+  }
+
+  private static String pct(double share) {
+    return String.format(Locale.ROOT, "%.0f%%", share * 100);
   }
 
   private static String f0(double v) {
