@@ -7,6 +7,7 @@ import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.FailoverRecord;
 import io.kevo.coordination.MemberInfo;
+import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.SwitchoverRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -49,6 +50,14 @@ final class SwitchoverCommand implements Callable<Integer> {
   private String cluster;
 
   @Option(
+      names = "--shard",
+      paramLabel = "ID",
+      description =
+          "In a sharded cluster, the shard whose primary role moves (each shard is a replication"
+              + " group of its own).")
+  private String shard;
+
+  @Option(
       names = "--to",
       required = true,
       paramLabel = "NODE",
@@ -72,6 +81,9 @@ final class SwitchoverCommand implements Callable<Integer> {
     try {
       wait = ServerCommand.duration(timeout);
       options = CoordinatorOptions.of(coordinator, cluster);
+      if (shard != null) {
+        options = options.forShard(shard);
+      }
     } catch (RuntimeException e) {
       err.println("error: " + e.getMessage());
       err.flush();
@@ -96,10 +108,21 @@ final class SwitchoverCommand implements Callable<Integer> {
 
   private int switchOver(Coordinator c, Duration wait, PrintWriter out, PrintWriter err)
       throws InterruptedException {
+    if (shard == null && new ShardMapStore(c).read().isPresent()) {
+      err.println(
+          "error: cluster "
+              + cluster
+              + " is sharded: say whose primary role moves with --shard ID (kevo cluster status"
+              + " lists the shards)");
+      return ExitCodes.COMMAND_FAILED;
+    }
     ClusterView view = ClusterView.read(c);
     Optional<MemberInfo> primary = view.primaryMember();
     if (primary.isEmpty()) {
-      err.println("error: cluster " + cluster + " has no primary to switch over from");
+      err.println(
+          "error: "
+              + (shard == null ? "cluster " + cluster : "shard " + shard + " of cluster " + cluster)
+              + " has no primary to switch over from");
       return ExitCodes.COMMAND_FAILED;
     }
     Optional<MemberInfo> target =
@@ -110,8 +133,7 @@ final class SwitchoverCommand implements Callable<Integer> {
       err.println(
           "error: no live member "
               + to
-              + " in cluster "
-              + cluster
+              + (shard == null ? " in cluster " + cluster : " in shard " + shard)
               + " (members: "
               + view.members().stream()
                   .map(m -> m.id() + " at " + m.clientAddress())

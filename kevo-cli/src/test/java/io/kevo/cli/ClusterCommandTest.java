@@ -309,6 +309,31 @@ class ClusterCommandTest {
   }
 
   @Test
+  void aSwitchoverInAShardedClusterNamesItsShard() {
+    assertThat(cluster("init", "--split-at", "m").status()).isZero();
+    String[] common = {"--coordinator", zk.getConnectString(), "--cluster", "main", "--to", "n2"};
+
+    Run unsharded = kevo("", concat(new String[] {"switchover"}, common));
+    Run noPrimary = kevo("", concat(new String[] {"switchover", "--shard", "s2"}, common));
+
+    assertThat(unsharded.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+    assertThat(unsharded.err())
+        .isEqualTo(
+            "error: cluster main is sharded: say whose primary role moves with --shard ID (kevo"
+                + " cluster status lists the shards)"
+                + NL);
+    assertThat(noPrimary.status()).isEqualTo(ExitCodes.COMMAND_FAILED);
+    assertThat(noPrimary.err())
+        .isEqualTo("error: shard s2 of cluster main has no primary to switch over from" + NL);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void anUnreachableCoordinatorIsOneLineAndStatusTwo() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * kevo server --shard}. Each shard elects its own primary and replicates within itself; a node
  * refuses another shard's key naming its owner; a kill -9 of one shard's primary fails that shard
  * over and leaves the other shard's primary and epoch as they were; {@code kevo cluster status}
- * tells it.
+ * tells it. Then s2 moves to another node: a new node of s2 bootstraps, {@code kevo switchover
+ * --shard s2} gives it the primary role, and the old node stops, with s2's keys kept.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ShardedClusterIT extends ClusterFixture {
@@ -196,5 +197,37 @@ class ShardedClusterIT extends ClusterFixture {
         .atMost(ELECTION)
         .untilAsserted(
             () -> assertThat(status()).containsPattern("s1 +\\[-, m\\) +" + next.name + " at "));
+
+    // s2's data moves to another node: b2 joins s2 and bootstraps from b1 (the bootstrap every
+    // replica has), takes the primary role by a switchover in s2's group, and b1 stops.
+    ReplicationCluster.Node b2 = member("b2", "s2", "async");
+    await().atMost(ELECTION).until(() -> b2.get(b("yak").toByteArray()).isPresent());
+    KevoDistribution.CommandRun switched =
+        kevo.run(
+            tmp.resolve("cli"),
+            Duration.ofSeconds(60),
+            "switchover",
+            "--coordinator",
+            zk.getConnectString(),
+            "--cluster",
+            "shop",
+            "--shard",
+            "s2",
+            "--to",
+            "b2");
+    assertThat(switched.status()).as(switched.out() + switched.err()).isZero();
+    assertThat(switched.out()).startsWith("switched over from b1 to b2 (epoch ");
+    b1.process().terminate();
+    assertThat(isPrimary(b2)).isTrue();
+    KevoDistribution.CommandRun after =
+        kevo.run(
+            tmp.resolve("cli"),
+            "put walrus 3\nget zebra\nget walrus\n",
+            Duration.ofSeconds(60),
+            "shell",
+            "--connect",
+            "zk://" + zk.getConnectString() + "/shop");
+    assertThat(after.status()).as(after.err()).isZero();
+    assertThat(after.out()).isEqualTo("OK\nv-zebra\n3\n");
   }
 }
