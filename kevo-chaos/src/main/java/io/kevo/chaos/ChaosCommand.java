@@ -32,7 +32,10 @@ import picocli.CommandLine.Option;
           + " lost, replica reads within their read-your-writes token and monotonic, and every"
           + " node converged. With --failover auto the nodes elect their primary and fail over"
           + " by themselves through a ZooKeeper the harness runs, which the zk-restart, zk-cut"
-          + " and session-expire nemeses fault.",
+          + " and session-expire nemeses fault. With --shards N the cluster is sharded: N"
+          + " shards of --nodes nodes each, which the split-kill (a split with the source's"
+          + " primary killed during it) and shard-zk-cut (a whole shard cut off from ZooKeeper)"
+          + " nemeses fault, checked per shard and across the merged history.",
       "Exit status: 0 valid, 1 an anomaly was found, 2 the run could not conclude."
     })
 public final class ChaosCommand implements Callable<Integer> {
@@ -41,8 +44,20 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(
       names = "--nodes",
       defaultValue = "3",
-      description = "Nodes (the first starts as primary). Default: ${DEFAULT-VALUE}")
+      description =
+          "Nodes (the first starts as primary); with --shards, nodes per shard. Default:"
+              + " ${DEFAULT-VALUE}")
   int nodes;
+
+  @Option(
+      names = "--shards",
+      defaultValue = "0",
+      description =
+          "Run a sharded cluster of N shards (1..9), its first map split evenly over the"
+              + " workload's keys, each shard a replication group of --nodes nodes started with"
+              + " --shard; implies --failover auto, needs --ack replica:N or all. 0: unsharded."
+              + " Default: ${DEFAULT-VALUE}")
+  int shards;
 
   @Option(
       names = "--nemesis",
@@ -50,8 +65,9 @@ public final class ChaosCommand implements Callable<Integer> {
       defaultValue = "kill,pause,partition,slow,large-writes,failover",
       description =
           "Faults to inject, comma-separated: kill, pause, partition, slow, large-writes, failover"
-              + " (manual mode), zk-restart, zk-cut, session-expire (auto mode); 'none' for none."
-              + " Default: ${DEFAULT-VALUE}")
+              + " (manual mode), zk-restart, zk-cut, session-expire (auto mode), split-kill,"
+              + " shard-zk-cut (with --shards; large-writes and failover are not); 'none' for"
+              + " none. Default: ${DEFAULT-VALUE}")
   List<String> nemeses;
 
   @Option(
@@ -159,8 +175,8 @@ public final class ChaosCommand implements Callable<Integer> {
     boolean coordinated;
     try {
       Nemeses.named(faults); // fails early on a misspelled name
-      coordinated = coordinated(failover, faults);
-      Nemeses.checkMode(faults, coordinated);
+      coordinated = coordinated(failover, faults) || (failover == null && shards > 0);
+      Nemeses.checkMode(faults, coordinated, shards > 0);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -173,20 +189,26 @@ public final class ChaosCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                     + "-seed"
                     + s);
-    ChaosOptions o =
-        new ChaosOptions(
-            nodes,
-            faults,
-            duration,
-            s,
-            ack,
-            dir,
-            clients,
-            keys,
-            opTimeout,
-            List.of("-Xmx" + nodeHeap),
-            sync,
-            coordinated);
+    ChaosOptions o;
+    try {
+      o =
+          new ChaosOptions(
+              nodes,
+              faults,
+              duration,
+              s,
+              ack,
+              dir,
+              clients,
+              keys,
+              opTimeout,
+              List.of("-Xmx" + nodeHeap),
+              sync,
+              coordinated,
+              shards);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     KevoDistribution distribution =
         kevoJar != null ? new KevoDistribution(kevoJar) : KevoDistribution.locate();
     List<String> notes = new ArrayList<>();
@@ -208,7 +230,8 @@ public final class ChaosCommand implements Callable<Integer> {
             + " keys, sync "
             + sync
             + ", failover "
-            + (coordinated ? "auto" : "manual"));
+            + (coordinated ? "auto" : "manual")
+            + (shards > 0 ? ", " + shards + " shards split at " + o.splitAt() : ""));
     notes.add(
         "replay: ./kevo-bench chaos --seed "
             + s
@@ -220,6 +243,7 @@ public final class ChaosCommand implements Callable<Integer> {
             + ack
             + " --failover "
             + (coordinated ? "auto" : "manual")
+            + (shards > 0 ? " --shards " + shards : "")
             + " --duration "
             + duration.toSeconds()
             + "s");

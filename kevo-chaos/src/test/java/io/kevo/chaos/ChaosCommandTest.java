@@ -40,4 +40,29 @@ class ChaosCommandTest {
     assertThat(err.toString()).contains("nemesis 'failover' promotes by hand").contains("Usage:");
     assertThat(java.nio.file.Path.of("target/never-run")).doesNotExist();
   }
+
+  @Test
+  void aShardedRunItCannotJudgeOrANemesisOfShardsWithoutThemIsAUsageError() {
+    assertThat(usageError("--shards", "2", "--ack", "async", "--nemesis", "split-kill"))
+        .contains("--shards needs --ack replica:N or all");
+    assertThat(usageError("--shards", "2", "--failover", "manual", "--nemesis", "kill"))
+        .contains("--shards needs --failover auto");
+    assertThat(usageError("--nemesis", "split-kill,kill"))
+        .contains("nemesis 'split-kill' acts on shards: it needs --shards N");
+    assertThat(usageError("--shards", "2", "--nemesis", "large-writes"))
+        .contains("nemesis 'large-writes' acts on the one primary of an unsharded cluster");
+    assertThat(usageError("--shards", "4", "--keys", "6", "--nemesis", "shard-zk-cut"))
+        .contains("--shards 4 needs at least 8 keys");
+    assertThat(java.nio.file.Path.of("target/never-run")).doesNotExist();
+  }
+
+  private static String usageError(String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ChaosCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--out", "target/never-run"));
+    assertThat(cl.execute(all.toArray(String[]::new))).as(err.toString()).isEqualTo(2);
+    return err.toString();
+  }
 }

@@ -1,6 +1,8 @@
 package io.kevo.chaos.cluster;
 
+import io.kevo.chaos.history.ShardLayout;
 import io.kevo.chaos.workload.Topology;
+import io.kevo.coordination.ShardMap;
 import io.kevo.testkit.KeptPorts;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.testkit.NodeProcess;
@@ -35,6 +37,16 @@ import org.slf4j.LoggerFactory;
  * no per-pair replication links in this mode, so a fault on a node's client proxy also cuts or
  * slows the replicas streaming from it.
  *
+ * <p>A sharded cluster ({@link ClusterSpec#sharded()}, always coordinated) runs a replication group
+ * per shard: its first shard map is written by the harness before any node starts ({@link
+ * ShardMapFollower}, which then follows the map), each shard's nodes are named {@code s1n1}, {@code
+ * s1n2}... ({@link ShardLayout#nodeName}) and started with {@code --shard}, and each group has a
+ * {@link PrimaryTracker} of its own. A split's new shard gets its nodes from {@link #addShard}.
+ * Clients route a key by the map the harness follows ({@link #primaryFor}); nemeses act on a group
+ * through {@link #primaryOf}, {@link #membersOf} and {@link #anyPrimary}. The one-group methods
+ * ({@link #primary()}, {@link #replicas()}, {@link #primaryEpoch()}) refuse a sharded cluster,
+ * which has no one primary.
+ *
  * <p>Thread-safe: the nemesis thread changes it, client threads read the primary and the addresses.
  * {@link #close()} stops every process and proxy it started.
  */
@@ -47,11 +59,15 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   private final ClusterSpec spec;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final Map<String, TcpProxy> links = new LinkedHashMap<>(); // "from->to"
-  private volatile String primary;
   private final java.util.Set<String> downOnPurpose = new java.util.HashSet<>();
   private ZooKeeperHost zooKeeper;
-  private volatile PrimaryTracker tracker;
+  private final Primaries primaries = new Primaries();
+  private volatile ShardMapFollower shardMap;
   private java.util.function.Consumer<PrimaryTracker.Change> onPrimaryChange = c -> {};
+  private java.util.function.Consumer<ShardMap> onShardMap = m -> {};
+
+  /** The name of the one replication group of an unsharded cluster. */
+  public static final String ONE_GROUP = "";
 
   /** The ZooKeeper session timeout of coordinated nodes. */
   public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
@@ -65,8 +81,11 @@ public final class ChaosCluster implements Topology, AutoCloseable {
   /** The name coordinated nodes give their cluster. */
   public static final String CLUSTER_NAME = "chaos";
 
-  /** One node: its process and the proxy its clients go through. */
-  public record Node(String name, NodeProcess process, TcpProxy clientProxy) {
+  /**
+   * One node: its replication group ({@link #ONE_GROUP}, or its shard's id), its process and the
+   * proxy its clients go through.
+   */
+  public record Node(String name, String group, NodeProcess process, TcpProxy clientProxy) {
     /** The address clients (and the node's own advertisement) use: its client proxy. */
     public String address() {
       return clientProxy.address();
@@ -87,6 +106,19 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     this.onPrimaryChange = l;
   }
 
+  /**
+   * Hears each shard map of a sharded cluster the harness sees, the first included (on a ZooKeeper
+   * event thread or a nemesis's); set before {@link #start()}.
+   */
+  public synchronized void onShardMap(java.util.function.Consumer<ShardMap> l) {
+    this.onShardMap = l;
+  }
+
+  /** Whether the cluster is sharded. */
+  public boolean sharded() {
+    return spec.sharded();
+  }
+
   /** Whether the nodes elect their primary through a coordinator. */
   public boolean coordinated() {
     return spec.coordinated();
@@ -102,22 +134,104 @@ public final class ChaosCluster implements Topology, AutoCloseable {
 
   /**
    * Starts the nodes: without a coordinator the primary {@code n1}, then replicas {@code n2...};
-   * with one, ZooKeeper and then every node, and waits until they elected a primary.
+   * with one, ZooKeeper (and in a sharded cluster its first shard map) and then every node, and
+   * waits until each group elected a primary.
    */
   public void start() throws IOException, InterruptedException {
     startNodes();
-    if (spec.coordinated() && !tracker.awaitPrimary(ADMIN_TIMEOUT)) {
-      throw new IllegalStateException(
-          "the nodes elected no primary within " + ADMIN_TIMEOUT.toSeconds() + " s");
+    if (spec.coordinated()) {
+      for (String group : groups()) {
+        if (!primaries.await(group, ADMIN_TIMEOUT)) {
+          throw new IllegalStateException(
+              (group.isEmpty() ? "the nodes" : "shard " + group)
+                  + " elected no primary within "
+                  + ADMIN_TIMEOUT.toSeconds()
+                  + " s");
+        }
+      }
     }
   }
 
   private synchronized void startNodes() throws IOException, InterruptedException {
+    List<String> groups = new ArrayList<>();
     if (spec.coordinated()) {
       zooKeeper = ZooKeeperHost.start(dir.resolve("zookeeper"));
     }
+    if (spec.sharded()) {
+      ShardMap first =
+          ShardMap.splitAt(
+              spec.splitAt().stream()
+                  .map(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  .toList());
+      shardMap =
+          ShardMapFollower.create(
+              "127.0.0.1:" + zooKeeper.port(), CLUSTER_NAME, first, ADMIN_TIMEOUT, onShardMap);
+      first.shards().forEach(r -> groups.add(r.id()));
+    } else {
+      groups.add(ONE_GROUP);
+    }
+    List<Node> created = new ArrayList<>();
+    for (String group : groups) {
+      created.addAll(createGroup(group));
+    }
+    if (!spec.coordinated()) {
+      primaries.set("n1");
+    }
+    for (Node n : created) {
+      n.process().serverArgs(argsFor(n.name(), primaryOf(ONE_GROUP)));
+    }
+    if (spec.sharded()) {
+      startTogether(created);
+      return;
+    }
+    for (Node n : created) {
+      n.process().start();
+      LOG.info("started {} ({}) behind {}", n.name(), roleOf(n.name()), n.address());
+    }
+  }
+
+  /**
+   * Starts {@code nodes} at once, each on a thread of its own, and waits for all: a sharded
+   * cluster's nodes are many, and their starts overlap where they wait (on their disk, on
+   * ZooKeeper). Every node of an unsharded cluster starts alone, in order, as it always has.
+   *
+   * @throws IllegalStateException the first node's failure to start (the others are still waited
+   *     for)
+   */
+  private static void startTogether(List<Node> nodes) throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (Node n : nodes) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  n.process().start();
+                  LOG.info("started {} of shard {} behind {}", n.name(), n.group(), n.address());
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              },
+              "chaos-start-" + n.name());
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      Exception first = failures.get(0);
+      throw first instanceof IllegalStateException e
+          ? e
+          : new IllegalStateException(first.getMessage(), first);
+    }
+  }
+
+  /** Creates a group's nodes (not started) and, with a coordinator, its tracker. */
+  private List<Node> createGroup(String group) throws IOException {
+    List<Node> created = new ArrayList<>();
     for (int i = 1; i <= spec.nodes(); i++) {
-      String name = "n" + i;
+      String name = group.isEmpty() ? "n" + i : ShardLayout.nodeName(group, i);
       NodeProcess process =
           new NodeProcess(
               distribution,
@@ -128,22 +242,42 @@ public final class ChaosCluster implements Topology, AutoCloseable {
               spec.jvmOptions(),
               List.of());
       TcpProxy proxy = new TcpProxy("127.0.0.1", process.port());
-      nodes.put(name, new Node(name, process, proxy));
+      Node n = new Node(name, group, process, proxy);
+      nodes.put(name, n);
+      created.add(n);
     }
     if (spec.coordinated()) {
       Map<String, String> own = new LinkedHashMap<>();
-      nodes.values().forEach(n -> own.put(n.name(), n.process().address()));
-      java.util.function.Consumer<PrimaryTracker.Change> listener = onPrimaryChange;
-      tracker = new PrimaryTracker(own, listener);
-      tracker.start();
-    } else {
-      primary = "n1";
+      created.forEach(n -> own.put(n.name(), n.process().address()));
+      primaries.track(group, own, onPrimaryChange);
     }
-    for (Node n : nodes.values()) {
-      n.process().serverArgs(argsFor(n.name(), primary));
-      n.process().start();
-      LOG.info("started {} ({}) behind {}", n.name(), roleOf(n.name()), n.address());
+    return created;
+  }
+
+  /**
+   * Starts the nodes of a new shard {@code id} of a sharded cluster ({@link ClusterSpec#nodes()} of
+   * them, with {@code --shard id}), for a split into it: until the map gives the shard its keys
+   * they learn the source shard's log. Returns once they listen; the cluster serves its clients
+   * meanwhile.
+   *
+   * @return the new nodes' names
+   * @throws IllegalStateException if the cluster is not sharded or already runs shard {@code id}
+   */
+  public List<String> addShard(String id) throws IOException, InterruptedException {
+    List<Node> created;
+    synchronized (this) {
+      if (!spec.sharded() || groups().contains(id)) {
+        throw new IllegalStateException(
+            spec.sharded() ? "shard " + id + " runs already" : "the cluster is not sharded");
+      }
+      created = createGroup(id);
+      for (Node n : created) {
+        n.process().serverArgs(argsFor(n.name(), null));
+      }
     }
+    // Outside the lock: a start takes seconds, and clients ask for addresses meanwhile.
+    startTogether(created);
+    return created.stream().map(Node::name).toList();
   }
 
   /** The server options of {@code name} when {@code primaryName} is the primary. */
@@ -151,6 +285,9 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     List<String> args = new ArrayList<>(spec.serverArgs());
     args.addAll(List.of("--advertise", node(name).address()));
     if (spec.coordinated()) {
+      if (spec.sharded()) {
+        args.addAll(List.of("--shard", node(name).group()));
+      }
       args.addAll(
           List.of(
               "--coordinator",
@@ -211,22 +348,104 @@ public final class ChaosCluster implements Topology, AutoCloseable {
    * The name of the node that is the primary: without a coordinator the harness moves the role, so
    * it knows; with one, the node that reported the primary role in the highest epoch (null before
    * {@link #start()} returned).
+   *
+   * @throws IllegalStateException in a sharded cluster, which has a primary per shard ({@link
+   *     #primaryOf})
    */
   @Override
   public String primary() {
-    PrimaryTracker t = tracker;
-    return t != null ? t.primary() : primary;
+    return primaryOf(oneGroup());
   }
 
   /** The primary's epoch as the tracker last saw it; 0 without a coordinator. */
   public long primaryEpoch() {
-    PrimaryTracker t = tracker;
-    return t != null ? t.epoch() : 0;
+    return epochOf(oneGroup());
   }
 
   @Override
   public synchronized List<String> replicas() {
-    return nodes.keySet().stream().filter(n -> !n.equals(primary())).toList();
+    String p = primaryOf(oneGroup());
+    return nodes.keySet().stream().filter(n -> !n.equals(p)).toList();
+  }
+
+  private String oneGroup() {
+    if (spec.sharded()) {
+      throw new IllegalStateException(
+          "a sharded cluster has a primary per shard: ask for one shard's (primaryOf)");
+    }
+    return ONE_GROUP;
+  }
+
+  /** The replication groups, in the order created: the shards' ids, or {@link #ONE_GROUP}. */
+  public synchronized List<String> groups() {
+    return nodes.values().stream().map(Node::group).distinct().toList();
+  }
+
+  /** The nodes of {@code group}, by name. */
+  public synchronized List<String> membersOf(String group) {
+    return nodes.values().stream().filter(n -> n.group().equals(group)).map(Node::name).toList();
+  }
+
+  /** The other nodes of {@code name}'s group. */
+  public List<String> peersOf(String name) {
+    return membersOf(node(name).group()).stream().filter(n -> !n.equals(name)).toList();
+  }
+
+  /** The primary of {@code group} as the harness knows it now; null while none is known. */
+  public String primaryOf(String group) {
+    return primaries.of(group);
+  }
+
+  /** The epoch of {@code group}'s primary as its tracker last saw it; 0 without a coordinator. */
+  public long epochOf(String group) {
+    return primaries.epochOf(group);
+  }
+
+  /**
+   * The primary of a group drawn from {@code random}: the primary in an unsharded cluster (no
+   * draw), a shard's primary in a sharded one (among the shards with a known primary); null if none
+   * is known.
+   */
+  public String anyPrimary(java.util.SplittableRandom random) {
+    return primaries.any(groups(), random);
+  }
+
+  /** Each group's primary and epoch, for a fault's detail: {@code n2 in epoch 3}, or per shard. */
+  public String primariesText() {
+    return primaries.text(groups());
+  }
+
+  /** The harness's view of a sharded cluster's map and its session to ZooKeeper. */
+  public ShardMapFollower shardMap() {
+    ShardMapFollower f = shardMap;
+    if (f == null) {
+      throw new IllegalStateException("the cluster is not sharded (or not started)");
+    }
+    return f;
+  }
+
+  @Override
+  public String groupOf(String key) {
+    ShardMapFollower f = shardMap;
+    return f == null
+        ? ONE_GROUP
+        : f.map().ownerOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).id();
+  }
+
+  /** The primary of {@code key}'s shard by the map the harness holds; null while none is known. */
+  @Override
+  public String primaryFor(String key) {
+    return shardMap == null ? primary() : primaryOf(groupOf(key));
+  }
+
+  @Override
+  public List<String> replicasFor(String key) {
+    if (shardMap == null) {
+      return replicas();
+    }
+    String group = groupOf(key);
+    String p = primaryOf(group);
+    return membersOf(group).stream().filter(n -> !n.equals(p)).toList();
   }
 
   @Override
@@ -234,8 +453,12 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     return node(name).address();
   }
 
+  /**
+   * {@code primary} if {@code name} is its group's primary as the harness knows it, else {@code
+   * replica}.
+   */
   public String roleOf(String name) {
-    return name.equals(primary()) ? "primary" : "replica";
+    return name.equals(primaryOf(node(name).group())) ? "primary" : "replica";
   }
 
   /** SIGKILL of {@code name} by a nemesis: its death is expected until it is restarted. */
@@ -253,7 +476,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     Node n;
     synchronized (this) {
       n = node(name);
-      n.process().serverArgs(argsFor(name, primary));
+      n.process().serverArgs(argsFor(name, primaries.of(n.group())));
     }
     n.process().start();
     synchronized (this) {
@@ -290,7 +513,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
     }
     String old;
     synchronized (this) {
-      old = primary;
+      old = primaries.of(ONE_GROUP);
     }
     KevoDistribution.CommandRun promoted =
         distribution.run(
@@ -300,7 +523,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
           "kevo promote " + newPrimary + " failed: " + promoted.err().strip());
     }
     synchronized (this) {
-      primary = newPrimary;
+      primaries.set(newPrimary);
     }
     for (Node n : nodes()) {
       if (n.name().equals(newPrimary) || n.name().equals(old) || !n.process().alive()) {
@@ -362,15 +585,16 @@ public final class ChaosCluster implements Topology, AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (tracker != null) {
-      tracker.close();
-    }
+    primaries.close();
     for (Node n : nodes.values()) {
       n.process().close();
       n.clientProxy().close();
     }
     for (TcpProxy p : links.values()) {
       p.close();
+    }
+    if (shardMap != null) {
+      shardMap.close();
     }
     if (zooKeeper != null) {
       zooKeeper.close();

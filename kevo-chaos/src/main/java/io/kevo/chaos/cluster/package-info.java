@@ -5,6 +5,9 @@
  * are the cluster's addresses: a node advertises its client proxy, replicas follow their primary
  * through a link proxy, so a partition or a slow link is a proxy's mode. Nodes keep their ports
  * across restarts. The cluster is the only thing that moves the primary role ({@code kevo promote},
- * {@code kevo repoint}), so it always knows where writes go. Thread-safe.
+ * {@code kevo repoint}), so it always knows where writes go; with a coordinator the nodes elect and
+ * the harness watches ({@link io.kevo.chaos.cluster.PrimaryTracker}). A sharded cluster runs a
+ * replication group per shard and the harness follows its shard map ({@link
+ * io.kevo.chaos.cluster.ShardMapFollower}), by which clients route keys. Thread-safe.
  */
 package io.kevo.chaos.cluster;

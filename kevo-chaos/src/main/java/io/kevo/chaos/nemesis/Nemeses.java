@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The nemeses by name, as the command line names them, and which failover mode each needs: {@code
+ * The nemeses by name, as the command line names them, and which cluster each needs: {@code
  * failover} (the operator's manual promote) only without a coordinator, the coordinator's faults
- * ({@link #COORDINATOR}) only with one; the others work in both.
+ * ({@link #COORDINATOR}) only with one; the shards' faults ({@link #SHARDED}) only in a sharded
+ * cluster, which in turn runs neither {@code failover} nor {@code large-writes} ({@link
+ * #ONE_GROUP}: they act on the one primary of an unsharded cluster). The others work everywhere.
  */
 public final class Nemeses {
   private static final Map<String, Supplier<Nemesis>> ALL = new LinkedHashMap<>();
@@ -20,6 +22,12 @@ public final class Nemeses {
 
   /** The nemeses that need a cluster without a coordinator: the manual failover. */
   public static final Set<String> MANUAL = Set.of("failover");
+
+  /** The nemeses that need a sharded cluster ({@code --shards}): they split and cut shards. */
+  public static final Set<String> SHARDED = Set.of("split-kill", "shard-zk-cut");
+
+  /** The nemeses that need an unsharded cluster: they act on its one primary. */
+  public static final Set<String> ONE_GROUP = Set.of("failover", "large-writes");
 
   static {
     ALL.put("kill", KillNemesis::new);
@@ -31,6 +39,8 @@ public final class Nemeses {
     ALL.put("zk-restart", ZooKeeperRestartNemesis::new);
     ALL.put("zk-cut", ZooKeeperCutNemesis::new);
     ALL.put("session-expire", SessionExpireNemesis::new);
+    ALL.put("split-kill", SplitKillNemesis::new);
+    ALL.put("shard-zk-cut", ShardZooKeeperCutNemesis::new);
   }
 
   private Nemeses() {}
@@ -58,19 +68,41 @@ public final class Nemeses {
     return out;
   }
 
-  /** Whether any of {@code names} needs a coordinated cluster. */
+  /** Whether any of {@code names} needs a coordinated cluster (a sharded one is coordinated). */
   public static boolean needCoordinator(List<String> names) {
-    return names.stream().map(String::trim).anyMatch(COORDINATOR::contains);
+    return names.stream()
+        .map(String::trim)
+        .anyMatch(n -> COORDINATOR.contains(n) || SHARDED.contains(n));
   }
 
   /**
-   * Checks that every nemesis named works in the failover mode asked for.
+   * Checks that every nemesis named works in an unsharded cluster in the failover mode asked for.
    *
    * @throws IllegalArgumentException naming the first that does not, and why
    */
   public static void checkMode(List<String> names, boolean coordinated) {
+    checkMode(names, coordinated, false);
+  }
+
+  /**
+   * Checks that every nemesis named works in the cluster asked for: coordinated or not, sharded or
+   * not.
+   *
+   * @throws IllegalArgumentException naming the first that does not, and why
+   */
+  public static void checkMode(List<String> names, boolean coordinated, boolean sharded) {
     for (String n : names) {
       String name = n.trim();
+      if (sharded && ONE_GROUP.contains(name)) {
+        throw new IllegalArgumentException(
+            "nemesis '"
+                + name
+                + "' acts on the one primary of an unsharded cluster: not with --shards");
+      }
+      if (!sharded && SHARDED.contains(name)) {
+        throw new IllegalArgumentException(
+            "nemesis '" + name + "' acts on shards: it needs --shards N (and --failover auto)");
+      }
       if (coordinated && MANUAL.contains(name)) {
         throw new IllegalArgumentException(
             "nemesis '"

@@ -31,9 +31,10 @@ public final class PartitionNemesis implements Nemesis {
     ChaosCluster cluster = ctx.cluster();
     List<TcpProxy> cut = new ArrayList<>();
     String target;
-    String primary = cluster.primary();
+    String primary;
     if (cluster.coordinated()) {
       ChaosCluster.Node victim = cluster.anyNode(random);
+      primary = cluster.primaryOf(victim.group());
       target = victim.name();
       cut.add(victim.clientProxy());
       if (random.nextBoolean()) {
@@ -41,6 +42,7 @@ public final class PartitionNemesis implements Nemesis {
         target = target + "+zookeeper";
       }
     } else if (random.nextBoolean()) {
+      primary = cluster.primary();
       ChaosCluster.Node victim = cluster.anyNode(random);
       target = victim.name();
       cut.add(victim.clientProxy());
@@ -51,6 +53,7 @@ public final class PartitionNemesis implements Nemesis {
         }
       }
     } else {
+      primary = cluster.primary();
       target = primary + "<-replicas";
       for (String replica : cluster.replicas()) {
         cut.add(cluster.link(replica, primary));

@@ -22,8 +22,9 @@ public final class SessionExpireNemesis implements Nemesis {
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
     ChaosCluster cluster = ctx.cluster();
     String victim = ZooKeeperCutNemesis.primaryMostly(cluster, random);
+    String group = cluster.node(victim).group();
     String role = cluster.roleOf(victim);
-    long epoch = cluster.primaryEpoch();
+    long epoch = cluster.epochOf(group);
     Duration stopped = ChaosCluster.SESSION_TIMEOUT.plusMillis(1_000 + random.nextInt(2_000));
     NodeProcess process = cluster.node(victim).process();
     long start = ctx.recorder().now();
@@ -47,8 +48,8 @@ public final class SessionExpireNemesis implements Nemesis {
             + " ms, past its "
             + ChaosCluster.SESSION_TIMEOUT.toMillis()
             + " ms session; primary now "
-            + cluster.primary()
+            + cluster.primaryOf(group)
             + " in epoch "
-            + cluster.primaryEpoch());
+            + cluster.epochOf(group));
   }
 }

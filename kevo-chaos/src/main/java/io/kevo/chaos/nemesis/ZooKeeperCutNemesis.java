@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * two times in three, else another node. Silently (a black hole) or loudly (resets and refusals),
  * at random. The node still reaches its clients and its peers. A primary so cut must stop
  * acknowledging writes within half a session timeout, and is replaced if the cut outlasts its
- * session; a replica so cut cannot be elected.
+ * session; a replica so cut cannot be elected. In a sharded cluster, a node of a shard drawn at
+ * random; {@code shard-zk-cut} cuts every node of a shard.
  */
 public final class ZooKeeperCutNemesis implements Nemesis {
   @Override
@@ -24,8 +25,9 @@ public final class ZooKeeperCutNemesis implements Nemesis {
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
     ChaosCluster cluster = ctx.cluster();
     String victim = primaryMostly(cluster, random);
+    String group = cluster.node(victim).group();
     String role = cluster.roleOf(victim);
-    long epoch = cluster.primaryEpoch();
+    long epoch = cluster.epochOf(group);
     TcpProxy link = cluster.zooKeeper().proxyFor(victim);
     boolean blackHole = random.nextBoolean();
     long start = ctx.recorder().now();
@@ -50,16 +52,23 @@ public final class ZooKeeperCutNemesis implements Nemesis {
             + " (epoch "
             + epoch
             + ") and ZooKeeper; primary now "
-            + cluster.primary()
+            + cluster.primaryOf(group)
             + " in epoch "
-            + cluster.primaryEpoch());
+            + cluster.epochOf(group));
   }
 
-  /** The primary two times in three, else one of the other nodes. */
+  /**
+   * The primary two times in three, else one of the other nodes of its group; in a sharded cluster,
+   * of a shard drawn at random. Any node while no primary is known.
+   */
   static String primaryMostly(ChaosCluster cluster, SplittableRandom random) {
-    List<String> replicas = cluster.replicas();
+    String primary = cluster.anyPrimary(random);
+    if (primary == null) {
+      return cluster.anyNode(random).name();
+    }
+    List<String> replicas = cluster.peersOf(primary);
     if (replicas.isEmpty() || random.nextInt(3) < 2) {
-      return cluster.primary();
+      return primary;
     }
     return replicas.get(random.nextInt(replicas.size()));
   }

@@ -20,8 +20,7 @@ public final class ZooKeeperRestartNemesis implements Nemesis {
   @Override
   public Fault run(NemesisContext ctx, SplittableRandom random, Duration hold) throws Exception {
     ZooKeeperHost zk = ctx.cluster().zooKeeper();
-    String primary = ctx.cluster().primary();
-    long epoch = ctx.cluster().primaryEpoch();
+    String before = ctx.cluster().primariesText();
     long start = ctx.recorder().now();
     zk.stop();
     try {
@@ -37,13 +36,9 @@ public final class ZooKeeperRestartNemesis implements Nemesis {
         "ZooKeeper down "
             + hold.toMillis()
             + " ms, restarted on its data (primary "
-            + primary
-            + " in epoch "
-            + epoch
+            + before
             + "; now "
-            + ctx.cluster().primary()
-            + " in epoch "
-            + ctx.cluster().primaryEpoch()
+            + ctx.cluster().primariesText()
             + ")");
   }
 }

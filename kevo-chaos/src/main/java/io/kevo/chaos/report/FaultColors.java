@@ -13,17 +13,20 @@ import java.util.TreeSet;
  */
 final class FaultColors {
   private static final Map<String, String> KNOWN =
-      Map.of(
-          "kill", "#8c564b",
-          "pause", "#7f7f7f",
-          "partition", "#17becf",
-          "slow", "#bcbd22",
-          "large-writes", "#2ca02c",
-          "failover", "#9467bd",
-          "zk-restart", "#ff7f0e",
-          "zk-cut", "#aec7e8",
-          "session-expire", "#393b79",
-          "elected", "#000000");
+      Map.ofEntries(
+          Map.entry("kill", "#8c564b"),
+          Map.entry("pause", "#7f7f7f"),
+          Map.entry("partition", "#17becf"),
+          Map.entry("slow", "#bcbd22"),
+          Map.entry("large-writes", "#2ca02c"),
+          Map.entry("failover", "#9467bd"),
+          Map.entry("zk-restart", "#ff7f0e"),
+          Map.entry("zk-cut", "#aec7e8"),
+          Map.entry("session-expire", "#393b79"),
+          Map.entry("elected", "#000000"),
+          Map.entry("split-kill", "#8c6d31"),
+          Map.entry("shard-zk-cut", "#6b6ecf"),
+          Map.entry("shard-map", "#637939"));
 
   private static final List<String> SPARE =
       List.of("#e377c2", "#1f77b4", "#ff9896", "#98df8a", "#c5b0d5", "#c49c94", "#dbdb8d");

@@ -3,6 +3,7 @@ package io.kevo.chaos.run;
 import io.kevo.chaos.cluster.ChaosCluster;
 import io.kevo.chaos.cluster.ClusterSpec;
 import io.kevo.chaos.cluster.NodeInfo;
+import io.kevo.chaos.cluster.ShardMapFollower;
 import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.NodeState;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One chaos run, start to end: starts the cluster, runs the workload with the nemeses for the
  * duration, heals everything, lets the cluster converge, reads every node's final state, and stops
- * every process it started (also when something fails).
+ * every process it started (also when something fails). A sharded run records each shard map the
+ * harness sees in the history ({@link io.kevo.chaos.history.ShardLayout}), converges and reads each
+ * shard's nodes over that shard's range of the final map.
  */
 public final class ChaosRun {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
@@ -76,7 +79,9 @@ public final class ChaosRun {
             options.nodes(),
             options.nodeJvmOptions(),
             List.of("--sync", options.sync(), "--replication-ack", options.ack()),
-            options.coordinated());
+            options.coordinated(),
+            options.shards(),
+            options.splitAt());
     HistoryRecorder recorder = new HistoryRecorder(onOp);
     try (ChaosCluster cluster = new ChaosCluster(distribution, options.out(), spec);
         NodeChannels channels = new NodeChannels();
@@ -86,6 +91,8 @@ public final class ChaosRun {
           c ->
               recorder.record(
                   new Fault(ELECTED, c.to(), recorder.now(), recorder.now(), c.describe())));
+      // Each shard map the harness sees too: the checkers group the history by shard with them.
+      cluster.onShardMap(m -> recorder.record(ShardMapFollower.layout(m).asFault(recorder.now())));
       cluster.start();
       awaitReplicasConnected(cluster, channels);
       OpRunner runner = new OpRunner(channels, recorder, options.opTimeout(), options.ack());
@@ -103,7 +110,8 @@ public final class ChaosRun {
       NemesisSchedule schedule =
           new NemesisSchedule(
               Nemeses.named(options.nemeses()),
-              new NemesisContext(cluster, recorder, channels, runner),
+              new NemesisContext(
+                  cluster, recorder, channels, runner, WorkloadSpec.keyNames(options.keys())),
               options.seed() ^ 0x5DEECE66DL);
       LOG.info(
           "running {} s of {} at ack {}",
@@ -131,6 +139,9 @@ public final class ChaosRun {
       Thread.sleep(RECOVERY.toMillis());
       if (!workload.stop(Duration.ofSeconds(60))) {
         LOG.warn("some clients did not stop within 60 s");
+      }
+      if (cluster.sharded()) {
+        cluster.shardMap().refresh(); // the final map, should the watch lag
       }
       Duration converged = FinalStates.awaitConverged(cluster, channels, CONVERGENCE);
       if (converged == null) {
@@ -164,31 +175,42 @@ public final class ChaosRun {
     }
   }
 
+  /** Waits until each group's primary has every other node of its group as a replica. */
   private void awaitReplicasConnected(ChaosCluster cluster, NodeChannels channels)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int want = options.nodes() - 1;
-    while (System.nanoTime() < deadline) {
-      try {
-        long connected =
-            ReplicationStatus.of(
-                    channels
-                        .stub(cluster.address(cluster.primary()))
-                        .withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
-                .primary()
-                .map(p -> p.connectedReplicas().orElse(0))
-                .orElse(0L);
-        if (connected >= want) {
-          return;
+    for (String group : cluster.groups()) {
+      while (connectedReplicas(cluster, channels, group) < want) {
+        if (System.nanoTime() > deadline) {
+          String p = cluster.primaryOf(group);
+          throw new IllegalStateException(
+              "the replicas did not connect to "
+                  + (group.isEmpty() ? "the primary" : "shard " + group + "'s primary")
+                  + " within 60 s: "
+                  + (p == null ? "none known" : NodeInfo.read(channels, cluster.address(p))));
         }
-      } catch (RuntimeException e) {
-        // Not up yet.
+        Thread.sleep(100);
       }
-      Thread.sleep(100);
     }
-    throw new IllegalStateException(
-        "the replicas did not connect to the primary within 60 s: "
-            + NodeInfo.read(channels, cluster.address(cluster.primary())));
+  }
+
+  private static long connectedReplicas(ChaosCluster cluster, NodeChannels channels, String group) {
+    String p = cluster.primaryOf(group);
+    if (p == null) {
+      return -1;
+    }
+    try {
+      return ReplicationStatus.of(
+              channels
+                  .stub(cluster.address(p))
+                  .withDeadlineAfter(2, TimeUnit.SECONDS)
+                  .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()))
+          .primary()
+          .map(s -> s.connectedReplicas().orElse(0))
+          .orElse(0L);
+    } catch (RuntimeException e) {
+      return -1; // not up yet
+    }
   }
 }

@@ -8,6 +8,7 @@ import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.HistoryFile;
 import io.kevo.chaos.history.NodeState;
+import io.kevo.chaos.history.ShardLayout;
 import io.kevo.testkit.KevoDistribution;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,9 +65,14 @@ public final class Judge {
 
   /**
    * The checkers on {@code h}, what {@code ack} allows ({@link AckPolicy}), and what the nodes did
-   * ({@link NodeFaults}).
+   * ({@link NodeFaults}); for a sharded run (its history records its shard maps), per shard and on
+   * the merged history ({@link ShardVerdicts}).
    */
   static Verdict judge(String ack, History h) {
+    List<ShardLayout.Seen> maps = ShardLayout.seenIn(h.faults());
+    if (!maps.isEmpty()) {
+      return ShardVerdicts.judge(ack, h, maps);
+    }
     CheckOptions checks = CheckOptions.DEFAULT;
     Verdict v = AckPolicy.apply(ack, new HistoryChecker(checks).check(h), h, checks);
     List<CheckResult> results = new ArrayList<>(v.results());

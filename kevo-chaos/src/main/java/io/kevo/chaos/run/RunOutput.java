@@ -7,6 +7,7 @@ import io.kevo.chaos.check.Verdict;
 import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.Op;
+import io.kevo.chaos.history.ShardLayout;
 import io.kevo.chaos.report.TimelineInput;
 import io.kevo.chaos.report.TimelinePage;
 import java.io.IOException;
@@ -48,6 +49,15 @@ public final class RunOutput {
                     + result.lastNemesisFailure()
                     + ")"
                 : ""));
+    ShardLayout.last(h.faults())
+        .ifPresent(
+            m ->
+                lines.add(
+                    "shard map at the end: "
+                        + m.text()
+                        + " ("
+                        + ShardLayout.seenIn(h.faults()).size()
+                        + " maps seen)"));
     lines.add(
         "converged: "
             + (result.converged() == null

@@ -65,6 +65,75 @@ class NemesesTest {
     assertThat(manual.coordinated()).as("the constructor without a mode").isFalse();
   }
 
+  @Test
+  void theShardsFaultsAskForAShardedClusterWhichRunsNeitherOneGroupNemesis() {
+    assertThat(Nemeses.named(List.of("split-kill", "shard-zk-cut")))
+        .extracting(Nemesis::kind)
+        .containsExactly("split-kill", "shard-zk-cut");
+    assertThat(Nemeses.needCoordinator(List.of("split-kill"))).isTrue();
+    Nemeses.checkMode(
+        List.of(
+            "kill",
+            "pause",
+            "partition",
+            "slow",
+            "zk-restart",
+            "zk-cut",
+            "session-expire",
+            "split-kill",
+            "shard-zk-cut"),
+        true,
+        true);
+    assertThatThrownBy(() -> Nemeses.checkMode(List.of("shard-zk-cut"), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'shard-zk-cut'")
+        .hasMessageContaining("--shards");
+    assertThatThrownBy(() -> Nemeses.checkMode(List.of("large-writes"), true, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'large-writes'")
+        .hasMessageContaining("not with --shards");
+  }
+
+  @Test
+  void shardedRunOptionsSplitTheKeysEvenlyAndRefuseWhatTheyCannotJudge() {
+    ChaosOptions two = sharded(2, 20, "replica:1", true);
+    assertThat(two.sharded()).isTrue();
+    assertThat(two.splitAt()).containsExactly("k010");
+    assertThat(sharded(3, 20, "all", true).splitAt()).containsExactly("k006", "k013");
+    assertThat(sharded(1, 20, "all", true).splitAt()).isEmpty();
+    assertThat(options(List.of("kill"), true).splitAt()).isEmpty();
+    assertThat(options(List.of("kill"), true).sharded()).isFalse();
+    assertThatThrownBy(() -> sharded(2, 20, "async", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--ack replica:N or all");
+    assertThatThrownBy(() -> sharded(2, 20, "replica:1", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--failover auto");
+    assertThatThrownBy(() -> sharded(3, 5, "replica:1", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 6 keys");
+    assertThatThrownBy(() -> sharded(10, 40, "replica:1", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1..9");
+  }
+
+  private static ChaosOptions sharded(int shards, int keys, String ack, boolean coordinated) {
+    return new ChaosOptions(
+        2,
+        List.of("split-kill", "shard-zk-cut"),
+        Duration.ofSeconds(1),
+        1,
+        ack,
+        Path.of("out"),
+        1,
+        keys,
+        Duration.ofSeconds(1),
+        List.of(),
+        "batch",
+        coordinated,
+        shards);
+  }
+
   private static ChaosOptions options(List<String> nemeses, boolean coordinated) {
     return new ChaosOptions(
         3,
