@@ -6,24 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.kevo.coordination.CoordinationException;
-import io.kevo.coordination.Coordinator;
-import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardSplit;
 import io.kevo.coordination.SplitRecord;
 import io.kevo.coordination.SplitStore;
-import io.kevo.engine.KevoDB;
-import io.kevo.engine.Options;
-import io.kevo.server.FailoverOptions;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
-import io.kevo.server.ServerOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,13 +24,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An online split with real nodes in this JVM on a real ZooKeeper (Curator's TestingServer): shard
@@ -51,66 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot finish is given up and s1 serves its whole range again.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ShardSplitTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @TempDir Path dir;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private TestingServer zk;
-  private Coordinator admin;
-
+class ShardSplitTest extends ShardedNodesBase {
   @BeforeEach
-  void start() throws Exception {
-    zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-    admin = Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "shop"));
-    toClose.add(admin);
-    assertThat(admin.awaitLive(WAIT)).isTrue();
+  void writeTheMap() {
     new ShardMapStore(admin).create(ShardMap.splitAt(List.of(b("m"))));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    Collections.reverse(toClose);
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    zk.close();
-  }
-
-  private static byte[] b(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String s(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  private KevoServer node(String id, String shard) {
-    KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
-    FailoverOptions failover =
-        FailoverOptions.of(zk.getConnectString(), "shop")
-            .withCoordinator(
-                CoordinatorOptions.of(zk.getConnectString(), "shop")
-                    .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
-                    .forShard(shard))
-            .withNodeId(id)
-            .withIntervals(Duration.ZERO, Duration.ofMillis(300));
-    KevoServer s =
-        KevoServer.start(
-            db,
-            ServerOptions.builder()
-                .role(NodeRole.REPLICA)
-                .failover(failover)
-                .listen("127.0.0.1", 0)
-                .build());
-    toClose.add(s);
-    return s;
-  }
-
-  private KevoClient client() {
-    KevoClient c = KevoClient.connect("zk://" + zk.getConnectString() + "/shop");
-    toClose.add(c);
-    return c;
   }
 
   /** Puts keys of [a, m) one after another, remembering what was acknowledged and what failed. */
@@ -120,7 +50,7 @@ class ShardSplitTest {
     final Map<String, String> acked = new HashMap<>();
     final Map<String, Set<String>> uncertain = new HashMap<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
-    int writes;
+    volatile int writes;
 
     Writer(KevoClient client) {
       this.client = client;
@@ -146,15 +76,15 @@ class ShardSplitTest {
 
   @Test
   void aShardSplitsWhileWritesGoOnAndNoAcknowledgedWriteIsLost() throws Exception {
-    KevoServer a1 = node("a1", "s1");
-    node("b1", "s2");
+    KevoServer a1 = started("a1", "s1");
+    started("b1", "s2");
     await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
     KevoClient c = client();
     for (int i = 0; i < 500; i++) {
       c.put(b("h-old-" + i), b("before"));
     }
     // The new shard's node waits: its shard is not in the map and no split names it.
-    KevoServer c1 = node("c1", "s3");
+    KevoServer c1 = started("c1", "s3");
     Writer writer = new Writer(c);
     writer.start();
     await().atMost(WAIT).until(() -> writer.writes > 200);
@@ -213,11 +143,11 @@ class ShardSplitTest {
 
   @Test
   void aLearnerNamesNoPrimaryAndStopsLearningWhenItsSplitIsAborted() throws Exception {
-    KevoServer a1 = node("a1", "s1");
+    KevoServer a1 = started("a1", "s1");
     await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
     KevoClient c = client();
     c.put(b("kiwi"), b("1"));
-    KevoServer c1 = node("c1", "s3");
+    KevoServer c1 = started("c1", "s3");
     // A catch-up distance no learner meets: the split stays in its learning step.
     ShardSplit split =
         new ShardSplit(admin, new ShardSplit.Settings(Duration.ofSeconds(3), WAIT, -1), line -> {});
@@ -266,7 +196,7 @@ class ShardSplitTest {
 
   @Test
   void aSplitThatCannotFinishIsGivenUpAndTheShardServesItsWholeRangeAgain() {
-    KevoServer a1 = node("a1", "s1");
+    KevoServer a1 = started("a1", "s1");
     await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
     KevoClient c = client();
     c.put(b("kiwi"), b("1"));

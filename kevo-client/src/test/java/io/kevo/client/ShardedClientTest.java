@@ -5,31 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
-import io.kevo.coordination.Coordinator;
-import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardRange;
-import io.kevo.engine.KevoDB;
-import io.kevo.engine.Options;
-import io.kevo.server.FailoverOptions;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
-import io.kevo.server.ServerOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code zk://} client of a sharded cluster routes by key: real nodes in this JVM, one per shard
@@ -40,74 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client, keys go to their new owner.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ShardedClientTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
-  @TempDir Path dir;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private TestingServer zk;
-  private Coordinator admin;
-
-  @BeforeEach
-  void start() throws Exception {
-    zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-    admin = Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "shop"));
-    toClose.add(admin);
-    assertThat(admin.awaitLive(WAIT)).isTrue();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    Collections.reverse(toClose);
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    zk.close();
-  }
-
-  private static byte[] b(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String s(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  private KevoServer node(String id, String shard) {
-    KevoServer s = started(id, shard);
-    await().atMost(WAIT).until(() -> s.role() == NodeRole.PRIMARY);
-    return s;
-  }
-
-  /** A node of {@code shard}, not yet elected (a shard not in the map elects no primary). */
-  private KevoServer started(String id, String shard) {
-    KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
-    FailoverOptions failover =
-        FailoverOptions.of(zk.getConnectString(), "shop")
-            .withCoordinator(
-                CoordinatorOptions.of(zk.getConnectString(), "shop")
-                    .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
-                    .forShard(shard))
-            .withNodeId(id)
-            .withIntervals(Duration.ZERO, Duration.ofMillis(300));
-    KevoServer s =
-        KevoServer.start(
-            db,
-            ServerOptions.builder()
-                .role(NodeRole.REPLICA)
-                .failover(failover)
-                .listen("127.0.0.1", 0)
-                .build());
-    toClose.add(s);
-    return s;
-  }
-
-  private KevoClient client() {
-    KevoClient c = KevoClient.connect("zk://" + zk.getConnectString() + "/shop");
-    toClose.add(c);
-    return c;
-  }
-
+class ShardedClientTest extends ShardedNodesBase {
   @Test
   void routesEachKeyToItsShardAndScansAcrossShardsInKeyOrder() throws Exception {
     new ShardMapStore(admin).create(ShardMap.splitAt(List.of(b("m"))));

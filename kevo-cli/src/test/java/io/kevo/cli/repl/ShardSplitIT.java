@@ -12,7 +12,6 @@ import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.SplitRecord;
 import io.kevo.coordination.SplitStore;
-import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.wire.WireMetadata;
@@ -28,10 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,51 +41,9 @@ import org.junit.jupiter.api.Timeout;
  * moving keys naming s3, and {@code kevo cluster status} shows three shards.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ShardSplitIT extends ClusterFixture {
-  private static final Duration WAIT = Duration.ofSeconds(60);
-
-  private TestingServer zk;
-  private final KevoDistribution kevo = KevoDistribution.locate();
-
-  @BeforeEach
-  void startZooKeeper() throws Exception {
-    zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1), true);
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    cluster.close();
-    zk.close();
-  }
-
+class ShardSplitIT extends ShardedClusterFixture {
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private ReplicationCluster.Node member(String name, String shard) throws Exception {
-    return cluster.startMember(
-        name,
-        zk.getConnectString(),
-        "shop",
-        "--shard",
-        shard,
-        "--replication-ack",
-        "replica:1",
-        "--failover-min-interval",
-        "1s");
-  }
-
-  private static boolean isPrimary(ReplicationCluster.Node n) {
-    try {
-      return n.info().getNodeRole() == GetNodeInfoResponse.NodeRole.PRIMARY;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
-  }
-
-  private static ReplicationCluster.Node awaitPrimary(List<ReplicationCluster.Node> group) {
-    await().atMost(WAIT).until(() -> group.stream().filter(ShardSplitIT::isPrimary).count() == 1);
-    return group.stream().filter(ShardSplitIT::isPrimary).findFirst().orElseThrow();
   }
 
   private KevoDistribution.CommandRun cli(String... args) throws Exception {
@@ -139,9 +92,9 @@ class ShardSplitIT extends ClusterFixture {
   @Test
   void aShardSplitsOnlineThroughAKillOfItsPrimaryAndLosesNoAcknowledgedWrite() throws Exception {
     assertThat(cli("init", "--split-at", "m").status()).isZero();
-    ReplicationCluster.Node a1 = member("a1", "s1");
-    ReplicationCluster.Node a2 = member("a2", "s1");
-    ReplicationCluster.Node b1 = member("b1", "s2");
+    ReplicationCluster.Node a1 = member("a1", "s1", "replica:1");
+    ReplicationCluster.Node a2 = member("a2", "s1", "replica:1");
+    ReplicationCluster.Node b1 = member("b1", "s2", "replica:1");
     ReplicationCluster.Node primary = awaitPrimary(List.of(a1, a2));
     ReplicationCluster.Node other = primary == a1 ? a2 : a1;
     awaitPrimary(List.of(b1));
@@ -149,14 +102,14 @@ class ShardSplitIT extends ClusterFixture {
     try (KevoClient client = KevoClient.connect("zk://" + zk.getConnectString() + "/shop");
         Coordinator admin =
             Coordinator.start(CoordinatorOptions.of(zk.getConnectString(), "shop"))) {
-      assertThat(admin.awaitLive(WAIT)).isTrue();
+      assertThat(admin.awaitLive(ELECTION)).isTrue();
       await()
-          .atMost(WAIT)
+          .atMost(ELECTION)
           .ignoreExceptionsInstanceOf(KevoClientException.class)
           .untilAsserted(() -> client.put(b("h-first"), b("1")));
       Writer writer = new Writer(client);
       writer.start();
-      await().atMost(WAIT).until(() -> writer.writes > 300);
+      await().atMost(ELECTION).until(() -> writer.writes > 300);
 
       CompletableFuture<KevoDistribution.CommandRun> split =
           CompletableFuture.supplyAsync(
@@ -169,7 +122,7 @@ class ShardSplitIT extends ClusterFixture {
               });
       SplitStore splits = new SplitStore(admin);
       await()
-          .atMost(WAIT)
+          .atMost(ELECTION)
           .until(
               () ->
                   splits
@@ -182,8 +135,8 @@ class ShardSplitIT extends ClusterFixture {
       awaitPrimary(List.of(other));
       primary.restart();
       // The new shard runs two nodes, both learners until the flip, at replica:1 like s1.
-      ReplicationCluster.Node c1 = member("c1", "s3");
-      ReplicationCluster.Node c2 = member("c2", "s3");
+      ReplicationCluster.Node c1 = member("c1", "s3", "replica:1");
+      ReplicationCluster.Node c2 = member("c2", "s3", "replica:1");
 
       KevoDistribution.CommandRun done = split.get(3, TimeUnit.MINUTES);
       assertThat(done.status()).as(done.out() + done.err()).isZero();
@@ -194,7 +147,7 @@ class ShardSplitIT extends ClusterFixture {
               "Split shard s1 at g: shard s3 \\[g, m\\) \\(shard map version 2\\),"
                   + " primary c[12]; the moving keys paused \\d+ ms");
       int before = writer.writes;
-      await().atMost(WAIT).until(() -> writer.writes > before + 300);
+      await().atMost(ELECTION).until(() -> writer.writes > before + 300);
       writer.stop.set(true);
       writer.join();
 
@@ -212,7 +165,7 @@ class ShardSplitIT extends ClusterFixture {
       ReplicationCluster.Node s3Replica = s3Primary == c1 ? c2 : c1;
       // s3 replicates within itself: its replica holds what the client wrote there since.
       client.put(b("h-after"), b("2"));
-      await().atMost(WAIT).until(() -> s3Replica.get(b("h-after")).isPresent());
+      await().atMost(ELECTION).until(() -> s3Replica.get(b("h-after")).isPresent());
 
       // s1 refuses the moving keys by the new map, naming s3.
       ReplicationCluster.Node s1Primary = awaitPrimary(List.of(a1, a2));

@@ -10,7 +10,6 @@ import io.grpc.StatusRuntimeException;
 import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.EpochLedger;
-import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.PutRequest;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.wire.WireMetadata;
@@ -18,10 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,53 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * --shard s2} gives it the primary role, and the old node stops, with s2's keys kept.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ShardedClusterIT extends ClusterFixture {
-  private static final Duration ELECTION = Duration.ofSeconds(45);
-
-  private TestingServer zk;
-  private final KevoDistribution kevo = KevoDistribution.locate();
-
-  @BeforeEach
-  void startZooKeeper() throws Exception {
-    zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1), true);
-  }
-
-  @AfterEach
-  void stopZooKeeper() throws Exception {
-    cluster.close();
-    zk.close();
-  }
-
+class ShardedClusterIT extends ShardedClusterFixture {
   private static ByteString b(String s) {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-  }
-
-  private ReplicationCluster.Node member(String name, String shard, String ack) throws Exception {
-    return cluster.startMember(
-        name,
-        zk.getConnectString(),
-        "shop",
-        "--shard",
-        shard,
-        "--replication-ack",
-        ack,
-        "--failover-min-interval",
-        "1s");
-  }
-
-  private static boolean isPrimary(ReplicationCluster.Node n) {
-    try {
-      return n.info().getNodeRole() == GetNodeInfoResponse.NodeRole.PRIMARY;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
-  }
-
-  private static ReplicationCluster.Node awaitPrimary(List<ReplicationCluster.Node> group) {
-    await()
-        .atMost(ELECTION)
-        .until(() -> group.stream().filter(ShardedClusterIT::isPrimary).count() == 1);
-    return group.stream().filter(ShardedClusterIT::isPrimary).findFirst().orElseThrow();
   }
 
   private static void put(ReplicationCluster.Node n, String key) {
