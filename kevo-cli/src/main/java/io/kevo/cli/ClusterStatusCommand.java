@@ -6,6 +6,8 @@ import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardRange;
+import io.kevo.coordination.SplitRecord;
+import io.kevo.coordination.SplitStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Print a sharded cluster's shards as its coordinator (ZooKeeper) knows them: each shard's"
-          + " key range, primary, members and the most any member lags behind the primary."
+          + " key range, primary, members and the most any member lags behind the primary; and the"
+          + " splits under way."
     })
 final class ClusterStatusCommand implements Callable<Integer> {
   @Mixin private ClusterFlags flags = new ClusterFlags();
@@ -63,23 +66,27 @@ final class ClusterStatusCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.COMMAND_FAILED;
           }
-          List<ShardStatus> shards = shards(options, map.get());
+          List<ShardStatus> shards = shards(coordinator, map.get());
+          List<SplitRecord> splits =
+              new SplitStore(coordinator)
+                  .all().stream()
+                      .map(SplitStore.Held::record)
+                      .filter(r -> !r.state().ended())
+                      .toList();
           out.print(
               json
-                  ? ClusterStatusJson.render(options, map.get(), shards)
-                  : ClusterStatusText.render(options, map.get(), shards));
+                  ? ClusterStatusJson.render(options, map.get(), shards, splits)
+                  : ClusterStatusText.render(options, map.get(), shards, splits));
           out.flush();
           return ExitCodes.OK;
         });
   }
 
-  /** Each shard's replication group, read on a session of its own. */
-  private static List<ShardStatus> shards(CoordinatorOptions options, ShardMap map) {
+  /** Each shard's replication group, read on the command's one session. */
+  private static List<ShardStatus> shards(Coordinator coordinator, ShardMap map) {
     List<ShardStatus> shards = new ArrayList<>();
     for (ShardRange range : map.shards()) {
-      try (Coordinator group = ClusterSession.open(options.forShard(range.id()))) {
-        shards.add(new ShardStatus(range, ClusterView.read(group)));
-      }
+      shards.add(new ShardStatus(range, ClusterView.read(coordinator.group(range.id()))));
     }
     return shards;
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.SplitRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,8 +28,9 @@ import java.util.OptionalLong;
  *
  * {@code range} is as the text shows it (bounds written as in {@code kevo shell}); {@code
  * start_hex} and {@code end_hex} are the exact bounds ({@code ""} is the empty key, {@code null} no
- * end). Without a primary, {@code no_primary} says why ({@link ClusterFacts#noPrimary}) and the
- * primary's fields and {@code max_lag} are null. Stateless and thread-safe.
+ * end). {@code splits} lists the splits under way ({@code state} LEARNING, FENCING or FENCED).
+ * Without a primary, {@code no_primary} says why ({@link ClusterFacts#noPrimary}) and the primary's
+ * fields and {@code max_lag} are null. Stateless and thread-safe.
  */
 final class ClusterStatusJson {
   private static final ObjectMapper JSON =
@@ -37,7 +39,11 @@ final class ClusterStatusJson {
   private ClusterStatusJson() {}
 
   /** The document, pretty-printed, ending with a newline. */
-  static String render(CoordinatorOptions options, ShardMap map, List<ShardStatus> shards) {
+  static String render(
+      CoordinatorOptions options,
+      ShardMap map,
+      List<ShardStatus> shards,
+      List<SplitRecord> splits) {
     ObjectNode root = JSON.createObjectNode();
     root.put("coordinator", options.connectString());
     root.put("cluster", options.cluster());
@@ -70,6 +76,18 @@ final class ClusterStatusJson {
         o.putNull("primary_durable_sequence");
         o.putNull("primary_data_bytes");
       }
+    }
+    ArrayNode under = root.putArray("splits");
+    for (SplitRecord r : splits) {
+      under
+          .addObject()
+          .put("from", r.from())
+          .put("to", r.to())
+          .put("at_hex", ShardText.hex(r.at()))
+          .put("state", r.state().name())
+          .put("map_version", r.mapVersion())
+          .put("fence_epoch", r.fenceEpoch())
+          .put("fence_sequence", r.fenceSequence());
     }
     try {
       return JSON.writeValueAsString(root) + System.lineSeparator();

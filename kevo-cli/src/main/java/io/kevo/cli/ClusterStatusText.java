@@ -5,6 +5,7 @@ import io.kevo.cli.shell.Report;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.MemberInfo;
 import io.kevo.coordination.ShardMap;
+import io.kevo.coordination.SplitRecord;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,13 +22,18 @@ import java.util.OptionalLong;
  *
  * {@code max lag} is the most entries any member lacks of what the primary has made durable, {@code
  * durable sequence} the primary's, and {@code size} its database's bytes on disk (tables and log);
- * each {@code -} without a primary. Stateless and thread-safe.
+ * each {@code -} without a primary. A split under way adds a line, e.g. {@code split under way: s1
+ * into s3 at "g" (LEARNING), from shard map version 1}. Stateless and thread-safe.
  */
 final class ClusterStatusText {
   private ClusterStatusText() {}
 
   /** The whole report, ending with a newline. */
-  static String render(CoordinatorOptions options, ShardMap map, List<ShardStatus> shards) {
+  static String render(
+      CoordinatorOptions options,
+      ShardMap map,
+      List<ShardStatus> shards,
+      List<SplitRecord> splits) {
     Report report =
         new Report()
             .table(
@@ -59,7 +65,15 @@ final class ClusterStatusText {
           primary.map(p -> Long.toString(p.durableSequence())).orElse(Figures.NONE),
           primary.map(p -> Figures.bytes(p.dataBytes())).orElse(Figures.NONE));
     }
-    return report.render();
+    StringBuilder text = new StringBuilder(report.render());
+    for (SplitRecord r : splits) {
+      text.append("  split under way: ")
+          .append(r.describe())
+          .append(", from shard map version ")
+          .append(r.mapVersion())
+          .append(System.lineSeparator());
+    }
+    return text.toString();
   }
 
   private static String or(OptionalLong v) {

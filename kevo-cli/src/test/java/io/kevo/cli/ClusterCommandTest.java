@@ -277,7 +277,7 @@ class ClusterCommandTest {
   }
 
   @Test
-  void aSplitWhoseNewShardNeverCatchesUpStaysRecordedUntilAborted() {
+  void aSplitWhoseNewShardNeverCatchesUpStaysRecordedUntilAborted() throws Exception {
     assertThat(cluster("init", "--split-at", "m").status()).isZero();
 
     Run run = cluster("split", "s1", "--at", "g", "--learn-timeout", "1s");
@@ -295,6 +295,13 @@ class ClusterCommandTest {
                 + NL);
     assertThat(new SplitStore(session).read("s1").orElseThrow().record().state())
         .isEqualTo(SplitRecord.State.LEARNING);
+    assertThat(cluster("status").out())
+        .endsWith("  split under way: s1 into s3 at \"g\" (LEARNING), from shard map version 1\n");
+    JsonNode splits = JSON.readTree(cluster("status", "--json").out()).get("splits");
+    assertThat(splits).hasSize(1);
+    assertThat(splits.get(0).get("to").asText()).isEqualTo("s3");
+    assertThat(splits.get(0).get("at_hex").asText()).isEqualTo("67");
+    assertThat(splits.get(0).get("state").asText()).isEqualTo("LEARNING");
 
     Run abort = cluster("split", "s1", "--abort");
 
@@ -306,6 +313,7 @@ class ClusterCommandTest {
     assertThat(new SplitStore(session).read("s1").orElseThrow().record().state())
         .isEqualTo(SplitRecord.State.ABORTED);
     assertThat(map().orElseThrow().version()).isEqualTo(1);
+    assertThat(cluster("status").out()).doesNotContain("split under way");
   }
 
   @Test
