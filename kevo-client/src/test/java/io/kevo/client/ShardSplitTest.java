@@ -11,6 +11,8 @@ import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardSplit;
 import io.kevo.coordination.SplitRecord;
 import io.kevo.coordination.SplitStore;
+import io.kevo.engine.Options;
+import io.kevo.replication.PrimaryOptions;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import java.time.Duration;
@@ -139,6 +141,35 @@ class ShardSplitTest extends ShardedNodesBase {
     }
     // The split's pause is bounded: the client's reroutes outlast it (no write failed for good).
     assertThat(writer.failures).isEmpty();
+  }
+
+  @Test
+  void aLearnerOfAShardWhoseLogIsTrimmedBootstrapsFromASnapshot() throws Exception {
+    // s1 keeps no log for absent replicas: the learner cannot stream from sequence 1.
+    KevoServer a1 =
+        started(
+            "a1",
+            "s1",
+            Options.builder().memtableSize(128 << 10).segmentSize(64 << 10).build(),
+            PrimaryOptions.builder().tailBytes(16 << 10).retentionBytes(0).build());
+    await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
+    KevoClient c = client();
+    for (int i = 0; i < 3000; i++) {
+      c.put(b(String.format("k-%04d", i)), b("v" + i));
+    }
+    a1.db().flush();
+    assertThat(a1.db().wal().firstRetainedSequence()).isGreaterThan(1);
+
+    started("c1", "s3");
+    ShardSplit.Outcome o =
+        new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {})
+            .run("s1", b("k-1500"), "s3");
+
+    assertThat(o.newPrimary()).isEqualTo("c1");
+    assertThat(a1.primary().snapshotTransfers().completed()).isEqualTo(1);
+    for (int i = 0; i < 3000; i += 7) {
+      assertThat(c.get(b(String.format("k-%04d", i))).map(ShardSplitTest::s)).contains("v" + i);
+    }
   }
 
   @Test

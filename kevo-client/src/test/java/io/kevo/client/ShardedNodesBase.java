@@ -7,6 +7,7 @@ import io.kevo.coordination.Coordinator;
 import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.Options;
+import io.kevo.replication.PrimaryOptions;
 import io.kevo.server.FailoverOptions;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
@@ -70,7 +71,15 @@ abstract class ShardedNodesBase {
 
   /** A node of {@code shard}, not yet elected (a shard not in the map elects no primary). */
   KevoServer started(String id, String shard) {
-    KevoDB db = KevoDB.open(dir.resolve(id), Options.builder().holdWalAtOpen(true).build());
+    return started(id, shard, Options.builder().holdWalAtOpen(true).build(), null);
+  }
+
+  /**
+   * A node of {@code shard} on a database of {@code dbOptions}, with {@code primary} options when
+   * it leads (null: the defaults); not yet elected.
+   */
+  KevoServer started(String id, String shard, Options dbOptions, PrimaryOptions primary) {
+    KevoDB db = KevoDB.open(dir.resolve(id), dbOptions);
     FailoverOptions failover =
         FailoverOptions.of(zk.getConnectString(), "shop")
             .withCoordinator(
@@ -82,7 +91,9 @@ abstract class ShardedNodesBase {
     KevoServer s =
         KevoServer.start(
             db,
-            ServerOptions.builder()
+            (primary == null
+                    ? ServerOptions.builder()
+                    : ServerOptions.builder().primaryOptions(primary))
                 .role(NodeRole.REPLICA)
                 .failover(failover)
                 .listen("127.0.0.1", 0)
