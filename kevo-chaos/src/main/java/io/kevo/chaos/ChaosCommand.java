@@ -77,8 +77,8 @@ public final class ChaosCommand implements Callable<Integer> {
           "auto: the nodes run with a coordinator (a ZooKeeper the harness runs, each node through"
               + " a proxy of its own) and elect their primary and fail over by themselves; manual:"
               + " the harness sets the roles and the 'failover' nemesis promotes by hand. Default:"
-              + " auto when a coordinator nemesis (zk-restart, zk-cut, session-expire) is asked"
-              + " for, else manual")
+              + " auto when a coordinator nemesis (zk-restart, zk-cut, session-expire) or a shard"
+              + " nemesis is asked for, or with --shards; else manual")
   String failover;
 
   @Option(

@@ -117,6 +117,21 @@ public final class SplitKillNemesis implements Nemesis {
     CompletableFuture<List<String>> starting = new CompletableFuture<>();
     try {
       awaitState(store, p, done, RECORDED_WITHIN, s -> true);
+      if (state(store, p).isEmpty()) {
+        // Refused before anything was written (another split of the shard under way, a map
+        // changed meanwhile): no split to kill during.
+        return new Fault(
+            kind(),
+            p.source(),
+            start,
+            ctx.recorder().now(),
+            "split of shard "
+                + p.source()
+                + " at "
+                + p.at()
+                + " not recorded: "
+                + await(done, maps, p));
+      }
       if (moment == Moment.RECORDED) {
         kill = kill(cluster, store, p);
       }
