@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.chaos.check.CheckResult;
 import io.kevo.chaos.check.Status;
+import io.kevo.chaos.cluster.ChaosCluster;
 import io.kevo.chaos.history.Fault;
 import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.NodeState;
@@ -25,9 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * short fixed-seed run of the shards' faults at {@code replica:1}: a split of a shard whose primary
  * is killed -9 while the split runs ({@code split-kill}, which starts the new shard's nodes), and a
  * whole shard cut off from ZooKeeper while the other serves ({@code shard-zk-cut}). Checked per
- * shard and across the merged history; every verdict must be valid, and the split must have
- * happened: the final map has a third shard, whose nodes elected a primary. Output in {@code
- * target/chaos-sharded} (history, verdict, timeline, the nodes' logs).
+ * shard and across the merged history; every verdict must be valid, the split must have happened
+ * (the final map has a third shard, whose nodes elected a primary), and while the cut lasted the
+ * cut shard must have acknowledged no write once a session timeout had passed, the other shard
+ * some. Output in {@code target/chaos-sharded} (history, verdict, timeline, the nodes' logs).
  *
  * <p>It needs the distribution's jar ({@code kevo-cli/target/kevo-cli.jar}), which the kevo-cli
  * module builds after this one: the build runs it only when the jar exists when Maven starts (the
@@ -36,8 +38,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ShardedChaosIT {
   /**
-   * Deals shard-zk-cut first (s2 black-holed from ZooKeeper for 6.5 s, past its 4 s sessions), then
-   * split-kill, whose kill aims at the learning stage.
+   * Deals shard-zk-cut first (s2 black-holed from ZooKeeper for 6.5 s), then split-kill, whose kill
+   * aims at the learning stage.
    */
   private static final long SEED = 20261210;
 
@@ -95,6 +97,16 @@ class ShardedChaosIT {
         .contains("kill -9 of its primary s1n")
         .containsPattern("split (learning|fencing|fenced)\\)")
         .contains("split done");
+    Fault cut = faults.stream().filter(f -> f.kind().equals("shard-zk-cut")).findFirst().get();
+    long sessionLater = cut.startNanos() + ChaosCluster.SESSION_TIMEOUT.toNanos();
+    assertThat(history.ops())
+        .filteredOn(op -> op.outcome() == Outcome.OK && op.writes())
+        .filteredOn(
+            op -> op.completeNanos() >= sessionLater && op.completeNanos() <= cut.endNanos())
+        .extracting(op -> ShardLayout.shardOfNode(op.node()))
+        .as("writes acknowledged during the cut, a session timeout after it began")
+        .isNotEmpty()
+        .doesNotContain(cut.target());
     assertThat(history.ops())
         .filteredOn(op -> op.outcome() == Outcome.OK && op.writes())
         .extracting(Op::node)
