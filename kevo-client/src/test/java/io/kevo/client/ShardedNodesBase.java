@@ -84,8 +84,10 @@ abstract class ShardedNodesBase {
         FailoverOptions.of(zk.getConnectString(), "shop")
             .withCoordinator(
                 CoordinatorOptions.of(zk.getConnectString(), "shop")
-                    .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
+                    .withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(2))
                     .forShard(shard))
+            // The default session (4 s, a 2 s lease): a loaded test machine stalls a JVM for
+            // longer than a second at times, and no test here waits for a session to expire.
             .withNodeId(id)
             .withIntervals(Duration.ZERO, Duration.ofMillis(300));
     KevoServer s =

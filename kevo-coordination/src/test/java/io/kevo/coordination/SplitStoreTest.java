@@ -65,6 +65,44 @@ class SplitStoreTest {
   }
 
   @Test
+  void anUnreadableRecordIsAClearError() throws Exception {
+    SplitStore store = new SplitStore(coordinator);
+    coordinator
+        .client()
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(store.path("s1"), b("{not json"));
+
+    assertThatThrownBy(() -> store.read("s1"))
+        .isInstanceOf(CoordinationException.class)
+        .hasMessageStartingWith("unreadable split record at /kevo/clusters/shop/splits/s1");
+  }
+
+  @Test
+  void aRecordChecksItsFieldsAndSaysWhichKeysMove() {
+    SplitRecord r = SplitRecord.begin("s1", "s3", b("g"), 4, 0);
+    assertThat(r.moves(b("g"))).isTrue();
+    assertThat(r.moves(b("h"))).isTrue();
+    assertThat(r.moves(b("f"))).isFalse();
+    assertThat(r.fencesSource()).isFalse();
+    assertThat(r.fencing(9).fencesSource()).isTrue();
+    assertThat(r.aborted("why").fencesSource()).isFalse();
+    assertThat(r.aborted("why").note()).isEqualTo("why");
+    assertThat(r).isEqualTo(SplitRecord.begin("s1", "s3", b("g"), 4, 0));
+    assertThat(r.hashCode()).isEqualTo(SplitRecord.begin("s1", "s3", b("g"), 4, 0).hashCode());
+    assertThat(r).isNotEqualTo(SplitRecord.begin("s1", "s3", b("h"), 4, 0));
+    assertThat(r.toString()).contains("s1 into s3 at \"g\" (LEARNING)", "map v4");
+    assertThatThrownBy(() -> SplitRecord.begin("s1", "s3", new byte[0], 1, 0))
+        .hasMessage("a split point cannot be the empty key");
+    assertThatThrownBy(() -> SplitRecord.begin("s1", "s1", b("g"), 1, 0))
+        .hasMessage("a shard cannot split into itself: s1");
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void theMapSplitsOnlyInsideTheShard() {
     ShardMap map = ShardMap.splitAt(java.util.List.of(key("m")));
     ShardMap next = map.split("s1", key("f"), "s3");

@@ -90,9 +90,12 @@ final class SplitRole {
     if (shard == null || map == null) {
       return Next.ELECT; // not sharded, or the map is not read yet (the gate refuses keys)
     }
-    List<SplitStore.Held> splits = store.all();
+    // A node of a shard in the map reads its own shard's record only (one read a tick); a node of
+    // a shard not in the map yet looks for the split into it among all.
+    boolean inMap = map.shard(shard).isPresent();
+    List<SplitStore.Held> splits = inMap ? store.read(shard).stream().toList() : store.all();
     source(splits, shard, map, leading, epoch);
-    if (map.shard(shard).isPresent()) {
+    if (inMap) {
       if (learning) {
         learning = false;
         LOG.info(
@@ -133,7 +136,7 @@ final class SplitRole {
     String shard = gate.shard();
     ShardMap map = gate.map();
     if (shard != null && map != null) {
-      source(store.all(), shard, map, false, 0);
+      source(store.read(shard).stream().toList(), shard, map, false, 0);
     }
   }
 

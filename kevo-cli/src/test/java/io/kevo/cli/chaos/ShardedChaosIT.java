@@ -1,4 +1,4 @@
-package io.kevo.chaos.run;
+package io.kevo.cli.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,8 @@ import io.kevo.chaos.history.NodeState;
 import io.kevo.chaos.history.Op;
 import io.kevo.chaos.history.Outcome;
 import io.kevo.chaos.history.ShardLayout;
+import io.kevo.chaos.run.ChaosOptions;
+import io.kevo.chaos.run.Judge;
 import io.kevo.testkit.KevoDistribution;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * cut shard must have acknowledged no write once a session timeout had passed, the other shard
  * some. Output in {@code target/chaos-sharded} (history, verdict, timeline, the nodes' logs).
  *
- * <p>It needs the distribution's jar ({@code kevo-cli/target/kevo-cli.jar}), which the kevo-cli
- * module builds after this one: the build runs it only when the jar exists when Maven starts (the
- * {@code chaos-its} profile of this module's POM).
+ * <p>It runs the distribution's jar, which this module packages before its integration tests, as
+ * {@link ChaosSmokeIT} does.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ShardedChaosIT {
