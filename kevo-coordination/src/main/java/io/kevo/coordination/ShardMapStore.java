@@ -132,7 +132,31 @@ public final class ShardMapStore {
     }
   }
 
-  private static byte[] encodeBounded(ShardMap map) {
+  /** A map and the znode version it was read at. */
+  record Versioned(ShardMap map, int znodeVersion) {}
+
+  /**
+   * The cluster's map with its znode version, for a write made in one transaction with another
+   * znode's ({@link ShardSplit}).
+   *
+   * @throws CoordinationException if the cluster has no map or the ensemble cannot be read
+   */
+  Versioned readVersioned() {
+    try {
+      Stat stat = new Stat();
+      byte[] doc = coordinator.client().getData().storingStatIn(stat).forPath(path);
+      return new Versioned(ShardMapCodec.decode(doc), stat.getVersion());
+    } catch (KeeperException.NoNodeException e) {
+      throw new CoordinationException(
+          "cluster " + coordinator.options().cluster() + " has no shard map at " + path, e);
+    } catch (CoordinationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CoordinationException("cannot read " + path, e);
+    }
+  }
+
+  static byte[] encodeBounded(ShardMap map) {
     byte[] doc = ShardMapCodec.encode(map);
     if (doc.length > MAX_DOCUMENT_BYTES) {
       throw new IllegalArgumentException(

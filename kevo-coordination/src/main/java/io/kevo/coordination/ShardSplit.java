@@ -3,6 +3,8 @@ package io.kevo.coordination;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * Splits a shard online ({@code kevo cluster split}, issue 20): shard {@code from} gives the keys
@@ -189,6 +191,9 @@ public final class ShardSplit {
     long deadline = fencedAt + settings.fenceTimeout().toNanos();
     while (true) {
       SplitRecord r = held.record();
+      if (r.state() == SplitRecord.State.ABORTED) {
+        throw new CoordinationException("the split " + r.describe() + " was aborted: " + r.note());
+      }
       ShardMap map = currentMap();
       if (flipped(map, r)) {
         return write(held, r.in(SplitRecord.State.DONE)); // an earlier run flipped it
@@ -204,16 +209,19 @@ public final class ShardSplit {
         boolean fenceTermCurrent =
             new EpochLedger(coordinator.group(r.from())).current() == r.fenceEpoch();
         if (holder.isPresent() && fenceTermCurrent) {
-          flip(map, r);
-          progress.accept(
-              "flipped the shard map: "
-                  + holder.get().id()
-                  + " holds sequence "
-                  + r.fenceSequence()
-                  + " of epoch "
-                  + r.fenceEpoch()
-                  + ", the fence");
-          return write(held, r.in(SplitRecord.State.DONE));
+          Optional<SplitStore.Held> done = flipAndFinish(held);
+          if (done.isPresent()) {
+            progress.accept(
+                "flipped the shard map: "
+                    + holder.get().id()
+                    + " holds sequence "
+                    + r.fenceSequence()
+                    + " of epoch "
+                    + r.fenceEpoch()
+                    + ", the fence");
+            return done.get();
+          }
+          // The record changed meanwhile (a primary fenced again, or the split was aborted).
         }
       }
       if (System.nanoTime() > deadline) {
@@ -243,17 +251,45 @@ public final class ShardSplit {
     }
   }
 
-  /** Writes the map that gives the moving keys to the new shard, made from the map held now. */
-  private void flip(ShardMap map, SplitRecord r) {
+  /**
+   * Writes the map that gives the moving keys to the new shard, made from the map held now, and
+   * records the split as done, in one ZooKeeper transaction conditional on both znodes' versions:
+   * an abort (or a new fence) recorded since {@code held} was read makes it fail as a whole, so a
+   * split is never both aborted and flipped; a map changed by another shard's split is read again.
+   *
+   * @return the record as written; empty if the record changed since {@code held} was read
+   */
+  private Optional<SplitStore.Held> flipAndFinish(SplitStore.Held held) {
+    SplitRecord r = held.record();
+    SplitRecord done = r.in(SplitRecord.State.DONE);
     while (true) {
+      ShardMapStore.Versioned m = maps.readVersioned();
+      ShardMap next = m.map().split(r.from(), r.at(), r.to());
+      CuratorFramework client = coordinator.client();
       try {
-        maps.replace(map, map.split(r.from(), r.at(), r.to()));
-        return;
-      } catch (ShardMapConflictException e) {
-        map = currentMap(); // another shard's split landed first
-        if (flipped(map, r)) {
-          return;
+        client
+            .transaction()
+            .forOperations(
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(held.znodeVersion())
+                    .forPath(splits.path(r.from()), SplitStore.encode(done)),
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(m.znodeVersion())
+                    .forPath(maps.path(), ShardMapStore.encodeBounded(next)));
+        return Optional.of(new SplitStore.Held(done, held.znodeVersion() + 1));
+      } catch (KeeperException.BadVersionException e) {
+        boolean recordChanged =
+            splits.read(r.from()).map(h -> h.znodeVersion() != held.znodeVersion()).orElse(true);
+        if (recordChanged) {
+          return Optional.empty();
         }
+        // Another shard's split changed the map first: make the next map from the new one.
+      } catch (Exception e) {
+        throw new CoordinationException("cannot write the flip of the split " + r.describe(), e);
       }
     }
   }

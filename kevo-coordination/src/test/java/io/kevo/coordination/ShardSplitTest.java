@@ -210,6 +210,27 @@ class ShardSplitTest {
   }
 
   @Test
+  void anAbortWhileTheRunWaitsForTheFenceEndsTheRunAndTheMapStays() throws Exception {
+    assertThat(new EpochLedger(admin.group("s1")).claimNext(0)).isEqualTo(1);
+    member("s1", "a1", MemberInfo.PRIMARY, 1, 10);
+    member("s3", "c1", MemberInfo.REPLICA, 1, 10);
+    ShardSplit split = new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {});
+    CompletableFuture<ShardSplit.Outcome> run =
+        CompletableFuture.supplyAsync(() -> split.run("s1", b("g"), "s3"));
+    await().atMost(WAIT).until(() -> record().record().state() == SplitRecord.State.FENCING);
+
+    new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {}).abort("s1", "by hand");
+
+    assertThatThrownBy(() -> run.get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(CoordinationException.class)
+        .hasMessageContaining("was aborted: by hand");
+    // A fence recorded after the abort does not bring the split back.
+    SplitStore.Held aborted = record();
+    new SplitStore(admin).replace(aborted, aborted.record().fenced(1, 10)).orElseThrow();
+    assertThat(new ShardMapStore(admin).read().orElseThrow().version()).isEqualTo(1);
+  }
+
+  @Test
   void aClusterWithoutAMapCannotSplit() throws Exception {
     try (Coordinator other = ZkTestSupport.connect(server, "plain")) {
       assertThatThrownBy(
