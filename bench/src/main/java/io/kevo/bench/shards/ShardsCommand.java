@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Option;
       "read-back of a sample of keys."
     })
 public final class ShardsCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardsCommand.class);
+
   @Option(
       names = "--shards",
       split = ",",
@@ -118,7 +122,7 @@ public final class ShardsCommand implements Callable<Integer> {
           Path run = dir.createRunDir("shards-" + n + "-");
           try {
             points.add(ScalingRun.run(run, n, p));
-            System.err.println("shards " + n + ": " + points.get(points.size() - 1));
+            LOG.info("shards {}: {}", n, points.get(points.size() - 1));
           } finally {
             dir.cleanUp(run);
           }
@@ -133,7 +137,7 @@ public final class ShardsCommand implements Callable<Integer> {
         }
       }
     } catch (Exception e) {
-      System.err.println("shards: " + e);
+      LOG.error("shards: the run stopped", e);
       status = 1;
     }
     BenchReport report =
