@@ -21,6 +21,13 @@ public interface Checkpoint extends AutoCloseable {
   /** Every operation up to this sequence, and none after it, is in the checkpoint's files. */
   long sequence();
 
+  /**
+   * The keys it is for ({@link KeyRange#ALL} for a whole database): its files hold every version of
+   * them up to {@link #sequence()}, and may hold keys outside it too (a table with keys on both
+   * sides is shipped whole).
+   */
+  KeyRange range();
+
   /** The files, SSTables first, the manifest last; names are plain file names. */
   List<CheckpointFile> files();
 

@@ -281,7 +281,36 @@ public final class KevoDB implements AutoCloseable {
    * @throws KevoException {@link ErrorCode#CLOSED}, or a flush failure
    */
   public Checkpoint checkpoint() {
-    return core.checkpoint();
+    return core.checkpoint(KeyRange.ALL);
+  }
+
+  /**
+   * A checkpoint for the keys of {@code range} only: like {@link #checkpoint()}, but listing only
+   * the SSTables that hold some of them (a table with keys on both sides is listed whole). What a
+   * primary ships to a node of a new shard, which keeps only that range ({@link #retainOnly}).
+   */
+  public Checkpoint checkpoint(KeyRange range) {
+    return core.checkpoint(Objects.requireNonNull(range, "range"));
+  }
+
+  /**
+   * Makes this database keep only the keys of {@code range}, for good: the range is recorded in the
+   * directory (it survives a reopen), every later flush and compaction drops the keys outside it,
+   * and this call flushes and compacts the key space outside it before it returns, so that none of
+   * those keys is left on disk. Writes of keys outside it are still taken, and dropped at the next
+   * flush. Reads of keys outside it return any of their versions or none: the caller has stopped
+   * serving them (a shard whose range shrank in a split).
+   *
+   * @throws KevoException {@link ErrorCode#CLOSED}, {@link ErrorCode#IO_ERROR}, or a flush or
+   *     compaction failure (the range stays recorded; call again to finish)
+   */
+  public void retainOnly(KeyRange range) {
+    core.retainOnly(Objects.requireNonNull(range, "range"));
+  }
+
+  /** The keys this database keeps: {@link KeyRange#ALL} unless {@link #retainOnly} narrowed it. */
+  public KeyRange retained() {
+    return core.retained();
   }
 
   /**

@@ -39,6 +39,7 @@ public final class StagedCheckpoint implements AutoCloseable {
   private final Path dbDir;
   private final Path staging;
   private final long sequence;
+  private final KeyRange retained;
   private final List<CheckpointFile> files;
   private final long[] written;
   private final boolean[] finished;
@@ -48,10 +49,12 @@ public final class StagedCheckpoint implements AutoCloseable {
   private boolean sealed;
   private boolean discarded;
 
-  private StagedCheckpoint(Path dbDir, long sequence, List<CheckpointFile> files) {
+  private StagedCheckpoint(
+      Path dbDir, long sequence, KeyRange retained, List<CheckpointFile> files) {
     this.dbDir = dbDir;
     this.staging = dbDir.resolve(STAGING_DIR);
     this.sequence = sequence;
+    this.retained = retained;
     this.files = List.copyOf(files);
     this.written = new long[files.size()];
     this.finished = new boolean[files.size()];
@@ -65,7 +68,18 @@ public final class StagedCheckpoint implements AutoCloseable {
    *     manifest or with a name twice, {@link ErrorCode#IO_ERROR} if the directory cannot be made
    */
   public static StagedCheckpoint create(Path dbDir, long sequence, List<CheckpointFile> files) {
+    return create(dbDir, sequence, files, KeyRange.ALL);
+  }
+
+  /**
+   * Like {@link #create(Path, long, List)}, for a checkpoint of the keys of {@code retained} only
+   * ({@link KevoDB#checkpoint(KeyRange)}): once installed, the database keeps only those keys, as
+   * after {@link KevoDB#retainOnly}.
+   */
+  public static StagedCheckpoint create(
+      Path dbDir, long sequence, List<CheckpointFile> files, KeyRange retained) {
     Objects.requireNonNull(dbDir, "dbDir");
+    Objects.requireNonNull(retained, "retained");
     Objects.requireNonNull(files, "files");
     if (sequence < 0) {
       throw new KevoException(ErrorCode.INVALID_ARGUMENT, "negative checkpoint sequence");
@@ -82,7 +96,7 @@ public final class StagedCheckpoint implements AutoCloseable {
       throw new KevoException(
           ErrorCode.INVALID_ARGUMENT, "a checkpoint has exactly one manifest, not " + manifests);
     }
-    StagedCheckpoint s = new StagedCheckpoint(dbDir, sequence, files);
+    StagedCheckpoint s = new StagedCheckpoint(dbDir, sequence, retained, files);
     try {
       CheckpointInstaller.deleteRecursively(s.staging);
       Files.createDirectories(s.staging);
@@ -189,7 +203,7 @@ public final class StagedCheckpoint implements AutoCloseable {
       throw new KevoException(ErrorCode.INVALID_ARGUMENT, "files not complete: " + missing);
     }
     try {
-      CheckpointInstaller.writeDescriptor(staging, sequence, files);
+      CheckpointInstaller.writeDescriptor(staging, sequence, retained, files);
     } catch (IOException e) {
       throw new KevoException(ErrorCode.IO_ERROR, "sealing " + staging + ": " + e, e);
     }

@@ -4,6 +4,7 @@ import io.kevo.engine.Checkpoint;
 import io.kevo.engine.CheckpointFile;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.RetentionHold;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.version.TableFile;
@@ -25,6 +26,7 @@ import java.util.List;
 final class CheckpointImpl implements Checkpoint {
   private final Version version;
   private final long sequence;
+  private final KeyRange range;
   private final List<CheckpointFile> files;
   private final List<Path> paths; // null entry: the manifest (in memory)
   private final byte[] manifest;
@@ -37,6 +39,7 @@ final class CheckpointImpl implements Checkpoint {
   CheckpointImpl(VersionSet.Pinned pinned, RetentionHold hold) {
     this.version = pinned.version();
     this.sequence = pinned.persistedSequence();
+    this.range = pinned.range();
     this.manifest = pinned.manifest();
     this.hold = hold;
     List<CheckpointFile> f = new ArrayList<>();
@@ -44,6 +47,9 @@ final class CheckpointImpl implements Checkpoint {
     long total = 0;
     for (int level = 0; level < Version.MAX_LEVELS; level++) {
       for (TableFile t : version.files(level)) {
+        if (!VersionSet.Pinned.lists(pinned.range(), t)) {
+          continue;
+        }
         f.add(new CheckpointFile(t.path().getFileName().toString(), t.meta().size()));
         p.add(t.path());
         total += t.meta().size();
@@ -60,6 +66,11 @@ final class CheckpointImpl implements Checkpoint {
   @Override
   public long sequence() {
     return sequence;
+  }
+
+  @Override
+  public KeyRange range() {
+    return range;
   }
 
   @Override

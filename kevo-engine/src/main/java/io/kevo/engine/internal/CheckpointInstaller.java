@@ -3,6 +3,7 @@ package io.kevo.engine.internal;
 import io.kevo.engine.CheckpointFile;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.version.VersionSet;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   kevo-checkpoint 1
  *   sequence &lt;S&gt;
+ *   retain &lt;START&gt; &lt;END&gt;   (optional: the keys the database keeps, as in RETAINED)
  *   file &lt;name&gt; &lt;size&gt;        (one line per file)
  *   crc32 &lt;CRC-32 (IEEE) of every preceding line, newlines included, as 8 hex digits&gt;
  * </pre>
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * Installation, each step idempotent so that it can be redone from the top after a crash: delete
  * CURRENT (from here on the directory is no database unless this installation completes); delete
  * tables and manifests the checkpoint does not list, temp files and every WAL segment; move the
- * staged files in; write CURRENT naming the checkpoint's manifest; delete the staging directory.
- * Stateless.
+ * staged files in; record the retained key range ({@link RetainedRangeFile}, removed for a
+ * checkpoint of every key); write CURRENT naming the checkpoint's manifest; delete the staging
+ * directory. Stateless.
  */
 public final class CheckpointInstaller {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointInstaller.class);
@@ -54,13 +57,17 @@ public final class CheckpointInstaller {
   private CheckpointInstaller() {}
 
   /** What a descriptor says. */
-  record Descriptor(long sequence, List<CheckpointFile> files) {}
+  record Descriptor(long sequence, KeyRange retained, List<CheckpointFile> files) {}
 
   /** Writes the descriptor of a complete staging directory (temp, fsync, rename, fsync dir). */
-  public static void writeDescriptor(Path staging, long sequence, List<CheckpointFile> files)
+  public static void writeDescriptor(
+      Path staging, long sequence, KeyRange retained, List<CheckpointFile> files)
       throws IOException {
     StringBuilder sb = new StringBuilder(MAGIC).append('\n');
     sb.append("sequence ").append(sequence).append('\n');
+    if (!retained.isAll()) {
+      sb.append("retain ").append(RetainedRangeFile.encode(retained)).append('\n');
+    }
     for (CheckpointFile f : files) {
       sb.append("file ").append(f.name()).append(' ').append(f.size()).append('\n');
     }
@@ -102,15 +109,25 @@ public final class CheckpointInstaller {
     }
     try {
       long sequence = Long.parseLong(lines.get(1).substring("sequence ".length()));
+      int first = 2;
+      KeyRange retained = KeyRange.ALL;
+      if (lines.get(2).startsWith("retain ")) {
+        String[] r = lines.get(2).split(" ");
+        if (r.length != 3) {
+          throw corrupt(file, "bad line 3");
+        }
+        retained = RetainedRangeFile.decode(r[1], r[2]);
+        first = 3;
+      }
       List<CheckpointFile> files = new ArrayList<>();
-      for (int i = 2; i < lines.size() - 1; i++) {
+      for (int i = first; i < lines.size() - 1; i++) {
         String[] p = lines.get(i).split(" ");
         if (p.length != 3 || !p[0].equals("file")) {
           throw corrupt(file, "bad line " + (i + 1));
         }
         files.add(new CheckpointFile(p[1], Long.parseLong(p[2])));
       }
-      return new Descriptor(sequence, files);
+      return new Descriptor(sequence, retained, files);
     } catch (RuntimeException e) {
       if (e instanceof KevoException k && k.code() == ErrorCode.CORRUPTION) {
         throw k;
@@ -199,6 +216,7 @@ public final class CheckpointInstaller {
       }
     }
     Files2.fsyncDirectory(dir);
+    RetainedRangeFile.write(dir, d.retained());
     VersionSet.pointCurrentAt(dir, manifest);
     deleteRecursively(staging);
     Files2.fsyncDirectory(dir);

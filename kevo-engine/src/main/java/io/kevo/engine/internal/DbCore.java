@@ -5,6 +5,7 @@ import io.kevo.engine.DbStats;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoCursor;
 import io.kevo.engine.KevoIterator;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
 import io.kevo.engine.ReadCeiling;
 import io.kevo.engine.ReadOptions;
@@ -127,6 +128,7 @@ public final class DbCore {
             errors);
     errors.start(new EngineRetries(wal, background, env));
     this.syncer = new WalSyncer(options, wal, lifecycle, errors);
+    background.retain(o.retained());
     lsm.onClosed(lifecycle::closedException);
     lsm.start(background);
   }
@@ -287,9 +289,19 @@ public final class DbCore {
     maintenance.compactRange(from, to);
   }
 
-  /** See {@link Maintenance#checkpoint()}. */
-  public Checkpoint checkpoint() {
-    return maintenance.checkpoint();
+  /** See {@link Maintenance#checkpoint}. */
+  public Checkpoint checkpoint(KeyRange range) {
+    return maintenance.checkpoint(range);
+  }
+
+  /** See {@link Maintenance#retainOnly}. */
+  public void retainOnly(KeyRange range) {
+    maintenance.retainOnly(range);
+  }
+
+  /** The keys this database keeps ({@link KeyRange#ALL} unless narrowed). */
+  public KeyRange retained() {
+    return background.retained();
   }
 
   public WalAccess wal() {

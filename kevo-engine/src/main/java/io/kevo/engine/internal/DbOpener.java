@@ -2,6 +2,7 @@ package io.kevo.engine.internal;
 
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.OpType;
 import io.kevo.engine.Options;
 import io.kevo.engine.WalOperation;
@@ -38,7 +39,8 @@ final class DbOpener {
       BlockCache cache,
       TableStats tableStats,
       MemTable memtable,
-      long lastSequence) {
+      long lastSequence,
+      KeyRange retained) {
 
     /** Releases the manifest and the lock when starting the engine on this failed. */
     void abandon() {
@@ -63,6 +65,7 @@ final class DbOpener {
       // A checkpoint staged for this directory is installed (sealed) or discarded (unfinished)
       // before anything is read: the database is the old one or the whole checkpoint.
       CheckpointInstaller.recover(dir, walDir);
+      KeyRange retained = RetainedRangeFile.read(dir);
       TableStats tableStats = new TableStats();
       BlockCache cache = new BlockCache(options.blockCacheSize());
       versions = VersionSet.open(dir, cache, tableStats, env.files());
@@ -109,7 +112,7 @@ final class DbOpener {
       long last = Math.max(result.lastSequence(), persisted);
       LOG.info(
           "opened {}: {} tables, persisted sequence {}, {} WAL records replayed from {} segments"
-              + " in {} ms, last sequence {}{}",
+              + " in {} ms, last sequence {}{}{}",
           dir,
           versions.peek().totalFiles(),
           persisted,
@@ -117,10 +120,9 @@ final class DbOpener {
           result.segments().size(),
           result.millis(),
           last,
-          result.tornBytes() > 0
-              ? ", torn tail of " + result.tornBytes() + " bytes truncated"
-              : "");
-      return new Opened(lock, wal, result, versions, cache, tableStats, memtable, last);
+          result.tornBytes() > 0 ? ", torn tail of " + result.tornBytes() + " bytes truncated" : "",
+          retained.isAll() ? "" : ", keeping only the keys " + retained);
+      return new Opened(lock, wal, result, versions, cache, tableStats, memtable, last, retained);
     } catch (IOException e) {
       closeQuietly(versions);
       lock.close();

@@ -3,6 +3,7 @@ package io.kevo.engine.internal;
 import io.kevo.engine.Checkpoint;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.RetentionHold;
 import io.kevo.engine.internal.compaction.Background;
 import io.kevo.engine.internal.version.VersionSet;
@@ -86,21 +87,47 @@ final class Maintenance {
   }
 
   /**
+   * Makes the database keep only the keys of {@code range}: records it durably ({@link
+   * RetainedRangeFile}), so that every later flush and compaction drops the keys outside it, then
+   * flushes and compacts the parts of the key space outside it, so that none of their keys is left
+   * on disk when this returns. Reads of those keys meanwhile may see any of their versions, or
+   * none: the caller no longer serves them.
+   */
+  void retainOnly(KeyRange range) {
+    writes.checkWritable();
+    try {
+      RetainedRangeFile.write(dir, range);
+    } catch (java.io.IOException e) {
+      throw new KevoException(ErrorCode.IO_ERROR, "recording the retained range: " + e, e);
+    }
+    background.retain(range);
+    LOG.info("{} keeps only the keys {} from now on", dir, range);
+    byte[] start = range.start();
+    if (start.length > 0) {
+      compactRange(null, start);
+    }
+    if (range.end() != null) {
+      compactRange(range.end(), null);
+    }
+  }
+
+  /**
    * A checkpoint: holds the whole WAL first (so nothing after the sequence it will cover can be
    * trimmed in between), flushes, pins the version with its persisted sequence S, then narrows the
    * hold to S + 1.
    */
-  Checkpoint checkpoint() {
+  Checkpoint checkpoint(KeyRange range) {
     lifecycle.checkOpen();
     RetentionHold hold = wal.retain(0);
     try {
       flush();
-      VersionSet.Pinned pinned = versions.pinForCheckpoint();
+      VersionSet.Pinned pinned = versions.pinForCheckpoint(range);
       hold.advanceTo(pinned.persistedSequence() + 1);
       CheckpointImpl c = new CheckpointImpl(pinned, hold);
       LOG.info(
-          "checkpoint of {} at sequence {}: {} files, {} bytes",
+          "checkpoint of {}{} at sequence {}: {} files, {} bytes",
           dir,
+          range.isAll() ? "" : " for keys " + range,
           c.sequence(),
           c.files().size(),
           c.totalBytes());

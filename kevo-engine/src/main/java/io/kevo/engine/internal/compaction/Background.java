@@ -1,5 +1,6 @@
 package io.kevo.engine.internal.compaction;
 
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
 import io.kevo.engine.internal.iter.InternalIterator;
 import io.kevo.engine.internal.sstable.TableOptions;
@@ -65,6 +66,7 @@ public final class Background {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final ConcurrentLinkedQueue<Manual> manual = new ConcurrentLinkedQueue<>();
   private volatile boolean stopped;
+  private volatile KeyRange retained = KeyRange.ALL;
   private Manual running;
   private volatile Throwable failure;
   private volatile boolean resumed; // since resume(), until a pass ends without failing
@@ -103,6 +105,19 @@ public final class Background {
         scheduled.set(false);
       }
     }
+  }
+
+  /**
+   * From the next job on, flushes and compactions drop every key outside {@code range} (see {@link
+   * Jobs}). A job already running finishes with the range it started with.
+   */
+  public void retain(KeyRange range) {
+    retained = range;
+  }
+
+  /** The range set by {@link #retain} ({@link KeyRange#ALL} until then). */
+  public KeyRange retained() {
+    return retained;
   }
 
   /** Compacts every level's files overlapping {@code [from, to]} (null = open) down the tree. */
@@ -177,7 +192,13 @@ public final class Background {
 
   private void runFlush(FlushInput in) throws Exception {
     Jobs.Outcome o =
-        Jobs.flush(in.entries(), in.maxSequence(), host.oldestSnapshot(), versions, tableOptions);
+        Jobs.flush(
+            in.entries(),
+            in.maxSequence(),
+            host.oldestSnapshot(),
+            retained,
+            versions,
+            tableOptions);
     flushes.increment();
     bytesFlushed.add(o.bytesWritten());
     LOG.debug("flushed memtable up to sequence {} into {}", in.maxSequence(), o.files());
@@ -219,7 +240,14 @@ public final class Background {
     long t0 = System.nanoTime();
     Jobs.Outcome o =
         Jobs.compact(
-            c, v, host.oldestSnapshot(), versions, tableOptions, targetFileSize, () -> stopped);
+            c,
+            v,
+            host.oldestSnapshot(),
+            retained,
+            versions,
+            tableOptions,
+            targetFileSize,
+            () -> stopped);
     compactions.increment();
     compactionBytesRead.add(o.bytesRead());
     compactionBytesWritten.add(o.bytesWritten());

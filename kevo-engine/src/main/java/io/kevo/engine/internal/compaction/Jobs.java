@@ -1,5 +1,6 @@
 package io.kevo.engine.internal.compaction;
 
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.internal.iter.InternalIterator;
 import io.kevo.engine.internal.iter.MergingIterator;
 import io.kevo.engine.internal.sstable.TableOptions;
@@ -15,11 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Flush and compaction as functions: read a sorted input, keep what {@link VersionFilter} keeps,
- * write new tables, then commit one {@link VersionEdit}. Until the edit is in the manifest the new
- * tables are not part of the database (a crash leaves them as stray files, removed at the next
- * open); after it, the inputs are obsolete and leave the disk when no reader holds them. A job that
- * fails deletes the tables it wrote, unless the manifest append itself failed ({@link
+ * Flush and compaction as functions: read a sorted input, keep what {@link VersionFilter} keeps
+ * among the keys the database retains (every version of a key outside that range is dropped), write
+ * new tables, then commit one {@link VersionEdit}. Until the edit is in the manifest the new tables
+ * are not part of the database (a crash leaves them as stray files, removed at the next open);
+ * after it, the inputs are obsolete and leave the disk when no reader holds them. A job that fails
+ * deletes the tables it wrote, unless the manifest append itself failed ({@link
  * ManifestWriteException}: the edit may be on disk, so the version set keeps them), and changes
  * nothing else, so it can be run again.
  */
@@ -37,16 +39,20 @@ final class Jobs {
       InternalIterator memtable,
       long maxSequence,
       long oldestSnapshot,
+      KeyRange retained,
       VersionSet versions,
       TableOptions options)
       throws IOException {
     TableSink sink = new TableSink(versions, options, Long.MAX_VALUE);
     VersionFilter filter = new VersionFilter(oldestSnapshot, null);
+    long outside = 0;
     List<FileMeta> files;
     try (memtable) {
       for (memtable.seekToFirst(); memtable.valid(); memtable.next()) {
         byte[] key = memtable.userKey();
-        if (filter.keep(key, memtable.sequence(), memtable.isTombstone())) {
+        if (!retained.contains(key)) {
+          outside++;
+        } else if (filter.keep(key, memtable.sequence(), memtable.isTombstone())) {
           sink.add(key, memtable.sequence(), memtable.isTombstone(), memtable.value());
         }
       }
@@ -62,7 +68,7 @@ final class Jobs {
       sink.abandon();
       throw e;
     }
-    return new Outcome(files, 0, sink.bytesWritten(), filter.dropped());
+    return new Outcome(files, 0, sink.bytesWritten(), filter.dropped() + outside);
   }
 
   /** Thrown out of a compaction abandoned because the database is closing. */
@@ -83,6 +89,7 @@ final class Jobs {
       Compaction c,
       Version version,
       long oldestSnapshot,
+      KeyRange retained,
       VersionSet versions,
       TableOptions options,
       long targetFileSize,
@@ -109,6 +116,7 @@ final class Jobs {
     TableSink sink = new TableSink(versions, options, targetFileSize);
     VersionFilter filter =
         new VersionFilter(oldestSnapshot, key -> version.deeperLevelsMayContain(out, key));
+    long outside = 0;
     List<FileMeta> files;
     try (InternalIterator it = new MergingIterator(sources)) {
       long n = 0;
@@ -117,7 +125,9 @@ final class Jobs {
           throw new Cancelled();
         }
         byte[] key = it.userKey();
-        if (filter.keep(key, it.sequence(), it.isTombstone())) {
+        if (!retained.contains(key)) {
+          outside++; // every version of it goes, so no older one below can matter to a reader
+        } else if (filter.keep(key, it.sequence(), it.isTombstone())) {
           sink.add(key, it.sequence(), it.isTombstone(), it.value());
         }
       }
@@ -139,6 +149,6 @@ final class Jobs {
       sink.abandon();
       throw e;
     }
-    return new Outcome(files, c.inputBytes(), sink.bytesWritten(), filter.dropped());
+    return new Outcome(files, c.inputBytes(), sink.bytesWritten(), filter.dropped() + outside);
   }
 }

@@ -2,6 +2,7 @@ package io.kevo.engine.internal.version;
 
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.internal.io.FileIo;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.sstable.BlockCache;
@@ -303,10 +304,11 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
   /**
    * The current version pinned for a checkpoint, consistent with the persisted sequence (both
    * change together under this lock, and flushes install memtables in sequence order, so the files
-   * hold exactly the operations up to it), plus a one-record manifest describing it. The caller
-   * must {@link Version#unref()} the version.
+   * hold exactly the operations up to it), plus a one-record manifest describing its tables that
+   * hold keys of {@code range} (a table holding keys on both sides of it is listed whole). The
+   * caller must {@link Version#unref()} the version.
    */
-  public synchronized Pinned pinForCheckpoint() {
+  public synchronized Pinned pinForCheckpoint(KeyRange range) {
     if (closing) {
       throw new KevoException(ErrorCode.CLOSED, "the database is closing");
     }
@@ -314,7 +316,9 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     VersionEdit snapshot = new VersionEdit();
     for (int level = 0; level < Version.MAX_LEVELS; level++) {
       for (TableFile f : v.files(level)) {
-        snapshot.add(level, f.meta());
+        if (Pinned.lists(range, f)) {
+          snapshot.add(level, f.meta());
+        }
       }
     }
     // A number of our own for the shipped manifest: it can collide with no table it lists.
@@ -322,6 +326,7 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
     snapshot.persistedSequence(persistedSequence).nextFileNumber(number + 1);
     return new Pinned(
         v,
+        range,
         persistedSequence,
         Manifest.fileName(number),
         io.kevo.engine.internal.wal.RecordFormat.frame(snapshot.encode()));
@@ -330,11 +335,21 @@ public final class VersionSet implements AutoCloseable, TableFile.Owner {
   /**
    * A version pinned by {@link #pinForCheckpoint()}.
    *
+   * @param range the keys it is for: only the version's tables holding some of them are listed
    * @param manifestName the manifest's file name
-   * @param manifest a complete manifest file (one snapshot record) listing the version's tables
+   * @param manifest a complete manifest file (one snapshot record) listing those tables
    */
   public record Pinned(
-      Version version, long persistedSequence, String manifestName, byte[] manifest) {}
+      Version version,
+      KeyRange range,
+      long persistedSequence,
+      String manifestName,
+      byte[] manifest) {
+    /** Whether a checkpoint for {@code range} lists {@code table}. */
+    public static boolean lists(KeyRange range, TableFile table) {
+      return range.overlaps(table.meta().smallestKey(), table.meta().largestKey());
+    }
+  }
 
   /** The name of the file that names the live manifest. */
   public static final String CURRENT_FILE = Manifest.CURRENT;
