@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.engine.KeyRange;
 import io.kevo.proto.replication.CompressionCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,11 @@ import java.util.function.Supplier;
  *     keeps the log for it from its acknowledged position like for any replica, but its
  *     acknowledgements count toward no acknowledgement level ({@code replica:N}, {@code all}) and
  *     never move the primary's confirmed sequence: it will never be elected in the primary's shard
+ * @param keyRange the keys a learner keeps: the range moving to its shard ({@link KeyRange#ALL} for
+ *     every replica that is not a learner). A learner whose database does not already keep exactly
+ *     this range, or keeps nothing yet, bootstraps from a snapshot of the range ({@code
+ *     SnapshotRequest.range_start}/{@code range_end}) before it streams, and its database then
+ *     keeps only that range ({@link io.kevo.engine.KevoDB#retainOnly})
  */
 public record ReplicaOptions(
     String replicaId,
@@ -68,7 +74,8 @@ public record ReplicaOptions(
     NanoClock nanoTime,
     Supplier<Random> random,
     boolean bootstrap,
-    boolean learner) {
+    boolean learner,
+    KeyRange keyRange) {
 
   /** A monotonic clock in nanoseconds ({@code System::nanoTime} by default). */
   @FunctionalInterface
@@ -114,6 +121,11 @@ public record ReplicaOptions(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(nanoTime, "nanoTime");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(keyRange, "keyRange");
+    if (!learner && !keyRange.isAll()) {
+      throw new IllegalArgumentException(
+          "only a learner keeps part of the keys; a replica of the primary's shard keeps them all");
+    }
   }
 
   private static void notNegative(Duration d, String name) {
@@ -156,6 +168,7 @@ public record ReplicaOptions(
     b.random = random;
     b.bootstrap = bootstrap;
     b.learner = learner;
+    b.keyRange = keyRange;
     return b;
   }
 
@@ -180,6 +193,7 @@ public record ReplicaOptions(
     private Supplier<Random> random = Random::new;
     private boolean bootstrap = true;
     private boolean learner;
+    private KeyRange keyRange = KeyRange.ALL;
 
     private Builder() {}
 
@@ -284,6 +298,15 @@ public record ReplicaOptions(
       return this;
     }
 
+    /**
+     * Default {@link KeyRange#ALL}: the keys a learner keeps (see {@link
+     * ReplicaOptions#keyRange()}); anything else requires {@link #learner(boolean)}.
+     */
+    public Builder keyRange(KeyRange v) {
+      keyRange = v;
+      return this;
+    }
+
     public ReplicaOptions build() {
       return new ReplicaOptions(
           replicaId,
@@ -304,7 +327,8 @@ public record ReplicaOptions(
           nanoTime,
           random,
           bootstrap,
-          learner);
+          learner,
+          keyRange);
     }
   }
 }

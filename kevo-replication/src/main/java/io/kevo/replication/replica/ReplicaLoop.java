@@ -9,6 +9,7 @@ import static io.kevo.replication.ReplicaState.WAITING_FOR_DATA;
 import io.grpc.Channel;
 import io.kevo.engine.KevoDB;
 import io.kevo.engine.KevoException;
+import io.kevo.engine.KeyRange;
 import io.kevo.proto.replication.CompressionCodec;
 import io.kevo.proto.replication.WALEntry;
 import io.kevo.proto.replication.WALStreamRequest;
@@ -162,6 +163,7 @@ final class ReplicaLoop {
 
   /** Opens a stream and consumes it until it ends (throws) or the replica stops (returns). */
   private void streamOnce() {
+    checkKeptRange();
     long expected = db.wal().nextSequence();
     pipeline.startAt(expected);
     Channel channel = connection.connect();
@@ -292,6 +294,33 @@ final class ReplicaLoop {
       }
     }
     return false;
+  }
+
+  /**
+   * A learner of a key range streams only onto a database that keeps exactly that range: one that
+   * holds nothing yet, or other keys (every key, or another split's range, whose moving keys it may
+   * lack), bootstraps from a snapshot of the range first.
+   *
+   * @throws ReplicaStreamEnded {@code POSITION_NOT_RETAINED} when it must bootstrap
+   */
+  private void checkKeptRange() {
+    KeyRange want = options.keyRange();
+    if (want.isAll()) {
+      return;
+    }
+    KeyRange kept = db.retained();
+    if (kept.equals(want) && db.wal().nextSequence() > 1) {
+      return;
+    }
+    throw new ReplicaStreamEnded(
+        "this learner's database keeps "
+            + (db.wal().nextSequence() == 1 ? "nothing yet" : "the keys " + kept)
+            + ", not the range it learns "
+            + want
+            + ": it bootstraps from a snapshot of that range",
+        Reason.POSITION_NOT_RETAINED,
+        false,
+        null);
   }
 
   /** After a stream ended: waits, bootstraps or reconnects; false if replication must stop. */

@@ -1,5 +1,6 @@
 package io.kevo.replication.replica;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -89,6 +90,11 @@ final class SnapshotFetch {
                   .setReplicaId(replicaId)
                   .setListenerAddress(options.listenerAddress())
                   .setProtocolVersion(ReplicaOptions.PROTOCOL_VERSION)
+                  .setRangeStart(ByteString.copyFrom(options.keyRange().start()))
+                  .setRangeEnd(
+                      options.keyRange().end() == null
+                          ? ByteString.EMPTY
+                          : ByteString.copyFrom(options.keyRange().end()))
                   .build(),
               options.idleTimeout(),
               stopping,
@@ -200,7 +206,7 @@ final class SnapshotFetch {
               + sequence
               + "); read from another node");
       suspended = true;
-      staged = StagedCheckpoint.create(db.directory(), sequence, files);
+      staged = StagedCheckpoint.create(db.directory(), sequence, files, options.keyRange());
       lastLog = System.nanoTime();
     }
 

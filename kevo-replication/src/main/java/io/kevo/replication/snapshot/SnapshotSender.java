@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.kevo.engine.Checkpoint;
 import io.kevo.engine.CheckpointFile;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KeyRange;
 import io.kevo.proto.replication.SnapshotChunk;
 import io.kevo.proto.replication.SnapshotData;
 import io.kevo.proto.replication.SnapshotFile;
@@ -22,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code FetchSnapshot} call on the primary: takes a {@link Checkpoint} of the database, sends
- * its header, its files in chunks and a trailer, then hands the checkpoint's WAL hold to the
- * replica's retention entry (see {@link SnapshotTransfers.HoldHandOver}).
+ * One {@code FetchSnapshot} call on the primary: takes a {@link Checkpoint} of the database (of the
+ * learner's key range only, if it asked for one), sends its header, its files in chunks and a
+ * trailer, then hands the checkpoint's WAL hold to the replica's retention entry (see {@link
+ * SnapshotTransfers.HoldHandOver}).
  *
  * <p>Flow control: chunks are read and sent only while the call {@code isReady()}; gRPC's {@code
  * onReady} callback schedules the next burst on the transfers' executor, so a slow replica makes
@@ -40,6 +42,7 @@ final class SnapshotSender {
   final String id;
   final String replicaId;
   final String address;
+  private final KeyRange range;
   private final ServerCallStreamObserver<SnapshotChunk> out;
   private final int chunkBytes;
   private final Executor executor;
@@ -67,6 +70,7 @@ final class SnapshotSender {
       String id,
       String replicaId,
       String address,
+      KeyRange range,
       ServerCallStreamObserver<SnapshotChunk> out,
       int chunkBytes,
       Executor executor,
@@ -76,6 +80,7 @@ final class SnapshotSender {
     this.id = id;
     this.replicaId = replicaId;
     this.address = address;
+    this.range = range;
     this.out = out;
     this.chunkBytes = chunkBytes;
     this.executor = executor;
@@ -173,7 +178,7 @@ final class SnapshotSender {
 
   private void begin() {
     long primaryLast = db.wal().nextSequence() - 1;
-    checkpoint = db.checkpoint();
+    checkpoint = db.checkpoint(range);
     files = checkpoint.files();
     sequence = checkpoint.sequence();
     totalBytes = checkpoint.totalBytes();
@@ -190,10 +195,11 @@ final class SnapshotSender {
     out.onNext(SnapshotChunk.newBuilder().setHeader(h).build());
     lastProgressMillis = owner.nowMillis();
     LOG.info(
-        "snapshot {} for replica '{}' ({}): sequence {}, {} files, {} bytes",
+        "snapshot {} for replica '{}' ({}){}: sequence {}, {} files, {} bytes",
         id,
         replicaId,
         address,
+        range.isAll() ? "" : " of the keys " + range,
         sequence,
         files.size(),
         totalBytes);

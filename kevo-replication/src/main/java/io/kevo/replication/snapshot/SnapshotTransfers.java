@@ -3,6 +3,7 @@ package io.kevo.replication.snapshot;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.RetentionHold;
 import io.kevo.proto.replication.SnapshotChunk;
 import io.kevo.proto.replication.SnapshotRequest;
@@ -112,6 +113,7 @@ public final class SnapshotTransfers {
           ReplicationException.Reason.INVALID_REQUEST,
           "replica_id (at most 256 characters) or listener_address (1024) too long");
     }
+    KeyRange range = range(request);
     int chunk = options.snapshotChunkBytes();
     if (request.getMaxChunkBytes() > 0) {
       chunk = Math.max(4096, Math.min(chunk, request.getMaxChunkBytes()));
@@ -139,6 +141,7 @@ public final class SnapshotTransfers {
               "snap-" + ids.incrementAndGet() + "-" + Long.toHexString(clock.millis()),
               replicaId,
               address,
+              range,
               (ServerCallStreamObserver<SnapshotChunk>) responses,
               chunk,
               executor,
@@ -146,6 +149,19 @@ public final class SnapshotTransfers {
       active.add(s);
     }
     s.start();
+  }
+
+  /** The request's key range ({@code range_start}, {@code range_end}; both empty: every key). */
+  private static KeyRange range(SnapshotRequest request) {
+    byte[] start = request.getRangeStart().toByteArray();
+    byte[] end = request.getRangeEnd().isEmpty() ? null : request.getRangeEnd().toByteArray();
+    try {
+      return new KeyRange(start, end);
+    } catch (IllegalArgumentException e) {
+      throw new ReplicationException(
+          ReplicationException.Reason.INVALID_REQUEST,
+          "range_end must be after range_start (or empty for no upper bound): " + e.getMessage());
+    }
   }
 
   /** The primary's epoch history, sent with every snapshot. */

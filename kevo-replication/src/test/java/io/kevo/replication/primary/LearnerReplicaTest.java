@@ -2,11 +2,16 @@ package io.kevo.replication.primary;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
+import io.kevo.engine.Checkpoint;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoIterator;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
+import io.kevo.engine.ScanOptions;
 import io.kevo.engine.SyncMode;
 import io.kevo.replication.AckResult;
 import io.kevo.replication.PrimaryOptions;
@@ -18,7 +23,10 @@ import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +76,11 @@ class LearnerReplicaTest {
   }
 
   private Replica follow(KevoDB db, ManagedChannel primary, String id, boolean learner) {
+    return follow(db, primary, id, learner, KeyRange.ALL);
+  }
+
+  private Replica follow(
+      KevoDB db, ManagedChannel primary, String id, boolean learner, KeyRange range) {
     Replica r =
         new Replica(
             db,
@@ -75,6 +88,7 @@ class LearnerReplicaTest {
             ReplicaOptions.builder()
                 .replicaId(id)
                 .learner(learner)
+                .keyRange(range)
                 .initialBackoff(Duration.ofMillis(10))
                 .maxBackoff(Duration.ofMillis(200))
                 .build());
@@ -176,6 +190,91 @@ class LearnerReplicaTest {
     assertThat(away.lastAckedSequence()).isEqualTo(last);
     assertThat(away.heldFromSequence()).isEqualTo(last + 1);
     assertThat(px.confirmedSequence()).isZero();
+  }
+
+  @Test
+  void aLearnerOfARangeBootstrapsFromASnapshotOfItAndKeepsOnlyThatRange() throws Exception {
+    KevoDB x =
+        KevoDB.open(
+            dir.resolve("x"),
+            Options.builder()
+                .syncMode(SyncMode.NONE)
+                .memtableSize(64 * 1024)
+                .targetFileSize(64 * 1024)
+                .build());
+    closers.add(x::close);
+    TreeMap<String, String> written = new TreeMap<>();
+    Random random = new Random(7);
+    byte[] noise = new byte[60];
+    for (int i = 0; i < 3000; i++) {
+      random.nextBytes(noise); // values that do not compress: many tables
+      String v = "v" + HexFormat.of().formatHex(noise);
+      x.put(b(key(i)), b(v));
+      written.put(key(i), v);
+    }
+    x.compactRange(null, null);
+    long whole;
+    try (Checkpoint c = x.checkpoint()) {
+      whole = c.totalBytes();
+    }
+    Primary px = primary(x);
+    ManagedChannel toX = serve(px);
+    KeyRange middle = new KeyRange(b(key(1000)), b(key(2000)));
+    KevoDB l = open("learner");
+
+    Replica learner = follow(l, toX, "learner", true, middle);
+    await().atMost(CONVERGE).until(() -> learner.status().bootstrapsCompleted() == 1);
+    assertThat(l.retained()).isEqualTo(middle);
+    assertThat(px.snapshotTransfers().bytesSent())
+        .as("a snapshot of a third of the keys, plus the tables astride its ends")
+        .isLessThan(whole / 2);
+    // The log after the snapshot carries every key; the learner keeps those of its range.
+    long last = 0;
+    for (int i = 0; i < 3000; i += 10) {
+      last = x.put(b(key(i)), b("w" + i));
+      written.put(key(i), "w" + i);
+    }
+    last = x.delete(b(key(1500)));
+    written.remove(key(1500));
+    awaitAcked(px, learner, "learner", last);
+    l.compactRange(null, null);
+    assertThat(contents(l)).isEqualTo(written.subMap(key(1000), key(2000)));
+
+    // Back with the same range, it streams on; with another range, it bootstraps again.
+    learner.stop();
+    long more = x.put(b(key(1001)), b("again"));
+    Replica same = follow(l, toX, "learner", true, middle);
+    awaitAcked(px, same, "learner", more);
+    assertThat(same.status().bootstrapsCompleted()).isZero();
+    same.stop();
+    KeyRange wider = new KeyRange(b(key(500)), b(key(2000)));
+    Replica other = follow(l, toX, "learner", true, wider);
+    await().atMost(CONVERGE).until(() -> other.status().bootstrapsCompleted() == 1);
+    assertThat(l.retained()).isEqualTo(wider);
+    assertThat(l.get(b(key(700))).map(v -> new String(v, UTF_8))).hasValue(written.get(key(700)));
+  }
+
+  @Test
+  void onlyALearnerKeepsPartOfTheKeys() {
+    KeyRange some = new KeyRange(b("a"), b("b"));
+    assertThatThrownBy(() -> ReplicaOptions.builder().replicaId("r").keyRange(some).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only a learner");
+    assertThat(ReplicaOptions.builder().learner(true).keyRange(some).build().keyRange())
+        .isEqualTo(some);
+  }
+
+  private static String key(int i) {
+    return String.format("key%06d", i);
+  }
+
+  private static TreeMap<String, String> contents(KevoDB db) {
+    TreeMap<String, String> out = new TreeMap<>();
+    try (KevoIterator it = db.scan(ScanOptions.builder().build())) {
+      it.forEachRemaining(
+          kv -> out.put(new String(kv.key(), UTF_8), new String(kv.value(), UTF_8)));
+    }
+    return out;
   }
 
   @Test
