@@ -11,13 +11,19 @@ import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardSplit;
 import io.kevo.coordination.SplitRecord;
 import io.kevo.coordination.SplitStore;
+import io.kevo.engine.Checkpoint;
+import io.kevo.engine.KevoDB;
+import io.kevo.engine.KevoIterator;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
-import io.kevo.replication.PrimaryOptions;
+import io.kevo.engine.ScanOptions;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
  * s1 {@code [-, m)} splits at {@code g} into s3 while a routing client keeps writing keys on both
  * sides of the split point. The new shard's node learns s1's log, s1 fences the moving keys, the
  * map flips and s3 elects its primary; every write the client saw acknowledged reads back with its
- * value afterwards, the moving keys are served by s3 alone, and s1 refuses them. A split that
+ * value afterwards, the moving keys are served by s3 alone, and s1 refuses them. The new shard
+ * bootstraps from a snapshot of its range, and each side keeps only its own keys. A split that
  * cannot finish is given up and s1 serves its whole range again.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -144,32 +151,71 @@ class ShardSplitTest extends ShardedNodesBase {
   }
 
   @Test
-  void aLearnerOfAShardWhoseLogIsTrimmedBootstrapsFromASnapshot() throws Exception {
-    // s1 keeps no log for absent replicas: the learner cannot stream from sequence 1.
+  void theNewShardBootstrapsFromASnapshotOfItsRangeAndEachSideKeepsOnlyItsKeys() throws Exception {
+    // Small tables (values that do not compress), so that a range is a part of them.
     KevoServer a1 =
         started(
             "a1",
             "s1",
-            Options.builder().memtableSize(128 << 10).segmentSize(64 << 10).build(),
-            PrimaryOptions.builder().tailBytes(16 << 10).retentionBytes(0).build());
+            Options.builder()
+                .memtableSize(128 << 10)
+                .segmentSize(64 << 10)
+                .targetFileSize(64 << 10)
+                .build(),
+            null);
     await().atMost(WAIT).until(() -> a1.role() == NodeRole.PRIMARY);
     KevoClient c = client();
+    Random random = new Random(11);
+    byte[] noise = new byte[60];
+    Map<String, String> written = new HashMap<>();
     for (int i = 0; i < 3000; i++) {
-      c.put(b(String.format("k-%04d", i)), b("v" + i));
+      random.nextBytes(noise);
+      String v = "v" + i + HexFormat.of().formatHex(noise);
+      c.put(b(key(i)), b(v));
+      written.put(key(i), v);
     }
-    a1.db().flush();
-    assertThat(a1.db().wal().firstRetainedSequence()).isGreaterThan(1);
+    a1.db().compactRange(null, null);
+    long whole;
+    try (Checkpoint cp = a1.db().checkpoint()) {
+      whole = cp.totalBytes();
+    }
 
-    started("c1", "s3");
+    KevoServer c1 = started("c1", "s3");
     ShardSplit.Outcome o =
         new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {})
-            .run("s1", b("k-1500"), "s3");
+            .run("s1", b(key(1500)), "s3");
 
     assertThat(o.newPrimary()).isEqualTo("c1");
+    // c1 bootstrapped from a snapshot of the moving keys only, and keeps only them.
     assertThat(a1.primary().snapshotTransfers().completed()).isEqualTo(1);
+    assertThat(a1.primary().snapshotTransfers().bytesSent())
+        .as("half the keys, plus at most a table astride the split point per level")
+        .isLessThan(whole * 3 / 4);
+    KeyRange moved = new KeyRange(b(key(1500)), b("m"));
+    assertThat(c1.db().retained()).isEqualTo(moved);
+    // s1 drops the moved keys once the map has flipped.
+    KeyRange stays = new KeyRange(new byte[0], b(key(1500)));
+    await().atMost(WAIT).until(() -> a1.db().retained().equals(stays));
+    await().atMost(WAIT).until(() -> keys(a1.db()).stream().noneMatch(k -> moved.contains(b(k))));
+    assertThat(keys(a1.db())).hasSize(1500);
+    c1.db().compactRange(null, null); // drops the keys of the table astride the split point
+    assertThat(keys(c1.db())).hasSize(1500).allMatch(k -> moved.contains(b(k)));
     for (int i = 0; i < 3000; i += 7) {
-      assertThat(c.get(b(String.format("k-%04d", i))).map(ShardSplitTest::s)).contains("v" + i);
+      assertThat(c.get(b(key(i))).map(ShardSplitTest::s)).contains(written.get(key(i)));
     }
+  }
+
+  private static String key(int i) {
+    return String.format("k-%04d", i);
+  }
+
+  /** Every key {@code db} holds, read from the engine itself. */
+  private static List<String> keys(KevoDB db) {
+    List<String> out = new ArrayList<>();
+    try (KevoIterator it = db.scan(ScanOptions.builder().build())) {
+      it.forEachRemaining(kv -> out.add(s(kv.key())));
+    }
+    return out;
   }
 
   @Test

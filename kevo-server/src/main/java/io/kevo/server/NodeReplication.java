@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.ReadCeiling;
 import io.kevo.proto.replication.PromoteResponse;
 import io.kevo.proto.replication.RepointResponse;
@@ -50,6 +51,7 @@ final class NodeReplication implements AutoCloseable {
   private volatile ManagedChannel channel;
   private volatile String primaryAddress;
   private volatile boolean learner; // the replica copies another shard's log for a split
+  private volatile KeyRange learnerRange; // the keys it copies, while a learner
   private volatile String selfAddress;
   private volatile CoordinatedNode coordinated;
   private boolean closed; // guarded by switching
@@ -139,14 +141,16 @@ final class NodeReplication implements AutoCloseable {
 
   /** Starts a replica following {@code address} (the fields name it once it runs). */
   private void follow(String address) {
-    follow(address, false);
+    follow(address, null);
   }
 
   /**
-   * Starts a replica following {@code address}; a {@code learner}'s acknowledgements count for
-   * nothing on that primary (it copies another shard's log for a split).
+   * Starts a replica following {@code address}; a learner of the keys {@code learns} (null: not a
+   * learner) copies another shard's log for a split, keeps only those keys, and its
+   * acknowledgements count for nothing on that primary.
    */
-  private void follow(String address, boolean learner) {
+  private void follow(String address, KeyRange learns) {
+    boolean learner = learns != null;
     ManagedChannel ch =
         primaryChannel(address)
             .maxInboundMessageSize(Integer.MAX_VALUE)
@@ -156,7 +160,11 @@ final class NodeReplication implements AutoCloseable {
             .directExecutor()
             .build();
     ReplicaOptions ro =
-        options.replicaOptions().toBuilder().listenerAddress(selfAddress).learner(learner).build();
+        options.replicaOptions().toBuilder()
+            .listenerAddress(selfAddress)
+            .learner(learner)
+            .keyRange(learner ? learns : KeyRange.ALL)
+            .build();
     Replica r;
     try {
       r = new Replica(db, () -> ch, ro);
@@ -171,17 +179,19 @@ final class NodeReplication implements AutoCloseable {
     replica = r;
     primaryAddress = address;
     this.learner = learner;
+    this.learnerRange = learns;
     r.start();
     LOG.info(
         "replica {} following primary {}{}",
         r.replicaId(),
         address,
-        learner ? " as a learner (for a split)" : "");
+        learner ? " as a learner of the keys " + learns + " (for a split)" : "");
   }
 
   /** Stops following the primary: the replica syncs and acknowledges what it applied. */
   private void unfollow() {
     learner = false;
+    learnerRange = null;
     Replica r = replica;
     ManagedChannel ch = channel;
     if (r != null) {
@@ -348,12 +358,13 @@ final class NodeReplication implements AutoCloseable {
 
   /**
    * Makes this replica copy the log of the primary at {@code address} as a learner: a node of a new
-   * shard following the primary of the shard it splits from ({@link SplitRole}). Its
-   * acknowledgements count for nothing there.
+   * shard following the primary of the shard it splits from ({@link SplitRole}), keeping only the
+   * moving keys {@code range} (it bootstraps from a snapshot of them unless its database already
+   * keeps exactly them). Its acknowledgements count for nothing there.
    *
    * @throws ServerException SHUTTING_DOWN on a closed node; BAD_REQUEST on a primary
    */
-  void becomeLearnerOf(String address) {
+  void becomeLearnerOf(String address, KeyRange range) {
     synchronized (switching) {
       checkOpen();
       if (role != NodeRole.REPLICA) {
@@ -363,7 +374,7 @@ final class NodeReplication implements AutoCloseable {
       }
       unfollow();
       LOG.warn("learning the log of the primary at {} for a split", address);
-      follow(address, true);
+      follow(address, range);
     }
   }
 
@@ -381,9 +392,12 @@ final class NodeReplication implements AutoCloseable {
     }
   }
 
-  /** Whether this node learns from the primary at {@code address} now. */
-  boolean learnsFrom(String address) {
-    return learner && replica != null && address.equals(primaryAddress);
+  /** Whether this node learns the keys {@code range} from the primary at {@code address} now. */
+  boolean learnsFrom(String address, KeyRange range) {
+    return learner
+        && replica != null
+        && address.equals(primaryAddress)
+        && range.equals(learnerRange);
   }
 
   /** Whether this node is a replica that follows no primary yet (a coordinated node's start). */

@@ -8,6 +8,7 @@ import io.kevo.coordination.ShardRange;
 import io.kevo.coordination.SplitRecord;
 import io.kevo.coordination.SplitStore;
 import io.kevo.engine.KevoDB;
+import io.kevo.engine.KeyRange;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>On the new shard</b>, which is not in the map yet, a node takes no part in its group's
  *       election (its group owns nothing): while a split into it is under way it copies the source
  *       shard's log as a learner of the source's primary; otherwise it waits. Once the map gives
- *       its shard the keys, the loop elects at once, without the grace ({@link Next#ELECT_NOW}).
+ *       its shard the keys, the loop elects at once, without the grace ({@link Next#ELECT_NOW}). A
+ *       learner keeps only the moving keys: it bootstraps from a snapshot of them.
+ *   <li><b>On every shard in the map</b>, the node's database keeps only the shard's keys ({@link
+ *       RangeKeeper}): the source of a split drops the moved keys once the map has flipped.
  * </ul>
  *
  * <p>Confined to the failover loop's thread.
@@ -56,6 +60,7 @@ final class SplitRole {
   private final NodeReplication node;
   private final KevoDB db;
   private final ToIntFunction<String> rollBackTransactions;
+  private final RangeKeeper keeper;
   private boolean learning;
   private String state = "";
 
@@ -71,6 +76,7 @@ final class SplitRole {
     this.node = node;
     this.db = db;
     this.rollBackTransactions = rollBackTransactions;
+    this.keeper = new RangeKeeper(db);
   }
 
   /** What the node does about splits, in words, after a {@link Next#WAIT}. */
@@ -96,6 +102,7 @@ final class SplitRole {
     List<SplitStore.Held> splits = inMap ? store.read(shard).stream().toList() : store.all();
     source(splits, shard, map, leading, epoch);
     if (inMap) {
+      keeper.keep(shard, RangeKeeper.keys(map.shard(shard).orElseThrow()));
       if (learning) {
         learning = false;
         LOG.info(
@@ -123,7 +130,7 @@ final class SplitRole {
               + "): waiting for a split into it (kevo cluster split)";
       return Next.WAIT;
     }
-    learn(into.get().record());
+    learn(into.get().record(), map);
     return Next.WAIT;
   }
 
@@ -198,16 +205,23 @@ final class SplitRole {
     }
   }
 
-  /** Follows the source shard's primary as a learner. */
-  private void learn(SplitRecord r) {
+  /** Follows the source shard's primary as a learner of the moving keys. */
+  private void learn(SplitRecord r, ShardMap map) {
+    Optional<ShardRange> source = map.shard(r.from());
+    if (source.isEmpty()) {
+      state =
+          "waiting for the split " + r.describe() + ": shard " + r.from() + " is not in the map";
+      return;
+    }
+    KeyRange moving = new KeyRange(r.at(), source.get().end());
     Optional<MemberInfo> primary = ClusterView.read(coordinator.group(r.from())).primaryMember();
     if (primary.isEmpty()) {
       state = "learning for the split " + r.describe() + ": shard " + r.from() + " has no primary";
       return;
     }
     String address = primary.get().clientAddress();
-    if (!learning || !node.learnsFrom(address)) {
-      node.becomeLearnerOf(address);
+    if (!learning || !node.learnsFrom(address, moving)) {
+      node.becomeLearnerOf(address, moving);
     }
     learning = true;
     state =
@@ -218,6 +232,9 @@ final class SplitRole {
             + " at "
             + address
             + " for the split "
-            + r.describe();
+            + r.describe()
+            + " (keeping the keys "
+            + new ShardRange(r.to(), r.at(), source.get().end()).text()
+            + ")";
   }
 }
