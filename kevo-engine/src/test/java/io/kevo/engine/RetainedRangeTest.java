@@ -78,6 +78,26 @@ class RetainedRangeTest {
   }
 
   @Test
+  void narrowingDropsTheTablesOutsideWithoutReadingThem() {
+    try (KevoDB db = KevoDB.open(tmp.resolve("db"), LsmTest.SMALL)) {
+      write(db, 0, 3000, "v");
+      db.compactRange(null, null);
+      long tables;
+      try (Checkpoint all = db.checkpoint()) {
+        tables = all.totalBytes();
+      }
+      long readBefore = db.stats().compactionBytesRead();
+
+      db.retainOnly(MIDDLE);
+
+      assertThat(db.stats().compactionBytesRead() - readBefore)
+          .as("only the tables astride the range's bounds are read and rewritten")
+          .isLessThan(tables / 3);
+      assertThat(contents(db).keySet()).hasSize(1000).allMatch(k -> MIDDLE.contains(b(k)));
+    }
+  }
+
+  @Test
   void aCheckpointOfARangeShipsOnlyItsTablesAndItsCopyKeepsOnlyTheRange() throws Exception {
     Path dst = tmp.resolve("dst");
     try (KevoDB db = KevoDB.open(tmp.resolve("src"), LsmTest.SMALL);

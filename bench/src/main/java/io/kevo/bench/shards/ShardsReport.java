@@ -103,6 +103,14 @@ final class ShardsReport {
             r.stayingMaxUs(),
             r.sampled(),
             r.missing()));
+    r.failureCauses()
+        .forEach(
+            (cause, n) ->
+                s.append("  failed ")
+                    .append(n)
+                    .append("x: ")
+                    .append(cause)
+                    .append(System.lineSeparator()));
     for (String step : r.steps()) {
       s.append("  ").append(step).append(System.lineSeparator());
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,7 @@ final class SplitRun {
       long stayingP99Us,
       long writesDuring,
       long failedWrites,
+      Map<String, Long> failureCauses,
       long sampled,
       long missing,
       List<String> steps) {
@@ -55,6 +57,7 @@ final class SplitRun {
       m.put("staying_put_p99_us", stayingP99Us);
       m.put("writes_during_split", writesDuring);
       m.put("failed_writes", failedWrites);
+      m.put("failure_causes", failureCauses);
       m.put("read_back_sampled", sampled);
       m.put("read_back_missing", missing);
       m.put("steps", steps);
@@ -85,6 +88,7 @@ final class SplitRun {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong writes = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        Map<String, Long> causes = new ConcurrentSkipListMap<>();
         List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < p.splitWriters(); t++) {
           int id = t;
@@ -106,6 +110,7 @@ final class SplitRun {
                         writes.incrementAndGet();
                       } catch (RuntimeException e) {
                         failed.incrementAndGet();
+                        causes.merge(e.toString(), 1L, Long::sum);
                       }
                     }
                   },
@@ -156,6 +161,7 @@ final class SplitRun {
             micros(st, 99),
             writes.get(),
             failed.get(),
+            Map.copyOf(causes),
             sampled,
             missing,
             List.copyOf(steps));

@@ -72,26 +72,31 @@ final class Maintenance {
   /** Flushes, then compacts every level's files overlapping {@code [from, to]} (null = open). */
   void compactRange(byte[] from, byte[] to) {
     flush();
+    await(background.compactRange(from, to), "compacting");
+  }
+
+  private static void await(java.util.concurrent.Future<Void> job, String what) {
     try {
-      background.compactRange(from, to).get();
+      job.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while compacting", e);
+      throw new KevoException(ErrorCode.IO_ERROR, "interrupted while " + what, e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof KevoException k) {
         throw k;
       }
-      throw new KevoException(ErrorCode.IO_ERROR, "compaction failed: " + c, c);
+      throw new KevoException(ErrorCode.IO_ERROR, what + " failed: " + c, c);
     }
   }
 
   /**
    * Makes the database keep only the keys of {@code range}: records it durably ({@link
    * RetainedRangeFile}), so that every later flush and compaction drops the keys outside it, then
-   * flushes and compacts the parts of the key space outside it, so that none of their keys is left
-   * on disk when this returns. Reads of those keys meanwhile may see any of their versions, or
-   * none: the caller no longer serves them.
+   * flushes, drops the tables holding only keys outside it (no I/O but a manifest edit) and
+   * compacts the tables astride its bounds, so that none of the keys outside is left on disk when
+   * this returns. Reads of those keys meanwhile may see any of their versions, or none: the caller
+   * no longer serves them.
    */
   void retainOnly(KeyRange range) {
     writes.checkWritable();
@@ -102,6 +107,8 @@ final class Maintenance {
     }
     background.retain(range);
     LOG.info("{} keeps only the keys {} from now on", dir, range);
+    flush();
+    await(background.discardOutside(), "discarding the tables outside " + range);
     byte[] start = range.start();
     if (start.length > 0) {
       compactRange(null, start);

@@ -4,7 +4,9 @@ import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
 import io.kevo.engine.internal.iter.InternalIterator;
 import io.kevo.engine.internal.sstable.TableOptions;
+import io.kevo.engine.internal.version.TableFile;
 import io.kevo.engine.internal.version.Version;
+import io.kevo.engine.internal.version.VersionEdit;
 import io.kevo.engine.internal.version.VersionSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,7 +57,8 @@ public final class Background {
   /** A frozen memtable to flush. */
   public record FlushInput(InternalIterator entries, long maxSequence) {}
 
-  private record Manual(byte[] from, byte[] to, CompletableFuture<Void> done) {}
+  /** A manual job: compact {@code [from, to]}, or with {@code discard}, drop tables outside. */
+  private record Manual(byte[] from, byte[] to, boolean discard, CompletableFuture<Void> done) {}
 
   private final VersionSet versions;
   private final Host host;
@@ -128,7 +131,24 @@ public final class Background {
       done.completeExceptionally(f);
       return done;
     }
-    manual.add(new Manual(from, to, done));
+    manual.add(new Manual(from, to, false, done));
+    schedule();
+    return done;
+  }
+
+  /**
+   * Removes from the tree, in one edit and without reading them, the tables whose keys all lie
+   * outside the range set by {@link #retain} (what a split moved away); tables astride its bounds
+   * stay for a compaction of those bounds to rewrite.
+   */
+  public CompletableFuture<Void> discardOutside() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Throwable f = failure;
+    if (f != null) {
+      done.completeExceptionally(f);
+      return done;
+    }
+    manual.add(new Manual(null, null, true, done));
     schedule();
     return done;
   }
@@ -221,6 +241,12 @@ public final class Background {
 
   private void runManual(Manual m) throws Exception {
     running = m;
+    if (m.discard()) {
+      discardTablesOutside();
+      running = null;
+      m.done().complete(null);
+      return;
+    }
     for (int level = 0; level < Version.MAX_LEVELS - 1 && !stopped; level++) {
       Version v = versions.acquire();
       try {
@@ -234,6 +260,32 @@ public final class Background {
     }
     running = null;
     m.done().complete(null);
+  }
+
+  private void discardTablesOutside() throws java.io.IOException {
+    KeyRange keep = retained;
+    Version v = versions.acquire();
+    try {
+      VersionEdit edit = new VersionEdit();
+      int tables = 0;
+      long bytes = 0;
+      for (int level = 0; level < Version.MAX_LEVELS; level++) {
+        for (TableFile f : v.files(level)) {
+          if (!keep.overlaps(f.meta().smallestKey(), f.meta().largestKey())) {
+            edit.delete(level, f.number());
+            tables++;
+            bytes += f.meta().size();
+          }
+        }
+      }
+      if (tables > 0) {
+        versions.logAndApply(edit);
+        host.versionChanged();
+        LOG.info("dropped {} tables ({} bytes) holding only keys outside {}", tables, bytes, keep);
+      }
+    } finally {
+      v.unref();
+    }
   }
 
   private void run(Compaction c, Version v) throws Exception {
