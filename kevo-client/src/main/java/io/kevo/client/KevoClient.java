@@ -154,7 +154,7 @@ public final class KevoClient implements AutoCloseable {
   /** A routing client of a sharded cluster: every call goes through {@code routing}. */
   private KevoClient(ClientOptions options, ShardRouting routing) {
     this.options = options;
-    this.sharded = new ShardedCalls(routing);
+    this.sharded = new ShardedCalls(routing, options.retryWrites());
     this.discovery = null;
     this.seeds = null;
     this.scheduler = null;

@@ -33,7 +33,9 @@ import org.apache.zookeeper.KeeperException;
  * call to the new owner at once; if that map is not published yet (a shard splitting refuses its
  * moving keys naming the version that will give them away), it waits its retry backoff first. When
  * the version is not newer, the node lags behind the client: the client waits its backoff, reads
- * the map again and retries. At most {@link #MAX_REROUTES} times.
+ * the map again and retries. A call safe to redo that its group client gave up with {@code
+ * UNAVAILABLE} (a shard without a primary for now, as a new shard is right after a split) is sent
+ * again after the backoff too. At most {@link #MAX_REROUTES} times.
  *
  * <p>The map is read and watched with a Curator client of its own that only reads (as {@link
  * ZkDiscovery}'s), so that an unreachable ensemble is one clear error, not a log of stack traces.
@@ -168,12 +170,16 @@ final class ShardRouting implements AutoCloseable {
    * Runs {@code call} on the group client of {@code key}'s owner, sending it again to the owner a
    * newer map names when a node refuses the key as another shard's.
    */
-  <T> T route(byte[] key, Function<KevoClient, T> call) {
+  <T> T route(byte[] key, boolean redoable, Function<KevoClient, T> call) {
     for (int attempt = 0; ; attempt++) {
       KevoClient group = groupOf(key);
       try {
         return call.apply(group);
       } catch (KevoClientException e) {
+        if (attempt < MAX_REROUTES && electing(e, redoable)) {
+          group.retrier().pause("Route", attempt + 1, e);
+          continue;
+        }
         long version = refusedMapVersion(e);
         if (version < 0 || attempt >= MAX_REROUTES) {
           throw e;
@@ -189,6 +195,16 @@ final class ShardRouting implements AutoCloseable {
         reread();
       }
     }
+  }
+
+  /**
+   * Whether a call that its group client gave up with {@code e} is sent to the shard again after
+   * the backoff: {@code UNAVAILABLE} (the shard has no primary for now: a new shard electing its
+   * first after a split, or a failover) for a call safe to redo. The group client's own attempts
+   * span a few hundred milliseconds; with these, a routed call rides out about 3 s of election.
+   */
+  static boolean electing(KevoClientException e, boolean redoable) {
+    return redoable && e.code() == Status.Code.UNAVAILABLE;
   }
 
   /**

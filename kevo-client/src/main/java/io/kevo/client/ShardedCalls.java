@@ -22,9 +22,11 @@ import java.util.function.Function;
  */
 final class ShardedCalls {
   private final ShardRouting routing;
+  private final boolean retryWrites;
 
-  ShardedCalls(ShardRouting routing) {
+  ShardedCalls(ShardRouting routing, boolean retryWrites) {
     this.routing = routing;
+    this.retryWrites = retryWrites;
   }
 
   ShardRouting routing() {
@@ -32,27 +34,27 @@ final class ShardedCalls {
   }
 
   Optional<byte[]> get(byte[] key) {
-    return routing.route(key, g -> g.get(key));
+    return routing.route(key, true, g -> g.get(key));
   }
 
   CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
-    return routeAsync(key, g -> g.getAsync(key), 0);
+    return routeAsync(key, true, g -> g.getAsync(key), 0);
   }
 
   WriteResult put(byte[] key, byte[] value, WriteSpec spec) {
-    return routing.route(key, g -> g.put(key, value, spec));
+    return routing.route(key, retryWrites, g -> g.put(key, value, spec));
   }
 
   CompletableFuture<WriteResult> putAsync(byte[] key, byte[] value, WriteSpec spec) {
-    return routeAsync(key, g -> g.putAsync(key, value, spec), 0);
+    return routeAsync(key, retryWrites, g -> g.putAsync(key, value, spec), 0);
   }
 
   WriteResult delete(byte[] key, WriteSpec spec) {
-    return routing.route(key, g -> g.delete(key, spec));
+    return routing.route(key, retryWrites, g -> g.delete(key, spec));
   }
 
   CompletableFuture<WriteResult> deleteAsync(byte[] key, WriteSpec spec) {
-    return routeAsync(key, g -> g.deleteAsync(key, spec), 0);
+    return routeAsync(key, retryWrites, g -> g.deleteAsync(key, spec), 0);
   }
 
   WriteResult batch(List<Op> ops, WriteSpec spec) {
@@ -60,7 +62,7 @@ final class ShardedCalls {
       throw new IllegalArgumentException("a batch needs at least one operation");
     }
     routing.soleOwner(keys(ops));
-    return routing.route(ops.get(0).key(), g -> g.batch(ops, spec));
+    return routing.route(ops.get(0).key(), retryWrites, g -> g.batch(ops, spec));
   }
 
   CompletableFuture<WriteResult> batchAsync(List<Op> ops, WriteSpec spec) {
@@ -73,7 +75,7 @@ final class ShardedCalls {
     } catch (KevoClientException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return routeAsync(ops.get(0).key(), g -> g.batchAsync(ops, spec), 0);
+    return routeAsync(ops.get(0).key(), retryWrites, g -> g.batchAsync(ops, spec), 0);
   }
 
   private static List<byte[]> keys(List<Op> ops) {
@@ -86,7 +88,7 @@ final class ShardedCalls {
 
   /** {@link ShardRouting#route} for a call that answers later. */
   private <T> CompletableFuture<T> routeAsync(
-      byte[] key, Function<KevoClient, CompletableFuture<T>> call, int attempt) {
+      byte[] key, boolean redoable, Function<KevoClient, CompletableFuture<T>> call, int attempt) {
     KevoClient group;
     CompletableFuture<T> first;
     try {
@@ -101,6 +103,15 @@ final class ShardedCalls {
               failure instanceof CompletionException && failure.getCause() != null
                   ? failure.getCause()
                   : failure;
+          if (cause instanceof KevoClientException e
+              && attempt < ShardRouting.MAX_REROUTES
+              && ShardRouting.electing(e, redoable)) {
+            return CompletableFuture.runAsync(
+                    () -> {},
+                    CompletableFuture.delayedExecutor(
+                        group.retrier().backoffNanos(attempt + 1), TimeUnit.NANOSECONDS))
+                .thenCompose(v -> routeAsync(key, redoable, call, attempt + 1));
+          }
           if (cause instanceof KevoClientException e
               && ShardRouting.refusedMapVersion(e) >= 0
               && attempt < ShardRouting.MAX_REROUTES) {
@@ -119,7 +130,7 @@ final class ShardedCalls {
                             : CompletableFuture.runAsync(
                                 routing::reread,
                                 CompletableFuture.delayedExecutor(backoff, TimeUnit.NANOSECONDS)))
-                .thenCompose(v -> routeAsync(key, call, attempt + 1));
+                .thenCompose(v -> routeAsync(key, redoable, call, attempt + 1));
           }
           return CompletableFuture.failedFuture(cause);
         });

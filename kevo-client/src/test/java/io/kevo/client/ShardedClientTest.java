@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
+import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardRange;
+import io.kevo.engine.Options;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +124,30 @@ class ShardedClientTest extends ShardedNodesBase {
     assertThat(c.get(b("kiwi")).map(ShardedClientTest::s)).contains("2");
     assertThat(c.shard(b("kiwi")).nodeInfo().getLastSequence()).isPositive();
     assertThat(keys(c.scan(ScanSpec.range(b("a"), b("z"))))).containsExactly("apple", "kiwi");
+  }
+
+  @Test
+  void aRoutedWriteRidesOutItsShardElectingAPrimary() {
+    new ShardMapStore(admin).create(ShardMap.splitAt(List.of(b("m"))));
+    node("a1", "s1");
+    KevoClient c = client();
+    c.put(b("apple"), b("1"));
+    // s2's only node waits 1.5 s without a primary before it bids: longer than the group client's
+    // own attempts (100 ms, then 200 ms), shorter than the routing client rides out.
+    KevoServer b1 =
+        started(
+            "b1",
+            "s2",
+            Options.builder().holdWalAtOpen(true).build(),
+            null,
+            Duration.ofMillis(1500));
+    await().atMost(WAIT).until(() -> ClusterView.read(admin.group("s2")).member("b1").isPresent());
+    assertThat(b1.role()).as("registered, not elected yet").isEqualTo(NodeRole.REPLICA);
+
+    c.put(b("zebra"), b("2"));
+
+    assertThat(b1.role()).isEqualTo(NodeRole.PRIMARY);
+    assertThat(c.get(b("zebra")).map(ShardedNodesBase::s)).contains("2");
   }
 
   @Test

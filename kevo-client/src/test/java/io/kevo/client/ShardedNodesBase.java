@@ -79,6 +79,15 @@ abstract class ShardedNodesBase {
    * it leads (null: the defaults); not yet elected.
    */
   KevoServer started(String id, String shard, Options dbOptions, PrimaryOptions primary) {
+    return started(id, shard, dbOptions, primary, Duration.ofMillis(300));
+  }
+
+  /**
+   * As {@link #started(String, String, Options, PrimaryOptions)}, the node waiting {@code grace}
+   * without a primary before it bids for the leadership.
+   */
+  KevoServer started(
+      String id, String shard, Options dbOptions, PrimaryOptions primary, Duration grace) {
     KevoDB db = KevoDB.open(dir.resolve(id), dbOptions);
     FailoverOptions failover =
         FailoverOptions.of(zk.getConnectString(), "shop")
@@ -89,7 +98,7 @@ abstract class ShardedNodesBase {
             // The default session (4 s, a 2 s lease): a loaded test machine stalls a JVM for
             // longer than a second at times, and no test here waits for a session to expire.
             .withNodeId(id)
-            .withIntervals(Duration.ZERO, Duration.ofMillis(300));
+            .withIntervals(Duration.ZERO, grace);
     KevoServer s =
         KevoServer.start(
             db,
