@@ -44,10 +44,9 @@ import org.slf4j.LoggerFactory;
  * its epoch history, and only then takes writes; it records the term ({@link PrimaryRecord}) and
  * the failover ({@link FailoverRecord}).
  *
- * <p>{@link #writeRefusal()} is the primary's write gate, checked before anything else of a write:
- * the lease first (a process paused past it refuses at once when it resumes), then the session
- * state (SUSPENDED refuses at once), then the leadership. Thread-safe: the loop's state is confined
- * to its thread; what the gate reads is volatile.
+ * <p>{@link #writeRefusal()} is the primary's write gate ({@link PrimaryAdmission}), checked before
+ * anything else of a write. Thread-safe: the loop's state is confined to its thread; what the gate
+ * reads is volatile.
  */
 final class CoordinatedNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatedNode.class);
@@ -65,6 +64,7 @@ final class CoordinatedNode implements AutoCloseable {
   private volatile ShardMapWatch shardWatch; // set once at start
   private volatile SplitRole splits; // set once at start
   private final Lease lease;
+  private final PrimaryAdmission admission;
   private final EpochLedger ledger;
   private final ClusterRecords records;
   private final SwitchoverHandoff handoff;
@@ -109,6 +109,7 @@ final class CoordinatedNode implements AutoCloseable {
             : ReplicaIdentity.loadOrCreate(db.directory());
     this.figures = new MemberFigures(node, db, memberId, selfAddress, failover.noPromote());
     this.lease = Lease.start(coordinator, Lease.defaultInterval(failover.coordinator()));
+    this.admission = new PrimaryAdmission(node, lease, coordinator, new Leadership());
     this.ledger = new EpochLedger(coordinator);
     this.records = new ClusterRecords(coordinator);
     this.handoff = new SwitchoverHandoff(coordinator, records, gate, db);
@@ -189,58 +190,14 @@ final class CoordinatedNode implements AutoCloseable {
     return state;
   }
 
-  /**
-   * Why this primary must not acknowledge a write now, or null if it may (and on other roles, which
-   * the gate judges itself).
-   */
+  /** See {@link PrimaryAdmission#writeRefusal()}. */
   String writeRefusal() {
-    if (node.role() != NodeRole.PRIMARY) {
-      return null;
-    }
-    String expired = lease.refusal();
-    if (expired != null) {
-      return "this primary's coordinator lease has lapsed: " + expired + "; nothing was written";
-    }
-    SessionState s = coordinator.state();
-    if (s != SessionState.LIVE) {
-      return "this primary's coordinator session is "
-          + s
-          + ": it acknowledges no write until the session is live again; nothing was written";
-    }
-    String target = switchingTo;
-    if (target != null) {
-      return "a switchover to " + target + " is under way; nothing was written";
-    }
-    LeaderElection e = election;
-    if (!leading || e == null || !e.hasLeadership()) {
-      return "this node no longer holds the cluster's leadership ("
-          + state
-          + "); nothing was written";
-    }
-    return null;
+    return admission.writeRefusal();
   }
 
-  /**
-   * Why a write acknowledged without waiting for replicas must not be reported as done: the lease
-   * lapsed or the session was suspended while it was written, so a new primary may lead without it.
-   * Null if it may. (A write a replica confirmed is safe to acknowledge: the most up-to-date
-   * replica is the one elected.)
-   */
+  /** See {@link PrimaryAdmission#acknowledgementRefusal()}. */
   String acknowledgementRefusal() {
-    if (node.role() != NodeRole.PRIMARY) {
-      return null;
-    }
-    if (!lease.valid()) {
-      return "this primary's coordinator lease lapsed while the write was made; it may be lost in"
-          + " a failover";
-    }
-    SessionState s = coordinator.state();
-    if (s != SessionState.LIVE) {
-      return "this primary's coordinator session became "
-          + s
-          + " while the write was made; it may be lost in a failover";
-    }
-    return null;
+    return admission.acknowledgementRefusal();
   }
 
   private void wake() {
@@ -477,6 +434,25 @@ final class CoordinatedNode implements AutoCloseable {
     }
     setState("primary of epoch " + epoch + " (" + why + ")");
     registry.updateNow(self());
+  }
+
+  /** What {@link PrimaryAdmission} reads of the loop's state. */
+  private final class Leadership implements PrimaryAdmission.Leadership {
+    @Override
+    public boolean holds() {
+      LeaderElection e = election;
+      return leading && e != null && e.hasLeadership();
+    }
+
+    @Override
+    public String switchingTo() {
+      return switchingTo;
+    }
+
+    @Override
+    public String state() {
+      return state;
+    }
   }
 
   /** The primary's side of a switchover, its state changes here. */

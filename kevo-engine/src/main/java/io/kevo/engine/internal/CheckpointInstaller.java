@@ -7,13 +7,10 @@ import io.kevo.engine.KeyRange;
 import io.kevo.engine.internal.io.Files2;
 import io.kevo.engine.internal.version.VersionSet;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -74,22 +71,9 @@ public final class CheckpointInstaller {
     CRC32 crc = new CRC32();
     crc.update(sb.toString().getBytes(StandardCharsets.UTF_8));
     sb.append(String.format("crc32 %08x%n", crc.getValue()));
-    Path tmp = staging.resolve(SEALED + ".tmp");
-    try (FileChannel c =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-      while (b.hasRemaining()) {
-        c.write(b);
-      }
-      c.force(true);
-    }
+    // The staged files' names first, then the descriptor that seals them.
     Files2.fsyncDirectory(staging);
-    Files.move(tmp, staging.resolve(SEALED), StandardCopyOption.ATOMIC_MOVE);
-    Files2.fsyncDirectory(staging);
+    Files2.replaceDurably(staging.resolve(SEALED), sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   static Descriptor readDescriptor(Path file) throws IOException {

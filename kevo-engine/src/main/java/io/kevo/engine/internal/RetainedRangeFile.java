@@ -5,13 +5,9 @@ import io.kevo.engine.KevoException;
 import io.kevo.engine.KeyRange;
 import io.kevo.engine.internal.io.Files2;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -77,22 +73,7 @@ public final class RetainedRangeFile {
             + "\nend "
             + (end == null ? "-" : HEX.formatHex(end))
             + "\n";
-    byte[] bytes = (body + crcLine(body) + "\n").getBytes(StandardCharsets.UTF_8);
-    Path tmp = dir.resolve(NAME + ".tmp");
-    try (FileChannel c =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining()) {
-        c.write(b);
-      }
-      c.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files2.fsyncDirectory(dir);
+    Files2.replaceDurably(file, (body + crcLine(body) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** The range as one descriptor token pair {@code START END} (hex, {@code -} for open). */
