@@ -181,49 +181,12 @@ public final class ChaosCluster implements Topology, AutoCloseable {
       n.process().serverArgs(argsFor(n.name(), primaryOf(ONE_GROUP)));
     }
     if (spec.sharded()) {
-      startTogether(created);
+      NodeStarts.together(created);
       return;
     }
     for (Node n : created) {
       n.process().start();
       LOG.info("started {} ({}) behind {}", n.name(), roleOf(n.name()), n.address());
-    }
-  }
-
-  /**
-   * Starts {@code nodes} at once, each on a thread of its own, and waits for all: a sharded
-   * cluster's nodes are many, and their starts overlap where they wait (on their disk, on
-   * ZooKeeper). Every node of an unsharded cluster starts alone, in order, as it always has.
-   *
-   * @throws IllegalStateException the first node's failure to start (the others are still waited
-   *     for)
-   */
-  private static void startTogether(List<Node> nodes) throws InterruptedException {
-    List<Thread> threads = new ArrayList<>();
-    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (Node n : nodes) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  n.process().start();
-                  LOG.info("started {} of shard {} behind {}", n.name(), n.group(), n.address());
-                } catch (Exception e) {
-                  failures.add(e);
-                }
-              },
-              "chaos-start-" + n.name());
-      t.start();
-      threads.add(t);
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    if (!failures.isEmpty()) {
-      Exception first = failures.get(0);
-      throw first instanceof IllegalStateException e
-          ? e
-          : new IllegalStateException(first.getMessage(), first);
     }
   }
 
@@ -276,7 +239,7 @@ public final class ChaosCluster implements Topology, AutoCloseable {
       }
     }
     // Outside the lock: a start takes seconds, and clients ask for addresses meanwhile.
-    startTogether(created);
+    NodeStarts.together(created);
     return created.stream().map(Node::name).toList();
   }
 
