@@ -189,6 +189,7 @@ public final class ShardSplit {
   /** Waits for the fence and a learner holding it, then flips the map; gives up on timeout. */
   private SplitStore.Held awaitFenceAndFlip(SplitStore.Held held, long fencedAt) {
     long deadline = fencedAt + settings.fenceTimeout().toNanos();
+    long nearestSaid = -1;
     while (true) {
       SplitRecord r = held.record();
       if (r.state() == SplitRecord.State.ABORTED) {
@@ -208,6 +209,24 @@ public final class ShardSplit {
         // reads the record after its claim and fences again, and the map waits for its fence.
         boolean fenceTermCurrent =
             new EpochLedger(coordinator.group(r.from())).current() == r.fenceEpoch();
+        if (holder.isEmpty()) {
+          long nearest =
+              ClusterView.read(coordinator.group(r.to())).members().stream()
+                  .mapToLong(MemberInfo::durableSequence)
+                  .max()
+                  .orElse(-1);
+          if (nearest != nearestSaid) {
+            nearestSaid = nearest;
+            progress.accept(
+                "waiting for a node of shard "
+                    + r.to()
+                    + " to reach the fence, sequence "
+                    + r.fenceSequence()
+                    + " of epoch "
+                    + r.fenceEpoch()
+                    + (nearest < 0 ? ": none is running" : ": the nearest holds " + nearest));
+          }
+        }
         if (holder.isPresent() && fenceTermCurrent) {
           Optional<SplitStore.Held> done = flipAndFinish(held);
           if (done.isPresent()) {

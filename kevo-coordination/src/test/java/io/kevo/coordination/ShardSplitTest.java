@@ -94,7 +94,10 @@ class ShardSplitTest {
     SplitStore.Held fencing = record();
     new SplitStore(admin).replace(fencing, fencing.record().fenced(1, 5_200)).orElseThrow();
     progress(learner, 5_100);
-    Thread.sleep(300);
+    // Once the split has seen the fence and the learner short of it, the map is still as it was.
+    await()
+        .atMost(WAIT)
+        .until(() -> lines.stream().anyMatch(l -> l.endsWith("the nearest holds 5100")));
     assertThat(new ShardMapStore(admin).read().orElseThrow().version()).isEqualTo(1);
 
     progress(learner, 5_300);
