@@ -3,6 +3,10 @@ package io.kevo.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,16 +18,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Writes enter a phase and leave it when their call ends. {@link #drain} starts a new phase and
  * waits until the old one is empty: a write that entered the old phase entered before the drain
  * began (a write that reads the old phase after the switch leaves it and enters the new one).
- * Thread-safe and lock-free on the write path: two atomic updates per write.
+ * Thread-safe and lock-free on the write path: two atomic updates per write (and a volatile read).
+ * A drain waits without polling: the last write to leave a drained phase completes it.
  */
 final class WriteDrain {
   /** A set of writes under way. */
   static final class Phase {
     private final AtomicLong open = new AtomicLong();
+    private volatile boolean draining;
+    private final CompletableFuture<Void> empty = new CompletableFuture<>();
 
     /** The write has ended. */
     void leave() {
-      open.decrementAndGet();
+      // With draining (below): whichever of the last leave and the drain comes second sees the
+      // other's write, so the drain never waits for a phase that has already emptied.
+      if (open.decrementAndGet() == 0 && draining) {
+        empty.complete(null);
+      }
+    }
+
+    /** Completes once the phase is empty; no write enters it any more. */
+    CompletableFuture<Void> drained() {
+      draining = true;
+      if (open.get() == 0) {
+        empty.complete(null);
+      }
+      return empty;
     }
   }
 
@@ -38,7 +58,7 @@ final class WriteDrain {
       if (p == current) {
         return p;
       }
-      p.open.decrementAndGet(); // a drain switched phases meanwhile: enter the new one
+      p.leave(); // a drain switched phases meanwhile: enter the new one
     }
   }
 
@@ -56,20 +76,18 @@ final class WriteDrain {
       older.removeIf(p -> p.open.get() == 0);
       waitFor = List.copyOf(older);
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Phase old : waitFor) {
-      while (old.open.get() > 0) {
-        if (System.nanoTime() > deadline) {
-          return false;
-        }
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
+    CompletableFuture<?>[] each =
+        waitFor.stream().map(Phase::drained).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(each).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a drain cannot fail", e);
     }
-    return true;
   }
 }
