@@ -102,9 +102,7 @@ public final class ShardMapFollower implements AutoCloseable {
 
   /** {@code map} as a run's history records it. */
   public static ShardLayout layout(ShardMap map) {
-    return new ShardLayout(
-        map.version(),
-        map.shards().stream().map(r -> new ShardLayout.Range(r.id(), r.start(), r.end())).toList());
+    return new ShardLayout(map.version(), map.shards());
   }
 
   /** Takes {@code m} if it is newer than the map held, and tells the listener (in order). */

@@ -1,11 +1,10 @@
 package io.kevo.chaos.history;
 
+import io.kevo.coordination.ShardRange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * @param ranges the shards in key order; the first starts at the empty key, each next one where the
  *     previous ends, the last has no end
  */
-public record ShardLayout(long version, List<Range> ranges) {
+public record ShardLayout(long version, List<ShardRange> ranges) {
   /** The kind of the fault window that records a map. */
   public static final String FAULT_KIND = "shard-map";
 
@@ -37,59 +36,10 @@ public record ShardLayout(long version, List<Range> ranges) {
       Pattern.compile(" (\\S+) \\[(-|\"[^\"]*\"), (-|\"[^\"]*\")\\)");
   private static final Pattern NODE = Pattern.compile("(.+)n\\d+");
 
-  /**
-   * One shard's keys, {@code [start, end)} in unsigned byte order.
-   *
-   * @param shard its id
-   * @param start its first key (empty for the first shard)
-   * @param end the first key after it, or null for the last shard
-   */
-  public record Range(String shard, byte[] start, byte[] end) {
-    public Range {
-      Objects.requireNonNull(shard, "shard");
-      start = start.clone();
-      end = end == null ? null : end.clone();
-    }
-
-    @Override
-    public byte[] start() {
-      return start.clone();
-    }
-
-    @Override
-    public byte[] end() {
-      return end == null ? null : end.clone();
-    }
-
-    /** Whether {@code key} (as UTF-8) lies in this range. */
-    public boolean contains(String key) {
-      byte[] k = key.getBytes(StandardCharsets.UTF_8);
-      return Arrays.compareUnsigned(k, start) >= 0
-          && (end == null || Arrays.compareUnsigned(k, end) < 0);
-    }
-
-    /** {@code [-, "k005")}. */
-    public String text() {
-      return "[" + (start.length == 0 ? "-" : quote(start)) + ", " + quote(end) + ")";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Range r
-          && shard.equals(r.shard)
-          && Arrays.equals(start, r.start)
-          && Arrays.equals(end, r.end);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(shard, Arrays.hashCode(start), Arrays.hashCode(end));
-    }
-
-    @Override
-    public String toString() {
-      return shard + " " + text();
-    }
+  /** {@code [-, "k005")}: {@code range}'s keys as this map's text writes them. */
+  public static String text(ShardRange range) {
+    byte[] start = range.start();
+    return "[" + (start.length == 0 ? "-" : quote(start)) + ", " + quote(range.end()) + ")";
   }
 
   public ShardLayout {
@@ -101,22 +51,23 @@ public record ShardLayout(long version, List<Range> ranges) {
 
   /** The shard whose range holds {@code key}. */
   public String ownerOf(String key) {
-    for (Range r : ranges) {
-      if (r.contains(key)) {
-        return r.shard();
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    for (ShardRange r : ranges) {
+      if (r.contains(k)) {
+        return r.id();
       }
     }
     throw new IllegalStateException("no shard of map version " + version + " holds " + key);
   }
 
   /** Shard {@code id}'s range, if the map has it. */
-  public Optional<Range> range(String id) {
-    return ranges.stream().filter(r -> r.shard().equals(id)).findFirst();
+  public Optional<ShardRange> range(String id) {
+    return ranges.stream().filter(r -> r.id().equals(id)).findFirst();
   }
 
   /** The shards' ids in key order. */
   public List<String> shards() {
-    return ranges.stream().map(Range::shard).toList();
+    return ranges.stream().map(ShardRange::id).toList();
   }
 
   /**
@@ -127,13 +78,16 @@ public record ShardLayout(long version, List<Range> ranges) {
    * a split moved keeps its whole history in one part.
    */
   public History part(History history, String id) {
-    Range range =
+    ShardRange range =
         range(id)
             .orElseThrow(
                 () -> new IllegalArgumentException("map version " + version + " has no " + id));
     List<Op> ops = new ArrayList<>();
     for (Op op : history.ops()) {
-      List<Mop> mine = op.mops().stream().filter(m -> range.contains(m.key())).toList();
+      List<Mop> mine =
+          op.mops().stream()
+              .filter(m -> range.contains(m.key().getBytes(StandardCharsets.UTF_8)))
+              .toList();
       if (mine.size() == op.mops().size()) {
         ops.add(op);
       } else if (!mine.isEmpty()) {
@@ -162,8 +116,8 @@ public record ShardLayout(long version, List<Range> ranges) {
   /** {@code version 2: s1 [-, "k005") s3 ["k005", "k010") s2 ["k010", -)}. */
   public String text() {
     StringBuilder b = new StringBuilder("version ").append(version).append(':');
-    for (Range r : ranges) {
-      b.append(' ').append(r.shard()).append(' ').append(r.text());
+    for (ShardRange r : ranges) {
+      b.append(' ').append(r.id()).append(' ').append(text(r));
     }
     return b.toString();
   }
@@ -183,13 +137,13 @@ public record ShardLayout(long version, List<Range> ranges) {
     if (!m.matches()) {
       throw new IllegalArgumentException("not a shard map: " + text);
     }
-    List<Range> ranges = new ArrayList<>();
+    List<ShardRange> ranges = new ArrayList<>();
     Matcher r = RANGE.matcher(m.group(2));
     int at = 0;
     while (r.find() && r.start() == at) {
       byte[] start = r.group(2).equals("-") ? new byte[0] : unquote(r.group(2));
       byte[] end = r.group(3).equals("-") ? null : unquote(r.group(3));
-      ranges.add(new Range(r.group(1), start, end));
+      ranges.add(new ShardRange(r.group(1), start, end));
       at = r.end();
     }
     if (at != m.group(2).length()) {

@@ -13,6 +13,7 @@ import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.NodeState;
 import io.kevo.chaos.history.Op;
 import io.kevo.chaos.history.ShardLayout;
+import io.kevo.coordination.ShardRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +52,13 @@ final class ShardVerdicts {
     CheckOptions checks = CheckOptions.DEFAULT;
     ShardLayout last = maps.get(maps.size() - 1).layout();
     List<CheckResult> results = new ArrayList<>();
-    for (ShardLayout.Range range : last.ranges()) {
-      History part = last.part(history, range.shard());
+    for (ShardRange range : last.ranges()) {
+      History part = last.part(history, range.id());
       Verdict v = AckPolicy.apply(ack, new HistoryChecker(checks).check(part), part, checks);
       results.add(
           fold(
-              "shard " + range.shard(),
-              range.text() + ", " + count(part.ops().size()) + " ops",
+              "shard " + range.id(),
+              ShardLayout.text(range) + ", " + count(part.ops().size()) + " ops",
               v.results(),
               part.ops().size(),
               checks));

@@ -3,6 +3,7 @@ package io.kevo.chaos.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kevo.chaos.history.ShardLayout;
+import io.kevo.coordination.ShardRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,15 +22,15 @@ class ShardOwnershipCheckerTest {
         new ShardLayout(
             1,
             List.of(
-                new ShardLayout.Range("s1", new byte[0], b("k010")),
-                new ShardLayout.Range("s2", b("k010"), null)));
+                new ShardRange("s1", new byte[0], b("k010")),
+                new ShardRange("s2", b("k010"), null)));
     ShardLayout v2 =
         new ShardLayout(
             2,
             List.of(
-                new ShardLayout.Range("s1", new byte[0], b("k005")),
-                new ShardLayout.Range("s3", b("k005"), b("k010")),
-                new ShardLayout.Range("s2", b("k010"), null)));
+                new ShardRange("s1", new byte[0], b("k005")),
+                new ShardRange("s3", b("k005"), b("k010")),
+                new ShardRange("s2", b("k010"), null)));
     return List.of(new ShardLayout.Seen(0, v1), new ShardLayout.Seen(Ops.ms(100), v2));
   }
 

@@ -3,6 +3,7 @@ package io.kevo.chaos.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kevo.coordination.ShardRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,9 @@ class ShardLayoutTest {
     return new ShardLayout(
         2,
         List.of(
-            new ShardLayout.Range("s1", new byte[0], b("k005")),
-            new ShardLayout.Range("s3", b("k005"), b("k010")),
-            new ShardLayout.Range("s2", b("k010"), null)));
+            new ShardRange("s1", new byte[0], b("k005")),
+            new ShardRange("s3", b("k005"), b("k010")),
+            new ShardRange("s2", b("k010"), null)));
   }
 
   @Test
@@ -37,9 +38,8 @@ class ShardLayoutTest {
         new ShardLayout(
             7,
             List.of(
-                new ShardLayout.Range(
-                    "a", new byte[0], new byte[] {'a', ' ', '"', ')', (byte) 0xff}),
-                new ShardLayout.Range("b", new byte[] {'a', ' ', '"', ')', (byte) 0xff}, null)));
+                new ShardRange("a", new byte[0], new byte[] {'a', ' ', '"', ')', (byte) 0xff}),
+                new ShardRange("b", new byte[] {'a', ' ', '"', ')', (byte) 0xff}, null)));
     assertThat(odd.text()).contains("\"a\\x20\\x22\\x29\\xff\"");
     assertThat(ShardLayout.parse(odd.text())).isEqualTo(odd);
   }
@@ -63,7 +63,7 @@ class ShardLayoutTest {
     assertThat(m.ownerOf("k010")).isEqualTo("s2");
     assertThat(m.ownerOf("\u00e9")).isEqualTo("s2"); // 0xc3 0xa9: above every ASCII key
     assertThat(m.shards()).containsExactly("s1", "s3", "s2");
-    assertThat(m.range("s3")).map(ShardLayout.Range::text).contains("[\"k005\", \"k010\")");
+    assertThat(m.range("s3")).map(ShardLayout::text).contains("[\"k005\", \"k010\")");
   }
 
   @Test
@@ -81,8 +81,8 @@ class ShardLayoutTest {
         new ShardLayout(
             1,
             List.of(
-                new ShardLayout.Range("s1", new byte[0], b("k010")),
-                new ShardLayout.Range("s2", b("k010"), null)));
+                new ShardRange("s1", new byte[0], b("k010")),
+                new ShardRange("s2", b("k010"), null)));
     List<Fault> faults =
         List.of(
             new Fault("kill", "s1n1", 5, 9, "kill -9"), afterSplit().asFault(50), first.asFault(1));

@@ -11,6 +11,7 @@ import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.Mop;
 import io.kevo.chaos.history.NodeState;
 import io.kevo.chaos.history.ShardLayout;
+import io.kevo.coordination.ShardRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +31,14 @@ class ShardVerdictsTest {
       new ShardLayout(
           1,
           List.of(
-              new ShardLayout.Range("s1", new byte[0], b("k010")),
-              new ShardLayout.Range("s2", b("k010"), null)));
+              new ShardRange("s1", new byte[0], b("k010")), new ShardRange("s2", b("k010"), null)));
   private static final ShardLayout V2 =
       new ShardLayout(
           2,
           List.of(
-              new ShardLayout.Range("s1", new byte[0], b("k005")),
-              new ShardLayout.Range("s3", b("k005"), b("k010")),
-              new ShardLayout.Range("s2", b("k010"), null)));
+              new ShardRange("s1", new byte[0], b("k005")),
+              new ShardRange("s3", b("k005"), b("k010")),
+              new ShardRange("s2", b("k010"), null)));
 
   private static Ops splitRun() {
     Ops ops = new Ops();

@@ -10,6 +10,7 @@ import io.kevo.chaos.history.History;
 import io.kevo.chaos.history.HistoryFile;
 import io.kevo.chaos.history.NodeState;
 import io.kevo.chaos.history.ShardLayout;
+import io.kevo.coordination.ShardRange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +37,15 @@ class ShardedOutputTest {
         new ShardLayout(
             1,
             List.of(
-                new ShardLayout.Range("s1", new byte[0], b("k010")),
-                new ShardLayout.Range("s2", b("k010"), null)));
+                new ShardRange("s1", new byte[0], b("k010")),
+                new ShardRange("s2", b("k010"), null)));
     ShardLayout v2 =
         new ShardLayout(
             2,
             List.of(
-                new ShardLayout.Range("s1", new byte[0], b("k005")),
-                new ShardLayout.Range("s3", b("k005"), b("k010")),
-                new ShardLayout.Range("s2", b("k010"), null)));
+                new ShardRange("s1", new byte[0], b("k005")),
+                new ShardRange("s3", b("k005"), b("k010")),
+                new ShardRange("s2", b("k010"), null)));
     Ops ops = new Ops();
     ops.put("k001", "a").on("s1n1").at(0, 10).seq(1).epoch(1).add();
     ops.put("k007", "b").on("s1n1").at(20, 30).seq(2).epoch(1).add();
