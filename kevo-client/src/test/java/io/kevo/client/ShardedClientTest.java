@@ -9,6 +9,7 @@ import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.coordination.ShardRange;
+import io.kevo.engine.KeyRange;
 import io.kevo.engine.Options;
 import io.kevo.server.KevoServer;
 import io.kevo.server.NodeRole;
@@ -54,6 +55,10 @@ class ShardedClientTest extends ShardedNodesBase {
 
     assertThat(keys(c.scan(ScanSpec.ALL)))
         .containsExactly("apple", "banana", "kiwi", "melon", "pear", "zebra");
+    // No split of their shards is done: each node keeps whatever its data directory holds (keys
+    // leave a disk only after a split moved them away).
+    assertThat(s1.db().retained()).isEqualTo(KeyRange.ALL);
+    assertThat(s2.db().retained()).isEqualTo(KeyRange.ALL);
     assertThat(keys(c.scan(ScanSpec.range(b("b"), b("p")))))
         .containsExactly("banana", "kiwi", "melon");
     assertThat(keys(c.scan(ScanSpec.builder().limit(4).build())))

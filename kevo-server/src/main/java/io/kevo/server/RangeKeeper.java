@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a node's database to the keys its shard owns: when the shard map gives the shard less than
- * the database keeps (the source of a split once the map flips; a replica after a bootstrap from a
- * whole snapshot), it drops the keys outside ({@link KevoDB#retainOnly}), so they stop taking disk
- * and stop counting in the shard's size. The job (a flush and a compaction of the key space
- * outside) runs on a thread of its own, one at a time; one that fails is tried again at the next
- * step.
+ * Keeps a node's database to the keys its shard owns, once a split of the shard is done ({@link
+ * SplitRole} asks): when the shard map gives the shard less than the database keeps (the moved
+ * keys; again after a replica's bootstrap from a whole snapshot), it drops the keys outside ({@link
+ * KevoDB#retainOnly}), so they stop taking disk and stop counting in the shard's size. The job (a
+ * flush and a compaction of the key space outside) runs on a thread of its own, one at a time; one
+ * that fails is tried again at the next step.
  *
  * <p>It never widens: a database that keeps less than its shard owns lacks keys the shard serves (a
  * map edited by hand, or a data directory of another shard), which it reports as an error.

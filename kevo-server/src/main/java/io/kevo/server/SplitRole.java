@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *       shard's log as a learner of the source's primary; otherwise it waits. Once the map gives
  *       its shard the keys, the loop elects at once, without the grace ({@link Next#ELECT_NOW}). A
  *       learner keeps only the moving keys: it bootstraps from a snapshot of them.
- *   <li><b>On every shard in the map</b>, the node's database keeps only the shard's keys ({@link
- *       RangeKeeper}): the source of a split drops the moved keys once the map has flipped.
+ *   <li><b>On the source of a split that is done</b>, every node's database keeps only the shard's
+ *       keys from then on ({@link RangeKeeper}): the moved keys leave its disk.
  * </ul>
  *
  * <p>Confined to the failover loop's thread.
@@ -102,7 +102,17 @@ final class SplitRole {
     List<SplitStore.Held> splits = inMap ? store.read(shard).stream().toList() : store.all();
     source(splits, shard, map, leading, epoch);
     if (inMap) {
-      keeper.keep(shard, RangeKeeper.keys(map.shard(shard).orElseThrow()));
+      // Keys leave a node's disk only once a split of its own shard is done: a data directory
+      // with keys outside its shard for any other reason (an unsharded cluster's) keeps them.
+      boolean gaveKeysAway =
+          splits.stream()
+              .anyMatch(
+                  h ->
+                      h.record().from().equals(shard)
+                          && h.record().state() == SplitRecord.State.DONE);
+      if (gaveKeysAway) {
+        keeper.keep(shard, RangeKeeper.keys(map.shard(shard).orElseThrow()));
+      }
       if (learning) {
         learning = false;
         LOG.info(
