@@ -2,6 +2,7 @@ package io.kevo.engine.internal.sstable;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 /**
  * A byte-bounded cache of decoded data blocks, keyed by (file number, block offset), shared by all
@@ -9,12 +10,19 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * so a hit never needs checking again. Weights are block sizes in bytes (plus a small constant), so
  * {@code capacityBytes} bounds the heap the cache holds. A capacity of 0 disables caching.
  * Thread-safe; hit and miss counts are kept by the readers in {@link TableStats}.
+ *
+ * <p>The cache holds a reference on each block it keeps ({@link Block#retain}) and drops it when
+ * the block leaves, however it leaves. A block it returns is already retained for the caller, who
+ * releases it when done, so the array goes back to {@link #arrays()} only once neither the cache
+ * nor any reader holds it. Those recycled arrays (1/16 of the capacity at most waiting, or 256 KiB
+ * for a small cache) are where the next misses are read.
  */
 public final class BlockCache {
   private record Key(long fileNumber, long offset) {}
 
   private final long capacityBytes;
   private final Cache<Key, Block> cache;
+  private final BlockArrays arrays;
 
   public BlockCache(long capacityBytes) {
     if (capacityBytes < 0) {
@@ -27,9 +35,12 @@ public final class BlockCache {
             : Caffeine.newBuilder()
                 .maximumWeight(capacityBytes)
                 .weigher((Key k, Block b) -> b.weight())
+                .removalListener((Key k, Block b, RemovalCause cause) -> b.release())
                 // Maintenance on the calling threads: no background pool, deterministic bounds.
                 .executor(Runnable::run)
                 .build();
+    this.arrays =
+        capacityBytes == 0 ? null : new BlockArrays(Math.max(capacityBytes / 16, 256 << 10));
   }
 
   public long capacityBytes() {
@@ -43,12 +54,23 @@ public final class BlockCache {
         : cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
-  Block get(long fileNumber, long offset) {
-    return cache == null ? null : cache.getIfPresent(new Key(fileNumber, offset));
+  /** Where blocks read on a miss get their arrays; {@code null} when nothing is cached. */
+  BlockArrays arrays() {
+    return arrays;
   }
 
+  /** The cached block, retained for the caller (who releases it), or {@code null}. */
+  Block get(long fileNumber, long offset) {
+    if (cache == null) {
+      return null;
+    }
+    Block b = cache.getIfPresent(new Key(fileNumber, offset));
+    return b != null && b.retain() ? b : null;
+  }
+
+  /** Caches a block the caller holds (and still releases itself). */
   void put(long fileNumber, long offset, Block block) {
-    if (cache != null) {
+    if (cache != null && block.retain()) {
       cache.put(new Key(fileNumber, offset), block);
     }
   }

@@ -107,14 +107,39 @@ final class BlockCodec {
    * @throws FormatException if the bytes do not decode to exactly the recorded length
    */
   static byte[] decompress(Compression c, byte[] stored, int off, int len) {
-    Decoder d = new Decoder(stored, off, off + len);
-    int rawLen = d.readVarint32();
-    if (rawLen > TableFormat.MAX_BLOCK_SIZE) {
+    int rawLen = decodedLength(stored, off, len);
+    byte[] out = new byte[rawLen];
+    decompressInto(c, stored, off, len, out, rawLen);
+    return out;
+  }
+
+  /**
+   * The decoded length recorded at the head of stored bytes {@code stored[off, off + len)}.
+   *
+   * @throws FormatException if it is unreadable or above the largest block
+   */
+  static int decodedLength(byte[] stored, int off, int len) {
+    int rawLen = new Decoder(stored, off, off + len).readVarint32();
+    if (rawLen < 0 || rawLen > TableFormat.MAX_BLOCK_SIZE) {
       throw new FormatException("decoded length " + rawLen + " too large");
+    }
+    return rawLen;
+  }
+
+  /**
+   * Decodes stored bytes {@code stored[off, off + len)} into {@code out[0, rawLen)}, where {@code
+   * rawLen} is their {@link #decodedLength} and {@code out} at least that long.
+   *
+   * @throws FormatException if the bytes do not decode to exactly {@code rawLen} bytes
+   */
+  static void decompressInto(
+      Compression c, byte[] stored, int off, int len, byte[] out, int rawLen) {
+    Decoder d = new Decoder(stored, off, off + len);
+    if (d.readVarint32() != rawLen || out.length < rawLen) {
+      throw new IllegalArgumentException("rawLen " + rawLen + " is not the block's decoded length");
     }
     int src = d.position();
     int srcLen = d.remaining();
-    byte[] out = new byte[rawLen];
     int n;
     try {
       n =
@@ -141,7 +166,6 @@ final class BlockCodec {
     if (n != rawLen) {
       throw new FormatException("decoded " + n + " bytes, expected " + rawLen);
     }
-    return out;
   }
 
   /** Lazily initialised so that tables without LZ4 never load its native library. */

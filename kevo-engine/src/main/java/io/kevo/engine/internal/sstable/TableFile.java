@@ -49,40 +49,66 @@ final class TableFile implements AutoCloseable {
     }
   }
 
-  /** Reads a data block into a {@link Block}, parsed in place when it is stored uncompressed. */
-  Block readDataBlock(BlockHandle h) {
-    byte[] buf = readVerified(h);
+  /**
+   * Reads a data block into a {@link Block} holding one reference (the caller's), parsed in place
+   * when it is stored uncompressed. Its array comes from {@code arrays} when given (and returns
+   * there with the block's last release).
+   */
+  Block readDataBlock(BlockHandle h, BlockArrays arrays) {
     int size = (int) h.size();
-    if (buf[size] == BlockCodec.id(Compression.NONE)) {
-      // The trailer past the block's end is simply ignored: saves copying every block.
-      return Block.parse(buf, size, path, h.offset());
+    int length = size + TableFormat.BLOCK_TRAILER_SIZE;
+    byte[] buf = arrays == null ? new byte[length] : arrays.take(length);
+    try {
+      readVerified(h, buf);
+      if (buf[size] == BlockCodec.id(Compression.NONE)) {
+        // The trailer past the block's end is simply ignored: saves copying every block.
+        return Block.parse(buf, size, path, h.offset(), arrays);
+      }
+    } catch (RuntimeException e) {
+      recycle(arrays, buf);
+      throw e;
     }
-    byte[] raw = decompress(buf, h);
-    return Block.parse(raw, raw.length, path, h.offset());
+    byte[] raw = null;
+    try {
+      Compression c = compressionOf(buf, h);
+      int rawLength = BlockCodec.decodedLength(buf, 0, size);
+      raw = arrays == null ? new byte[rawLength] : arrays.take(rawLength);
+      BlockCodec.decompressInto(c, buf, 0, size, raw, rawLength);
+      return Block.parse(raw, rawLength, path, h.offset(), arrays);
+    } catch (FormatException | LinkageError e) {
+      recycle(arrays, raw);
+      throw TableFormat.corruption(path, h.offset(), e.getMessage(), e);
+    } catch (RuntimeException e) {
+      recycle(arrays, raw);
+      throw e;
+    } finally {
+      recycle(arrays, buf);
+    }
   }
 
   /** Reads a meta block's decoded bytes (exactly sized). */
   byte[] readMetaBlock(BlockHandle h) {
-    byte[] buf = readVerified(h);
     int size = (int) h.size();
+    byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
+    readVerified(h, buf);
     return buf[size] == BlockCodec.id(Compression.NONE)
         ? Arrays.copyOf(buf, size)
         : decompress(buf, h);
   }
 
-  /** Reads {@code dst.length} bytes at {@code position}; a short file is CORRUPTION. */
-  void readFully(long position, byte[] dst, long blockOffset) {
+  /** Reads {@code dst[0, length)} at {@code position}; a short file is CORRUPTION. */
+  void readFully(long position, byte[] dst, int length, long blockOffset) {
     for (int attempt = 1; ; attempt++) {
       FileChannel ch = channel;
       try {
-        ByteBuffer bb = ByteBuffer.wrap(dst);
+        ByteBuffer bb = ByteBuffer.wrap(dst, 0, length);
         while (bb.hasRemaining()) {
           if (ch.read(bb, position + bb.position()) < 0) {
             throw TableFormat.corruption(
                 path, blockOffset, "file ends inside the block (truncated?)");
           }
         }
-        stats.bytesRead(dst.length);
+        stats.bytesRead(length);
         return;
       } catch (ClosedChannelException e) {
         if (closed) {
@@ -110,30 +136,42 @@ final class TableFile implements AutoCloseable {
     }
   }
 
-  /** Reads a block and its trailer and checks the CRC-32C; returns block bytes + trailer. */
-  private byte[] readVerified(BlockHandle h) {
+  /**
+   * Reads a block and its trailer into {@code buf[0, size + trailer)} and checks the CRC-32C (bytes
+   * of {@code buf} past them are left as they were).
+   */
+  private void readVerified(BlockHandle h, byte[] buf) {
     int size = (int) h.size();
-    byte[] buf = new byte[size + TableFormat.BLOCK_TRAILER_SIZE];
-    readFully(h.offset(), buf, h.offset());
+    readFully(h.offset(), buf, size + TableFormat.BLOCK_TRAILER_SIZE, h.offset());
     stats.blockRead();
     CRC32C crc = new CRC32C();
     crc.update(buf, 0, size + 1);
     if ((int) crc.getValue() != Coding.getFixed32(buf, size + 1)) {
       throw TableFormat.corruption(path, h.offset(), "block checksum mismatch");
     }
-    return buf;
   }
 
-  private byte[] decompress(byte[] buf, BlockHandle h) {
+  private Compression compressionOf(byte[] buf, BlockHandle h) {
     int type = buf[(int) h.size()] & 0xFF;
     Compression c = BlockCodec.fromId(type);
     if (c == null) {
       throw TableFormat.corruption(path, h.offset(), "unknown compression type " + type);
     }
+    return c;
+  }
+
+  private byte[] decompress(byte[] buf, BlockHandle h) {
+    Compression c = compressionOf(buf, h);
     try {
       return BlockCodec.decompress(c, buf, 0, (int) h.size());
     } catch (FormatException | LinkageError e) {
       throw TableFormat.corruption(path, h.offset(), e.getMessage(), e);
+    }
+  }
+
+  private static void recycle(BlockArrays arrays, byte[] a) {
+    if (arrays != null && a != null) {
+      arrays.recycle(a);
     }
   }
 

@@ -6,14 +6,16 @@ import io.kevo.engine.internal.iter.InternalIterator;
  * A two-level iterator over a table: the index picks the data block, a {@link BlockIterator} walks
  * it, and crossing a block edge loads the neighbour (through the cache). Both directions and
  * switches between them work because each level can step either way. Keys and values returned are
- * fresh arrays the caller may keep. Not thread-safe; does not pin the reader, which its owner must
- * keep open until this is closed.
+ * fresh arrays the caller may keep. Holds a reference on the block it stands in (released on moving
+ * to another block and on {@link #close}). Not thread-safe; does not pin the reader, which its
+ * owner must keep open until this is closed.
  */
 final class TableIterator implements InternalIterator {
   private final TableReader table;
   private final int blockCount;
   private int blockIndex = -1;
   private BlockIterator block;
+  private Block held;
   private boolean closed;
 
   TableIterator(TableReader table) {
@@ -105,13 +107,25 @@ final class TableIterator implements InternalIterator {
   public void close() {
     closed = true;
     block = null;
+    releaseHeld();
   }
 
   private void load(int i) {
     checkOpen();
     if (i != blockIndex || block == null) {
-      block = new BlockIterator(table.dataBlock(i));
+      Block next = table.dataBlock(i);
+      releaseHeld();
+      held = next;
+      block = new BlockIterator(next);
       blockIndex = i;
+    }
+  }
+
+  private void releaseHeld() {
+    if (held != null) {
+      Block b = held;
+      held = null;
+      b.release();
     }
   }
 

@@ -39,7 +39,7 @@ public final class TableReader implements AutoCloseable {
       throw TableFormat.corruption(path, 0, "file of " + size + " bytes is too short");
     }
     byte[] fb = new byte[TableFormat.FOOTER_SIZE];
-    file.readFully(footerAt, fb, footerAt);
+    file.readFully(footerAt, fb, fb.length, footerAt);
     Footer footer;
     try {
       footer = Footer.decode(fb, size);
@@ -111,14 +111,7 @@ public final class TableReader implements AutoCloseable {
         return TableGet.ABSENT;
       }
     }
-    TableGet result = TableGet.ABSENT;
-    BlockIterator it = seekBlock(userKey, readSequence);
-    if (it != null && it.valid() && it.userKeyEquals(userKey)) {
-      result =
-          it.isTombstone()
-              ? TableGet.deleted(it.sequence())
-              : TableGet.found(it.sequence(), it.value());
-    }
+    TableGet result = lookup(userKey, readSequence);
     if (result == TableGet.ABSENT && bloom != null && !hasAnyVersion(userKey, readSequence)) {
       stats.bloomFalsePositive();
     }
@@ -156,7 +149,10 @@ public final class TableReader implements AutoCloseable {
     return index;
   }
 
-  /** The {@code i}-th data block, from the cache or the file. */
+  /**
+   * The {@code i}-th data block, from the cache or the file, retained for the caller: release it
+   * when done, and read nothing of it after.
+   */
   Block dataBlock(int i) {
     long offset = index.offset(i);
     Block b = cache.get(fileNumber, offset);
@@ -165,19 +161,32 @@ public final class TableReader implements AutoCloseable {
       return b;
     }
     stats.cacheMiss();
-    b = file.readDataBlock(index.handle(i));
+    b = file.readDataBlock(index.handle(i), cache.arrays());
     cache.put(fileNumber, offset, b);
     return b;
   }
 
-  private BlockIterator seekBlock(byte[] userKey, long sequence) {
+  /**
+   * What the one data block that may hold the key says of its newest version at {@code sequence}.
+   */
+  private TableGet lookup(byte[] userKey, long sequence) {
     int i = index.find(userKey, sequence);
     if (i >= index.blockCount()) {
-      return null;
+      return TableGet.ABSENT;
     }
-    BlockIterator it = new BlockIterator(dataBlock(i));
-    it.seek(userKey, sequence);
-    return it;
+    Block block = dataBlock(i);
+    try {
+      BlockIterator it = new BlockIterator(block);
+      it.seek(userKey, sequence);
+      if (!it.valid() || !it.userKeyEquals(userKey)) {
+        return TableGet.ABSENT;
+      }
+      return it.isTombstone()
+          ? TableGet.deleted(it.sequence())
+          : TableGet.found(it.sequence(), it.value());
+    } finally {
+      block.release();
+    }
   }
 
   /** Whether any version of the key exists, for counting bloom false positives precisely. */
@@ -185,7 +194,6 @@ public final class TableReader implements AutoCloseable {
     if (readSequence >= properties.maxSequence()) {
       return false; // Every version was visible to the lookup, which found none.
     }
-    BlockIterator it = seekBlock(userKey, InternalOrder.MAX_SEQUENCE);
-    return it != null && it.valid() && it.userKeyEquals(userKey);
+    return lookup(userKey, InternalOrder.MAX_SEQUENCE) != TableGet.ABSENT;
   }
 }
