@@ -7,15 +7,15 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 /**
  * A byte-bounded cache of decoded data blocks, keyed by (file number, block offset), shared by all
  * tables of a database. Blocks enter it only after their checksum verified and they decompressed,
- * so a hit never needs checking again. Weights are block sizes in bytes (plus a small constant), so
- * {@code capacityBytes} bounds the heap the cache holds. A capacity of 0 disables caching.
- * Thread-safe; hit and miss counts are kept by the readers in {@link TableStats}.
+ * so a hit never needs checking again. Weights are the sizes of the blocks' arrays (plus a small
+ * constant), so {@code capacityBytes} bounds the heap the cache holds. A capacity of 0 disables
+ * caching. Thread-safe; hit and miss counts are kept by the readers in {@link TableStats}.
  *
  * <p>The cache holds a reference on each block it keeps ({@link Block#retain}) and drops it when
  * the block leaves, however it leaves. A block it returns is already retained for the caller, who
  * releases it when done, so the array goes back to {@link #arrays()} only once neither the cache
- * nor any reader holds it. Those recycled arrays (1/16 of the capacity at most waiting, or 256 KiB
- * for a small cache) are where the next misses are read.
+ * nor any reader holds it. The next misses are read into those recycled arrays. Cached blocks and
+ * arrays waiting to be reused together stay within the capacity.
  */
 public final class BlockCache {
   private record Key(long fileNumber, long offset) {}
@@ -29,18 +29,26 @@ public final class BlockCache {
       throw new IllegalArgumentException("capacityBytes must be >= 0: " + capacityBytes);
     }
     this.capacityBytes = capacityBytes;
+    long spare = spareBytes(capacityBytes);
     this.cache =
         capacityBytes == 0
             ? null
             : Caffeine.newBuilder()
-                .maximumWeight(capacityBytes)
+                .maximumWeight(capacityBytes - spare)
                 .weigher((Key k, Block b) -> b.weight())
                 .removalListener((Key k, Block b, RemovalCause cause) -> b.release())
                 // Maintenance on the calling threads: no background pool, deterministic bounds.
                 .executor(Runnable::run)
                 .build();
-    this.arrays =
-        capacityBytes == 0 ? null : new BlockArrays(Math.max(capacityBytes / 16, 256 << 10));
+    this.arrays = capacityBytes == 0 ? null : new BlockArrays(spare);
+  }
+
+  /**
+   * The part of the capacity kept for arrays waiting to be reused: 1/32, at least 256 KiB (enough
+   * for the bursts in which the cache evicts), at most half.
+   */
+  private static long spareBytes(long capacityBytes) {
+    return Math.min(capacityBytes / 2, Math.max(capacityBytes / 32, 256 << 10));
   }
 
   public long capacityBytes() {

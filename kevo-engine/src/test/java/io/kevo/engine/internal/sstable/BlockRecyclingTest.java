@@ -44,6 +44,26 @@ class BlockRecyclingTest {
   }
 
   @Test
+  void arraysComeInSizeClassesAndAtMostTheSpareWaits() {
+    BlockArrays arrays = new BlockArrays(3 * 4608);
+    assertThat(BlockArrays.classSize(4200)).isEqualTo(4608);
+    assertThat(BlockArrays.classSize(4096)).isEqualTo(4096);
+    assertThat(BlockArrays.classSize(100)).isEqualTo(100); // small: exact, never kept
+    List<byte[]> taken = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      taken.add(arrays.take(4200));
+    }
+    assertThat(taken).allSatisfy(a -> assertThat(a).hasSize(4608));
+    taken.forEach(arrays::recycle);
+    arrays.recycle(new byte[4200]); // not one of its sizes: ignored
+    assertThat(arrays.pooledBytes()).isEqualTo(3 * 4608);
+    assertThat(arrays.take(4500)).isIn(taken.toArray());
+    assertThat(arrays.take(4097)).isIn(taken.toArray());
+    assertThat(arrays.reused()).isEqualTo(2);
+    assertThat(arrays.created()).isEqualTo(5);
+  }
+
+  @Test
   void missesReuseTheArraysOfEvictedBlocks() {
     BlockCache cache = new BlockCache(64 << 10);
     TableStats stats = new TableStats();
