@@ -1,7 +1,7 @@
 package io.kevo.backup;
 
 import io.kevo.engine.CheckpointFile;
-import io.kevo.replication.AtomicFiles;
+import io.kevo.engine.DurableFiles;
 import io.kevo.replication.EpochHistory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,7 +132,7 @@ public record BackupManifest(
 
   /** Writes it to {@code file} atomically (temporary file, fsync, rename, directory fsync). */
   void write(Path file) throws IOException {
-    AtomicFiles.replace(file, ByteBuffer.wrap(text().getBytes(StandardCharsets.UTF_8)));
+    DurableFiles.replace(file, ByteBuffer.wrap(text().getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

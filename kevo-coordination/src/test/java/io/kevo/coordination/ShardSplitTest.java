@@ -53,6 +53,20 @@ class ShardSplitTest {
   }
 
   /** A member entry in {@code shard}'s group, as a node would write it. */
+  /**
+   * Shard s1's primary of epoch 1 and shard s3's learner, both at {@code position}; runs the split
+   * of s1 at "g" into s3 until it waits for the fence.
+   */
+  private CompletableFuture<ShardSplit.Outcome> runToTheFence(ShardSplit split, long position) {
+    assertThat(new EpochLedger(admin.group("s1")).claimNext(0)).isEqualTo(1);
+    member("s1", "a1", MemberInfo.PRIMARY, 1, position);
+    member("s3", "c1", MemberInfo.REPLICA, 1, position);
+    CompletableFuture<ShardSplit.Outcome> run =
+        CompletableFuture.supplyAsync(() -> split.run("s1", b("g"), "s3"));
+    await().atMost(WAIT).until(() -> record().record().state() == SplitRecord.State.FENCING);
+    return run;
+  }
+
   private MemberRegistry member(String shard, String id, String role, long epoch, long durable) {
     MemberRegistry r =
         MemberRegistry.register(
@@ -119,15 +133,10 @@ class ShardSplitTest {
 
   @Test
   void aFenceOfATermThatIsNoLongerTheNewestDoesNotFlipTheMap() throws Exception {
-    assertThat(new EpochLedger(admin.group("s1")).claimNext(0)).isEqualTo(1);
-    member("s1", "a1", MemberInfo.PRIMARY, 1, 100);
-    member("s3", "c1", MemberInfo.REPLICA, 1, 100);
     ShardSplit split =
         new ShardSplit(
             admin, new ShardSplit.Settings(WAIT, Duration.ofSeconds(2), 1_000), line -> {});
-    CompletableFuture<ShardSplit.Outcome> run =
-        CompletableFuture.supplyAsync(() -> split.run("s1", b("g"), "s3"));
-    await().atMost(WAIT).until(() -> record().record().state() == SplitRecord.State.FENCING);
+    CompletableFuture<ShardSplit.Outcome> run = runToTheFence(split, 100);
     // s1's primary of epoch 1 fences at 100, and the learner holds it, but s1 has claimed epoch
     // 2 meanwhile: that primary may take writes the fence does not cover, so no flip. Nobody
     // fences for epoch 2 here, and the split is given up when the fence timeout passes.
@@ -191,13 +200,8 @@ class ShardSplitTest {
 
   @Test
   void theFlipKeepsAnotherShardsSplitThatLandedMeanwhile() throws Exception {
-    assertThat(new EpochLedger(admin.group("s1")).claimNext(0)).isEqualTo(1);
-    member("s1", "a1", MemberInfo.PRIMARY, 1, 10);
-    member("s3", "c1", MemberInfo.REPLICA, 1, 10);
     ShardSplit split = new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {});
-    CompletableFuture<ShardSplit.Outcome> run =
-        CompletableFuture.supplyAsync(() -> split.run("s1", b("g"), "s3"));
-    await().atMost(WAIT).until(() -> record().record().state() == SplitRecord.State.FENCING);
+    CompletableFuture<ShardSplit.Outcome> run = runToTheFence(split, 10);
     // s2 splits at "t" into s4 before s1's fence is recorded.
     ShardMapStore maps = new ShardMapStore(admin);
     ShardMap v1 = maps.read().orElseThrow();
@@ -214,13 +218,8 @@ class ShardSplitTest {
 
   @Test
   void anAbortWhileTheRunWaitsForTheFenceEndsTheRunAndTheMapStays() throws Exception {
-    assertThat(new EpochLedger(admin.group("s1")).claimNext(0)).isEqualTo(1);
-    member("s1", "a1", MemberInfo.PRIMARY, 1, 10);
-    member("s3", "c1", MemberInfo.REPLICA, 1, 10);
     ShardSplit split = new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {});
-    CompletableFuture<ShardSplit.Outcome> run =
-        CompletableFuture.supplyAsync(() -> split.run("s1", b("g"), "s3"));
-    await().atMost(WAIT).until(() -> record().record().state() == SplitRecord.State.FENCING);
+    CompletableFuture<ShardSplit.Outcome> run = runToTheFence(split, 10);
 
     new ShardSplit(admin, ShardSplit.Settings.defaults(), line -> {}).abort("s1", "by hand");
 

@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.engine.DurableFiles;
 import io.kevo.proto.replication.EpochRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  * whose start is at or before {@code s}. Immutable.
  *
  * <p>Kept in {@code <data>/replication/epochs}, one term per line ({@code epoch term-id
- * start-sequence node-id}), replaced atomically ({@link AtomicFiles}).
+ * start-sequence node-id}), replaced atomically ({@link DurableFiles}).
  */
 public final class EpochHistory {
   public static final String FILE = "epochs";
@@ -345,7 +346,7 @@ public final class EpochHistory {
     }
     Path file = stateDir.resolve(FILE);
     try {
-      AtomicFiles.replace(file, StandardCharsets.US_ASCII.encode(sb.toString()));
+      DurableFiles.replace(file, StandardCharsets.US_ASCII.encode(sb.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the epoch history " + file, e);
     }

@@ -1,5 +1,6 @@
 package io.kevo.replication;
 
+import io.kevo.engine.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,7 @@ import java.util.UUID;
 
 /**
  * A replica's stable id, kept in {@code <data>/replication/replica-id} (one line of ASCII). Created
- * once, atomically ({@link AtomicFiles}), and read back on every start, so the primary recognises
+ * once, atomically ({@link DurableFiles}), and read back on every start, so the primary recognises
  * the replica across restarts. Stateless.
  */
 public final class ReplicaIdentity {
@@ -32,7 +33,7 @@ public final class ReplicaIdentity {
         return id;
       }
       String id = UUID.randomUUID().toString();
-      AtomicFiles.replace(file, StandardCharsets.US_ASCII.encode(id + "\n"));
+      DurableFiles.replace(file, StandardCharsets.US_ASCII.encode(id + "\n"));
       return id;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the replica id in " + file, e);

@@ -18,10 +18,10 @@
  *       io.kevo.replication.ReplicationException}) and the one place errors become gRPC statuses
  *       ({@link io.kevo.replication.StatusMapping}, {@link io.kevo.replication.EngineStatus}); the
  *       epoch history and the node id both sides persist ({@link io.kevo.replication.EpochHistory},
- *       {@link io.kevo.replication.ReplicaIdentity}, {@link io.kevo.replication.AtomicFiles}); and
- *       the JVM-failure plumbing of every replication thread ({@link
- *       io.kevo.replication.JvmFailures}, {@link io.kevo.replication.SurfacingScheduledExecutor}).
- *       The last four are public only so that the sub-packages can use them; they are not API.
+ *       {@link io.kevo.replication.ReplicaIdentity}, {@link io.kevo.engine.DurableFiles}); and the
+ *       JVM-failure plumbing of every replication thread ({@link io.kevo.replication.JvmFailures},
+ *       {@link io.kevo.replication.SurfacingScheduledExecutor}). The last four are public only so
+ *       that the sub-packages can use them; they are not API.
  *   <li>{@link io.kevo.replication.primary}: the primary ({@link
  *       io.kevo.replication.primary.Primary}) and what it is made of: sessions, retention, the
  *       in-memory tail, acknowledgement waits, the read ceiling, the gRPC binding.

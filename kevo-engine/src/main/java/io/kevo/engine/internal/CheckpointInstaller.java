@@ -1,6 +1,7 @@
 package io.kevo.engine.internal;
 
 import io.kevo.engine.CheckpointFile;
+import io.kevo.engine.DurableFiles;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.KeyRange;
@@ -73,7 +74,7 @@ public final class CheckpointInstaller {
     sb.append(String.format("crc32 %08x%n", crc.getValue()));
     // The staged files' names first, then the descriptor that seals them.
     Files2.fsyncDirectory(staging);
-    Files2.replaceDurably(staging.resolve(SEALED), sb.toString().getBytes(StandardCharsets.UTF_8));
+    DurableFiles.replace(staging.resolve(SEALED), sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   static Descriptor readDescriptor(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.kevo.engine.internal;
 
+import io.kevo.engine.DurableFiles;
 import io.kevo.engine.ErrorCode;
 import io.kevo.engine.KevoException;
 import io.kevo.engine.KeyRange;
@@ -73,7 +74,7 @@ public final class RetainedRangeFile {
             + "\nend "
             + (end == null ? "-" : HEX.formatHex(end))
             + "\n";
-    Files2.replaceDurably(file, (body + crcLine(body) + "\n").getBytes(StandardCharsets.UTF_8));
+    DurableFiles.replace(file, (body + crcLine(body) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** The range as one descriptor token pair {@code START END} (hex, {@code -} for open). */

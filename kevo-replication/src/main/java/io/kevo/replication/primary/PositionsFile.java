@@ -1,6 +1,6 @@
 package io.kevo.replication.primary;
 
-import io.kevo.replication.AtomicFiles;
+import io.kevo.engine.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -106,7 +106,7 @@ final class PositionsFile {
     b.putInt((int) crc.getValue());
     b.flip();
 
-    AtomicFiles.replace(file, b);
+    DurableFiles.replace(file, b);
   }
 
   private static String string(ByteBuffer b) {

@@ -2,11 +2,8 @@ package io.kevo.engine.internal.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** File-system helpers the JDK lacks. */
@@ -21,29 +18,6 @@ public final class Files2 {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
-  }
-
-  /**
-   * Replaces {@code target} with {@code bytes} so that a crash leaves the old contents or the new:
-   * writes {@code target}'s name + {@code .tmp}, fsyncs it, renames it over {@code target}, then
-   * fsyncs the directory.
-   */
-  public static void replaceDurably(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel c =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining()) {
-        c.write(b);
-      }
-      c.force(true);
-    }
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    fsyncDirectory(target.getParent());
   }
 
   /**
