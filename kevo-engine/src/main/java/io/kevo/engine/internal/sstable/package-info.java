@@ -5,7 +5,9 @@
  * <p>Writing: {@link io.kevo.engine.internal.sstable.TableWriter} (one thread, streaming). Reading:
  * {@link io.kevo.engine.internal.sstable.TableReader} (thread-safe) with point {@code get}s and
  * two-level iterators; decoded data blocks are shared through the byte-bounded {@link
- * io.kevo.engine.internal.sstable.BlockCache}; counters live in {@link
+ * io.kevo.engine.internal.sstable.BlockCache}, whose evicted blocks' arrays are reused for the next
+ * misses ({@link io.kevo.engine.internal.sstable.BlockArrays}; a block is read only while held, see
+ * {@link io.kevo.engine.internal.sstable.Block}); counters live in {@link
  * io.kevo.engine.internal.sstable.TableStats}. Priorities: never return a wrong value (every block
  * is checksummed and every decoded length bounds-checked, so damage surfaces as {@code
  * KevoException(CORRUPTION)} naming the file and block offset), then read speed, then size.
