@@ -139,6 +139,16 @@ final class ReplicaLoop {
         }
         first = false;
         try {
+          String mismatch = rangeMismatch();
+          if (mismatch != null && options.bootstrap()) {
+            // Not a failure: a learner starting on a database that lacks its range.
+            LOG.info("replica {}: {}", replicaId, mismatch);
+            ReplicaStreamEnded failed = bootstrap.run(rangeRefusal(mismatch));
+            if (failed != null) {
+              backOff(failed);
+            }
+            continue;
+          }
           streamOnce();
           return; // stopping
         } catch (ReplicaStreamEnded e) {
@@ -163,7 +173,10 @@ final class ReplicaLoop {
 
   /** Opens a stream and consumes it until it ends (throws) or the replica stops (returns). */
   private void streamOnce() {
-    checkKeptRange();
+    String mismatch = rangeMismatch();
+    if (mismatch != null) {
+      throw rangeRefusal(mismatch); // bootstrapping is off: retried after the backoff
+    }
     long expected = db.wal().nextSequence();
     pipeline.startAt(expected);
     Channel channel = connection.connect();
@@ -299,28 +312,27 @@ final class ReplicaLoop {
   /**
    * A learner of a key range streams only onto a database that keeps exactly that range: one that
    * holds nothing yet, or other keys (every key, or another split's range, whose moving keys it may
-   * lack), bootstraps from a snapshot of the range first.
-   *
-   * @throws ReplicaStreamEnded {@code POSITION_NOT_RETAINED} when it must bootstrap
+   * lack), bootstraps from a snapshot of the range first. Says why it must, or {@code null} when it
+   * need not (always for a replica of every key).
    */
-  private void checkKeptRange() {
+  private String rangeMismatch() {
     KeyRange want = options.keyRange();
     if (want.isAll()) {
-      return;
+      return null;
     }
     KeyRange kept = db.retained();
     if (kept.equals(want) && db.wal().nextSequence() > 1) {
-      return;
+      return null;
     }
-    throw new ReplicaStreamEnded(
-        "this learner's database keeps "
-            + (db.wal().nextSequence() == 1 ? "nothing yet" : "the keys " + kept)
-            + ", not the range it learns "
-            + want
-            + ": it bootstraps from a snapshot of that range",
-        Reason.POSITION_NOT_RETAINED,
-        false,
-        null);
+    return "this learner's database keeps "
+        + (db.wal().nextSequence() == 1 ? "nothing yet" : "the keys " + kept)
+        + ", not the range it learns "
+        + want
+        + ": it bootstraps from a snapshot of that range";
+  }
+
+  private static ReplicaStreamEnded rangeRefusal(String mismatch) {
+    return new ReplicaStreamEnded(mismatch, Reason.POSITION_NOT_RETAINED, false, null);
   }
 
   /** After a stream ended: waits, bootstraps or reconnects; false if replication must stop. */
@@ -349,6 +361,12 @@ final class ReplicaLoop {
         return true; // installed; CONNECTING
       }
     }
+    backOff(e);
+    return true;
+  }
+
+  /** Logs why the stream ended and waits out the reconnection backoff (or a stop). */
+  private void backOff(ReplicaStreamEnded e) {
     long delay = connection.delayMillis(e.maxBackoff);
     if (e.refusal != null) {
       LOG.warn("replica {}: {}; reconnecting in {} ms", replicaId, e.getMessage(), delay);
@@ -364,7 +382,6 @@ final class ReplicaLoop {
     for (long left = delay * 1_000_000; !stopping && left > 0; left = deadline - nanos()) {
       poll(left); // stale events of the old stream are dropped
     }
-    return true;
   }
 
   private void closeStream(String why) {

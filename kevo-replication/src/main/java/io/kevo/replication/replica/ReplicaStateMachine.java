@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>The table (from → legal next states):
  *
  * <pre>
- *   CONNECTING        → STREAMING_ENTRIES (the stream answered), ERROR
+ *   CONNECTING        → STREAMING_ENTRIES (the stream answered), ERROR,
+ *                       BOOTSTRAPPING (a learner whose database does not keep the range it learns)
  *   STREAMING_ENTRIES → APPLYING_ENTRIES (a message carries entries),
  *                       WAITING_FOR_DATA (nothing more queued), FSYNC_PENDING (an ack is due), ERROR
  *   APPLYING_ENTRIES  → STREAMING_ENTRIES (more messages queued), WAITING_FOR_DATA (caught up),
@@ -84,7 +85,7 @@ public final class ReplicaStateMachine {
 
   private static Map<ReplicaState, Set<ReplicaState>> table() {
     Map<ReplicaState, Set<ReplicaState>> t = new EnumMap<>(ReplicaState.class);
-    t.put(CONNECTING, EnumSet.of(STREAMING_ENTRIES, ERROR));
+    t.put(CONNECTING, EnumSet.of(STREAMING_ENTRIES, ERROR, BOOTSTRAPPING));
     t.put(STREAMING_ENTRIES, EnumSet.of(APPLYING_ENTRIES, WAITING_FOR_DATA, FSYNC_PENDING, ERROR));
     t.put(APPLYING_ENTRIES, EnumSet.of(STREAMING_ENTRIES, WAITING_FOR_DATA, FSYNC_PENDING, ERROR));
     t.put(FSYNC_PENDING, EnumSet.of(ACKNOWLEDGING, ERROR));

@@ -17,8 +17,10 @@ import io.kevo.replication.AckResult;
 import io.kevo.replication.PrimaryOptions;
 import io.kevo.replication.PrimaryStatus;
 import io.kevo.replication.ReplicaOptions;
+import io.kevo.replication.ReplicaState;
 import io.kevo.replication.TestNodes;
 import io.kevo.replication.replica.Replica;
+import io.kevo.replication.replica.ReplicaStateMachine;
 import io.kevo.wire.AckLevel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +84,16 @@ class LearnerReplicaTest {
 
   private Replica follow(
       KevoDB db, ManagedChannel primary, String id, boolean learner, KeyRange range) {
+    return follow(db, primary, id, learner, range, (from, to, why) -> {});
+  }
+
+  private Replica follow(
+      KevoDB db,
+      ManagedChannel primary,
+      String id,
+      boolean learner,
+      KeyRange range,
+      ReplicaStateMachine.Listener transitions) {
     Replica r =
         new Replica(
             db,
@@ -93,6 +106,7 @@ class LearnerReplicaTest {
                 .maxBackoff(Duration.ofMillis(200))
                 .build());
     closers.add(r::stop);
+    r.stateMachine().addListener(transitions);
     r.start();
     return r;
   }
@@ -222,9 +236,13 @@ class LearnerReplicaTest {
     KeyRange middle = new KeyRange(b(key(1000)), b(key(2000)));
     KevoDB l = open("learner");
 
-    Replica learner = follow(l, toX, "learner", true, middle);
+    List<ReplicaState> states = new CopyOnWriteArrayList<>();
+    Replica learner = follow(l, toX, "learner", true, middle, (from, to, why) -> states.add(to));
     await().atMost(CONVERGE).until(() -> learner.status().bootstrapsCompleted() == 1);
     assertThat(l.retained()).isEqualTo(middle);
+    // Bootstrapping is how a range learner starts, not a failure: it never shows ERROR.
+    assertThat(states).startsWith(ReplicaState.BOOTSTRAPPING, ReplicaState.CONNECTING);
+    assertThat(states).doesNotContain(ReplicaState.ERROR);
     assertThat(px.snapshotTransfers().bytesSent())
         .as("a snapshot of a third of the keys, plus the tables astride its ends")
         .isLessThan(whole / 2);

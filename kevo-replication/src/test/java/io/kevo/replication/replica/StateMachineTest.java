@@ -35,9 +35,12 @@ class StateMachineTest {
   }
 
   @Test
-  void aBootstrapStartsOnlyAfterARefusalAndEndsConnectingOrFailing() {
+  void aBootstrapStartsAfterARefusalOrBeforeALearnerStreamsAndEndsConnectingOrFailing() {
     ReplicaStateMachine m = new ReplicaStateMachine("t", Clock.systemUTC());
-    assertThatThrownBy(() -> m.transition(BOOTSTRAPPING, "not from CONNECTING"))
+    m.transition(BOOTSTRAPPING, "a learner's database lacks its range");
+    m.transition(CONNECTING, "installed");
+    m.transition(STREAMING_ENTRIES, "first message");
+    assertThatThrownBy(() -> m.transition(BOOTSTRAPPING, "not while streaming"))
         .isInstanceOf(IllegalStateException.class);
     m.transition(ERROR, "position not retained");
     m.transition(BOOTSTRAPPING, "fetching a snapshot");
