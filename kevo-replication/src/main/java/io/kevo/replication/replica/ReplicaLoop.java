@@ -140,10 +140,15 @@ final class ReplicaLoop {
         first = false;
         try {
           String mismatch = rangeMismatch();
-          if (mismatch != null && options.bootstrap()) {
+          if (mismatch != null) {
+            ReplicaStreamEnded refusal =
+                new ReplicaStreamEnded(mismatch, Reason.POSITION_NOT_RETAINED, false, null);
+            if (!options.bootstrap()) {
+              throw refusal; // retried after the backoff
+            }
             // Not a failure: a learner starting on a database that lacks its range.
             LOG.info("replica {}: {}", replicaId, mismatch);
-            ReplicaStreamEnded failed = bootstrap.run(rangeRefusal(mismatch));
+            ReplicaStreamEnded failed = bootstrap.run(refusal);
             if (failed != null) {
               backOff(failed);
             }
@@ -173,10 +178,6 @@ final class ReplicaLoop {
 
   /** Opens a stream and consumes it until it ends (throws) or the replica stops (returns). */
   private void streamOnce() {
-    String mismatch = rangeMismatch();
-    if (mismatch != null) {
-      throw rangeRefusal(mismatch); // bootstrapping is off: retried after the backoff
-    }
     long expected = db.wal().nextSequence();
     pipeline.startAt(expected);
     Channel channel = connection.connect();
@@ -329,10 +330,6 @@ final class ReplicaLoop {
         + ", not the range it learns "
         + want
         + ": it bootstraps from a snapshot of that range";
-  }
-
-  private static ReplicaStreamEnded rangeRefusal(String mismatch) {
-    return new ReplicaStreamEnded(mismatch, Reason.POSITION_NOT_RETAINED, false, null);
   }
 
   /** After a stream ended: waits, bootstraps or reconnects; false if replication must stop. */

@@ -56,7 +56,7 @@ final class BlockArrays {
     }
     if (a == null) {
       created.increment();
-      return new byte[classSize(length)];
+      return new byte[sizeOf(c)];
     }
     pooledBytes.addAndGet(-a.length);
     reused.increment();
@@ -64,12 +64,15 @@ final class BlockArrays {
   }
 
   /**
-   * Takes back an array no one reads any more. Arrays this pool did not size are ignored, so any
-   * array may be offered; the caller must not touch it afterwards.
+   * Takes back an array no one reads any more. Arrays this pool did not size (and {@code null}) are
+   * ignored, so any array may be offered; the caller must not touch it afterwards.
    */
   void recycle(byte[] a) {
+    if (a == null) {
+      return;
+    }
     int c = classOf(a.length);
-    if (c < 0 || classSize(a.length) != a.length) {
+    if (c < 0 || sizeOf(c) != a.length) {
       return;
     }
     if (pooledBytes.addAndGet(a.length) > maxBytes) {
@@ -99,20 +102,26 @@ final class BlockArrays {
 
   /** The array length a request of {@code length} bytes gets ({@code length} when unpooled). */
   static int classSize(int length) {
-    if (length <= 1 << MIN_CLASS_BITS || length > MAX_POOLED) {
-      return length;
-    }
-    int step = Integer.highestOneBit(length - 1) / CLASSES_PER_DOUBLING;
-    return (length + step - 1) / step * step;
+    int c = classOf(length);
+    return c < 0 ? length : sizeOf(c);
   }
 
+  /**
+   * The class of a request of {@code length} bytes: the smallest whose size holds it; -1 if none.
+   */
   private static int classOf(int length) {
     if (length <= 1 << MIN_CLASS_BITS || length > MAX_POOLED) {
       return -1;
     }
-    int bits = 31 - Integer.numberOfLeadingZeros(length - 1);
+    int bits = 31 - Integer.numberOfLeadingZeros(length - 1); // 2^bits < length <= 2^(bits+1)
     int step = (1 << bits) / CLASSES_PER_DOUBLING;
-    int sub = classSize(length) / step - CLASSES_PER_DOUBLING - 1;
-    return (bits - MIN_CLASS_BITS) * CLASSES_PER_DOUBLING + sub;
+    int steps = (length - (1 << bits) + step - 1) / step; // 1..CLASSES_PER_DOUBLING
+    return (bits - MIN_CLASS_BITS) * CLASSES_PER_DOUBLING + steps - 1;
+  }
+
+  /** The array length of class {@code c}. */
+  private static int sizeOf(int c) {
+    int base = 1 << (MIN_CLASS_BITS + c / CLASSES_PER_DOUBLING);
+    return base + (c % CLASSES_PER_DOUBLING + 1) * (base / CLASSES_PER_DOUBLING);
   }
 }

@@ -40,7 +40,7 @@ public final class BlockCache {
                 // Maintenance on the calling threads: no background pool, deterministic bounds.
                 .executor(Runnable::run)
                 .build();
-    this.arrays = capacityBytes == 0 ? null : new BlockArrays(spare);
+    this.arrays = new BlockArrays(spare); // none kept spare without a cache: each array is dropped
   }
 
   /**
@@ -62,7 +62,7 @@ public final class BlockCache {
         : cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
-  /** Where blocks read on a miss get their arrays; {@code null} when nothing is cached. */
+  /** Where blocks read on a miss get their arrays. */
   BlockArrays arrays() {
     return arrays;
   }

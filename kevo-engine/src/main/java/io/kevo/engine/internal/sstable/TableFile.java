@@ -51,13 +51,13 @@ final class TableFile implements AutoCloseable {
 
   /**
    * Reads a data block into a {@link Block} holding one reference (the caller's), parsed in place
-   * when it is stored uncompressed. Its array comes from {@code arrays} when given (and returns
-   * there with the block's last release).
+   * when it is stored uncompressed. Its array comes from {@code arrays} (and returns there with the
+   * block's last release).
    */
   Block readDataBlock(BlockHandle h, BlockArrays arrays) {
     int size = (int) h.size();
     int length = size + TableFormat.BLOCK_TRAILER_SIZE;
-    byte[] buf = arrays == null ? new byte[length] : arrays.take(length);
+    byte[] buf = arrays.take(length);
     try {
       readVerified(h, buf);
       if (buf[size] == BlockCodec.id(Compression.NONE)) {
@@ -65,24 +65,24 @@ final class TableFile implements AutoCloseable {
         return Block.parse(buf, size, path, h.offset(), arrays);
       }
     } catch (RuntimeException e) {
-      recycle(arrays, buf);
+      arrays.recycle(buf);
       throw e;
     }
     byte[] raw = null;
     try {
       Compression c = compressionOf(buf, h);
       int rawLength = BlockCodec.decodedLength(buf, 0, size);
-      raw = arrays == null ? new byte[rawLength] : arrays.take(rawLength);
+      raw = arrays.take(rawLength);
       BlockCodec.decompressInto(c, buf, 0, size, raw, rawLength);
       return Block.parse(raw, rawLength, path, h.offset(), arrays);
     } catch (FormatException | LinkageError e) {
-      recycle(arrays, raw);
+      arrays.recycle(raw);
       throw TableFormat.corruption(path, h.offset(), e.getMessage(), e);
     } catch (RuntimeException e) {
-      recycle(arrays, raw);
+      arrays.recycle(raw);
       throw e;
     } finally {
-      recycle(arrays, buf);
+      arrays.recycle(buf);
     }
   }
 
@@ -166,12 +166,6 @@ final class TableFile implements AutoCloseable {
       return BlockCodec.decompress(c, buf, 0, (int) h.size());
     } catch (FormatException | LinkageError e) {
       throw TableFormat.corruption(path, h.offset(), e.getMessage(), e);
-    }
-  }
-
-  private static void recycle(BlockArrays arrays, byte[] a) {
-    if (arrays != null && a != null) {
-      arrays.recycle(a);
     }
   }
 
