@@ -31,25 +31,43 @@ final class ShardedCluster implements AutoCloseable {
   private final EmbeddedZooKeeper zk;
   private final Coordinator admin;
   private final List<String> jvmArgs;
-  private final KevoDistribution kevo = KevoDistribution.locate();
+  private final KevoDistribution kevo;
   private final List<Node> nodes = new ArrayList<>();
 
   /** A node: its shard and its process. */
   record Node(String shard, NodeProcess process) {}
 
-  private ShardedCluster(Path dir, EmbeddedZooKeeper zk, Coordinator admin, List<String> jvmArgs) {
+  private ShardedCluster(
+      Path dir,
+      KevoDistribution kevo,
+      EmbeddedZooKeeper zk,
+      Coordinator admin,
+      List<String> jvmArgs) {
     this.dir = dir;
+    this.kevo = kevo;
     this.zk = zk;
     this.admin = admin;
     this.jvmArgs = jvmArgs;
   }
 
-  /** Starts ZooKeeper in {@code dir/zookeeper} and writes {@code map}. */
+  /**
+   * Starts ZooKeeper in {@code dir/zookeeper} and writes {@code map}.
+   *
+   * @throws IllegalArgumentException if there is no distribution to start nodes from (checked
+   *     before ZooKeeper starts)
+   */
   static ShardedCluster start(Path dir, ShardMap map, List<String> jvmArgs) {
+    KevoDistribution kevo = KevoDistribution.locate();
     EmbeddedZooKeeper zk =
         EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", 0), dir.resolve("zookeeper"));
-    Coordinator admin = Coordinator.start(CoordinatorOptions.of(zk.connectString(), CLUSTER));
-    ShardedCluster c = new ShardedCluster(dir, zk, admin, jvmArgs);
+    Coordinator admin;
+    try {
+      admin = Coordinator.start(CoordinatorOptions.of(zk.connectString(), CLUSTER));
+    } catch (RuntimeException e) {
+      zk.close();
+      throw e;
+    }
+    ShardedCluster c = new ShardedCluster(dir, kevo, zk, admin, jvmArgs);
     try {
       if (!admin.awaitLive(Duration.ofSeconds(30))) {
         throw new IllegalStateException("no session with the embedded ZooKeeper within 30 s");

@@ -115,7 +115,7 @@ public final class ShardsCommand implements Callable<Integer> {
             jvms.jvmArgs());
     List<ScalingRun.Point> points = new ArrayList<>();
     SplitRun.Result split = null;
-    int status = 0;
+    String stopped = null;
     try {
       if (phases.contains("scaling")) {
         for (int n : shards) {
@@ -138,12 +138,21 @@ public final class ShardsCommand implements Callable<Integer> {
       }
     } catch (Exception e) {
       LOG.error("shards: the run stopped", e);
-      status = 1;
+      stopped = causes(e);
     }
     BenchReport report =
-        ShardsReport.build(p, points, split, json.commandLine("shards"), config(p));
+        ShardsReport.build(p, points, split, stopped, json.commandLine("shards"), config(p));
     json.publish(report);
-    return status;
+    return stopped == null ? 0 : 1;
+  }
+
+  /** {@code e} and its causes, each as its class and message, for the report's {@code stopped}. */
+  static String causes(Throwable e) {
+    StringBuilder s = new StringBuilder(e.toString());
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      s.append(" <- caused by ").append(c);
+    }
+    return s.toString();
   }
 
   static Map<String, Object> config(ShardsParams p) {

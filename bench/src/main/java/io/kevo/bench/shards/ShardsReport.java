@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The shards benchmark's report: the scaling table, the split's figures and steps. Stateless. */
+/**
+ * The shards benchmark's report: the scaling table, the split's figures and steps, and why the run
+ * stopped early if it did. Stateless.
+ */
 final class ShardsReport {
   private ShardsReport() {}
 
@@ -15,6 +18,7 @@ final class ShardsReport {
       ShardsParams p,
       List<ScalingRun.Point> points,
       SplitRun.Result split,
+      String stopped,
       String command,
       Map<String, Object> config) {
     BenchReport.Builder b =
@@ -36,6 +40,9 @@ final class ShardsReport {
                   "keys",
                   0,
                   (double) split.missing()));
+    }
+    if (stopped != null) {
+      b.section("stopped", "the run stopped: " + stopped, stopped);
     }
     return b.note(
             "All processes share this machine's 2 cores: the throughput columns measure the machine"

@@ -47,9 +47,10 @@ class ShardsCommandIT {
             "--json",
             json.toString());
 
-    assertThat(exit).isZero();
     Map<String, Object> root = Json.parseObject(Files.readString(json));
     Map<String, Object> results = (Map<String, Object>) root.get("results");
+    assertThat(exit).as("the run stopped: %s", results.get("stopped")).isZero();
+    assertThat(results).doesNotContainKey("stopped");
     List<Map<String, Object>> points = (List<Map<String, Object>>) results.get("scaling");
     assertThat(points).extracting(p -> p.get("shards")).containsExactly(1L, 2L);
     for (Map<String, Object> p : points) {
