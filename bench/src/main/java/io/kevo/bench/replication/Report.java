@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -306,6 +308,9 @@ final class Report {
       lagRow(out, p.replica(), p.afterAck(), p.afterSend(), p.getRoundTrip());
     }
     lagRow(out, "all", v.pooledAfterAck(), v.pooledAfterSend(), null);
+    for (VisibilityProbe.Result p : v.probes()) {
+      slowRow(out, p);
+    }
     if (v.pooledAfterAck().count() < 1_000) {
       // A probe takes its next sample only once the previous marker was seen, so a long lag
       // leaves few samples: the percentiles are then rough, the verdict is not.
@@ -409,6 +414,23 @@ final class Report {
 
   private static void cpu(StringBuilder out, Map<String, Double> cores) {
     out.append(String.format(Locale.ROOT, "  %-20s CPU cores:%s%n", "", Figures.cpuCells(cores)));
+  }
+
+  /** Where in the window a replica's samples over the bar fell: seconds from its first sample. */
+  static void slowRow(StringBuilder out, VisibilityProbe.Result p) {
+    if (p.slow().isEmpty()) {
+      return;
+    }
+    SortedSet<Long> seconds = new TreeSet<>();
+    p.slow().forEach(x -> seconds.add(x.offsetMillis() / 1_000));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %s: %d sample(s) of 10 ms or more, in second(s) %s of the window (the JSON has"
+                + " each one's wall-clock time)%n",
+            p.replica(),
+            p.slow().size(),
+            seconds));
   }
 
   private static void lagRow(

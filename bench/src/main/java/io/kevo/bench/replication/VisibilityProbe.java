@@ -8,6 +8,8 @@ import io.kevo.bench.workload.Keys;
 import io.kevo.proto.GetRequest;
 import io.kevo.proto.KevoServiceGrpc;
 import io.kevo.proto.PutRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +31,11 @@ final class VisibilityProbe {
   private static final long SPACE = 0x7157_0000L;
   private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+  /** A lag after ack this long is kept with its time (the bar's 10 ms), so spikes can be placed. */
+  static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private static final int MAX_SLOW = 1_000;
+
   private final String replica;
   private final ProbeThread thread;
   private final LatencyHistogram afterAck = new LatencyHistogram();
@@ -37,6 +44,8 @@ final class VisibilityProbe {
   private final AtomicLong measured = new AtomicLong();
   private long polls;
   private long timeouts;
+  private final List<Slow> slow = new ArrayList<>(); // the first MAX_SLOW, in time order
+  private long windowStartMillis = -1; // wall clock of the first measured put
 
   /**
    * Starts probing at once.
@@ -90,6 +99,7 @@ final class VisibilityProbe {
               .setValue(UnsafeByteOperations.unsafeWrap(values.next()))
               .build();
       GetRequest get = GetRequest.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(key)).build();
+      long sentMillis = System.currentTimeMillis();
       long sent = System.nanoTime();
       primary.put(put);
       long acked = System.nanoTime();
@@ -107,9 +117,15 @@ final class VisibilityProbe {
       }
       if (clock.measuring()) {
         polls += tries;
+        if (windowStartMillis < 0) {
+          windowStartMillis = sentMillis;
+        }
         if (found) {
           afterAck.record(seen - acked);
           afterSend.record(seen - sent);
+          if (seen - acked >= SLOW_NANOS && slow.size() < MAX_SLOW) {
+            slow.add(new Slow(sentMillis, sentMillis - windowStartMillis, seen - acked));
+          }
         } else {
           timeouts++;
         }
@@ -132,14 +148,25 @@ final class VisibilityProbe {
   /** Waits for the probe to stop (the clock drains) and returns what it measured. */
   Result finish() {
     thread.finish(TimeUnit.SECONDS.toMillis(60));
-    return new Result(replica, afterAck, afterSend, getRoundTrip, polls, timeouts);
+    return new Result(
+        replica, afterAck, afterSend, getRoundTrip, polls, timeouts, List.copyOf(slow));
   }
+
+  /**
+   * A sample whose lag after ack reached {@link #SLOW_NANOS}.
+   *
+   * @param atMillis the wall clock when its put was sent (to set beside the nodes' logs)
+   * @param offsetMillis the same, from the probe's first measured put
+   * @param lagNanos its lag after ack
+   */
+  record Slow(long atMillis, long offsetMillis, long lagNanos) {}
 
   /**
    * One replica's samples; histograms in nanoseconds.
    *
    * @param polls Gets sent in all (≥ samples)
    * @param timeouts markers not visible within 30 s (not in the histograms)
+   * @param slow the samples whose lag reached {@link #SLOW_NANOS} (the first 1,000), in time order
    */
   record Result(
       String replica,
@@ -147,7 +174,8 @@ final class VisibilityProbe {
       LatencyHistogram afterSend,
       LatencyHistogram getRoundTrip,
       long polls,
-      long timeouts) {
+      long timeouts,
+      List<Slow> slow) {
     long samples() {
       return afterAck.count();
     }

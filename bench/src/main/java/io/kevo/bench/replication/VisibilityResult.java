@@ -2,6 +2,7 @@ package io.kevo.bench.replication;
 
 import io.kevo.bench.report.Figures;
 import io.kevo.bench.report.LatencyHistogram;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,15 @@ record VisibilityResult(
           "polls_per_sample",
           p.samples() == 0 ? null : Figures.roundOrNull(1.0 * p.polls() / p.samples(), 2));
       r.put("timeouts", p.timeouts());
+      List<Object> slow = new ArrayList<>();
+      for (VisibilityProbe.Slow x : p.slow()) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("at", Instant.ofEpochMilli(x.atMillis()).toString());
+        one.put("offset_s", Figures.roundOrNull(x.offsetMillis() / 1e3, 3));
+        one.put("lag_ms", Figures.roundOrNull(x.lagNanos() / 1e6, 3));
+        slow.add(one);
+      }
+      r.put("samples_over_10_ms", slow);
       per.add(r);
     }
     m.put("replicas", per);
