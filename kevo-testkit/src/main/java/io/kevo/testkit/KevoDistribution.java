@@ -20,6 +20,15 @@ public final class KevoDistribution implements NodeLauncher {
   /** The system property the build sets to the jar's path for integration tests. */
   public static final String JAR_PROPERTY = "kevo.cli.jar";
 
+  /**
+   * The collector options both {@code kevo} launchers (the repository's and the release archive's
+   * {@code bin/kevo}) give every command, so that nodes started here collect garbage as users' do:
+   * see the launchers for why. Not the launchers' {@code -XX:+ExitOnOutOfMemoryError}: tests see a
+   * node's own handling of a JVM failure.
+   */
+  public static final List<String> COLLECTOR_OPTIONS =
+      List.of("-XX:-ClassUnloadingWithConcurrentMark", "-XX:MetaspaceSize=64m");
+
   private final Path jar;
   private final Path java;
 
@@ -57,10 +66,14 @@ public final class KevoDistribution implements NodeLauncher {
     return jar;
   }
 
-  /** {@code java jvmOptions... -jar kevo-cli.jar args...}. */
+  /**
+   * {@code java}, the {@link #COLLECTOR_OPTIONS}, then {@code jvmOptions... -jar kevo-cli.jar
+   * args...}.
+   */
   public List<String> command(List<String> jvmOptions, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
+    command.addAll(COLLECTOR_OPTIONS);
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());

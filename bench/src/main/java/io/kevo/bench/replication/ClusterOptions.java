@@ -3,6 +3,7 @@ package io.kevo.bench.replication;
 import io.kevo.bench.cli.BenchOptions;
 import io.kevo.bench.report.MachineInfo;
 import io.kevo.proto.replication.CompressionCodec;
+import io.kevo.testkit.KevoDistribution;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,11 +45,13 @@ final class ClusterOptions {
   }
 
   /**
-   * Adds the entries both commands' JSON config ends with: the nodes' heap and JVM options, the
-   * data directory and the 1-minute load average at the start and now.
+   * Adds the entries both commands' JSON config ends with: the nodes' heap and JVM options (the
+   * launchers' collector options, then {@code --jvm-arg}), the data directory and the 1-minute load
+   * average at the start and now.
    */
   void putNodes(Map<String, Object> config, Path base, double loadStart) {
     config.put("node_heap", jvms.heap());
+    config.put("node_collector_options", KevoDistribution.COLLECTOR_OPTIONS);
     config.put("node_jvm_args", jvms.jvmArgs());
     config.put("data_dir", base.toAbsolutePath().toString());
     config.put("load_average_1m_start", loadStart);

@@ -2,6 +2,7 @@ package io.kevo.bench.run;
 
 import io.kevo.bench.BenchMain;
 import io.kevo.bench.report.Json;
+import io.kevo.testkit.KevoDistribution;
 import io.kevo.testkit.NodeLauncher;
 import java.io.BufferedReader;
 import java.io.File;
@@ -48,13 +49,19 @@ public final class ChildJvm {
     return cmd;
   }
 
-  /** A kevo-testkit launcher of {@code kevo-bench server-node} children with {@code -Xmx<heap>}. */
+  /**
+   * A kevo-testkit launcher of {@code kevo-bench server-node} children with {@code -Xmx<heap>} and,
+   * before {@code jvmArgs}, the collector options the {@code kevo} launchers give users' nodes
+   * ({@link KevoDistribution#COLLECTOR_OPTIONS}).
+   */
   public static NodeLauncher nodeLauncher(String heap) {
     return (jvmArgs, serverArgs) -> {
       List<String> args = new ArrayList<>();
       args.add("server-node");
       args.addAll(serverArgs);
-      return command(heap, jvmArgs, args);
+      List<String> jvm = new ArrayList<>(KevoDistribution.COLLECTOR_OPTIONS);
+      jvm.addAll(jvmArgs);
+      return command(heap, jvm, args);
     };
   }
 
