@@ -1,9 +1,9 @@
 package io.kevo.bench.failover;
 
+import io.kevo.bench.run.LocalCoordination;
 import io.kevo.coordination.ClusterRecords;
 import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.Coordinator;
-import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.EmbeddedZooKeeper;
 import io.kevo.proto.GetNodeInfoResponse;
 import io.kevo.proto.GetNodeInfoResponse.NodeRole;
@@ -11,7 +11,6 @@ import io.kevo.proto.ReplicaInfo;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.testkit.NodeProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,13 +33,13 @@ final class FailoverCluster implements AutoCloseable {
   static final String CLUSTER = "c1";
   private static final long POLL_MS = 20;
 
-  private final EmbeddedZooKeeper zk;
+  private final LocalCoordination coordination;
   private final Coordinator coordinator;
   private final List<Member> members = new ArrayList<>();
 
-  private FailoverCluster(EmbeddedZooKeeper zk, Coordinator coordinator) {
-    this.zk = zk;
-    this.coordinator = coordinator;
+  private FailoverCluster(LocalCoordination coordination) {
+    this.coordination = coordination;
+    this.coordinator = coordination.coordinator();
   }
 
   /**
@@ -49,20 +48,8 @@ final class FailoverCluster implements AutoCloseable {
    */
   static FailoverCluster start(Path dir, FailoverParams p)
       throws IOException, InterruptedException {
-    EmbeddedZooKeeper zk =
-        EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", 0), dir.resolve("zookeeper"));
-    Coordinator coordinator;
+    FailoverCluster c = new FailoverCluster(LocalCoordination.start(dir, CLUSTER));
     try {
-      coordinator = Coordinator.start(CoordinatorOptions.of(zk.connectString(), CLUSTER));
-    } catch (Throwable t) {
-      zk.close();
-      throw t;
-    }
-    FailoverCluster c = new FailoverCluster(zk, coordinator);
-    try {
-      if (!coordinator.awaitLive(Duration.ofSeconds(30))) {
-        throw new IllegalStateException("no session with the embedded ZooKeeper within 30 s");
-      }
       KevoDistribution kevo = KevoDistribution.locate();
       for (int i = 1; i <= p.nodes(); i++) {
         String id = "n" + i;
@@ -75,7 +62,7 @@ final class FailoverCluster implements AutoCloseable {
                 nodeDir.resolve("db"),
                 0,
                 p.nodeJvmArgs(id),
-                serverArgs(zk.connectString(), id, p));
+                serverArgs(c.coordination.connectString(), id, p));
         Member m = new Member(id, process);
         c.members.add(m);
         m.start();
@@ -215,7 +202,6 @@ final class FailoverCluster implements AutoCloseable {
   @Override
   public void close() {
     members.forEach(Member::close);
-    coordinator.close();
-    zk.close();
+    coordination.close();
   }
 }

@@ -98,14 +98,17 @@ final class ScalingRun {
         long nodes1 = cluster.nodesCpuNanos();
         long jit1 = cluster.nodesCompilerNanos();
         long self1 = selfCpu();
-        List<byte[]> all = new ArrayList<>(); // a thread that wrote nothing reads others' keys
-        written.forEach(all::addAll);
-        if (all.isEmpty()) {
-          throw new IllegalStateException("no put finished in the warm-up and the timed window");
-        }
+        List<byte[]> anyKeys = // read by a thread that wrote nothing
+            written.stream()
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "no put finished in the warm-up and the timed window"));
         BiConsumer<Integer, SplittableRandom> get =
             (t, r) -> {
-              List<byte[]> mine = written.get(t).isEmpty() ? all : written.get(t);
+              List<byte[]> mine = written.get(t).isEmpty() ? anyKeys : written.get(t);
               client.get(mine.get(r.nextInt(mine.size())));
             };
         long reads = window(p.clients(), p.duration(), get);

@@ -1,16 +1,15 @@
 package io.kevo.bench.shards;
 
 import io.kevo.bench.report.ProcessCpu;
+import io.kevo.bench.run.LocalCoordination;
 import io.kevo.coordination.ClusterView;
 import io.kevo.coordination.Coordinator;
-import io.kevo.coordination.CoordinatorOptions;
 import io.kevo.coordination.EmbeddedZooKeeper;
 import io.kevo.coordination.ShardMap;
 import io.kevo.coordination.ShardMapStore;
 import io.kevo.testkit.KevoDistribution;
 import io.kevo.testkit.NodeProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ final class ShardedCluster implements AutoCloseable {
   static final String CLUSTER = "bench";
 
   private final Path dir;
-  private final EmbeddedZooKeeper zk;
+  private final LocalCoordination coordination;
   private final Coordinator admin;
   private final List<String> jvmArgs;
   private final KevoDistribution kevo;
@@ -38,15 +37,11 @@ final class ShardedCluster implements AutoCloseable {
   record Node(String shard, NodeProcess process) {}
 
   private ShardedCluster(
-      Path dir,
-      KevoDistribution kevo,
-      EmbeddedZooKeeper zk,
-      Coordinator admin,
-      List<String> jvmArgs) {
+      Path dir, KevoDistribution kevo, LocalCoordination coordination, List<String> jvmArgs) {
     this.dir = dir;
     this.kevo = kevo;
-    this.zk = zk;
-    this.admin = admin;
+    this.coordination = coordination;
+    this.admin = coordination.coordinator();
     this.jvmArgs = jvmArgs;
   }
 
@@ -58,21 +53,10 @@ final class ShardedCluster implements AutoCloseable {
    */
   static ShardedCluster start(Path dir, ShardMap map, List<String> jvmArgs) {
     KevoDistribution kevo = KevoDistribution.locate();
-    EmbeddedZooKeeper zk =
-        EmbeddedZooKeeper.start(new InetSocketAddress("127.0.0.1", 0), dir.resolve("zookeeper"));
-    Coordinator admin;
+    ShardedCluster c =
+        new ShardedCluster(dir, kevo, LocalCoordination.start(dir, CLUSTER), jvmArgs);
     try {
-      admin = Coordinator.start(CoordinatorOptions.of(zk.connectString(), CLUSTER));
-    } catch (RuntimeException e) {
-      zk.close();
-      throw e;
-    }
-    ShardedCluster c = new ShardedCluster(dir, kevo, zk, admin, jvmArgs);
-    try {
-      if (!admin.awaitLive(Duration.ofSeconds(30))) {
-        throw new IllegalStateException("no session with the embedded ZooKeeper within 30 s");
-      }
-      new ShardMapStore(admin).create(map);
+      new ShardMapStore(c.admin).create(map);
     } catch (RuntimeException e) {
       c.close();
       throw e;
@@ -82,7 +66,7 @@ final class ShardedCluster implements AutoCloseable {
 
   /** The routing client's target. */
   String zkTarget() {
-    return "zk://" + zk.connectString() + "/" + CLUSTER;
+    return "zk://" + coordination.connectString() + "/" + CLUSTER;
   }
 
   Coordinator admin() {
@@ -102,7 +86,7 @@ final class ShardedCluster implements AutoCloseable {
             jvmArgs,
             List.of(
                 "--coordinator",
-                zk.connectString(),
+                coordination.connectString(),
                 "--cluster",
                 CLUSTER,
                 "--shard",
@@ -166,11 +150,6 @@ final class ShardedCluster implements AutoCloseable {
         // best effort
       }
     }
-    admin.close();
-    try {
-      zk.close();
-    } catch (RuntimeException e) {
-      // best effort
-    }
+    coordination.close();
   }
 }
