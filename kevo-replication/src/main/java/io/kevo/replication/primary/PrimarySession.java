@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One replica's stream on the primary. Thread-safe: every event (the stream became ready, the log
- * grew, an ack, a nack, a heartbeat, close) only records what happened and schedules a drain; the
- * drains of one session run one at a time on the primary's sender executor (never on the engine's
- * writer thread, nor on gRPC's callback threads), and only a drain touches the stream and the send
- * state below.
+ * grew, an ack, a nack, a heartbeat, close) only records what happened and schedules a drain, or
+ * arms the linger timer that will (the log grew within the linger), or nothing (an ack while the
+ * in-flight budget has room: the next drain frees what it covers); the drains of one session run
+ * one at a time on the primary's sender executor (never on the engine's writer thread, nor on
+ * gRPC's callback threads), and only a drain touches the stream and the send state below.
  *
  * <p>What a drain sends: records from {@link #nextSequence} on, taken from the shared {@link
  * WalTail} while they are there, else read from the log files ({@link
@@ -84,6 +85,8 @@ final class PrimarySession implements SessionManager.Session {
   private final AtomicReference<StatusRuntimeException> closeWhenSent = new AtomicReference<>();
   private volatile long closeWhenSentUpTo; // written before closeWhenSent is set
   private volatile boolean cancelled;
+  // The in-flight budget held sending back: an ack must wake a drain. Written by the drain.
+  private volatile boolean budgetFull;
   private volatile boolean closed;
   private volatile long lastAckMillis;
   private volatile long notReadySinceMillis;
@@ -97,7 +100,7 @@ final class PrimarySession implements SessionManager.Session {
   private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
   private long inFlightBytes;
   private boolean sentAny;
-  private long lastSendNanos; // of the last response with entries
+  private volatile long lastSendNanos; // of the last response with entries (read by logGrew)
   private final long lingerNanos;
   private final long fullEnoughBytes; // a response this large goes at once
   private final long askAckBytes; // unacknowledged bytes past which responses ask for acks
@@ -191,11 +194,16 @@ final class PrimarySession implements SessionManager.Session {
     schedule();
   }
 
-  /** Records an ack; frees what it covers of the in-flight budget on the next drain. */
+  /**
+   * Records an ack; frees what it covers of the in-flight budget on the next drain, which it wakes
+   * only if that budget held sending back (any later drain trims it first).
+   */
   void acknowledge(long upTo) {
     lastAckMillis = context.clock().millis();
     ackedUpTo.accumulateAndGet(upTo, Math::max);
-    schedule();
+    if (budgetFull) {
+      schedule();
+    }
   }
 
   /** Resend from {@code sequence} on the stream (validated by the caller). */
@@ -242,9 +250,22 @@ final class PrimarySession implements SessionManager.Session {
    * only cost a thread hand-off each (the records are appended to the tail before this is called).
    */
   void logGrew() {
-    if (!lingerArmed.get()) {
-      schedule();
+    if (lingerArmed.get()) {
+      return;
     }
+    if (wip.get() == 0 && mayLinger()) {
+      // The drain this would wake would only arm the linger timer: arm it from here and save that
+      // thread hand-off per response. Unlike the drain, this cannot see how full the response
+      // would be; a response half full within the linger waits for the timer (at most the linger).
+      // While writes wait for acks, such a write's requestAck follows at once and wakes the drain
+      // that sends it; the timer then only sends the records of writes that do not wait.
+      long wait =
+          context.acksWanted() ? lingerNanos : lastSendNanos + lingerNanos - System.nanoTime();
+      if (wait > 0 && armLinger(wait)) {
+        return;
+      }
+    }
+    schedule();
   }
 
   void schedule() {
@@ -312,9 +333,11 @@ final class PrimarySession implements SessionManager.Session {
         return true;
       }
       notReadySinceMillis = 0;
-      if (inFlightBytes >= context.options().inFlightBytes()
-          && batcher.count() == 0
-          && !midRecord()) {
+      budgetFull =
+          inFlightBytes >= context.options().inFlightBytes()
+              && batcher.count() == 0
+              && !midRecord();
+      if (budgetFull) {
         break;
       }
       fill();
@@ -379,33 +402,40 @@ final class PrimarySession implements SessionManager.Session {
    * (a later record may drain sooner). The first response after a quiet spell goes at once.
    */
   private boolean linger() {
-    if (lingerNanos <= 0
-        || batcher.size() >= fullEnoughBytes
-        || ackRequested.get()
-        || closeWhenSent.get() != null) {
+    if (batcher.size() >= fullEnoughBytes || !mayLinger()) {
       return false;
     }
     long wait = lastSendNanos + lingerNanos - System.nanoTime();
-    if (wait <= 0) {
-      return false;
-    }
+    return wait > 0 && armLinger(wait);
+  }
+
+  /** Whether nothing forbids holding back a response: no write waits for an ack, no close. */
+  private boolean mayLinger() {
+    return lingerNanos > 0 && !ackRequested.get() && closeWhenSent.get() == null;
+  }
+
+  /**
+   * Arms the linger timer unless it is armed already; false if the sender is closing (then send
+   * what there is). The timer drains on the sender thread it fires on, without a hand-off to
+   * another one.
+   */
+  private boolean armLinger(long waitNanos) {
     if (lingerArmed.compareAndSet(false, true)) {
       try {
-        context
-            .sender()
-            .schedule(
-                () -> {
-                  lingerArmed.set(false);
-                  schedule();
-                },
-                wait,
-                TimeUnit.NANOSECONDS);
+        context.sender().schedule(this::lingerEnded, waitNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         lingerArmed.set(false);
-        return false; // closing: send what there is
+        return false;
       }
     }
     return true;
+  }
+
+  private void lingerEnded() {
+    lingerArmed.set(false);
+    if (wip.getAndIncrement() == 0) {
+      drainLoop();
+    }
   }
 
   /** Adds entries to the batcher up to its budget. */
