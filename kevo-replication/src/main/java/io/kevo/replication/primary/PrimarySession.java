@@ -322,10 +322,7 @@ final class PrimarySession implements SessionManager.Session {
     if (rw >= 0) {
       applyRewind(rw);
     }
-    long acked = ackedUpTo.get();
-    while (!inFlight.isEmpty() && inFlight.peekFirst().lastSequence() <= acked) {
-      inFlightBytes -= inFlight.pollFirst().bytes();
-    }
+    freeAcked();
     int sent = 0;
     while (true) {
       if (!ready()) {
@@ -333,13 +330,18 @@ final class PrimarySession implements SessionManager.Session {
         return true;
       }
       notReadySinceMillis = 0;
-      budgetFull =
-          inFlightBytes >= context.options().inFlightBytes()
-              && batcher.count() == 0
-              && !midRecord();
-      if (budgetFull) {
+      if (inFlightBytes >= context.options().inFlightBytes()
+          && batcher.count() == 0
+          && !midRecord()) {
+        // Say so before looking at the acks again: an ack recorded after this look sees the flag
+        // and wakes a drain, one recorded before it is seen here.
+        budgetFull = true;
+        if (freeAcked()) {
+          continue; // look again with what they freed
+        }
         break;
       }
+      budgetFull = false;
       fill();
       if (batcher.count() == 0) {
         break;
@@ -383,6 +385,17 @@ final class PrimarySession implements SessionManager.Session {
       finish();
     }
     return true;
+  }
+
+  /** Frees the in-flight budget that acks cover; whether they covered anything new. */
+  private boolean freeAcked() {
+    long acked = ackedUpTo.get();
+    boolean freed = false;
+    while (!inFlight.isEmpty() && inFlight.peekFirst().lastSequence() <= acked) {
+      inFlightBytes -= inFlight.pollFirst().bytes();
+      freed = true;
+    }
+    return freed;
   }
 
   /**
