@@ -341,7 +341,9 @@ final class PrimarySession implements SessionManager.Session {
         }
         break;
       }
-      budgetFull = false;
+      if (budgetFull) {
+        budgetFull = false; // a volatile write only when it changes, not per response
+      }
       fill();
       if (batcher.count() == 0) {
         break;
